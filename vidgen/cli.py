@@ -1,0 +1,86 @@
+"""The `vidgen` command line: a click group whose commands parse, call the library, print.
+
+Commands live in vidgen/commands/ (one module each, so no file grows past a screenful of
+options); this module only wires them together and owns the error and exit-code policy of
+../shared/DESIGN.md. Nothing here imports torch or diffusers: `vidgen --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from vidgen import __version__
+from vidgen.errors import EXIT_USAGE, VidgenError
+
+
+def _debug() -> bool:
+    return os.environ.get("VIDGEN_DEBUG", "") not in ("", "0")
+
+
+class VidgenGroup(click.Group):
+    """A group that turns any error into one line on stderr and exit code 2.
+
+    Set VIDGEN_DEBUG=1 to see the traceback instead.
+    """
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except VidgenError as error:
+            if _debug():
+                raise
+            click.echo(f"Error: {error}", err=True)
+            ctx.exit(error.exit_code)
+        except BrokenPipeError:  # `vidgen models | head`: the reader left, nothing to report
+            sys.stderr.close()
+            ctx.exit(0)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            ctx.exit(130)
+        except Exception as error:  # an internal error still gets one line, not a traceback
+            if _debug():
+                raise
+            click.echo(
+                f"Error: internal error: {type(error).__name__}: {error} "
+                "(run with VIDGEN_DEBUG=1 for the traceback and please report it)",
+                err=True,
+            )
+            ctx.exit(EXIT_USAGE)
+
+
+@click.group(cls=VidgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="vidgen")
+def cli() -> None:
+    """Make AI video from text, judge its temporal consistency, prove where it came from.
+
+    \b
+    Examples:
+      vidgen make "a red ball falls and bounces"
+      vidgen models
+      vidgen check outputs/
+
+    Exit codes: 0 all good, 1 a problem was found, 2 bad usage or unreadable input.
+    """
+
+
+def _register_commands() -> None:
+    from vidgen.commands import COMMANDS
+
+    for command in COMMANDS:
+        cli.add_command(command)
+
+
+_register_commands()
+
+
+def main() -> None:
+    cli(prog_name="vidgen")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

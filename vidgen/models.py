@@ -1,0 +1,145 @@
+"""Model presets: a short name -> a hub id or local folder, plus the settings it was made for.
+
+A preset's settings are defaults; every `vidgen make` flag overrides them. Figures for real
+checkpoints (VRAM, license) come from their model cards on the Hugging Face hub; the VRAM
+guide is the card's own figure for the listed settings, not one measured here (no GPU).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+# The embedded default model ships inside the package (see issue 4 and its model card).
+EMBEDDED_MODEL_DIR = Path(__file__).parent / "assets" / "shapes-wan"
+EMBEDDED_PRESET = "shapes"
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    source: str  # hub id, or a local folder for the embedded model
+    pipeline: str  # the diffusers pipeline class the folder declares
+    height: int
+    width: int
+    frames: int
+    fps: int
+    steps: int
+    guidance: float
+    vram: str
+    license: str
+    note: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _presets() -> dict[str, Preset]:
+    presets = [
+        Preset(
+            name=EMBEDDED_PRESET,
+            source=str(EMBEDDED_MODEL_DIR),
+            pipeline="WanPipeline",
+            height=64,
+            width=64,
+            frames=17,
+            fps=8,
+            steps=20,
+            guidance=4.0,
+            vram="CPU, < 1 GB RAM",
+            license="Apache-2.0",
+            note="embedded; knows only the shapes world's vocabulary",
+        ),
+        Preset(
+            name="wan2.1-t2v-1.3b",
+            source="Wan-AI/Wan2.1-T2V-1.3B-Diffusers",
+            pipeline="WanPipeline",
+            height=480,
+            width=832,
+            frames=81,
+            fps=16,
+            steps=50,
+            guidance=5.0,
+            vram="~8 GB (model offload)",
+            license="Apache-2.0",
+        ),
+        Preset(
+            name="wan2.2-ti2v-5b",
+            source="Wan-AI/Wan2.2-TI2V-5B-Diffusers",
+            pipeline="WanPipeline",
+            height=704,
+            width=1280,
+            frames=121,
+            fps=24,
+            steps=50,
+            guidance=5.0,
+            vram="~24 GB (model offload)",
+            license="Apache-2.0",
+        ),
+        Preset(
+            name="wan2.2-t2v-a14b",
+            source="Wan-AI/Wan2.2-T2V-A14B-Diffusers",
+            pipeline="WanPipeline",
+            height=720,
+            width=1280,
+            frames=81,
+            fps=16,
+            steps=40,
+            guidance=4.0,
+            vram="~80 GB; 24 GB with sequential offload",
+            license="Apache-2.0",
+        ),
+        Preset(
+            name="ltx-video",
+            source="Lightricks/LTX-Video",
+            pipeline="LTXPipeline",
+            height=480,
+            width=704,
+            frames=161,
+            fps=24,
+            steps=50,
+            guidance=3.0,
+            vram="~12 GB",
+            license="LTX-Video open weights license",
+        ),
+        Preset(
+            name="cogvideox-2b",
+            source="THUDM/CogVideoX-2b",
+            pipeline="CogVideoXPipeline",
+            height=480,
+            width=720,
+            frames=49,
+            fps=8,
+            steps=50,
+            guidance=6.0,
+            vram="~4 GB with model offload and VAE tiling",
+            license="Apache-2.0",
+        ),
+        Preset(
+            name="hunyuanvideo",
+            source="hunyuanvideo-community/HunyuanVideo",
+            pipeline="HunyuanVideoPipeline",
+            height=320,
+            width=512,
+            frames=61,
+            fps=15,
+            steps=30,
+            guidance=6.0,
+            vram="~60 GB; ~24 GB with offload and VAE tiling",
+            license="Tencent Hunyuan Community License",
+        ),
+    ]
+    return {preset.name: preset for preset in presets}
+
+
+PRESETS: dict[str, Preset] = _presets()
+
+
+def find_preset(name: str) -> Preset | None:
+    """The preset called `name`, or the preset whose hub id is `name`, or None."""
+    if name in PRESETS:
+        return PRESETS[name]
+    for preset in PRESETS.values():
+        if preset.source == name:
+            return preset
+    return None
