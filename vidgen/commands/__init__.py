@@ -7,6 +7,7 @@ import importlib
 
 # (module, attribute) of every command, in the order `vidgen --help` lists them.
 _COMMAND_SOURCES = [
+    ("vidgen.commands.make", "make"),
     ("vidgen.commands.models", "models"),
 ]
 

@@ -1,0 +1,46 @@
+"""Shared fixtures: tiny pipelines saved once per session, offline hub, real clips folder."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+REAL_CLIPS = Path(__file__).resolve().parents[2] / "shared" / "real-clips"
+
+
+@pytest.fixture(autouse=True)
+def offline_hub(monkeypatch):
+    # Tests never reach the network: a hub id must come from the local cache or fail clearly.
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+
+
+@pytest.fixture(scope="session")
+def tiny_wan_dir(tmp_path_factory) -> Path:
+    from tiny_pipelines import tiny_wan
+
+    return tiny_wan(tmp_path_factory.mktemp("tiny") / "wan21")
+
+
+@pytest.fixture(scope="session")
+def tiny_wan22_dir(tmp_path_factory) -> Path:
+    from tiny_pipelines import tiny_wan
+
+    return tiny_wan(tmp_path_factory.mktemp("tiny") / "wan22-ti2v", ti2v=True)
+
+
+@pytest.fixture(scope="session")
+def tiny_ltx_dir(tmp_path_factory) -> Path:
+    from tiny_pipelines import tiny_ltx
+
+    return tiny_ltx(tmp_path_factory.mktemp("tiny") / "ltx")
+
+
+@pytest.fixture
+def real_clips() -> Path:
+    if not REAL_CLIPS.is_dir():
+        pytest.skip("../shared/real-clips is not present (fresh clone)")
+    return REAL_CLIPS

@@ -1,0 +1,183 @@
+"""Tiny random text-to-video pipelines, built in code and saved as diffusers folders.
+
+Like diffusers' own tests: every component is a few thousand parameters with a fixed seed,
+so a 2-step generation runs in about a second on a CPU. The hub's tiny test models cannot be
+downloaded here, so the text encoder and tokenizer are built from configs too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# Words the tiny tokenizers know; anything else maps to <unk>.
+TINY_VOCABULARY = [
+    "a",
+    "an",
+    "the",
+    "red",
+    "blue",
+    "green",
+    "ball",
+    "square",
+    "cube",
+    "falls",
+    "moves",
+    "left",
+    "right",
+    "up",
+    "down",
+    "on",
+]
+TEXT_DIM = 32
+
+
+def tiny_tokenizer():
+    from tokenizers import Tokenizer, models, pre_tokenizers
+    from transformers import PreTrainedTokenizerFast
+
+    specials = ["<pad>", "</s>", "<unk>"]
+    vocab = {word: index for index, word in enumerate(specials + TINY_VOCABULARY)}
+    backend = Tokenizer(models.WordLevel(vocab=vocab, unk_token="<unk>"))
+    backend.pre_tokenizer = pre_tokenizers.Whitespace()
+    return PreTrainedTokenizerFast(
+        tokenizer_object=backend, pad_token="<pad>", eos_token="</s>", unk_token="<unk>"
+    )
+
+
+def tiny_text_encoder(kind: str = "umt5"):
+    import torch
+    from transformers import T5Config, T5EncoderModel, UMT5Config, UMT5EncoderModel
+
+    torch.manual_seed(0)
+    settings = dict(
+        vocab_size=len(TINY_VOCABULARY) + 3,
+        d_model=TEXT_DIM,
+        d_kv=8,
+        d_ff=37,
+        num_layers=2,
+        num_heads=4,
+        relative_attention_num_buckets=8,
+        decoder_start_token_id=0,
+    )
+    if kind == "t5":
+        return T5EncoderModel(T5Config(**settings))
+    return UMT5EncoderModel(UMT5Config(**settings))
+
+
+def tiny_wan(folder: Path, ti2v: bool = False) -> Path:
+    """WanPipeline (Wan 2.1 layout), or the Wan 2.2 TI2V layout with expand_timesteps."""
+    import torch
+    from diffusers import (
+        AutoencoderKLWan,
+        FlowMatchEulerDiscreteScheduler,
+        WanPipeline,
+        WanTransformer3DModel,
+    )
+
+    torch.manual_seed(0)
+    if ti2v:
+        # Wan 2.2's VAE packs 2x2 pixels into channels (patch_size 2): 16x spatial compression.
+        z_dim = 48
+        vae = AutoencoderKLWan(
+            base_dim=3,
+            z_dim=z_dim,
+            in_channels=12,
+            out_channels=12,
+            is_residual=True,
+            patch_size=2,
+            latents_mean=[0.0] * z_dim,
+            latents_std=[1.0] * z_dim,
+            dim_mult=[1, 1, 1, 1],
+            num_res_blocks=1,
+            scale_factor_spatial=16,
+            scale_factor_temporal=4,
+            temperal_downsample=[False, True, True],
+        )
+    else:
+        z_dim = 16
+        vae = AutoencoderKLWan(
+            base_dim=3,
+            z_dim=z_dim,
+            dim_mult=[1, 1, 1, 1],
+            num_res_blocks=1,
+            temperal_downsample=[False, True, True],
+        )
+    torch.manual_seed(0)
+    transformer = WanTransformer3DModel(
+        patch_size=(1, 2, 2),
+        num_attention_heads=2,
+        attention_head_dim=12,
+        in_channels=z_dim,
+        out_channels=z_dim,
+        text_dim=TEXT_DIM,
+        freq_dim=256,
+        ffn_dim=32,
+        num_layers=2,
+        cross_attn_norm=True,
+        qk_norm="rms_norm_across_heads",
+        rope_max_seq_len=32,
+    )
+    pipe = WanPipeline(
+        tokenizer=tiny_tokenizer(),
+        text_encoder=tiny_text_encoder("umt5"),
+        vae=vae,
+        transformer=transformer,
+        scheduler=FlowMatchEulerDiscreteScheduler(shift=7.0),
+        expand_timesteps=ti2v,
+    )
+    pipe.save_pretrained(folder)
+    return folder
+
+
+def tiny_ltx(folder: Path) -> Path:
+    import torch
+    from diffusers import (
+        AutoencoderKLLTXVideo,
+        FlowMatchEulerDiscreteScheduler,
+        LTXPipeline,
+        LTXVideoTransformer3DModel,
+    )
+
+    torch.manual_seed(0)
+    vae = AutoencoderKLLTXVideo(
+        in_channels=3,
+        out_channels=3,
+        latent_channels=8,
+        block_out_channels=(8, 8, 8, 8),
+        decoder_block_out_channels=(8, 8, 8, 8),
+        layers_per_block=(1, 1, 1, 1, 1),
+        decoder_layers_per_block=(1, 1, 1, 1, 1),
+        spatio_temporal_scaling=(True, True, False, False),
+        decoder_spatio_temporal_scaling=(True, True, False, False),
+        decoder_inject_noise=(False, False, False, False, False),
+        upsample_residual=(False, False, False, False),
+        upsample_factor=(1, 1, 1, 1),
+        timestep_conditioning=False,
+        patch_size=1,
+        patch_size_t=1,
+        encoder_causal=True,
+        decoder_causal=False,
+    )
+    vae.use_framewise_encoding = False
+    vae.use_framewise_decoding = False
+    torch.manual_seed(0)
+    transformer = LTXVideoTransformer3DModel(
+        in_channels=8,
+        out_channels=8,
+        patch_size=1,
+        patch_size_t=1,
+        num_attention_heads=4,
+        attention_head_dim=8,
+        cross_attention_dim=32,
+        num_layers=1,
+        caption_channels=TEXT_DIM,
+    )
+    pipe = LTXPipeline(
+        scheduler=FlowMatchEulerDiscreteScheduler(),
+        vae=vae,
+        text_encoder=tiny_text_encoder("t5"),
+        tokenizer=tiny_tokenizer(),
+        transformer=transformer,
+    )
+    pipe.save_pretrained(folder)
+    return folder

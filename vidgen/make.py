@@ -1,0 +1,95 @@
+"""`make` end to end for one request: model -> frames -> MP4 + sidecar record, atomically.
+
+The steps mirror ../shared/DESIGN.md's data flow; provenance layers (watermark, tags, C2PA)
+plug in between the frames and the final rename, so a clip is never published unsealed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from vidgen.errors import UsageError
+from vidgen.generate import Generation, Request, check_request, fill_defaults, run, unknown_words
+from vidgen.loading import LoadedPipeline, RuntimeOptions, load_pipeline, resolve_model
+from vidgen.output import ensure_writable_folder, is_folder_target, plan_path
+from vidgen.provenance.record import build_record, dump_record, record_path_for
+from vidgen.video import ENCODER_SETTINGS, encode_mp4, publish, staged, write_text_atomic
+
+OPEN_ENDED_HINT = "for open-ended prompts use a real model, e.g. --model wan2.1-t2v-1.3b"
+
+
+@dataclass
+class MadeClip:
+    path: Path
+    record_path: Path
+    record: dict
+    generation: Generation
+
+
+def check_prompt(prompt: str) -> None:
+    if not prompt or not prompt.strip():
+        raise UsageError('the prompt is empty; pass a description, e.g. vidgen make "a red ball"')
+
+
+def make_clip(
+    request: Request,
+    model: str | None,
+    runtime: RuntimeOptions,
+    out: Path | None = None,
+    overwrite: bool = False,
+    notify: Callable[[str], None] = lambda message: None,
+) -> MadeClip:
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+
+    # 1. Cheap checks first: nobody should wait for a model load to learn the prompt is empty.
+    check_prompt(request.prompt)
+    if out is not None:
+        ensure_writable_folder(out if is_folder_target(out) else out.parent)
+
+    # 2. Load the pipeline (cached for the life of the process).
+    loaded = load_pipeline(resolve_model(model), runtime)
+    timings["load_s"] = time.perf_counter() - started
+
+    # 3. Fill defaults from the preset and the pipeline, then check what the model can take.
+    request = fill_defaults(request, loaded)
+    check_request(request, loaded)
+    warnings = prompt_warnings(request, loaded)
+    notify(
+        f"{loaded.source.requested}: {type(loaded.pipe).__name__} on {loaded.device} "
+        f"({loaded.dtype}), {request.width}x{request.height}, {request.frames} frames, "
+        f"{request.steps} steps, seed {request.seed}"
+    )
+    for message in warnings:
+        notify(f"warning: {message}")
+    final = plan_path(out, request.prompt, request.seed, overwrite)
+
+    # 4. Generate.
+    generation = run(request, loaded)
+    generation.warnings.extend(warnings)
+    timings["generate_s"] = generation.seconds
+
+    # 5. Encode to a temp file beside the destination, write the record, publish both.
+    encode_started = time.perf_counter()
+    with staged(final) as temp:
+        encode_mp4(generation.frames, request.fps, temp)
+        timings["encode_s"] = time.perf_counter() - encode_started
+        timings["total_s"] = time.perf_counter() - started
+        record = build_record(generation, loaded, final, timings, dict(ENCODER_SETTINGS))
+        publish(temp, final, overwrite)
+    record_path = record_path_for(final)
+    write_text_atomic(record_path, dump_record(record))
+    return MadeClip(final, record_path, record, generation)
+
+
+def prompt_warnings(request: Request, loaded: LoadedPipeline) -> list[str]:
+    unknown = unknown_words(request.prompt, loaded)
+    if not unknown:
+        return []
+    return [
+        f"the model {loaded.source.requested!r} does not know these words and ignores them: "
+        f"{', '.join(unknown)}; {OPEN_ENDED_HINT}"
+    ]

@@ -1,0 +1,64 @@
+"""Where a clip goes: a safe name from the prompt, a dated default folder, no overwrites."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import unicodedata
+from pathlib import Path
+
+from vidgen.errors import UsageError
+
+DEFAULT_ROOT = Path("outputs")
+MAX_SLUG = 60
+
+
+def slugify(prompt: str) -> str:
+    """A file-name-safe slug: ASCII letters, digits and dashes only, at most 60 characters.
+
+    No path separators, no `..`, no control characters can survive this.
+    """
+    text = unicodedata.normalize("NFKD", prompt).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    text = text[:MAX_SLUG].rstrip("-")
+    return text or "clip"
+
+
+def is_folder_target(out: Path) -> bool:
+    return out.is_dir() or out.suffix.lower() != ".mp4"
+
+
+def plan_path(out: Path | None, prompt: str, seed: int, overwrite: bool) -> Path:
+    """The final path of a clip: `out` itself if it is a .mp4 file, else a name inside it."""
+    if out is None:
+        folder = DEFAULT_ROOT / dt.date.today().isoformat()
+        wanted = folder / f"{slugify(prompt)}-{seed}.mp4"
+    elif is_folder_target(out):
+        folder = out
+        wanted = folder / f"{slugify(prompt)}-{seed}.mp4"
+    else:
+        folder = out.parent
+        wanted = out
+    ensure_writable_folder(folder)
+    return wanted if overwrite else first_free(wanted)
+
+
+def ensure_writable_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(
+            f"--out {folder}: cannot create the folder ({error.strerror}); pick a writable place"
+        ) from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"--out {folder}: the folder is not writable; pick a writable place")
+
+
+def first_free(path: Path) -> Path:
+    """`path`, or `name-1.mp4`, `name-2.mp4`, ... whichever is free (with its sidecar)."""
+    candidate, number = path, 0
+    while candidate.exists() or candidate.with_suffix(".json").exists():
+        number += 1
+        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
+    return candidate
