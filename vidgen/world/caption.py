@@ -1,0 +1,149 @@
+"""Captions from a small grammar, and their parser.
+
+    caption  := clause [" while " clause] [" and " clause] [" and they collide"]
+                " on a " ["textured "] BACKGROUND " background" [" as the camera pans to the " DIR]
+    clause   := "a " COLOR " " SHAPE " " MOTION [" behind a " COLOR " " OCCLUDER]
+                [" and leaves the frame"]
+
+("a" is "an" before a vowel: "an orange ball".)
+
+A caption describes the clean scene over its laid-out duration: what it says (passing behind
+the occluder, leaving the frame, colliding) is read off a simulation, not guessed.
+"""
+
+from __future__ import annotations
+
+from vidgen.world.geometry import flags
+from vidgen.world.physics import Simulation
+from vidgen.world.render import View
+from vidgen.world.scene import Scene, canonical_shape
+from vidgen.world.vocab import (
+    BACKGROUND_COLORS,
+    COLORS,
+    MOTION_DIRECTION,
+    MOTION_PHRASES,
+    SHAPE_SYNONYMS,
+    SHAPES,
+    article,
+)
+
+_SAMPLE_HZ = 48
+
+
+def scene_facts(scene: Scene) -> dict:
+    """What happens in the clean scene over its duration, as the caption needs it."""
+    clean = scene.clean()
+    sim = Simulation(clean)
+    view = _unit_view(clean)
+    n = len(clean.objects)
+    hidden = [False] * n
+    seen_start = [False] * n
+    gone_end = [False] * n
+    steps = int(round(clean.duration * _SAMPLE_HZ))
+    for k in range(steps + 1):
+        t = k / _SAMPLE_HZ
+        for s in sim.state_at(t):
+            f = flags(s, clean, view, t)
+            hidden[s.id] |= f["hidden"] and f["in_frame"]
+            if k == 0:
+                seen_start[s.id] = f["in_frame"]
+            if k == steps:
+                gone_end[s.id] = not f["in_frame"]
+    collided = any(e.kind == "collision" for e in sim.events)
+    return {
+        "hidden": hidden,
+        "leaves": [a and b for a, b in zip(seen_start, gone_end, strict=True)],
+        "collide": collided,
+    }
+
+
+def _unit_view(scene: Scene) -> View:
+    # 480 px tall is what the corpus renders; the flags are in pixels, any size works.
+    return View(scene, int(round(480 * scene.aspect)), 480)
+
+
+def make_caption(scene: Scene) -> str:
+    facts = scene_facts(scene)
+    clauses = []
+    for i, obj in enumerate(scene.objects):
+        shape = canonical_shape(obj.shape)
+        words = f"{article(obj.color)} {obj.color} {shape} {MOTION_PHRASES[obj.motion]}"
+        if facts["hidden"][i] and scene.occluder is not None:
+            occ = scene.occluder
+            words += f" behind {article(occ.color)} {occ.color} {occ.kind}"
+        if facts["leaves"][i]:
+            words += " and leaves the frame"
+        clauses.append(words)
+    text = clauses[0]
+    if len(clauses) > 1:
+        text += " while " + clauses[1]
+    for clause in clauses[2:]:
+        text += " and " + clause
+    if facts["collide"] and len(clauses) > 1:
+        text += " and they collide"
+    textured = "textured " if scene.texture > 0 else ""
+    text += f" on {article(textured or scene.background)} {textured}{scene.background} background"
+    if scene.pan:
+        text += f" as the camera pans to the {'right' if scene.pan > 0 else 'left'}"
+    return text
+
+
+def _match_motion(words: list[str], i: int) -> tuple[str | None, int]:
+    """Longest motion phrase starting at words[i]: (motion kind, index after it)."""
+    best, best_end = None, i
+    for kind, phrase in MOTION_PHRASES.items():
+        p = phrase.split()
+        if words[i : i + len(p)] == p and i + len(p) > best_end:
+            best, best_end = kind, i + len(p)
+    return best, best_end
+
+
+def parse_caption(caption: str) -> dict:
+    """Read a caption back: the primary (first) object's color, shape, motion and
+    motion_direction, the background, and every object clause found.
+
+    Lenient: words outside the grammar are skipped, "circle" reads as "ball", and what is
+    missing comes back as None (motion_direction "none" for no motion phrase).
+    """
+    words = caption.lower().replace(",", " ").replace(".", " ").split()
+    objects = []
+    background = None
+    textured = False
+    i = 0
+    while i < len(words):
+        w = words[i]
+        nxt = words[i + 1] if i + 1 < len(words) else None
+        if w == "on" and "background" in words[i + 1 : i + 5]:
+            j = words.index("background", i + 1)
+            for c in words[i + 1 : j]:
+                if c in BACKGROUND_COLORS:
+                    background = c
+                textured |= c == "textured"
+            i = j + 1
+            continue
+        if w == "behind":
+            i += 4 if i + 3 < len(words) else 1  # "behind a gray wall"
+            continue
+        if w in COLORS and nxt is not None and (nxt in SHAPES or nxt in SHAPE_SYNONYMS):
+            motion, end = _match_motion(words, i + 2)
+            objects.append(
+                {
+                    "color": w,
+                    "shape": canonical_shape(nxt),
+                    "motion": motion,
+                    "motion_direction": MOTION_DIRECTION[motion] if motion else "none",
+                }
+            )
+            i = end
+            continue
+        i += 1
+    primary = objects[0] if objects else {}
+    return {
+        "color": primary.get("color"),
+        "shape": primary.get("shape"),
+        "motion": primary.get("motion"),
+        "motion_direction": primary.get("motion_direction", "none"),
+        "background": background,
+        "textured": textured,
+        "objects": objects,
+    }

@@ -1,0 +1,215 @@
+"""Scene -> frames + caption + labels, without touching the disk.
+
+Labels (the labels.jsonl record minus "clip"):
+
+    caption, width, height, fps, num_frames, background, textured, floor_y (px, or None when
+    no floor line is drawn), occluder ({kind, color, box: [x0, y0, x1, y1] px at frame 0} or
+    None), pan (px per frame, positive: the view moves right so the world drifts left), noise,
+    objects: [{id, color, shape, motion, size (half-extent px at frame 0), extra (spawned by a
+              violation), track: {x, y, size, exists, in_frame, at_edge, occluded, hidden,
+              visible, visible_fraction: one value per frame}}],
+    violations: [{check, kind, object, start_frame, end_frame, ...details}]
+
+A violation's start_frame..end_frame (inclusive) are exactly the frames whose object states
+differ from the clean twin's; every other frame is identical to the twin's, pixel for pixel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from vidgen.errors import UsageError
+from vidgen.world.caption import make_caption
+from vidgen.world.geometry import flags
+from vidgen.world.physics import ObjectState, Simulation
+from vidgen.world.render import Renderer, View
+from vidgen.world.scene import Scene
+
+MAX_SIDE = 4096
+MAX_FRAMES = 10_000
+
+
+@dataclass
+class Clip:
+    frames: np.ndarray  # (T, H, W, 3) uint8 RGB
+    caption: str
+    labels: dict
+
+
+def check_render_args(width: int, height: int, frames: int, fps: float) -> None:
+    if not (isinstance(width, int) and isinstance(height, int)):
+        raise UsageError(f"size must be integers, got {width!r}x{height!r}")
+    if not (16 <= width <= MAX_SIDE and 16 <= height <= MAX_SIDE):
+        raise UsageError(f"size {width}x{height} is out of range: use 16..{MAX_SIDE} per side")
+    if not (isinstance(frames, int) and 1 <= frames <= MAX_FRAMES):
+        raise UsageError(f"frames must be 1..{MAX_FRAMES}, got {frames!r}")
+    if not (fps > 0 and fps <= 240):
+        raise UsageError(f"fps must be in (0, 240], got {fps!r}")
+
+
+def _key(s: ObjectState) -> tuple:
+    return (s.exists, s.x, s.y, s.r, s.rgb, s.shape, s.morph_to, s.morph)
+
+
+def _states(scene: Scene, times: list[float]) -> list[list[ObjectState]]:
+    sim = Simulation(scene)
+    return [sim.state_at(t) for t in times]
+
+
+def iter_frames(
+    scene: Scene, *, width: int = 64, height: int = 64, frames: int = 17, fps: float = 8
+) -> Iterator[tuple[np.ndarray, list[ObjectState]]]:
+    """Yield (frame, object states) one frame at a time: memory does not grow with length."""
+    check_render_args(width, height, frames, fps)
+    scene.validate()
+    times = [i / fps for i in range(frames)]
+    sim = Simulation(scene)
+    renderer = Renderer(scene, width, height, times[-1])
+    for i, t in enumerate(times):
+        states = sim.state_at(t)
+        yield renderer.frame(i, t, states), states
+
+
+def render_clip(
+    scene: Scene, *, width: int = 64, height: int = 64, frames: int = 17, fps: float = 8
+) -> Clip:
+    """Render a scene to frames at time i / fps, with its caption and exact labels."""
+    out = np.empty((frames, height, width, 3), np.uint8) if frames > 0 else None
+    all_states = []
+    for i, (frame, states) in enumerate(
+        iter_frames(scene, width=width, height=height, frames=frames, fps=fps)
+    ):
+        out[i] = frame
+        all_states.append(states)
+    labels = make_labels(scene, all_states, width=width, height=height, fps=fps)
+    return Clip(frames=out, caption=labels["caption"], labels=labels)
+
+
+def make_labels(
+    scene: Scene, all_states: list[list[ObjectState]], *, width: int, height: int, fps: float
+) -> dict:
+    n_frames = len(all_states)
+    times = [i / fps for i in range(n_frames)]
+    view = View(scene, width, height)
+    n_clean = len(scene.objects)
+    extra_src = _extra_objects(scene)
+    objects = []
+    for oid in range(len(all_states[0])):
+        obj = scene.objects[oid] if oid < n_clean else extra_src[oid]
+        track: dict[str, list] = {k: [] for k in _TRACK_KEYS}
+        for states, t in zip(all_states, times, strict=True):
+            s = states[oid]
+            f = flags(s, scene, view, t)
+            track["x"].append(round(view.x(s.x, t), 2))
+            track["y"].append(round(view.y(s.y), 2))
+            track["size"].append(round(s.r * view.scale, 2))
+            track["exists"].append(bool(s.exists))
+            for k in ("in_frame", "at_edge", "occluded", "hidden", "visible"):
+                track[k].append(bool(f[k]))
+            track["visible_fraction"].append(round(f["visible_fraction"], 3))
+        objects.append(
+            {
+                "id": oid,
+                "color": obj.color,
+                "shape": obj.shape,
+                "motion": obj.motion,
+                "size": round(obj.size * view.scale, 2),
+                "extra": oid >= n_clean,
+                "track": track,
+            }
+        )
+    occ = scene.occluder
+    return {
+        "caption": make_caption(scene),
+        "width": width,
+        "height": height,
+        "fps": fps,
+        "num_frames": n_frames,
+        "background": scene.background,
+        "textured": scene.texture > 0,
+        "floor_y": round(view.y(scene.floor_y), 2) if scene.floor_visible else None,
+        "occluder": None
+        if occ is None
+        else {
+            "kind": occ.kind,
+            "color": occ.color,
+            "box": [
+                round(view.x(occ.x0, 0.0), 2),
+                round(view.y(occ.y0), 2),
+                round(view.x(occ.x1, 0.0), 2),
+                round(view.y(occ.y1), 2),
+            ],
+        },
+        "pan": round(scene.pan * view.scale / fps, 4),
+        "noise": scene.noise,
+        "objects": objects,
+        "violations": _violation_labels(scene, all_states, times),
+    }
+
+
+_TRACK_KEYS = ("x", "y", "size", "exists", "in_frame", "at_edge", "occluded", "hidden", "visible",
+               "visible_fraction")  # fmt: skip
+
+
+def _extra_objects(scene: Scene) -> dict:
+    extra = {}
+    for v in scene.violations:
+        if v.kind == "appear":
+            extra[v.params["new_object"]] = v.params["spawn"]
+        elif v.kind == "split":
+            extra[v.params["new_object"]] = scene.objects[v.object]
+    return extra
+
+
+def _violation_labels(scene: Scene, all_states: list, times: list[float]) -> list[dict]:
+    if not scene.violations:
+        return []
+    clean = _states(scene.clean(), times)
+    labels = []
+    for v in scene.violations:
+        states = all_states if len(scene.violations) == 1 else _states(_only(scene, v), times)
+        changed = [
+            i
+            for i, (mine, twin) in enumerate(zip(states, clean, strict=True))
+            if _differs(mine, twin)
+        ]
+        if not changed:
+            continue  # the violation falls outside the rendered frames
+        label = {
+            "check": v.check,
+            "kind": v.kind,
+            "object": v.object,
+            "start_frame": changed[0],
+            "end_frame": changed[-1],
+        }
+        label.update(_details(v))
+        labels.append(label)
+    return labels
+
+
+def _only(scene: Scene, v) -> Scene:
+    import dataclasses
+
+    return dataclasses.replace(scene, violations=(v,))
+
+
+def _differs(mine: list[ObjectState], twin: list[ObjectState]) -> bool:
+    if len(mine) != len(twin):
+        extra = mine[len(twin) :]
+        if any(s.exists for s in extra):
+            return True
+    return any(_key(a) != _key(b) for a, b in zip(mine, twin, strict=False))
+
+
+def _details(v) -> dict:
+    p = v.params
+    out = {}
+    for key in ("to", "factor", "other", "new_object", "restitution"):
+        if key in p:
+            out[key] = round(p[key], 4) if isinstance(p[key], float) else p[key]
+    if v.kind == "teleport":
+        out["jump"] = [round(p.get("dx", 0.0), 4), round(p.get("dy", 0.0), 4)]
+    return out

@@ -1,0 +1,352 @@
+"""Random scenes: the "simple" profile the shapes model trains on, and the "full" world.
+
+simple: one object of a named color on a plain background, no floor line, pan, noise or
+occluder; motions a reader can tell apart from the centroid track over 2 s (falls and bounces,
+8 straight moves, stays still); objects 12-18 px across at 64x64.
+
+full: 1-3 objects, soft textures, a floor line, a wall or box in front, camera pans, sensor
+noise, throws, slides, collisions, passing behind the occluder, leaving the frame.
+
+Every scene is simulated before it is returned and rejected if anything happens that the
+caption would not say (an unplanned collision, a floating object sinking into the floor, an
+object starting off-screen or behind the occluder).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from vidgen.errors import UsageError
+from vidgen.world.caption import _unit_view
+from vidgen.world.geometry import in_open_view
+from vidgen.world.physics import Simulation
+from vidgen.world.scene import VIOLATION_KINDS, Occluder, Scene, WorldObject
+from vidgen.world.vocab import BACKGROUND_COLORS, MOTIONS, OBJECT_COLORS, SHAPES, SIMPLE_MOTIONS
+
+PROFILES = ("simple", "full")
+DEFAULTS = {  # profile -> (aspect, duration): 64x64 17 frames at 8 fps; 832x480 49 at 16 fps
+    "simple": (1.0, 2.0),
+    "full": (832 / 480, 3.0),
+}
+SIMPLE_FLOOR = 0.97
+
+_DIRECTIONS = {
+    "up": (0.0, -1.0),
+    "down": (0.0, 1.0),
+    "left": (-1.0, 0.0),
+    "right": (1.0, 0.0),
+}
+
+
+def _direction(motion: str) -> tuple[float, float]:
+    dx = dy = 0.0
+    for part in motion.split("_")[1:]:
+        ddx, ddy = _DIRECTIONS[part]
+        dx, dy = dx + ddx, dy + ddy
+    return dx, dy
+
+
+def _pick(rng: np.random.Generator, items):
+    return items[int(rng.integers(len(items)))]
+
+
+def random_scene(
+    rng: np.random.Generator,
+    *,
+    profile: str = "full",
+    violation_rate: float = 0.0,
+    aspect: float | None = None,
+    duration: float | None = None,
+) -> Scene:
+    """A random scene of `profile`; with probability `violation_rate` it carries one violation.
+
+    aspect and duration default to the profile's (1.0 and 2 s for simple; 832/480 and 3 s for
+    full); pass the render's width/height and (frames - 1) / fps to lay a scene out for them.
+    """
+    if profile not in PROFILES:
+        raise UsageError(f"unknown profile {profile!r}: use simple or full")
+    if not 0.0 <= violation_rate <= 1.0:
+        raise UsageError(f"violation rate must be in [0, 1], got {violation_rate}")
+    d_aspect, d_duration = DEFAULTS[profile]
+    aspect = d_aspect if aspect is None else float(aspect)
+    duration = d_duration if duration is None else float(duration)
+    if not (0.2 <= aspect <= 5.0) or not (0.25 <= duration <= 600):
+        raise UsageError(f"aspect {aspect} or duration {duration} s out of range")
+    from vidgen.world.violations import applicable_kinds, inject
+
+    seed = int(rng.integers(2**31))
+    violated = bool(rng.random() < violation_rate)
+    kinds = applicable_kinds(profile) if violated else ()
+    kind = _pick(rng, kinds) if kinds else None
+    for _ in range(400):
+        if profile == "simple":
+            scene, pair = _simple(rng, aspect, duration, kind), None
+        else:
+            scene, pair = _full(rng, aspect, duration, kind)
+        scene = Scene(**{**scene.__dict__, "seed": seed})
+        if not acceptable(scene, pair):
+            continue
+        if kind is None:
+            return scene
+        violated_scene = inject(scene, kind, rng)
+        if violated_scene is not None:
+            return violated_scene
+        if rng.random() < 0.1:  # some scenes never suit a kind: let another kind try
+            kind = _pick(rng, kinds)
+    raise RuntimeError("could not lay out a scene; this is a bug, please report it")
+
+
+# -- simple ---------------------------------------------------------------------------------
+
+
+def _simple(rng: np.random.Generator, aspect: float, duration: float, kind: str | None) -> Scene:
+    motion = _pick(rng, SIMPLE_MOTIONS)
+    if kind in ("gravity_reversal", "bounce_gain"):
+        motion = "falls_bounces"
+    elif kind == "speed_jump":
+        motion = _pick(rng, [m for m in SIMPLE_MOTIONS if m.startswith("moves")])
+    r = float(rng.uniform(6.0, 9.0)) / 64.0
+    pad = 0.03
+    box = (r + pad, r + pad, aspect - r - pad, SIMPLE_FLOOR - r - 0.01)
+    obj = _motion_object(rng, motion, r, box, duration, floor_y=SIMPLE_FLOOR, fall_top=0.35)
+    return Scene(
+        background=_pick(rng, tuple(BACKGROUND_COLORS)),
+        objects=(obj,),
+        floor_y=SIMPLE_FLOOR,
+        aspect=aspect,
+        duration=duration,
+    )
+
+
+def _motion_object(
+    rng: np.random.Generator,
+    motion: str,
+    r: float,
+    box: tuple[float, float, float, float],
+    duration: float,
+    *,
+    floor_y: float,
+    fall_top: float,
+    on_floor_rest: bool = False,
+) -> WorldObject:
+    color = _pick(rng, tuple(OBJECT_COLORS))
+    shape = _pick(rng, SHAPES)
+    x0, y0, x1, y1 = box
+    if motion == "falls_bounces":
+        return WorldObject(
+            color, shape, r, float(rng.uniform(x0, x1)), float(rng.uniform(y0, max(y0, fall_top))),
+            motion=motion, gravity=True, restitution=float(rng.uniform(0.55, 0.75)),
+            friction=0.2,
+        )  # fmt: skip
+    if motion == "rests":
+        if on_floor_rest:
+            return WorldObject(color, shape, r, float(rng.uniform(x0, x1)), floor_y - r,
+                               motion=motion, gravity=True, friction=0.3)  # fmt: skip
+        return WorldObject(color, shape, r, float(rng.uniform(x0, x1)), float(rng.uniform(y0, y1)))
+    dx, dy = _direction(motion)
+    frac = float(rng.uniform(0.45, 0.65))  # share of the free range the path covers
+    span_x, span_y = frac * (x1 - x0), frac * (y1 - y0)
+    if dx and dy:  # a diagonal covers the same share on both axes
+        span_x = span_y = min(span_x, span_y)
+    x = _start(rng, dx, x0, x1, span_x)
+    y = _start(rng, dy, y0, y1, span_y)
+    vx, vy = dx * span_x / duration, dy * span_y / duration
+    return WorldObject(color, shape, r, x, y, vx, vy, motion=motion)
+
+
+def _start(rng: np.random.Generator, d: float, lo: float, hi: float, span: float) -> float:
+    if d > 0:
+        return float(rng.uniform(lo, hi - span))
+    if d < 0:
+        return float(rng.uniform(lo + span, hi))
+    return float(rng.uniform(lo, hi))
+
+
+# -- full -------------------------------------------------------------------------------------
+
+
+def _full(
+    rng: np.random.Generator, aspect: float, duration: float, kind: str | None
+) -> tuple[Scene, tuple[int, int] | None]:
+    background = _pick(rng, tuple(BACKGROUND_COLORS))
+    floor_visible = kind == "through_floor" or rng.random() < 0.75
+    floor_y = float(rng.uniform(0.78, 0.88)) if floor_visible else 0.98
+    occluder = None
+    if kind != "through_floor" and rng.random() < 0.5:
+        occluder = _occluder(rng, background, aspect, floor_y, floor_visible)
+    n = int(rng.choice([1, 2, 3], p=[0.35, 0.4, 0.25]))
+    if kind in ("through_object", "split", "appear"):
+        n = max(n, 2) if kind == "through_object" else min(n, 2)
+    pad = 0.02
+    objects: list[WorldObject] = []
+    pair = None
+    if kind == "through_object" or (n >= 2 and rng.random() < 0.25):
+        objects.extend(_colliding_pair(rng, aspect, duration, floor_y))
+        pair = (0, 1)
+    elif occluder is not None and rng.random() < 0.6:
+        objects.append(_passer(rng, aspect, duration, floor_y, occluder))
+    while len(objects) < n:
+        r = float(rng.uniform(0.05, 0.09))
+        motion = _pick(rng, MOTIONS)
+        if kind in ("gravity_reversal", "bounce_gain", "through_floor") and not objects:
+            motion = _pick(rng, ("falls_bounces", "thrown_left", "thrown_right"))
+        elif kind == "speed_jump" and not objects:
+            motion = _pick(rng, [m for m in MOTIONS if m.startswith(("moves", "slides"))])
+        box = (r + pad, r + pad, aspect - r - pad, floor_y - r - pad)
+        objects.append(_full_object(rng, motion, r, box, duration, floor_y, aspect))
+    scene = Scene(
+        background=background,
+        objects=tuple(objects),
+        occluder=occluder,
+        floor_y=floor_y,
+        floor_visible=floor_visible,
+        pan=float(rng.choice([-1.0, 1.0]) * rng.uniform(0.05, 0.12)) if rng.random() < 0.3 else 0.0,
+        noise=float(rng.uniform(2.0, 5.0)) if rng.random() < 0.35 else 0.0,
+        texture=float(rng.uniform(6.0, 14.0)) if rng.random() < 0.4 else 0.0,
+        aspect=aspect,
+        duration=duration,
+    )
+    return scene, pair
+
+
+def _occluder(
+    rng: np.random.Generator, background: str, aspect: float, floor_y: float, floor_visible: bool
+) -> Occluder:
+    color = _pick(rng, [c for c in ("gray", "black", "white") if c != background])
+    bottom = floor_y if floor_visible else 1.05
+    cx = float(rng.uniform(0.38, 0.62)) * aspect
+    if rng.random() < 0.5:
+        w = float(rng.uniform(0.2, 0.28))
+        return Occluder(
+            "wall", color, cx - w / 2, float(rng.uniform(0.08, 0.3)), cx + w / 2, bottom
+        )
+    w, h = float(rng.uniform(0.3, 0.42)), float(rng.uniform(0.26, 0.34))
+    return Occluder("box", color, cx - w / 2, floor_y - h, cx + w / 2, bottom)
+
+
+def _full_object(
+    rng: np.random.Generator,
+    motion: str,
+    r: float,
+    box: tuple[float, float, float, float],
+    duration: float,
+    floor_y: float,
+    aspect: float,
+) -> WorldObject:
+    color, shape = _pick(rng, tuple(OBJECT_COLORS)), _pick(rng, SHAPES)
+    if motion.startswith("thrown"):
+        sign = 1.0 if motion.endswith("right") else -1.0
+        x = float(rng.uniform(0.08, 0.3)) * aspect
+        return WorldObject(
+            color, shape, r, x if sign > 0 else aspect - x,
+            floor_y - r - float(rng.uniform(0.0, 0.25)),
+            sign * float(rng.uniform(0.3, 0.55)) * aspect / 1.7, -float(rng.uniform(1.1, 1.6)),
+            motion=motion, gravity=True, restitution=float(rng.uniform(0.5, 0.7)), friction=0.25,
+        )  # fmt: skip
+    if motion.startswith("slides"):
+        sign = 1.0 if motion.endswith("right") else -1.0
+        x = float(rng.uniform(0.08, 0.3)) * aspect
+        return WorldObject(
+            color, shape, r, x if sign > 0 else aspect - x, floor_y - r,
+            sign * float(rng.uniform(0.45, 0.8)), 0.0, motion=motion, gravity=True,
+            friction=float(rng.uniform(0.04, 0.12)),
+        )  # fmt: skip
+    if motion.startswith("moves") and motion.count("_") == 1 and rng.random() < 0.3:
+        # a horizontal or vertical move fast enough to leave the frame before the end
+        dx, dy = _direction(motion)
+        x0, y0, x1, y1 = box
+        x = _start(rng, dx, x0, x1, 0.5 * (x1 - x0)) if dx else float(rng.uniform(x0, x1))
+        y = _start(rng, dy, y0, y1, 0.5 * (y1 - y0)) if dy else float(rng.uniform(y0, y1))
+        speed = float(rng.uniform(0.7, 1.0)) * (aspect if dx else 1.0) / duration
+        if dy > 0:  # nothing sinks through the floor: downward exits need no floor in the way
+            return _motion_object(rng, motion, r, box, duration, floor_y=floor_y, fall_top=0.4)
+        return WorldObject(color, shape, r, x, y, dx * speed, dy * speed, motion=motion)
+    obj = _motion_object(
+        rng, motion, r, box, duration, floor_y=floor_y, fall_top=0.4,
+        on_floor_rest=rng.random() < 0.6,
+    )  # fmt: skip
+    return obj
+
+
+def _colliding_pair(
+    rng: np.random.Generator, aspect: float, duration: float, floor_y: float
+) -> list[WorldObject]:
+    """Two objects of about the same size sliding toward each other on the floor."""
+    r = float(rng.uniform(0.05, 0.09))
+    ra, rb = r, r * float(rng.uniform(0.9, 1.1))
+    xa = float(rng.uniform(0.08, 0.25)) * aspect
+    xb = aspect - float(rng.uniform(0.08, 0.25)) * aspect
+    t_meet = float(rng.uniform(0.35, 0.55)) * duration
+    closing = (xb - xa - ra - rb) / t_meet
+    share = float(rng.uniform(0.35, 0.65))
+    colors = rng.permutation(len(OBJECT_COLORS))[:2]
+    names = tuple(OBJECT_COLORS)
+    return [
+        WorldObject(names[colors[0]], _pick(rng, SHAPES), ra, xa, floor_y - ra,
+                    closing * share, 0.0, motion="slides_right", gravity=True, friction=0.02),
+        WorldObject(names[colors[1]], _pick(rng, SHAPES), rb, xb, floor_y - rb,
+                    -closing * (1 - share), 0.0, motion="slides_left", gravity=True,
+                    friction=0.02),
+    ]  # fmt: skip
+
+
+def _passer(
+    rng: np.random.Generator, aspect: float, duration: float, floor_y: float, occ: Occluder
+) -> WorldObject:
+    """An object that crosses the occluder completely, so it is hidden for a while."""
+    height = min(occ.y1, floor_y) - occ.y0
+    r = float(rng.uniform(0.05, min(0.09, 0.45 * height, 0.45 * (occ.x1 - occ.x0))))
+    sign = 1.0 if rng.random() < 0.5 else -1.0
+    gap = float(rng.uniform(0.04, 0.15))
+    start = occ.x0 - gap - r if sign > 0 else occ.x1 + gap + r
+    travel = (occ.x1 - occ.x0) + 2 * r + 2 * gap
+    speed = travel / (float(rng.uniform(0.55, 0.8)) * duration)
+    color, shape = _pick(rng, tuple(OBJECT_COLORS)), _pick(rng, SHAPES)
+    motion = "moves_right" if sign > 0 else "moves_left"
+    lo, hi = occ.y0 + r + 0.01, min(occ.y1, floor_y - 0.01) - r - 0.01
+    y = float(rng.uniform(lo, hi)) if hi > lo else 0.5 * (occ.y0 + min(occ.y1, floor_y))
+    return WorldObject(color, shape, r, start, y, sign * speed, 0.0, motion=motion)
+
+
+# -- rejection ------------------------------------------------------------------------------
+
+
+def acceptable(scene: Scene, pair: tuple[int, int] | None) -> bool:
+    """True if the clean scene does only what its caption will say."""
+    scene.validate()
+    colors = [o.color for o in scene.objects]
+    if len(set(colors)) != len(colors):  # one color per object: a caption names each uniquely
+        return False
+    view = _unit_view(scene)
+    margin = 0.01 * view.height
+    sim = Simulation(scene)
+    steps = int(math.ceil(scene.duration * 24))
+    visible_count = [0] * len(scene.objects)
+    for k in range(steps + 1):
+        t = k / 24
+        states = sim.state_at(t)
+        for s, obj in zip(states, scene.objects, strict=True):
+            if k == 0 and not in_open_view(s, scene, view, t, margin):
+                return False
+            sinking = not obj.gravity and s.y + s.r > scene.floor_y + 1e-6
+            if sinking and s.y - s.r < 1.0:  # into the floor while still on screen
+                return False
+            if in_open_view(s, scene, view, t):
+                visible_count[s.id] += 1
+        if k == 0:
+            for i, a in enumerate(states):
+                for b in states[i + 1 :]:
+                    if math.hypot(a.x - b.x, a.y - b.y) < a.r + b.r + 0.03:
+                        return False
+    for e in sim.events:
+        if e.kind == "collision" and (pair is None or {e.a, e.b} != set(pair)):
+            return False
+    if pair is not None and not any(e.kind == "collision" for e in sim.events):
+        return False
+    # every object can be seen in the open for at least a third of the clip
+    return all(c >= (steps + 1) / 3 for c in visible_count)
+
+
+__all__ = ["random_scene", "acceptable", "PROFILES", "VIOLATION_KINDS"]

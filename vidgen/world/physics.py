@@ -1,0 +1,311 @@
+"""Continuous-time physics of the shapes world, stepped at a fixed internal rate.
+
+Each step is exact for constant acceleration (position += v dt + a dt^2 / 2), and floor contacts
+are solved for their exact time inside the step, so a dropped ball follows h0 - g t^2 / 2 to
+float precision whatever the step. Rendering asks for states at any time: the simulation runs
+whole steps up to it, then advances a copy by the remainder, so any fps sees the same motion.
+
+Violations that change motion (teleport, speed jump, gravity reversal, bounce gain, passing
+through the floor or another object, size change, spawning) act here at their start step;
+those that only change the look (color drift, shape morph, vanish) act in `state_at`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from vidgen.world.scene import GRAVITY, Scene, Violation, WorldObject, canonical_shape
+from vidgen.world.vocab import COLORS
+
+STEP_HZ = 240  # a multiple of 8, 16, 24, 30, 48 and 60 fps: those frames fall on step boundaries
+DT = 1.0 / STEP_HZ
+REST_SPEED = 0.12  # after a bounce slower than this (view heights/s) the object settles
+_EPS = 1e-9
+
+
+class Body:
+    """Mutable physical state of one object."""
+
+    __slots__ = ("x", "y", "vx", "vy", "r", "r0", "gravity", "gsign", "e", "mu", "resting",
+                 "floor", "alive")  # fmt: skip
+
+    def __init__(self, obj: WorldObject, floor_y: float, alive: bool = True):
+        self.x, self.y, self.vx, self.vy = obj.x, obj.y, obj.vx, obj.vy
+        self.r = self.r0 = obj.size
+        self.gravity = obj.gravity
+        self.gsign = 1.0
+        self.e = obj.restitution
+        self.mu = obj.friction
+        self.floor = True
+        self.alive = alive
+        self.resting = obj.gravity and abs(obj.vy) < _EPS and obj.y + obj.size >= floor_y - 1e-6
+        if self.resting:
+            self.y = floor_y - self.r
+
+    def copy(self) -> Body:
+        new = Body.__new__(Body)
+        for name in Body.__slots__:
+            setattr(new, name, getattr(self, name))
+        return new
+
+
+@dataclass(frozen=True)
+class ObjectState:
+    """One object at one instant, as the renderer and the labels see it (world units)."""
+
+    id: int
+    x: float
+    y: float
+    r: float
+    rgb: tuple[float, float, float]
+    shape: str
+    morph_to: str  # the shape it is morphing into (== shape when not morphing)
+    morph: float  # 0..1 progress of the morph
+    exists: bool  # drawn at all: False before an appear, during a vanish
+
+
+@dataclass(frozen=True)
+class Event:
+    t: float
+    kind: str  # "bounce" or "collision"
+    a: int
+    b: int = -1
+
+
+def _contact_time(h: float, vy: float, ay: float, limit: float) -> float | None:
+    """Smallest tau in (0, limit] where vy tau + ay tau^2 / 2 = h while moving down."""
+    if abs(ay) < 1e-12:
+        if vy > 1e-12 and -1e-12 <= h / vy <= limit:
+            return max(h / vy, 0.0)
+        return None
+    disc = vy * vy + 2.0 * ay * h
+    if disc < 0:
+        return None
+    s = math.sqrt(disc)
+    for tau in sorted(((-vy - s) / ay, (-vy + s) / ay)):
+        if 1e-12 < tau <= limit + 1e-12 and vy + ay * tau > 0:
+            return tau
+    return None
+
+
+def _fly(b: Body, dt: float, floor_y: float, bounces: list[float] | None) -> None:
+    """Advance an airborne gravity body by dt, bouncing on the floor at the exact contact time."""
+    ay = GRAVITY * b.gsign
+    rem = dt
+    for _ in range(32):
+        tau = None
+        if b.floor:
+            tau = _contact_time(floor_y - b.r - b.y, b.vy, ay, rem)
+        if tau is None:
+            b.x += b.vx * rem
+            b.y += b.vy * rem + 0.5 * ay * rem * rem
+            b.vy += ay * rem
+            return
+        b.x += b.vx * tau
+        b.y = floor_y - b.r
+        b.vy = -b.e * (b.vy + ay * tau)
+        rem -= tau
+        if bounces is not None:
+            bounces.append(dt - rem)
+        if abs(b.vy) < REST_SPEED and b.gsign > 0:
+            b.vy = 0.0
+            b.resting = True
+            _slide(b, rem)
+            return
+
+
+def _slide(b: Body, dt: float) -> None:
+    """Advance a body resting on the floor: constant friction deceleration until it stops."""
+    if b.vx == 0.0:
+        return
+    dec = b.mu * GRAVITY
+    if dec <= 0.0:
+        b.x += b.vx * dt
+        return
+    t_stop = abs(b.vx) / dec
+    if t_stop <= dt:
+        b.x += 0.5 * b.vx * t_stop
+        b.vx = 0.0
+    else:
+        sign = 1.0 if b.vx > 0 else -1.0
+        b.x += b.vx * dt - 0.5 * sign * dec * dt * dt
+        b.vx -= sign * dec * dt
+
+
+def _collide(a: Body, b: Body) -> bool:
+    """Elastic collision of two discs (mass ~ area); returns True if they bounced."""
+    dx, dy = b.x - a.x, b.y - a.y
+    dist = math.hypot(dx, dy)
+    reach = a.r + b.r
+    if dist >= reach or dist < 1e-12:
+        return False
+    nx, ny = dx / dist, dy / dist
+    approach = (a.vx - b.vx) * nx + (a.vy - b.vy) * ny
+    ma, mb = a.r * a.r, b.r * b.r
+    if approach > 0:
+        j = 2.0 * approach / (1.0 / ma + 1.0 / mb)
+        a.vx -= j / ma * nx
+        a.vy -= j / ma * ny
+        b.vx += j / mb * nx
+        b.vy += j / mb * ny
+    overlap = reach - dist
+    a.x -= overlap * mb / (ma + mb) * nx
+    a.y -= overlap * mb / (ma + mb) * ny
+    b.x += overlap * ma / (ma + mb) * nx
+    b.y += overlap * ma / (ma + mb) * ny
+    for body in (a, b):
+        if body.resting and body.vy < -REST_SPEED:
+            body.resting = False
+        elif body.resting:
+            body.vy = 0.0
+    return approach > 0
+
+
+class Simulation:
+    """Steps one scene (with its violations) forward and answers `state_at(t)` for rising t."""
+
+    def __init__(self, scene: Scene):
+        self.scene = scene
+        self.floor_y = scene.floor_y
+        self.bodies = [Body(o, scene.floor_y) for o in scene.objects]
+        self.shapes = [canonical_shape(o.shape) for o in scene.objects]
+        self.colors = [o.color for o in scene.objects]
+        self.no_collide: set[frozenset[int]] = set()
+        self.events: list[Event] = []
+        self.k = 0
+        self._schedule: list[tuple[int, Violation]] = []
+        for v in scene.violations:
+            if v.kind == "appear":
+                spawn: WorldObject = v.params["spawn"]
+                self._add_body(spawn, alive=False)
+            elif v.kind == "split":
+                src = scene.objects[v.object]
+                self._add_body(src, alive=False)
+            self._schedule.append((round(v.t_start * STEP_HZ), v))
+        self._schedule.sort(key=lambda item: item[0])
+        self._next = 0
+        self._resizes = [v for v in scene.violations if v.kind == "size_change"]
+
+    def _add_body(self, obj: WorldObject, alive: bool) -> None:
+        self.bodies.append(Body(obj, self.floor_y, alive=alive))
+        self.shapes.append(canonical_shape(obj.shape))
+        self.colors.append(obj.color)
+
+    # -- violations that act on motion, applied once at their start step --------------------
+
+    def _apply_due(self) -> None:
+        while self._next < len(self._schedule) and self._schedule[self._next][0] <= self.k:
+            _, v = self._schedule[self._next]
+            self._next += 1
+            b = self.bodies[v.object]
+            p = v.params
+            if v.kind == "teleport":
+                b.x += p.get("dx", 0.0)
+                b.y += p.get("dy", 0.0)
+            elif v.kind == "speed_jump":
+                b.vx *= p["factor"]
+                b.vy *= p["factor"]
+            elif v.kind == "gravity_reversal":
+                b.gsign = -1.0
+                b.resting = False
+            elif v.kind == "bounce_gain":
+                b.e = p["restitution"]
+            elif v.kind == "through_floor":
+                b.floor = False
+                b.resting = False
+            elif v.kind == "through_object":
+                self.no_collide.add(frozenset((v.object, p["other"])))
+            elif v.kind == "appear":
+                self.bodies[p["new_object"]].alive = True
+            elif v.kind == "split":
+                clone = b.copy()
+                clone.vx += p["dvx"]
+                clone.vy += p["dvy"]
+                clone.mu = 0.0
+                self.bodies[p["new_object"]] = clone
+                self.no_collide.add(frozenset((v.object, p["new_object"])))
+
+    # -- stepping ------------------------------------------------------------------------------
+
+    def _step(self, bodies: list[Body], dt: float, t_end: float, record: bool) -> None:
+        bounces: list[float] | None = [] if record else None
+        for i, b in enumerate(bodies):
+            if not b.alive:
+                continue
+            if b.gravity:
+                if b.resting and (not b.floor or b.gsign < 0):
+                    b.resting = False
+                if b.resting:
+                    b.y = self.floor_y - b.r
+                    _slide(b, dt)
+                else:
+                    n_before = len(bounces) if bounces is not None else 0
+                    _fly(b, dt, self.floor_y, bounces)
+                    if bounces is not None:
+                        for tb in bounces[n_before:]:
+                            self.events.append(Event(t_end - dt + tb, "bounce", i))
+            else:
+                b.x += b.vx * dt
+                b.y += b.vy * dt
+        n = len(bodies)
+        for i in range(n):
+            if not bodies[i].alive:
+                continue
+            for j in range(i + 1, n):
+                if not bodies[j].alive or frozenset((i, j)) in self.no_collide:
+                    continue
+                if _collide(bodies[i], bodies[j]) and record:
+                    self.events.append(Event(t_end, "collision", i, j))
+        for v in self._resizes:
+            b = bodies[v.object]
+            b.r = b.r0 * _ramp(v, t_end, 1.0, v.params["factor"])
+            if b.resting:
+                b.y = self.floor_y - b.r
+
+    def advance_to(self, t: float) -> None:
+        """Run whole steps up to time t (never backward)."""
+        self._apply_due()
+        while (self.k + 1) * DT <= t + 1e-9:
+            self._step(self.bodies, DT, (self.k + 1) * DT, record=True)
+            self.k += 1
+            self._apply_due()
+
+    def state_at(self, t: float) -> list[ObjectState]:
+        """Every object's state at time t (t must not go backward between calls)."""
+        self.advance_to(t)
+        bodies = self.bodies
+        rest = t - self.k * DT
+        if rest > 1e-9:
+            bodies = [b.copy() for b in bodies]
+            self._step(bodies, rest, t, record=False)
+        return [self._look(i, b, t) for i, b in enumerate(bodies)]
+
+    def _look(self, i: int, b: Body, t: float) -> ObjectState:
+        rgb = tuple(float(c) for c in COLORS[self.colors[i]])
+        shape = morph_to = self.shapes[i]
+        morph = 0.0
+        exists = b.alive
+        for v in self.scene.violations:
+            if v.object != i or t < v.t_start - 1e-9:
+                continue
+            if v.kind == "color_drift":
+                target = COLORS[v.params["to"]]
+                w = _ramp(v, t, 0.0, 1.0)
+                rgb = tuple((1 - w) * a + w * c for a, c in zip(rgb, target, strict=True))
+            elif v.kind == "shape_morph":
+                morph_to = v.params["to"]
+                morph = _ramp(v, t, 0.0, 1.0)
+            elif v.kind == "vanish" and (v.t_end is None or t < v.t_end - 1e-9):
+                exists = False
+        return ObjectState(i, b.x, b.y, b.r, rgb, shape, morph_to, morph, exists)  # type: ignore[arg-type]
+
+
+def _ramp(v: Violation, t: float, start: float, end: float) -> float:
+    """Linear from `start` at v.t_start to `end` at v.t_end (a step if t_end is None)."""
+    if t < v.t_start - 1e-9:
+        return start
+    if v.t_end is None or v.t_end <= v.t_start or t >= v.t_end:
+        return end
+    w = (t - v.t_start) / (v.t_end - v.t_start)
+    return start + (end - start) * w

@@ -1,0 +1,164 @@
+"""What a shapes-world clip is made of: objects, background, occluder, floor, camera, violations.
+
+Units: the view is 1.0 tall and `aspect` wide; y grows downward (image convention); time is in
+seconds. A scene holds no pixels and no frame rate: render_clip() turns it into frames at any
+size and fps. A violated scene is its clean twin plus `violations`; `scene.clean()` drops them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+from vidgen.errors import UsageError
+from vidgen.world.vocab import (
+    BACKGROUND_COLORS,
+    COLORS,
+    MOTIONS,
+    OBJECT_COLORS,
+    OCCLUDER_KINDS,
+    SHAPE_SYNONYMS,
+    SHAPES,
+)
+
+GRAVITY = 3.0  # view heights per s^2: a drop across the frame takes ~0.8 s, like a real ball
+
+# check name for each violation kind (the labels' "check" field)
+VIOLATION_CHECKS: dict[str, str] = {
+    "color_drift": "identity_drift",
+    "shape_morph": "identity_drift",
+    "size_change": "identity_drift",
+    "vanish": "object_permanence",
+    "appear": "object_permanence",
+    "split": "object_permanence",
+    "teleport": "physics_sanity",
+    "speed_jump": "physics_sanity",
+    "gravity_reversal": "physics_sanity",
+    "bounce_gain": "physics_sanity",
+    "through_floor": "physics_sanity",
+    "through_object": "physics_sanity",
+}
+VIOLATION_KINDS: tuple[str, ...] = tuple(VIOLATION_CHECKS)
+
+
+@dataclass(frozen=True)
+class WorldObject:
+    """One object's fixed look and its state at t=0.
+
+    `size` is the half-extent (radius of a ball, half-side of a square), in view heights.
+    `gravity` objects fall, bounce with `restitution` on the floor, and slide with `friction`
+    (a deceleration of friction * GRAVITY while on the floor); the others move at constant
+    velocity (vx, vy).
+    """
+
+    color: str
+    shape: str
+    size: float
+    x: float
+    y: float
+    vx: float = 0.0
+    vy: float = 0.0
+    motion: str = "rests"
+    gravity: bool = False
+    restitution: float = 0.7
+    friction: float = 0.0
+
+
+@dataclass(frozen=True)
+class Occluder:
+    """A static box in front of every object: x0..x1, y0..y1 in world units."""
+
+    kind: str
+    color: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+@dataclass(frozen=True)
+class Violation:
+    """An edit of the clean scene that starts at `t_start` (aligned to a physics step).
+
+    `t_end` is when a gradual change completes or a vanish ends (None: permanent / instant).
+    `params` holds the kind's settings (target color, factor, jump, spawned object, ...).
+    """
+
+    kind: str
+    object: int
+    t_start: float
+    t_end: float | None = None
+    params: dict = field(default_factory=dict)
+
+    @property
+    def check(self) -> str:
+        return VIOLATION_CHECKS[self.kind]
+
+
+@dataclass(frozen=True)
+class Scene:
+    background: str = "white"
+    objects: tuple[WorldObject, ...] = ()
+    occluder: Occluder | None = None
+    floor_y: float = 0.97  # the ground objects bounce on; drawn only if floor_visible
+    floor_visible: bool = False
+    pan: float = 0.0  # camera speed, world units per s (positive: the view moves right)
+    noise: float = 0.0  # sensor noise sigma, in 8-bit levels
+    texture: float = 0.0  # amplitude of the soft background texture, in 8-bit levels
+    violations: tuple[Violation, ...] = ()
+    aspect: float = 1.0  # view width / height the scene was laid out for
+    duration: float = 2.0  # seconds the scene was laid out (and captioned) for
+    seed: int = 0  # texture and noise pattern
+
+    def clean(self) -> Scene:
+        """The clean twin: the same scene without its violations."""
+        return dataclasses.replace(self, violations=())
+
+    def validate(self) -> Scene:
+        """Raise UsageError naming the bad field; return self so calls can chain."""
+        if self.background not in BACKGROUND_COLORS:
+            raise UsageError(
+                f"unknown background color {self.background!r}: use one of "
+                f"{', '.join(BACKGROUND_COLORS)}"
+            )
+        if not self.objects:
+            raise UsageError("a scene needs at least one object")
+        for i, obj in enumerate(self.objects):
+            _validate_object(obj, f"object {i}")
+        if self.occluder is not None:
+            occ = self.occluder
+            if occ.kind not in OCCLUDER_KINDS:
+                raise UsageError(f"unknown occluder kind {occ.kind!r}: use wall or box")
+            if occ.color not in COLORS:
+                raise UsageError(f"unknown occluder color {occ.color!r}: use one of {_names()}")
+            if not (occ.x1 > occ.x0 and occ.y1 > occ.y0):
+                raise UsageError("occluder needs x1 > x0 and y1 > y0")
+        for v in self.violations:
+            if v.kind not in VIOLATION_CHECKS:
+                raise UsageError(
+                    f"unknown violation kind {v.kind!r}: use one of {', '.join(VIOLATION_KINDS)}"
+                )
+        if self.aspect <= 0 or self.duration <= 0:
+            raise UsageError("scene aspect and duration must be positive")
+        return self
+
+
+def canonical_shape(name: str) -> str:
+    return SHAPE_SYNONYMS.get(name, name)
+
+
+def _names() -> str:
+    return ", ".join(COLORS)
+
+
+def _validate_object(obj: WorldObject, where: str) -> None:
+    if obj.color not in OBJECT_COLORS:
+        raise UsageError(
+            f"{where}: unknown color {obj.color!r}: use one of {', '.join(OBJECT_COLORS)}"
+        )
+    if canonical_shape(obj.shape) not in SHAPES:
+        raise UsageError(f"{where}: unknown shape {obj.shape!r}: use one of {', '.join(SHAPES)}")
+    if obj.motion not in MOTIONS:
+        raise UsageError(f"{where}: unknown motion {obj.motion!r}: use one of {', '.join(MOTIONS)}")
+    if not obj.size > 0:
+        raise UsageError(f"{where}: size must be positive, got {obj.size}")
