@@ -59,11 +59,13 @@ def random_scene(
     violation_rate: float = 0.0,
     aspect: float | None = None,
     duration: float | None = None,
+    violation: str | None = None,
 ) -> Scene:
     """A random scene of `profile`; with probability `violation_rate` it carries one violation.
 
     aspect and duration default to the profile's (1.0 and 2 s for simple; 832/480 and 3 s for
     full); pass the render's width/height and (frames - 1) / fps to lay a scene out for them.
+    `violation` forces one violation of that kind (see VIOLATION_KINDS) whatever the rate.
     """
     if profile not in PROFILES:
         raise UsageError(f"unknown profile {profile!r}: use simple or full")
@@ -79,6 +81,13 @@ def random_scene(
     seed = int(rng.integers(2**31))
     violated = bool(rng.random() < violation_rate)
     kinds = applicable_kinds(profile) if violated else ()
+    if violation is not None:
+        if violation not in applicable_kinds(profile):
+            raise UsageError(
+                f"violation {violation!r} does not fit profile {profile!r}: use one of "
+                f"{', '.join(applicable_kinds(profile))}"
+            )
+        kinds = (violation,)
     kind = _pick(rng, kinds) if kinds else None
     for _ in range(400):
         if profile == "simple":
@@ -338,7 +347,7 @@ def acceptable(scene: Scene, pair: tuple[int, int] | None) -> bool:
         if k == 0:
             for i, a in enumerate(states):
                 for b in states[i + 1 :]:
-                    if math.hypot(a.x - b.x, a.y - b.y) < a.r + b.r + 0.03:
+                    if math.hypot(a.x - b.x, a.y - b.y) < a.r + b.r + 0.08:
                         return False
     for e in sim.events:
         if e.kind == "collision" and (pair is None or {e.a, e.b} != set(pair)):

@@ -30,8 +30,10 @@ def occluder_box(scene: Scene, view: View, t: float) -> tuple[float, float, floa
 
 
 def flags(s: ObjectState, scene: Scene, view: View, t: float) -> dict:
-    """in_frame (any part in view), at_edge (partly outside), occluded (touches the occluder),
-    hidden (entirely behind it), visible (exists, in frame, not hidden), visible_fraction."""
+    """in_frame (some part in view), at_edge (partly outside), occluded (partly behind the
+    occluder), hidden (in frame but entirely behind it), visible (exists, in frame, not hidden),
+    visible_fraction (share of the box in view and uncovered). Slivers under half a pixel wide
+    do not count."""
     box = object_box(s, view, t)
     area = (box[2] - box[0]) * (box[3] - box[1])
     frame = (0.0, 0.0, float(view.width), float(view.height))
@@ -39,10 +41,12 @@ def flags(s: ObjectState, scene: Scene, view: View, t: float) -> dict:
     occ = occluder_box(scene, view, t)
     clipped = (max(box[0], 0.0), max(box[1], 0.0), min(box[2], frame[2]), min(box[3], frame[3]))
     covered = _overlap(clipped, occ) if occ is not None and inside > 0 else 0.0
-    in_frame = inside > 0
-    at_edge = in_frame and inside < area - 1e-6
-    occluded = covered > 0
-    hidden = occluded and covered >= inside - 1e-6
+    # Less than a half-pixel strip counts as nothing: anti-aliasing leaves no readable trace.
+    strip = 0.5 * (box[2] - box[0])
+    in_frame = inside > strip
+    at_edge = in_frame and inside < area - strip
+    occluded = covered > strip
+    hidden = in_frame and covered >= inside - strip
     fraction = 0.0 if not s.exists or area <= 0 else max(0.0, inside - covered) / area
     return {
         "in_frame": in_frame,

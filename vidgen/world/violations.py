@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from vidgen.world.caption import _unit_view
-from vidgen.world.geometry import in_open_view
+from vidgen.world.geometry import flags, in_open_view
 from vidgen.world.physics import STEP_HZ, Simulation
 from vidgen.world.scene import VIOLATION_KINDS, Scene, Violation, WorldObject
 from vidgen.world.vocab import OBJECT_COLORS, SHAPES, hue_distance
@@ -189,6 +189,15 @@ def _watchable(scene: Scene, v: Violation) -> bool:
                     return False
             if v.kind == "teleport" and not _open_before(scene, view, twin[v.object], t, margin):
                 return False
+            watch_until = t + (0.15 if v.kind == "through_floor" else 0.4)
+        if (
+            first is not None
+            and v.kind != "vanish"
+            and abs(t - min(watch_until, scene.duration)) < 0.5 / _SAMPLE_HZ
+        ):
+            f = flags(s, scene, view, t)
+            if not (f["visible"] and f["visible_fraction"] > 0.5):
+                return False  # a change has to stay on screen long enough to be seen
         drift_ends = (
             first is not None
             and v.kind in ("color_drift", "shape_morph", "size_change")

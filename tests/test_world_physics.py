@@ -1,0 +1,123 @@
+"""Shapes-world physics and rendering: free fall, bounces, occlusion, determinism, speed of look."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from vidgen.world import GRAVITY, Occluder, Scene, WorldObject, render_clip
+from vidgen.world.render import OUTLINES
+
+
+def _drop_scene(y0: float = 0.15, restitution: float = 0.7) -> Scene:
+    ball = WorldObject("red", "ball", 0.06, 0.5, y0, motion="falls_bounces", gravity=True,
+                       restitution=restitution)  # fmt: skip
+    return Scene(background="white", objects=(ball,), floor_y=0.95, duration=3.0)
+
+
+def _centroid_y(frame: np.ndarray, background: tuple[int, int, int]) -> float:
+    # weight each pixel by how far it is from the background: anti-aliased edges count partly
+    diff = np.abs(frame.astype(np.float32) - np.array(background, np.float32)).sum(axis=2)
+    ys = np.arange(frame.shape[0], dtype=np.float32)[:, None]
+    return float((diff * ys).sum() / diff.sum())
+
+
+def test_dropped_ball_follows_free_fall_until_first_bounce():
+    scene = _drop_scene()
+    height, fps = 240, 60
+    clip = render_clip(scene, width=240, height=height, frames=61, fps=fps)
+    obj = scene.objects[0]
+    t_bounce = np.sqrt(2 * (scene.floor_y - obj.size - obj.y) / GRAVITY)
+    track = clip.labels["objects"][0]["track"]
+    checked = 0
+    for i in range(clip.frames.shape[0]):
+        t = i / fps
+        if t >= t_bounce:
+            break
+        expected = (obj.y + GRAVITY * t * t / 2) * height  # y grows downward: h0 - g t^2 / 2
+        assert abs(track["y"][i] - expected) < 1.0, (i, track["y"][i], expected)
+        # the pixels agree with the label, not just the simulation with itself
+        assert abs(_centroid_y(clip.frames[i], (240, 240, 240)) - expected) < 1.0
+        checked += 1
+    assert checked >= 20
+
+
+def test_each_bounce_is_lower_with_restitution_below_one():
+    e = 0.7
+    scene = _drop_scene(restitution=e)
+    clip = render_clip(scene, width=200, height=200, frames=181, fps=60)
+    y = np.array(clip.labels["objects"][0]["track"]["y"])
+    # apexes: local minima of y (highest points) after the drop
+    apex = [y[i] for i in range(1, len(y) - 1) if y[i] < y[i - 1] and y[i] <= y[i + 1]]
+    floor_px = (scene.floor_y - scene.objects[0].size) * 200
+    heights = [floor_px - a for a in apex if floor_px - a > 2]
+    assert len(heights) >= 2
+    for a, b in zip(heights, heights[1:], strict=False):
+        assert b < a
+        assert b / a == pytest.approx(e * e, rel=0.15)  # apex height scales with e^2
+
+
+def test_restitution_one_keeps_bounce_height():
+    scene = _drop_scene(restitution=1.0)
+    clip = render_clip(scene, width=200, height=200, frames=181, fps=60)
+    y = np.array(clip.labels["objects"][0]["track"]["y"])
+    assert y[60:].min() == pytest.approx(y[0], abs=1.0)  # back to its drop height
+
+
+def _passer_scene() -> Scene:
+    wall = Occluder("wall", "gray", 0.4, 0.2, 0.6, 0.95)
+    mover = WorldObject("blue", "square", 0.07, 0.15, 0.6, 0.35, 0.0, motion="moves_right")
+    return Scene(background="white", objects=(mover,), occluder=wall, floor_y=0.95,
+                 floor_visible=True, duration=2.0)  # fmt: skip
+
+
+def test_object_is_hidden_only_while_it_overlaps_the_occluder():
+    scene = _passer_scene()
+    clip = render_clip(scene, width=100, height=100, frames=41, fps=20)
+    track = clip.labels["objects"][0]["track"]
+    x0, y0, x1, y1 = clip.labels["occluder"]["box"]
+    blue = np.array([35, 75, 225])
+    hidden_frames = 0
+    for i, frame in enumerate(clip.frames):
+        x, r = track["x"][i], track["size"][i]
+        overlaps = x + r > x0 and x - r < x1
+        blue_pixels = int((np.abs(frame.astype(int) - blue).sum(axis=2) < 60).sum())
+        if track["hidden"][i]:
+            hidden_frames += 1
+            assert overlaps and blue_pixels == 0, i
+        elif track["visible_fraction"][i] > 0.05:
+            assert track["visible"][i] and blue_pixels > 0, i
+        if not overlaps:
+            assert not track["occluded"][i]
+            assert blue_pixels >= 0.8 * (2 * r) ** 2, i  # the whole square shows
+    assert hidden_frames >= 3
+    assert "behind a gray wall" in clip.caption
+
+
+def test_rendering_is_deterministic_and_antialiased():
+    scene = Scene(background="black", objects=(WorldObject("yellow", "ball", 0.2, 0.5, 0.5),),
+                  noise=3.0, texture=8.0, pan=0.1)  # fmt: skip
+    a = render_clip(scene, width=64, height=64, frames=5, fps=8)
+    b = render_clip(scene, width=64, height=64, frames=5, fps=8)
+    assert np.array_equal(a.frames, b.frames)
+    assert a.labels == b.labels
+    clean = render_clip(Scene(background="black", objects=scene.objects), frames=1)
+    levels = np.unique(clean.frames[0][:, :, 0])
+    assert len(levels) > 4  # edge pixels blend: more than background + object
+
+
+def test_shapes_are_told_apart_by_their_outlines():
+    areas = {}
+    for name, pts in OUTLINES.items():
+        x, y = pts[:, 0], pts[:, 1]
+        areas[name] = 0.5 * abs(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1)))
+    assert areas["square"] == pytest.approx(4.0, rel=1e-6)
+    assert areas["triangle"] == pytest.approx(2.0, rel=1e-6)
+    assert areas["ball"] == pytest.approx(np.pi, rel=0.01)
+
+
+def test_any_size_and_fps():
+    scene = _drop_scene()
+    for w, h, n, fps in ((64, 64, 3, 8), (832, 480, 2, 16), (31, 17, 2, 25)):
+        clip = render_clip(scene, width=w, height=h, frames=n, fps=fps)
+        assert clip.frames.shape == (n, h, w, 3) and clip.frames.dtype == np.uint8
