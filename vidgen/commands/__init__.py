@@ -9,6 +9,7 @@ import importlib
 _COMMAND_SOURCES = [
     ("vidgen.commands.make", "make"),
     ("vidgen.commands.models", "models"),
+    ("vidgen.commands.check", "check"),
     ("vidgen.commands.world", "world"),
 ]
 

@@ -1,0 +1,121 @@
+"""object_permanence: objects that vanish in open view, appear from nowhere, or split.
+
+An object that leaves across the frame edge, or goes missing next to another part that can
+hide it (an occluder, another object), is excused; so is one that enters at an edge or
+emerges next to another part. Decisions need a track to be established (seen in a few
+frames) and a frame with clean objects, so clutter and texture cannot raise events.
+"""
+
+from __future__ import annotations
+
+from checkers.base import Checker, CheckResult, Event, score_from_events
+from checkers.tracking import FrameObservation, Point, Track
+
+ESTABLISHED = 3  # frames an object must be seen before its disappearance means anything
+MIN_GONE = 2  # frames it must stay gone (fewer at the very end of the clip)
+
+
+class PermanenceChecker(Checker):
+    name = "object_permanence"
+    metrics = ("objects", "objects_missing_in_view")
+
+    def __init__(self, sensitivity: str = "medium"):
+        super().__init__(sensitivity)
+        self._tracks: dict[int, Track] = {}
+        self._reliable: dict[int, bool] = {}
+        self._last = -1
+
+    def process(self, index, frame, tracks: FrameObservation) -> dict[str, float]:
+        self._tracks = tracks.tracks
+        self._reliable[index] = tracks.reliable
+        self._last = index
+        live = [t for t in tracks.tracks.values() if t.points and t.points[-1].frame == index]
+        seen = sum(1 for t in live if t.points[-1].det is not None)
+        open_view = sum(
+            1
+            for t in live
+            if t.points[-1].det is None and not t.points[-1].at_edge and not t.points[-1].behind
+        )
+        return {"objects": float(seen), "objects_missing_in_view": float(open_view)}
+
+    def finalize(self) -> CheckResult:
+        events: list[Event] = []
+        for track in self._tracks.values():
+            seen = track.seen
+            if len(seen) < 2:
+                continue
+            events += self._vanishes(track)
+            event = self._arrival(track)
+            if event:
+                events.append(event)
+        events.sort(key=lambda e: e.frame)
+        verdict = "fail" if events else "pass"
+        return CheckResult(self.name, verdict, score_from_events(events), events)
+
+    def _vanishes(self, track: Track) -> list[Event]:
+        events = []
+        points = track.points
+        seen_count = 0
+        i = 0
+        while i < len(points):
+            p = points[i]
+            if p.det is not None:
+                seen_count += 1
+                i += 1
+                continue
+            j = i
+            while j < len(points) and points[j].det is None:
+                j += 1
+            gone = j - i
+            if gone > 30 or j == len(points):  # dropped from tracking: gone until the end
+                gone = self._last - p.frame + 1
+            needed = min(MIN_GONE, self._last - p.frame + 1)
+            before = points[i - 1]
+            if (
+                seen_count >= ESTABLISHED
+                and gone >= needed
+                and not p.at_edge
+                and not p.behind
+                and not before.near
+                and self._reliable.get(p.frame, False)
+            ):
+                events.append(self._event("vanish", p, before, track, gone))
+            i = j
+        return events
+
+    def _arrival(self, track: Track) -> Event | None:
+        first = track.points[0]
+        if first.frame == 0 or first.det is None:
+            return None
+        seen = track.seen
+        stays = len(seen) >= ESTABLISHED or (len(seen) >= 2 and seen[-1].frame >= self._last - 1)
+        if not stays or first.at_edge or not self._reliable.get(first.frame, False):
+            return None
+        if first.how == "split":
+            others = [n for n in first.near if n != track.parent]
+            if others:
+                return None
+            return self._event("split", first, first, track, len(seen), obj=track.parent)
+        if first.how == "new" and not first.near:
+            return self._event("appear", first, first, track, len(seen))
+        return None
+
+    def _event(self, kind, p: Point, shown: Point, track: Track, length: int, obj=None) -> Event:
+        bbox = self.box(shown.det.bbox if shown.det is not None else None)
+        obj = track.id if obj is None else obj
+        messages = {
+            "vanish": f"object {obj} vanished in open view (gone {length} frames)",
+            "appear": f"object {obj} appeared from nowhere",
+            "split": f"object {obj} split in two (new part: object {track.id})",
+        }
+        return Event(
+            check=self.name,
+            kind=kind,
+            frame=p.frame,
+            end_frame=p.frame + max(0, length - 1),
+            time=p.time,
+            object=obj,
+            severity=min(1.0, 0.5 + 0.1 * length),
+            bbox=bbox,
+            message=messages[kind],
+        )

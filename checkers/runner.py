@@ -1,0 +1,204 @@
+"""Check one clip: one decode, one tracker, fanned out to every checker.
+
+`check_clip` never raises for a bad clip: it returns a `ClipReport` whose verdict is
+"error" and whose `error` says what went wrong and what to do, so a batch goes on.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import math
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from checkers.base import Checker, CheckError, CheckResult, DecodeStopped, Event
+from checkers.identity import IdentityChecker
+from checkers.permanence import PermanenceChecker
+from checkers.physics import PhysicsChecker
+from checkers.tracking import Tracker
+from checkers.video import DEFAULT_SHORT_SIDE, Frame, VideoInfo, analysis_size, frames, probe
+
+log = logging.getLogger("checkers")
+
+CHECKS: dict[str, type[Checker]] = {
+    c.name: c for c in (IdentityChecker, PermanenceChecker, PhysicsChecker)
+}
+ALL_CHECKS = tuple(CHECKS)
+# Accelerations need three frames and an established track needs a few more; below this a
+# clip says nothing about motion.
+MIN_FRAMES = 8
+
+
+@dataclass
+class ClipReport:
+    clip: str
+    frames: int = 0
+    fps: float = 0.0
+    width: int = 0
+    height: int = 0
+    verdict: str = "error"  # "pass" | "fail" | "error"
+    error: str | None = None
+    checks: dict[str, CheckResult] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
+    decode_s: float = 0.0
+    total_s: float = 0.0
+    metric_names: list[str] = field(default_factory=list)
+    rows: list[dict[str, float]] = field(default_factory=list)  # per-frame metrics
+    backend: str = ""
+
+    @property
+    def exit_code(self) -> int:
+        return {"pass": 0, "fail": 1}.get(self.verdict, 2)
+
+
+def make_checkers(names, sensitivity: str, perceptual: str = "classical") -> list[Checker]:
+    unknown = [n for n in names if n not in CHECKS]
+    if unknown:
+        raise CheckError(f"unknown check {unknown[0]!r}; choose from {', '.join(ALL_CHECKS)}")
+    out = []
+    for name in names:
+        if name == IdentityChecker.name:
+            from checkers.perceptual import load_perceptual
+
+            out.append(IdentityChecker(sensitivity, perceptual=load_perceptual(perceptual)))
+        else:
+            out.append(CHECKS[name](sensitivity))
+    return out
+
+
+def check_clip(
+    path: str,
+    checks=ALL_CHECKS,
+    sensitivity: str = "medium",
+    perceptual: str = "classical",
+    short_side: int = DEFAULT_SHORT_SIDE,
+    backend: str | None = None,
+    threads: int = 0,
+) -> ClipReport:
+    """Judge one clip with the named checks; errors become an "error" report."""
+    start = time.perf_counter()
+    report = ClipReport(clip=str(path))
+    try:
+        _run(report, path, checks, sensitivity, perceptual, short_side, backend, threads)
+    except CheckError as error:
+        report.verdict, report.error = "error", str(error)
+    except Exception as error:  # a bug must not stop a batch; say so and go on
+        log.debug("internal error on %s", path, exc_info=True)
+        report.verdict = "error"
+        report.error = f"{path}: internal error ({type(error).__name__}: {error}); please report it"
+    report.total_s = time.perf_counter() - start
+    return report
+
+
+def check_frames(
+    images,
+    fps: float,
+    name: str = "<frames>",
+    checks=ALL_CHECKS,
+    sensitivity: str = "medium",
+    short_side: int = DEFAULT_SHORT_SIDE,
+) -> ClipReport:
+    """Judge frames already in memory (an iterable of (H, W, 3) uint8 RGB arrays).
+
+    For library users and tests that render frames themselves; files go through
+    `check_clip`, which streams them.
+    """
+    import cv2
+
+    images = iter(images)
+    first = next(images, None)
+    if first is None:
+        raise CheckError(f"{name}: no frames")
+    h, w = first.shape[:2]
+    aw, ah = analysis_size(w, h, short_side)
+    info = VideoInfo(name, w, h, fps, 0, 0, aw, ah, backend="memory")
+
+    def source():
+        for index, image in enumerate(itertools.chain([first], images)):
+            small = cv2.resize(image, (aw, ah), interpolation=cv2.INTER_AREA)
+            yield Frame(index, index / fps, small)
+
+    start = time.perf_counter()
+    report = ClipReport(clip=name)
+    try:
+        _analyse(report, info, source(), checks, sensitivity, "classical")
+    except CheckError as error:
+        report.verdict, report.error = "error", str(error)
+    report.total_s = time.perf_counter() - start
+    return report
+
+
+def _run(report, path, checks, sensitivity, perceptual, short_side, backend, threads) -> None:
+    info = probe(path, short_side)
+    _analyse(report, info, frames(info, backend, threads), checks, sensitivity, perceptual)
+
+
+def _analyse(report, info, source, checks, sensitivity, perceptual) -> None:
+    report.width, report.height, report.fps = info.width, info.height, round(info.fps, 4)
+    checkers = make_checkers(checks, sensitivity, perceptual)
+    for checker in checkers:
+        checker.begin(info.scale, info.fps)
+    report.metric_names = [m for c in checkers for m in c.metrics]
+    tracker = Tracker(info.analysis_width, info.analysis_height)
+    stopped: DecodeStopped | None = None
+    decoded = 0
+    try:
+        for frame in _timed(source, report):
+            observation = tracker.update(frame)
+            row = {"frame": frame.index, "time": frame.time}
+            for checker in checkers:
+                row.update(checker.process(frame.index, frame, observation))
+            report.rows.append(row)
+            decoded += 1
+    except DecodeStopped as error:
+        stopped = error
+    report.backend = info.backend
+    report.frames = decoded
+    if decoded < MIN_FRAMES:
+        if stopped:
+            raise stopped
+        raise CheckError(_too_short(info, decoded))
+    results = [checker.finalize() for checker in checkers]
+    report.checks = {r.name: r for r in results}
+    report.events = sorted((e for r in results for e in r.events), key=lambda e: (e.frame, e.check))
+    if stopped:
+        # What was decoded is scored, but the clip as a whole could not be judged.
+        report.verdict, report.error = "error", f"{stopped} (frames 0-{decoded - 1} were checked)"
+    else:
+        report.verdict = "fail" if any(r.verdict == "fail" for r in results) else "pass"
+
+
+def _too_short(info: VideoInfo, decoded: int) -> str:
+    need = f"{MIN_FRAMES} frames"
+    if info.fps and math.isfinite(info.fps):
+        need += f" ({MIN_FRAMES / info.fps:.2f} s at {info.fps:g} fps)"
+    return (
+        f"{info.path}: too short to judge: {decoded} frame{'s' if decoded != 1 else ''}, "
+        f"the checks need at least {need}; pass a longer clip"
+    )
+
+
+def _timed(source: Iterator[Frame], report: ClipReport) -> Iterator[Frame]:
+    """Time the decoder separately from the analysis."""
+    while True:
+        t0 = time.perf_counter()
+        try:
+            frame = next(source)
+        except StopIteration:
+            report.decode_s += time.perf_counter() - t0
+            return
+        except BaseException:
+            report.decode_s += time.perf_counter() - t0
+            raise
+        report.decode_s += time.perf_counter() - t0
+        yield frame
+
+
+def result_dict(report: ClipReport) -> dict[str, Any]:
+    """Convenience for library users: the vidgen.check/1 JSON object."""
+    from checkers.report import to_json
+
+    return to_json(report)

@@ -1,0 +1,151 @@
+"""Foreground objects in one analysis frame: what differs from the background, cut into parts.
+
+The background is modelled per frame as a smooth field fitted to the pixels near the frame's
+dominant color (normalized convolution), so it follows soft textures and gradients, needs no
+warm-up, and is unaffected by camera pans (a pan moves the field with the content). Pixels
+far from that field are foreground. Strong color edges are then cut out of the foreground,
+so two touching objects of different colors (a ball passing a wall) stay separate parts;
+each connected part becomes a `Detection` with its appearance descriptors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+MIN_AREA = 8  # analysis pixels; smaller parts are compression noise
+MAX_PARTS = 24  # beyond this many parts a frame has no clean objects (texture, clutter)
+
+
+@dataclass
+class Detection:
+    cx: float  # centroid, analysis pixels
+    cy: float
+    bbox: tuple[int, int, int, int]  # x, y, w, h, analysis pixels
+    area: float
+    lab: np.ndarray  # mean color, CIE Lab (L 0..100)
+    lab_spread: float  # mean distance of its pixels from that color: low for solid objects
+    hist: np.ndarray  # normalized 4x4x4 Lab histogram
+    shape: np.ndarray  # circularity, solidity, fill of its min-area rectangle
+    at_edge: bool  # touches the frame border
+
+    @property
+    def size(self) -> float:
+        return float(np.sqrt(self.area))
+
+
+@dataclass
+class Segmentation:
+    detections: list[Detection]
+    foreground_fraction: float
+    background_lab: np.ndarray  # the dominant background color
+    threshold: float  # the foreground distance used (Lab units)
+    background_mask: np.ndarray  # bool, pixels well clear of any foreground
+
+
+def to_lab(rgb: np.ndarray) -> np.ndarray:
+    """uint8 RGB -> float32 CIE Lab with L in 0..100 and a, b centred on 0."""
+    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab).astype(np.float32)
+    return cv2.subtract(cv2.multiply(lab, _LAB_SCALE), _LAB_SHIFT)
+
+
+_LAB_SCALE = (100.0 / 255.0, 1.0, 1.0, 0.0)
+_LAB_SHIFT = (0.0, 128.0, 128.0, 0.0)
+
+
+def lab_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per-pixel Euclidean distance between two (h, w, 3) float32 Lab images."""
+    diff = cv2.subtract(a, b)
+    return cv2.sqrt(cv2.transform(cv2.multiply(diff, diff), np.ones((1, 3), np.float32)))
+
+
+def background_field(lab: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A smooth background estimate (same shape as `lab`) and the dominant color."""
+    h, w = lab.shape[:2]
+    small = cv2.resize(lab, (max(8, w // 4), max(8, h // 4)), interpolation=cv2.INTER_AREA)
+    dominant = np.median(small.reshape(-1, 3), axis=0)
+    dist = np.linalg.norm(small - dominant, axis=2)
+    # Pixels close to the dominant color are background; the band widens with texture.
+    band = max(14.0, 3.0 * float(np.median(dist)))
+    weight = (dist < band).astype(np.float32)
+    sigma = max(small.shape[:2]) / 10.0
+    num = cv2.GaussianBlur(small * weight[..., None], (0, 0), sigma)
+    den = cv2.GaussianBlur(weight, (0, 0), sigma)[..., None]
+    field = np.where(den > 0.05, num / np.maximum(den, 1e-6), dominant).astype(np.float32)
+    return cv2.resize(field, (w, h), interpolation=cv2.INTER_LINEAR), dominant
+
+
+def segment(rgb: np.ndarray) -> Segmentation:
+    """Find the foreground parts of one RGB analysis frame."""
+    lab = to_lab(cv2.GaussianBlur(rgb, (3, 3), 0))
+    field, dominant = background_field(lab)
+    dist = lab_distance(lab, field)
+    noise = float(np.median(dist[::3, ::3]))
+    threshold = max(12.0, 4.0 * noise + 6.0)
+    foreground = dist > threshold
+    fraction = float(foreground.mean())
+
+    # Per-pixel color gradient (Lab units per pixel): boundaries between parts.
+    grad2 = np.zeros(dist.shape, np.float32)
+    for c in range(3):
+        gx = cv2.Sobel(lab[..., c], cv2.CV_32F, 1, 0, ksize=3)
+        gy = cv2.Sobel(lab[..., c], cv2.CV_32F, 0, 1, ksize=3)
+        grad2 += gx * gx + gy * gy
+    grad = cv2.sqrt(grad2) * 0.125
+    edge_cut = max(6.0, 0.35 * threshold, 3.0 * float(np.median(grad[::3, ::3])))
+    interior = (foreground & (grad < edge_cut)).astype(np.uint8)
+
+    count, labels, stats, centroids = cv2.connectedComponentsWithStats(interior, connectivity=4)
+    keep = [i for i in range(1, count) if stats[i, cv2.CC_STAT_AREA] >= MIN_AREA]
+    if len(keep) > MAX_PARTS:
+        keep = sorted(keep, key=lambda i: -stats[i, cv2.CC_STAT_AREA])[:MAX_PARTS]
+    detections = [_describe(i, labels, stats, centroids, lab) for i in keep]
+    clear = cv2.dilate(foreground.astype(np.uint8), np.ones((5, 5), np.uint8)) == 0
+    return Segmentation(detections, fraction, dominant, threshold, clear)
+
+
+_HIST_EDGES = (np.array([0, 35, 55, 75, 101.0]), np.array([-128, -20, 0, 20, 128.0]))
+
+
+def _describe(i, labels, stats, centroids, lab) -> Detection:
+    x, y, w, h, area = (int(v) for v in stats[i])
+    roi = labels[y : y + h, x : x + w] == i
+    pixels = lab[y : y + h, x : x + w][roi]  # (n, 3)
+    mean = pixels.mean(axis=0)
+    spread = float(np.linalg.norm(pixels - mean, axis=1).mean())
+    hist = _histogram(pixels)
+    shape = _shape(roi.astype(np.uint8), area)
+    H, W = labels.shape
+    at_edge = x <= 1 or y <= 1 or x + w >= W - 1 or y + h >= H - 1
+    cx, cy = centroids[i]
+    return Detection(
+        float(cx), float(cy), (x, y, w, h), float(area), mean, spread, hist, shape, at_edge
+    )
+
+
+def _histogram(pixels: np.ndarray) -> np.ndarray:
+    li = np.clip(np.searchsorted(_HIST_EDGES[0], pixels[:, 0], side="right") - 1, 0, 3)
+    ai = np.clip(np.searchsorted(_HIST_EDGES[1], pixels[:, 1], side="right") - 1, 0, 3)
+    bi = np.clip(np.searchsorted(_HIST_EDGES[1], pixels[:, 2], side="right") - 1, 0, 3)
+    hist = np.bincount(li * 16 + ai * 4 + bi, minlength=64).astype(np.float32)
+    return hist / max(1.0, hist.sum())
+
+
+def _shape(mask: np.ndarray, area: float) -> np.ndarray:
+    """Rotation-invariant shape numbers: circle ~ (0.9, 1, 0.79), square ~ (0.8, 1, 1)."""
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return np.zeros(3, np.float32)
+    contour = max(contours, key=cv2.contourArea)
+    perimeter = cv2.arcLength(contour, True)
+    hull_area = cv2.contourArea(cv2.convexHull(contour))
+    (_, _), (rw, rh), _ = cv2.minAreaRect(contour)
+    # Pixel-count area against polygon measures: add half the perimeter so small shapes
+    # are not biased low.
+    poly_area = max(1.0, cv2.contourArea(contour) + perimeter / 2.0)
+    circularity = min(1.0, 4.0 * np.pi * poly_area / max(1.0, (perimeter + np.pi) ** 2))
+    solidity = min(1.0, poly_area / max(1.0, hull_area + perimeter / 2.0))
+    fill = min(1.0, area / max(1.0, (rw + 1.0) * (rh + 1.0)))
+    return np.array([circularity, solidity, fill], np.float32)

@@ -1,0 +1,286 @@
+"""Shared perception: object tracks over time, built once per clip for every checker.
+
+Each frame: segment foreground parts (checkers/segment.py), estimate the camera's global
+shift, predict every live track (constant acceleration, in scene coordinates so a pan does
+not read as motion), assign parts to tracks (Hungarian on position + color cost), then
+reason about what was left over:
+
+- a track with no part is *missing*; the point records whether it could be hidden (near
+  the frame edge, or overlapping another part that may be in front of it);
+- a far-away part that looks like a just-lost track is the same object *jumping*;
+- a new part next to a same-colored track that shrank is a *split* from it;
+- any other new part is a new track, noting whether it came in at an edge or from behind
+  another part.
+
+Checkers read the track histories; nothing here decides what is a violation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from checkers.flow import FlowMeter
+from checkers.segment import Detection, segment
+from checkers.video import Frame
+
+MAX_GAP = 30  # frames a missing track is kept for reacquisition (behind an occluder)
+RELIABLE_FOREGROUND = 0.4  # above this share of foreground pixels there are no clean objects
+UNMATCHED = 1e6
+
+
+@dataclass
+class Point:
+    """One track at one frame: observed (`det` set) or missing (prediction only)."""
+
+    frame: int
+    time: float
+    x: float  # scene coordinates (image position plus the camera's accumulated shift)
+    y: float
+    det: Detection | None
+    how: str  # "new", "motion", "jump", "split", "missing"
+    at_edge: bool  # touches or is predicted across the frame border
+    near: list[int] = field(default_factory=list)  # other tracks' ids touching this one
+    behind: bool = False  # missing and overlapping another part that could hide it
+
+
+@dataclass
+class Track:
+    id: int
+    points: list[Point] = field(default_factory=list)
+    parent: int | None = None  # for splits
+    missing: int = 0
+    alive: bool = True
+
+    @property
+    def seen(self) -> list[Point]:
+        return [p for p in self.points if p.det is not None]
+
+    def last_seen(self) -> Point:
+        for p in reversed(self.points):
+            if p.det is not None:
+                return p
+        raise ValueError("track never seen")
+
+    def predict(self, frame: int) -> tuple[float, float]:
+        seen: list[Point] = []
+        for p in reversed(self.points):
+            if p.det is not None:
+                seen.insert(0, p)
+                if len(seen) == 3:
+                    break
+        last = seen[-1]
+        dt = frame - last.frame
+        if len(seen) < 2:
+            return last.x, last.y
+        a, b = seen[-2], seen[-1]
+        step = max(1, b.frame - a.frame)
+        vx, vy = (b.x - a.x) / step, (b.y - a.y) / step
+        ax = ay = 0.0
+        if len(seen) == 3 and seen[1].frame - seen[0].frame == step:
+            ax = (b.x - 2 * a.x + seen[0].x) / step**2
+            ay = (b.y - 2 * a.y + seen[0].y) / step**2
+            # Only trust the acceleration a little: a bounce must not throw predictions off.
+            ax, ay = np.clip(ax, -2, 2), np.clip(ay, -2, 2)
+        return last.x + vx * dt + 0.5 * ax * dt * dt, last.y + vy * dt + 0.5 * ay * dt * dt
+
+
+@dataclass
+class FrameObservation:
+    """What the tracker saw in one frame; handed to every checker's `process`."""
+
+    index: int
+    time: float
+    detections: list[Detection]
+    assigned: dict[int, int]  # detection index -> track id
+    tracks: dict[int, Track]  # every track so far (live and dead)
+    shift: tuple[float, float]  # camera's accumulated shift, analysis pixels
+    foreground_fraction: float
+    reliable: bool  # the frame has few, clean parts: object-level reasoning applies
+    warp_error: float  # flow-compensated difference to the previous frame (NaN at frame 0)
+    frame_similarity_first: float
+    frame_similarity_prev: float
+
+
+class Tracker:
+    def __init__(self, width: int, height: int):
+        self.width, self.height = width, height
+        self.tracks: dict[int, Track] = {}
+        self._next_id = 0
+        self._shift = np.zeros(2)
+        self._flow = FlowMeter()
+
+    def update(self, frame: Frame) -> FrameObservation:
+        seg = segment(frame.image)
+        flow = self._flow.update(frame.image, seg.background_mask)
+        dets = seg.detections
+        reliable = seg.foreground_fraction < RELIABLE_FOREGROUND and len(dets) <= 16
+        self._shift += flow.camera_shift
+        live = [t for t in self.tracks.values() if t.alive]
+        preds = {t.id: t.predict(frame.index) for t in live}
+        assigned = self._assign(frame, dets, live, preds)
+        self._leftovers(frame, dets, live, preds, assigned)
+        self._mark_contacts(frame.index, dets, assigned)
+        return FrameObservation(
+            frame.index,
+            frame.time,
+            dets,
+            assigned,
+            self.tracks,
+            (float(self._shift[0]), float(self._shift[1])),
+            seg.foreground_fraction,
+            reliable,
+            flow.warp_error,
+            flow.similarity_first,
+            flow.similarity_prev,
+        )
+
+    # -- assignment ------------------------------------------------------------------------
+
+    def _scene(self, det: Detection) -> tuple[float, float]:
+        return det.cx + self._shift[0], det.cy + self._shift[1]
+
+    def _assign(self, frame, dets, live, preds) -> dict[int, int]:
+        assigned: dict[int, int] = {}
+        if not live or not dets:
+            return assigned
+        cost = np.full((len(live), len(dets)), UNMATCHED)
+        for i, track in enumerate(live):
+            last = track.last_seen()
+            px, py = preds[track.id]
+            step = frame.index - last.frame
+            speed = np.hypot(*_velocity(track))
+            gate = max(4.0, 0.9 * last.det.size + 0.6 * speed) * (1 + 0.25 * (step - 1))
+            for j, det in enumerate(dets):
+                sx, sy = self._scene(det)
+                d = np.hypot(sx - px, sy - py)
+                if d > gate:
+                    continue
+                color = float(np.linalg.norm(det.lab - last.det.lab))
+                ratio = det.area / max(1.0, last.det.area)
+                if color > 40 or not 0.2 < ratio < 5:
+                    continue
+                cost[i, j] = d / gate + color / 20.0 + abs(np.log(ratio))
+        rows, cols = linear_sum_assignment(cost)
+        for i, j in zip(rows, cols, strict=True):
+            if cost[i, j] < UNMATCHED:
+                self._add(live[i], frame, dets[j], "motion")
+                assigned[j] = live[i].id
+        return assigned
+
+    def _leftovers(self, frame, dets, live, preds, assigned) -> None:
+        lost = [t for t in live if t.id not in assigned.values()]
+        free = [j for j in range(len(dets)) if j not in assigned]
+        # A part far away that looks just like a track lost this very frame: a jump.
+        for track in [t for t in lost if t.missing == 0 and len(t.seen) >= 3]:
+            ref = track.last_seen().det
+            best, best_cost = None, 1.0
+            for j in free:
+                cost = _appearance_cost(ref, dets[j])
+                if cost < best_cost:
+                    best, best_cost = j, cost
+            if best is not None and not dets[best].at_edge:
+                self._add(track, frame, dets[best], "jump")
+                assigned[best] = track.id
+                free.remove(best)
+                lost.remove(track)
+        for track in lost:
+            self._add_missing(track, frame, preds[track.id], dets, assigned)
+        for j in free:
+            det = dets[j]
+            parent = self._split_parent(det, dets, assigned)
+            track = self._new_track(parent)
+            self._add(track, frame, det, "split" if parent is not None else "new")
+            assigned[j] = track.id
+
+    def _split_parent(self, det, dets, assigned) -> int | None:
+        """A matched same-colored neighbour that lost about this part's area."""
+        for j, tid in assigned.items():
+            other = dets[j]
+            track = self.tracks[tid]
+            seen = track.seen
+            if len(seen) < 3 or seen[-1].how != "motion":
+                continue
+            before = seen[-2].det
+            if (
+                np.linalg.norm(other.lab - det.lab) > 12
+                or _gap(other.bbox, det.bbox) > 3 + 0.5 * before.size
+            ):
+                continue
+            if (
+                0.6 < (other.area + det.area) / before.area < 1.5
+                and other.area < 0.85 * before.area
+            ):
+                return tid
+        return None
+
+    def _new_track(self, parent: int | None) -> Track:
+        track = Track(self._next_id, parent=parent)
+        self.tracks[track.id] = track
+        self._next_id += 1
+        return track
+
+    def _add(self, track: Track, frame: Frame, det: Detection, how: str) -> None:
+        x, y = self._scene(det)
+        track.points.append(Point(frame.index, frame.time, x, y, det, how, det.at_edge))
+        track.missing = 0
+
+    def _add_missing(self, track, frame, pred, dets, assigned) -> None:
+        last = track.last_seen().det
+        ix, iy = pred[0] - self._shift[0], pred[1] - self._shift[1]
+        half_w, half_h = last.bbox[2] / 2 + 2, last.bbox[3] / 2 + 2
+        at_edge = (
+            ix - half_w <= 1
+            or iy - half_h <= 1
+            or ix + half_w >= self.width - 1
+            or iy + half_h >= self.height - 1
+            or track.last_seen().at_edge
+        )
+        box = (int(ix - half_w), int(iy - half_h), int(2 * half_w), int(2 * half_h))
+        margin = 2 + 0.3 * last.size
+        behind = any(_gap(d.bbox, box) <= margin and d.area >= 0.3 * last.area for d in dets)
+        track.points.append(
+            Point(
+                frame.index, frame.time, pred[0], pred[1], None, "missing", at_edge, behind=behind
+            )
+        )
+        track.missing += 1
+        if track.missing > MAX_GAP:
+            track.alive = False
+
+    def _mark_contacts(self, index, dets, assigned) -> None:
+        """Record which tracks touch each other this frame (contact excuses checks)."""
+        items = list(assigned.items())
+        for a in range(len(items)):
+            ja, ta = items[a]
+            for b in range(a + 1, len(items)):
+                jb, tb = items[b]
+                margin = 2 + 0.3 * min(dets[ja].size, dets[jb].size)
+                if _gap(dets[ja].bbox, dets[jb].bbox) <= margin:
+                    self.tracks[ta].points[-1].near.append(tb)
+                    self.tracks[tb].points[-1].near.append(ta)
+
+
+def _velocity(track: Track) -> tuple[float, float]:
+    seen = [p for p in track.points[-6:] if p.det is not None][-2:]
+    if len(seen) < 2:
+        return 0.0, 0.0
+    step = max(1, seen[1].frame - seen[0].frame)
+    return (seen[1].x - seen[0].x) / step, (seen[1].y - seen[0].y) / step
+
+
+def _appearance_cost(a: Detection, b: Detection) -> float:
+    """0 for identical looks; 1 or more for different objects."""
+    color = float(np.linalg.norm(a.lab - b.lab)) / 12.0
+    size = abs(np.log(max(1.0, b.area) / max(1.0, a.area))) / 0.5
+    shape = float(np.abs(a.shape - b.shape).max()) / 0.25
+    return max(color, size, shape)
+
+
+def _gap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    """Distance between two boxes (0 when they touch or overlap)."""
+    dx = max(a[0] - (b[0] + b[2]), b[0] - (a[0] + a[2]), 0)
+    dy = max(a[1] - (b[1] + b[3]), b[1] - (a[1] + a[3]), 0)
+    return float(np.hypot(dx, dy))

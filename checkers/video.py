@@ -1,0 +1,255 @@
+"""Streaming frame source: decord first, PyAV as the fallback, one frame in memory at a time.
+
+Each frame comes out as an analysis copy, downscaled so its short side is `short_side`
+pixels, upright (rotation metadata applied), with its timestamp from the stream (variable
+frame rate clips keep their real times). The checkers never see full-size frames: that is
+what keeps them near decode speed.
+
+PyAV probes the container first (cheap, and it reads rotation metadata decord does not
+expose); decord then decodes and scales inside FFmpeg, which is faster than decoding at full
+size and resizing in numpy.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from checkers.base import DecodeStopped, UnreadableVideo
+
+log = logging.getLogger("checkers.video")
+
+DEFAULT_SHORT_SIDE = 180
+
+
+@dataclass
+class VideoInfo:
+    path: str
+    width: int  # displayed size, after rotation
+    height: int
+    fps: float
+    frames: int  # as declared by the container; 0 when it does not say
+    rotation: int  # degrees counter-clockwise applied to make frames upright
+    analysis_width: int
+    analysis_height: int
+    backend: str = ""
+
+    @property
+    def scale(self) -> float:
+        """Displayed pixels per analysis pixel."""
+        return self.width / self.analysis_width
+
+
+@dataclass
+class Frame:
+    index: int
+    time: float  # seconds since the first frame
+    image: np.ndarray  # (h, w, 3) uint8 RGB analysis copy
+
+
+def analysis_size(width: int, height: int, short_side: int) -> tuple[int, int]:
+    """Scale (width, height) so the short side is `short_side` (never upscale); even sizes."""
+    factor = min(1.0, short_side / min(width, height))
+    w = max(2, int(round(width * factor / 2)) * 2)
+    h = max(2, int(round(height * factor / 2)) * 2)
+    return w, h
+
+
+def _quiet_native_logs() -> None:
+    # Both decoders print FFmpeg chatter on stderr for broken streams; we report it ourselves.
+    try:
+        import av.logging
+
+        av.logging.set_level(None)
+    except Exception:  # noqa: BLE001 - logging control is best effort
+        pass
+    try:
+        import decord
+
+        decord.logging.set_level(decord.logging.QUIET)
+    except Exception:  # noqa: BLE001
+        pass
+
+
+def probe(path: str | os.PathLike, short_side: int = DEFAULT_SHORT_SIDE) -> VideoInfo:
+    """Read size, rotation, rate and length without decoding more than one frame."""
+    import av
+
+    _quiet_native_logs()
+    p = Path(path)
+    if not p.exists():
+        raise UnreadableVideo(f"{p}: no such file; check the path")
+    if p.is_dir():
+        raise UnreadableVideo(f"{p}: is a folder, not a video")
+    if p.stat().st_size == 0:
+        raise UnreadableVideo(f"{p}: empty file (0 bytes); re-export or re-download the clip")
+    try:
+        with av.open(str(p)) as container:
+            if not container.streams.video:
+                raise UnreadableVideo(f"{p}: has no video stream; pass a video file")
+            stream = container.streams.video[0]
+            width, height = stream.codec_context.width, stream.codec_context.height
+            rate = stream.average_rate or stream.guessed_rate
+            fps = float(rate) if rate else 0.0
+            frames = int(stream.frames or 0)
+            if not frames and stream.duration and stream.time_base and fps:
+                frames = int(round(float(stream.duration * stream.time_base) * fps))
+            if not frames and container.duration and fps:
+                frames = int(round(container.duration / 1e6 * fps))
+            rotation = 0
+            try:
+                first = next(container.decode(stream))
+                rotation = int(getattr(first, "rotation", 0) or 0)
+            except StopIteration:
+                raise UnreadableVideo(f"{p}: has no decodable frame") from None
+    except UnreadableVideo:
+        raise
+    except Exception as error:  # av.error.* for non-videos, truncated headers, ...
+        reason = getattr(error, "strerror", None) or str(error)
+        raise UnreadableVideo(
+            f"{p}: not a readable video ({reason}); check the file is an MP4/MKV/MOV that plays"
+        ) from error
+    if not width or not height:
+        raise UnreadableVideo(f"{p}: video stream has no frame size")
+    rotation %= 360
+    if rotation in (90, 270):
+        width, height = height, width
+    aw, ah = analysis_size(width, height, short_side)
+    return VideoInfo(str(p), width, height, fps or 0.0, frames, rotation, aw, ah)
+
+
+def frames(info: VideoInfo, backend: str | None = None, threads: int = 0) -> Iterator[Frame]:
+    """Yield analysis frames; raise DecodeStopped if the stream breaks after the first frame.
+
+    `backend` is "decord", "pyav" or None (decord when importable, else PyAV).
+    """
+    if backend in (None, "decord"):
+        try:
+            reader = _open_decord(info, threads)
+        except Exception as error:  # noqa: BLE001 - any decord failure falls back to PyAV
+            if backend == "decord":
+                raise UnreadableVideo(f"{info.path}: decord cannot open it ({error})") from error
+            log.info("decord unavailable for %s (%s); using PyAV", info.path, error)
+        else:
+            info.backend = "decord"
+            try:
+                yield from _iter_decord(info, reader)
+                return
+            except DecodeStopped as error:
+                # decord's threaded decoder gives up frames before the damage; PyAV decodes
+                # up to it. Resume there so the report says where the stream really breaks.
+                log.info(
+                    "decord stopped at frame %d of %s; resuming with PyAV", error.frame, info.path
+                )
+                info.backend = "decord+pyav"
+                yield from _iter_pyav(info, threads, skip=error.frame)
+                return
+    info.backend = "pyav"
+    yield from _iter_pyav(info, threads)
+
+
+def _open_decord(info: VideoInfo, threads: int):
+    import decord
+
+    return decord.VideoReader(
+        info.path,
+        ctx=decord.cpu(0),
+        width=info.analysis_width,
+        height=info.analysis_height,
+        num_threads=threads,
+    )
+
+
+def _iter_decord(info: VideoInfo, reader) -> Iterator[Frame]:
+    total = len(reader)
+    if total:
+        info.frames = total
+    # Timestamps come from the container index, not from fps, so VFR clips keep real times.
+    try:
+        starts = reader.get_frame_timestamp(range(total))[:, 0]
+    except Exception:  # noqa: BLE001 - a broken index still decodes; fall back to fps
+        starts = None
+    index = 0
+    t0 = None
+    while True:
+        try:
+            array = reader.next()
+        except StopIteration:
+            return
+        except Exception as error:  # decord.DECORDError mid-stream
+            raise DecodeStopped(_stopped_message(info, index, error), index) from error
+        image = array.asnumpy()
+        if starts is not None and index < len(starts):
+            stamp = float(starts[index])
+        else:
+            stamp = index / info.fps if info.fps else float(index)
+        t0 = stamp if t0 is None else t0
+        yield Frame(index, stamp - t0, _fit(image, info))
+        index += 1
+
+
+def _iter_pyav(info: VideoInfo, threads: int, skip: int = 0) -> Iterator[Frame]:
+    """Decode with PyAV; the first `skip` frames are decoded but not yielded."""
+    import av
+
+    quarter_turns = (info.rotation // 90) % 4
+    # PyAV scales before we rotate, so ask for the stored (unrotated) size.
+    if quarter_turns % 2:
+        sw, sh = info.analysis_height, info.analysis_width
+    else:
+        sw, sh = info.analysis_width, info.analysis_height
+    index = 0
+    t0 = None
+    try:
+        with av.open(info.path) as container:
+            stream = container.streams.video[0]
+            stream.thread_type = "AUTO"
+            if threads:
+                stream.codec_context.thread_count = threads
+            for decoded in container.decode(stream):
+                stamp = decoded.time if decoded.time is not None else index / (info.fps or 1)
+                t0 = stamp if t0 is None else t0
+                if index < skip:
+                    index += 1
+                    continue
+                image = decoded.to_ndarray(
+                    format="rgb24", width=sw, height=sh, interpolation="AREA"
+                )
+                if quarter_turns:
+                    image = np.ascontiguousarray(np.rot90(image, quarter_turns))
+                yield Frame(index, float(stamp - t0), _fit(image, info))
+                index += 1
+    except DecodeStopped:
+        raise
+    except Exception as error:  # av.error.InvalidDataError mid-stream
+        if index == 0:
+            raise UnreadableVideo(f"{info.path}: no frame could be decoded ({error})") from error
+        raise DecodeStopped(_stopped_message(info, index, error), index) from error
+
+
+def _fit(image: np.ndarray, info: VideoInfo) -> np.ndarray:
+    """Guarantee the analysis size even if a backend ignored the requested one."""
+    if image.shape[1] == info.analysis_width and image.shape[0] == info.analysis_height:
+        return image
+    import cv2
+
+    return cv2.resize(
+        image, (info.analysis_width, info.analysis_height), interpolation=cv2.INTER_AREA
+    )
+
+
+def _stopped_message(info: VideoInfo, index: int, error: Exception) -> str:
+    declared = f" of {info.frames} declared" if info.frames else ""
+    # Native decoders put source paths and timestamps in brackets; keep the readable tail.
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    text = text.rsplit("] ", 1)[-1].strip()
+    reason = type(error).__name__ + (f": {text[:100]}" if text else "")
+    return (
+        f"{info.path}: decoding stopped at frame {index}{declared} "
+        f"(the stream is damaged: {reason}); re-encode or re-download the clip"
+    )

@@ -1,0 +1,156 @@
+"""The checkers library on small synthetic clips drawn here (no vidgen import).
+
+Each case draws moving shapes with OpenCV, injects one violation at a known frame, and
+asserts the right check fires within 2 frames of it, on the right object, and that the
+clean twin passes.
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+import pytest
+
+from checkers.runner import check_frames
+
+W, H = 320, 192
+RED, BLUE, GREEN, GRAY = (220, 30, 30), (35, 75, 225), (30, 165, 50), (128, 128, 128)
+
+
+def draw(img, shape, color, x, y, r):
+    if shape == "ball":
+        cv2.circle(img, (round(x * 16), round(y * 16)), round(r * 16), color, -1, cv2.LINE_AA, 4)
+    else:
+        pts = np.array([[x - r, y - r], [x + r, y - r], [x + r, y + r], [x - r, y + r]])
+        cv2.fillPoly(img, [np.round(pts * 16).astype(np.int32)], color, cv2.LINE_AA, 4)
+
+
+def synth(n=32, violation=None, at=14, bg=(240, 240, 240), noise=0.0, seed=0, occluder=False):
+    """Frames of a red ball moving right and a blue square falling under gravity.
+
+    `violation` edits the clip from frame `at` on: vanish, appear, teleport, color_drift,
+    size_change, speed_jump, gravity_reversal.
+    """
+    rng = np.random.default_rng(seed)
+    frames = []
+    for t in range(n):
+        img = np.empty((H, W, 3), np.uint8)
+        img[:] = bg
+        after = violation is not None and t >= at
+        # ball: constant velocity to the right
+        bx = 40 + 5.0 * t
+        if after and violation == "teleport":
+            bx += 70
+        if after and violation == "speed_jump":
+            bx = 40 + 5.0 * at + 15.0 * (t - at)
+        color = RED
+        if after and violation == "color_drift":
+            k = min(1.0, (t - at + 1) / 8)
+            color = tuple(int(round((1 - k) * a + k * b)) for a, b in zip(RED, GREEN, strict=True))
+        r = 12.0
+        if after and violation == "size_change":
+            r = 12.0 * (1 + 0.8 * min(1.0, (t - at + 1) / 6))
+        if not (after and violation == "vanish"):
+            draw(img, "ball", color, bx, 60, r)
+        # square: falls from rest with gravity 0.5 px/frame^2
+        sy = 40 + 0.25 * t * t
+        if after and violation == "gravity_reversal":
+            ty = t - at
+            vy = 0.5 * at
+            sy = 40 + 0.25 * at * at + vy * ty - 0.25 * ty * ty
+        draw(img, "square", BLUE, 230, min(sy, 170), 10)
+        if after and violation == "appear":
+            draw(img, "ball", GREEN, 150, 130, 11)
+        if occluder:
+            cv2.rectangle(img, (120, 20), (150, 110), GRAY, -1)
+        if noise:
+            img = np.clip(img + rng.normal(0, noise, img.shape), 0, 255).astype(np.uint8)
+        frames.append(img)
+    return frames
+
+
+EXPECT = [
+    pytest.param("vanish", "object_permanence", id="vanish"),
+    pytest.param("appear", "object_permanence", id="appear"),
+    pytest.param("teleport", "physics_sanity", id="teleport"),
+    pytest.param("speed_jump", "physics_sanity", id="speed_jump"),
+    pytest.param("gravity_reversal", "physics_sanity", id="gravity_reversal"),
+    pytest.param("color_drift", "identity_drift", id="color_drift"),
+    pytest.param("size_change", "identity_drift", id="size_change"),
+]
+
+
+@pytest.mark.parametrize("noise", [0.0, 4.0], ids=["clean", "noisy"])
+def test_clean_clip_passes(noise):
+    report = check_frames(synth(noise=noise), fps=16)
+    assert report.verdict == "pass", [e.message for e in report.events]
+    assert report.frames == 32
+    assert set(report.checks) == {"identity_drift", "object_permanence", "physics_sanity"}
+
+
+@pytest.mark.parametrize("violation,check", EXPECT)
+def test_violation_found_at_its_frame(violation, check):
+    at = 14
+    report = check_frames(synth(violation=violation, at=at, noise=2.0), fps=16)
+    assert report.verdict == "fail"
+    found = [e for e in report.events if e.check == check and abs(e.frame - at) <= 2]
+    assert found, [(e.check, e.kind, e.frame) for e in report.events]
+    # Nothing is blamed long before the violation started.
+    assert all(e.frame >= at - 2 for e in report.events)
+
+
+def test_occluder_hides_without_vanish():
+    # The ball passes behind a gray wall at x 120..150: hidden, not vanished.
+    report = check_frames(synth(occluder=True, n=40), fps=16)
+    assert report.checks["object_permanence"].verdict == "pass", [e.message for e in report.events]
+
+
+def test_leaving_the_frame_is_not_a_vanish():
+    frames = []
+    for t in range(30):
+        img = np.full((H, W, 3), 30, np.uint8)
+        draw(img, "ball", RED, 200 + 9 * t, 90, 12)  # leaves at the right edge
+        frames.append(img)
+    report = check_frames(frames, fps=16)
+    assert report.verdict == "pass", [e.message for e in report.events]
+
+
+def test_pan_with_textured_background_passes():
+    # The camera pans: the whole textured background and a resting ball drift left.
+    rng = np.random.default_rng(1)
+    cells = rng.uniform(-1, 1, (8, 24)).astype(np.float32)
+    strip = np.clip(200 + 12 * cv2.resize(cells, (W * 2, H), interpolation=cv2.INTER_CUBIC), 0, 255)
+    frames = []
+    for t in range(32):
+        off = 3 * t
+        img = np.repeat(strip[:, off : off + W, None], 3, axis=2).astype(np.uint8)
+        draw(img, "ball", BLUE, 250 - 3 * t, 100, 12)
+        draw(img, "square", RED, 120, 50 + 4 * t, 9)
+        frames.append(img)
+    report = check_frames(frames, fps=16)
+    assert report.verdict == "pass", [e.message for e in report.events]
+
+
+def test_event_fields_and_boxes_in_display_pixels():
+    report = check_frames(synth(violation="vanish", at=14), fps=16)
+    event = next(e for e in report.events if e.check == "object_permanence")
+    assert event.kind == "vanish"
+    assert math.isclose(event.time, event.frame / 16, abs_tol=1e-6)
+    x, y, w, h = event.bbox
+    # The ball was at about (40 + 5 * 13, 60) with radius 12 in the 320x192 frame.
+    assert abs(x + w / 2 - 105) < 8 and abs(y + h / 2 - 60) < 8
+    assert 0 < event.severity <= 1
+
+
+def test_sensitivity_orders_event_counts():
+    frames = synth(violation="size_change", at=14, noise=3.0)
+    counts = [len(check_frames(frames, fps=16, sensitivity=s).events) for s in ("low", "high")]
+    assert counts[0] <= counts[1]
+
+
+def test_selected_checks_only():
+    report = check_frames(synth(violation="vanish"), fps=16, checks=("physics_sanity",))
+    assert list(report.checks) == ["physics_sanity"]
+    assert all(e.check == "physics_sanity" for e in report.events)

@@ -1,0 +1,192 @@
+"""`vidgen check`: judge clips for identity drift, object permanence and physics sanity.
+
+Parses, calls `checkers` (which knows nothing of vidgen), prints. Nothing here imports
+torch: the classical path starts in well under a second.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+
+from vidgen.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
+
+VIDEO_SUFFIXES = (".mp4", ".mkv", ".mov", ".webm", ".avi", ".m4v")
+CHECK_NAMES = ("identity_drift", "object_permanence", "physics_sanity")
+
+
+def _expand(paths: tuple[str, ...]) -> Iterator[tuple[str, str | None]]:
+    """(clip path, None) for each clip, or (input, error message) for inputs with no clip."""
+    for raw in paths:
+        matches = sorted(glob.glob(raw)) if glob.has_magic(raw) else [raw]
+        if not matches:
+            yield raw, f"{raw}: no file matches this pattern"
+            continue
+        for item in matches:
+            p = Path(item)
+            if p.is_dir():
+                clips = sorted(c for c in p.iterdir() if c.suffix.lower() in VIDEO_SUFFIXES)
+                if not clips:
+                    yield (
+                        item,
+                        (
+                            f"{item}: folder has no video files ({', '.join(VIDEO_SUFFIXES)}); "
+                            "pass a folder of clips or the clips themselves"
+                        ),
+                    )
+                yield from ((str(c), None) for c in clips)
+            else:
+                yield item, None
+
+
+def _parse_checks(value: str) -> tuple[str, ...]:
+    names = tuple(n.strip() for n in value.split(",") if n.strip())
+    unknown = [n for n in names if n not in CHECK_NAMES]
+    if unknown or not names:
+        raise click.BadParameter(
+            f"unknown check {unknown[0] if unknown else value!r}; choose from "
+            f"{','.join(CHECK_NAMES)}",
+            param_hint="--checks",
+        )
+    return names
+
+
+@click.command("check")
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--checks",
+    "checks_arg",
+    default=",".join(CHECK_NAMES),
+    show_default=True,
+    help="Comma-separated checks to run.",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="One JSON object per clip per line (vidgen.check/1)."
+)
+@click.option(
+    "--csv",
+    "csv_dir",
+    type=click.Path(file_okay=False),
+    help="Write per-frame metrics, one CSV per clip, into this folder.",
+)
+@click.option(
+    "--sensitivity",
+    type=click.Choice(["low", "medium", "high"]),
+    default="medium",
+    show_default=True,
+    help="How readily events are raised.",
+)
+@click.option(
+    "--perceptual",
+    type=click.Choice(["classical", "lpips"]),
+    default="classical",
+    show_default=True,
+    help="Appearance distance for identity drift; lpips needs its AlexNet weights in the torch hub cache.",
+)
+@click.option(
+    "--workers",
+    "-j",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Clips checked in parallel.",
+)
+@click.option(
+    "--exit-zero", is_flag=True, help="Exit 0 even when a clip fails (errors still exit 2)."
+)
+@click.option("--quiet", "-q", is_flag=True, help="No summary on stderr.")
+def check(
+    paths: tuple[str, ...],
+    checks_arg: str,
+    as_json: bool,
+    csv_dir: str | None,
+    sensitivity: str,
+    perceptual: str,
+    workers: int,
+    exit_zero: bool,
+    quiet: bool,
+) -> None:
+    """Check clips for identity drift, object permanence and physics sanity.
+
+    PATHS are video files, folders of videos, or glob patterns. Each clip gets one line:
+    its verdict and its events (kind, frame, time, object).
+
+    \b
+    Examples:
+      vidgen check outputs/
+      vidgen check clip.mp4 --json
+      vidgen check "runs/*.mp4" --checks object_permanence,physics_sanity -j 2
+      vidgen check clip.mp4 --csv metrics/ --sensitivity high
+
+    Exit codes: 0 every clip passed, 1 a clip failed, 2 a clip could not be read.
+    """
+    from checkers.base import CheckError
+    from checkers.perceptual import load_perceptual
+    from checkers.report import human_line, to_json, write_csv
+
+    checks = _parse_checks(checks_arg)
+    if perceptual != "classical" and "identity_drift" in checks:
+        try:
+            load_perceptual(perceptual)  # fail once, up front, not once per clip
+        except CheckError as error:
+            raise UsageError(str(error)) from error
+
+    items = list(_expand(paths))
+    counts = {"pass": 0, "fail": 0, "error": 0}
+    worst = EXIT_OK
+    options = {"checks": checks, "sensitivity": sensitivity, "perceptual": perceptual}
+    for _item, problem in items:
+        if problem is not None:
+            click.echo(f"Error: {problem}", err=True)
+            counts["error"] += 1
+            worst = EXIT_USAGE
+    clips = [item for item, problem in items if problem is None]
+    for report in _run_all(clips, options, workers):
+        counts[report.verdict] += 1
+        worst = max(worst, report.exit_code)
+        if csv_dir and report.rows:
+            write_csv(report, csv_dir)
+        if as_json:
+            click.echo(json.dumps(to_json(report)))
+        else:
+            click.echo(human_line(report))
+        sys.stdout.flush()
+    if not quiet:
+        total = sum(counts.values())
+        click.echo(
+            f"checked {total} clip{'s' if total != 1 else ''}: {counts['pass']} pass, "
+            f"{counts['fail']} fail, {counts['error']} error",
+            err=True,
+        )
+    if worst == EXIT_FINDINGS and exit_zero:
+        worst = EXIT_OK
+    sys.exit(worst)
+
+
+def _run_all(clips: list[str], options: dict, workers: int):
+    """Reports in input order; with workers > 1, clips run in parallel processes."""
+    from checkers.runner import ClipReport, check_clip
+
+    if workers <= 1 or len(clips) <= 1:
+        for clip in clips:
+            yield check_clip(clip, **options)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    # One decoder thread per worker: the workers are the parallelism.
+    options = {**options, "threads": 1}
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+        futures = [pool.submit(check_clip, clip, **options) for clip in clips]
+        for clip, future in zip(clips, futures, strict=True):
+            try:
+                yield future.result()
+            except Exception as error:  # a worker that died (e.g. a decoder crash)
+                yield ClipReport(
+                    clip=clip, error=f"{clip}: worker failed ({error}); check it alone"
+                )
