@@ -1,0 +1,118 @@
+"""Captions match scenes; the vocabulary covers them; scenes are deterministic by seed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from vidgen.world import (
+    MOTION_DIRECTION,
+    SIMPLE_MOTIONS,
+    VOCABULARY,
+    parse_caption,
+    random_scene,
+    render_clip,
+)
+
+
+def _scenes(profile: str, n: int, seed: int = 11):
+    rng = np.random.default_rng(seed)
+    return [random_scene(rng, profile=profile) for _ in range(n)]
+
+
+@pytest.mark.parametrize("profile", ["simple", "full"])
+def test_captions_use_only_the_vocabulary_and_parse_back(profile):
+    assert list(VOCABULARY) == sorted(set(VOCABULARY))
+    for scene in _scenes(profile, 40):
+        clip = render_clip(scene, width=96, height=64, frames=9, fps=4)
+        words = clip.caption.split()
+        assert set(words) <= set(VOCABULARY), clip.caption
+        parsed = parse_caption(clip.caption)
+        assert parsed["background"] == scene.background
+        assert parsed["textured"] == (scene.texture > 0)
+        assert len(parsed["objects"]) == len(scene.objects)
+        for got, obj in zip(parsed["objects"], scene.objects, strict=True):
+            assert (got["color"], got["shape"], got["motion"]) == (obj.color, obj.shape, obj.motion)
+        assert parsed["motion_direction"] == MOTION_DIRECTION[scene.objects[0].motion]
+
+
+def test_simple_profile_motion_reads_from_the_centroid_track():
+    seen = set()
+    for scene in _scenes("simple", 80, seed=3):
+        assert len(scene.objects) == 1 and scene.occluder is None
+        assert scene.pan == 0 and scene.noise == 0 and scene.texture == 0
+        clip = render_clip(scene, width=64, height=64, frames=17, fps=8)
+        obj = clip.labels["objects"][0]
+        assert 12 <= 2 * obj["size"] <= 18  # readable at 64x64
+        track = obj["track"]
+        assert min(track["visible_fraction"]) >= 0.9  # stays in frame
+        dx = track["x"][-1] - track["x"][0]
+        dy = track["y"][-1] - track["y"][0]
+        direction = parse_caption(clip.caption)["motion_direction"]
+        seen.add(direction)
+        if direction == "none":
+            assert abs(dx) < 0.5 and abs(dy) < 0.5
+        elif direction == "falls":
+            assert max(track["y"]) - track["y"][0] > 10 and abs(dx) < 0.5
+        else:
+            want_x = -1 if "left" in direction else 1 if "right" in direction else 0
+            want_y = -1 if "up" in direction else 1 if "down" in direction else 0
+            for d, want in ((dx, want_x), (dy, want_y)):
+                if want:
+                    assert d * want >= 8, (clip.caption, dx, dy)  # a visible distance
+                else:
+                    assert abs(d) < 0.5
+    assert len(seen) >= len(SIMPLE_MOTIONS) - 2  # the profile covers its motions
+
+
+def test_full_captions_say_what_the_tracks_show():
+    behind = leaves = collide = 0
+    for scene in _scenes("full", 40, seed=5):
+        w, h = 208, 120
+        clip = render_clip(scene, width=w, height=h, frames=49, fps=16)
+        caption = clip.caption
+        for i, obj in enumerate(clip.labels["objects"]):
+            t = obj["track"]
+            if any(t["hidden"]):
+                assert "behind" in caption
+                behind += 1
+            if t["in_frame"][0] and not t["in_frame"][-1]:
+                leaves += 1
+                assert "leaves the frame" in caption
+            if i == 0 and "behind" in caption.split(" while ")[0]:
+                assert any(t["occluded"])
+        if "they collide" in caption:
+            collide += 1
+            a, b = clip.labels["objects"][:2]
+            gaps = [
+                abs(xa - xb) - sa - sb
+                for xa, xb, sa, sb in zip(
+                    a["track"]["x"],
+                    b["track"]["x"],
+                    a["track"]["size"],
+                    b["track"]["size"],
+                    strict=True,
+                )
+            ]
+            assert min(gaps) < 3  # they touch
+        if scene.pan:
+            assert ("pans to the right" in caption) == (clip.labels["pan"] > 0)
+    assert behind and leaves and collide  # the sample exercises each clause
+
+
+def test_parse_caption_is_lenient():
+    got = parse_caption("A red circle falls and bounces on a white background.")
+    assert (got["color"], got["shape"], got["motion_direction"]) == ("red", "ball", "falls")
+    assert got["background"] == "white"
+    got = parse_caption("an orange triangle moves up and to the left")
+    assert got["motion"] == "moves_up_left" and got["motion_direction"] == "up_left"
+    assert parse_caption("nothing here")["color"] is None
+
+
+def test_scenes_are_deterministic_by_seed():
+    a = random_scene(np.random.default_rng(7), profile="full", violation_rate=0.5)
+    b = random_scene(np.random.default_rng(7), profile="full", violation_rate=0.5)
+    c = random_scene(np.random.default_rng(8), profile="full", violation_rate=0.5)
+    assert a == b and a != c
+    ca, cb = (render_clip(s, width=64, height=48, frames=9, fps=8) for s in (a, b))
+    assert np.array_equal(ca.frames, cb.frames) and ca.labels == cb.labels

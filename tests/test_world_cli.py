@@ -1,0 +1,94 @@
+"""`vidgen world`: the corpus on disk, byte-identical labels by seed, and bad input -> exit 2."""
+
+from __future__ import annotations
+
+import json
+
+import imageio.v2 as iio
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from vidgen.cli import cli
+from vidgen.world import BACKGROUND_COLORS, OBJECT_COLORS
+from vidgen.world.corpus import write_mp4
+
+SMALL = ["--size", "64x48", "--frames", "9", "--fps", "8", "-q"]
+
+
+def _run(*args):
+    return CliRunner().invoke(cli, ["world", *args])
+
+
+def test_corpus_is_written_and_labels_are_byte_identical_by_seed(tmp_path):
+    a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    for out, seed in ((a, "4"), (b, "4"), (c, "5")):
+        result = _run("--n", "4", "--out", str(out), "--seed", seed, *SMALL)
+        assert result.exit_code == 0, result.output
+        assert result.output.strip() == str(out / "labels.jsonl")
+    labels = (a / "labels.jsonl").read_bytes()
+    assert labels == (b / "labels.jsonl").read_bytes()
+    assert labels != (c / "labels.jsonl").read_bytes()
+    records = [json.loads(line) for line in labels.decode().splitlines()]
+    assert len(records) == 4
+    for rec in records:
+        assert {"clip", "caption", "objects", "violations"} <= rec.keys()
+        assert rec["objects"][0]["track"]["x"] and len(rec["objects"][0]["track"]["x"]) == 9
+        frames = iio.mimread(a / rec["clip"])
+        assert len(frames) == 9 and frames[0].shape == (48, 64, 3)
+    assert not list(a.glob(".*"))  # no temporary files left behind
+
+
+def test_existing_corpus_needs_overwrite(tmp_path):
+    assert _run("--n", "1", "--out", str(tmp_path), *SMALL).exit_code == 0
+    again = _run("--n", "1", "--out", str(tmp_path), *SMALL)
+    assert again.exit_code == 2 and "--overwrite" in again.output
+    assert _run("--n", "1", "--out", str(tmp_path), "--overwrite", *SMALL).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["--n", "-1"], id="negative-count"),
+        pytest.param(["--size", "63x48"], id="odd-size"),
+        pytest.param(["--size", "8x8"], id="tiny-size"),
+        pytest.param(["--size", "big"], id="not-a-size"),
+        pytest.param(["--frames", "0"], id="no-frames"),
+        pytest.param(["--fps", "0"], id="zero-fps"),
+        pytest.param(["--violation-rate", "1.5"], id="rate-above-one"),
+        pytest.param(["--profile", "weird"], id="unknown-profile"),
+        pytest.param(["--n", "many"], id="count-not-a-number"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(tmp_path, args):
+    base = ["--n", "1", "--out", str(tmp_path / "out"), "--size", "64x48", "--frames", "9"]
+    result = _run(*base, *args)
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("Error")]
+    assert len(lines) == 1
+
+
+def test_unwritable_folder_exits_2(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = _run("--n", "1", "--out", str(blocker / "sub"), *SMALL)
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: --out") and len(result.output.splitlines()) == 1
+
+
+def test_named_colors_stay_distinct_after_h264(tmp_path):
+    """Every object color, 14 px across on every background, decodes nearest to itself."""
+    names = list(OBJECT_COLORS)
+    palette = np.array([OBJECT_COLORS[n] for n in names], np.float32)
+    for bg in BACKGROUND_COLORS.values():
+        frame = np.empty((32, 16 * len(names) + 8, 3), np.uint8)
+        frame[:] = bg
+        for i, n in enumerate(names):
+            frame[9:23, 4 + 16 * i : 18 + 16 * i] = OBJECT_COLORS[n]
+        path = tmp_path / "colors.mp4"
+        write_mp4(path, np.stack([frame] * 3), fps=8)
+        decoded = iio.mimread(path)[1].astype(np.float32)
+        for i, n in enumerate(names):
+            patch = decoded[12:20, 7 + 16 * i : 15 + 16 * i].reshape(-1, 3).mean(axis=0)
+            nearest = names[int(np.argmin(((palette - patch) ** 2).sum(axis=1)))]
+            assert nearest == n, (bg, n, patch)
