@@ -1,0 +1,76 @@
+"""`vidgen train-shapes`: train (or resume, or export) the embedded shapes model."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import click
+
+from vidgen.errors import UsageError
+
+
+@click.command("train-shapes")
+@click.option(
+    "--out",
+    "out_dir",
+    default="/work/train-runs/shapes",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Run folder: checkpoints (ckpt/), log.tsv. An existing ckpt/ is resumed.",
+)
+@click.option(
+    "--init-from",
+    type=click.Path(exists=True, file_okay=False),
+    help="Start the transformer stage from a pipeline folder (e.g. vidgen/assets/shapes-wan).",
+)
+@click.option("--vae-steps", type=int, help="VAE steps in total (default: the recipe's).")
+@click.option("--steps", type=int, help="Transformer steps in total (default: the recipe's).")
+@click.option("--batch", type=int, help="Transformer batch size.")
+@click.option("--lr", type=float, help="Transformer learning rate.")
+@click.option("--max-minutes", type=float, help="Stop this run after about this long.")
+@click.option("--checkpoint-minutes", type=float, help="Minutes between checkpoints.")
+@click.option("--threads", type=int, help="torch threads (default 2).")
+@click.option(
+    "--export",
+    "export_to",
+    type=click.Path(file_okay=False),
+    help="After training, write the EMA pipeline folder here.",
+)
+@click.option(
+    "--export-only",
+    is_flag=True,
+    help="Do not train: export the run's latest checkpoint to --export and stop.",
+)
+def train_shapes(out_dir, init_from, export_to, export_only, **overrides) -> None:
+    """Train the embedded shapes model (a small WanPipeline) on clips of the shapes world.
+
+    Resumable: run the same command again and it goes on from OUT/ckpt. Losses go to
+    OUT/log.tsv (stage, step, loss, lr, CPU s, wall s). The printed line is the checkpoint
+    (or exported) folder.
+
+    \b
+    Examples:
+      vidgen train-shapes --out /work/train-runs/shapes
+      vidgen train-shapes --out /work/train-runs/shapes --export-only --export vidgen/assets/shapes-wan
+      vidgen train-shapes --out runs/more --init-from vidgen/assets/shapes-wan --steps 4000
+    """
+    from pathlib import Path
+
+    from vidgen.train import TrainConfig, export, train
+
+    if export_only:
+        if not export_to:
+            raise UsageError("--export-only needs --export FOLDER (where to write the pipeline)")
+        ckpt = Path(out_dir) / "ckpt"
+        if not (ckpt / "state.json").exists():
+            raise UsageError(f"{ckpt}: no checkpoint to export; train first or fix --out")
+        click.echo(str(export(ckpt, export_to)))
+        return
+    fields = {f.name for f in dataclasses.fields(TrainConfig)}
+    config = TrainConfig(
+        out_dir=out_dir,
+        init_from=init_from,
+        **{k: v for k, v in overrides.items() if v is not None and k in fields},
+    )
+    ckpt = train(config)
+    click.echo(str(export(ckpt, export_to)) if export_to else str(ckpt))

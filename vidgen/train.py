@@ -1,0 +1,479 @@
+"""Train the embedded shapes model: a small stock-diffusers WanPipeline, on CPU, from scratch.
+
+The recipe, top to bottom:
+  1. VAE: reconstruction (L1 + MSE, object pixels weighted up) + a small KL, on single frames
+     and 5-frame windows (the Wan VAE is causal: frame 0 alone, then chunks of 4), mostly on
+     32x32 crops (convolutions do not care, and it is 4x cheaper); now and then a full frame.
+  2. Latent statistics: per-channel mean/std of the VAE posterior over fresh clips, written into
+     the VAE config as `latents_mean` / `latents_std`, which is where WanPipeline reads them.
+  3. Transformer + text encoder, jointly: rectified flow, the objective that
+     FlowMatchEulerDiscreteScheduler integrates (x_t = (1 - s) x0 + s noise, target noise - x0,
+     timestep = 1000 s, s drawn logit-normal and shifted like the scheduler), captions dropped
+     10% of the time to "" (the pipeline's default negative prompt) so CFG works. Latents come
+     from a ring buffer of encoded clips, refreshed a few clips per step, since encoding a
+     clip costs more than a transformer step. EMA weights are what ships.
+
+Clips are drawn on the fly from the shapes world. Everything is checkpointed every few minutes
+into `out_dir/ckpt` (a pipeline folder + optimizer state + state.json) and resumes from there;
+losses go to `out_dir/log.tsv`; CPU seconds add up across resumes.
+
+Run:  python -m vidgen.train --out /work/train-runs/shapes   (or `vidgen train-shapes`)
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import math
+import shutil
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from vidgen.shapes_model import ModelSizes
+
+
+@dataclass
+class TrainConfig:
+    out_dir: str = "/work/train-runs/shapes"
+    init_from: str | None = None  # a pipeline folder to start from (e.g. the shipped model)
+    world: str = "vidgen.world"  # module with VOCABULARY, random_scene, render_clip
+    profile: str = "simple"
+    seed: int = 0  # training scenes come from default_rng([seed, stream, n]); see adherence.py
+    threads: int = 2
+    sizes: ModelSizes = field(default_factory=ModelSizes)
+    width: int = 64
+    height: int = 64
+    frames: int = 17
+    fps: int = 8
+    # 1. VAE
+    vae_steps: int = 1200
+    vae_batch: int = 8
+    vae_lr: float = 1e-3
+    vae_crop: int = 32  # square crop side for most steps; 0 = always full frames
+    vae_full_every: int = 4  # every n-th step uses full 64x64 frames
+    vae_kl_weight: float = 1e-3  # on the per-element mean KL
+    vae_object_weight: float = 8.0  # extra loss weight on pixels that are not background
+    # 2. latent statistics
+    stats_clips: int = 128
+    # 3. transformer
+    steps: int = 20000
+    batch: int = 16  # small batches, more updates: the budget is a few thousand steps
+    lr: float = 5e-4
+    warmup: int = 200
+    caption_dropout: float = 0.1
+    ema_decay: float = 0.998
+    cache_size: int = 512
+    refresh_per_step: int = 1  # clips re-encoded into the cache per step
+    # Text padding: the pipeline pads to 512; padding tokens are identical zero vectors, so
+    # most steps use a short pad (cheaper) and some the full one, to be right at both.
+    short_pad: int = 32
+    full_pad_fraction: float = 0.25
+    # bookkeeping
+    checkpoint_minutes: float = 5.0
+    max_minutes: float | None = None  # stop (after a checkpoint) when this run has used this long
+    log_every: int = 10
+
+
+# --------------------------------------------------------------------------------------------
+# data
+
+
+class ClipSource:
+    """Clips from the shapes world as (B, 3, T, H, W) float tensors in [-1, 1] plus captions."""
+
+    def __init__(self, config: TrainConfig, stream: int):
+        import numpy as np
+
+        self.world = importlib.import_module(config.world)
+        self.config = config
+        self.rng = np.random.default_rng([config.seed, stream])
+
+    def draw(self, n: int):
+        import numpy as np
+        import torch
+
+        c = self.config
+        clips = [
+            self.world.render_clip(
+                self.world.random_scene(self.rng, profile=c.profile),
+                width=c.width,
+                height=c.height,
+                frames=c.frames,
+                fps=c.fps,
+            )
+            for _ in range(n)
+        ]
+        video = np.stack([clip.frames for clip in clips])  # (B, T, H, W, 3) uint8
+        x = torch.from_numpy(video).permute(0, 4, 1, 2, 3).float() / 127.5 - 1.0
+        return x, [clip.caption for clip in clips]
+
+
+# --------------------------------------------------------------------------------------------
+# checkpoints
+
+
+def _save_checkpoint(run: Path, components: dict, extra: dict, state: dict) -> None:
+    """Write run/ckpt atomically: build ckpt.tmp, then swap it in."""
+    import torch
+    from safetensors.torch import save_file
+
+    from vidgen.shapes_model import make_pipeline
+
+    tmp, final, old = run / "ckpt.tmp", run / "ckpt", run / "ckpt.old"
+    shutil.rmtree(tmp, ignore_errors=True)
+    make_pipeline(components).save_pretrained(tmp, safe_serialization=True)
+    if "ema" in extra:
+        save_file({k: v.contiguous() for k, v in extra["ema"].items()}, tmp / "ema.safetensors")
+    torch.save(extra.get("optim", {}), tmp / "optim.pt")
+    (tmp / "state.json").write_text(json.dumps(state, indent=2))
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    tmp.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _load_checkpoint(run: Path):
+    import torch
+    from safetensors.torch import load_file
+
+    from vidgen.shapes_model import load_components
+
+    ckpt = run / "ckpt"
+    components = load_components(ckpt)
+    state = json.loads((ckpt / "state.json").read_text())
+    optim = torch.load(ckpt / "optim.pt", weights_only=True)
+    ema = load_file(ckpt / "ema.safetensors") if (ckpt / "ema.safetensors").exists() else None
+    return components, state, optim, ema
+
+
+class Clock:
+    """CPU and wall seconds, carried across resumes in state.json."""
+
+    def __init__(self, state: dict):
+        self.cpu0, self.wall0 = state.get("cpu_seconds", 0.0), state.get("wall_seconds", 0.0)
+        self.t_cpu, self.t_wall = time.process_time(), time.monotonic()
+
+    def totals(self) -> tuple[float, float]:
+        return (
+            self.cpu0 + time.process_time() - self.t_cpu,
+            self.wall0 + time.monotonic() - self.t_wall,
+        )
+
+    def run_minutes(self) -> float:
+        return (time.monotonic() - self.t_wall) / 60
+
+
+def _log(run: Path, stage: str, step: int, loss: float, lr: float, clock: Clock) -> None:
+    cpu, wall = clock.totals()
+    line = f"{stage}\t{step}\t{loss:.5f}\t{lr:.2e}\t{cpu:.0f}\t{wall:.0f}\n"
+    with open(run / "log.tsv", "a") as f:
+        f.write(line)
+    print(line.rstrip(), file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------------------------
+# 1. VAE
+
+
+def vae_loss(vae, x, config: TrainConfig):
+    """(loss, reconstruction) for a batch x of shape (B, 3, T, H, W) in [-1, 1]."""
+    posterior = vae.encode(x).latent_dist
+    rec = vae.decode(posterior.sample()).sample
+    # Background = the per-frame median color; the object is a few percent of the pixels, so
+    # without a weight the VAE would learn backgrounds first and shapes last.
+    bg = x.flatten(3).median(dim=3).values[..., None, None]  # (B, 3, T, 1, 1)
+    obj = ((x - bg).abs().sum(dim=1, keepdim=True) > 0.15).float()
+    weight = 1.0 + config.vae_object_weight * obj
+    err = (rec - x).abs() + (rec - x).pow(2)
+    kl = 0.5 * (posterior.mean.pow(2) + posterior.var - 1.0 - posterior.logvar).mean()
+    loss = (weight * err).sum() / (weight.sum() * 3) + config.vae_kl_weight * kl
+    return loss, rec
+
+
+def train_vae(vae, config: TrainConfig, state: dict, optim_state: dict, run: Path, clock, save):
+    import torch
+
+    source = ClipSource(config, stream=1)
+    opt = torch.optim.AdamW(vae.parameters(), lr=config.vae_lr, weight_decay=0.0)
+    if optim_state.get("vae"):
+        opt.load_state_dict(optim_state["vae"])
+    g = torch.Generator().manual_seed(config.seed * 1000 + state["vae_step"])
+    last_save, losses = time.monotonic(), []
+    vae.train()
+    while state["vae_step"] < config.vae_steps:
+        step = state["vae_step"]
+        x, _ = source.draw(config.vae_batch)
+        length = 1 if step % 2 == 0 else 5  # a single frame, or the first chunk + 4
+        start = int(torch.randint(0, config.frames - length + 1, (1,), generator=g))
+        x = x[:, :, start : start + length]
+        if config.vae_crop and step % config.vae_full_every != 0:
+            s = config.vae_crop
+            i, j = (int(v) for v in torch.randint(0, config.height - s + 1, (2,), generator=g))
+            x = x[:, :, :, i : i + s, j : j + s]
+        lr = config.vae_lr * min(1.0, (step + 1) / 100)
+        for group in opt.param_groups:
+            group["lr"] = lr
+        loss, _ = vae_loss(vae, x, config)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(vae.parameters(), 1.0)
+        opt.step()
+        state["vae_step"] += 1
+        losses.append(loss.item())
+        if state["vae_step"] % config.log_every == 0:
+            _log(run, "vae", state["vae_step"], sum(losses) / len(losses), lr, clock)
+            losses = []
+        if time.monotonic() - last_save > config.checkpoint_minutes * 60:
+            save({"vae": opt.state_dict()})
+            last_save = time.monotonic()
+        if config.max_minutes and clock.run_minutes() > config.max_minutes:
+            save({"vae": opt.state_dict()})
+            return False
+    vae.eval()
+    return True
+
+
+# --------------------------------------------------------------------------------------------
+# 2. latent statistics
+
+
+def set_latent_stats(vae, config: TrainConfig) -> None:
+    import torch
+
+    source = ClipSource(config, stream=2)
+    means = []
+    with torch.no_grad():
+        for _ in range(max(1, config.stats_clips // 16)):
+            x, _ = source.draw(16)
+            means.append(vae.encode(x).latent_dist.mean)  # (16, z, t, h, w)
+    z = torch.cat(means).transpose(0, 1).flatten(1)  # (z, N)
+    vae.register_to_config(
+        latents_mean=[round(v, 5) for v in z.mean(1).tolist()],
+        latents_std=[round(v, 5) for v in z.std(1).clamp(min=1e-3).tolist()],
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# 3. transformer + text encoder
+
+
+class LatentCache:
+    """A ring buffer of encoded clips (posterior means, normalized like the pipeline).
+
+    The posterior mean, not a sample: the decoder was trained on samples and copes with the
+    transformer's small errors, and the transformer does not have to learn the VAE's noise.
+    """
+
+    def __init__(self, vae, config: TrainConfig):
+        import torch
+
+        self.vae, self.config = vae, config
+        self.source = ClipSource(config, stream=3)
+        z = config.sizes.vae_z_dim
+        self.mean = torch.tensor(vae.config.latents_mean).view(1, z, 1, 1, 1)
+        self.std = torch.tensor(vae.config.latents_std).view(1, z, 1, 1, 1)
+        self.mu: torch.Tensor | None = None
+        self.captions: list[str] = []
+        self.next = 0
+
+    def _encode(self, n: int):
+        import torch
+
+        x, captions = self.source.draw(n)
+        with torch.no_grad():
+            dist = self.vae.encode(x).latent_dist
+        return (dist.mean - self.mean) / self.std, captions
+
+    def fill(self) -> None:
+        import torch
+
+        parts = [self._encode(16) for _ in range(math.ceil(self.config.cache_size / 16))]
+        self.mu = torch.cat([p[0] for p in parts])[: self.config.cache_size]
+        self.captions = [c for p in parts for c in p[1]][: self.config.cache_size]
+
+    def refresh(self, n: int) -> None:
+        if n <= 0:
+            return
+        mu, captions = self._encode(n)
+        for k in range(n):
+            i = (self.next + k) % len(self.captions)
+            self.mu[i], self.captions[i] = mu[k], captions[k]
+        self.next = (self.next + n) % len(self.captions)
+
+    def sample(self, n: int, g):
+        import torch
+
+        idx = torch.randint(0, len(self.captions), (n,), generator=g)
+        return self.mu[idx], [self.captions[i] for i in idx.tolist()]
+
+
+def flow_matching_loss(transformer, text_encoder, tokenizer, x0, captions, config, g):
+    """Rectified-flow loss on clean normalized latents x0 (B, z, t, h, w)."""
+    import torch
+
+    from vidgen.shapes_model import PIPELINE_MAX_SEQUENCE_LENGTH, encode_captions
+
+    b = x0.shape[0]
+    drop = torch.rand(b, generator=g) < config.caption_dropout
+    captions = ["" if d else c for d, c in zip(drop.tolist(), captions, strict=True)]
+    full = torch.rand(1, generator=g).item() < config.full_pad_fraction
+    pad = PIPELINE_MAX_SEQUENCE_LENGTH if full else config.short_pad
+    text = encode_captions(tokenizer, text_encoder, captions, pad_to=pad)
+    # logit-normal s, then the scheduler's shift, so training sees the sigmas sampling visits
+    u = torch.sigmoid(torch.randn(b, generator=g))
+    shift = config.sizes.shift
+    s = shift * u / (1 + (shift - 1) * u)
+    noise = torch.randn(x0.shape, generator=g)
+    s5 = s.view(b, 1, 1, 1, 1)
+    xt = (1 - s5) * x0 + s5 * noise
+    pred = transformer(xt, s * 1000, text, return_dict=False)[0]
+    return (pred - (noise - x0)).pow(2).mean()
+
+
+def _ema_params(transformer, text_encoder) -> dict:
+    named = {f"transformer.{k}": v for k, v in transformer.state_dict().items()}
+    named.update({f"text_encoder.{k}": v for k, v in text_encoder.state_dict().items()})
+    return {k: v.detach().clone().float() for k, v in named.items()}
+
+
+def train_transformer(components, config, state, optim_state, ema, run: Path, clock, save):
+    import torch
+
+    transformer, text_encoder = components["transformer"], components["text_encoder"]
+    tokenizer, vae = components["tokenizer"], components["vae"]
+    params = list(transformer.parameters()) + list(text_encoder.parameters())
+    opt = torch.optim.AdamW(params, lr=config.lr, weight_decay=0.01, betas=(0.9, 0.99))
+    if optim_state.get("transformer"):
+        opt.load_state_dict(optim_state["transformer"])
+    ema = ema or _ema_params(transformer, text_encoder)
+    cache = LatentCache(vae, config)
+    t0 = time.monotonic()
+    cache.fill()
+    print(
+        f"latent cache: {config.cache_size} clips in {time.monotonic() - t0:.0f}s", file=sys.stderr
+    )
+    g = torch.Generator().manual_seed(config.seed * 1000 + 7 + state["step"])
+    last_save, losses = time.monotonic(), []
+    transformer.train()
+    text_encoder.train()
+
+    def checkpoint():
+        save({"transformer": opt.state_dict()}, ema)
+
+    while state["step"] < config.steps:
+        step = state["step"]
+        lr = config.lr * min(1.0, (step + 1) / config.warmup)
+        for group in opt.param_groups:
+            group["lr"] = lr
+        x0, captions = cache.sample(config.batch, g)
+        loss = flow_matching_loss(transformer, text_encoder, tokenizer, x0, captions, config, g)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        with torch.no_grad():
+            decay = min(config.ema_decay, (1 + step) / (10 + step))
+            live = _ema_params(transformer, text_encoder)
+            for k, v in live.items():
+                ema[k].mul_(decay).add_(v, alpha=1 - decay)
+        cache.refresh(config.refresh_per_step)
+        state["step"] += 1
+        losses.append(loss.item())
+        if state["step"] % config.log_every == 0:
+            _log(run, "dit", state["step"], sum(losses) / len(losses), lr, clock)
+            losses = []
+        if time.monotonic() - last_save > config.checkpoint_minutes * 60:
+            checkpoint()
+            last_save = time.monotonic()
+        if config.max_minutes and clock.run_minutes() > config.max_minutes:
+            break
+    checkpoint()
+    return ema
+
+
+# --------------------------------------------------------------------------------------------
+# the whole recipe, and export
+
+
+def train(config: TrainConfig) -> Path:
+    """Run (or resume) the recipe; returns the checkpoint folder."""
+    import torch
+
+    from vidgen.shapes_model import build_components, load_components
+
+    torch.set_num_threads(config.threads)
+    torch.manual_seed(config.seed)
+    run = Path(config.out_dir)
+    run.mkdir(parents=True, exist_ok=True)
+    if (run / "ckpt" / "state.json").exists():
+        components, state, optim_state, ema = _load_checkpoint(run)
+        print(f"resuming from {run / 'ckpt'}: {state}", file=sys.stderr)
+    else:
+        if config.init_from:
+            components = load_components(config.init_from)
+            state = {"stage": "transformer", "vae_step": config.vae_steps, "step": 0}
+        else:
+            vocabulary = importlib.import_module(config.world).VOCABULARY
+            components = build_components(vocabulary, config.sizes)
+            state = {"stage": "vae", "vae_step": 0, "step": 0}
+        optim_state, ema = {}, None
+    state["config"] = json.loads(json.dumps(asdict(config)))
+    clock = Clock(state)
+
+    def save(optim: dict, ema_weights: dict | None = None) -> None:
+        state["cpu_seconds"], state["wall_seconds"] = clock.totals()
+        extra = {"optim": optim}
+        if ema_weights is not None:
+            extra["ema"] = ema_weights
+        _save_checkpoint(run, components, extra, state)
+
+    if state["stage"] == "vae":
+        done = train_vae(components["vae"], config, state, optim_state, run, clock, save)
+        if not done:
+            return run / "ckpt"
+        set_latent_stats(components["vae"], config)
+        state["stage"] = "transformer"
+        save({})
+        optim_state = {}
+    train_transformer(components, config, state, optim_state, ema, run, clock, save)
+    return run / "ckpt"
+
+
+def export(checkpoint: str | Path, dest: str | Path) -> Path:
+    """Write the checkpoint's pipeline, with its EMA weights, as a shippable folder."""
+    from safetensors.torch import load_file
+
+    from vidgen.shapes_model import load_components, make_pipeline
+
+    checkpoint, dest = Path(checkpoint), Path(dest)
+    components = load_components(checkpoint)
+    ema_path = checkpoint / "ema.safetensors"
+    if ema_path.exists():
+        ema = load_file(ema_path)
+        for name in ("transformer", "text_encoder"):
+            prefix = f"{name}."
+            weights = {k[len(prefix) :]: v for k, v in ema.items() if k.startswith(prefix)}
+            components[name].load_state_dict(weights)
+    tmp = dest.with_name(dest.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    make_pipeline(components).save_pretrained(tmp, safe_serialization=True)
+    state = json.loads((checkpoint / "state.json").read_text())
+    (tmp / "training_state.json").write_text(
+        json.dumps({k: state.get(k) for k in ("vae_step", "step", "cpu_seconds", "wall_seconds")})
+        + "\n"
+    )
+    keep = [p for p in dest.glob("*") if p.suffix in (".md", ".png")] if dest.exists() else []
+    for p in keep:  # the model card and contact sheet are written separately: keep them
+        shutil.copy2(p, tmp / p.name)
+    shutil.rmtree(dest, ignore_errors=True)
+    tmp.rename(dest)
+    return dest
+
+
+if __name__ == "__main__":
+    from vidgen.commands.train import train_shapes
+
+    train_shapes(prog_name="python -m vidgen.train")
