@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from vidgen.errors import UsageError
 from vidgen.world import GRAVITY, Occluder, Scene, WorldObject, render_clip
 from vidgen.world.render import OUTLINES
 
@@ -121,3 +122,24 @@ def test_any_size_and_fps():
     for w, h, n, fps in ((64, 64, 3, 8), (832, 480, 2, 16), (31, 17, 2, 25)):
         clip = render_clip(scene, width=w, height=h, frames=n, fps=fps)
         assert clip.frames.shape == (n, h, w, 3) and clip.frames.dtype == np.uint8
+
+
+@pytest.mark.parametrize(
+    "scene",
+    [
+        pytest.param(Scene(objects=(WorldObject("pink", "ball", 0.1, 0.5, 0.5),)), id="color"),
+        pytest.param(Scene(objects=(WorldObject("red", "star", 0.1, 0.5, 0.5),)), id="shape"),
+        pytest.param(Scene(background="plaid", objects=_drop_scene().objects), id="background"),
+        pytest.param(Scene(objects=()), id="no-objects"),
+    ],
+)
+def test_bad_scene_specs_are_usage_errors(scene):
+    with pytest.raises(UsageError):
+        render_clip(scene)
+
+
+def test_impossible_render_settings_are_usage_errors():
+    for kwargs in ({"width": 0}, {"height": 100_000}, {"frames": 0}, {"fps": -1}):
+        with pytest.raises(UsageError):
+            render_clip(_drop_scene(), **kwargs)
+    assert render_clip(Scene(objects=(WorldObject("red", "circle", 0.1, 0.5, 0.5),))).caption

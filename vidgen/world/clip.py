@@ -29,7 +29,7 @@ from vidgen.world.caption import make_caption
 from vidgen.world.geometry import flags
 from vidgen.world.physics import ObjectState, Simulation
 from vidgen.world.render import Renderer, View
-from vidgen.world.scene import Scene
+from vidgen.world.scene import Scene, canonical_shape
 
 MAX_SIDE = 4096
 MAX_FRAMES = 10_000
@@ -130,7 +130,7 @@ def make_labels(
             {
                 "id": oid,
                 "color": obj.color,
-                "shape": obj.shape,
+                "shape": canonical_shape(obj.shape),
                 "motion": obj.motion,
                 "size": round(obj.size * view.scale, 2),
                 "extra": oid >= n_clean,
@@ -160,7 +160,7 @@ def make_labels(
             ],
         },
         "pan": round(scene.pan * view.scale / fps, 4),
-        "noise": scene.noise,
+        "noise": round(scene.noise, 3),
         "objects": objects,
         "violations": _violation_labels(scene, changed),
     }

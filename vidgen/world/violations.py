@@ -206,6 +206,7 @@ def _watchable(scene: Scene, v: Violation) -> bool:
         )
         if drift_ends and not in_open_view(s, scene, view, t, margin):
             return False  # the drift's end state must be seen too
+
     # A violation must not set off collisions the clean scene lacks: a chain reaction would
     # change other objects in ways the label does not name.
     def pairs(sim: Simulation) -> set:
