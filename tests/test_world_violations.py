@@ -58,6 +58,11 @@ def test_violations_are_big_enough_to_see(seed):
     assert label["to"] != scene.objects[label["object"]].color
     assert hue_distance(label["to"], scene.objects[label["object"]].color) >= 60
     assert label["to"] in COLORS
+    k, oid = label["complete_frame"], label["object"]
+    assert label["start_frame"] < k <= label["end_frame"]
+    x, y = round(_track(bad, oid)["x"][k]), round(_track(bad, oid)["y"][k])
+    patch = bad.frames[k][y - 1 : y + 2, x - 1 : x + 2].reshape(-1, 3).mean(axis=0)
+    assert np.abs(patch - np.array(COLORS[label["to"]])).max() < 20  # fully drifted by then
 
     _, bad, clean = _pair("vanish", seed)
     (label,) = bad.labels["violations"]

@@ -22,9 +22,8 @@ import click
 @click.option(
     "--violation-rate",
     type=float,
-    default=0.5,
-    show_default=True,
-    help="Share of clips with one labeled violation.",
+    default=None,
+    help="Share of clips with one labeled violation [default: 0.5 full, 0 simple].",
 )
 @click.option(
     "--profile",
@@ -42,7 +41,7 @@ def world(
     fps: float,
     frames: int,
     seed: int,
-    violation_rate: float,
+    violation_rate: float | None,
     profile: str,
     overwrite: bool,
     quiet: bool,
@@ -56,12 +55,13 @@ def world(
     \b
     Examples:
       vidgen world --n 300 --out corpus/
-      vidgen world --n 1000 --out train/ --profile simple --size 64x64 --fps 8 --frames 17 \\
-          --violation-rate 0
+      vidgen world --n 1000 --out train/ --profile simple --size 64x64 --fps 8 --frames 17
     """
     from vidgen.world.corpus import CorpusSpec, parse_size, write_corpus
 
     width, height = parse_size(size)
+    if violation_rate is None:
+        violation_rate = 0.0 if profile == "simple" else 0.5
     spec = CorpusSpec(
         count=count,
         width=width,

@@ -8,7 +8,9 @@ Labels (the labels.jsonl record minus "clip"):
     objects: [{id, color, shape, motion, size (half-extent px at frame 0), extra (spawned by a
               violation), track: {x, y, size, exists, in_frame, at_edge, occluded, hidden,
               visible, visible_fraction: one value per frame}}],
-    violations: [{check, kind, object, start_frame, end_frame, ...details}]
+    violations: [{check, kind, object, start_frame, end_frame, complete_frame (where a gradual
+                 drift/morph/resize is complete; == start_frame for sudden kinds), ...details
+                 (to, factor, other, new_object, restitution, jump)}]
 
 A violation's start_frame and end_frame (inclusive) are the first and last frames whose pixels
 differ from the clean twin's (scene.clean() rendered the same way); every frame outside them is
@@ -19,6 +21,7 @@ identical to the twin's. Frames inside may match the twin where the change is ou
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -162,7 +165,7 @@ def make_labels(
         "pan": round(scene.pan * view.scale / fps, 4),
         "noise": round(scene.noise, 3),
         "objects": objects,
-        "violations": _violation_labels(scene, changed),
+        "violations": _violation_labels(scene, changed, fps),
     }
 
 
@@ -180,7 +183,10 @@ def _extra_objects(scene: Scene) -> dict:
     return extra
 
 
-def _violation_labels(scene: Scene, changed: list[list[int]]) -> list[dict]:
+GRADUAL = ("color_drift", "shape_morph", "size_change")
+
+
+def _violation_labels(scene: Scene, changed: list[list[int]], fps: float) -> list[dict]:
     labels = []
     for v, frames in zip(scene.violations, changed, strict=True):
         if not frames:
@@ -191,7 +197,12 @@ def _violation_labels(scene: Scene, changed: list[list[int]]) -> list[dict]:
             "object": v.object,
             "start_frame": frames[0],
             "end_frame": frames[-1],
+            # a gradual change is complete (fully drifted) from here; others: == start_frame
+            "complete_frame": frames[0],
         }
+        if v.kind in GRADUAL and v.t_end is not None:
+            done = math.ceil(v.t_end * fps - 1e-6)
+            label["complete_frame"] = min(max(done, frames[0]), frames[-1])
         label.update(_details(v))
         labels.append(label)
     return labels
