@@ -195,6 +195,8 @@ class Simulation:
     # -- violations that act on motion, applied once at their start step --------------------
 
     def _apply_due(self) -> None:
+        if self._next >= len(self._schedule):
+            return
         while self._next < len(self._schedule) and self._schedule[self._next][0] <= self.k:
             _, v = self._schedule[self._next]
             self._next += 1
@@ -249,11 +251,12 @@ class Simulation:
                 b.x += b.vx * dt
                 b.y += b.vy * dt
         n = len(bodies)
-        for i in range(n):
+        no_collide = self.no_collide
+        for i in range(n - 1):
             if not bodies[i].alive:
                 continue
             for j in range(i + 1, n):
-                if not bodies[j].alive or frozenset((i, j)) in self.no_collide:
+                if not bodies[j].alive or (no_collide and frozenset((i, j)) in no_collide):
                     continue
                 if _collide(bodies[i], bodies[j]) and record:
                     self.events.append(Event(t_end, "collision", i, j))
