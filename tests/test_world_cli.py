@@ -44,6 +44,8 @@ def test_existing_corpus_needs_overwrite(tmp_path):
     again = _run("--n", "1", "--out", str(tmp_path), *SMALL)
     assert again.exit_code == 2 and "--overwrite" in again.output
     assert _run("--n", "1", "--out", str(tmp_path), "--overwrite", *SMALL).exit_code == 0
+    (tmp_path / "labels.jsonl").unlink()  # an interrupted run leaves clips without labels
+    assert _run("--n", "1", "--out", str(tmp_path), *SMALL).exit_code == 2
 
 
 @pytest.mark.parametrize(

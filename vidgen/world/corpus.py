@@ -106,10 +106,13 @@ def _prepare(out: Path, overwrite: bool) -> None:
         raise UsageError(
             f"--out {out}: cannot write there ({error.strerror}); choose a writable folder"
         ) from None
-    if (out / LABELS_NAME).exists() and not overwrite:
-        raise UsageError(
-            f"--out {out} already holds {LABELS_NAME}: pass --overwrite or choose another folder"
-        )
+    if not overwrite:
+        for taken in (out / LABELS_NAME, next(out.glob("clip_*.mp4"), None)):
+            if taken is not None and taken.exists():
+                raise UsageError(
+                    f"--out {out} already holds {taken.name}: pass --overwrite or choose "
+                    "another folder"
+                )
 
 
 def write_corpus(
