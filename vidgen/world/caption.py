@@ -1,6 +1,6 @@
 """Captions from a small grammar, and their parser.
 
-    caption  := clause [" while " clause] [" and " clause] [" and they collide"]
+    caption  := clause [" while " clause [" and they collide"]] [" and " clause]
                 " on a " ["textured "] BACKGROUND " background" [" as the camera pans to the " DIR]
     clause   := "a " COLOR " " SHAPE " " MOTION [" behind a " COLOR " " OCCLUDER]
                 [" and leaves the frame"]
@@ -49,7 +49,7 @@ def scene_facts(scene: Scene) -> dict:
                 seen_start[s.id] = f["in_frame"]
             if k == steps:
                 gone_end[s.id] = not f["in_frame"]
-    collided = any(e.kind == "collision" for e in sim.events)
+    collided = any(e.kind == "collision" and {e.a, e.b} == {0, 1} for e in sim.events)
     return {
         "hidden": hidden,
         "leaves": [a and b for a, b in zip(seen_start, gone_end, strict=True)],
@@ -77,10 +77,10 @@ def make_caption(scene: Scene) -> str:
     text = clauses[0]
     if len(clauses) > 1:
         text += " while " + clauses[1]
+    if facts["collide"] and len(clauses) > 1:
+        text += " and they collide"  # only the first two objects are ever set to collide
     for clause in clauses[2:]:
         text += " and " + clause
-    if facts["collide"] and len(clauses) > 1:
-        text += " and they collide"
     textured = "textured " if scene.texture > 0 else ""
     text += f" on {article(textured or scene.background)} {textured}{scene.background} background"
     if scene.pan:
