@@ -41,6 +41,7 @@ def make_clip(
     out: Path | None = None,
     overwrite: bool = False,
     notify: Callable[[str], None] = lambda message: None,
+    extra_record: dict | None = None,
 ) -> MadeClip:
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -79,6 +80,7 @@ def make_clip(
         timings["encode_s"] = time.perf_counter() - encode_started
         timings["total_s"] = time.perf_counter() - started
         record = build_record(generation, loaded, final, timings, dict(ENCODER_SETTINGS))
+        record.update(extra_record or {})
         publish(temp, final, overwrite)
     record_path = record_path_for(final)
     write_text_atomic(record_path, dump_record(record))

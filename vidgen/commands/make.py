@@ -16,11 +16,21 @@ Examples:
   vidgen make --seed 7 -o clips/ "a blue square moves to the left"
   vidgen make --model wan2.1-t2v-1.3b --offload model "a cat walks past a vase"
   vidgen make --model ./my-pipeline --frames 33 --steps 30 --json "a paper boat"
+  vidgen make --prompts prompts/shapes.txt -o outputs/shapes     # a batch; re-run to resume
+  vidgen make prompts/shapes.txt --check --candidates 3 --keep best
+  torchrun --nproc-per-node 8 -m vidgen make --prompts prompts/physics.txt --model wan2.1-t2v-1.3b
 """
 
 
 @click.command("make", epilog=EXAMPLES)
-@click.argument("prompt")
+@click.argument("prompt", required=False)
+@click.option(
+    "--prompts",
+    "prompts_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="A prompt file (.txt, .jsonl, .csv, .yaml): run a resumable batch.",
+)
 @click.option(
     "--model",
     "-m",
@@ -30,7 +40,13 @@ Examples:
     f"[default: {EMBEDDED_PRESET}, the embedded model]",
 )
 @click.option("--negative-prompt", "-n", default=None, help="What the clip should not show.")
-@click.option("--seed", "-s", type=int, default=None, help="Noise seed. [default: random]")
+@click.option(
+    "--seed",
+    "-s",
+    type=int,
+    default=None,
+    help="Noise seed [default: random]; for a batch, the seed items derive theirs from [default: 0].",
+)
 @click.option("--frames", "-f", type=int, default=None, help="Number of frames.")
 @click.option("--height", "-H", type=int, default=None, help="Height in pixels.")
 @click.option("--width", "-W", type=int, default=None, help="Width in pixels.")
@@ -73,17 +89,39 @@ Examples:
 )
 @click.option("--compile", "compile_", is_flag=True, help="torch.compile the repeated blocks.")
 @click.option("--allow-pickle", is_flag=True, help="Allow .bin/.pt pickle weights (runs code).")
+@click.option(
+    "--check", is_flag=True, help="Run `vidgen check` on each clip and record the verdict."
+)
+@click.option(
+    "--candidates",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Make K clips (seeds) per prompt; with --keep best, keep the best-checked one.",
+)
+@click.option("--keep", type=click.Choice(["best"]), default="best", show_default=True)
+@click.option(
+    "--continue-on-error/--stop-on-error",
+    default=True,
+    show_default=True,
+    help="Batches: record a failed item and go on, or stop at the first failure.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress or logs on stderr.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object instead of the path.")
-def make(prompt, model, quiet, as_json, out, overwrite, **settings) -> None:
-    """Make an MP4 clip from a text PROMPT.
+def make(prompt, prompts_file, model, quiet, as_json, out, overwrite, **settings) -> None:
+    """Make an MP4 clip from a text PROMPT, or a batch from a prompt file.
 
     Prints the path of the clip (or JSON with --json); a sidecar CLIP.json records how it
     was made. Nothing is overwritten unless --overwrite.
+
+    A batch (--prompts FILE, or a PROMPT that is an existing .txt/.jsonl/.csv/.yaml file)
+    loads the model once, writes clips and a run.jsonl manifest into -o (default
+    outputs/FILE-STEM/), and resumes where it stopped when run again. Under torchrun or
+    accelerate launch, the items are shared out over the processes.
     """
     from vidgen.generate import Request
     from vidgen.loading import RuntimeOptions
-    from vidgen.make import make_clip
+    from vidgen.promptfile import is_prompt_file
 
     request = Request(
         prompt=prompt,
@@ -111,6 +149,17 @@ def make(prompt, model, quiet, as_json, out, overwrite, **settings) -> None:
         if not quiet:
             click.echo(message, err=True)
 
+    if prompts_file is None and prompt is not None and is_prompt_file(prompt):
+        prompts_file = Path(prompt)
+    if prompts_file is not None:
+        _batch(prompts_file, request, model, runtime, out, settings, as_json, notify)
+        return
+    if prompt is None:
+        raise click.UsageError("give a PROMPT or --prompts FILE")
+    if settings["check"] or settings["candidates"] > 1:
+        raise click.UsageError("--check and --candidates work on batches: put the prompt in a file")
+    from vidgen.make import make_clip
+
     made = make_clip(request, model, runtime, out=out, overwrite=overwrite, notify=notify)
     if as_json:
         click.echo(
@@ -127,3 +176,48 @@ def make(prompt, model, quiet, as_json, out, overwrite, **settings) -> None:
         )
     else:
         click.echo(str(made.path))
+
+
+def _batch(prompts_file, request, model, runtime, out, settings, as_json, notify) -> None:
+    from dataclasses import replace
+
+    from vidgen.batch import BatchOptions, run_batch
+    from vidgen.promptfile import read_prompt_file
+
+    items = read_prompt_file(prompts_file)  # every line checked before any work
+    options = BatchOptions(
+        out=out or Path("outputs") / prompts_file.stem,
+        batch_seed=request.seed if request.seed is not None else 0,
+        check=settings["check"],
+        candidates=settings["candidates"],
+        continue_on_error=settings["continue_on_error"],
+    )
+
+    def show(outcome) -> None:
+        if as_json:
+            click.echo(
+                json.dumps(
+                    {
+                        "schema": "vidgen.make/1",
+                        "line": outcome.item.line,
+                        "id": outcome.item.id,
+                        "status": outcome.status,
+                        "path": str(outcome.path) if outcome.path else None,
+                        "seed": outcome.seed,
+                        "error": outcome.error,
+                        "check": outcome.check,
+                    }
+                )
+            )
+        elif outcome.path is not None:
+            click.echo(str(outcome.path))
+
+    summary = run_batch(
+        items, replace(request, seed=None), model, runtime, options, notify=notify, on_outcome=show
+    )
+    notify(
+        f"batch rank {summary.shard.rank}/{summary.shard.world}: {summary.count('done')} done, "
+        f"{summary.count('skipped')} skipped, {summary.count('failed')} failed; "
+        f"manifest {summary.manifest}"
+    )
+    click.get_current_context().exit(summary.exit_code)

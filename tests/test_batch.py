@@ -1,0 +1,259 @@
+"""Batches: mixed formats, resume after SIGKILL, torchrun sharding, best-of-K selection."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import imageio.v3 as iio
+import pytest
+from click.testing import CliRunner
+
+from vidgen.cli import cli
+
+SMALL = ["--frames", "9", "--height", "32", "--width", "32", "--steps", "2"]
+BIN = Path(sys.executable).parent
+
+
+def manifest_entries(folder: Path) -> list[dict]:
+    return [json.loads(line) for line in (folder / "run.jsonl").read_text().splitlines()]
+
+
+def clips_in(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.mp4"))
+
+
+def leftovers(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if ".tmp" in p.name]
+
+
+def vidgen_command() -> list[str]:
+    script = BIN / "vidgen"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "vidgen"]
+
+
+def subprocess_env() -> dict:
+    return {**os.environ, "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1"}
+
+
+def test_ten_items_in_four_formats(tiny_wan_dir, tmp_path):
+    files = {
+        "a.txt": "# two prompts\na red ball falls\n\na blue square\n",
+        "b.jsonl": '{"prompt": "a green ball", "seed": 11}\n{"prompt": "a ball", "frames": 13, "out": "named"}\n',
+        "c.csv": "prompt,seed,size\na red cube,5,\na blue ball,,48x32\na ball,,\n",
+        "d.yaml": "defaults:\n  steps: 1\nitems:\n  - a red ball\n  - prompt: a blue ball\n    seed: 2\n  - a cube\n",
+    }
+    made = 0
+    for name, text in files.items():
+        prompts = tmp_path / name
+        prompts.write_text(text)
+        out = tmp_path / f"out-{prompts.stem}"
+        result = CliRunner().invoke(
+            cli, ["make", "-q", "--model", str(tiny_wan_dir), *SMALL, "-o", str(out), str(prompts)]
+        )
+        assert result.exit_code == 0, result.output
+        entries = manifest_entries(out)
+        assert all(entry["status"] == "done" for entry in entries)
+        made += len(clips_in(out))
+    assert made == 10
+    assert iio.imread(tmp_path / "out-b" / "named.mp4", plugin="pyav").shape == (13, 32, 32, 3)
+    assert iio.imread(next((tmp_path / "out-c").glob("00003-*.mp4")), plugin="pyav").shape == (
+        9,
+        32,
+        48,
+        3,
+    )
+    assert next((tmp_path / "out-b").glob("00001-*.mp4")).name.endswith("-11.mp4")
+
+
+def test_rerun_skips_and_a_failed_item_does_not_stop_the_rest(tiny_wan_dir, tmp_path):
+    prompts = tmp_path / "p.jsonl"
+    prompts.write_text(
+        '{"prompt": "a ball"}\n{"prompt": "a cube", "frames": 10}\n{"prompt": "a red ball"}\n'
+    )
+    args = [
+        "make",
+        "-q",
+        "--model",
+        str(tiny_wan_dir),
+        *SMALL,
+        "-o",
+        str(tmp_path / "out"),
+        str(prompts),
+    ]
+    first = CliRunner().invoke(cli, args)
+    assert first.exit_code == 2  # the worst item: line 2 cannot take 10 frames
+    statuses = {e["line"]: e["status"] for e in manifest_entries(tmp_path / "out")}
+    assert statuses == {1: "done", 2: "failed", 3: "done"}
+    assert (
+        "nearest valid"
+        in next(e for e in manifest_entries(tmp_path / "out") if e["line"] == 2)["error"]
+    )
+    before = {p.name: p.stat().st_mtime_ns for p in clips_in(tmp_path / "out")}
+    again = CliRunner().invoke(cli, [*args, "--json"])
+    outcomes = [json.loads(line) for line in again.stdout.splitlines()]
+    assert [o["status"] for o in outcomes] == ["skipped", "failed", "skipped"]
+    assert {p.name: p.stat().st_mtime_ns for p in clips_in(tmp_path / "out")} == before
+
+
+def test_same_batch_seed_makes_the_same_clips(tiny_wan_dir, tmp_path):
+    prompts = tmp_path / "p.txt"
+    prompts.write_text("a ball\na cube\n")
+    for name in ("one", "two"):
+        CliRunner().invoke(
+            cli,
+            [
+                "make",
+                "-q",
+                "--model",
+                str(tiny_wan_dir),
+                *SMALL,
+                "-o",
+                str(tmp_path / name),
+                str(prompts),
+            ],
+        )
+    names = [[p.name for p in clips_in(tmp_path / n)] for n in ("one", "two")]
+    assert names[0] == names[1] and len(names[0]) == 2
+    for a, b in zip(clips_in(tmp_path / "one"), clips_in(tmp_path / "two"), strict=True):
+        assert (iio.imread(a, plugin="pyav") == iio.imread(b, plugin="pyav")).all()
+
+
+def test_sigkill_midway_then_rerun_loses_and_duplicates_nothing(tiny_wan_dir, tmp_path):
+    prompts = tmp_path / "p.txt"
+    prompts.write_text("".join(f"prompt number {i}\n" for i in range(6)))
+    out = tmp_path / "out"
+    command = [
+        *vidgen_command(),
+        "make",
+        "-q",
+        "--model",
+        str(tiny_wan_dir),
+        *SMALL,
+        "-o",
+        str(out),
+        str(prompts),
+    ]
+    process = subprocess.Popen(
+        command, env=subprocess_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        if (out / "run.jsonl").exists() and len((out / "run.jsonl").read_text().splitlines()) >= 2:
+            break
+        if process.poll() is not None:
+            pytest.fail(f"batch ended before it could be killed: {process.stderr.read().decode()}")
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    killed_at = len(manifest_entries(out))
+    assert 2 <= killed_at < 6
+    done = subprocess.run(
+        command, env=subprocess_env(), capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    latest = {e["id"]: e for e in manifest_entries(out)}
+    assert len(latest) == 6 and all(e["status"] == "done" for e in latest.values())
+    assert len(clips_in(out)) == 6 and len(list(out.glob("*.json"))) == 6
+    assert not leftovers(out)
+    made_twice = [
+        e["id"]
+        for e in manifest_entries(out)[killed_at:]
+        if e["id"] in {x["id"] for x in manifest_entries(out)[:killed_at]}
+    ]
+    assert made_twice == []
+
+
+def test_torchrun_two_processes_share_the_items(tiny_wan_dir, tmp_path):
+    prompts = tmp_path / "six.txt"
+    prompts.write_text("".join(f"a ball number {i}\n" for i in range(6)))
+    out = tmp_path / "out"
+    torchrun = BIN / "torchrun"
+    launcher = (
+        [str(torchrun)] if torchrun.exists() else [sys.executable, "-m", "torch.distributed.run"]
+    )
+    command = [
+        *launcher, "--nproc-per-node", "2", "-m", "vidgen",
+        "make", "--prompts", str(prompts), "-q", "--model", str(tiny_wan_dir), *SMALL, "-o", str(out),
+    ]  # fmt: skip
+    done = subprocess.run(
+        command, env=subprocess_env(), capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    entries = manifest_entries(out)
+    assert len(entries) == 6 and len({e["id"] for e in entries}) == 6
+    by_pid: dict[int, set[int]] = {}
+    for entry in entries:
+        by_pid.setdefault(entry["pid"], set()).add(entry["line"])
+    assert sorted(map(sorted, by_pid.values())) == [[1, 3, 5], [2, 4, 6]]
+    assert len(clips_in(out)) == 6
+
+
+def test_candidates_keep_the_best_scored_clip(tiny_wan_dir, tmp_path, monkeypatch):
+    import vidgen.batch
+
+    # Scores by seed, so the best is not the first candidate: the selection is what is tested.
+    scores: dict[str, float] = {}
+
+    def fake_judge(clip: Path) -> dict:
+        seed = int(clip.stem.rsplit("-", 1)[1])
+        scores[clip.name] = (seed % 97) / 97
+        return {"verdict": "pass", "score": scores[clip.name], "events": 0, "error": None}
+
+    monkeypatch.setattr(vidgen.batch, "judge", fake_judge)
+    prompts = tmp_path / "p.txt"
+    prompts.write_text("a red ball\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "make",
+            "-q",
+            "--model",
+            str(tiny_wan_dir),
+            *SMALL,
+            "-o",
+            str(out),
+            "--candidates",
+            "3",
+            "--keep",
+            "best",
+            str(prompts),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    (entry,) = manifest_entries(out)
+    assert len(entry["candidates"]) == 3
+    best = max(entry["candidates"], key=lambda c: (c["score"], -c["seed"]))
+    assert entry["seed"] == best["seed"]
+    assert [p.name for p in clips_in(out)] == [Path(entry["path"]).name]
+    assert not list((out / ".candidates").glob("*.mp4"))
+
+
+def test_check_records_a_real_verdict(tiny_wan_dir, tmp_path):
+    prompts = tmp_path / "p.txt"
+    prompts.write_text("a red ball\n")
+    result = CliRunner().invoke(
+        cli,
+        [
+            "make",
+            "-q",
+            "--model",
+            str(tiny_wan_dir),
+            *SMALL,
+            "-o",
+            str(tmp_path / "o"),
+            "--check",
+            "--json",
+            str(prompts),
+        ],
+    )
+    (outcome,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert outcome["check"]["verdict"] in ("pass", "fail", "error")
+    assert 0.0 <= outcome["check"]["score"] <= 1.0
+    assert result.exit_code == {"pass": 0, "fail": 1, "error": 2}[outcome["check"]["verdict"]]

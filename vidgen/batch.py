@@ -1,0 +1,310 @@
+"""Batches: one model load, many prompts, resumable, sharded over processes and machines.
+
+A batch folder holds the clips, their sidecars and `run.jsonl`, the manifest: one line per
+finished item, appended under an exclusive lock so lines from many processes never
+interleave. A re-run of the same command skips every item whose clip and record are intact
+and redoes the rest; since clips are published atomically, a killed run leaves no partial MP4.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from vidgen.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, VidgenError
+from vidgen.generate import MAX_SEED, Request
+from vidgen.loading import RuntimeOptions
+from vidgen.output import ensure_writable_folder, slugify
+from vidgen.promptfile import PromptItem
+
+MANIFEST_NAME = "run.jsonl"
+MANIFEST_SCHEMA = "vidgen.run/1"
+CANDIDATES_FOLDER = ".candidates"
+
+
+@dataclass(frozen=True)
+class Shard:
+    rank: int = 0
+    world: int = 1
+    device: str | None = None  # this process's own GPU under torchrun/accelerate
+
+
+@dataclass
+class BatchOptions:
+    out: Path
+    batch_seed: int = 0
+    check: bool = False
+    candidates: int = 1
+    continue_on_error: bool = True
+
+
+@dataclass
+class ItemOutcome:
+    item: PromptItem
+    status: str  # done | skipped | failed
+    path: Path | None = None
+    seed: int | None = None
+    error: str | None = None
+    check: dict | None = None
+    exit_code: int = EXIT_OK
+
+
+@dataclass
+class BatchSummary:
+    outcomes: list[ItemOutcome] = field(default_factory=list)
+    manifest: Path | None = None
+    shard: Shard = field(default_factory=Shard)
+
+    def count(self, status: str) -> int:
+        return sum(outcome.status == status for outcome in self.outcomes)
+
+    @property
+    def exit_code(self) -> int:
+        return max((outcome.exit_code for outcome in self.outcomes), default=EXIT_OK)
+
+
+def current_shard(device: str) -> Shard:
+    """This process's place in a torchrun/accelerate launch (rank 0 of 1 when run alone).
+
+    accelerate's PartialState reads the launcher's environment; on CPU it must be told
+    cpu=True, or it reports a world of one on every rank and every rank would do every item.
+    """
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world <= 1:
+        return Shard()
+    import torch
+    from accelerate import PartialState
+
+    use_cpu = device == "cpu" or not torch.cuda.is_available()
+    state = PartialState(cpu=use_cpu)
+    rank, size = state.process_index, state.num_processes
+    env_rank = int(os.environ.get("RANK", rank))
+    if (rank, size) != (env_rank, world):
+        raise VidgenError(
+            f"launcher says rank {env_rank} of {world} but accelerate sees {rank} of {size}; "
+            "launch with torchrun or accelerate launch, not by setting RANK by hand"
+        )
+    return Shard(rank, size, None if use_cpu else str(state.device))
+
+
+def derive_seed(batch_seed: int, item_id: str, candidate: int = 0) -> int:
+    """A seed fixed by the batch seed and the item: a re-run makes the same clips."""
+    digest = hashlib.sha256(f"{batch_seed}:{item_id}:{candidate}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") % (MAX_SEED + 1)
+
+
+def clip_name(item: PromptItem, seed: int) -> str:
+    if item.out:
+        return item.out
+    return f"{item.line:05d}-{slugify(item.prompt)[:40]}-{seed}.mp4"
+
+
+class Manifest:
+    """`run.jsonl`: append-only, one JSON line per finished item, safe across processes."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def append(self, entry: dict) -> None:
+        line = json.dumps({"schema": MANIFEST_SCHEMA, **entry}, sort_keys=True) + "\n"
+        with open(self.path, "a", encoding="utf-8") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                handle.write(line)
+                handle.flush()
+                os.fsync(handle.fileno())
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def latest(self) -> dict[str, dict]:
+        """The last entry of each item id; a line cut by a crash is ignored."""
+        entries: dict[str, dict] = {}
+        if not self.path.exists():
+            return entries
+        for line in self.path.read_text(encoding="utf-8").splitlines():
+            with contextlib.suppress(ValueError):
+                entry = json.loads(line)
+                if isinstance(entry, dict) and "id" in entry:
+                    entries[entry["id"]] = entry
+        return entries
+
+
+def intact(clip: Path, item: PromptItem) -> bool:
+    """A clip counts as made when it and its record exist and the record names this item."""
+    record_path = clip.with_suffix(".json")
+    if not clip.is_file() or clip.stat().st_size == 0 or not record_path.is_file():
+        return False
+    try:
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+    except ValueError:
+        return False
+    return record.get("batch", {}).get("id") == item.id
+
+
+def run_batch(
+    items: list[PromptItem],
+    base: Request,
+    model: str | None,
+    runtime: RuntimeOptions,
+    options: BatchOptions,
+    notify: Callable[[str], None] = lambda message: None,
+    on_outcome: Callable[[ItemOutcome], None] = lambda outcome: None,
+) -> BatchSummary:
+    shard = current_shard(runtime.device)
+    if shard.device and runtime.device == "auto":
+        runtime = replace(runtime, device=shard.device)
+    ensure_writable_folder(options.out)
+    # Load before the loop: a model that cannot load fails the batch once, not per item.
+    from vidgen.loading import load_pipeline, resolve_model
+
+    load_pipeline(resolve_model(model), runtime)
+    manifest = Manifest(options.out / MANIFEST_NAME)
+    finished = manifest.latest()
+    mine = [item for index, item in enumerate(items) if index % shard.world == shard.rank]
+    notify(
+        f"batch: {len(items)} items, {len(mine)} on rank {shard.rank} of {shard.world}; "
+        f"folder {options.out}"
+    )
+    summary = BatchSummary(manifest=manifest.path, shard=shard)
+    for item in mine:
+        outcome = _run_item(item, base, model, runtime, options, manifest, finished, notify)
+        summary.outcomes.append(outcome)
+        on_outcome(outcome)
+        if outcome.status == "failed" and not options.continue_on_error:
+            break
+    return summary
+
+
+def _run_item(item, base, model, runtime, options, manifest, finished, notify) -> ItemOutcome:
+    seed = item.settings.get("seed", derive_seed(options.batch_seed, item.id))
+    previous = finished.get(item.id)
+    if previous and previous.get("status") == "done" and intact(Path(previous["path"]), item):
+        return ItemOutcome(item, "skipped", Path(previous["path"]), previous.get("seed"))
+    final = options.out / clip_name(item, seed)
+    if options.candidates == 1 and intact(final, item):
+        # Made by a run that was killed before it could write its manifest line.
+        outcome = ItemOutcome(item, "done", final, seed)
+        manifest.append(_entry(outcome, {"recovered": True}))
+        return replace(outcome, status="skipped")
+    started = time.perf_counter()
+    try:
+        if options.candidates > 1:
+            outcome, candidates = _best_of(item, base, model, runtime, options, seed, notify)
+            extra = {"candidates": candidates}
+        else:
+            outcome = _make_one(item, base, model, runtime, seed, final, notify)
+            if options.check:
+                outcome.check = judge(outcome.path)
+                outcome.exit_code = _check_exit(outcome.check)
+            extra = {}
+    except VidgenError as error:
+        outcome, extra = (
+            ItemOutcome(item, "failed", seed=seed, error=str(error), exit_code=EXIT_USAGE),
+            {},
+        )
+        notify(f"line {item.line}: failed: {error}")
+    except Exception as error:  # one bad item must not cost the night's other items
+        message = f"internal error ({type(error).__name__}: {error})"
+        outcome, extra = (
+            ItemOutcome(item, "failed", seed=seed, error=message, exit_code=EXIT_USAGE),
+            {},
+        )
+        notify(f"line {item.line}: failed: {message}")
+    extra["seconds"] = round(time.perf_counter() - started, 3)
+    manifest.append(_entry(outcome, extra))
+    return outcome
+
+
+def _request_for(item: PromptItem, base: Request, seed: int) -> Request:
+    settings = {key: value for key, value in item.settings.items() if key != "seed"}
+    return replace(base, prompt=item.prompt, seed=seed, **settings)
+
+
+def _make_one(item, base, model, runtime, seed, final: Path, notify) -> ItemOutcome:
+    from vidgen.make import make_clip
+
+    made = make_clip(
+        _request_for(item, base, seed),
+        model,
+        runtime,
+        out=final,
+        overwrite=True,  # our own deterministic name: a leftover is a killed run's clip
+        notify=notify,
+        extra_record={"batch": {"id": item.id, "line": item.line}},
+    )
+    return ItemOutcome(item, "done", made.path, seed)
+
+
+def _best_of(item, base, model, runtime, options, seed, notify):
+    """Make K candidates, keep the one with the best check score (ties: the lowest seed)."""
+    folder = options.out / CANDIDATES_FOLDER
+    folder.mkdir(exist_ok=True)
+    seeds = [seed] + [
+        derive_seed(options.batch_seed, item.id, k) for k in range(1, options.candidates)
+    ]
+    scored = []
+    for candidate_seed in seeds:
+        outcome = _make_one(
+            item,
+            base,
+            model,
+            runtime,
+            candidate_seed,
+            folder / clip_name(item, candidate_seed),
+            notify,
+        )
+        verdict = judge(outcome.path)
+        scored.append((outcome, verdict))
+    best, best_check = max(scored, key=lambda pair: (pair[1]["score"], -pair[0].seed))
+    final = options.out / best.path.name
+    os.replace(best.path.with_suffix(".json"), final.with_suffix(".json"))
+    os.replace(best.path, final)
+    for outcome, _ in scored:
+        if outcome is not best:
+            for path in (outcome.path, outcome.path.with_suffix(".json")):
+                path.unlink(missing_ok=True)
+    kept = ItemOutcome(
+        item, "done", final, best.seed, check=best_check, exit_code=_check_exit(best_check)
+    )
+    candidates = [{"seed": o.seed, "score": v["score"], "verdict": v["verdict"]} for o, v in scored]
+    return kept, candidates
+
+
+def judge(clip: Path) -> dict:
+    """Run every checker on a clip; the score is the mean of the per-check scores (1 = clean)."""
+    from checkers.runner import check_clip
+
+    report = check_clip(str(clip))
+    scores = [result.score for result in report.checks.values()]
+    return {
+        "verdict": report.verdict,
+        "score": round(sum(scores) / len(scores), 4) if scores else 0.0,
+        "events": len(report.events),
+        "error": report.error,
+    }
+
+
+def _check_exit(check: dict) -> int:
+    return {"pass": EXIT_OK, "fail": EXIT_FINDINGS}.get(check["verdict"], EXIT_USAGE)
+
+
+def _entry(outcome: ItemOutcome, extra: dict) -> dict:
+    return {
+        "id": outcome.item.id,
+        "line": outcome.item.line,
+        "prompt": outcome.item.prompt,
+        "status": outcome.status,
+        "path": str(outcome.path) if outcome.path else None,
+        "seed": outcome.seed,
+        "error": outcome.error,
+        "check": outcome.check,
+        "pid": os.getpid(),
+        **extra,
+    }

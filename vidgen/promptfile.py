@@ -1,0 +1,232 @@
+"""Prompt files for batches: .txt, .jsonl, .csv and .yaml, read and checked before any work.
+
+Every item is validated up front, so a typo on line 900 is reported before a GPU spends the
+night on lines 1-899; each error names the file, the line and the key.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vidgen.errors import UsageError
+
+SUFFIXES = (".txt", ".jsonl", ".csv", ".yaml", ".yml")
+
+# Per-item overrides of the make flags, and how to read each one.
+INT_KEYS = ("seed", "frames", "height", "width", "fps", "steps")
+FLOAT_KEYS = ("guidance",)
+TEXT_KEYS = ("prompt", "negative_prompt", "out")
+SIZE_KEY = "size"  # "WIDTHxHEIGHT", a shorthand for width and height
+KNOWN_KEYS = (*TEXT_KEYS, *INT_KEYS, *FLOAT_KEYS, SIZE_KEY)
+
+
+@dataclass(frozen=True)
+class PromptItem:
+    """One line of a prompt file: a prompt plus its own overrides of the make flags."""
+
+    id: str  # stable across re-runs: from the line number and the content
+    line: int
+    prompt: str
+    settings: dict = field(default_factory=dict)  # seed, frames, height, ... (checked values)
+    out: str | None = None  # file name for the clip, inside the batch folder
+
+
+def is_prompt_file(argument: str) -> bool:
+    path = Path(argument)
+    return path.suffix.lower() in SUFFIXES and path.is_file()
+
+
+def read_prompt_file(path: Path) -> list[PromptItem]:
+    """All items of a prompt file, or a UsageError naming the first bad line and key."""
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise UsageError(
+            f"{path}: unknown prompt file type {suffix or '(none)'}; use one of {', '.join(SUFFIXES)}"
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"{path}: cannot read the prompt file ({error}); check the path") from None
+    readers = {
+        ".txt": _read_txt,
+        ".jsonl": _read_jsonl,
+        ".csv": _read_csv,
+        ".yaml": _read_yaml,
+        ".yml": _read_yaml,
+    }
+    raw_items = readers[suffix](path, text)
+    items = [_checked_item(path, line, raw) for line, raw in raw_items]
+    if not items:
+        raise UsageError(f"{path}: the prompt file has no prompts; add one prompt per line")
+    _refuse_duplicate_names(path, items)
+    return items
+
+
+def _read_txt(path: Path, text: str) -> list[tuple[int, dict]]:
+    items = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            items.append((number, {"prompt": stripped}))
+    return items
+
+
+def _read_jsonl(path: Path, text: str) -> list[tuple[int, dict]]:
+    items = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except ValueError as error:
+            raise UsageError(
+                f"{path}:{number}: not valid JSON ({error.args[0]}); fix the line"
+            ) from None
+        if not isinstance(value, dict):
+            raise UsageError(
+                f'{path}:{number}: each line must be a JSON object like {{"prompt": "..."}}'
+            )
+        items.append((number, value))
+    return items
+
+
+def _read_csv(path: Path, text: str) -> list[tuple[int, dict]]:
+    reader = csv.DictReader(text.splitlines())
+    if reader.fieldnames is None or "prompt" not in reader.fieldnames:
+        raise UsageError(f"{path}:1: the CSV header needs a 'prompt' column; add it")
+    items = []
+    for row in reader:
+        if None in row:
+            raise UsageError(
+                f"{path}:{reader.line_num}: more cells than header columns; quote commas"
+            )
+        cleaned = {key: value for key, value in row.items() if value not in (None, "")}
+        if cleaned:
+            items.append((reader.line_num, cleaned))
+    return items
+
+
+def _read_yaml(path: Path, text: str) -> list[tuple[int, dict]]:
+    import yaml
+
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None or not isinstance(root, yaml.MappingNode):
+            raise UsageError(
+                f"{path}:1: a YAML prompt file is a mapping with `items:` (and `defaults:`)"
+            )
+        sections = {key.value: value for key, value in root.value}
+        unknown = set(sections) - {"defaults", "items"}
+        if unknown:
+            line = next(key.start_mark.line + 1 for key, _ in root.value if key.value in unknown)
+            raise UsageError(
+                f"{path}:{line}: unknown section {sorted(unknown)[0]!r}; use defaults and items"
+            )
+        defaults = (
+            loader.construct_object(sections["defaults"], deep=True)
+            if "defaults" in sections
+            else {}
+        )
+        if not isinstance(defaults, dict):
+            raise UsageError(f"{path}: `defaults:` must be a mapping of make settings")
+        if "items" not in sections or not isinstance(sections["items"], yaml.SequenceNode):
+            raise UsageError(f"{path}:1: `items:` must be a list of prompts or mappings")
+        items = []
+        for node in sections["items"].value:
+            value = loader.construct_object(node, deep=True)
+            line = node.start_mark.line + 1
+            if isinstance(value, str):
+                value = {"prompt": value}
+            if not isinstance(value, dict):
+                raise UsageError(
+                    f"{path}:{line}: an item is a prompt string or a mapping with 'prompt'"
+                )
+            items.append((line, {**defaults, **value}))
+        return items
+    except yaml.YAMLError as error:
+        raise UsageError(
+            f"{path}: not valid YAML ({str(error).splitlines()[0]}); fix the file"
+        ) from None
+    finally:
+        loader.dispose()
+
+
+def _checked_item(path: Path, line: int, raw: dict) -> PromptItem:
+    where = f"{path}:{line}"
+    unknown = [key for key in raw if key not in KNOWN_KEYS]
+    if unknown:
+        raise UsageError(
+            f"{where}: unknown key {unknown[0]!r}; known keys: {', '.join(KNOWN_KEYS)}"
+        )
+    prompt = raw.get("prompt")
+    if not isinstance(prompt, str) or not prompt.strip():
+        raise UsageError(f"{where}: key 'prompt' is missing or empty; every item needs a prompt")
+    settings: dict = {}
+    for key in INT_KEYS:
+        if key in raw:
+            settings[key] = _whole_number(where, key, raw[key], minimum=0 if key == "seed" else 1)
+    for key in FLOAT_KEYS:
+        if key in raw:
+            settings[key] = _number(where, key, raw[key])
+    if SIZE_KEY in raw:
+        settings["width"], settings["height"] = _size(where, raw[SIZE_KEY])
+    if "negative_prompt" in raw:
+        settings["negative_prompt"] = str(raw["negative_prompt"])
+    out = raw.get("out")
+    if out is not None:
+        out = _out_name(where, str(out))
+    content = json.dumps({"prompt": prompt.strip(), **settings, "out": out}, sort_keys=True)
+    digest = hashlib.sha256(content.encode()).hexdigest()[:10]
+    return PromptItem(f"L{line:05d}-{digest}", line, prompt.strip(), settings, out)
+
+
+def _whole_number(where: str, key: str, value, minimum: int) -> int:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise UsageError(f"{where}: key {key!r} must be a whole number, got {value!r}") from None
+    if number < minimum or (key == "seed" and number > 2**32 - 1):
+        raise UsageError(f"{where}: key {key!r} is {number}; it must be at least {minimum}")
+    return number
+
+
+def _number(where: str, key: str, value) -> float:
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        raise UsageError(f"{where}: key {key!r} must be a number, got {value!r}") from None
+    if number < 0:
+        raise UsageError(f"{where}: key {key!r} is {number}; it must be 0 or more")
+    return number
+
+
+def _size(where: str, value) -> tuple[int, int]:
+    match = re.fullmatch(r"\s*(\d+)\s*[xX]\s*(\d+)\s*", str(value))
+    if not match or 0 in (int(match[1]), int(match[2])):
+        raise UsageError(f"{where}: key 'size' must be WIDTHxHEIGHT like 832x480, got {value!r}")
+    return int(match[1]), int(match[2])
+
+
+def _out_name(where: str, name: str) -> str:
+    if Path(name).name != name or name in ("", ".", "..") or any(ord(c) < 32 for c in name):
+        raise UsageError(f"{where}: key 'out' must be a plain file name (no folders), got {name!r}")
+    return name if name.lower().endswith(".mp4") else f"{name}.mp4"
+
+
+def _refuse_duplicate_names(path: Path, items: list[PromptItem]) -> None:
+    seen: dict[str, int] = {}
+    for item in items:
+        if item.out is None:
+            continue
+        if item.out in seen:
+            raise UsageError(
+                f"{path}:{item.line}: key 'out' {item.out!r} is also used on line {seen[item.out]}; "
+                "give each item its own name"
+            )
+        seen[item.out] = item.line
