@@ -13,9 +13,8 @@ the occluder, leaving the frame, colliding) is read off a simulation, not guesse
 
 from __future__ import annotations
 
-from vidgen.world.geometry import flags
+from vidgen.world.geometry import flags, reference_view
 from vidgen.world.physics import Simulation
-from vidgen.world.render import View
 from vidgen.world.scene import Scene, canonical_shape
 from vidgen.world.vocab import (
     BACKGROUND_COLORS,
@@ -34,7 +33,7 @@ def scene_facts(scene: Scene) -> dict:
     """What happens in the clean scene over its duration, as the caption needs it."""
     clean = scene.clean()
     sim = Simulation(clean)
-    view = _unit_view(clean)
+    view = reference_view(clean)
     n = len(clean.objects)
     hidden = [False] * n
     seen_start = [False] * n
@@ -55,11 +54,6 @@ def scene_facts(scene: Scene) -> dict:
         "leaves": [a and b for a, b in zip(seen_start, gone_end, strict=True)],
         "collide": collided,
     }
-
-
-def _unit_view(scene: Scene) -> View:
-    # 480 px tall is what the corpus renders; the flags are in pixels, any size works.
-    return View(scene, int(round(480 * scene.aspect)), 480)
 
 
 def make_caption(scene: Scene) -> str:

@@ -14,13 +14,13 @@ object starting off-screen or behind the occluder).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
 
 from vidgen.errors import UsageError
-from vidgen.world.caption import _unit_view
-from vidgen.world.geometry import in_open_view
+from vidgen.world.geometry import in_open_view, reference_view
 from vidgen.world.physics import Simulation
 from vidgen.world.scene import VIOLATION_KINDS, Occluder, Scene, WorldObject
 from vidgen.world.vocab import BACKGROUND_COLORS, MOTIONS, OBJECT_COLORS, SHAPES, SIMPLE_MOTIONS
@@ -94,7 +94,7 @@ def random_scene(
             scene, pair = _simple(rng, aspect, duration, kind), None
         else:
             scene, pair = _full(rng, aspect, duration, kind)
-        scene = Scene(**{**scene.__dict__, "seed": seed})
+        scene = dataclasses.replace(scene, seed=seed)
         if not acceptable(scene, pair):
             continue
         if kind is None:
@@ -328,7 +328,7 @@ def acceptable(scene: Scene, pair: tuple[int, int] | None) -> bool:
     colors = [o.color for o in scene.objects]
     if len(set(colors)) != len(colors):  # one color per object: a caption names each uniquely
         return False
-    view = _unit_view(scene)
+    view = reference_view(scene)
     margin = 0.01 * view.height
     sim = Simulation(scene)
     steps = int(math.ceil(scene.duration * 24))

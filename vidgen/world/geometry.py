@@ -11,6 +11,11 @@ from vidgen.world.render import View
 from vidgen.world.scene import Scene
 
 
+def reference_view(scene: Scene) -> View:
+    """The view scenes are laid out and captioned in: 480 px tall, the scene's aspect."""
+    return View(scene, int(round(480 * scene.aspect)), 480)
+
+
 def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
     w = min(a[2], b[2]) - max(a[0], b[0])
     h = min(a[3], b[3]) - max(a[1], b[1])

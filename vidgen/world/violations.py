@@ -14,8 +14,7 @@ import math
 
 import numpy as np
 
-from vidgen.world.caption import _unit_view
-from vidgen.world.geometry import flags, in_open_view
+from vidgen.world.geometry import flags, in_open_view, reference_view
 from vidgen.world.physics import STEP_HZ, Simulation
 from vidgen.world.scene import VIOLATION_KINDS, Scene, Violation, WorldObject
 from vidgen.world.vocab import OBJECT_COLORS, SHAPES, hue_distance
@@ -153,7 +152,7 @@ def _appear(scene: Scene, rng: np.random.Generator, t0: float) -> Violation:
 
 def _watchable(scene: Scene, v: Violation) -> bool:
     """Is the change in open view where it starts, and does it start early enough?"""
-    view = _unit_view(scene)
+    view = reference_view(scene)
     margin = 0.01 * view.height
     clean = Simulation(scene.clean())
     bad = Simulation(scene)
@@ -187,8 +186,8 @@ def _watchable(scene: Scene, v: Violation) -> bool:
                 probe = mine[i] if v.kind != "vanish" else twin[i]
                 if not in_open_view(probe, scene, view, t, margin):
                     return False
-            if v.kind == "teleport" and not _open_before(scene, view, twin[v.object], t, margin):
-                return False
+            if v.kind == "teleport" and not in_open_view(twin[v.object], scene, view, t, margin):
+                return False  # where it jumped from was in plain sight too
             watch_until = t + (0.15 if v.kind == "through_floor" else 0.4)
         if (
             first is not None
@@ -215,7 +214,3 @@ def _watchable(scene: Scene, v: Violation) -> bool:
     if pairs(bad) - pairs(clean):
         return False
     return first is not None
-
-
-def _open_before(scene, view, state, t, margin) -> bool:
-    return in_open_view(state, scene, view, t, margin)
