@@ -26,7 +26,7 @@ KINDS = {"color": "color_drift", "size": "size_change", "shape": "shape_change"}
 
 
 def _clean(p: Point) -> bool:
-    return p.det is not None and not p.at_edge and not p.near and p.how != "missing"
+    return p.det is not None and not p.at_edge and not p.near and not p.merged
 
 
 def _reference(track: Track) -> dict[str, np.ndarray] | None:

@@ -95,7 +95,9 @@ class PermanenceChecker(Checker):
             others = [n for n in first.near if n != track.parent]
             if others:
                 return None
-            return self._event("split", first, first, track, len(seen), obj=track.parent)
+            event = self._event("split", first, first, track, len(seen), obj=track.parent)
+            event.frame = min(event.frame, track.origin)
+            return event
         if first.how == "new" and not first.near:
             return self._event("appear", first, first, track, len(seen))
         return None

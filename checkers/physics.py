@@ -1,11 +1,14 @@
 """physics_sanity: teleports, speed jumps with no contact, gravity reversing, bounces gaining
-energy; flow warping-error spikes where there are no clean objects to follow.
+energy, falling through the floor or through another object; flow warping-error spikes
+where there are no clean objects to follow.
 
-Works on each track's positions in scene coordinates (camera shift removed), over runs of
-consecutive sightings. The second difference of position is the acceleration; each track's
-own median acceleration (gravity, or zero) is subtracted, and what is left is compared with
-the clip's own jitter (robust sigma), so compression noise and smooth camera motion set the
-bar. Contact with another part or the frame edge excuses a change of motion.
+Works on each track's positions in scene coordinates (camera shift removed) over runs of
+consecutive sightings. At every frame boundary the motion just before and just after is fitted
+separately (a line after removing the track's own steady acceleration, i.e. gravity), and the
+two fits are compared where they meet: a gap in position is a teleport, a gap in velocity a
+speed jump. Fitting several frames on each side averages out detection jitter; the clip's own
+spread of these gaps (robust sigma) sets the bar, so compression noise cannot. Contact with
+another part, the floor or the frame edge excuses a change of motion.
 """
 
 from __future__ import annotations
@@ -18,32 +21,46 @@ from checkers.base import Checker, CheckResult, Event, score_from_events
 from checkers.stats import robust_sigma, robust_threshold
 from checkers.tracking import FrameObservation, Point, Track
 
-ACCEL_FLOOR = 1.2  # analysis px/frame^2: smaller velocity changes are within detection jitter
-GRAVITY_FLOOR = 0.12  # px/frame^2: weaker sustained upward acceleration is not a reversal
+SIDE = 4  # sightings fitted on each side of a boundary
+TELEPORT_FLOOR = 6.0  # analysis px: smaller position gaps are detection jitter
+SPEED_FLOOR = 1.2  # analysis px/frame
+GRAVITY_FLOOR = 0.6  # px/frame^2: weaker sustained upward acceleration is not a reversal
 SUSTAINED = 3  # frames a reversed acceleration must last
+SINK = 0.3  # share of its height an object may sink below the floor line (anti-aliasing)
 
 
 def _segments(track: Track) -> list[list[Point]]:
-    """Runs of sightings in consecutive frames."""
-    out: list[list[Point]] = []
+    """Runs of sightings in consecutive frames (at least 3 long)."""
+    out: list[list[Point]] = [[]]
     for p in track.points:
-        if p.det is None:
-            if out and out[-1]:
-                out.append([])
-            continue
-        if not out or (out[-1] and out[-1][-1].frame != p.frame - 1):
+        if p.det is None or (out[-1] and out[-1][-1].frame != p.frame - 1):
             out.append([])
-        out[-1].append(p)
+        if p.det is not None:
+            out[-1].append(p)
     return [s for s in out if len(s) >= 3]
 
 
-def _quiet(seg: list[Point], i: int) -> bool:
-    """No contact, edge, or occlusion-driven area change around sighting i."""
-    for p in seg[max(0, i - 1) : i + 2]:
-        if p.near or p.at_edge:
-            return False
-    areas = [p.det.area for p in seg[max(0, i - 1) : i + 2]]
-    return max(areas) / max(1.0, min(areas)) < 1.3
+def _busy(p: Point) -> bool:
+    return bool(p.near) or p.at_edge or p.merged
+
+
+def _quiet(seg: list[Point], lo: int, hi: int) -> bool:
+    """No contact, edge, merge or occlusion-driven area change among seg[lo:hi]."""
+    pts = seg[max(0, lo) : hi]
+    if any(_busy(p) for p in pts):
+        return False
+    areas = [p.det.area for p in pts]
+    return max(areas) / max(1.0, min(areas)) < 1.35
+
+
+def _side_fit(xy: np.ndarray, frames: np.ndarray, accel: np.ndarray, t0: float):
+    """Position and velocity at time t0 of a line fitted after removing steady acceleration."""
+    dt = frames - t0
+    q = xy - 0.5 * accel[None, :] * (dt * dt)[:, None]
+    if len(dt) == 1:
+        return q[0], np.zeros(2)
+    slope, icept = np.polyfit(dt, q, 1)  # each (2,)
+    return icept, slope
 
 
 class PhysicsChecker(Checker):
@@ -54,10 +71,13 @@ class PhysicsChecker(Checker):
         super().__init__(sensitivity)
         self._tracks: dict[int, Track] = {}
         self._warp: list[tuple[int, float, float, bool]] = []
+        self._floor: list[int] = []
 
     def process(self, index, frame, tracks: FrameObservation) -> dict[str, float]:
         self._tracks = tracks.tracks
         self._warp.append((index, frame.time, tracks.warp_error, tracks.reliable))
+        if tracks.floor_y is not None:
+            self._floor.append(tracks.floor_y)
         accel = 0.0
         for tid in tracks.assigned.values():
             pts = tracks.tracks[tid].points[-3:]
@@ -68,142 +88,172 @@ class PhysicsChecker(Checker):
         return {"warp_error": tracks.warp_error, "accel_max": accel}
 
     def finalize(self) -> CheckResult:
-        segs = {t.id: _segments(t) for t in self._tracks.values() if len(t.seen) >= 4}
-        residuals = []
-        for seg_list in segs.values():
-            for seg in seg_list:
-                acc = _accelerations(seg)
-                if len(acc) >= 3:
-                    residuals += list(np.linalg.norm(acc - np.median(acc, axis=0), axis=1))
-        sigma = robust_sigma(residuals) if len(residuals) >= 8 else 0.0
-        jump_bar = max(ACCEL_FLOOR, 8.0 * sigma) * self.k
+        tracks = [t for t in self._tracks.values() if len(t.seen) >= 4]
+        breaks = {t.id: [self._breaks(seg) for seg in _segments(t)] for t in tracks}
+        gaps = [b for per in breaks.values() for seg in per for b in seg]
+        sigma_p = robust_sigma([g[1] for g in gaps]) if len(gaps) >= 8 else 0.0
+        sigma_v = robust_sigma([g[2] for g in gaps]) if len(gaps) >= 8 else 0.0
         events: list[Event] = []
-        for tid, seg_list in segs.items():
-            track = self._tracks[tid]
-            events += self._jumps(track)
-            for seg in seg_list:
-                events += self._motion(track, seg, jump_bar, sigma)
+        for track in tracks:
+            for seg, seg_breaks in zip(_segments(track), breaks[track.id], strict=True):
+                events += self._jumps(track, seg, seg_breaks, sigma_p, sigma_v)
+                events += self._gravity(track, seg)
+                events += self._bounces(track, seg)
+            events += self._through_floor(track)
+        events += self._through_objects(tracks)
         events += self._flow_spikes()
-        events = _dedupe(sorted(events, key=lambda e: e.frame))
+        events = _dedupe(sorted(events, key=lambda e: (e.frame, -e.severity)))
         verdict = "fail" if events else "pass"
         return CheckResult(self.name, verdict, score_from_events(events), events)
 
-    def _jumps(self, track: Track) -> list[Event]:
-        """Sightings the tracker could only link by appearance: the object moved too far."""
+    # -- teleports and speed jumps -----------------------------------------------------------
+
+    def _breaks(self, seg: list[Point]) -> list[tuple[int, float, float, float]]:
+        """(k, position gap, velocity gap, speed, floor contact) per boundary seg[k-1] | seg[k]."""
+        xy = np.array([(p.x, p.y) for p in seg])
+        frames = np.array([p.frame for p in seg], dtype=float)
+        d2 = xy[2:] - 2 * xy[1:-1] + xy[:-2]
+        accel = np.median(d2, axis=0) if len(d2) else np.zeros(2)
+        vy = np.diff(xy[:, 1])
+        # Lowest points of bounces: a fit must not reach across one.
+        bounces = [j for j in range(1, len(seg) - 1) if vy[j - 1] > 0.5 and vy[j] < -0.5]
+        out = []
+        for k in range(2, len(seg) - 1):
+            lo = max([k - SIDE] + [j for j in bounces if j < k])
+            hi = min([k + SIDE] + [j + 1 for j in bounces if j >= k])
+            lo, hi = max(0, min(lo, k - 1)), min(len(seg), max(hi, k + 1))
+            t0 = frames[k] - 0.5
+            pb, vb = _side_fit(xy[lo:k], frames[lo:k], accel, t0)
+            pa, va = _side_fit(xy[k:hi], frames[k:hi], accel, t0)
+            speed = float(max(np.hypot(*vb), np.hypot(*va)))
+            contact = any(j in bounces for j in (k - 1, k)) or _floor_contact(vb, va)
+            gap_p, gap_v = float(np.hypot(*(pa - pb))), float(np.hypot(*(va - vb)))
+            out.append((k, gap_p, gap_v, speed, contact))
+        return out
+
+    def _jumps(self, track, seg, seg_breaks, sigma_p, sigma_v) -> list[Event]:
+        size = float(np.median([p.det.size for p in seg]))
+        bar_p = max(TELEPORT_FLOOR, 0.6 * size, 8.0 * sigma_p) * self.k
         events = []
-        for i, p in enumerate(track.points):
-            if p.how != "jump" or i == 0:
+        for k, dp, dv, speed, contact in seg_breaks:
+            if not _quiet(seg, k - 2, k + 2):
                 continue
-            prev = track.points[i - 1]
-            dist = math.hypot(p.x - prev.x, p.y - prev.y)
-            events.append(
-                self._event("teleport", p, track, 1.0, f"jumped {dist * self.scale:.0f} px")
-            )
+            bar_v = max(SPEED_FLOOR, 8.0 * sigma_v, 0.45 * speed) * self.k
+            # The largest gap among boundaries whose fits share sightings dates the change.
+            near = [b for b in seg_breaks if abs(b[0] - k) < SIDE]
+            p = seg[k]
+            if dp > bar_p and dp >= max(b[1] for b in near):
+                events.append(self._event("teleport", p, track, dp / bar_p - 0.5,
+                                          f"jumped {dp * self.scale:.0f} px off its path"))  # fmt: skip
+            elif dp <= bar_p and dv > bar_v and dv >= max(b[2] for b in near) and not contact:
+                events.append(self._event("speed_jump", p, track, dv / bar_v - 0.5,
+                                          f"changed speed by {dv * self.scale:.1f} px/frame with no contact"))  # fmt: skip
         return events
 
-    def _motion(self, track: Track, seg: list[Point], jump_bar: float, sigma: float) -> list[Event]:
-        acc = _accelerations(seg)  # acc[i] is centred on seg[i + 1]
-        if len(acc) < 2:
+    # -- gravity and bounces -----------------------------------------------------------------
+
+    def _gravity(self, track, seg) -> list[Event]:
+        ys = np.array([p.y for p in seg])
+        if len(ys) < SUSTAINED + 2:
             return []
-        base = np.median(acc, axis=0)
-        res = acc - base
-        mag = np.linalg.norm(res, axis=1)
-        events = []
-        i = 0
-        while i < len(acc):
-            p = seg[i + 1]
-            bounce = _is_bounce(seg, i + 1)
-            if mag[i] > jump_bar and _quiet(seg, i + 1) and not bounce:
-                nxt = mag[i + 1] if i + 1 < len(acc) else 0.0
-                opposite = i + 1 < len(acc) and float(np.dot(res[i], res[i + 1])) < 0
-                if nxt > jump_bar and opposite:
-                    events.append(
-                        self._event(
-                            "teleport",
-                            seg[i + 1],
-                            track,
-                            mag[i] / jump_bar,
-                            f"jumped {mag[i] * self.scale:.0f} px off its path",
-                        )
-                    )
-                    i += 2
-                    continue
-                events.append(
-                    self._event(
-                        "speed_jump",
-                        seg[i + 1],
-                        track,
-                        mag[i] / jump_bar,
-                        f"velocity changed by {mag[i] * self.scale:.1f} px/frame with no contact",
-                    )
-                )
-                i += 1
-                continue
-            del p
-            i += 1
-        events += self._gravity(track, seg, acc, sigma)
-        events += self._bounces(track, seg, acc)
-        return events
-
-    def _gravity(self, track, seg, acc, sigma) -> list[Event]:
-        bar = max(GRAVITY_FLOOR, 5.0 * sigma) * self.k
-        up = [
-            acc[i, 1] < -bar and _quiet(seg, i + 1) and not _is_bounce(seg, i + 1)
-            for i in range(len(acc))
-        ]
+        d2 = ys[2:] - 2 * ys[1:-1] + ys[:-2]  # d2[i] centred on seg[i + 1]
+        bar = max(GRAVITY_FLOOR, 0.4 * max(0.0, float(np.median(d2)))) * self.k
         run = 0
-        for i, flag in enumerate(up):
-            run = run + 1 if flag else 0
+        for i in range(len(d2)):
+            quiet = _quiet(seg, i, i + 3) and not _floor_contact_at(ys, i + 1)
+            run = run + 1 if (d2[i] < -bar and quiet) else 0
             if run == SUSTAINED:
                 start = i - SUSTAINED + 1
-                p = seg[start + 1]
-                strength = float(-np.median(acc[start : i + 1, 1]))
-                return [
-                    self._event(
-                        "gravity_reversal",
-                        p,
-                        track,
-                        strength / bar - 0.5,
-                        f"accelerates upward in free flight ({strength * self.scale:.2f} px/frame^2)",
-                    )
-                ]
+                strength = float(-np.median(d2[start : i + 1]))
+                return [self._event("gravity_reversal", seg[start + 1], track, strength / bar - 0.5,
+                                    f"accelerates upward in free flight "
+                                    f"({strength * self.scale:.2f} px/frame^2)")]  # fmt: skip
         return []
 
-    def _bounces(self, track, seg, acc) -> list[Event]:
-        g = float(np.median(acc[:, 1]))
+    def _bounces(self, track, seg) -> list[Event]:
+        ys = np.array([p.y for p in seg])
+        if len(ys) < 6:
+            return []
+        d2 = ys[2:] - 2 * ys[1:-1] + ys[:-2]
+        g = float(np.median(d2))
         if g < GRAVITY_FLOOR:
             return []
-        ys = np.array([p.y for p in seg])
         vy = np.diff(ys)  # vy[i]: from seg[i] to seg[i + 1]
         bounces = [i for i in range(1, len(vy)) if vy[i - 1] > 0 and vy[i] < 0]
-        events = []
         edges = [0] + [b + 1 for b in bounces] + [len(seg)]
+        events = []
         for n, b in enumerate(bounces):
-            before = range(edges[n] + 1, b)  # interior sightings of the fall
+            before = range(max(1, edges[n] + 1), b)  # interior sightings of the fall
             after = range(b + 2, edges[n + 2] - 1)
-            if len(before) < 2 or len(after) < 2:
+            if len(before) < 2 or len(after) < 2 or not _quiet(seg, b - 1, b + 3):
                 continue
-            floor_y = ys[b : b + 2].max()
+            floor_y = float(ys[b : b + 2].max())
 
-            def height(idx, floor_y=floor_y):
-                # Height the motion reaches: potential plus kinetic energy, in pixels.
-                vc = (ys[idx + 1] - ys[idx - 1]) / 2.0
-                return (floor_y - ys[idx]) + vc * vc / (2 * g)
+            def height(i: int, floor_y: float = floor_y) -> float:
+                # How high the motion reaches: potential plus kinetic energy, in pixels.
+                vc = (ys[i + 1] - ys[i - 1]) / 2.0
+                return (floor_y - ys[i]) + vc * vc / (2 * g)
 
             h_before = float(np.median([height(i) for i in before]))
             h_after = float(np.median([height(i) for i in after]))
-            if h_after > 1.1 * h_before + 1.5 / max(self.k, 0.1) and _quiet(seg, b + 1):
-                events.append(
-                    self._event(
-                        "energy_gain",
-                        seg[b + 1],
-                        track,
-                        h_after / max(1.0, h_before) - 1,
-                        f"bounced higher than it fell ({h_after * self.scale:.0f} px vs "
-                        f"{h_before * self.scale:.0f} px)",
-                    )
-                )
+            if h_after > (1.1 * h_before + 2.0) * self.k:
+                events.append(self._event("energy_gain", seg[b + 1], track, h_after / max(1.0, h_before) - 1,
+                                          f"bounced higher than it fell ({h_after * self.scale:.0f} px vs "
+                                          f"{h_before * self.scale:.0f} px)"))  # fmt: skip
         return events
+
+    # -- floor and other objects ---------------------------------------------------------------
+
+    def _through_floor(self, track: Track) -> list[Event]:
+        if len(self._floor) < 3:
+            return []
+        floor_y = float(np.median(self._floor))
+        seen = track.seen  # touching the floor's cut pieces is expected here: keep them all
+        heights = [p.det.bbox[3] for p in seen if not _busy(p)][:5]
+        if len(heights) < 3:
+            return []
+        height = float(np.median(heights))
+        for prev, p in zip(seen, seen[1:], strict=False):
+            top = p.det.bbox[1]
+            sunk = top - (floor_y - height)
+            if sunk > max(2.0, SINK * height) * self.k and p.det.bbox[1] > prev.det.bbox[1]:
+                return [self._event("through_floor", p, track, sunk / height + 0.3,
+                                    f"sank {sunk * self.scale:.0f} px into the floor")]  # fmt: skip
+        return []
+
+    def _through_objects(self, tracks: list[Track]) -> list[Event]:
+        """An object sliding behind another of its own size instead of bouncing off it.
+
+        Objects collide in the world, so one object losing its area to another it touches
+        (rather than to an occluder far bigger than both) is passing through it. The event
+        is dated where the two first touched.
+        """
+        ref = {}
+        for t in tracks:
+            areas = [p.det.area for p in t.seen if not _busy(p)][:5]
+            if len(areas) >= 3:
+                ref[t.id] = float(np.median(areas))
+        events = []
+        for t in tracks:
+            if t.id not in ref:
+                continue
+            for i, p in enumerate(t.points):
+                if p.det is None or p.det.area > 0.8 * ref[t.id]:
+                    continue
+                others = [o for o in p.near if o in ref and 0.25 < ref[o] / ref[t.id] < 4.0]
+                if not others:
+                    continue
+                other = others[0]
+                start = i
+                while start > 0 and other in t.points[start - 1].near:
+                    start -= 1
+                first = t.points[start]
+                events.append(self._event("through_object", first, t, 1 - p.det.area / ref[t.id],
+                                          f"passed through object {other}"))  # fmt: skip
+                break
+        return events
+
+    # -- content without objects -------------------------------------------------------------
 
     def _flow_spikes(self) -> list[Event]:
         values = [w for _, _, w, _ in self._warp if math.isfinite(w)]
@@ -214,46 +264,27 @@ class PhysicsChecker(Checker):
         events = []
         for index, time, w, reliable in self._warp:
             if math.isfinite(w) and w > bar and not reliable:
-                events.append(
-                    Event(
-                        self.name,
-                        "flow_spike",
-                        index,
-                        index,
-                        time,
-                        None,
-                        min(1.0, w / bar - 0.5),
-                        None,
-                        f"content changed beyond what motion explains (warp error {w:.1f})",
-                    )
-                )
+                events.append(Event(self.name, "flow_spike", index, index, time, None,
+                                    min(1.0, w / bar - 0.5), None,
+                                    f"content changed beyond what motion explains "
+                                    f"(warp error {w:.1f})"))  # fmt: skip
         return events
 
     def _event(self, kind, p: Point, track: Track, severity: float, detail: str) -> Event:
         det = p.det
-        return Event(
-            self.name,
-            kind,
-            p.frame,
-            p.frame,
-            p.time,
-            track.id,
-            float(min(1.0, max(0.1, severity))),
-            self.box(det.bbox if det else None),
-            f"object {track.id} {detail}",
-        )
+        return Event(self.name, kind, p.frame, p.frame, p.time, track.id,
+                     float(min(1.0, max(0.1, severity))), self.box(det.bbox if det else None),
+                     f"object {track.id} {detail}")  # fmt: skip
 
 
-def _accelerations(seg: list[Point]) -> np.ndarray:
-    xy = np.array([(p.x, p.y) for p in seg])
-    return xy[2:] - 2 * xy[1:-1] + xy[:-2]  # (n - 2, 2)
+def _floor_contact(vb: np.ndarray, va: np.ndarray) -> bool:
+    """Falling before, rising or stopped after: the object met the ground."""
+    return bool(vb[1] > 0.5 and va[1] < 0.5 * vb[1])
 
 
-def _is_bounce(seg: list[Point], i: int) -> bool:
-    """Sighting i is at (or next to) floor contact: falling, then rising or stopped."""
-    for j in range(max(1, i - 1), min(len(seg) - 1, i + 2)):
-        down = seg[j].y - seg[j - 1].y
-        after = seg[j + 1].y - seg[j].y
+def _floor_contact_at(ys: np.ndarray, i: int) -> bool:
+    for j in range(max(1, i - 1), min(len(ys) - 1, i + 2)):
+        down, after = ys[j] - ys[j - 1], ys[j + 1] - ys[j]
         if down > 0.3 and after < 0.3 * down:
             return True
     return False

@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 MIN_AREA = 8  # analysis pixels; smaller parts are compression noise
+FLOOR_SHARE = 0.6  # a row this full of foreground is a line across the frame, not objects
 MAX_PARTS = 24  # beyond this many parts a frame has no clean objects (texture, clutter)
 
 
@@ -43,6 +44,7 @@ class Segmentation:
     background_lab: np.ndarray  # the dominant background color
     threshold: float  # the foreground distance used (Lab units)
     background_mask: np.ndarray  # bool, pixels well clear of any foreground
+    floor_y: int | None  # row of a ground line spanning the frame, analysis pixels
 
 
 def to_lab(rgb: np.ndarray) -> np.ndarray:
@@ -95,7 +97,12 @@ def segment(rgb: np.ndarray) -> Segmentation:
         grad2 += gx * gx + gy * gy
     grad = cv2.sqrt(grad2) * 0.125
     edge_cut = max(6.0, 0.35 * threshold, 3.0 * float(np.median(grad[::3, ::3])))
-    interior = (foreground & (grad < edge_cut)).astype(np.uint8)
+    interior = foreground & (grad < edge_cut)
+    floor_y = _floor_line(foreground)
+    if floor_y is not None:
+        # The ground line is scenery, not an object; objects resting on it lose a pixel row.
+        interior[max(0, floor_y - 2) : floor_y + 3] = False
+    interior = interior.astype(np.uint8)
 
     count, labels, stats, centroids = cv2.connectedComponentsWithStats(interior, connectivity=4)
     keep = [i for i in range(1, count) if stats[i, cv2.CC_STAT_AREA] >= MIN_AREA]
@@ -103,7 +110,16 @@ def segment(rgb: np.ndarray) -> Segmentation:
         keep = sorted(keep, key=lambda i: -stats[i, cv2.CC_STAT_AREA])[:MAX_PARTS]
     detections = [_describe(i, labels, stats, centroids, lab) for i in keep]
     clear = cv2.dilate(foreground.astype(np.uint8), np.ones((5, 5), np.uint8)) == 0
-    return Segmentation(detections, fraction, dominant, threshold, clear)
+    return Segmentation(detections, fraction, dominant, threshold, clear, floor_y)
+
+
+def _floor_line(foreground: np.ndarray) -> int | None:
+    """The row of a thin horizontal line across most of the frame (a floor), if any."""
+    share = foreground.mean(axis=1)
+    rows = np.flatnonzero(share > FLOOR_SHARE)
+    if rows.size == 0 or rows.size > 6:  # none, or a wide band (not a line)
+        return None
+    return int(round(rows.mean()))
 
 
 _HIST_EDGES = (np.array([0, 35, 55, 75, 101.0]), np.array([-128, -20, 0, 20, 128.0]))

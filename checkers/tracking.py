@@ -29,6 +29,9 @@ from checkers.video import Frame
 MAX_GAP = 30  # frames a missing track is kept for reacquisition (behind an occluder)
 RELIABLE_FOREGROUND = 0.4  # above this share of foreground pixels there are no clean objects
 UNMATCHED = 1e6
+# Box gap (analysis px) still counted as touching: edge cutting trims ~2 px off each part.
+CONTACT_MARGIN = 4.0
+MAX_ACCEL = 3.0  # analysis px/frame^2; shapes-world gravity is ~2.1 at 180 px and 16 fps
 
 
 @dataclass
@@ -44,6 +47,7 @@ class Point:
     at_edge: bool  # touches or is predicted across the frame border
     near: list[int] = field(default_factory=list)  # other tracks' ids touching this one
     behind: bool = False  # missing and overlapping another part that could hide it
+    merged: bool = False  # one blob with a part that later split off (look and motion unreliable)
 
 
 @dataclass
@@ -51,6 +55,7 @@ class Track:
     id: int
     points: list[Point] = field(default_factory=list)
     parent: int | None = None  # for splits
+    origin: int = 0  # frame it started; for a split, when the parent began coming apart
     missing: int = 0
     alive: bool = True
 
@@ -65,26 +70,45 @@ class Track:
         raise ValueError("track never seen")
 
     def predict(self, frame: int) -> tuple[float, float]:
-        seen: list[Point] = []
-        for p in reversed(self.points):
-            if p.det is not None:
-                seen.insert(0, p)
-                if len(seen) == 3:
+        """Where the object should be at `frame`, from its last clean sightings.
+
+        Sightings touching another part or the edge are skipped for the motion estimate:
+        a half-hidden object's centroid slows down as it slides behind an occluder.
+        """
+        last = self.last_seen()
+        clean: list[Point] = []
+        for p in reversed(self.points[-12:]):
+            if p.det is not None and not p.near and not p.at_edge:
+                clean.insert(0, p)
+                if len(clean) == 3:
                     break
-        last = seen[-1]
-        dt = frame - last.frame
-        if len(seen) < 2:
+        basis = (
+            clean if len(clean) >= 2 else [p for p in self.points[-12:] if p.det is not None][-3:]
+        )
+        if len(basis) < 2:
             return last.x, last.y
-        a, b = seen[-2], seen[-1]
+        a, b = basis[-2], basis[-1]
         step = max(1, b.frame - a.frame)
         vx, vy = (b.x - a.x) / step, (b.y - a.y) / step
         ax = ay = 0.0
-        if len(seen) == 3 and seen[1].frame - seen[0].frame == step:
-            ax = (b.x - 2 * a.x + seen[0].x) / step**2
-            ay = (b.y - 2 * a.y + seen[0].y) / step**2
-            # Only trust the acceleration a little: a bounce must not throw predictions off.
-            ax, ay = np.clip(ax, -2, 2), np.clip(ay, -2, 2)
-        return last.x + vx * dt + 0.5 * ax * dt * dt, last.y + vy * dt + 0.5 * ay * dt * dt
+        if len(basis) == 3 and basis[1].frame - basis[0].frame == step:
+            ax = (b.x - 2 * a.x + basis[0].x) / step**2
+            ay = (b.y - 2 * a.y + basis[0].y) / step**2
+            # Trust the acceleration only as far as gravity goes: a bounce must not throw
+            # predictions off.
+            ax, ay = (
+                float(np.clip(ax, -MAX_ACCEL, MAX_ACCEL)),
+                float(np.clip(ay, -MAX_ACCEL, MAX_ACCEL)),
+            )
+        # Velocity at the last sighting, then constant acceleration up to `frame`.
+        dt_b = last.frame - b.frame
+        vx, vy = vx + ax * (dt_b + 0.5 * step), vy + ay * (dt_b + 0.5 * step)
+        x0 = b.x + (b.x - a.x) / step * dt_b + 0.5 * ax * dt_b * dt_b
+        y0 = b.y + (b.y - a.y) / step * dt_b + 0.5 * ay * dt_b * dt_b
+        if last is not b:
+            x0, y0 = last.x, last.y
+        dt = frame - last.frame
+        return x0 + vx * dt + 0.5 * ax * dt * dt, y0 + vy * dt + 0.5 * ay * dt * dt
 
 
 @dataclass
@@ -102,6 +126,7 @@ class FrameObservation:
     warp_error: float  # flow-compensated difference to the previous frame (NaN at frame 0)
     frame_similarity_first: float
     frame_similarity_prev: float
+    floor_y: int | None = None  # row of a ground line across the frame, if one is seen
 
 
 class Tracker:
@@ -111,6 +136,7 @@ class Tracker:
         self._next_id = 0
         self._shift = np.zeros(2)
         self._flow = FlowMeter()
+        self._split_start = 0
 
     def update(self, frame: Frame) -> FrameObservation:
         seg = segment(frame.image)
@@ -135,6 +161,7 @@ class Tracker:
             flow.warp_error,
             flow.similarity_first,
             flow.similarity_prev,
+            seg.floor_y,
         )
 
     # -- assignment ------------------------------------------------------------------------
@@ -152,7 +179,7 @@ class Tracker:
             px, py = preds[track.id]
             step = frame.index - last.frame
             speed = np.hypot(*_velocity(track))
-            gate = max(4.0, 0.9 * last.det.size + 0.6 * speed) * (1 + 0.25 * (step - 1))
+            gate = max(4.0, 0.9 * last.det.size + 1.6 * speed) * (1 + 0.25 * (step - 1))
             for j, det in enumerate(dets):
                 sx, sy = self._scene(det)
                 d = np.hypot(sx - px, sy - py)
@@ -193,27 +220,35 @@ class Tracker:
             parent = self._split_parent(det, dets, assigned)
             track = self._new_track(parent)
             self._add(track, frame, det, "split" if parent is not None else "new")
+            track.origin = self._split_start if parent is not None else frame.index
             assigned[j] = track.id
 
     def _split_parent(self, det, dets, assigned) -> int | None:
-        """A matched same-colored neighbour that lost about this part's area."""
+        """A matched neighbour of the same color and size: the object this part split from.
+
+        Objects in a scene have distinct colors, so a second part of the same color right
+        next to a tracked object is that object coming apart. The parent's sightings while
+        the two were still one blob (grown past its usual area) are marked `merged`, and
+        the split is dated from the first of them.
+        """
         for j, tid in assigned.items():
-            other = dets[j]
-            track = self.tracks[tid]
+            other, track = dets[j], self.tracks[tid]
             seen = track.seen
-            if len(seen) < 3 or seen[-1].how != "motion":
+            if len(seen) < 3 or np.linalg.norm(other.lab - det.lab) > 12:
                 continue
-            before = seen[-2].det
-            if (
-                np.linalg.norm(other.lab - det.lab) > 12
-                or _gap(other.bbox, det.bbox) > 3 + 0.5 * before.size
-            ):
+            usual = float(np.median([p.det.area for p in seen[:5]]))
+            if not 0.3 < det.area / usual < 2.5:
                 continue
-            if (
-                0.6 < (other.area + det.area) / before.area < 1.5
-                and other.area < 0.85 * before.area
-            ):
-                return tid
+            if _gap(other.bbox, det.bbox) > CONTACT_MARGIN + 1.5 * other.size:
+                continue
+            self._split_start = seen[-1].frame + 1
+            for p in reversed(seen[:-1]):
+                if p.det.area < 1.15 * usual:
+                    break
+                p.merged = True
+                self._split_start = p.frame
+            seen[-1].merged = True
+            return tid
         return None
 
     def _new_track(self, parent: int | None) -> Track:
@@ -239,7 +274,7 @@ class Tracker:
             or track.last_seen().at_edge
         )
         box = (int(ix - half_w), int(iy - half_h), int(2 * half_w), int(2 * half_h))
-        margin = 2 + 0.3 * last.size
+        margin = CONTACT_MARGIN + 0.3 * last.size
         behind = any(_gap(d.bbox, box) <= margin and d.area >= 0.3 * last.area for d in dets)
         track.points.append(
             Point(
@@ -257,7 +292,7 @@ class Tracker:
             ja, ta = items[a]
             for b in range(a + 1, len(items)):
                 jb, tb = items[b]
-                margin = 2 + 0.3 * min(dets[ja].size, dets[jb].size)
+                margin = CONTACT_MARGIN + 0.3 * min(dets[ja].size, dets[jb].size)
                 if _gap(dets[ja].bbox, dets[jb].bbox) <= margin:
                     self.tracks[ta].points[-1].near.append(tb)
                     self.tracks[tb].points[-1].near.append(ta)
