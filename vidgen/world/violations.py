@@ -44,14 +44,28 @@ def _step_time(t: float) -> float:
 
 def inject(scene: Scene, kind: str, rng: np.random.Generator, tries: int = 12) -> Scene | None:
     """The scene with one `kind` violation, or None if this scene cannot show one well."""
+    twin = None
     for _ in range(tries):
         v = _propose(scene, kind, rng)
         if v is None:
             return None
         candidate = dataclasses.replace(scene, violations=(v,))
-        if _watchable(candidate, v):
+        twin = twin or _clean_run(scene)
+        if _watchable(candidate, v, *twin):
             return candidate
     return None
+
+
+def _collision_pairs(sim: Simulation) -> set[tuple[int, int]]:
+    return {(e.a, e.b) for e in sim.events if e.kind == "collision"}
+
+
+def _clean_run(scene: Scene) -> tuple[list, set]:
+    """The clean scene's states at the sample times, and its collisions (shared by all tries)."""
+    sim = Simulation(scene.clean())
+    steps = int(round(scene.duration * _SAMPLE_HZ))
+    states = [sim.state_at(k / _SAMPLE_HZ) for k in range(steps + 1)]
+    return states, _collision_pairs(sim)
 
 
 def _bodies_at(scene: Scene, t: float):
@@ -150,17 +164,15 @@ def _appear(scene: Scene, rng: np.random.Generator, t0: float) -> Violation:
     return Violation("appear", n, t0, None, {"new_object": n, "spawn": spawn})
 
 
-def _watchable(scene: Scene, v: Violation) -> bool:
+def _watchable(scene: Scene, v: Violation, twin_states: list, twin_pairs: set) -> bool:
     """Is the change in open view where it starts, and does it start early enough?"""
     view = reference_view(scene)
     margin = 0.01 * view.height
-    clean = Simulation(scene.clean())
     bad = Simulation(scene)
-    steps = int(round(scene.duration * _SAMPLE_HZ))
     first = None
-    for k in range(steps + 1):
+    for k, twin in enumerate(twin_states):
         t = k / _SAMPLE_HZ
-        mine, twin = bad.state_at(t), clean.state_at(t)
+        mine = bad.state_at(t)
         s = mine[v.object]
         changed = len(mine) != len(twin) and any(x.exists for x in mine[len(twin) :])
         changed |= any(
@@ -208,9 +220,6 @@ def _watchable(scene: Scene, v: Violation) -> bool:
 
     # A violation must not set off collisions the clean scene lacks: a chain reaction would
     # change other objects in ways the label does not name.
-    def pairs(sim: Simulation) -> set:
-        return {(e.a, e.b) for e in sim.events if e.kind == "collision"}
-
-    if pairs(bad) - pairs(clean):
+    if _collision_pairs(bad) - twin_pairs:
         return False
     return first is not None
