@@ -10,6 +10,7 @@ _COMMAND_SOURCES = [
     ("vidgen.commands.make", "make"),
     ("vidgen.commands.models", "models"),
     ("vidgen.commands.check", "check"),
+    ("vidgen.commands.verify", "verify"),
     ("vidgen.commands.world", "world"),
 ]
 

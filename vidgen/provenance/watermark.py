@@ -40,6 +40,7 @@ MIN_BIT_Z = 1.25
 FLIP_BITS = 8  # CRC-aided correction: try flipping up to this many of the weakest bits
 FLIP_Z = 1.5  # ...but only bits this unsure
 HIGHPASS = 0.5  # the reader's high-pass: Gaussian sigma in chips
+PEAKS = 3  # sync peaks tried per period; the payload's strength picks among them
 SPECTRUM_FRAMES = 3  # frames that estimate the picture's spectrum (it changes slowly)
 
 
@@ -134,14 +135,17 @@ def _luma(frame: np.ndarray) -> np.ndarray:
 
 
 def _masking(luma: np.ndarray) -> np.ndarray:
-    """Local activity, mean 1: hide more of the mark in texture, less on flat areas."""
+    """Local activity, about mean 1: a little more of the mark in texture, where it hides."""
     import cv2
 
     gx = cv2.Sobel(luma, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(luma, cv2.CV_32F, 0, 1, ksize=3)
     activity = cv2.GaussianBlur(np.abs(gx) + np.abs(gy), (0, 0), 4.0)
     activity /= float(activity.mean()) + 1e-6
-    return np.clip(activity, 0.35, 2.5) + 0.15
+    # A high floor: x264's dead zone erases a faint mark on flat areas, so flat areas keep
+    # most of the strength (measured on shapes-world clips: crf 35 bit accuracy 0.88 -> 0.97
+    # with a floor of 1.0 instead of 0.5).
+    return np.clip(activity, 0.8, 2.0) + 0.2
 
 
 def embed(frames: np.ndarray, payload_hex: str, target_rms: float = TARGET_RMS) -> np.ndarray:
@@ -231,35 +235,46 @@ class _Fold:
     def read(self) -> Reading:
         t = self.tile
         block = t // CHIPS
-        noise = self.power / max(self.power.mean(), 1e-12) + 1e-3
-        spectrum = np.fft.fft2(self.sum)
+        # Half-whitening (power^-1/2): full whitening would also boost the high frequencies
+        # that the encoder already took from the mark (measured: chip SNR 1.25 -> 1.83 at
+        # crf 28 on textured content).
+        noise = np.sqrt(self.power / max(self.power.mean(), 1e-12) + 1e-3)
+        filtered = np.fft.fft2(self.sum) / noise
         sync = np.fft.fft2(_tile(LAYOUT.signs * LAYOUT.sync, block))
-        # cross-correlation with the sync chips, whitened against the picture's spectrum
-        corr = np.fft.ifft2(spectrum * np.conj(sync) / noise).real
-        peak = np.unravel_index(int(np.argmax(corr)), corr.shape)
-        z = float((corr[peak] - corr.mean()) / (corr.std() + 1e-12))
-        aligned = np.roll(self.sum, (-peak[0], -peak[1]), axis=(0, 1))
-        chips = _solve_chips(np.fft.fft2(aligned), noise, block)
-        return _read_chips(chips, z, self.period)
+        corr = np.fft.ifft2(filtered * np.conj(sync)).real
+        sd = corr.std() + 1e-12
+        image = np.fft.ifft2(filtered).real
+        readings = []
+        for peak in _peaks(corr, PEAKS, block):
+            z = float((corr[peak] - corr.mean()) / sd)
+            aligned = np.roll(image, (-peak[0], -peak[1]), axis=(0, 1))
+            readings.append(_read_chips(_chips(aligned, block), z, self.period))
+        return max(readings, key=_rank)
 
 
-def _solve_chips(spectrum: np.ndarray, noise: np.ndarray, block: int) -> np.ndarray:
-    """Least-squares chip values under coloured noise, solved per chip-grid frequency.
+def _peaks(corr: np.ndarray, count: int, block: int) -> list[tuple[int, int]]:
+    """The `count` highest correlation peaks, at least half a chip apart (cyclically)."""
+    order = np.argsort(corr, axis=None)[::-1]
+    t = corr.shape[0]
+    found: list[tuple[int, int]] = []
+    for flat in order[: 64 * count]:
+        y, x = divmod(int(flat), corr.shape[1])
+        near = any(
+            min(abs(y - py), t - abs(y - py)) < block // 2
+            and min(abs(x - px), t - abs(x - px)) < block // 2
+            for py, px in found
+        )
+        if not near:
+            found.append((y, x))
+            if len(found) == count:
+                break
+    return found
 
-    The tile is the chip grid upsampled by `block` and convolved with the bump, so its
-    spectrum at k is bump(k) * chips(k mod CHIPS): every chip frequency m gathers the
-    block*block pixel frequencies that alias onto it. Solving there (rather than
-    correlating each chip with its bump) keeps neighbouring chips from leaking into
-    each other once the whitening filter has sharpened them.
-    """
-    t = spectrum.shape[0]
-    bump = np.zeros((t, t), np.float32)
-    bump[:block, :block] = _bump(block)
-    b = np.fft.fft2(bump)
-    shape = (block, CHIPS, block, CHIPS)
-    num = (np.conj(b) * spectrum / noise).reshape(shape).sum(axis=(0, 2))
-    den = (np.abs(b) ** 2 / noise).reshape(shape).sum(axis=(0, 2))
-    return np.fft.ifft2(num / den).real  # (CHIPS, CHIPS)
+
+def _chips(aligned: np.ndarray, block: int) -> np.ndarray:
+    """Matched filter: each chip's value is its block correlated with the bump."""
+    bump = _bump(block)
+    return (aligned.reshape(CHIPS, block, CHIPS, block) * bump[None, :, None, :]).sum((1, 3))
 
 
 class Reader:
