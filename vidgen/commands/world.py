@@ -32,6 +32,14 @@ import click
     show_default=True,
     help="full: the whole world; simple: one object, plain background (model training).",
 )
+@click.option(
+    "--scene",
+    "scene_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Render these scenes instead of random ones: a JSON scene (or list), or a JSONL "
+    "file such as a corpus's labels.jsonl (to re-render it at another size).",
+)
 @click.option("--overwrite", is_flag=True, help="Replace an existing labels.jsonl and clips.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 def world(
@@ -43,6 +51,7 @@ def world(
     seed: int,
     violation_rate: float | None,
     profile: str,
+    scene_file: Path | None,
     overwrite: bool,
     quiet: bool,
 ) -> None:
@@ -56,8 +65,9 @@ def world(
     Examples:
       vidgen world --n 300 --out corpus/
       vidgen world --n 1000 --out train/ --profile simple --size 64x64 --fps 8 --frames 17
+      vidgen world --scene corpus/labels.jsonl --out small/ --size 208x120
     """
-    from vidgen.world.corpus import CorpusSpec, parse_size, write_corpus
+    from vidgen.world.corpus import CorpusSpec, load_scenes, parse_size, write_corpus
 
     width, height = parse_size(size)
     if violation_rate is None:
@@ -77,7 +87,8 @@ def world(
         if not quiet and (done == total or done % 10 == 0):
             click.echo(f"world: {done}/{total} clips", err=True)
 
-    summary = write_corpus(spec, out, overwrite=overwrite, progress=progress)
+    scenes = load_scenes(scene_file) if scene_file is not None else None
+    summary = write_corpus(spec, out, overwrite=overwrite, progress=progress, scenes=scenes)
     if not quiet:
         click.echo(
             f"world: wrote {summary['clips']} clips ({summary['violated']} with a violation)",

@@ -10,7 +10,8 @@ Labels (the labels.jsonl record minus "clip"):
               visible, visible_fraction: one value per frame}}],
     violations: [{check, kind, object, start_frame, end_frame, complete_frame (where a gradual
                  drift/morph/resize is complete; == start_frame for sudden kinds), ...details
-                 (to, factor, other, new_object, restitution, jump)}]
+                 (to, factor, other, new_object, restitution, jump)}],
+    scene: the scene itself (vidgen.world.spec.scene_to_dict), to re-render it exactly
 
 A violation's start_frame and end_frame (inclusive) are the first and last frames whose pixels
 differ from the clean twin's (scene.clean() rendered the same way); every frame outside them is
@@ -33,6 +34,7 @@ from vidgen.world.geometry import flags
 from vidgen.world.physics import ObjectState, Simulation
 from vidgen.world.render import Renderer, View
 from vidgen.world.scene import Scene, canonical_shape
+from vidgen.world.spec import scene_to_dict
 
 MAX_SIDE = 4096
 MAX_FRAMES = 10_000
@@ -166,6 +168,7 @@ def make_labels(
         "noise": round(scene.noise, 3),
         "objects": objects,
         "violations": _violation_labels(scene, changed, fps),
+        "scene": scene_to_dict(scene),
     }
 
 

@@ -8,6 +8,7 @@ temporary name in the output folder and renamed into place.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Callable
@@ -19,6 +20,8 @@ import numpy as np
 from vidgen.errors import UsageError
 from vidgen.world.clip import check_render_args, render_clip
 from vidgen.world.generate import PROFILES, random_scene
+from vidgen.world.scene import Scene
+from vidgen.world.spec import scene_from_dict
 
 LABELS_NAME = "labels.jsonl"
 MAX_COUNT = 1_000_000
@@ -52,6 +55,34 @@ class CorpusSpec:
             raise UsageError(f"--seed must be >= 0, got {self.seed}")
 
 
+def load_scenes(path: Path) -> list[Scene]:
+    """Scenes from a JSON file (one scene dict or a list) or a JSONL file (scene dicts, or
+    labels records that carry a "scene"), e.g. a corpus's labels.jsonl to re-render it."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"--scene {path}: cannot read it ({error.strerror})") from None
+    try:
+        if str(path).endswith(".jsonl"):
+            items = [json.loads(line) for line in text.splitlines() if line.strip()]
+        else:
+            items = json.loads(text)
+            items = items if isinstance(items, list) else [items]
+    except json.JSONDecodeError as error:
+        raise UsageError(
+            f"--scene {path}: not valid JSON ({error.msg}, line {error.lineno})"
+        ) from None
+    scenes = []
+    for i, item in enumerate(items):
+        if isinstance(item, dict) and "scene" in item and "caption" in item:
+            item = item["scene"]
+        try:
+            scenes.append(scene_from_dict(item))
+        except UsageError as error:
+            raise UsageError(f"--scene {path}, scene {i}: {error}") from None
+    return scenes
+
+
 def parse_size(text: str) -> tuple[int, int]:
     """'832x480' -> (832, 480), or a UsageError naming the value."""
     parts = text.lower().split("x")
@@ -60,8 +91,13 @@ def parse_size(text: str) -> tuple[int, int]:
     return int(parts[0]), int(parts[1])
 
 
-def make_item(spec: CorpusSpec, index: int):
+def make_item(spec: CorpusSpec, index: int, scenes: list[Scene] | None = None):
     """The index-th clip of a corpus (a Clip), independent of every other item."""
+    if scenes is not None:
+        scene = scenes[index]
+        return render_clip(
+            scene, width=spec.width, height=spec.height, frames=spec.frames, fps=spec.fps
+        )
     rng = np.random.default_rng([spec.seed, index])
     duration = max((spec.frames - 1) / spec.fps, 0.5)
     scene = random_scene(
@@ -121,8 +157,11 @@ def write_corpus(
     *,
     overwrite: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    scenes: list[Scene] | None = None,
 ) -> dict:
-    """Write spec.count clips and labels.jsonl into `out`; return counts for the summary."""
+    """Write spec.count clips (or one per given scene) and labels.jsonl into `out`."""
+    if scenes is not None:
+        spec = dataclasses.replace(spec, count=len(scenes))
     spec.check()
     out = Path(out)
     _prepare(out, overwrite)
@@ -132,7 +171,7 @@ def write_corpus(
     try:
         with open(tmp_labels, "w", encoding="utf-8") as fh:
             for i in range(spec.count):
-                clip = make_item(spec, i)
+                clip = make_item(spec, i, scenes)
                 name = f"clip_{i:0{digits}d}.mp4"
                 write_mp4(out / name, clip.frames, spec.fps)
                 record = {"clip": name, **clip.labels}

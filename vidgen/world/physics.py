@@ -297,7 +297,7 @@ class Simulation:
                 w = _ramp(v, t, 0.0, 1.0)
                 rgb = tuple((1 - w) * a + w * c for a, c in zip(rgb, target, strict=True))
             elif v.kind == "shape_morph":
-                morph_to = v.params["to"]
+                morph_to = canonical_shape(v.params["to"])
                 morph = _ramp(v, t, 0.0, 1.0)
             elif v.kind == "vanish" and (v.t_end is None or t < v.t_end - 1e-9):
                 exists = False

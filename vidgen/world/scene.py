@@ -152,6 +152,10 @@ def _names() -> str:
 
 
 def _validate_object(obj: WorldObject, where: str) -> None:
+    for name in ("size", "x", "y", "vx", "vy", "restitution", "friction"):
+        value = getattr(obj, name)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise UsageError(f"{where}: {name} must be a number, got {value!r}")
     if obj.color not in OBJECT_COLORS:
         raise UsageError(
             f"{where}: unknown color {obj.color!r}: use one of {', '.join(OBJECT_COLORS)}"
