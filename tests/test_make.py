@@ -219,3 +219,12 @@ def test_installed_command_runs_in_a_subprocess(tiny_wan_dir, tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert decode(Path(done.stdout.strip())).shape == (9, 32, 32, 3)
+
+
+def test_first_block_cache_runs_and_is_recorded(tiny_wan_dir, tmp_path):
+    args = ["--model", str(tiny_wan_dir), *SMALL, "--seed", "2", "-o", str(tmp_path), "--cache", "fbc"]
+    result = run_make(*args, "a red ball")
+    assert result.exit_code == 0, result.output
+    record = json.loads(Path(result.stdout.strip()).with_suffix(".json").read_text())
+    assert record["runtime"]["cache"] == "fbc"
+    assert decode(Path(result.stdout.strip())).shape == (9, 32, 32, 3)
