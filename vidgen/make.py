@@ -15,6 +15,7 @@ from vidgen.errors import UsageError
 from vidgen.generate import Generation, Request, check_request, fill_defaults, run, unknown_words
 from vidgen.loading import LoadedPipeline, RuntimeOptions, load_pipeline, resolve_model
 from vidgen.output import ensure_writable_folder, is_folder_target, plan_path
+from vidgen.provenance import ProvenanceOptions, mark_frames, new_record_id, prepare, seal_clip
 from vidgen.provenance.record import build_record, dump_record, record_path_for
 from vidgen.video import ENCODER_SETTINGS, encode_mp4, publish, staged, write_text_atomic
 
@@ -42,6 +43,7 @@ def make_clip(
     overwrite: bool = False,
     notify: Callable[[str], None] = lambda message: None,
     extra_record: dict | None = None,
+    provenance: ProvenanceOptions | None = None,
 ) -> MadeClip:
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -50,6 +52,8 @@ def make_clip(
     check_prompt(request.prompt)
     if out is not None:
         ensure_writable_folder(out if is_folder_target(out) else out.parent)
+    provenance = provenance or ProvenanceOptions()
+    prepare(provenance)  # bad signing keys fail here, not after minutes of generation
 
     # 2. Load the pipeline (cached for the life of the process).
     loaded = load_pipeline(resolve_model(model), runtime)
@@ -73,14 +77,25 @@ def make_clip(
     generation.warnings.extend(warnings)
     timings["generate_s"] = generation.seconds
 
-    # 5. Encode to a temp file beside the destination, write the record, publish both.
+    # 5. Watermark the frames, encode to a temp file beside the destination, seal it (tags,
+    #    XMP, C2PA manifest), then publish the clip and write the record beside it.
+    record_id = new_record_id()
+    mark_started = time.perf_counter()
+    frames, _ = mark_frames(generation.frames, record_id, provenance)
+    timings["watermark_s"] = time.perf_counter() - mark_started
     encode_started = time.perf_counter()
     with staged(final) as temp:
-        encode_mp4(generation.frames, request.fps, temp)
+        encode_mp4(frames, request.fps, temp)
         timings["encode_s"] = time.perf_counter() - encode_started
         timings["total_s"] = time.perf_counter() - started
         record = build_record(generation, loaded, final, timings, dict(ENCODER_SETTINGS))
+        record["record_id"] = record_id
         record.update(extra_record or {})
+        seal_started = time.perf_counter()
+        seal_clip(temp, record, provenance)
+        timings["seal_s"] = time.perf_counter() - seal_started
+        timings["total_s"] = time.perf_counter() - started
+        record["timings"] = {k: round(v, 4) for k, v in timings.items()}
         publish(temp, final, overwrite)
     record_path = record_path_for(final)
     write_text_atomic(record_path, dump_record(record))

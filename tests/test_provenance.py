@@ -1,0 +1,387 @@
+"""Provenance layers: sign + verify, tamper detection, watermark robustness, keys.
+
+Clips are made here (imageio + libx264 yuv420p, textured frames), not by `vidgen make`,
+and every test uses its own VIDGEN_HOME.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from vidgen.errors import UsageError
+from vidgen.provenance import ProvenanceOptions, mark_frames, new_record_id, seal_clip, verify_clip
+from vidgen.provenance import watermark as wm
+from vidgen.provenance.metadata import C2PA_UUID, top_level_boxes
+
+
+def ffmpeg() -> str:
+    import imageio_ffmpeg
+
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def textured_frames(
+    count: int, height: int, width: int, seed: int = 0, contrast: float = 1.0
+) -> np.ndarray:
+    """A panning 1/f-like texture with a moving disc: busy enough to hide and test a mark."""
+    import cv2
+
+    rng = np.random.default_rng(seed)
+    big_h, big_w = height + 2 * count, width + 3 * count
+    canvas = np.zeros((big_h, big_w, 3), np.float32)
+    for scale, amplitude in [(2, 5), (4, 8), (8, 10), (16, 14), (32, 16), (64, 18)]:
+        noise = rng.normal(0, 1, (big_h // scale + 2, big_w // scale + 2, 3)).astype(np.float32)
+        canvas += (
+            contrast * amplitude * cv2.resize(noise, (big_w, big_h), interpolation=cv2.INTER_CUBIC)
+        )
+    canvas = np.clip(canvas + 128, 0, 255)
+    frames = []
+    for t in range(count):
+        frame = canvas[2 * t : 2 * t + height, 3 * t : 3 * t + width].copy()
+        center = (int(width * 0.2 + t * width * 0.02) % width, height // 2)
+        cv2.circle(frame, center, max(4, height // 10), (230, 60, 40), -1)
+        frames.append(frame.astype(np.uint8))
+    return np.stack(frames)
+
+
+def write_mp4(frames: np.ndarray, path: Path, fps: int = 16, crf: int = 18) -> Path:
+    import imageio.v2 as iio
+
+    writer = iio.get_writer(
+        str(path),
+        fps=fps,
+        codec="libx264",
+        pixelformat="yuv420p",
+        macro_block_size=1,
+        quality=None,
+        ffmpeg_log_level="error",
+        output_params=["-crf", str(crf)],
+    )
+    for frame in frames:
+        writer.append_data(frame)
+    writer.close()
+    return path
+
+
+def make_sealed(tmp_path: Path, frames: np.ndarray, opts: ProvenanceOptions, name="clip"):
+    """Mark, encode, seal and write the sidecar the way `vidgen make` does."""
+    rid = new_record_id()
+    marked, payload = mark_frames(frames, rid, opts)
+    clip = write_mp4(marked, tmp_path / f"{name}.mp4")
+    record = {"record_id": rid, "prompt": "a red disc over texture", "seed": 7, "clip": clip.name}
+    seal_clip(clip, record, opts)
+    clip.with_suffix(".json").write_text(json.dumps(record))
+    return clip, record, payload
+
+
+def reencode(src: Path, dst: Path, crf: int, vf: str | None = None, skip: int = 0) -> Path:
+    cmd = [ffmpeg(), "-y", "-loglevel", "error", "-i", str(src)]
+    filters = []
+    if skip:
+        filters.append(f"select=gte(n\\,{skip}),setpts=N/FRAME_RATE/TB")
+    if vf:
+        filters.append(vf)
+    if filters:
+        cmd += ["-vf", ",".join(filters)]
+    cmd += ["-c:v", "libx264", "-crf", str(crf), "-pix_fmt", "yuv420p", "-an", str(dst)]
+    subprocess.run(cmd, check=True)
+    return dst
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "vidgen-home"
+    monkeypatch.setenv("VIDGEN_HOME", str(path))
+    monkeypatch.delenv("VIDGEN_SIGN_CERT", raising=False)
+    monkeypatch.delenv("VIDGEN_SIGN_KEY", raising=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def big_frames() -> np.ndarray:
+    return textured_frames(33, 480, 832, seed=1)
+
+
+@pytest.fixture
+def sealed(tmp_path, home):
+    frames = textured_frames(17, 128, 192, seed=2)
+    return make_sealed(tmp_path, frames, ProvenanceOptions())
+
+
+# ---- sign and verify ------------------------------------------------------------------------
+
+
+def test_sealed_clip_verifies_intact_with_every_layer(sealed, home):
+    clip, record, payload = sealed
+    result = verify_clip(clip)
+    assert result["status"] == "intact", result
+    assert result["exit_code"] == 0
+    assert result["manifest"]["state"] == "trusted"  # the local CA is a trust anchor here
+    assert result["watermark"] == {
+        "state": "present",
+        "payload": payload,
+        "confidence": result["watermark"]["confidence"],
+        "matches_record": True,
+    }
+    assert result["sidecar"]["state"] == "matches"
+    assert result["metadata"]["tags"] == "present"
+    assert result["metadata"]["xmp_digital_source_type"].endswith("trainedAlgorithmicMedia")
+    assert record["provenance"]["decoded_frames_sha256"] == result["decoded_frames_sha256"]
+
+
+def test_manifest_has_the_assertions_of_the_issue(sealed, home):
+    import c2pa
+
+    clip, record, payload = sealed
+    with c2pa.Reader(str(clip)) as reader:
+        active = reader.get_active_manifest()
+    by_label = {a["label"]: a["data"] for a in active["assertions"]}
+    actions = by_label["c2pa.actions.v2"]["actions"]
+    created = next(a for a in actions if a["action"] == "c2pa.created")
+    assert created["digitalSourceType"].endswith("/trainedAlgorithmicMedia")
+    assert created["softwareAgent"]["name"] == "vidgen"
+    assert any(a["action"] == "c2pa.watermarked" for a in actions)
+    assert by_label["c2pa.soft-binding"]["blocks"][0]["value"] == payload
+    assert by_label["cawg.training-mining"]["entries"]["cawg.ai_training"]["use"] == "notAllowed"
+    assert by_label["org.vidgen.record"]["record_id"] == record["record_id"]
+
+
+def test_unknown_signer_is_valid_untrusted_not_tampered(sealed, home, tmp_path):
+    clip, _, _ = sealed
+    other_home = tmp_path / "elsewhere"  # another machine: our CA is not its trust anchor
+    result = verify_clip(clip, home=other_home)
+    assert result["manifest"]["state"] == "valid-untrusted"
+    assert result["status"] == "intact"
+    assert any("trust" in p for p in result["problems"])
+
+
+# ---- tampering ------------------------------------------------------------------------------
+
+
+def _box(clip: Path, kind: bytes, uuid: bytes | None = None):
+    return next(b for b in top_level_boxes(clip) if b[0] == kind and (uuid is None or b[3] == uuid))
+
+
+def _flip(clip: Path, offset: int) -> None:
+    data = bytearray(clip.read_bytes())
+    data[offset] ^= 0x01
+    clip.write_bytes(bytes(data))
+
+
+def test_one_byte_flipped_in_video_data_is_tampered(sealed, home):
+    clip, _, _ = sealed
+    _, offset, size, _ = _box(clip, b"mdat")
+    _flip(clip, offset + size // 2)
+    result = verify_clip(clip)
+    assert result["manifest"]["state"] == "tampered"
+    assert any("bmffHash" in f for f in result["manifest"]["failures"])
+    assert result["sidecar"]["state"] == "differs"  # the decoded frames changed too
+    assert result["status"] == "tampered" and result["exit_code"] == 1
+
+
+def test_one_byte_flipped_in_the_manifest_is_tampered(sealed, home):
+    clip, record, _ = sealed
+    _, offset, size, _ = _box(clip, b"uuid", C2PA_UUID)
+    data = clip.read_bytes()
+    # flip a byte of the embedded record's prompt: meaningful, and inside a hashed assertion
+    where = data.index(record["prompt"].encode(), offset, offset + size)
+    _flip(clip, where + 3)
+    result = verify_clip(clip)
+    assert result["manifest"]["state"] == "tampered", result["manifest"]
+    assert result["status"] == "tampered" and result["exit_code"] == 1
+
+
+def test_remux_strips_manifest_but_watermark_keeps_payload(sealed, home, tmp_path):
+    clip, _, payload = sealed
+    stripped = tmp_path / "stripped.mp4"
+    subprocess.run(
+        [ffmpeg(), "-y", "-loglevel", "error", "-i", str(clip), "-map", "0", "-c", "copy"]
+        + ["-map_metadata", "-1", str(stripped)],
+        check=True,
+    )
+    result = verify_clip(stripped, sidecar_path=clip.with_suffix(".json"))
+    assert result["manifest"]["state"] == "absent"
+    assert result["watermark"]["state"] == "present"
+    assert result["watermark"]["payload"] == payload
+    assert result["sidecar"]["state"] == "matches"  # same video stream, same decoded frames
+    assert result["status"] == "missing" and result["exit_code"] == 1
+
+
+# ---- watermark robustness -------------------------------------------------------------------
+
+
+def test_watermark_survives_crf28_half_size_and_80_percent_crop(big_frames, tmp_path, home):
+    rid = "robustness-record"
+    marked, payload = mark_frames(big_frames, rid, ProvenanceOptions(sign=False))
+    source = write_mp4(marked, tmp_path / "marked.mp4")
+    attacked = reencode(
+        source, tmp_path / "attacked.mp4", crf=28, vf="scale=416:240,crop=332:192:29:23"
+    )
+    reading = _read(attacked)
+    assert reading.raw_payload == payload  # all 64 bits right before any correction
+    assert reading.present and reading.payload == payload
+
+
+def test_watermark_survives_trimming_the_first_frames(big_frames, tmp_path, home):
+    marked, payload = mark_frames(big_frames, "trim-record", ProvenanceOptions(sign=False))
+    source = write_mp4(marked, tmp_path / "marked.mp4")
+    reading = _read(reencode(source, tmp_path / "trimmed.mp4", crf=23, skip=12))
+    assert reading.payload == payload
+
+
+def test_unmarked_clips_read_as_absent(big_frames, tmp_path, home):
+    for seed, frames in enumerate([big_frames, textured_frames(17, 64, 64, seed=5)]):
+        clip = write_mp4(frames, tmp_path / f"plain{seed}.mp4")
+        reading = _read(clip)
+        assert not reading.present and reading.payload is None
+        result = verify_clip(clip)
+        assert result["watermark"] == {"state": "absent"}
+        assert result["manifest"]["state"] == "absent"
+        assert result["status"] == "missing"
+
+
+def test_default_model_size_64px_17_frames_reads_back(tmp_path, home):
+    frames = textured_frames(17, 64, 64, seed=3)
+    marked, payload = mark_frames(frames, "small", ProvenanceOptions(sign=False))
+    assert _psnr(frames, marked) > 40
+    reading = _read(write_mp4(marked, tmp_path / "small.mp4"))  # crf 18, as make writes
+    assert reading.payload == payload
+
+
+def test_mark_is_invisible_at_about_42_db(big_frames):
+    marked, _ = mark_frames(big_frames[:4], "psnr", ProvenanceOptions(sign=False))
+    assert 41.0 < _psnr(big_frames[:4], marked) < 44.0
+
+
+def test_payload_checksum_rejects_a_flipped_bit():
+    payload = wm.payload_for("some-record")
+    assert wm.payload_ok(payload)
+    flipped = f"{int(payload, 16) ^ (1 << 20):016x}"
+    assert not wm.payload_ok(flipped)
+
+
+def _read(clip: Path) -> wm.Reading:
+    from vidgen.provenance.frames import decode
+
+    reader = wm.Reader()
+    decode(clip, lambda index, luma: reader.add(luma))
+    return reader.read()
+
+
+def _psnr(a: np.ndarray, b: np.ndarray) -> float:
+    mse = float(np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2))
+    return 10 * np.log10(255.0**2 / mse)
+
+
+# ---- keys -----------------------------------------------------------------------------------
+
+
+def test_local_ca_is_created_once_with_private_keys_0600(home, capsys):
+    from vidgen.provenance.keys import load_identity
+
+    first = load_identity()
+    announced = capsys.readouterr().err
+    assert str(home) in announced
+    for name in ("c2pa-root-ca.key", "c2pa-signer.key"):
+        assert stat.S_IMODE(os.stat(home / name).st_mode) == 0o600
+    second = load_identity()
+    assert capsys.readouterr().err == ""  # announced once only
+    assert first.chain_pem == second.chain_pem and first.source == "local"
+
+
+def test_local_leaf_has_the_extensions_c2pa_requires(home):
+    from cryptography import x509
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+
+    from vidgen.provenance.keys import load_identity
+
+    leaf, root = x509.load_pem_x509_certificates(load_identity().chain_pem)
+    assert leaf.issuer == root.subject != leaf.subject
+    basic = leaf.extensions.get_extension_for_class(x509.BasicConstraints)
+    assert basic.value.ca is False
+    usage = leaf.extensions.get_extension_for_class(x509.KeyUsage)
+    assert usage.critical and usage.value.digital_signature
+    eku = leaf.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    assert ExtendedKeyUsageOID.EMAIL_PROTECTION in eku
+    assert x509.ObjectIdentifier("1.3.6.1.5.5.7.3.36") in eku
+    leaf.extensions.get_extension_for_class(x509.SubjectKeyIdentifier)
+    leaf.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier)
+
+
+def _user_chain(folder: Path) -> tuple[Path, Path, Path]:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from vidgen.provenance.keys import make_chain
+
+    root_key, leaf_key = (
+        ec.generate_private_key(ec.SECP384R1()),
+        ec.generate_private_key(ec.SECP384R1()),
+    )
+    root, leaf = make_chain(root_key, leaf_key, "Example Studio")
+    pem = serialization.Encoding.PEM
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "chain.pem").write_bytes(leaf.public_bytes(pem) + root.public_bytes(pem))
+    (folder / "root.pem").write_bytes(root.public_bytes(pem))
+    (folder / "signer.key").write_bytes(
+        leaf_key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return folder / "chain.pem", folder / "signer.key", folder / "root.pem"
+
+
+def test_user_supplied_chain_signs_and_verifies(tmp_path, home):
+    cert, key, root = _user_chain(tmp_path / "user")
+    opts = ProvenanceOptions(sign_cert=cert, sign_key=key)
+    clip, _, _ = make_sealed(tmp_path, textured_frames(9, 64, 96), opts)
+    assert not (home / "c2pa-signer.key").exists()  # no local CA made when the user signs
+    untrusted = verify_clip(clip)
+    assert untrusted["manifest"]["state"] == "valid-untrusted"
+    trusted = verify_clip(clip, trust_anchors=[str(root)])
+    assert trusted["manifest"]["state"] == "trusted"
+    assert trusted["manifest"]["signer"] == "Example Studio signer"
+    assert trusted["status"] == "intact"
+
+
+@pytest.mark.parametrize(
+    "break_it, message",
+    [
+        pytest.param(lambda c, k: c.write_text("not a cert"), "not a PEM certificate", id="cert"),
+        pytest.param(lambda c, k: k.write_text("garbage"), "not an unencrypted PEM", id="key"),
+        pytest.param(lambda c, k: c.unlink(), "cannot read the certificate", id="missing"),
+    ],
+)
+def test_bad_key_or_certificate_gets_a_clear_error(tmp_path, home, break_it, message):
+    from vidgen.provenance import prepare
+
+    cert, key, _ = _user_chain(tmp_path / "user")
+    break_it(cert, key)
+    with pytest.raises(UsageError, match=message):
+        prepare(ProvenanceOptions(sign_cert=cert, sign_key=key))
+
+
+def test_key_of_another_certificate_is_refused(tmp_path, home):
+    from vidgen.provenance import prepare
+
+    cert, _, _ = _user_chain(tmp_path / "a")
+    _, other_key, _ = _user_chain(tmp_path / "b")
+    with pytest.raises(UsageError, match="does not belong"):
+        prepare(ProvenanceOptions(sign_cert=cert, sign_key=other_key))
+
+
+def test_no_sign_no_watermark_still_tags(tmp_path, home):
+    opts = ProvenanceOptions(sign=False, watermark=False)
+    clip, record, payload = make_sealed(tmp_path, textured_frames(9, 64, 64), opts)
+    assert payload is None
+    assert not any(b[3] == C2PA_UUID for b in top_level_boxes(clip))
+    result = verify_clip(clip)
+    assert result["manifest"]["state"] == "absent"
+    assert result["metadata"]["tags"] == "present"
+    # the record says both layers were turned off, so their absence is not a problem
+    assert result["status"] == "intact", result["problems"]
