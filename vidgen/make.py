@@ -44,6 +44,7 @@ def make_clip(
     notify: Callable[[str], None] = lambda message: None,
     extra_record: dict | None = None,
     provenance: ProvenanceOptions | None = None,
+    record_id: str | None = None,
 ) -> MadeClip:
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -79,7 +80,7 @@ def make_clip(
 
     # 5. Watermark the frames, encode to a temp file beside the destination, seal it (tags,
     #    XMP, C2PA manifest), then publish the clip and write the record beside it.
-    record_id = new_record_id()
+    record_id = record_id or new_record_id()  # --from-record reuses it: same mark, same bytes
     mark_started = time.perf_counter()
     frames, _ = mark_frames(generation.frames, record_id, provenance)
     timings["watermark_s"] = time.perf_counter() - mark_started

@@ -1,8 +1,14 @@
-"""The reproducibility record: everything needed to make a clip again, kept beside it as JSON."""
+"""The reproducibility record: everything needed to make a clip again, kept beside it as JSON.
+
+`vidgen make --from-record CLIP.json` reads it back (see request_from_record); provenance
+(record id, decoded-frame hash, watermark payload, signing) is added by vidgen.provenance.seal.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import json
 import platform
 from importlib import metadata
@@ -35,6 +41,53 @@ def _jsonable(value):
     return json.loads(json.dumps(value, default=str))
 
 
+WEIGHT_SUFFIXES = {".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf", ".onnx"}
+
+
+def weight_hashes(folder: Path) -> dict[str, str]:
+    """sha256 of every weight file under a pipeline folder, by relative path."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return {}
+    files = sorted(p for p in folder.rglob("*") if p.suffix in WEIGHT_SUFFIXES and p.is_file())
+    out = {}
+    for path in files:
+        stat = path.resolve().stat()
+        out[path.relative_to(folder).as_posix()] = _sha256(
+            str(path.resolve()), stat.st_size, stat.st_mtime_ns
+        )
+    return out
+
+
+@functools.lru_cache(maxsize=256)
+def _sha256(path: str, size: int, mtime_ns: int) -> str:
+    # cached by (path, size, mtime): a batch hashes a multi-GB model once, not once a clip
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 22), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def attention_description(pipe) -> dict:
+    """Which attention code ran: diffusers' active dispatch backend and the processor classes."""
+    out: dict = {"backend": None, "processors": []}
+    try:
+        from diffusers.models.attention_dispatch import _AttentionBackendRegistry
+
+        backend = _AttentionBackendRegistry.get_active_backend()[0]
+        out["backend"] = getattr(backend, "value", str(backend))
+    except Exception:  # older/newer diffusers: the record says unknown rather than failing
+        pass
+    for name in ("transformer", "unet"):
+        model = getattr(pipe, name, None)
+        processors = getattr(model, "attn_processors", None) if model is not None else None
+        if processors:
+            out["processors"] = sorted({type(p).__name__ for p in processors.values()})
+            break
+    return out
+
+
 def build_record(generation, loaded, clip_path: Path, timings: dict, encoder: dict) -> dict:
     """The sidecar record of one generated clip."""
     request, source, options = generation.request, loaded.source, loaded.options
@@ -53,6 +106,7 @@ def build_record(generation, loaded, clip_path: Path, timings: dict, encoder: di
             "path": str(source.path),
             "revision": source.revision,
             "pipeline_class": type(loaded.pipe).__name__,
+            "weights_sha256": weight_hashes(source.path),
         },
         "scheduler": scheduler_description(loaded.pipe),
         "steps": request.steps,
@@ -63,6 +117,7 @@ def build_record(generation, loaded, clip_path: Path, timings: dict, encoder: di
         "fps": request.fps,
         "dtype": loaded.dtype,
         "device": loaded.device,
+        "attention": attention_description(loaded.pipe),
         "runtime": {
             "offload": options.offload,
             "vae_tiling": options.vae_tiling,
@@ -82,3 +137,53 @@ def record_path_for(clip: Path) -> Path:
 
 def dump_record(record: dict) -> str:
     return json.dumps(record, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+
+
+def read_record(path: Path) -> dict:
+    from vidgen.errors import UsageError
+
+    try:
+        record = json.loads(Path(path).read_text())
+    except OSError as error:
+        raise UsageError(f"{path}: cannot read the record ({error.strerror})") from None
+    except ValueError:
+        raise UsageError(f"{path}: not a JSON record; pass the CLIP.json written by make") from None
+    if not isinstance(record, dict) or not str(record.get("schema", "")).startswith(
+        "vidgen.record/"
+    ):
+        raise UsageError(f"{path}: not a vidgen record (no schema vidgen.record/N)")
+    return record
+
+
+def request_from_record(record: dict) -> dict:
+    """The make settings a record was made with: request fields, model and runtime."""
+    model = record.get("model") or {}
+    runtime = record.get("runtime") or {}
+    return {
+        "request": {
+            key: record.get(key)
+            for key in (
+                "prompt",
+                "negative_prompt",
+                "seed",
+                "frames",
+                "height",
+                "width",
+                "fps",
+                "steps",
+                "guidance",
+            )
+        },
+        "model": model.get("path")
+        if model.get("path") and Path(model["path"]).is_dir()
+        else (model.get("hub_id") or model.get("requested")),
+        "runtime": {
+            "device": record.get("device") or "auto",
+            "dtype": record.get("dtype") or "auto",
+            "offload": runtime.get("offload"),
+            "vae_tiling": bool(runtime.get("vae_tiling")),
+            "cache": runtime.get("cache") or "none",
+            "compile": bool(runtime.get("compile")),
+        },
+        "record_id": record.get("record_id"),
+    }
