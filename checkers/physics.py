@@ -19,11 +19,12 @@ import numpy as np
 
 from checkers.base import Checker, CheckResult, Event, score_from_events
 from checkers.stats import robust_sigma, robust_threshold
-from checkers.tracking import FrameObservation, Point, Track
+from checkers.tracking import CONTACT_MARGIN, FrameObservation, Point, Track, box_gap
 
 SIDE = 4  # sightings fitted on each side of a boundary
 TELEPORT_FLOOR = 6.0  # analysis px: smaller position gaps are detection jitter
 SPEED_FLOOR = 1.2  # analysis px/frame
+ACCEL_NOISE = 0.4  # px/frame^2: a steadier acceleration than this is taken as none
 GRAVITY_FLOOR = 0.6  # px/frame^2: weaker sustained upward acceleration is not a reversal
 SUSTAINED = 3  # frames a reversed acceleration must last
 SINK = 0.3  # share of its height an object may sink below the floor line (anti-aliasing)
@@ -93,6 +94,10 @@ class PhysicsChecker(Checker):
         gaps = [b for per in breaks.values() for seg in per for b in seg]
         sigma_p = robust_sigma([g[1] for g in gaps]) if len(gaps) >= 8 else 0.0
         sigma_v = robust_sigma([g[2] for g in gaps]) if len(gaps) >= 8 else 0.0
+        self._by_frame: dict[int, dict[int, Point]] = {}
+        for t in tracks:
+            for p in t.seen:
+                self._by_frame.setdefault(p.frame, {})[t.id] = p
         events: list[Event] = []
         for track in tracks:
             for seg, seg_breaks in zip(_segments(track), breaks[track.id], strict=True):
@@ -112,22 +117,34 @@ class PhysicsChecker(Checker):
         """(k, position gap, velocity gap, speed, floor contact) per boundary seg[k-1] | seg[k]."""
         xy = np.array([(p.x, p.y) for p in seg])
         frames = np.array([p.frame for p in seg], dtype=float)
-        d2 = xy[2:] - 2 * xy[1:-1] + xy[:-2]
-        accel = np.median(d2, axis=0) if len(d2) else np.zeros(2)
-        vy = np.diff(xy[:, 1])
-        # Lowest points of bounces: a fit must not reach across one.
-        bounces = [j for j in range(1, len(seg) - 1) if vy[j - 1] > 0.5 and vy[j] < -0.5]
+        d2 = xy[2:] - 2 * xy[1:-1] + xy[:-2]  # d2[i] centred on seg[i + 1]
+        bounces = _bounce_points(xy[:, 1])
         out = []
         for k in range(2, len(seg) - 1):
-            lo = max([k - SIDE] + [j for j in bounces if j < k])
-            hi = min([k + SIDE] + [j + 1 for j in bounces if j >= k])
-            lo, hi = max(0, min(lo, k - 1)), min(len(seg), max(hi, k + 1))
+            if any(k - 1 <= j <= k for j in bounces):
+                continue  # the ground changed the motion here
+            # Each side's fit stops short of a bounce's lowest points.
+            lo = max([k - SIDE, 0] + [j + 1 for j in bounces if j < k])
+            hi = min([k + SIDE, len(seg)] + [j for j in bounces if j > k])
+            if k - lo < 2 or hi - k < 2:
+                continue
             t0 = frames[k] - 0.5
+            # The steady acceleration of this arc (gravity in flight, zero at rest), from the
+            # whole arc between bounces: short windows of pixel-quantized centroids give
+            # second differences that alternate in sign.
+            arc_lo = max([0] + [j + 1 for j in bounces if j < k])
+            arc_hi = min([len(seg)] + [j for j in bounces if j > k])
+            local = d2[max(0, arc_lo - 1) : max(arc_lo, arc_hi - 2)]
+            accel = np.median(local, axis=0) if len(local) >= 3 else np.zeros(2)
+            accel[np.abs(accel) < ACCEL_NOISE] = 0.0
             pb, vb = _side_fit(xy[lo:k], frames[lo:k], accel, t0)
             pa, va = _side_fit(xy[k:hi], frames[k:hi], accel, t0)
             speed = float(max(np.hypot(*vb), np.hypot(*va)))
-            contact = any(j in bounces for j in (k - 1, k)) or _floor_contact(vb, va)
-            gap_p, gap_v = float(np.hypot(*(pa - pb))), float(np.hypot(*(va - vb)))
+            dv = va - vb
+            # Falling onto the ground, or hopping on it: vertical changes near the lowest level.
+            grounded = abs(dv[1]) > abs(dv[0]) and xy[k, 1] > xy[:, 1].max() - 4.0
+            contact = _floor_contact(vb, va) or grounded
+            gap_p, gap_v = float(np.hypot(*(pa - pb))), float(np.hypot(*dv))
             out.append((k, gap_p, gap_v, speed, contact))
         return out
 
@@ -145,10 +162,36 @@ class PhysicsChecker(Checker):
             if dp > bar_p and dp >= max(b[1] for b in near):
                 events.append(self._event("teleport", p, track, dp / bar_p - 0.5,
                                           f"jumped {dp * self.scale:.0f} px off its path"))  # fmt: skip
-            elif dp <= bar_p and dv > bar_v and dv >= max(b[2] for b in near) and not contact:
+            elif (
+                dp <= bar_p
+                and dv > bar_v
+                and dv >= max(b[2] for b in near)
+                and not contact
+                and not self._collided(track.id, seg, k)
+            ):
                 events.append(self._event("speed_jump", p, track, dv / bar_v - 0.5,
                                           f"changed speed by {dv * self.scale:.1f} px/frame with no contact"))  # fmt: skip
         return events
+
+    def _collided(self, tid: int, seg: list[Point], k: int) -> bool:
+        """Could another object have hit this one between seg[k-1] and seg[k]?
+
+        Collisions happen between frames, so two objects may never be seen touching; allow
+        for how far both moved in that frame.
+        """
+        a0, a1 = seg[k - 1], seg[k]
+        move_a = math.hypot(a1.x - a0.x, a1.y - a0.y)
+        for frame in (a0.frame, a1.frame):
+            for oid, q in self._by_frame.get(frame, {}).items():
+                if oid == tid:
+                    continue
+                prev = self._by_frame.get(frame - 1, {}).get(oid)
+                move_b = math.hypot(q.x - prev.x, q.y - prev.y) if prev else 0.0
+                a = a0 if frame == a0.frame else a1
+                reach = CONTACT_MARGIN + 0.3 * min(a.det.size, q.det.size) + move_a + move_b
+                if box_gap(a.det.bbox, q.det.bbox) <= reach:
+                    return True
+        return False
 
     # -- gravity and bounces -----------------------------------------------------------------
 
@@ -208,7 +251,9 @@ class PhysicsChecker(Checker):
         if len(self._floor) < 3:
             return []
         floor_y = float(np.median(self._floor))
-        seen = track.seen  # touching the floor's cut pieces is expected here: keep them all
+        # Touching the floor's cut pieces is expected here, but a part cut by the frame edge
+        # has a misleading top.
+        seen = [p for p in track.seen if not p.at_edge]
         heights = [p.det.bbox[3] for p in seen if not _busy(p)][:5]
         if len(heights) < 3:
             return []
@@ -233,7 +278,7 @@ class PhysicsChecker(Checker):
             areas = [p.det.area for p in t.seen if not _busy(p)][:5]
             if len(areas) >= 3:
                 ref[t.id] = float(np.median(areas))
-        events = []
+        events, pairs = [], set()
         for t in tracks:
             if t.id not in ref:
                 continue
@@ -244,6 +289,9 @@ class PhysicsChecker(Checker):
                 if not others:
                     continue
                 other = others[0]
+                if other in pairs or t.id in pairs:
+                    break  # the same crossing, seen again as the hidden object re-emerges
+                pairs.update((t.id, other))
                 start = i
                 while start > 0 and other in t.points[start - 1].near:
                     start -= 1
@@ -277,6 +325,18 @@ class PhysicsChecker(Checker):
                      f"object {track.id} {detail}")  # fmt: skip
 
 
+def _bounce_points(ys: np.ndarray) -> set[int]:
+    """Indices of a bounce's lowest sightings (one, or two when contact fell between them)."""
+    vy = np.diff(ys)  # vy[i]: from i to i + 1
+    out = set()
+    for j in range(1, len(vy)):
+        if vy[j - 1] > 0.5 and vy[j] < -0.5:
+            out.add(j)
+        elif j + 1 < len(vy) and vy[j - 1] > 0.5 and abs(vy[j]) <= 0.5 and vy[j + 1] < -0.5:
+            out.update((j, j + 1))
+    return out
+
+
 def _floor_contact(vb: np.ndarray, va: np.ndarray) -> bool:
     """Falling before, rising or stopped after: the object met the ground."""
     return bool(vb[1] > 0.5 and va[1] < 0.5 * vb[1])
@@ -291,10 +351,13 @@ def _floor_contact_at(ys: np.ndarray, i: int) -> bool:
 
 
 def _dedupe(events: list[Event]) -> list[Event]:
-    """One event per object within 2 frames (a teleport also reads as accelerations)."""
+    """One event per object within 2 frames (a teleport also reads as accelerations), and one
+    per object and kind (a ball that gains energy at one bounce gains it at every bounce)."""
     out: list[Event] = []
     for e in events:
-        if any(o.object == e.object and abs(o.frame - e.frame) <= 2 for o in out):
+        if e.object is not None and any(
+            o.object == e.object and (abs(o.frame - e.frame) <= 2 or o.kind == e.kind) for o in out
+        ):
             continue
         out.append(e)
     return out

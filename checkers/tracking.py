@@ -31,6 +31,7 @@ RELIABLE_FOREGROUND = 0.4  # above this share of foreground pixels there are no 
 UNMATCHED = 1e6
 # Box gap (analysis px) still counted as touching: edge cutting trims ~2 px off each part.
 CONTACT_MARGIN = 4.0
+FIRST_STEP = 24.0  # analysis px an object may move between its first two frames
 MAX_ACCEL = 3.0  # analysis px/frame^2; shapes-world gravity is ~2.1 at 180 px and 16 fps
 
 
@@ -180,6 +181,8 @@ class Tracker:
             step = frame.index - last.frame
             speed = np.hypot(*_velocity(track))
             gate = max(4.0, 0.9 * last.det.size + 1.6 * speed) * (1 + 0.25 * (step - 1))
+            if len(track.points) == 1:
+                gate += FIRST_STEP  # no velocity yet: a thrown object can be anywhere near
             for j, det in enumerate(dets):
                 sx, sy = self._scene(det)
                 d = np.hypot(sx - px, sy - py)
@@ -239,7 +242,7 @@ class Tracker:
             usual = float(np.median([p.det.area for p in seen[:5]]))
             if not 0.3 < det.area / usual < 2.5:
                 continue
-            if _gap(other.bbox, det.bbox) > CONTACT_MARGIN + 1.5 * other.size:
+            if box_gap(other.bbox, det.bbox) > CONTACT_MARGIN + 1.5 * other.size:
                 continue
             self._split_start = seen[-1].frame + 1
             for p in reversed(seen[:-1]):
@@ -275,7 +278,7 @@ class Tracker:
         )
         box = (int(ix - half_w), int(iy - half_h), int(2 * half_w), int(2 * half_h))
         margin = CONTACT_MARGIN + 0.3 * last.size
-        behind = any(_gap(d.bbox, box) <= margin and d.area >= 0.3 * last.area for d in dets)
+        behind = any(box_gap(d.bbox, box) <= margin and d.area >= 0.3 * last.area for d in dets)
         track.points.append(
             Point(
                 frame.index, frame.time, pred[0], pred[1], None, "missing", at_edge, behind=behind
@@ -293,7 +296,7 @@ class Tracker:
             for b in range(a + 1, len(items)):
                 jb, tb = items[b]
                 margin = CONTACT_MARGIN + 0.3 * min(dets[ja].size, dets[jb].size)
-                if _gap(dets[ja].bbox, dets[jb].bbox) <= margin:
+                if box_gap(dets[ja].bbox, dets[jb].bbox) <= margin:
                     self.tracks[ta].points[-1].near.append(tb)
                     self.tracks[tb].points[-1].near.append(ta)
 
@@ -314,7 +317,7 @@ def _appearance_cost(a: Detection, b: Detection) -> float:
     return max(color, size, shape)
 
 
-def _gap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+def box_gap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
     """Distance between two boxes (0 when they touch or overlap)."""
     dx = max(a[0] - (b[0] + b[2]), b[0] - (a[0] + a[2]), 0)
     dy = max(a[1] - (b[1] + b[3]), b[1] - (a[1] + a[3]), 0)
