@@ -34,8 +34,12 @@ def prepare(opts: ProvenanceOptions) -> None:
 def mark_frames(
     frames: np.ndarray, record_id: str, opts: ProvenanceOptions
 ) -> tuple[np.ndarray, str | None]:
-    """Watermark every frame of (T, H, W, 3) uint8 frames; returns (frames, 16-hex payload)."""
-    if not opts.watermark:
+    """Watermark every frame of (T, H, W, 3) uint8 frames; returns (frames, 16-hex payload).
+
+    The payload is None when the watermark is off, or the clip is too small to carry a
+    readable mark (under 64 pixels a side, or under 16 frames' worth of 64x64 pixels).
+    """
+    if not opts.watermark or not watermark.can_mark(*frames.shape[:3]):
         return frames, None
     payload = watermark.payload_for(record_id)
     return watermark.embed(frames, payload), payload
@@ -52,8 +56,9 @@ def seal_clip(mp4_path: str | os.PathLike, record: dict, opts: ProvenanceOptions
     path = Path(mp4_path)
     rid = record_id_of(record) or new_record_id()
     record["record_id"] = rid
-    payload = watermark.payload_for(rid) if opts.watermark else None
     decoded = decode(path)
+    marked = opts.watermark and watermark.can_mark(decoded.frames, decoded.height, decoded.width)
+    payload = watermark.payload_for(rid) if marked else None
     identity = load_identity(opts.sign_cert, opts.sign_key, opts.home) if opts.sign else None
     record["provenance"] = {
         "record_id": rid,

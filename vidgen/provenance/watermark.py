@@ -105,6 +105,14 @@ def _hex(bits: np.ndarray) -> str:
 # ---- embedding ----------------------------------------------------------------------------
 
 
+MIN_SIDE = 64  # a whole 64-pixel tile must fit in a frame
+MIN_PIXELS = 64 * 64 * 16  # below about 16 frames of 64x64 the mark cannot be read reliably
+
+
+def can_mark(frames: int, frame_h: int, frame_w: int) -> bool:
+    return min(frame_h, frame_w) >= MIN_SIDE and frames * frame_h * frame_w >= MIN_PIXELS
+
+
 def chip_block(frame_h: int, frame_w: int) -> int:
     """Chip size in pixels: 8, or 4 when a 128-pixel tile would not fit the frame."""
     return 8 if min(frame_h, frame_w) >= 192 else 4
