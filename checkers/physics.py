@@ -24,7 +24,8 @@ from checkers.tracking import CONTACT_MARGIN, FrameObservation, Point, Track, bo
 SIDE = 4  # sightings fitted on each side of a boundary
 TELEPORT_FLOOR = 6.0  # analysis px: smaller position gaps are detection jitter
 SPEED_FLOOR = 1.2  # analysis px/frame
-ACCEL_NOISE = 0.4  # px/frame^2: a steadier acceleration than this is taken as none
+ACCEL_NOISE = 0.25  # px/frame^2: a steadier acceleration than this is taken as none
+ACCEL_SPAN = 7  # sightings each side used to estimate the steady acceleration
 GRAVITY_FLOOR = 0.6  # px/frame^2: weaker sustained upward acceleration is not a reversal
 SUSTAINED = 3  # frames a reversed acceleration must last
 SINK = 0.3  # share of its height an object may sink below the floor line (anti-aliasing)
@@ -129,13 +130,13 @@ class PhysicsChecker(Checker):
             if k - lo < 2 or hi - k < 2:
                 continue
             t0 = frames[k] - 0.5
-            # The steady acceleration of this arc (gravity in flight, zero at rest), from the
-            # whole arc between bounces: short windows of pixel-quantized centroids give
-            # second differences that alternate in sign.
-            arc_lo = max([0] + [j + 1 for j in bounces if j < k])
-            arc_hi = min([len(seg)] + [j for j in bounces if j > k])
+            # The steady acceleration here (gravity in flight, zero at rest), from a wide
+            # stretch of the arc between bounces: rendered edges snap to whole pixels, so
+            # second differences over short windows alternate in sign.
+            arc_lo = max([k - ACCEL_SPAN, 0] + [j + 1 for j in bounces if j < k])
+            arc_hi = min([k + ACCEL_SPAN, len(seg)] + [j for j in bounces if j > k])
             local = d2[max(0, arc_lo - 1) : max(arc_lo, arc_hi - 2)]
-            accel = np.median(local, axis=0) if len(local) >= 3 else np.zeros(2)
+            accel = _trimmed_mean(local) if len(local) >= 3 else np.zeros(2)
             accel[np.abs(accel) < ACCEL_NOISE] = 0.0
             pb, vb = _side_fit(xy[lo:k], frames[lo:k], accel, t0)
             pa, va = _side_fit(xy[k:hi], frames[k:hi], accel, t0)
@@ -323,6 +324,13 @@ class PhysicsChecker(Checker):
         return Event(self.name, kind, p.frame, p.frame, p.time, track.id,
                      float(min(1.0, max(0.1, severity))), self.box(det.bbox if det else None),
                      f"object {track.id} {detail}")  # fmt: skip
+
+
+def _trimmed_mean(values: np.ndarray) -> np.ndarray:
+    """Mean of the middle 60% per column: the arc's average acceleration, ignoring kinks."""
+    v = np.sort(values, axis=0)
+    cut = len(v) // 5
+    return v[cut : len(v) - cut].mean(axis=0)
 
 
 def _bounce_points(ys: np.ndarray) -> set[int]:

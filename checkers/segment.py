@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 MIN_AREA = 8  # analysis pixels; smaller parts are compression noise
+PAD = 3  # pixels around a part searched for its edge (edge cutting trims ~2 px, then anti-aliasing)
 FLOOR_SHARE = 0.6  # a row this full of foreground is a line across the frame, not objects
 MAX_PARTS = 24  # beyond this many parts a frame has no clean objects (texture, clutter)
 
@@ -108,7 +109,7 @@ def segment(rgb: np.ndarray) -> Segmentation:
     keep = [i for i in range(1, count) if stats[i, cv2.CC_STAT_AREA] >= MIN_AREA]
     if len(keep) > MAX_PARTS:
         keep = sorted(keep, key=lambda i: -stats[i, cv2.CC_STAT_AREA])[:MAX_PARTS]
-    detections = [_describe(i, labels, stats, centroids, lab) for i in keep]
+    detections = [_describe(i, labels, stats, lab, field) for i in keep]
     clear = cv2.dilate(foreground.astype(np.uint8), np.ones((5, 5), np.uint8)) == 0
     return Segmentation(detections, fraction, dominant, threshold, clear, floor_y)
 
@@ -125,20 +126,41 @@ def _floor_line(foreground: np.ndarray) -> int | None:
 _HIST_EDGES = (np.array([0, 35, 55, 75, 101.0]), np.array([-128, -20, 0, 20, 128.0]))
 
 
-def _describe(i, labels, stats, centroids, lab) -> Detection:
-    x, y, w, h, area = (int(v) for v in stats[i])
+def _describe(i, labels, stats, lab, field) -> Detection:
+    x, y, w, h, _ = (int(v) for v in stats[i])
     roi = labels[y : y + h, x : x + w] == i
     pixels = lab[y : y + h, x : x + w][roi]  # (n, 3)
     mean = pixels.mean(axis=0)
     spread = float(np.linalg.norm(pixels - mean, axis=1).mean())
     hist = _histogram(pixels)
-    shape = _shape(roi.astype(np.uint8), area)
+    cx, cy, area = _coverage(i, labels, (x, y, w, h), lab, field, mean)
+    shape = _shape(roi.astype(np.uint8), float(roi.sum()))
     H, W = labels.shape
     at_edge = x <= 1 or y <= 1 or x + w >= W - 1 or y + h >= H - 1
-    cx, cy = centroids[i]
-    return Detection(
-        float(cx), float(cy), (x, y, w, h), float(area), mean, spread, hist, shape, at_edge
-    )
+    return Detection(cx, cy, (x, y, w, h), area, mean, spread, hist, shape, at_edge)
+
+
+def _coverage(i, labels, box, lab, field, color) -> tuple[float, float, float]:
+    """Sub-pixel centroid and area from anti-aliased edges.
+
+    The interior mask has whole-pixel edges, so its centroid moves in half-pixel steps and its
+    second differences flicker; a pixel's share of the object is read off its color instead
+    (a linear mix of background and object color), so edges count fractionally.
+    """
+    x, y, w, h = box
+    H, W = labels.shape
+    x0, y0, x1, y1 = max(0, x - PAD), max(0, y - PAD), min(W, x + w + PAD), min(H, y + h + PAD)
+    sub = labels[y0:y1, x0:x1]
+    bg = field[y0:y1, x0:x1]
+    toward = color[None, None, :] - bg  # (h, w, 3)
+    norm = np.maximum((toward * toward).sum(axis=2), 1.0)
+    share = ((lab[y0:y1, x0:x1] - bg) * toward).sum(axis=2) / norm
+    share = np.clip(share, 0.0, 1.0)
+    share[(sub != i) & (sub != 0)] = 0.0  # pixels of other parts are not ours
+    share[sub == i] = 1.0
+    total = float(share.sum())
+    ys, xs = np.mgrid[y0:y1, x0:x1]
+    return float((xs * share).sum() / total), float((ys * share).sum() / total), total
 
 
 def _histogram(pixels: np.ndarray) -> np.ndarray:

@@ -54,13 +54,15 @@ def synth(n=32, violation=None, at=14, bg=(240, 240, 240), noise=0.0, seed=0, oc
             r = 12.0 * (1 + 0.8 * min(1.0, (t - at + 1) / 6))
         if not (after and violation == "vanish"):
             draw(img, "ball", color, bx, 60, r)
-        # square: falls from rest with gravity 0.5 px/frame^2
-        sy = 40 + 0.25 * t * t
+        # square: bounces elastically on y = 150 every 16 frames under gravity 2 px/frame^2
+        # (like the shapes world's at this size)
+        tau = t % 16
+        sy = 150 - 16 * tau + tau * tau
         if after and violation == "gravity_reversal":
-            ty = t - at
-            vy = 0.5 * at
-            sy = 40 + 0.25 * at * at + vy * ty - 0.25 * ty * ty
-        draw(img, "square", BLUE, 230, min(sy, 170), 10)
+            t0 = at % 16
+            y0, v0 = 150 - 16 * t0 + t0 * t0, -16 + 2 * t0
+            sy = y0 + v0 * (t - at) - (t - at) ** 2
+        draw(img, "square", BLUE, 230, sy, 10)
         if after and violation == "appear":
             draw(img, "ball", GREEN, 150, 130, 11)
         if occluder:
