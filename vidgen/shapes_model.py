@@ -54,6 +54,22 @@ class ModelSizes:
     shift: float = 2.0  # flow-matching timestep shift, shared by training and the scheduler
 
 
+# Tiny networks for tests and smoke runs: seconds per step, nothing learned worth keeping.
+TINY_SIZES = ModelSizes(
+    text_dim=16,
+    text_layers=1,
+    text_heads=2,
+    vae_encoder_dim=4,
+    vae_decoder_dim=4,
+    vae_z_dim=4,
+    dim=32,
+    heads=1,
+    layers=1,
+    ffn_dim=32,
+    patch=(1, 2, 2),
+)
+
+
 def build_tokenizer(vocabulary: list[str] | tuple[str, ...]):
     """A fast tokenizer that maps each vocabulary word to one id and every other word to <unk>."""
     from tokenizers import Tokenizer, normalizers, pre_tokenizers, processors

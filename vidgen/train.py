@@ -2,7 +2,7 @@
 
 The recipe, top to bottom:
   1. VAE: reconstruction (L1 + MSE, object pixels weighted up) + a small KL, on single frames
-     and 5-frame windows (the Wan VAE is causal: frame 0 alone, then chunks of 4), mostly on
+     and 5- or 9-frame windows (the Wan VAE is causal: frame 0 alone, then chunks of 4), mostly on
      32x32 crops (convolutions do not care, and it is 4x cheaper); now and then a full frame.
   2. Latent statistics: per-channel mean/std of the VAE posterior over fresh clips, written into
      the VAE config as `latents_mean` / `latents_std`, which is where WanPipeline reads them.
@@ -48,7 +48,7 @@ class TrainConfig:
     frames: int = 17
     fps: int = 8
     # 1. VAE
-    vae_steps: int = 1200
+    vae_steps: int = 1500
     vae_batch: int = 8
     vae_lr: float = 1e-3
     vae_crop: int = 32  # square crop side for most steps; 0 = always full frames
@@ -206,7 +206,9 @@ def train_vae(vae, config: TrainConfig, state: dict, optim_state: dict, run: Pat
     while state["vae_step"] < config.vae_steps:
         step = state["vae_step"]
         x, _ = source.draw(config.vae_batch)
-        length = 1 if step % 2 == 0 else 5  # a single frame, or the first chunk + 4
+        # A single frame; the first chunk; or two chunks, so the causal caches that carry
+        # each chunk into the next are trained too (later chunks behave like the second).
+        length = (1, 5, 9)[step % 3]
         start = int(torch.randint(0, config.frames - length + 1, (1,), generator=g))
         x = x[:, :, start : start + length]
         if config.vae_crop and step % config.vae_full_every != 0:

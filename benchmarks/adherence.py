@@ -1,0 +1,233 @@
+"""Prompt adherence of the embedded shapes model (issue 4): does the clip show what the caption says?
+
+60 captions are drawn from the shapes world's grammar ("simple" profile) with seeds that training
+never uses (training draws from default_rng([seed, stream]) with seed 0; these come from
+default_rng([2026, 4, i])). Each generated clip is read back by a simple reader:
+
+  object    per frame, pixels far from the frame's median color (the background), largest blob
+  color     hue of the object's mean color -> nearest object color of the world by hue
+  shape     fill ratio = blob area / bounding-box area: square ~1.0, ball ~0.79, triangle ~0.5
+  motion    centroid track: a fall (down, then back up: a bounce), or the direction of the net
+            displacement (8 directions), or none when it moves less than a few pixels
+
+The reader is first run on the world's own renders of the same captions: its accuracy there is
+the ceiling (and the check that the reader, not the model, is not the thing being measured).
+
+Run:
+  python benchmarks/adherence.py                       # the embedded model, 60 prompts
+  python benchmarks/adherence.py --model DIR --n 60 --steps 20 --guidance 4.0 \
+      --contact-sheet vidgen/assets/shapes-wan/contact-sheet.png --json out.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import colorsys
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from vidgen.world import OBJECT_COLORS, parse_caption, random_scene, render_clip  # noqa: E402
+
+MASK_THRESHOLD = 60  # sum of |RGB - background| over channels, 0..765
+MIN_AREA = 12  # pixels; smaller blobs are noise
+
+
+def _hue(rgb) -> float:
+    r, g, b = (float(c) / 255.0 for c in rgb)
+    return colorsys.rgb_to_hsv(r, g, b)[0] * 360.0
+
+
+def _hue_distance(a: float, b: float) -> float:
+    d = abs(a - b) % 360.0
+    return min(d, 360.0 - d)
+
+
+def object_blobs(frames: np.ndarray) -> list[tuple[np.ndarray, np.ndarray] | None]:
+    """Per frame: (mask of the largest non-background blob, its pixels' RGB) or None."""
+    out = []
+    for frame in frames.astype(np.int32):  # (H, W, 3)
+        background = np.median(frame.reshape(-1, 3), axis=0)
+        far = (np.abs(frame - background).sum(axis=-1) > MASK_THRESHOLD).astype(np.uint8)
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(far, connectivity=8)
+        if count <= 1:
+            out.append(None)
+            continue
+        best = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+        if stats[best, cv2.CC_STAT_AREA] < MIN_AREA:
+            out.append(None)
+            continue
+        mask = labels == best
+        out.append((mask, frame[mask]))
+    return out
+
+
+def read_color(blobs) -> str | None:
+    pixels = [px for blob in blobs if blob is not None for px in (blob[1],)]
+    if not pixels:
+        return None
+    hue = _hue(np.concatenate(pixels).mean(axis=0))
+    return min(OBJECT_COLORS, key=lambda name: _hue_distance(hue, _hue(OBJECT_COLORS[name])))
+
+
+def read_shape(blobs) -> str | None:
+    ratios = []
+    for blob in blobs:
+        if blob is None:
+            continue
+        ys, xs = np.nonzero(blob[0])
+        h, w = ys.max() - ys.min() + 1, xs.max() - xs.min() + 1
+        touches_edge = ys.min() == 0 or xs.min() == 0
+        touches_edge |= ys.max() == blob[0].shape[0] - 1 or xs.max() == blob[0].shape[1] - 1
+        if not touches_edge:
+            ratios.append(len(ys) / float(h * w))
+    if not ratios:
+        return None
+    ratio = statistics.median(ratios)
+    if ratio > 0.89:
+        return "square"
+    if ratio < 0.66:
+        return "triangle"
+    return "ball"
+
+
+def read_motion(blobs) -> str | None:
+    track = [(b[0].nonzero()[1].mean(), b[0].nonzero()[0].mean()) for b in blobs if b is not None]
+    if len(track) < len(blobs) // 2:
+        return None
+    xy = np.array(track)  # (N, 2): x right, y down
+    start, end = xy[:3].mean(axis=0), xy[-3:].mean(axis=0)
+    dx, dy = end - start
+    y = xy[:, 1]
+    rebound = float(np.max(np.maximum.accumulate(y) - y))  # how far it came back up after a low
+    if y.max() - y[0] > 10 and rebound > 4 and abs(dx) < 0.5 * (y.max() - y[0]):
+        return "falls"
+    if np.hypot(dx, dy) < 5:
+        return "none"
+    vertical = "down" if dy > 0 else "up"
+    horizontal = "right" if dx > 0 else "left"
+    if abs(dy) < 0.4 * abs(dx):
+        return horizontal
+    if abs(dx) < 0.4 * abs(dy):
+        return vertical
+    return f"{vertical}_{horizontal}"
+
+
+def read_clip(frames: np.ndarray) -> dict:
+    blobs = object_blobs(frames)
+    return {"color": read_color(blobs), "shape": read_shape(blobs), "motion": read_motion(blobs)}
+
+
+def benchmark_scenes(n: int):
+    return [random_scene(np.random.default_rng([2026, 4, i]), profile="simple") for i in range(n)]
+
+
+def score(rows: list[dict]) -> dict:
+    n = len(rows)
+    return {k: sum(r[f"{k}_ok"] for r in rows) / n for k in ("color", "motion", "shape")}
+
+
+def judge(caption: str, frames: np.ndarray) -> dict:
+    want = parse_caption(caption)
+    got = read_clip(frames)
+    shape = "ball" if want["shape"] == "circle" else want["shape"]
+    return {
+        "caption": caption,
+        "read": got,
+        "color_ok": got["color"] == want["color"],
+        "shape_ok": got["shape"] == shape,
+        "motion_ok": got["motion"] == want["motion_direction"],
+    }
+
+
+def contact_sheet(clips: list[tuple[str, np.ndarray]], path: Path, picks=(0, 4, 8, 12, 16)) -> None:
+    """Rows of clips, a few frames each at 2x, caption above each row."""
+    rows = []
+    for caption, frames in clips[:8]:
+        tiles = [cv2.resize(frames[i], (128, 128), interpolation=cv2.INTER_NEAREST) for i in picks]
+        strip = np.concatenate([np.pad(t, ((0, 0), (2, 2), (0, 0))) for t in tiles], axis=1)
+        header = np.full((18, strip.shape[1], 3), 255, np.uint8)
+        cv2.putText(header, caption, (4, 13), cv2.FONT_HERSHEY_SIMPLEX, 0.42, (0, 0, 0), 1)
+        rows.append(np.concatenate([header, strip, np.full((6, strip.shape[1], 3), 255, np.uint8)]))
+    sheet = np.concatenate(rows)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp.png")
+    cv2.imwrite(str(tmp), cv2.cvtColor(sheet, cv2.COLOR_RGB2BGR))
+    tmp.replace(path)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--model", default=str(REPO / "vidgen" / "assets" / "shapes-wan"))
+    parser.add_argument("--n", type=int, default=60)
+    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--guidance", type=float, default=4.0)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--contact-sheet", type=Path)
+    parser.add_argument("--json", type=Path, help="write per-clip results here")
+    parser.add_argument("--reader-only", action="store_true", help="only score the world's renders")
+    args = parser.parse_args()
+
+    scenes = benchmark_scenes(args.n)
+    truth = [render_clip(s, width=64, height=64, frames=17, fps=8) for s in scenes]
+    reader_rows = [judge(c.caption, c.frames) for c in truth]
+    result = {"n": args.n, "reader_on_world_renders": score(reader_rows)}
+    if args.reader_only:
+        print(json.dumps(result, indent=2))
+        return
+
+    import torch
+    from diffusers import WanPipeline
+    from diffusers.utils import logging as dlogging
+
+    dlogging.set_verbosity_error()
+    torch.set_num_threads(args.threads)
+    pipe = WanPipeline.from_pretrained(args.model, local_files_only=True, use_safetensors=True)
+    pipe.set_progress_bar_config(disable=True)
+    rows, seconds, clips = [], [], []
+    for i, clip in enumerate(truth):
+        start = time.perf_counter()
+        video = pipe(
+            clip.caption,
+            height=64,
+            width=64,
+            num_frames=17,
+            num_inference_steps=args.steps,
+            guidance_scale=args.guidance,
+            generator=torch.Generator().manual_seed(1000 + i),
+            output_type="np",
+        ).frames[0]
+        seconds.append(time.perf_counter() - start)
+        frames = (np.clip(video, 0, 1) * 255).round().astype(np.uint8)  # (17, 64, 64, 3)
+        row = judge(clip.caption, frames)
+        rows.append(row)
+        clips.append((clip.caption, frames))
+        print(f"{i:3d} {row['read']} {clip.caption}", file=sys.stderr, flush=True)
+    result.update(
+        {
+            "model": args.model,
+            "steps": args.steps,
+            "guidance": args.guidance,
+            "threads": args.threads,
+            "model_accuracy": score(rows),
+            "pipeline_seconds_median": statistics.median(seconds),
+            "pipeline_seconds_max": max(seconds),
+        }
+    )
+    if args.contact_sheet:
+        contact_sheet(clips, args.contact_sheet)
+    if args.json:
+        args.json.write_text(json.dumps({"summary": result, "clips": rows}, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,157 @@
+"""Training smoke tests: a few steps at tiny size, in seconds. Full training never runs here."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from vidgen.shapes_model import TINY_SIZES as TINY
+from vidgen.train import (
+    ClipSource,
+    LatentCache,
+    TrainConfig,
+    export,
+    flow_matching_loss,
+    set_latent_stats,
+    train,
+    vae_loss,
+)
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    """One torch thread: tiny ops gain nothing from two, and on a busy machine the second
+    thread's spin-waiting makes them many times slower."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+def tiny_config(tmp_path, **overrides) -> TrainConfig:
+    base = dict(
+        out_dir=str(tmp_path / "run"),
+        sizes=TINY,
+        width=32,
+        height=32,
+        frames=5,
+        threads=1,
+        vae_steps=2,
+        vae_batch=2,
+        vae_crop=16,
+        stats_clips=16,
+        steps=2,
+        batch=4,
+        cache_size=8,
+        refresh_per_step=1,
+        log_every=1,
+        warmup=1,
+    )
+    base.update(overrides)
+    return TrainConfig(**base)
+
+
+def test_vae_and_flow_losses_go_down_on_a_fixed_batch(tmp_path):
+    import torch
+
+    from vidgen.shapes_model import build_components
+    from vidgen.world import VOCABULARY
+
+    torch.manual_seed(0)
+    config = tiny_config(tmp_path, caption_dropout=0.0, full_pad_fraction=0.0)
+    parts = build_components(VOCABULARY, TINY)
+    x, captions = ClipSource(config, stream=9).draw(2)
+    x = x[:, :, :, 8:24, 8:24]  # (2, 3, 5, 16, 16): the center, where the object mostly is
+
+    vae = parts["vae"]
+    opt = torch.optim.Adam(vae.parameters(), lr=3e-3)
+    first = vae_loss(vae, x, config)[0].item()
+    for _ in range(10):
+        loss = vae_loss(vae, x, config)[0]
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    assert vae_loss(vae, x, config)[0].item() < 0.9 * first
+
+    set_latent_stats(vae, config)
+    with torch.no_grad():
+        x0 = (
+            vae.encode(x).latent_dist.mean
+            - torch.tensor(vae.config.latents_mean).view(1, -1, 1, 1, 1)
+        ) / torch.tensor(vae.config.latents_std).view(1, -1, 1, 1, 1)
+    nets = (parts["transformer"], parts["text_encoder"], parts["tokenizer"])
+    params = list(nets[0].parameters()) + list(nets[1].parameters())
+    opt = torch.optim.Adam(params, lr=3e-3)
+
+    def fixed_loss():  # same noise and timesteps every time, so the numbers compare
+        with torch.no_grad():
+            return flow_matching_loss(*nets, x0, captions, config, torch.Generator().manual_seed(5))
+
+    before = fixed_loss().item()
+    for step in range(20):
+        loss = flow_matching_loss(*nets, x0, captions, config, torch.Generator().manual_seed(step))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    assert fixed_loss().item() < 0.9 * before
+
+
+def test_train_resumes_from_its_checkpoint_and_exports_a_pipeline(tmp_path):
+    import numpy as np
+    import torch
+    from diffusers import WanPipeline
+
+    config = tiny_config(tmp_path)
+    ckpt = train(config)
+    state = json.loads((ckpt / "state.json").read_text())
+    assert state["stage"] == "transformer" and state["step"] == 2 and state["vae_step"] == 2
+    assert state["cpu_seconds"] > 0
+
+    config.steps = 3  # the same run, asked for one more step: it resumes, not restarts
+    ckpt = train(config)
+    state = json.loads((ckpt / "state.json").read_text())
+    assert state["step"] == 3
+    log = (tmp_path / "run" / "log.tsv").read_text().splitlines()
+    assert [line.split("\t")[0] for line in log].count("dit") == 3
+
+    folder = export(ckpt, tmp_path / "shapes-wan")
+    assert not list(folder.rglob("*.bin"))
+    pipe = WanPipeline.from_pretrained(str(folder), local_files_only=True)
+    pipe.set_progress_bar_config(disable=True)
+    frames = pipe(
+        "a blue square moves up on a gray background",
+        height=32,
+        width=32,
+        num_frames=5,
+        num_inference_steps=2,
+        generator=torch.Generator().manual_seed(0),
+        output_type="np",
+    ).frames[0]
+    assert frames.shape == (5, 32, 32, 3) and np.isfinite(frames).all()
+
+
+def test_init_from_a_pipeline_folder_starts_at_the_transformer(tmp_path):
+    config = tiny_config(tmp_path)
+    folder = export(train(config), tmp_path / "first")
+    second = tiny_config(tmp_path, out_dir=str(tmp_path / "second"), init_from=str(folder))
+    state = json.loads((train(second) / "state.json").read_text())
+    assert state["step"] == 2 and "vae" not in (tmp_path / "second" / "log.tsv").read_text()
+
+
+@pytest.mark.parametrize("n", [3])
+def test_latent_cache_refresh_replaces_entries(tmp_path, n):
+    import torch
+
+    from vidgen.shapes_model import build_vae
+
+    torch.manual_seed(0)
+    config = tiny_config(tmp_path, cache_size=4)
+    cache = LatentCache(build_vae(TINY).eval(), config)
+    cache.fill()
+    before = cache.mu.clone()
+    cache.refresh(n)
+    changed = (cache.mu != before).flatten(1).any(dim=1)
+    assert changed.sum().item() == n
