@@ -36,7 +36,7 @@ from vidgen.shapes_model import ModelSizes
 
 @dataclass
 class TrainConfig:
-    out_dir: str = "/work/train-runs/shapes"
+    out_dir: str = "train-runs/shapes"
     init_from: str | None = None  # a pipeline folder to start from (e.g. the shipped model)
     world: str = "vidgen.world"  # module with VOCABULARY, random_scene, render_clip
     profile: str = "simple"

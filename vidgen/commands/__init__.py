@@ -12,6 +12,7 @@ _COMMAND_SOURCES = [
     ("vidgen.commands.check", "check"),
     ("vidgen.commands.verify", "verify"),
     ("vidgen.commands.world", "world"),
+    ("vidgen.commands.train", "train_shapes"),
 ]
 
 

@@ -13,7 +13,7 @@ from vidgen.errors import UsageError
 @click.option(
     "--out",
     "out_dir",
-    default="/work/train-runs/shapes",
+    default="train-runs/shapes",
     show_default=True,
     type=click.Path(file_okay=False),
     help="Run folder: checkpoints (ckpt/), log.tsv. An existing ckpt/ is resumed.",
@@ -29,7 +29,11 @@ from vidgen.errors import UsageError
 @click.option("--lr", type=float, help="Transformer learning rate.")
 @click.option("--max-minutes", type=float, help="Stop this run after about this long.")
 @click.option("--checkpoint-minutes", type=float, help="Minutes between checkpoints.")
-@click.option("--threads", type=int, help="torch threads (default 2).")
+@click.option(
+    "--threads",
+    type=int,
+    help="torch threads (default 2; 1 is much faster when other work shares the cores).",
+)
 @click.option(
     "--export",
     "export_to",
