@@ -30,8 +30,8 @@ def run(*args: str):
 
 
 def test_verify_exit_codes_and_one_line_per_clip(tmp_path, home):
-    good, _, payload = make_sealed(tmp_path, textured_frames(17, 64, 64), ProvenanceOptions())
-    plain = write_mp4(textured_frames(17, 64, 64, seed=4), tmp_path / "plain.mp4")
+    good, _, payload = make_sealed(tmp_path, textured_frames(17, 128, 192), ProvenanceOptions())
+    plain = write_mp4(textured_frames(17, 128, 192, seed=4), tmp_path / "plain.mp4")
     broken = tmp_path / "broken.mp4"
     broken.write_bytes(b"\x00\x00\x00\x18ftypisom" + b"garbage" * 10)
 
@@ -48,7 +48,7 @@ def test_verify_exit_codes_and_one_line_per_clip(tmp_path, home):
 
 
 def test_verify_json_schema(tmp_path, home):
-    good, record, payload = make_sealed(tmp_path, textured_frames(17, 64, 64), ProvenanceOptions())
+    good, record, payload = make_sealed(tmp_path, textured_frames(17, 128, 192), ProvenanceOptions())
     result = run("verify", "--json", str(tmp_path))  # a folder: every clip in it
     report = json.loads(result.stdout)
     assert report["schema"] == "vidgen.verify/1"
@@ -60,7 +60,7 @@ def test_verify_json_schema(tmp_path, home):
 
 
 def test_verify_trust_flag_and_bad_trust_file(tmp_path, home):
-    good, _, _ = make_sealed(tmp_path, textured_frames(17, 64, 64), ProvenanceOptions())
+    good, _, _ = make_sealed(tmp_path, textured_frames(17, 128, 192), ProvenanceOptions())
     not_pem = tmp_path / "nope.pem"
     not_pem.write_text("hello")
     result = run("verify", "--trust", str(not_pem), str(good))
@@ -70,7 +70,7 @@ def test_verify_trust_flag_and_bad_trust_file(tmp_path, home):
 
 
 def test_sidecar_edited_after_the_fact_differs(tmp_path, home):
-    good, record, _ = make_sealed(tmp_path, textured_frames(17, 64, 64), ProvenanceOptions())
+    good, record, _ = make_sealed(tmp_path, textured_frames(17, 128, 192), ProvenanceOptions())
     record["seed"] = 8
     good.with_suffix(".json").write_text(json.dumps(record))
     result = run("verify", "--json", str(good))
