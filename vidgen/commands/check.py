@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import glob
 import json
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -155,6 +156,11 @@ def check(
             click.echo(json.dumps(to_json(report)))
         else:
             click.echo(human_line(report))
+            summary = _provenance(report.clip)
+            if summary is not None:
+                from vidgen.provenance.summary import summary_line
+
+                click.echo("  " + summary_line(summary))
         sys.stdout.flush()
     if not quiet:
         total = sum(counts.values())
@@ -166,6 +172,15 @@ def check(
     if worst == EXIT_FINDINGS and exit_zero:
         worst = EXIT_OK
     sys.exit(worst)
+
+
+def _provenance(clip: str) -> dict | None:
+    """Manifest and tags of a readable clip (issue 6); None when there is no file to read."""
+    if not os.path.isfile(clip):
+        return None
+    from vidgen.provenance.summary import provenance_summary
+
+    return provenance_summary(clip)
 
 
 def _run_all(clips: list[str], options: dict, workers: int):
