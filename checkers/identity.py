@@ -16,7 +16,7 @@ import numpy as np
 
 from checkers.base import Checker, CheckResult, Event, score_from_events
 from checkers.stats import robust_sigma
-from checkers.tracking import FrameObservation, Point, Track
+from checkers.tracking import FrameObservation, Point, Track, clean_scene
 
 REFERENCE_POINTS = 3
 # Floors per descriptor, in its own units: Lab distance, |log area ratio|, shape numbers.
@@ -92,8 +92,9 @@ class IdentityChecker(Checker):
 
     def finalize(self) -> CheckResult:
         series = {}
-        for track in self._tracks.values():
-            ref = _reference(track)
+        tracks = self._tracks.values() if clean_scene(self._reliable) else []
+        for track in tracks:
+            ref = _reference(track) if track.solid else None
             if ref is None:
                 continue
             pts = [p for p in track.points if _clean(p) and self._reliable.get(p.frame, False)]

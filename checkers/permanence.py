@@ -9,7 +9,7 @@ frames) and a frame with clean objects, so clutter and texture cannot raise even
 from __future__ import annotations
 
 from checkers.base import Checker, CheckResult, Event, score_from_events
-from checkers.tracking import FrameObservation, Point, Track
+from checkers.tracking import FrameObservation, Point, Track, clean_scene
 
 ESTABLISHED = 3  # frames an object must be seen before its disappearance means anything
 MIN_GONE = 2  # frames it must stay gone (fewer at the very end of the clip)
@@ -40,9 +40,10 @@ class PermanenceChecker(Checker):
 
     def finalize(self) -> CheckResult:
         events: list[Event] = []
-        for track in self._tracks.values():
+        tracks = self._tracks.values() if clean_scene(self._reliable) else []
+        for track in tracks:
             seen = track.seen
-            if len(seen) < 2:
+            if len(seen) < 2 or not track.solid:
                 continue
             events += self._vanishes(track)
             event = self._arrival(track)
@@ -92,6 +93,8 @@ class PermanenceChecker(Checker):
         if not stays or first.at_edge or not self._reliable.get(first.frame, False):
             return None
         if first.how == "split":
+            if track.parent is None or not self._tracks[track.parent].solid:
+                return None
             others = [n for n in first.near if n != track.parent]
             if others:
                 return None

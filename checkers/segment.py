@@ -18,6 +18,7 @@ import numpy as np
 MIN_AREA = 8  # analysis pixels; smaller parts are compression noise
 PAD = 3  # pixels around a part searched for its edge (edge cutting trims ~2 px, then anti-aliasing)
 FLOOR_SHARE = 0.6  # a row this full of foreground is a line across the frame, not objects
+PLAIN_BAND = 12.0  # Lab units around the dominant color that count as plain backdrop
 MAX_PARTS = 24  # beyond this many parts a frame has no clean objects (texture, clutter)
 
 
@@ -46,6 +47,7 @@ class Segmentation:
     threshold: float  # the foreground distance used (Lab units)
     background_mask: np.ndarray  # bool, pixels well clear of any foreground
     floor_y: int | None  # row of a ground line spanning the frame, analysis pixels
+    plain: float  # share of the frame near the dominant background color
 
 
 def to_lab(rgb: np.ndarray) -> np.ndarray:
@@ -64,8 +66,9 @@ def lab_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return cv2.sqrt(cv2.transform(cv2.multiply(diff, diff), np.ones((1, 3), np.float32)))
 
 
-def background_field(lab: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A smooth background estimate (same shape as `lab`) and the dominant color."""
+def background_field(lab: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """A smooth background estimate (same shape as `lab`), the dominant color, and the share
+    of the frame close to that color (high for a plain or softly textured backdrop)."""
     h, w = lab.shape[:2]
     small = cv2.resize(lab, (max(8, w // 4), max(8, h // 4)), interpolation=cv2.INTER_AREA)
     dominant = np.median(small.reshape(-1, 3), axis=0)
@@ -77,13 +80,14 @@ def background_field(lab: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     num = cv2.GaussianBlur(small * weight[..., None], (0, 0), sigma)
     den = cv2.GaussianBlur(weight, (0, 0), sigma)[..., None]
     field = np.where(den > 0.05, num / np.maximum(den, 1e-6), dominant).astype(np.float32)
-    return cv2.resize(field, (w, h), interpolation=cv2.INTER_LINEAR), dominant
+    plain = float((dist < PLAIN_BAND).mean())
+    return cv2.resize(field, (w, h), interpolation=cv2.INTER_LINEAR), dominant, plain
 
 
 def segment(rgb: np.ndarray) -> Segmentation:
     """Find the foreground parts of one RGB analysis frame."""
     lab = to_lab(cv2.GaussianBlur(rgb, (3, 3), 0))
-    field, dominant = background_field(lab)
+    field, dominant, plain = background_field(lab)
     dist = lab_distance(lab, field)
     noise = float(np.median(dist[::3, ::3]))
     threshold = max(12.0, 4.0 * noise + 6.0)
@@ -111,7 +115,7 @@ def segment(rgb: np.ndarray) -> Segmentation:
         keep = sorted(keep, key=lambda i: -stats[i, cv2.CC_STAT_AREA])[:MAX_PARTS]
     detections = [_describe(i, labels, stats, lab, field) for i in keep]
     clear = cv2.dilate(foreground.astype(np.uint8), np.ones((5, 5), np.uint8)) == 0
-    return Segmentation(detections, fraction, dominant, threshold, clear, floor_y)
+    return Segmentation(detections, fraction, dominant, threshold, clear, floor_y, plain)
 
 
 def _floor_line(foreground: np.ndarray) -> int | None:

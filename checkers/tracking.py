@@ -27,10 +27,13 @@ from checkers.segment import Detection, segment
 from checkers.video import Frame
 
 MAX_GAP = 30  # frames a missing track is kept for reacquisition (behind an occluder)
-RELIABLE_FOREGROUND = 0.4  # above this share of foreground pixels there are no clean objects
+RELIABLE_FOREGROUND = 0.4
+CLEAN_SHARE = 0.9  # share of frames that must be reliable for object-level events
+PLAIN_MIN = 0.5  # share of the frame that must be plain backdrop (world >= 0.8, real <= 0.4)  # above this share of foreground pixels there are no clean objects
 UNMATCHED = 1e6
 # Box gap (analysis px) still counted as touching: edge cutting trims ~2 px off each part.
 CONTACT_MARGIN = 4.0
+SOLID_SPREAD = 1.5  # Lab units: median color spread of a flat-colored part (world: <= 1)
 FIRST_STEP = 24.0  # analysis px an object may move between its first two frames
 MAX_ACCEL = 3.0  # analysis px/frame^2; shapes-world gravity is ~2.1 at 180 px and 16 fps
 
@@ -63,6 +66,17 @@ class Track:
     @property
     def seen(self) -> list[Point]:
         return [p for p in self.points if p.det is not None]
+
+    @property
+    def solid(self) -> bool:
+        """A flat-colored object, like every shapes-world object; not a patch of texture.
+
+        Checkers judge only solid tracks: parts of real footage (feathers, a kitchen)
+        split, merge and change color as light and texture move, which says nothing
+        about the objects themselves.
+        """
+        spreads = [p.det.lab_spread for p in self.points if p.det is not None]
+        return bool(spreads) and float(np.median(spreads)) < SOLID_SPREAD
 
     def last_seen(self) -> Point:
         for p in reversed(self.points):
@@ -143,7 +157,13 @@ class Tracker:
         seg = segment(frame.image)
         flow = self._flow.update(frame.image, seg.background_mask)
         dets = seg.detections
-        reliable = seg.foreground_fraction < RELIABLE_FOREGROUND and len(dets) <= 16
+        # Object-level reasoning needs a plain backdrop with a few flat parts on it; natural
+        # footage (texture everywhere) falls back to the frame-level flow signals.
+        reliable = (
+            seg.foreground_fraction < RELIABLE_FOREGROUND
+            and seg.plain >= PLAIN_MIN
+            and len(dets) <= 16
+        )
         self._shift += flow.camera_shift
         live = [t for t in self.tracks.values() if t.alive]
         preds = {t.id: t.predict(frame.index) for t in live}
@@ -299,6 +319,15 @@ class Tracker:
                 if box_gap(dets[ja].bbox, dets[jb].bbox) <= margin:
                     self.tracks[ta].points[-1].near.append(tb)
                     self.tracks[tb].points[-1].near.append(ta)
+
+
+def clean_scene(reliable: dict[int, bool]) -> bool:
+    """Most frames show a plain backdrop with a few flat parts: object checks apply.
+
+    Natural footage may show a plain wall for a moment; objects tracked through such a
+    moment are fragments of texture, not objects, so the whole clip must qualify.
+    """
+    return bool(reliable) and sum(reliable.values()) >= CLEAN_SHARE * len(reliable)
 
 
 def _velocity(track: Track) -> tuple[float, float]:
