@@ -285,16 +285,16 @@ def _psnr(a: np.ndarray, b: np.ndarray) -> float:
 # ---- keys -----------------------------------------------------------------------------------
 
 
-def test_local_ca_is_created_once_with_private_keys_0600(home, capsys):
+def test_local_ca_is_created_once_with_private_keys_0600(home, caplog):
     from vidgen.provenance.keys import load_identity
 
-    first = load_identity()
-    announced = capsys.readouterr().err
-    assert str(home) in announced
+    with caplog.at_level("WARNING", logger="vidgen"):
+        first = load_identity()
+        second = load_identity()
+    announcements = [r for r in caplog.records if str(home) in r.getMessage()]
+    assert len(announcements) == 1  # said where the keys went, once
     for name in ("c2pa-root-ca.key", "c2pa-signer.key"):
         assert stat.S_IMODE(os.stat(home / name).st_mode) == 0o600
-    second = load_identity()
-    assert capsys.readouterr().err == ""  # announced once only
     assert first.chain_pem == second.chain_pem and first.source == "local"
 
 

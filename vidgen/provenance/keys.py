@@ -10,8 +10,8 @@ written with mode 0600 before any byte of key material reaches the disk.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,10 +131,11 @@ def _local_identity(home: Path) -> SigningIdentity:
     paths = [home / name for name in (ROOT_CERT, ROOT_KEY, LEAF_CERT, LEAF_KEY)]
     if not all(p.is_file() for p in paths):
         _create_local_ca(home)
-        print(
-            f"vidgen: created a local signing CA and key in {home} (keys readable by you only); "
-            f"clips are signed with it and `vidgen verify` trusts it on this machine",
-            file=sys.stderr,
+        # Said once, through the "vidgen" logger: the CLI shows it on stderr unless -q.
+        logging.getLogger("vidgen").warning(
+            "created a local signing CA and key in %s (keys readable by you only); clips are "
+            "signed with it and `vidgen verify` trusts it on this machine",
+            home,
         )
     chain_pem = (home / LEAF_CERT).read_bytes()
     key_pem = (home / LEAF_KEY).read_bytes()

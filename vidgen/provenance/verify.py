@@ -17,7 +17,7 @@ from vidgen.provenance.frames import decode, frame_count
 from vidgen.provenance.keys import local_anchor_pem
 
 SCHEMA = "vidgen.verify/1"
-READ_FRAMES = 32  # the watermark reader sees at most about this many frames
+READ_FRAMES = 24  # the watermark reader sees at most about this many frames
 
 
 class Unreadable(Exception):

@@ -41,9 +41,9 @@ FLIP_BITS = 8  # CRC-aided correction: try flipping up to this many of the weake
 FLIP_Z = 1.5  # ...but only bits this unsure
 HIGHPASS = 0.5  # the reader's high-pass: Gaussian sigma in chips
 EDGE_WEIGHT = True
-EDGE_FLOOR = 1.0
+EDGE_FLOOR = 0.5
 PEAKS = 3  # sync peaks tried per period; the payload's strength picks among them
-SPECTRUM_FRAMES = 3  # frames that estimate the picture's spectrum (it changes slowly)
+SPECTRUM_FRAMES = 2  # frames that estimate the picture's spectrum (it changes slowly)
 
 
 @dataclass(frozen=True)
@@ -216,7 +216,7 @@ def _residual(luma: np.ndarray, block: int) -> np.ndarray:
         # average away over frames (the mark is static too), and they swamp small clips.
         small = cv2.resize(res * res, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
         local = cv2.resize(cv2.GaussianBlur(small, (0, 0), 1.0), (res.shape[1], res.shape[0]))
-        floor = float(np.median(local)) * EDGE_FLOOR + 1e-6
+        floor = float(local.mean()) * EDGE_FLOOR + 1e-6  # mean, not median: 10x cheaper
         res /= np.sqrt(np.maximum(local, floor))
     limit = 4.0 * float(np.mean(np.abs(res))) + 1e-6
     return np.clip(res, -limit, limit, out=res)
