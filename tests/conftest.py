@@ -12,10 +12,17 @@ sys.path.insert(0, str(Path(__file__).parent))
 REAL_CLIPS = Path(__file__).resolve().parents[2] / "shared" / "real-clips"
 
 
+@pytest.fixture(scope="session")
+def vidgen_home(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("vidgen-home")
+
+
 @pytest.fixture(autouse=True)
-def offline_hub(monkeypatch):
+def offline_hub(monkeypatch, vidgen_home):
     # Tests never reach the network: a hub id must come from the local cache or fail clearly.
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    # Signing keys go to a throwaway home, never the developer's ~/.config/vidgen.
+    monkeypatch.setenv("VIDGEN_HOME", str(vidgen_home))
 
 
 @pytest.fixture(scope="session")

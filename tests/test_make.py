@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -49,20 +50,23 @@ def test_make_writes_playable_clip_and_record(fixture_name, request, tmp_path):
     assert not list(tmp_path.glob(".*tmp*")), "temp files left behind"
 
 
-def _frames_for(model: Path, seed: int) -> np.ndarray:
+def _make(model: Path, seed: int):
     from vidgen.generate import Request
     from vidgen.loading import RuntimeOptions
     from vidgen.make import make_clip
 
     request = Request("a blue square moves left", seed=seed, frames=9, height=32, width=32, steps=2)
-    return make_clip(request, str(model), RuntimeOptions(quiet=True), out=None).generation.frames
+    return make_clip(request, str(model), RuntimeOptions(quiet=True), out=None)
 
 
-def test_same_seed_same_frames_and_other_seed_differs(tiny_wan_dir, tmp_path, monkeypatch):
+def test_same_seed_same_clip_and_other_seed_differs(tiny_wan_dir, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    first, again, other = (_frames_for(tiny_wan_dir, s) for s in (5, 5, 6))
-    assert np.array_equal(first, again)
-    assert not np.array_equal(first, other)
+    first, again, other = (_make(tiny_wan_dir, s) for s in (5, 5, 6))
+    assert np.array_equal(first.generation.frames, again.generation.frames)
+    assert not np.array_equal(first.generation.frames, other.generation.frames)
+    # What a user gets, the decoded MP4 with its watermark, is identical too.
+    assert np.array_equal(decode(first.path), decode(again.path))
+    assert first.path != again.path  # the second clip did not overwrite the first
     # The default folder is outputs/DATE/ under the working directory.
     assert len(list((tmp_path / "outputs").glob("*/*.mp4"))) == 3
 
@@ -126,6 +130,8 @@ def _not_text_to_video(tmp_path: Path) -> Path:
 def _pickled_copy(model: Path, tmp_path: Path) -> Path:
     folder = tmp_path / "pickled"
     shutil.copytree(model, folder)
+    for weights in (folder / "transformer").glob("*.safetensors"):
+        weights.unlink()  # pickles beside safetensors are never loaded; alone they would be
     (folder / "transformer" / "diffusion_pytorch_model.bin").write_bytes(b"not really")
     return folder
 
@@ -156,6 +162,10 @@ BAD_INPUTS = [
     pytest.param(lambda m, t: [str(m), "--width", "0", "x"], "--width 0", id="width"),
     pytest.param(lambda m, t: [str(m), "--steps", "-1", "x"], "--steps -1", id="steps"),
     pytest.param(lambda m, t: [str(m), "--guidance", "-2", "x"], "--guidance -2", id="guidance"),
+    pytest.param(
+        lambda m, t: [str(m), "--guidance", "nan", "x"], "--guidance nan", id="guidance-nan"
+    ),
+    pytest.param(lambda m, t: [str(m), "--device", "gpu", "x"], "--device gpu", id="device"),
     pytest.param(lambda m, t: [str(m), "--seed", "-4", "x"], "--seed -4", id="seed"),
     pytest.param(
         lambda m, t: [str(m), "-o", str(_blocked_out(t)), "x"], "cannot create", id="unwritable-out"
@@ -214,7 +224,11 @@ def test_installed_command_runs_in_a_subprocess(tiny_wan_dir, tmp_path):
         ],
         capture_output=True,
         text=True,
-        env={"HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"},
+        env={
+            "HF_HUB_OFFLINE": "1",
+            "PATH": "/usr/bin:/bin",
+            "VIDGEN_HOME": os.environ["VIDGEN_HOME"],
+        },
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
@@ -222,9 +236,26 @@ def test_installed_command_runs_in_a_subprocess(tiny_wan_dir, tmp_path):
 
 
 def test_first_block_cache_runs_and_is_recorded(tiny_wan_dir, tmp_path):
-    args = ["--model", str(tiny_wan_dir), *SMALL, "--seed", "2", "-o", str(tmp_path), "--cache", "fbc"]
+    args = [
+        "--model",
+        str(tiny_wan_dir),
+        *SMALL,
+        "--seed",
+        "2",
+        "-o",
+        str(tmp_path),
+        "--cache",
+        "fbc",
+    ]
     result = run_make(*args, "a red ball")
     assert result.exit_code == 0, result.output
     record = json.loads(Path(result.stdout.strip()).with_suffix(".json").read_text())
     assert record["runtime"]["cache"] == "fbc"
     assert decode(Path(result.stdout.strip())).shape == (9, 32, 32, 3)
+
+
+def test_quiet_leaves_stderr_empty(tiny_wan_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("VIDGEN_HOME", str(tmp_path / "fresh-home"))  # first use creates keys
+    result = run_make("--model", str(tiny_wan_dir), *SMALL, "-o", str(tmp_path), "a red zeppelin")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""

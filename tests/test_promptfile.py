@@ -80,6 +80,8 @@ def test_ids_are_stable_and_distinct(tmp_path):
             "p.jsonl:2: key 'out'",
         ),
         ("p.txt", "# only a comment\n", "has no prompts"),
+        ("p.jsonl", '{"prompt": "a", "seed": 99999999999}\n', "between 0 and 4294967295"),
+        ("p.jsonl", '{"prompt": "a", "guidance": "nan"}\n', "p.jsonl:1: key 'guidance'"),
         ("p.toml", "prompt = 'a'\n", "unknown prompt file type .toml"),
     ],
 )
@@ -87,3 +89,14 @@ def test_bad_files_name_file_line_and_key(tmp_path, name, text, message):
     with pytest.raises(UsageError) as caught:
         read_prompt_file(write(tmp_path, name, text))
     assert message in str(caught.value)
+
+
+def test_bom_and_null_values_are_read_as_a_user_means_them(tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes("\ufeffprompt,steps\na ball,3\n".encode())
+    (item,) = read_prompt_file(path)
+    assert item.prompt == "a ball" and item.settings == {"steps": 3}
+    (item,) = read_prompt_file(
+        write(tmp_path, "n.jsonl", '{"prompt": "b", "negative_prompt": null}\n')
+    )
+    assert item.settings == {}

@@ -23,6 +23,7 @@ from vidgen.generate import MAX_SEED, Request
 from vidgen.loading import RuntimeOptions
 from vidgen.output import ensure_writable_folder, slugify
 from vidgen.promptfile import PromptItem
+from vidgen.video import remove_stale_temps
 
 MANIFEST_NAME = "run.jsonl"
 MANIFEST_SCHEMA = "vidgen.run/1"
@@ -39,10 +40,13 @@ class Shard:
 @dataclass
 class BatchOptions:
     out: Path
+    source: str = "prompts"  # the prompt file, for file:line messages
     batch_seed: int = 0
     check: bool = False
     candidates: int = 1
     continue_on_error: bool = True
+    overwrite: bool = False
+    provenance: object = None  # vidgen.provenance.ProvenanceOptions; None: the defaults
 
 
 @dataclass
@@ -136,16 +140,48 @@ class Manifest:
         return entries
 
 
-def intact(clip: Path, item: PromptItem) -> bool:
-    """A clip counts as made when it and its record exist and the record names this item."""
+def settings_fingerprint(base: Request, model: str | None, options: BatchOptions) -> str:
+    """What, besides each line, decides the clips: a re-run with other settings is another batch."""
+    provenance = options.provenance
+    settings = {
+        "model": model,
+        "request": {k: v for k, v in base.as_dict().items() if k not in ("prompt", "seed")},
+        "batch_seed": options.batch_seed,
+        "candidates": options.candidates,
+        "watermark": getattr(provenance, "watermark", True),
+        "sign": getattr(provenance, "sign", True),
+    }
+    return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
+
+
+def read_batch_tag(clip: Path) -> dict | None:
+    """The `batch` entry of a clip's record, or None when the clip has no readable record."""
     record_path = clip.with_suffix(".json")
-    if not clip.is_file() or clip.stat().st_size == 0 or not record_path.is_file():
-        return False
     try:
         record = json.loads(record_path.read_text(encoding="utf-8"))
-    except ValueError:
+    except (OSError, ValueError):
+        return None
+    return record.get("batch") if isinstance(record, dict) else None
+
+
+def intact(clip: Path, item: PromptItem, fingerprint: str) -> bool:
+    """A clip counts as made when it and its record exist and the record names this item."""
+    if not clip.is_file() or clip.stat().st_size == 0:
         return False
-    return record.get("batch", {}).get("id") == item.id
+    tag = read_batch_tag(clip)
+    return bool(tag) and tag.get("id") == item.id and tag.get("settings") == fingerprint
+
+
+def _check_not_foreign(clip: Path, item: PromptItem, options: BatchOptions) -> None:
+    """Never replace a file this batch did not make, unless --overwrite."""
+    if options.overwrite or not clip.exists():
+        return
+    tag = read_batch_tag(clip)
+    if not tag or tag.get("id") != item.id:
+        raise VidgenError(
+            f"{clip} exists and was not made by this batch item; remove it, pick another -o "
+            "folder, or pass --overwrite"
+        )
 
 
 def run_batch(
@@ -161,20 +197,28 @@ def run_batch(
     if shard.device and runtime.device == "auto":
         runtime = replace(runtime, device=shard.device)
     ensure_writable_folder(options.out)
-    # Load before the loop: a model that cannot load fails the batch once, not per item.
-    from vidgen.loading import load_pipeline, resolve_model
-
-    load_pipeline(resolve_model(model), runtime)
+    for stale in remove_stale_temps(options.out) + remove_stale_temps(
+        options.out / CANDIDATES_FOLDER
+    ):
+        notify(f"removed {stale.name}, left by a killed run")
+    fingerprint = settings_fingerprint(base, model, options)
     manifest = Manifest(options.out / MANIFEST_NAME)
     finished = manifest.latest()
+    _refuse_other_settings(finished, fingerprint, options)
     mine = [item for index, item in enumerate(items) if index % shard.world == shard.rank]
     notify(
         f"batch: {len(items)} items, {len(mine)} on rank {shard.rank} of {shard.world}; "
         f"folder {options.out}"
     )
     summary = BatchSummary(manifest=manifest.path, shard=shard)
+    pending = [item for item in mine if _previous_outcome(item, finished, fingerprint) is None]
+    if pending:
+        # Load and check every pending item before the first clip: a model that cannot load,
+        # or a line asking for frames the model cannot take, fails now, not at 3 a.m.
+        _check_items(pending, base, model, runtime, options)
+    job = _Job(base, model, runtime, options, manifest, fingerprint, notify)
     for item in mine:
-        outcome = _run_item(item, base, model, runtime, options, manifest, finished, notify)
+        outcome = _previous_outcome(item, finished, fingerprint) or job.run(item)
         summary.outcomes.append(outcome)
         on_outcome(outcome)
         if outcome.status == "failed" and not options.continue_on_error:
@@ -182,99 +226,138 @@ def run_batch(
     return summary
 
 
-def _run_item(item, base, model, runtime, options, manifest, finished, notify) -> ItemOutcome:
-    seed = item.settings.get("seed", derive_seed(options.batch_seed, item.id))
+def _refuse_other_settings(finished: dict, fingerprint: str, options: BatchOptions) -> None:
+    others = {entry.get("settings") for entry in finished.values()} - {fingerprint, None}
+    if others and not options.overwrite:
+        raise VidgenError(
+            f"{options.out}: this folder holds a batch made with other settings (model, size, "
+            "frames, steps, guidance, seed or candidates differ); use a new -o folder, or pass "
+            "--overwrite to make it again with these settings"
+        )
+
+
+def _previous_outcome(item: PromptItem, finished: dict, fingerprint: str) -> ItemOutcome | None:
+    """The recorded outcome of an item a previous run finished, with its verdict and exit code."""
     previous = finished.get(item.id)
-    if previous and previous.get("status") == "done" and intact(Path(previous["path"]), item):
-        return ItemOutcome(item, "skipped", Path(previous["path"]), previous.get("seed"))
-    final = options.out / clip_name(item, seed)
-    if options.candidates == 1 and intact(final, item):
-        # Made by a run that was killed before it could write its manifest line.
-        outcome = ItemOutcome(item, "done", final, seed)
-        manifest.append(_entry(outcome, {"recovered": True}))
-        return replace(outcome, status="skipped")
-    started = time.perf_counter()
-    try:
-        if options.candidates > 1:
-            outcome, candidates = _best_of(item, base, model, runtime, options, seed, notify)
-            extra = {"candidates": candidates}
-        else:
-            outcome = _make_one(item, base, model, runtime, seed, final, notify)
-            if options.check:
+    if not previous or previous.get("status") != "done" or previous.get("settings") != fingerprint:
+        return None
+    path = Path(previous["path"])
+    if not intact(path, item, fingerprint):
+        return None
+    check = previous.get("check")
+    exit_code = _check_exit(check) if check else EXIT_OK
+    return ItemOutcome(
+        item, "skipped", path, previous.get("seed"), check=check, exit_code=exit_code
+    )
+
+
+def _check_items(items, base, model, runtime, options: BatchOptions) -> None:
+    from vidgen.generate import check_request, fill_defaults
+    from vidgen.loading import load_pipeline, resolve_model
+
+    loaded = load_pipeline(resolve_model(model), runtime)
+    for item in items:
+        request = _request_for(item, base, seed=0)
+        try:
+            check_request(fill_defaults(request, loaded), loaded)
+        except VidgenError as error:
+            raise VidgenError(f"{options.source}:{item.line}: {error}") from None
+
+
+@dataclass
+class _Job:
+    """Everything an item needs that is the same for the whole batch."""
+
+    base: Request
+    model: str | None
+    runtime: RuntimeOptions
+    options: BatchOptions
+    manifest: Manifest
+    fingerprint: str
+    notify: Callable[[str], None]
+
+    def run(self, item: PromptItem) -> ItemOutcome:
+        options = self.options
+        seed = item.settings.get("seed", derive_seed(options.batch_seed, item.id))
+        final = options.out / clip_name(item, seed)
+        started = time.perf_counter()
+        extra: dict = {}
+        try:
+            if options.candidates == 1 and intact(final, item, self.fingerprint):
+                # Made by a run that was killed before it could write its manifest line.
+                outcome = ItemOutcome(item, "done", final, seed)
+                extra["recovered"] = True
+            elif options.candidates > 1:
+                outcome, extra["candidates"] = self._best_of(item, seed)
+            else:
+                _check_not_foreign(final, item, options)
+                outcome = self._make(item, seed, final)
+            if options.check and outcome.check is None:
                 outcome.check = judge(outcome.path)
                 outcome.exit_code = _check_exit(outcome.check)
-            extra = {}
-    except VidgenError as error:
-        outcome, extra = (
-            ItemOutcome(item, "failed", seed=seed, error=str(error), exit_code=EXIT_USAGE),
-            {},
+        except VidgenError as error:
+            outcome = ItemOutcome(item, "failed", seed=seed, error=str(error), exit_code=EXIT_USAGE)
+            self.notify(f"line {item.line}: failed: {error}")
+        except Exception as error:  # one bad item must not cost the night's other items
+            message = f"internal error ({type(error).__name__}: {error})"
+            outcome = ItemOutcome(item, "failed", seed=seed, error=message, exit_code=EXIT_USAGE)
+            self.notify(f"line {item.line}: failed: {message}")
+        extra["seconds"] = round(time.perf_counter() - started, 3)
+        self.manifest.append({**_entry(outcome, extra), "settings": self.fingerprint})
+        return outcome
+
+    def _make(self, item: PromptItem, seed: int, final: Path) -> ItemOutcome:
+        from vidgen.make import make_clip
+
+        made = make_clip(
+            _request_for(item, self.base, seed),
+            self.model,
+            self.runtime,
+            out=final,
+            overwrite=True,  # checked above: the name is free, ours, or --overwrite was given
+            notify=self.notify,
+            extra_record={
+                "batch": {"id": item.id, "line": item.line, "settings": self.fingerprint}
+            },
+            provenance=self.options.provenance,
         )
-        notify(f"line {item.line}: failed: {error}")
-    except Exception as error:  # one bad item must not cost the night's other items
-        message = f"internal error ({type(error).__name__}: {error})"
-        outcome, extra = (
-            ItemOutcome(item, "failed", seed=seed, error=message, exit_code=EXIT_USAGE),
-            {},
+        return ItemOutcome(item, "done", made.path, seed)
+
+    def _best_of(self, item: PromptItem, seed: int):
+        """Make K candidates, keep the one with the best check score (ties: the lowest seed)."""
+        options = self.options
+        folder = options.out / CANDIDATES_FOLDER
+        folder.mkdir(exist_ok=True)
+        seeds = [seed] + [
+            derive_seed(options.batch_seed, item.id, k) for k in range(1, options.candidates)
+        ]
+        scored = []
+        for candidate_seed in seeds:
+            # Candidates are named by seed, so no candidate replaces another.
+            name = f"{item.line:05d}-{slugify(item.prompt)[:40]}-{candidate_seed}.mp4"
+            outcome = self._make(item, candidate_seed, folder / name)
+            scored.append((outcome, judge(outcome.path)))
+        best, best_check = max(scored, key=lambda pair: (pair[1]["score"], -pair[0].seed))
+        final = options.out / clip_name(item, best.seed)
+        _check_not_foreign(final, item, options)
+        os.replace(best.path.with_suffix(".json"), final.with_suffix(".json"))
+        os.replace(best.path, final)
+        for outcome, _ in scored:
+            if outcome is not best:
+                for path in (outcome.path, outcome.path.with_suffix(".json")):
+                    path.unlink(missing_ok=True)
+        kept = ItemOutcome(
+            item, "done", final, best.seed, check=best_check, exit_code=_check_exit(best_check)
         )
-        notify(f"line {item.line}: failed: {message}")
-    extra["seconds"] = round(time.perf_counter() - started, 3)
-    manifest.append(_entry(outcome, extra))
-    return outcome
+        candidates = [
+            {"seed": o.seed, "score": v["score"], "verdict": v["verdict"]} for o, v in scored
+        ]
+        return kept, candidates
 
 
 def _request_for(item: PromptItem, base: Request, seed: int) -> Request:
     settings = {key: value for key, value in item.settings.items() if key != "seed"}
     return replace(base, prompt=item.prompt, seed=seed, **settings)
-
-
-def _make_one(item, base, model, runtime, seed, final: Path, notify) -> ItemOutcome:
-    from vidgen.make import make_clip
-
-    made = make_clip(
-        _request_for(item, base, seed),
-        model,
-        runtime,
-        out=final,
-        overwrite=True,  # our own deterministic name: a leftover is a killed run's clip
-        notify=notify,
-        extra_record={"batch": {"id": item.id, "line": item.line}},
-    )
-    return ItemOutcome(item, "done", made.path, seed)
-
-
-def _best_of(item, base, model, runtime, options, seed, notify):
-    """Make K candidates, keep the one with the best check score (ties: the lowest seed)."""
-    folder = options.out / CANDIDATES_FOLDER
-    folder.mkdir(exist_ok=True)
-    seeds = [seed] + [
-        derive_seed(options.batch_seed, item.id, k) for k in range(1, options.candidates)
-    ]
-    scored = []
-    for candidate_seed in seeds:
-        outcome = _make_one(
-            item,
-            base,
-            model,
-            runtime,
-            candidate_seed,
-            folder / clip_name(item, candidate_seed),
-            notify,
-        )
-        verdict = judge(outcome.path)
-        scored.append((outcome, verdict))
-    best, best_check = max(scored, key=lambda pair: (pair[1]["score"], -pair[0].seed))
-    final = options.out / best.path.name
-    os.replace(best.path.with_suffix(".json"), final.with_suffix(".json"))
-    os.replace(best.path, final)
-    for outcome, _ in scored:
-        if outcome is not best:
-            for path in (outcome.path, outcome.path.with_suffix(".json")):
-                path.unlink(missing_ok=True)
-    kept = ItemOutcome(
-        item, "done", final, best.seed, check=best_check, exit_code=_check_exit(best_check)
-    )
-    candidates = [{"seed": o.seed, "score": v["score"], "verdict": v["verdict"]} for o, v in scored]
-    return kept, candidates
 
 
 def judge(clip: Path) -> dict:

@@ -78,7 +78,26 @@ def _register_commands() -> None:
 _register_commands()
 
 
+def _log_to_stderr() -> None:
+    """Library messages (logger "vidgen") go to stderr as `vidgen: ...`; -q raises the level."""
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("vidgen: %(message)s"))
+    logger = logging.getLogger("vidgen")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
+def set_quiet(quiet: bool) -> None:
+    import logging
+
+    logging.getLogger("vidgen").setLevel(logging.ERROR if quiet else logging.INFO)
+
+
 def main() -> None:
+    _log_to_stderr()
     cli(prog_name="vidgen")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import math
 import re
 import secrets
 import time
@@ -89,7 +90,9 @@ def check_request(request: Request, loaded: LoadedPipeline) -> None:
     for flag, value in (("--steps", request.steps), ("--fps", request.fps)):
         if value is not None and value <= 0:
             raise UsageError(f"{flag} {value}: must be a positive whole number")
-    if request.guidance is not None and request.guidance < 0:
+    if request.guidance is not None and not (
+        math.isfinite(request.guidance) and request.guidance >= 0
+    ):
         raise UsageError(f"--guidance {request.guidance}: must be 0 or more (1 turns CFG off)")
     if request.negative_prompt and "negative_prompt" not in _call_parameters(loaded.pipe):
         raise UsageError(

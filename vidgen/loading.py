@@ -134,11 +134,13 @@ def _hub_source(requested: str, hub_id: str, preset: Preset | None) -> ModelSour
     )
 
 
-def _download(requested: str, hub_id: str) -> str:
-    from huggingface_hub import snapshot_download
+def _download(requested: str, hub_id: str, allow_pickle: bool = False) -> str:
+    # DiffusionPipeline.download fetches only the components model_index.json names, in
+    # safetensors, not every single-file checkpoint a hub repository also carries.
+    from diffusers import DiffusionPipeline
 
     try:
-        return snapshot_download(hub_id, allow_patterns=None)
+        return DiffusionPipeline.download(hub_id, use_safetensors=not allow_pickle)
     except Exception as error:
         raise ModelError(
             f"--model {requested}: could not download {hub_id} ({type(error).__name__}); check "
@@ -147,19 +149,24 @@ def _download(requested: str, hub_id: str) -> str:
 
 
 def check_weights_are_safe(source: ModelSource, allow_pickle: bool) -> None:
-    """Refuse pickle weights unless asked: unpickling a checkpoint can run arbitrary code."""
+    """Refuse pickle weights unless asked: unpickling a checkpoint can run arbitrary code.
+
+    A component folder that also has safetensors is fine: vidgen loads with
+    use_safetensors=True and never touches its pickles.
+    """
     if allow_pickle:
         return
     pickled = sorted(
         str(p.relative_to(source.path))
         for p in source.path.rglob("*")
-        if p.suffix in PICKLE_SUFFIXES and p.is_file()
+        if p.suffix in PICKLE_SUFFIXES and p.is_file() and not any(p.parent.glob("*.safetensors"))
     )
     if pickled:
+        more = f" (and {len(pickled) - 1} more)" if len(pickled) > 1 else ""
         raise ModelError(
-            f"--model {source.requested}: {pickled[0]} (and {len(pickled) - 1} more) are pickle "
-            "weights, which can run code when loaded; convert them to safetensors or pass "
-            "--allow-pickle if you trust the source"
+            f"--model {source.requested}: {pickled[0]}{more} is pickle weights with no "
+            "safetensors beside it, which can run code when loaded; convert to safetensors or "
+            "pass --allow-pickle if you trust the source"
         )
 
 
@@ -192,6 +199,12 @@ def pick_device(requested: str) -> str:
     import torch
 
     if requested != "auto":
+        try:
+            torch.device(requested)
+        except RuntimeError:
+            raise ModelError(
+                f"--device {requested}: not a device name; use auto, cpu, cuda, cuda:N or mps"
+            ) from None
         if requested.startswith("cuda") and not torch.cuda.is_available():
             raise ModelError(f"--device {requested}: CUDA is not available here; use --device cpu")
         if requested == "mps" and not torch.backends.mps.is_available():
@@ -224,6 +237,11 @@ def _load_cached(source: ModelSource, options: RuntimeOptions) -> LoadedPipeline
     cls = pipeline_class(source)
     device = pick_device(options.device)
     dtype = pick_dtype(options.dtype, device)
+    if options.offload and device == "cpu":
+        raise ModelError(
+            f"--offload {options.offload}: offloading moves weights between CPU and a GPU, and "
+            "this run is on the CPU; drop --offload or use --device cuda"
+        )
     _quiet_library_logs()
     try:
         pipe = cls.from_pretrained(
@@ -268,11 +286,6 @@ def _quiet_library_logs() -> None:
 
 def _place(loaded: LoadedPipeline) -> None:
     pipe, options, device = loaded.pipe, loaded.options, loaded.device
-    if options.offload and device == "cpu":
-        raise ModelError(
-            f"--offload {options.offload}: offloading moves weights between CPU and a GPU, and "
-            "this run is on the CPU; drop --offload or use --device cuda"
-        )
     if options.offload == "model":
         pipe.enable_model_cpu_offload(device=device)
     elif options.offload == "sequential":

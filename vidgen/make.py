@@ -6,6 +6,8 @@ plug in between the frames and the final rename, so a clip is never published un
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,7 +17,7 @@ from vidgen.errors import UsageError
 from vidgen.generate import Generation, Request, check_request, fill_defaults, run, unknown_words
 from vidgen.loading import LoadedPipeline, RuntimeOptions, load_pipeline, resolve_model
 from vidgen.output import ensure_writable_folder, is_folder_target, plan_path
-from vidgen.provenance import ProvenanceOptions, mark_frames, new_record_id, prepare, seal_clip
+from vidgen.provenance import ProvenanceOptions, mark_frames, prepare, seal_clip
 from vidgen.provenance.record import build_record, dump_record, record_path_for
 from vidgen.video import ENCODER_SETTINGS, encode_mp4, publish, staged, write_text_atomic
 
@@ -80,7 +82,9 @@ def make_clip(
 
     # 5. Watermark the frames, encode to a temp file beside the destination, seal it (tags,
     #    XMP, C2PA manifest), then publish the clip and write the record beside it.
-    record_id = record_id or new_record_id()  # --from-record reuses it: same mark, same bytes
+    # The same model, request and seed give the same record id, hence the same watermark and
+    # the same decoded frames; --from-record passes the recorded id for the same reason.
+    record_id = record_id or derive_record_id(loaded, request)
     mark_started = time.perf_counter()
     frames, _ = mark_frames(generation.frames, record_id, provenance)
     timings["watermark_s"] = time.perf_counter() - mark_started
@@ -97,10 +101,29 @@ def make_clip(
         timings["seal_s"] = time.perf_counter() - seal_started
         timings["total_s"] = time.perf_counter() - started
         record["timings"] = {k: round(v, 4) for k, v in timings.items()}
-        publish(temp, final, overwrite)
-    record_path = record_path_for(final)
-    write_text_atomic(record_path, dump_record(record))
+        record_path = record_path_for(final)
+        if overwrite:
+            # The name is fixed, so the record can go first: a clip on disk without its
+            # record is then never one of ours, and a batch can refuse to replace it.
+            write_text_atomic(record_path, dump_record(record))
+            publish(temp, final, overwrite=True)
+        else:
+            final = publish(temp, final, overwrite=False)
+            record_path = record_path_for(final)
+            write_text_atomic(record_path, dump_record(record))
     return MadeClip(final, record_path, record, generation)
+
+
+def derive_record_id(loaded: LoadedPipeline, request: Request) -> str:
+    source = loaded.source
+    identity = {
+        "model": source.hub_id or str(source.path),
+        "revision": source.revision,
+        "request": request.as_dict(),
+        "dtype": loaded.dtype,
+        "device": loaded.device,
+    }
+    return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:32]
 
 
 def prompt_warnings(request: Request, loaded: LoadedPipeline) -> list[str]:

@@ -9,11 +9,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from vidgen.errors import UsageError
+from vidgen.generate import MAX_SEED
 
 SUFFIXES = (".txt", ".jsonl", ".csv", ".yaml", ".yml")
 
@@ -49,7 +51,7 @@ def read_prompt_file(path: Path) -> list[PromptItem]:
             f"{path}: unknown prompt file type {suffix or '(none)'}; use one of {', '.join(SUFFIXES)}"
         )
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # -sig: spreadsheet exports start with a BOM
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"{path}: cannot read the prompt file ({error}); check the path") from None
     readers = {
@@ -159,6 +161,7 @@ def _read_yaml(path: Path, text: str) -> list[tuple[int, dict]]:
 
 def _checked_item(path: Path, line: int, raw: dict) -> PromptItem:
     where = f"{path}:{line}"
+    raw = {key: value for key, value in raw.items() if value is not None}  # null means "not set"
     unknown = [key for key in raw if key not in KNOWN_KEYS]
     if unknown:
         raise UsageError(
@@ -191,7 +194,9 @@ def _whole_number(where: str, key: str, value, minimum: int) -> int:
         number = int(str(value).strip())
     except ValueError:
         raise UsageError(f"{where}: key {key!r} must be a whole number, got {value!r}") from None
-    if number < minimum or (key == "seed" and number > 2**32 - 1):
+    if key == "seed" and not 0 <= number <= MAX_SEED:
+        raise UsageError(f"{where}: key 'seed' is {number}; it must be between 0 and {MAX_SEED}")
+    if number < minimum:
         raise UsageError(f"{where}: key {key!r} is {number}; it must be at least {minimum}")
     return number
 
@@ -201,7 +206,7 @@ def _number(where: str, key: str, value) -> float:
         number = float(str(value).strip())
     except ValueError:
         raise UsageError(f"{where}: key {key!r} must be a number, got {value!r}") from None
-    if number < 0:
+    if not math.isfinite(number) or number < 0:
         raise UsageError(f"{where}: key {key!r} is {number}; it must be 0 or more")
     return number
 

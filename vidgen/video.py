@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,8 +20,36 @@ import numpy as np
 ENCODER_SETTINGS = {"codec": "libx264", "pix_fmt": "yuv420p", "crf": 18, "preset": "medium"}
 
 
+def _owner() -> str:
+    # host and pid: processes on several machines may share one output folder.
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
 def temp_path_for(final: Path) -> Path:
-    return final.with_name(f".{final.stem}.{os.getpid()}.tmp{final.suffix}")
+    return final.with_name(f".{final.stem}.{_owner()}.tmp{final.suffix}")
+
+
+def remove_stale_temps(folder: Path) -> list[Path]:
+    """Delete temp files that a killed process of this host left behind (SIGKILL skips cleanup)."""
+    removed = []
+    host = socket.gethostname()
+    for temp in folder.glob(".*.tmp*"):
+        match = re.search(r"\.(?P<host>[^.]+)-(?P<pid>\d+)\.tmp", temp.name)
+        if match and match["host"] == host and not _alive(int(match["pid"])):
+            with contextlib.suppress(FileNotFoundError):
+                temp.unlink()
+                removed.append(temp)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def encode_mp4(frames: np.ndarray, fps: float, path: Path) -> None:
@@ -59,14 +89,26 @@ def staged(final: Path) -> Iterator[Path]:
             temp.unlink()
 
 
-def publish(temp: Path, final: Path, overwrite: bool) -> None:
-    """Move a finished temp file into place; without `overwrite`, fail if `final` exists."""
+def publish(temp: Path, final: Path, overwrite: bool) -> Path:
+    """Move a finished temp file into place and return where it went.
+
+    Without `overwrite` an existing file is never replaced: if another process took the name
+    meanwhile, the clip goes to the next free name (`-1`, `-2`, ...) instead of being lost.
+    """
     if overwrite:
         os.replace(temp, final)
-        return
-    # link() fails when the name is taken, so two processes can never overwrite each other.
-    os.link(temp, final)
+        return final
+    from vidgen.output import first_free
+
+    target = final
+    while True:
+        try:
+            os.link(temp, target)  # fails when the name is taken: no process overwrites another
+            break
+        except FileExistsError:
+            target = first_free(target)
     temp.unlink()
+    return target
 
 
 def write_text_atomic(path: Path, text: str) -> None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import click
 
+from vidgen.errors import UsageError
 from vidgen.models import EMBEDDED_PRESET
 
 EXAMPLES = """
@@ -100,7 +100,13 @@ Examples:
     show_default=True,
     help="Make K clips (seeds) per prompt; with --keep best, keep the best-checked one.",
 )
-@click.option("--keep", type=click.Choice(["best"]), default="best", show_default=True)
+@click.option(
+    "--keep",
+    type=click.Choice(["best"]),
+    default="best",
+    show_default=True,
+    help="Which candidate to keep: the one with the best check score.",
+)
 @click.option(
     "--continue-on-error/--stop-on-error",
     default=True,
@@ -180,6 +186,10 @@ def make(prompt, prompts_file, model, quiet, as_json, out, overwrite, **settings
         sign_key=settings["sign_key"],
     )
 
+    from vidgen.cli import set_quiet
+
+    set_quiet(quiet)
+
     def notify(message: str) -> None:
         if not quiet:
             click.echo(message, err=True)
@@ -189,23 +199,34 @@ def make(prompt, prompts_file, model, quiet, as_json, out, overwrite, **settings
         _from_record(settings["from_record"], prompt, model, settings, runtime, provenance, notify)
         return
     if prompts_file is None and prompt is not None and is_prompt_file(prompt):
-        prompts_file = Path(prompt)
+        prompts_file, prompt = Path(prompt), None
     if prompts_file is not None:
-        if settings["no_sign"] or settings["no_watermark"]:
-            raise click.UsageError("--no-sign/--no-watermark work on single clips for now")
-        # the batch signs in this process: the environment carries a user's chain to it
-        for name, value in (
-            ("VIDGEN_SIGN_CERT", provenance.sign_cert),
-            ("VIDGEN_SIGN_KEY", provenance.sign_key),
-        ):
-            if value:
-                os.environ[name] = str(value)
-        _batch(prompts_file, request, model, runtime, out, settings, as_json, notify)
+        if prompt is not None:
+            raise UsageError(
+                f"both a PROMPT ({prompt!r}) and --prompts {prompts_file} given; "
+                "pass one, or add the prompt to the file"
+            )
+        _batch(
+            prompts_file,
+            request,
+            model,
+            runtime,
+            out,
+            overwrite,
+            settings,
+            provenance,
+            as_json,
+            notify,
+        )
         return
     if prompt is None:
-        raise click.UsageError("give a PROMPT or --prompts FILE")
+        raise UsageError(
+            'no prompt given; pass one, e.g. vidgen make "a red ball", or --prompts FILE'
+        )
     if settings["check"] or settings["candidates"] > 1:
-        raise click.UsageError("--check and --candidates work on batches: put the prompt in a file")
+        raise UsageError(
+            "--check and --candidates work on batches; put the prompt in a .txt file and pass it"
+        )
     from vidgen.make import make_clip
 
     made = make_clip(
@@ -234,7 +255,9 @@ def make(prompt, prompts_file, model, quiet, as_json, out, overwrite, **settings
         click.echo(str(made.path))
 
 
-def _batch(prompts_file, request, model, runtime, out, settings, as_json, notify) -> None:
+def _batch(
+    prompts_file, request, model, runtime, out, overwrite, settings, provenance, as_json, notify
+) -> None:
     from dataclasses import replace
 
     from vidgen.batch import BatchOptions, run_batch
@@ -243,6 +266,9 @@ def _batch(prompts_file, request, model, runtime, out, settings, as_json, notify
     items = read_prompt_file(prompts_file)  # every line checked before any work
     options = BatchOptions(
         out=out or Path("outputs") / prompts_file.stem,
+        source=str(prompts_file),
+        overwrite=overwrite,
+        provenance=provenance,
         batch_seed=request.seed if request.seed is not None else 0,
         check=settings["check"],
         candidates=settings["candidates"],
@@ -254,7 +280,7 @@ def _batch(prompts_file, request, model, runtime, out, settings, as_json, notify
             click.echo(
                 json.dumps(
                     {
-                        "schema": "vidgen.make/1",
+                        "schema": "vidgen.make.item/1",
                         "line": outcome.item.line,
                         "id": outcome.item.id,
                         "status": outcome.status,

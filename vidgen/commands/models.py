@@ -6,7 +6,7 @@ import json
 
 import click
 
-from vidgen.models import PRESETS
+from vidgen.models import EMBEDDED_PRESET, PRESETS
 
 
 @click.command("models")
@@ -34,7 +34,7 @@ def models(as_json: bool) -> None:
         size = f"{p.width}x{p.height}"
         click.echo(
             f"{p.name:<17} {size:>9} {p.frames:>6} {p.fps:>3} {p.steps:>5} {p.guidance:>4g}  "
-            f"{p.source if p.name != 'shapes' else '(embedded)'}"
+            f"{p.source if p.name != EMBEDDED_PRESET else '(embedded)'}"
         )
         note = f"; {p.note}" if p.note else ""
         click.echo(f"{'':<17} VRAM: {p.vram}; license: {p.license}{note}")
