@@ -10,7 +10,9 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import os
 import platform
+import re
 from importlib import metadata
 from pathlib import Path
 
@@ -61,12 +63,47 @@ def weight_hashes(folder: Path) -> dict[str, str]:
 
 @functools.lru_cache(maxsize=256)
 def _sha256(path: str, size: int, mtime_ns: int) -> str:
-    # cached by (path, size, mtime): a batch hashes a multi-GB model once, not once a clip
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 22), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    # The Hugging Face cache stores LFS weights as blobs/<sha256>: the name is the hash.
+    resolved = Path(path)
+    if resolved.parent.name == "blobs" and re.fullmatch(r"[0-9a-f]{64}", resolved.name):
+        return resolved.name
+    # Elsewhere, remember hashes on disk by (path, size, mtime): a single `vidgen make` on a
+    # multi-GB local model should not re-read every weight file each time.
+    key = f"{path}|{size}|{mtime_ns}"
+    cache = _hash_cache()
+    if key not in cache:
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 22), b""):
+                digest.update(chunk)
+        cache[key] = digest.hexdigest()
+        _save_hash_cache(cache)
+    return cache[key]
+
+
+def _hash_cache_path() -> Path:
+    home = os.environ.get("VIDGEN_HOME") or Path.home() / ".config" / "vidgen"
+    return Path(home) / "weight-hashes.json"
+
+
+@functools.lru_cache(maxsize=1)
+def _hash_cache() -> dict[str, str]:
+    try:
+        cache = json.loads(_hash_cache_path().read_text())
+        return cache if isinstance(cache, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_hash_cache(cache: dict[str, str]) -> None:
+    path = _hash_cache_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temp.write_text(json.dumps(cache, sort_keys=True))
+        os.replace(temp, path)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
 
 
 def attention_description(pipe) -> dict:
