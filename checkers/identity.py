@@ -20,7 +20,9 @@ from checkers.tracking import FrameObservation, Point, Track, clean_scene
 
 REFERENCE_POINTS = 3
 # Floors per descriptor, in its own units: Lab distance, |log area ratio|, shape numbers.
-FLOORS = {"color": 9.0, "size": 0.33, "shape": 0.16}
+FLOORS = {"color": 9.0, "size": 0.2, "shape": 0.12}
+# Below these a change has not started yet (when dating a change back to its start).
+START_FLOORS = {"color": 1.0, "size": 0.025, "shape": 0.03}
 MIN_SHAPE_AREA = 60.0  # analysis px; below this, shape numbers are mostly pixelation
 KINDS = {"color": "color_drift", "size": "size_change", "shape": "shape_change"}
 
@@ -129,8 +131,13 @@ class IdentityChecker(Checker):
             window = over[i : i + 3]
             if not over[i] or sum(window) < min(2, len(window)):
                 continue
+            # Trace the change back to where it left this object's own jitter.
+            early = values[:REFERENCE_POINTS + 3]
+            quiet = START_FLOORS[key]
+            if early:
+                quiet = max(quiet, float(np.median(early)) + 4.0 * robust_sigma(early))
             start = i
-            while start > 0 and values[start - 1] > 0.3 * threshold:
+            while start > 0 and values[start - 1] > quiet:
                 start -= 1
             p = pts[start]
             jump = values[start] - (values[start - 1] if start else 0.0)

@@ -77,7 +77,6 @@ class PermanenceChecker(Checker):
                 and gone >= needed
                 and not p.at_edge
                 and not p.behind
-                and not before.near
                 and self._reliable.get(p.frame, False)
             ):
                 events.append(self._event("vanish", p, before, track, gone))

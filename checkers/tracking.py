@@ -33,6 +33,7 @@ PLAIN_MIN = 0.5  # share of the frame that must be plain backdrop (world >= 0.8,
 UNMATCHED = 1e6
 # Box gap (analysis px) still counted as touching: edge cutting trims ~2 px off each part.
 CONTACT_MARGIN = 4.0
+HIDDEN_SHARE = 0.5  # share of a missing object's predicted box another part must cover
 SOLID_SPREAD = 1.5  # Lab units: median color spread of a flat-colored part (world: <= 1)
 FIRST_STEP = 24.0  # analysis px an object may move between its first two frames
 MAX_ACCEL = 3.0  # analysis px/frame^2; shapes-world gravity is ~2.1 at 180 px and 16 fps
@@ -297,8 +298,11 @@ class Tracker:
             or track.last_seen().at_edge
         )
         box = (int(ix - half_w), int(iy - half_h), int(2 * half_w), int(2 * half_h))
-        margin = CONTACT_MARGIN + 0.3 * last.size
-        behind = any(box_gap(d.bbox, box) <= margin and d.area >= 0.3 * last.area for d in dets)
+        # To be hidden the object must be mostly covered: its predicted box must lie largely
+        # inside a part at least a third its size (an occluder, or another object in front).
+        behind = any(
+            _covered(box, d.bbox) >= HIDDEN_SHARE and d.area >= 0.3 * last.area for d in dets
+        )
         track.points.append(
             Point(
                 frame.index, frame.time, pred[0], pred[1], None, "missing", at_edge, behind=behind
@@ -344,6 +348,15 @@ def _appearance_cost(a: Detection, b: Detection) -> float:
     size = abs(np.log(max(1.0, b.area) / max(1.0, a.area))) / 0.5
     shape = float(np.abs(a.shape - b.shape).max()) / 0.25
     return max(color, size, shape)
+
+
+def _covered(box, cover, grow: int = 3) -> float:
+    """Share of `box` inside `cover` grown by `grow` pixels (cut edges, prediction error)."""
+    x0, y0 = max(box[0], cover[0] - grow), max(box[1], cover[1] - grow)
+    x1 = min(box[0] + box[2], cover[0] + cover[2] + grow)
+    y1 = min(box[1] + box[3], cover[1] + cover[3] + grow)
+    inside = max(0, x1 - x0) * max(0, y1 - y0)
+    return inside / max(1, box[2] * box[3])
 
 
 def box_gap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
