@@ -238,6 +238,15 @@ def test_watermark_survives_trimming_the_first_frames(big_frames, tmp_path, home
     assert reading.payload == payload
 
 
+def test_real_unmarked_clips_read_as_absent(real_clips, home):
+    for clip in sorted(real_clips.glob("*.mp4")):
+        result = verify_clip(clip)
+        if result["status"] == "unreadable":
+            continue  # corrupted.mp4 is there to be unreadable
+        assert result["watermark"] == {"state": "absent"}, clip
+        assert result["manifest"]["state"] == "absent"
+
+
 def test_unmarked_clips_read_as_absent(big_frames, tmp_path, home):
     for seed, frames in enumerate([big_frames, textured_frames(17, 64, 64, seed=5)]):
         clip = write_mp4(frames, tmp_path / f"plain{seed}.mp4")
@@ -296,6 +305,27 @@ def test_local_ca_is_created_once_with_private_keys_0600(home, caplog):
     for name in ("c2pa-root-ca.key", "c2pa-signer.key"):
         assert stat.S_IMODE(os.stat(home / name).st_mode) == 0o600
     assert first.chain_pem == second.chain_pem and first.source == "local"
+
+
+def _identity_in(home: str, queue) -> None:
+    from vidgen.provenance.keys import load_identity
+
+    identity = load_identity(home=home)
+    queue.put((identity.chain_pem, identity.key_pem))
+
+
+def test_ranks_starting_together_share_one_local_ca(tmp_path):
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    procs = [context.Process(target=_identity_in, args=(str(tmp_path / "h"), queue)) for _ in "ab"]
+    for proc in procs:
+        proc.start()
+    results = [queue.get(timeout=60) for _ in procs]
+    for proc in procs:
+        proc.join()
+    assert results[0] == results[1]  # same chain and key: no rank signs with a stale pair
 
 
 def test_local_leaf_has_the_extensions_c2pa_requires(home):

@@ -9,6 +9,7 @@ written with mode 0600 before any byte of key material reaches the disk.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -130,7 +131,15 @@ def _read(path: Path, what: str) -> bytes:
 def _local_identity(home: Path) -> SigningIdentity:
     paths = [home / name for name in (ROOT_CERT, ROOT_KEY, LEAF_CERT, LEAF_KEY)]
     if not all(p.is_file() for p in paths):
-        _create_local_ca(home)
+        home.mkdir(parents=True, exist_ok=True)
+        with _locked(home / ".c2pa-ca.lock"):
+            # torchrun ranks start together: one creates, the others find it made
+            created = not all(p.is_file() for p in paths)
+            if created:
+                _create_local_ca(home)
+    else:
+        created = False
+    if created:
         # Said once, through the "vidgen" logger: the CLI shows it on stderr unless -q.
         logging.getLogger("vidgen").warning(
             "created a local signing CA and key in %s (keys readable by you only); clips are "
@@ -140,6 +149,18 @@ def _local_identity(home: Path) -> SigningIdentity:
     chain_pem = (home / LEAF_CERT).read_bytes()
     key_pem = (home / LEAF_KEY).read_bytes()
     return SigningIdentity(chain_pem, key_pem, "es256", "local", (home / ROOT_CERT).read_bytes())
+
+
+@contextlib.contextmanager
+def _locked(path: Path):
+    import fcntl
+
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _write_private(path: Path, data: bytes) -> None:
