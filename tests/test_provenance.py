@@ -415,5 +415,14 @@ def test_no_sign_no_watermark_still_tags(tmp_path, home):
     result = verify_clip(clip)
     assert result["manifest"]["state"] == "absent"
     assert result["metadata"]["tags"] == "present"
-    # the record says both layers were turned off, so their absence is not a problem
-    assert result["status"] == "intact", result["problems"]
+    # only a signed manifest vouches for a clip: unsigned is "missing", and says why
+    assert result["status"] == "missing" and result["exit_code"] == 1
+    assert result["problems"] == ["manifest absent (the record says it was made unsigned)"]
+
+
+def test_watermark_off_but_signed_is_intact(tmp_path, home):
+    opts = ProvenanceOptions(watermark=False)
+    clip, _, _ = make_sealed(tmp_path, textured_frames(17, 64, 96), opts)
+    result = verify_clip(clip)
+    assert result["watermark"] == {"state": "absent"}
+    assert result["status"] == "intact" and result["problems"] == []

@@ -48,7 +48,9 @@ def test_verify_exit_codes_and_one_line_per_clip(tmp_path, home):
 
 
 def test_verify_json_schema(tmp_path, home):
-    good, record, payload = make_sealed(tmp_path, textured_frames(17, 128, 192), ProvenanceOptions())
+    good, record, payload = make_sealed(
+        tmp_path, textured_frames(17, 128, 192), ProvenanceOptions()
+    )
     result = run("verify", "--json", str(tmp_path))  # a folder: every clip in it
     report = json.loads(result.stdout)
     assert report["schema"] == "vidgen.verify/1"
@@ -141,4 +143,5 @@ def test_make_no_sign_no_watermark(tmp_path, home, tiny_wan_dir):
     result = json.loads(run("verify", "--json", str(clip)).stdout)["clips"][0]
     assert result["manifest"]["state"] == "absent" and result["watermark"]["state"] == "absent"
     assert result["metadata"]["tags"] == "present"
-    assert result["status"] == "intact"  # the record says both were turned off
+    assert result["status"] == "missing"  # nothing signed vouches for it
+    assert "made unsigned" in result["problems"][0]

@@ -85,11 +85,14 @@ def verify_clip(
         frames=decoded.frames,
         size=[decoded.width, decoded.height],
         decoded_frames_sha256=decoded.sha256,
-        manifest={k: v for k, v in man.items() if k not in ("record", "watermark_payload")},
+        manifest={
+            k: v for k, v in man.items() if k not in ("record", "watermark_payload", "watermarked")
+        },
         watermark=mark,
         sidecar=side,
         metadata={k: v for k, v in meta.items() if k != "record"},
     )
+    man["watermarked"] = bool(man.get("watermark_payload"))
     status, problems = _verdict(man, mark, side, embedded or _sidecar_record(side_path))
     result["status"] = status
     result["problems"] = problems
@@ -140,26 +143,29 @@ def _sidecar(path: Path | None, frames_sha256: str, embedded: dict, payload: str
 
 
 def _verdict(man: dict, mark: dict, side: dict, record: dict) -> tuple[str, list[str]]:
-    """intact, tampered or missing, and the reasons (warnings are listed but do not fail)."""
+    """intact, tampered or missing, and the reasons (warnings are listed but do not fail).
+
+    Only the signed manifest can vouch for a clip, so a clip without one is never intact,
+    even when its (unauthenticated) tags or sidecar say signing was turned off.
+    """
     prov = record.get("provenance") or {}
-    signed_expected = (prov.get("c2pa") or {}).get("signed", True)
-    mark_expected = bool(prov.get("watermark")) if prov else True
     tampered, missing, warnings = [], [], []
+    signed = man["state"] in ("trusted", "valid-untrusted")
     if man["state"] == "tampered":
         tampered.append("manifest: " + ", ".join(man.get("failures", ["damaged"])))
-    elif man["state"] == "absent" and signed_expected:
-        missing.append("manifest absent")
+    elif man["state"] == "absent":
+        off = (prov.get("c2pa") or {}).get("signed") is False
+        missing.append(
+            "manifest absent" + (" (the record says it was made unsigned)" if off else "")
+        )
     elif man["state"] == "valid-untrusted":
         warnings.append("manifest signer is not a trust anchor (pass --trust CERT.pem)")
     if mark.get("matches_record") is False:
         tampered.append("watermark payload differs from the record")
-    elif mark["state"] == "absent" and mark_expected:
-        if man["state"] in ("trusted", "valid-untrusted"):
-            # the manifest's hash proves the pixels are the ones that were marked: the mark
-            # is there but too weak to read (small or static clips), which is not tampering
-            warnings.append("watermark not detected (too weak to read in this clip)")
-        else:
-            missing.append("watermark absent")
+    elif mark["state"] == "absent" and signed and man.get("watermarked"):
+        # the manifest's hash proves these are the pixels that were marked: the mark is
+        # there but too weak to read (small or static clips), which is not tampering
+        warnings.append("watermark not detected (too weak to read in this clip)")
     if side["state"] == "differs":
         tampered.append("sidecar: " + side.get("reason", "differs"))
     if tampered:
