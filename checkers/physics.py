@@ -109,7 +109,7 @@ class PhysicsChecker(Checker):
         sigma_p = robust_sigma([g[1] for g in gaps]) if len(gaps) >= 8 else 0.0
         sigma_v = robust_sigma([g[2] for g in gaps]) if len(gaps) >= 8 else 0.0
         self._by_frame: dict[int, dict[int, Point]] = {}
-        for t in tracks:
+        for t in self._tracks.values():
             for p in t.seen:
                 self._by_frame.setdefault(p.frame, {})[t.id] = p
         events: list[Event] = []
@@ -277,12 +277,25 @@ class PhysicsChecker(Checker):
             return []
         height = float(np.median(heights))
         for prev, p in zip(seen, seen[1:], strict=False):
+            if any(not self._under_floor(p.frame, other, floor_y) for other in p.near):
+                continue  # half hidden behind something: its top says nothing
             top = p.det.bbox[1]
             sunk = top - (floor_y - height)
             if sunk > max(2.0, SINK * height) * self.k and p.det.bbox[1] > prev.det.bbox[1]:
                 return [self._event("through_floor", p, track, sunk / height + 0.3,
                                     f"sank {sunk * self.scale:.0f} px into the floor")]  # fmt: skip
         return []
+
+    def _under_floor(self, frame: int, tid: int, floor_y: float) -> bool:
+        """Is that part a piece below the floor line (cut off a sinking object)?"""
+        q = self._by_frame.get(frame, {}).get(tid)
+        return q is not None and q.det.bbox[1] >= floor_y - 3
+
+    def _static(self, tid: int) -> bool:
+        """Never moves in the scene (an occluder, or an object at rest)."""
+        pts = [p for p in self._tracks[tid].points if p.det is not None]
+        xs, ys = [p.x for p in pts], [p.y for p in pts]
+        return max(xs) - min(xs) < 4 and max(ys) - min(ys) < 4
 
     def _through_objects(self, tracks: list[Track]) -> list[Event]:
         """An object sliding behind another of its own size instead of bouncing off it.
@@ -303,9 +316,17 @@ class PhysicsChecker(Checker):
             for i, p in enumerate(t.points):
                 if p.det is None or p.det.area > 0.8 * ref[t.id]:
                     continue
-                others = [o for o in p.near if o in ref and 0.25 < ref[o] / ref[t.id] < 4.0]
-                if not others:
-                    continue
+                # Not an occluder: those are static and bigger than what passes behind them.
+                others = [
+                    o
+                    for o in p.near
+                    if o in ref
+                    and 0.2 < ref[o] / ref[t.id] < 5.0
+                    and not (self._static(o) and ref[o] > ref[t.id])
+                ]
+                occluders = [o for o in p.near if o in ref and self._static(o) and ref[o] > ref[t.id]]
+                if not others or occluders:
+                    continue  # nothing to pass through, or the area went behind an occluder
                 other = others[0]
                 if other in pairs or t.id in pairs:
                     break  # the same crossing, seen again as the hidden object re-emerges
