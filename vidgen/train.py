@@ -38,6 +38,9 @@ from vidgen.shapes_model import ModelSizes
 class TrainConfig:
     out_dir: str = "train-runs/shapes"
     init_from: str | None = None  # a pipeline folder to start from (e.g. the shipped model)
+    # With init_from: only finetune the VAE decoder (encoder frozen, so latents, and a
+    # transformer trained on them, stay valid). Runs beside the transformer stage.
+    decoder_only: bool = False
     world: str = "vidgen.world"  # module with VOCABULARY, random_scene, render_clip
     profile: str = "simple"
     seed: int = 0  # training scenes come from default_rng([seed, stream, n]); see adherence.py
@@ -53,7 +56,9 @@ class TrainConfig:
     vae_lr: float = 1e-3
     vae_crop: int = 32  # square crop side for most steps; 0 = always full frames
     vae_full_every: int = 4  # every n-th step uses full 64x64 frames
-    vae_kl_weight: float = 1e-3  # on the per-element mean KL
+    # On the per-element mean KL. It only keeps the latents bounded: at 1e-3 the posterior std
+    # stayed ~0.8 against means spread ~0.3, i.e. the decoder saw mostly noise.
+    vae_kl_weight: float = 1e-6
     vae_object_weight: float = 8.0  # extra loss weight on pixels that are not background
     # 2. latent statistics
     stats_clips: int = 128
@@ -178,9 +183,12 @@ def _log(run: Path, stage: str, step: int, loss: float, lr: float, clock: Clock)
 # 1. VAE
 
 
-def vae_loss(vae, x, config: TrainConfig):
+def vae_loss(vae, x, config: TrainConfig, frozen_encoder: bool = False):
     """(loss, reconstruction) for a batch x of shape (B, 3, T, H, W) in [-1, 1]."""
-    posterior = vae.encode(x).latent_dist
+    import torch
+
+    with torch.set_grad_enabled(torch.is_grad_enabled() and not frozen_encoder):
+        posterior = vae.encode(x).latent_dist
     rec = vae.decode(posterior.sample()).sample
     # Background = the per-frame median color; the object is a few percent of the pixels, so
     # without a weight the VAE would learn backgrounds first and shapes last.
@@ -193,11 +201,39 @@ def vae_loss(vae, x, config: TrainConfig):
     return loss, rec
 
 
-def train_vae(vae, config: TrainConfig, state: dict, optim_state: dict, run: Path, clock, save):
+def object_crops(x, size: int, g):
+    """Square crops of (B, 3, T, H, W) clips around each clip's object, jittered.
+
+    Random crops mostly miss the object (a few percent of the frame), and the object is what
+    the VAE has to get right."""
     import torch
 
-    source = ClipSource(config, stream=1)
-    opt = torch.optim.AdamW(vae.parameters(), lr=config.vae_lr, weight_decay=0.0)
+    b, _, _, h, w = x.shape
+    bg = x[:, :, :1].flatten(3).median(dim=3).values[..., None, None]  # (B, 3, 1, 1, 1)
+    far = (x - bg).abs().sum(dim=1).amax(dim=1) > 0.15  # (B, H, W): the object, any frame
+    crops = []
+    for k in range(b):
+        ys, xs = far[k].nonzero(as_tuple=True)
+        cy, cx = (int(ys.float().mean()), int(xs.float().mean())) if len(ys) else (h // 2, w // 2)
+        jy, jx = torch.randint(-size // 4, size // 4 + 1, (2,), generator=g).tolist()
+        i = min(max(cy + jy - size // 2, 0), h - size)
+        j = min(max(cx + jx - size // 2, 0), w - size)
+        crops.append(x[k, :, :, i : i + size, j : j + size])
+    return torch.stack(crops)
+
+
+def train_vae(
+    vae, config, state, optim_state, run: Path, clock, save, frozen_encoder: bool = False
+):
+    """Stage 1 (whole VAE), or the decoder finetune on a frozen encoder (frozen_encoder=True)."""
+    import torch
+
+    source = ClipSource(config, stream=4 if frozen_encoder else 1)
+    if frozen_encoder:
+        vae.encoder.requires_grad_(False)
+        vae.quant_conv.requires_grad_(False)
+    trainable = [p for p in vae.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(trainable, lr=config.vae_lr, weight_decay=0.0)
     if optim_state.get("vae"):
         opt.load_state_dict(optim_state["vae"])
     g = torch.Generator().manual_seed(config.seed * 1000 + state["vae_step"])
@@ -206,27 +242,32 @@ def train_vae(vae, config: TrainConfig, state: dict, optim_state: dict, run: Pat
     while state["vae_step"] < config.vae_steps:
         step = state["vae_step"]
         x, _ = source.draw(config.vae_batch)
-        # A single frame; the first chunk; or two chunks, so the causal caches that carry
-        # each chunk into the next are trained too (later chunks behave like the second).
-        length = (1, 5, 9)[step % 3]
+        # A single frame; the first chunk; two chunks; or the whole clip, so the causal
+        # caches that carry each chunk into the next are trained the way generation uses them.
+        length = min((1, 5, 9, 17)[step % 4], config.frames)
         start = int(torch.randint(0, config.frames - length + 1, (1,), generator=g))
         x = x[:, :, start : start + length]
         if config.vae_crop and step % config.vae_full_every != 0:
-            s = config.vae_crop
-            i, j = (int(v) for v in torch.randint(0, config.height - s + 1, (2,), generator=g))
-            x = x[:, :, :, i : i + s, j : j + s]
+            x = object_crops(x, config.vae_crop, g)
         lr = config.vae_lr * min(1.0, (step + 1) / 100)
         for group in opt.param_groups:
             group["lr"] = lr
-        loss, _ = vae_loss(vae, x, config)
+        loss, _ = vae_loss(vae, x, config, frozen_encoder)
         opt.zero_grad(set_to_none=True)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(vae.parameters(), 1.0)
+        torch.nn.utils.clip_grad_norm_(trainable, 1.0)
         opt.step()
         state["vae_step"] += 1
         losses.append(loss.item())
         if state["vae_step"] % config.log_every == 0:
-            _log(run, "vae", state["vae_step"], sum(losses) / len(losses), lr, clock)
+            _log(
+                run,
+                "dec" if frozen_encoder else "vae",
+                state["vae_step"],
+                sum(losses) / len(losses),
+                lr,
+                clock,
+            )
             losses = []
         if time.monotonic() - last_save > config.checkpoint_minutes * 60:
             save({"vae": opt.state_dict()})
@@ -416,7 +457,9 @@ def train(config: TrainConfig) -> Path:
     else:
         if config.init_from:
             components = load_components(config.init_from)
-            state = {"stage": "transformer", "vae_step": config.vae_steps, "step": 0}
+            stage = "decoder" if config.decoder_only else "transformer"
+            state = {"stage": stage, "vae_step": 0 if config.decoder_only else config.vae_steps}
+            state["step"] = 0
         else:
             vocabulary = importlib.import_module(config.world).VOCABULARY
             components = build_components(vocabulary, config.sizes)
@@ -432,6 +475,10 @@ def train(config: TrainConfig) -> Path:
             extra["ema"] = ema_weights
         _save_checkpoint(run, components, extra, state)
 
+    if state["stage"] == "decoder":
+        train_vae(components["vae"], config, state, optim_state, run, clock, save, True)
+        save({})
+        return run / "ckpt"
     if state["stage"] == "vae":
         done = train_vae(components["vae"], config, state, optim_state, run, clock, save)
         if not done:
@@ -444,14 +491,19 @@ def train(config: TrainConfig) -> Path:
     return run / "ckpt"
 
 
-def export(checkpoint: str | Path, dest: str | Path) -> Path:
-    """Write the checkpoint's pipeline, with its EMA weights, as a shippable folder."""
+def export(checkpoint: str | Path, dest: str | Path, vae_from: str | Path | None = None) -> Path:
+    """Write the checkpoint's pipeline, with its EMA weights, as a shippable folder.
+
+    vae_from: a pipeline folder whose VAE replaces the checkpoint's (a decoder finetuned on the
+    same frozen encoder, see `decoder_only`)."""
     from safetensors.torch import load_file
 
     from vidgen.shapes_model import load_components, make_pipeline
 
     checkpoint, dest = Path(checkpoint), Path(dest)
     components = load_components(checkpoint)
+    if vae_from is not None:
+        components["vae"] = load_components(vae_from)["vae"]
     ema_path = checkpoint / "ema.safetensors"
     if ema_path.exists():
         ema = load_file(ema_path)

@@ -23,6 +23,12 @@ from vidgen.errors import UsageError
     type=click.Path(exists=True, file_okay=False),
     help="Start the transformer stage from a pipeline folder (e.g. vidgen/assets/shapes-wan).",
 )
+@click.option(
+    "--decoder-only",
+    is_flag=True,
+    help="With --init-from: finetune only the VAE decoder (frozen encoder), e.g. beside a "
+    "transformer run on the same VAE.",
+)
 @click.option("--vae-steps", type=int, help="VAE steps in total (default: the recipe's).")
 @click.option("--steps", type=int, help="Transformer steps in total (default: the recipe's).")
 @click.option("--batch", type=int, help="Transformer batch size.")
@@ -41,11 +47,18 @@ from vidgen.errors import UsageError
     help="After training, write the EMA pipeline folder here.",
 )
 @click.option(
+    "--vae-from",
+    type=click.Path(exists=True, file_okay=False),
+    help="On export, take the VAE from this pipeline folder (a --decoder-only run's ckpt).",
+)
+@click.option(
     "--export-only",
     is_flag=True,
     help="Do not train: export the run's latest checkpoint to --export and stop.",
 )
-def train_shapes(out_dir, init_from, export_to, export_only, **overrides) -> None:
+def train_shapes(
+    out_dir, init_from, export_to, export_only, vae_from, decoder_only, **overrides
+) -> None:
     """Train the embedded shapes model (a small WanPipeline) on clips of the shapes world.
 
     Resumable: run the same command again and it goes on from OUT/ckpt. Losses go to
@@ -62,19 +75,22 @@ def train_shapes(out_dir, init_from, export_to, export_only, **overrides) -> Non
 
     from vidgen.train import TrainConfig, export, train
 
+    if decoder_only and not init_from:
+        raise UsageError("--decoder-only needs --init-from FOLDER (the VAE whose encoder stays)")
     if export_only:
         if not export_to:
             raise UsageError("--export-only needs --export FOLDER (where to write the pipeline)")
         ckpt = Path(out_dir) / "ckpt"
         if not (ckpt / "state.json").exists():
             raise UsageError(f"{ckpt}: no checkpoint to export; train first or fix --out")
-        click.echo(str(export(ckpt, export_to)))
+        click.echo(str(export(ckpt, export_to, vae_from)))
         return
     fields = {f.name for f in dataclasses.fields(TrainConfig)}
     config = TrainConfig(
         out_dir=out_dir,
         init_from=init_from,
+        decoder_only=decoder_only,
         **{k: v for k, v in overrides.items() if v is not None and k in fields},
     )
     ckpt = train(config)
-    click.echo(str(export(ckpt, export_to)) if export_to else str(ckpt))
+    click.echo(str(export(ckpt, export_to, vae_from)) if export_to else str(ckpt))
