@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
 from vidgen.world import (
     MOTION_DIRECTION,
+    OBJECT_COLORS,
     SIMPLE_MOTIONS,
     VOCABULARY,
+    Scene,
+    WorldObject,
     parse_caption,
     random_scene,
     render_clip,
@@ -65,22 +70,54 @@ def test_simple_profile_motion_reads_from_the_centroid_track():
     assert len(seen) >= len(SIMPLE_MOTIONS) - 2  # the profile covers its motions
 
 
+def _clauses(caption: str) -> list[str]:
+    """One clause per object, in object order (the grammar's order)."""
+    body = caption.split(" on a")[0].replace(" and they collide", "")
+    first, _, rest = body.partition(" while ")
+    colors = "|".join(OBJECT_COLORS)
+    return [first, *re.split(rf" and (?=an? (?:{colors}) )", rest)] if rest else [first]
+
+
+def _horizontal(motion: str) -> int:
+    d = MOTION_DIRECTION[motion]
+    return 1 if "right" in d else -1 if "left" in d else 0
+
+
 def test_full_captions_say_what_the_tracks_show():
-    behind = leaves = collide = 0
+    behind = leaves = collide = moved = 0
+    w, h = 208, 120
     for scene in _scenes("full", 40, seed=5):
-        w, h = 208, 120
         clip = render_clip(scene, width=w, height=h, frames=49, fps=16)
         caption = clip.caption
-        for i, obj in enumerate(clip.labels["objects"]):
+        clauses = _clauses(caption)
+        assert len(clauses) == len(scene.objects), caption
+        for obj, clause, spec in zip(clip.labels["objects"], clauses, scene.objects, strict=True):
             t = obj["track"]
-            if any(t["hidden"]):
-                assert "behind" in caption
+            assert clause.startswith(f"{'an' if spec.color == 'orange' else 'a'} {spec.color}")
+            # "behind": this object (not another) goes fully behind the occluder at some point
+            covered = [
+                t["in_frame"][i] and t["occluded"][i] and t["visible_fraction"][i] < 0.05
+                for i in range(len(t["x"]))
+            ]
+            if "behind" in clause:
                 behind += 1
-            if t["in_frame"][0] and not t["in_frame"][-1]:
-                leaves += 1
-                assert "leaves the frame" in caption
-            if i == 0 and "behind" in caption.split(" while ")[0]:
-                assert any(t["occluded"])
+                assert any(t["occluded"]) and any(covered), clause
+            elif any(covered):
+                assert any(f < 0.2 for f in t["visible_fraction"])
+            # "leaves the frame": in frame at the first rendered frame, out of it at the last
+            gone = t["in_frame"][0] and not t["in_frame"][-1]
+            assert ("leaves the frame" in clause) == gone, clause
+            leaves += gone
+            # left / right: the object ends up displaced the way its caption says, in the
+            # world (the camera pan is taken out) - after a collision too
+            want = _horizontal(spec.motion)
+            if want:
+                moved += 1
+                pan_px = clip.labels["pan"] * (len(t["x"]) - 1)
+                dx = t["x"][-1] - t["x"][0] + pan_px
+                assert dx * want > 2, (caption, dx)
+                if gone:
+                    assert (t["x"][-1] > w / 2) == (want > 0), caption  # out the right side
         if "they collide" in caption:
             collide += 1
             a, b = clip.labels["objects"][:2]
@@ -97,7 +134,37 @@ def test_full_captions_say_what_the_tracks_show():
             assert min(gaps) < 3  # they touch
         if scene.pan:
             assert ("pans to the right" in caption) == (clip.labels["pan"] > 0)
-    assert behind and leaves and collide  # the sample exercises each clause
+    assert behind and leaves and collide and moved  # the sample exercises each clause
+
+
+def test_colliding_objects_keep_their_captioned_direction():
+    rng = np.random.default_rng(9)
+    for _ in range(12):
+        # the through_object kind always lays out a colliding pair; its clean twin collides
+        scene = random_scene(rng, profile="full", violation="through_object").clean()
+        clip = render_clip(scene, width=104, height=60, frames=25, fps=8)
+        assert "they collide" in clip.caption
+        for obj, spec in zip(clip.labels["objects"][:2], scene.objects, strict=True):
+            t = obj["track"]
+            dx = t["x"][-1] - t["x"][0] + clip.labels["pan"] * (len(t["x"]) - 1)
+            assert dx * _horizontal(spec.motion) > 0, (clip.caption, spec.motion, dx)
+
+
+def test_captions_tell_the_rendered_clip_not_the_layout():
+    # laid out for 3 s; it leaves the frame at about 2.4 s
+    mover = WorldObject("red", "square", 0.08, 0.3, 0.5, 0.6, 0.0, motion="moves_right")
+    scene = Scene(objects=(mover,), aspect=1.6, duration=3.0)
+    full = render_clip(scene, width=64, height=40, frames=25, fps=8)  # 3 s
+    short = render_clip(scene, width=64, height=40, frames=17, fps=8)  # 2 s
+    assert (
+        full.caption == "a red square moves to the right and leaves the frame on a white background"
+    )
+    assert short.caption == "a red square moves to the right on a white background"
+    assert short.labels["objects"][0]["track"]["in_frame"][-1]
+    # a narrower render than the layout crops the sides: it leaves the 1:1 view earlier
+    square = render_clip(scene, width=40, height=40, frames=17, fps=8)
+    assert not square.labels["objects"][0]["track"]["in_frame"][-1]
+    assert "leaves the frame" in square.caption
 
 
 def test_parse_caption_is_lenient():

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from vidgen.errors import UsageError
-from vidgen.world import GRAVITY, Occluder, Scene, WorldObject, render_clip
+from vidgen.world import (
+    GRAVITY,
+    Occluder,
+    Scene,
+    Violation,
+    WorldObject,
+    random_scene,
+    render_clip,
+)
+from vidgen.world.physics import Simulation
 from vidgen.world.render import OUTLINES
 
 
@@ -143,3 +154,48 @@ def test_impossible_render_settings_are_usage_errors():
         with pytest.raises(UsageError):
             render_clip(_drop_scene(), **kwargs)
     assert render_clip(Scene(objects=(WorldObject("red", "circle", 0.1, 0.5, 0.5),))).caption
+
+
+def test_a_vanished_object_does_not_collide():
+    # a ball slides into a square that vanishes (for good) before they would meet
+    mover = WorldObject("red", "ball", 0.06, 0.2, 0.5, 0.5, 0.0, motion="moves_right")
+    still = WorldObject("blue", "square", 0.06, 0.8, 0.5)
+    scene = Scene(objects=(mover, still), aspect=1.0, duration=2.0)
+    hit = Simulation(scene)
+    hit.advance_to(2.0)
+    assert any(e.kind == "collision" for e in hit.events)  # the clean twin collides
+    gone = dataclasses.replace(scene, violations=(Violation("vanish", 1, 0.5, None),))
+    sim = Simulation(gone)
+    for k in range(0, 41):
+        t = k / 20
+        assert sim.state_at(t)[0].x == pytest.approx(0.2 + 0.5 * t)  # passes straight through
+    assert not any(e.kind == "collision" for e in sim.events)
+
+
+@pytest.mark.parametrize("vy", [0.0, 0.9])
+def test_a_growing_body_does_not_sink_through_the_floor(vy):
+    # falling (or thrown down) toward the floor while doubling in size
+    ball = WorldObject("red", "ball", 0.06, 0.5, 0.7, 0.0, vy, motion="falls_bounces",
+                       gravity=True, restitution=0.6)  # fmt: skip
+    grow = Violation("size_change", 0, 0.05, 0.25, {"factor": 2.0})
+    scene = Scene(objects=(ball,), floor_y=0.9, duration=2.0, violations=(grow,))
+    sim = Simulation(scene)
+    for k in range(0, 481):
+        s = sim.state_at(k / 240)[0]
+        assert s.y + s.r <= scene.floor_y + 1e-6, (k, s.y + s.r)
+
+
+def test_same_scene_at_25_and_50_fps_draws_the_same_frames():
+    rng = np.random.default_rng(5)
+    for _ in range(3):
+        scene = random_scene(rng, profile="full", violation_rate=0.5, aspect=1.6, duration=2.0)
+        scene = dataclasses.replace(scene, noise=0.0)  # the noise bank cycles by frame index
+        a = render_clip(scene, width=80, height=50, frames=51, fps=25)
+        b = render_clip(scene, width=80, height=50, frames=101, fps=50)
+        assert np.array_equal(a.frames, b.frames[::2])
+        for oa, ob in zip(a.labels["objects"], b.labels["objects"], strict=True):
+            for key in ("x", "y", "size", "visible"):
+                assert oa["track"][key] == ob["track"][key][::2]
+        assert a.caption == b.caption
+        for va, vb in zip(a.labels["violations"], b.labels["violations"], strict=True):
+            assert vb["start_frame"] in (2 * va["start_frame"], 2 * va["start_frame"] - 1)

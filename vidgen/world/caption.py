@@ -7,14 +7,16 @@
 
 ("a" is "an" before a vowel: "an orange ball".)
 
-A caption describes the clean scene over its laid-out duration: what it says (passing behind
+A caption describes the clean scene over the rendered clip: what it says (passing behind
 the occluder, leaving the frame, colliding) is read off a simulation, not guessed.
 """
 
 from __future__ import annotations
 
+import math
+
 from vidgen.world.geometry import flags, reference_view
-from vidgen.world.physics import Simulation
+from vidgen.world.physics import SAMPLE_HZ, Simulation
 from vidgen.world.scene import Scene, canonical_shape
 from vidgen.world.vocab import (
     BACKGROUND_COLORS,
@@ -26,27 +28,32 @@ from vidgen.world.vocab import (
     article,
 )
 
-_SAMPLE_HZ = 48
 
-
-def scene_facts(scene: Scene) -> dict:
-    """What happens in the clean scene over its duration, as the caption needs it."""
+def scene_facts(
+    scene: Scene, *, duration: float | None = None, aspect: float | None = None
+) -> dict:
+    """What happens in the clean scene, as the caption needs it, over `duration` seconds seen at
+    `aspect` (default: the scene's laid-out duration and aspect; render_clip passes the
+    rendered clip's, so a caption never tells what happens after the last frame)."""
     clean = scene.clean()
+    duration = clean.duration if duration is None else duration
     sim = Simulation(clean)
-    view = reference_view(clean)
+    view = reference_view(clean, aspect)
     n = len(clean.objects)
     hidden = [False] * n
     seen_start = [False] * n
     gone_end = [False] * n
-    steps = int(round(clean.duration * _SAMPLE_HZ))
-    for k in range(steps + 1):
-        t = k / _SAMPLE_HZ
+    steps = int(math.floor(duration * SAMPLE_HZ + 1e-6))
+    times = [k / SAMPLE_HZ for k in range(steps + 1)]
+    if times[-1] < duration - 1e-9:
+        times.append(duration)  # the last rendered instant itself
+    for k, t in enumerate(times):
         for s in sim.state_at(t):
             f = flags(s, clean, view, t)
             hidden[s.id] |= f["hidden"] and f["in_frame"]
             if k == 0:
                 seen_start[s.id] = f["in_frame"]
-            if k == steps:
+            if k == len(times) - 1:
                 gone_end[s.id] = not f["in_frame"]
     collided = any(e.kind == "collision" and {e.a, e.b} == {0, 1} for e in sim.events)
     return {
@@ -56,8 +63,11 @@ def scene_facts(scene: Scene) -> dict:
     }
 
 
-def make_caption(scene: Scene) -> str:
-    facts = scene_facts(scene)
+def make_caption(
+    scene: Scene, *, duration: float | None = None, aspect: float | None = None
+) -> str:
+    """The caption of the clean scene over `duration` s at `aspect` (see scene_facts)."""
+    facts = scene_facts(scene, duration=duration, aspect=aspect)
     clauses = []
     for i, obj in enumerate(scene.objects):
         shape = canonical_shape(obj.shape)

@@ -8,15 +8,31 @@ Labels (the labels.jsonl record minus "clip"):
     objects: [{id, color, shape, motion, size (half-extent px at frame 0), extra (spawned by a
               violation), track: {x, y, size, exists, in_frame, at_edge, occluded, hidden,
               visible, visible_fraction: one value per frame}}],
-    violations: [{check, kind, object, start_frame, end_frame, complete_frame (where a gradual
-                 drift/morph/resize is complete; == start_frame for sudden kinds), ...details
-                 (to, factor, other, new_object, restitution, jump)}],
+    violations: [{check, kind, object, start_frame, visible_frame, complete_frame, end_frame,
+                 differs_until, ...details (to, factor, other, new_object, restitution, jump)}],
     scene: the scene itself (vidgen.world.spec.scene_to_dict), to re-render it exactly
+    schema: "vidgen.world.labels/1"
 
-A violation's start_frame and end_frame (inclusive) are the first and last frames whose pixels
-differ from the clean twin's (scene.clean() rendered the same way); every frame outside them is
-identical to the twin's. Frames inside may match the twin where the change is out of sight
-(behind the occluder, past an edge).
+The caption tells the clean scene over the rendered frames (0 .. (frames - 1) / fps seconds, at
+width / height), not over the duration the scene was laid out for.
+
+Violation frames (0-based, inclusive; the clean twin is scene.clean() rendered the same way):
+    start_frame    first frame whose pixels differ from the twin's at all (for a gradual change
+                   this can be a 1-level, sub-pixel difference); every earlier frame is identical
+    visible_frame  first frame where the difference is plain: >= VISIBLE_LEVELS levels in one
+                   channel on >= VISIBLE_PIXELS pixels (None if it never gets that strong)
+    complete_frame gradual kinds (color_drift, shape_morph, size_change): first frame at or after
+                   the change is complete (None if that is after the last frame); other kinds:
+                   start_frame (the change is complete at once)
+    end_frame      the last frame of a violation that ends: a gradual change's complete_frame, a
+                   vanish's last frame without the object (the object is back from the next
+                   frame); None for instant or permanent kinds (teleport, speed_jump,
+                   gravity_reversal, bounce_gain, through_floor, through_object, appear, split,
+                   a vanish for good) and for an end after the last frame
+    differs_until  the last frame whose pixels differ from the twin's (every later frame is
+                   identical); frames in start_frame..differs_until may match the twin where the
+                   change is out of sight (behind the occluder, past an edge)
+A violation that changes no rendered frame gets no label.
 """
 
 from __future__ import annotations
@@ -26,6 +42,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from vidgen.errors import UsageError
@@ -82,7 +99,7 @@ def render_clip(
     for i, (frame, states) in enumerate(iter_frames(scene, **size)):
         out[i] = frame
         all_states.append(states)
-    changed = []
+    changed = []  # per violation: [(frame index, plainly visible)] of the frames it alters
     for v in scene.violations:
         # the clean twin is rendered alongside, one frame at a time, and compared pixel for pixel
         mine = (
@@ -93,7 +110,7 @@ def render_clip(
         twin = iter_frames(scene.clean(), **size)
         changed.append(
             [
-                i
+                (i, _plain(a, b))
                 for i, ((a, _), (b, _)) in enumerate(zip(mine, twin, strict=True))
                 if not np.array_equal(a, b)
             ]
@@ -102,16 +119,28 @@ def render_clip(
     return Clip(frames=out, caption=labels["caption"], labels=labels)
 
 
+VISIBLE_LEVELS = 16  # well above H.264 CRF 18's error on flat colors
+VISIBLE_PIXELS = 2
+LABELS_SCHEMA = "vidgen.world.labels/1"
+
+
+def _plain(a: np.ndarray, b: np.ndarray) -> bool:
+    """Do two frames differ plainly (not just by anti-aliasing or a 1-level tint)?"""
+    diff = cv2.absdiff(a, b).max(axis=2)
+    return int(np.count_nonzero(diff >= VISIBLE_LEVELS)) >= VISIBLE_PIXELS
+
+
 def make_labels(
     scene: Scene,
     all_states: list[list[ObjectState]],
-    changed: list[list[int]],
+    changed: list[list[tuple[int, bool]]],
     *,
     width: int,
     height: int,
     fps: float,
 ) -> dict:
-    """The labels of a rendered clip; changed[k]: frames where violation k alters the pixels."""
+    """The labels of a rendered clip; changed[k]: (frame, plainly visible) for each frame where
+    violation k alters the pixels."""
     n_frames = len(all_states)
     times = [i / fps for i in range(n_frames)]
     view = View(scene, width, height)
@@ -144,7 +173,8 @@ def make_labels(
         )
     occ = scene.occluder
     return {
-        "caption": make_caption(scene),
+        "schema": LABELS_SCHEMA,
+        "caption": make_caption(scene, duration=times[-1], aspect=width / height),
         "width": width,
         "height": height,
         "fps": fps,
@@ -167,7 +197,7 @@ def make_labels(
         "pan": round(scene.pan * view.scale / fps, 4),
         "noise": round(scene.noise, 3),
         "objects": objects,
-        "violations": _violation_labels(scene, changed, fps),
+        "violations": _violation_labels(scene, changed, fps, n_frames),
         "scene": scene_to_dict(scene),
     }
 
@@ -189,26 +219,40 @@ def _extra_objects(scene: Scene) -> dict:
 GRADUAL = ("color_drift", "shape_morph", "size_change")
 
 
-def _violation_labels(scene: Scene, changed: list[list[int]], fps: float) -> list[dict]:
+def _violation_labels(
+    scene: Scene, changed: list[list[tuple[int, bool]]], fps: float, n_frames: int
+) -> list[dict]:
     labels = []
     for v, frames in zip(scene.violations, changed, strict=True):
         if not frames:
             continue  # the violation falls outside the rendered frames
+        start = frames[0][0]
+        complete: int | None = start
+        end: int | None = None
+        if v.kind in GRADUAL and v.t_end is not None:
+            done = max(_first_frame_at(v.t_end, fps), start)
+            complete = end = done if done < n_frames else None
+        elif v.kind == "vanish" and v.t_end is not None:
+            back = _first_frame_at(v.t_end, fps)  # drawn again from this frame
+            end = max(back - 1, start) if back < n_frames else None
         label = {
             "check": v.check,
             "kind": v.kind,
             "object": v.object,
-            "start_frame": frames[0],
-            "end_frame": frames[-1],
-            # a gradual change is complete (fully drifted) from here; others: == start_frame
-            "complete_frame": frames[0],
+            "start_frame": start,
+            "visible_frame": next((i for i, plain in frames if plain), None),
+            "complete_frame": complete,
+            "end_frame": end,
+            "differs_until": frames[-1][0],
         }
-        if v.kind in GRADUAL and v.t_end is not None:
-            done = math.ceil(v.t_end * fps - 1e-6)
-            label["complete_frame"] = min(max(done, frames[0]), frames[-1])
         label.update(_details(v))
         labels.append(label)
     return labels
+
+
+def _first_frame_at(t: float, fps: float) -> int:
+    """The first frame index whose time i / fps is at or after t."""
+    return math.ceil(t * fps - 1e-6)
 
 
 def _details(v) -> dict:

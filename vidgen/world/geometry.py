@@ -11,9 +11,11 @@ from vidgen.world.render import View
 from vidgen.world.scene import Scene
 
 
-def reference_view(scene: Scene) -> View:
-    """The view scenes are laid out and captioned in: 480 px tall, the scene's aspect."""
-    return View(scene, int(round(480 * scene.aspect)), 480)
+def reference_view(scene: Scene, aspect: float | None = None) -> View:
+    """The view scenes are laid out and captioned in: 480 px tall, the scene's aspect (or a
+    render's `aspect`: the scene stays centered, as render_clip draws it)."""
+    aspect = scene.aspect if aspect is None else aspect
+    return View(scene, int(round(480 * aspect)), 480)
 
 
 def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:

@@ -20,6 +20,7 @@ from vidgen.world.vocab import COLORS
 
 STEP_HZ = 240  # a multiple of 8, 16, 24, 30, 48 and 60 fps: those frames fall on step boundaries
 DT = 1.0 / STEP_HZ
+SAMPLE_HZ = 48  # how often layout checks and captions look at a scene: 240 / 5, on steps
 REST_SPEED = 0.12  # after a bounce slower than this (view heights/s) the object settles
 _EPS = 1e-9
 
@@ -74,7 +75,12 @@ class Event:
 
 
 def _contact_time(h: float, vy: float, ay: float, limit: float) -> float | None:
-    """Smallest tau in (0, limit] where vy tau + ay tau^2 / 2 = h while moving down."""
+    """Smallest tau in (0, limit] where vy tau + ay tau^2 / 2 = h while moving down.
+
+    h <= 0 while moving down means the body is already at (or, after growing, below) the
+    floor line: contact now (tau = 0), so it bounces instead of falling through forever."""
+    if h <= 0.0 and vy > 0.0:
+        return 0.0
     if abs(ay) < 1e-12:
         if vy > 1e-12 and -1e-12 <= h / vy <= limit:
             return max(h / vy, 0.0)
@@ -186,6 +192,8 @@ class Simulation:
         self._schedule.sort(key=lambda item: item[0])
         self._next = 0
         self._resizes = [v for v in scene.violations if v.kind == "size_change"]
+        # A vanished object is not there: it must not push anything while it is not drawn.
+        self._vanishes = [v for v in scene.violations if v.kind == "vanish"]
 
     def _add_body(self, obj: WorldObject, alive: bool) -> None:
         self.bodies.append(Body(obj, self.floor_y, alive=alive))
@@ -252,18 +260,22 @@ class Simulation:
                 b.y += b.vy * dt
         n = len(bodies)
         no_collide = self.no_collide
+        ghosts = {v.object for v in self._vanishes if _vanished(v, t_end)}
         for i in range(n - 1):
-            if not bodies[i].alive:
+            if not bodies[i].alive or i in ghosts:
                 continue
             for j in range(i + 1, n):
-                if not bodies[j].alive or (no_collide and frozenset((i, j)) in no_collide):
+                if not bodies[j].alive or j in ghosts:
+                    continue
+                if no_collide and frozenset((i, j)) in no_collide:
                     continue
                 if _collide(bodies[i], bodies[j]) and record:
                     self.events.append(Event(t_end, "collision", i, j))
         for v in self._resizes:
             b = bodies[v.object]
             b.r = b.r0 * _ramp(v, t_end, 1.0, v.params["factor"])
-            if b.resting:
+            # Growing pushes a body up off the floor, never down through it.
+            if b.resting or (b.gravity and b.floor and b.y + b.r > self.floor_y):
                 b.y = self.floor_y - b.r
 
     def advance_to(self, t: float) -> None:
@@ -299,9 +311,14 @@ class Simulation:
             elif v.kind == "shape_morph":
                 morph_to = canonical_shape(v.params["to"])
                 morph = _ramp(v, t, 0.0, 1.0)
-            elif v.kind == "vanish" and (v.t_end is None or t < v.t_end - 1e-9):
+            elif v.kind == "vanish" and _vanished(v, t):
                 exists = False
         return ObjectState(i, b.x, b.y, b.r, rgb, shape, morph_to, morph, exists)  # type: ignore[arg-type]
+
+
+def _vanished(v: Violation, t: float) -> bool:
+    """Is a vanish violation in force at time t (not drawn, not colliding)?"""
+    return v.t_start - 1e-9 <= t and (v.t_end is None or t < v.t_end - 1e-9)
 
 
 def _ramp(v: Violation, t: float, start: float, end: float) -> float:

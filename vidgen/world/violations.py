@@ -15,12 +15,12 @@ import math
 import numpy as np
 
 from vidgen.world.geometry import flags, in_open_view, reference_view
-from vidgen.world.physics import STEP_HZ, Simulation
+from vidgen.world.physics import SAMPLE_HZ, STEP_HZ, Simulation
 from vidgen.world.scene import VIOLATION_KINDS, Scene, Violation, WorldObject
 from vidgen.world.vocab import OBJECT_COLORS, SHAPES, hue_distance
 
-_SAMPLE_HZ = 48  # 240 / 5: samples fall on physics steps
 MIN_VANISH_S = 0.8
+VANISH_LEAD_S = 0.3  # the vanishing object is in plain sight this long before it goes
 MIN_HUE_SHIFT = 60.0
 MIN_TELEPORT = 0.15  # of the frame width
 
@@ -63,8 +63,8 @@ def _collision_pairs(sim: Simulation) -> set[tuple[int, int]]:
 def _clean_run(scene: Scene) -> tuple[list, set]:
     """The clean scene's states at the sample times, and its collisions (shared by all tries)."""
     sim = Simulation(scene.clean())
-    steps = int(round(scene.duration * _SAMPLE_HZ))
-    states = [sim.state_at(k / _SAMPLE_HZ) for k in range(steps + 1)]
+    steps = int(round(scene.duration * SAMPLE_HZ))
+    states = [sim.state_at(k / SAMPLE_HZ) for k in range(steps + 1)]
     return states, _collision_pairs(sim)
 
 
@@ -164,39 +164,70 @@ def _appear(scene: Scene, rng: np.random.Generator, t0: float) -> Violation:
     return Violation("appear", n, t0, None, {"new_object": n, "spawn": spawn})
 
 
+def _involved(v: Violation) -> set[int]:
+    """The objects a violation may change: the labeled one and the ones its label names."""
+    who = {v.object}
+    for key in ("other", "new_object"):
+        if key in v.params:
+            who.add(int(v.params[key]))
+    return who
+
+
+def _same_track(a, b) -> bool:
+    return abs(a.x - b.x) < 1e-9 and abs(a.y - b.y) < 1e-9 and abs(a.r - b.r) < 1e-9
+
+
+def _through_floor(s, scene: Scene) -> bool:
+    """Drawn, on screen, and sunk below the floor line."""
+    return s.exists and s.y + s.r > scene.floor_y + 1e-6 and s.y - s.r < 1.0
+
+
 def _watchable(scene: Scene, v: Violation, twin_states: list, twin_pairs: set) -> bool:
-    """Is the change in open view where it starts, and does it start early enough?"""
+    """Is the change in open view where it starts, does it start early enough, and does it
+    change nothing but what its label names?"""
     view = reference_view(scene)
     margin = 0.01 * view.height
     bad = Simulation(scene)
+    who = _involved(v)
     first = None
+    if v.kind == "vanish":
+        # the twin's object must be in plain sight, a radius clear of every edge and of the
+        # occluder, for the whole vanish (or 0.8 s of it) and the 0.3 s before it: otherwise
+        # a viewer (and a permanence checker) reads it as an exit or an occlusion
+        end = v.t_end if v.t_end is not None else v.t_start + MIN_VANISH_S
+        if end > scene.duration:
+            return False
+        vanish_window = (v.t_start - VANISH_LEAD_S, end)
     for k, twin in enumerate(twin_states):
-        t = k / _SAMPLE_HZ
+        t = k / SAMPLE_HZ
         mine = bad.state_at(t)
         s = mine[v.object]
+        for i, (a, b) in enumerate(zip(mine, twin, strict=False)):
+            if i not in who and not _same_track(a, b):
+                return False  # a knock-on effect on an object the label does not name
+        for i, a in enumerate(mine):
+            if _through_floor(a, scene) and not (v.kind == "through_floor" and i == v.object):
+                return False  # sinking into the floor is only labeled for through_floor
         changed = len(mine) != len(twin) and any(x.exists for x in mine[len(twin) :])
         changed |= any(
             (a.x, a.y, a.r, a.rgb, a.morph, a.exists) != (b.x, b.y, b.r, b.rgb, b.morph, b.exists)
             for a, b in zip(mine, twin, strict=False)
         )
-        if v.kind == "vanish":
-            # the twin's object must be in plain sight for the whole vanish (or 0.8 s of it)
-            end = v.t_end if v.t_end is not None else v.t_start + MIN_VANISH_S
-            if v.t_start - 1e-9 <= t <= end + 1e-9:
-                if not in_open_view(twin[v.object], scene, view, t, margin):
-                    return False
-                if end > scene.duration:
-                    return False
+        if v.kind == "vanish" and vanish_window[0] - 1e-9 <= t <= vanish_window[1] + 1e-9:
+            probe = twin[v.object]
+            clear = max(margin, probe.r * view.scale)
+            if not in_open_view(probe, scene, view, t, clear):
+                return False
         if changed and first is None:
             first = t
             if t > 0.8 * scene.duration:
                 return False
-            who = [v.object] + ([v.params["other"]] if "other" in v.params else [])
-            if v.kind == "split":
-                who.append(v.params["new_object"])
-            for i in who:
+            for i in sorted(who):
                 probe = mine[i] if v.kind != "vanish" else twin[i]
-                if not in_open_view(probe, scene, view, t, margin):
+                clear = margin
+                if v.kind in ("vanish", "appear"):  # out of nowhere: a radius from anything
+                    clear = max(margin, probe.r * view.scale)
+                if not in_open_view(probe, scene, view, t, clear):
                     return False
             if v.kind == "teleport" and not in_open_view(twin[v.object], scene, view, t, margin):
                 return False  # where it jumped from was in plain sight too
@@ -204,7 +235,7 @@ def _watchable(scene: Scene, v: Violation, twin_states: list, twin_pairs: set) -
         if (
             first is not None
             and v.kind != "vanish"
-            and abs(t - min(watch_until, scene.duration)) < 0.5 / _SAMPLE_HZ
+            and abs(t - min(watch_until, scene.duration)) < 0.5 / SAMPLE_HZ
         ):
             f = flags(s, scene, view, t)
             if not (f["visible"] and f["visible_fraction"] > 0.5):
@@ -213,7 +244,7 @@ def _watchable(scene: Scene, v: Violation, twin_states: list, twin_pairs: set) -
             first is not None
             and v.kind in ("color_drift", "shape_morph", "size_change")
             and v.t_end is not None
-            and abs(t - v.t_end) < 0.5 / _SAMPLE_HZ
+            and abs(t - v.t_end) < 0.5 / SAMPLE_HZ
         )
         if drift_ends and not in_open_view(s, scene, view, t, margin):
             return False  # the drift's end state must be seen too
