@@ -20,6 +20,18 @@ SCHEMA = "vidgen.verify/1"
 READ_FRAMES = 24  # the watermark reader sees at most about this many frames
 
 
+def read_step(total_frames: int) -> int:
+    """Read every n-th frame: spread over the whole clip, about READ_FRAMES of them."""
+    return max(1, total_frames // READ_FRAMES) if total_frames else 1
+
+
+def read_watermark(path: str | os.PathLike) -> watermark.Reading:
+    """The watermark of a clip, read exactly as verify_clip reads it."""
+    reader = watermark.Reader()
+    decode(Path(path), lambda index, luma: reader.add(luma), every=read_step(frame_count(path)))
+    return reader.read()
+
+
 class Unreadable(Exception):
     """The file is not a video we can open (exit code 2)."""
 
@@ -55,8 +67,7 @@ def verify_clip(
     try:
         if not path.is_file():
             raise Unreadable("no such file")
-        total = frame_count(path)
-        every = max(1, total // READ_FRAMES) if total else 1
+        every = read_step(frame_count(path))
         reader = watermark.Reader()
         decoded = decode(path, lambda index, luma: reader.add(luma), every=every)
         if decoded.frames == 0:

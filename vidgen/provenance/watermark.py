@@ -43,6 +43,7 @@ HIGHPASS = 0.5  # the reader's high-pass: Gaussian sigma in chips
 EDGE_WEIGHT = True
 EDGE_FLOOR = 0.5
 PEAKS = 3  # sync peaks tried per period; the payload's strength picks among them
+SPECTRUM_EVERY = 6  # ...and one frame in this many after that
 SPECTRUM_FRAMES = 2  # frames that estimate the picture's spectrum (it changes slowly)
 
 
@@ -255,7 +256,7 @@ class _Fold:
         res = np.pad(res, ((0, -res.shape[0] % t), (0, -res.shape[1] % t)))
         tiles = res.reshape(res.shape[0] // t, t, -1, t).transpose(0, 2, 1, 3)  # (ny, nx, t, t)
         self.sum += tiles.sum(axis=(0, 1))
-        if self.frames < SPECTRUM_FRAMES:
+        if self.frames < SPECTRUM_FRAMES or self.frames % SPECTRUM_EVERY == 0:
             # the picture dominates every tile; its mean power spectrum whitens the fold below
             self.power += _power(tiles)
         self.frames += 1
