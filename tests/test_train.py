@@ -141,6 +141,25 @@ def test_init_from_a_pipeline_folder_starts_at_the_transformer(tmp_path):
     assert state["step"] == 2 and "vae" not in (tmp_path / "second" / "log.tsv").read_text()
 
 
+def test_decoder_only_keeps_the_encoder_and_export_takes_its_vae(tmp_path):
+    import torch
+    from safetensors.torch import load_file
+
+    first = train(tiny_config(tmp_path))
+    decoder = train(
+        tiny_config(
+            tmp_path, out_dir=str(tmp_path / "dec"), init_from=str(first), decoder_only=True
+        )
+    )
+    assert json.loads((decoder / "state.json").read_text())["stage"] == "decoder"
+    folder = export(first, tmp_path / "merged", vae_from=decoder)
+    name = "vae/diffusion_pytorch_model.safetensors"
+    a, d, m = (load_file(p / name) for p in (first, decoder, folder))
+    assert all(torch.equal(a[k], d[k]) for k in a if k.startswith("encoder."))
+    assert any(not torch.equal(a[k], d[k]) for k in a if k.startswith("decoder."))
+    assert all(torch.equal(d[k], m[k]) for k in d)
+
+
 @pytest.mark.parametrize("n", [3])
 def test_latent_cache_refresh_replaces_entries(tmp_path, n):
     import torch
