@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from vidgen.cli import cli
 from vidgen.world import BACKGROUND_COLORS, OBJECT_COLORS
-from vidgen.world.corpus import write_mp4
+from vidgen.world.corpus import CorpusSpec, write_corpus, write_mp4
 
 SMALL = ["--size", "64x48", "--frames", "9", "--fps", "8", "-q"]
 
@@ -49,25 +49,50 @@ def test_existing_corpus_needs_overwrite(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "args",
+    "args, needle",
     [
-        pytest.param(["--n", "-1"], id="negative-count"),
-        pytest.param(["--size", "63x48"], id="odd-size"),
-        pytest.param(["--size", "8x8"], id="tiny-size"),
-        pytest.param(["--size", "big"], id="not-a-size"),
-        pytest.param(["--frames", "0"], id="no-frames"),
-        pytest.param(["--fps", "0"], id="zero-fps"),
-        pytest.param(["--violation-rate", "1.5"], id="rate-above-one"),
-        pytest.param(["--profile", "weird"], id="unknown-profile"),
-        pytest.param(["--n", "many"], id="count-not-a-number"),
+        pytest.param(["--n", "-1"], None, id="negative-count"),
+        pytest.param(["--size", "63x48"], None, id="odd-size"),
+        pytest.param(["--size", "8x8"], None, id="tiny-size"),
+        pytest.param(["--size", "big"], None, id="not-a-size"),
+        pytest.param(["--frames", "0"], None, id="no-frames"),
+        pytest.param(["--fps", "0"], None, id="zero-fps"),
+        pytest.param(["--violation-rate", "1.5"], None, id="rate-above-one"),
+        pytest.param(["--profile", "weird"], None, id="unknown-profile"),
+        pytest.param(["--n", "many"], None, id="count-not-a-number"),
+        pytest.param(["--size", "4096x16", "--frames", "3"], "--size", id="too-wide"),
+        pytest.param(["--size", "64x320"], "--size", id="too-tall"),
+        pytest.param(["--fps", "0.01"], "--fps", id="too-long"),
     ],
 )
-def test_bad_input_exits_2_with_one_line(tmp_path, args):
+def test_bad_input_exits_2_with_one_line(tmp_path, args, needle):
     base = ["--n", "1", "--out", str(tmp_path / "out"), "--size", "64x48", "--frames", "9"]
     result = _run(*base, *args)
     assert result.exit_code == 2, result.output
     lines = [line for line in result.output.splitlines() if line.startswith("Error")]
     assert len(lines) == 1
+    if needle is not None:  # the error names the flag to change
+        assert needle in lines[0], lines[0]
+    assert not (tmp_path / "out").exists()  # refused before anything is written
+
+
+def test_overwrite_with_fewer_clips_leaves_no_stale_clips(tmp_path):
+    assert _run("--n", "3", "--out", str(tmp_path), *SMALL).exit_code == 0
+    assert _run("--n", "1", "--out", str(tmp_path), "--overwrite", *SMALL).exit_code == 0
+    records = (tmp_path / "labels.jsonl").read_text().splitlines()
+    clips = sorted(p.name for p in tmp_path.glob("clip_*.mp4"))
+    assert clips == [json.loads(line)["clip"] for line in records] == ["clip_00000.mp4"]
+
+
+def test_api_and_cli_write_the_same_labels(tmp_path):
+    cli_out, api_out = tmp_path / "cli", tmp_path / "api"
+    assert _run("--n", "2", "--out", str(cli_out), "--profile", "simple", *SMALL).exit_code == 0
+    spec = CorpusSpec(count=2, width=64, height=48, fps=8.0, frames=9, profile="simple")
+    assert spec.violation_rate == 0.0 and spec.fps == 8 and isinstance(spec.fps, int)
+    assert CorpusSpec(count=1).violation_rate == 0.5  # the full profile's default
+    write_corpus(spec, api_out)
+    assert (api_out / "labels.jsonl").read_bytes() == (cli_out / "labels.jsonl").read_bytes()
+    assert '"fps":8,' in (api_out / "labels.jsonl").read_text()
 
 
 def test_unwritable_folder_exits_2(tmp_path):

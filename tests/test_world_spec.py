@@ -66,6 +66,33 @@ def test_a_hand_written_spec_renders():
             "object 4",
             id="violation-object",
         ),
+        pytest.param(_spec(noise="high"), "noise", id="noise-not-a-number"),
+        pytest.param(_spec(pan=None), "pan", id="pan-null"),
+        pytest.param(_spec(floor_y="low"), "floor_y", id="floor-not-a-number"),
+        pytest.param(_spec(floor_visible="yes"), "floor_visible", id="floor-visible-not-a-flag"),
+        pytest.param(_spec(obj={"gravity": "yes"}), "gravity", id="gravity-not-a-flag"),
+        pytest.param(_spec(obj={"color": ["red"]}), "color", id="color-not-a-name"),
+        pytest.param(_spec(obj={"x": float("nan")}), "x", id="nan"),
+        pytest.param(_spec(seed=-1), "seed", id="negative-seed"),
+        pytest.param(
+            _spec(occluder={"kind": "wall", "color": "gray", "x0": "a", "y0": 0, "x1": 1, "y1": 1}),
+            "x0",
+            id="occluder-not-a-number",
+        ),
+        pytest.param(
+            _spec(violations=[{"kind": "vanish", "object": 0, "t_start": "soon"}]),
+            "t_start",
+            id="t-start-not-a-number",
+        ),
+        pytest.param(
+            _spec(
+                violations=[
+                    {"kind": "teleport", "object": 0, "t_start": 1, "params": {"dx": "a", "dy": 0}}
+                ]
+            ),
+            "dx",
+            id="param-not-a-number",
+        ),
     ],
 )
 def test_bad_specs_name_the_field(tmp_path, spec, needle):

@@ -70,13 +70,11 @@ def world(
     from vidgen.world.corpus import CorpusSpec, load_scenes, parse_size, write_corpus
 
     width, height = parse_size(size)
-    if violation_rate is None:
-        violation_rate = 0.0 if profile == "simple" else 0.5
     spec = CorpusSpec(
         count=count,
         width=width,
         height=height,
-        fps=int(fps) if float(fps).is_integer() else fps,
+        fps=fps,
         frames=frames,
         seed=seed,
         violation_rate=violation_rate,

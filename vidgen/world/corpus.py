@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,26 +20,44 @@ import numpy as np
 
 from vidgen.errors import UsageError
 from vidgen.world.clip import check_render_args, render_clip
-from vidgen.world.generate import PROFILES, random_scene
+from vidgen.world.generate import MAX_ASPECT, MAX_DURATION, MIN_ASPECT, PROFILES, random_scene
 from vidgen.world.scene import Scene
 from vidgen.world.spec import scene_from_dict
 
 LABELS_NAME = "labels.jsonl"
 MAX_COUNT = 1_000_000
+DEFAULT_VIOLATION_RATE = {"simple": 0.0, "full": 0.5}
 
 
 @dataclass(frozen=True)
 class CorpusSpec:
+    """What to write. violation_rate None means the profile's default (0 for simple, whose
+    captions train the shapes model; 0.5 for full); an integral fps is stored as an int, so
+    labels say "fps": 16 whether it came from the CLI or the API."""
+
     count: int
     width: int = 832
     height: int = 480
     fps: float = 16
     frames: int = 49
     seed: int = 0
-    violation_rate: float = 0.5
+    violation_rate: float | None = None
     profile: str = "full"
 
-    def check(self) -> None:
+    def __post_init__(self) -> None:
+        if self.violation_rate is None:
+            rate = DEFAULT_VIOLATION_RATE.get(self.profile, 0.0)
+            object.__setattr__(self, "violation_rate", rate)
+        fps = self.fps
+        if isinstance(fps, float) and math.isfinite(fps) and fps.is_integer():
+            object.__setattr__(self, "fps", int(fps))
+
+    @property
+    def duration(self) -> float:
+        """Seconds a random scene is laid out for: the clip's, at least half a second."""
+        return max((self.frames - 1) / self.fps, 0.5)
+
+    def check(self, random_scenes: bool = True) -> None:
         if not isinstance(self.count, int) or not 0 <= self.count <= MAX_COUNT:
             raise UsageError(f"--n must be a count in 0..{MAX_COUNT}, got {self.count}")
         check_render_args(self.width, self.height, self.frames, self.fps)
@@ -53,6 +72,19 @@ class CorpusSpec:
             raise UsageError(f"--profile must be one of {', '.join(PROFILES)}")
         if self.seed < 0:
             raise UsageError(f"--seed must be >= 0, got {self.seed}")
+        if not random_scenes:
+            return  # given scenes render at any size and length check_render_args allows
+        aspect = self.width / self.height
+        if not MIN_ASPECT <= aspect <= MAX_ASPECT:
+            raise UsageError(
+                f"--size {self.width}x{self.height}: width / height is {aspect:.3g}; random "
+                f"scenes need {MIN_ASPECT:g}..{MAX_ASPECT:g}, e.g. 832x480 or 64x64"
+            )
+        if self.duration > MAX_DURATION:
+            raise UsageError(
+                f"--frames {self.frames} at --fps {self.fps:g} last {self.duration:g} s; "
+                f"random scenes last at most {MAX_DURATION:g} s: use fewer frames or a higher fps"
+            )
 
 
 def load_scenes(path: Path) -> list[Scene]:
@@ -99,13 +131,12 @@ def make_item(spec: CorpusSpec, index: int, scenes: list[Scene] | None = None):
             scene, width=spec.width, height=spec.height, frames=spec.frames, fps=spec.fps
         )
     rng = np.random.default_rng([spec.seed, index])
-    duration = max((spec.frames - 1) / spec.fps, 0.5)
     scene = random_scene(
         rng,
         profile=spec.profile,
         violation_rate=spec.violation_rate,
         aspect=spec.width / spec.height,
-        duration=duration,
+        duration=spec.duration,
     )
     return render_clip(
         scene, width=spec.width, height=spec.height, frames=spec.frames, fps=spec.fps
@@ -162,17 +193,19 @@ def write_corpus(
     """Write spec.count clips (or one per given scene) and labels.jsonl into `out`."""
     if scenes is not None:
         spec = dataclasses.replace(spec, count=len(scenes))
-    spec.check()
+    spec.check(random_scenes=scenes is None)
     out = Path(out)
     _prepare(out, overwrite)
     tmp_labels = out / f".{LABELS_NAME}.partial"
     violated = 0
     digits = max(5, len(str(max(spec.count - 1, 0))))
+    written: set[str] = set()
     try:
         with open(tmp_labels, "w", encoding="utf-8") as fh:
             for i in range(spec.count):
                 clip = make_item(spec, i, scenes)
                 name = f"clip_{i:0{digits}d}.mp4"
+                written.add(name)
                 write_mp4(out / name, clip.frames, spec.fps)
                 record = {"clip": name, **clip.labels}
                 fh.write(json.dumps(record, sort_keys=True, separators=(",", ":")) + "\n")
@@ -183,4 +216,8 @@ def write_corpus(
     finally:
         if tmp_labels.exists():
             tmp_labels.unlink()
+    # An --overwrite of a bigger corpus: its extra clips would have no labels line.
+    for stale in out.glob("clip_*.mp4"):
+        if stale.name not in written:
+            stale.unlink()
     return {"clips": spec.count, "violated": violated, "labels": str(out / LABELS_NAME)}

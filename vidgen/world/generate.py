@@ -33,6 +33,10 @@ from vidgen.world.vocab import (
 )
 
 PROFILES = ("simple", "full")
+# Views random scenes can be laid out in: narrower than 3:4 leaves no room for a colliding pair
+# or an occluder with room around it.
+MIN_ASPECT, MAX_ASPECT = 0.75, 5.0
+MIN_DURATION, MAX_DURATION = 0.25, 600.0
 DEFAULTS = {  # profile -> (aspect, duration): 64x64 17 frames at 8 fps; 832x480 49 at 16 fps
     "simple": (1.0, 2.0),
     "full": (832 / 480, 3.0),
@@ -84,8 +88,14 @@ def random_scene(
     d_aspect, d_duration = DEFAULTS[profile]
     aspect = d_aspect if aspect is None else float(aspect)
     duration = d_duration if duration is None else float(duration)
-    if not (0.2 <= aspect <= 5.0) or not (0.25 <= duration <= 600):
-        raise UsageError(f"aspect {aspect} or duration {duration} s out of range")
+    if not MIN_ASPECT <= aspect <= MAX_ASPECT:
+        raise UsageError(
+            f"aspect (width / height) {aspect:g} is out of range: use {MIN_ASPECT:g}..{MAX_ASPECT:g}"
+        )
+    if not MIN_DURATION <= duration <= MAX_DURATION:
+        raise UsageError(
+            f"duration {duration:g} s is out of range: use {MIN_DURATION:g}..{MAX_DURATION:g} s"
+        )
     from vidgen.world.violations import applicable_kinds, inject
 
     seed = int(rng.integers(2**31))
@@ -176,11 +186,13 @@ def _motion_object(
 
 
 def _start(rng: np.random.Generator, d: float, lo: float, hi: float, span: float) -> float:
+    """A start coordinate in [lo, hi] that leaves `span` of room in direction d (a point if
+    there is no room, never an error)."""
     if d > 0:
-        return float(rng.uniform(lo, hi - span))
-    if d < 0:
-        return float(rng.uniform(lo + span, hi))
-    return float(rng.uniform(lo, hi))
+        lo, hi = lo, hi - span
+    elif d < 0:
+        lo, hi = lo + span, hi
+    return float(rng.uniform(lo, max(lo, hi)))
 
 
 # -- full -------------------------------------------------------------------------------------

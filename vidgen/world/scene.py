@@ -8,6 +8,7 @@ size and fps. A violated scene is its clean twin plus `violations`; `scene.clean
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 
 from vidgen.errors import UsageError
@@ -116,31 +117,70 @@ class Scene:
 
     def validate(self) -> Scene:
         """Raise UsageError naming the bad field; return self so calls can chain."""
+        _text(self.background, "scene", "background")
         if self.background not in BACKGROUND_COLORS:
             raise UsageError(
                 f"unknown background color {self.background!r}: use one of "
                 f"{', '.join(BACKGROUND_COLORS)}"
             )
-        if not self.objects:
+        for name in ("floor_y", "pan", "noise", "texture", "aspect", "duration"):
+            _number(getattr(self, name), "scene", name)
+        _flag(self.floor_visible, "scene", "floor_visible")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
+            raise UsageError(f"scene: seed must be an integer >= 0, got {self.seed!r}")
+        if self.noise < 0 or self.texture < 0:
+            raise UsageError("scene: noise and texture must be >= 0")
+        if not isinstance(self.objects, tuple | list) or not self.objects:
             raise UsageError("a scene needs at least one object")
         for i, obj in enumerate(self.objects):
             _validate_object(obj, f"object {i}")
         if self.occluder is not None:
             occ = self.occluder
+            if not isinstance(occ, Occluder):
+                raise UsageError(f"occluder: expected an occluder, got {occ!r}")
+            _text(occ.kind, "occluder", "kind")
+            _text(occ.color, "occluder", "color")
+            for name in ("x0", "y0", "x1", "y1"):
+                _number(getattr(occ, name), "occluder", name)
             if occ.kind not in OCCLUDER_KINDS:
                 raise UsageError(f"unknown occluder kind {occ.kind!r}: use wall or box")
             if occ.color not in COLORS:
                 raise UsageError(f"unknown occluder color {occ.color!r}: use one of {_names()}")
             if not (occ.x1 > occ.x0 and occ.y1 > occ.y0):
                 raise UsageError("occluder needs x1 > x0 and y1 > y0")
-        for v in self.violations:
+        for i, v in enumerate(self.violations):
+            where = f"violation {i}"
+            _text(v.kind, where, "kind")
             if v.kind not in VIOLATION_CHECKS:
                 raise UsageError(
                     f"unknown violation kind {v.kind!r}: use one of {', '.join(VIOLATION_KINDS)}"
                 )
+            if isinstance(v.object, bool) or not isinstance(v.object, int):
+                raise UsageError(f"{where}: object must be an integer id, got {v.object!r}")
+            _number(v.t_start, where, "t_start")
+            if v.t_end is not None:
+                _number(v.t_end, where, "t_end")
+            if not isinstance(v.params, dict):
+                raise UsageError(f"{where}: params must be an object (dict), got {v.params!r}")
         if self.aspect <= 0 or self.duration <= 0:
             raise UsageError("scene aspect and duration must be positive")
         return self
+
+
+def _number(value, where: str, name: str) -> None:
+    """A finite real number (not a bool, not a string), or a UsageError naming the field."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise UsageError(f"{where}: {name} must be a number, got {value!r}")
+
+
+def _flag(value, where: str, name: str) -> None:
+    if not isinstance(value, bool):
+        raise UsageError(f"{where}: {name} must be true or false, got {value!r}")
+
+
+def _text(value, where: str, name: str) -> None:
+    if not isinstance(value, str):
+        raise UsageError(f"{where}: {name} must be a name (a string), got {value!r}")
 
 
 def canonical_shape(name: str) -> str:
@@ -152,10 +192,13 @@ def _names() -> str:
 
 
 def _validate_object(obj: WorldObject, where: str) -> None:
+    if not isinstance(obj, WorldObject):
+        raise UsageError(f"{where}: expected an object, got {obj!r}")
     for name in ("size", "x", "y", "vx", "vy", "restitution", "friction"):
-        value = getattr(obj, name)
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise UsageError(f"{where}: {name} must be a number, got {value!r}")
+        _number(getattr(obj, name), where, name)
+    for name in ("color", "shape", "motion"):
+        _text(getattr(obj, name), where, name)
+    _flag(obj.gravity, where, "gravity")
     if obj.color not in OBJECT_COLORS:
         raise UsageError(
             f"{where}: unknown color {obj.color!r}: use one of {', '.join(OBJECT_COLORS)}"

@@ -10,10 +10,18 @@ corpus can be re-rendered at another size or fps, or without its violation, exac
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import Any
 
 from vidgen.errors import UsageError
-from vidgen.world.scene import Occluder, Scene, Violation, WorldObject, canonical_shape
+from vidgen.world.scene import (
+    Occluder,
+    Scene,
+    Violation,
+    WorldObject,
+    _validate_object,
+    canonical_shape,
+)
 from vidgen.world.vocab import OBJECT_COLORS, SHAPES
 
 SPEC_VERSION = "vidgen.world.scene/1"
@@ -96,6 +104,23 @@ def scene_from_dict(data: Any) -> Scene:
     return scene
 
 
+_PARAM_TYPES = {"to": "name", "new_object": "id", "other": "id", "spawn": "object"}
+
+
+def _check_param(value: Any, name: str, where: str) -> None:
+    kind = _PARAM_TYPES.get(name, "number")
+    if kind == "name" and not isinstance(value, str):
+        raise UsageError(f"{where}: params.{name} must be a name (a string), got {value!r}")
+    if kind == "id" and (isinstance(value, bool) or not isinstance(value, int)):
+        raise UsageError(f"{where}: params.{name} must be an integer id, got {value!r}")
+    if kind == "object":
+        _validate_object(value, f"{where} spawn")
+    if kind == "number" and (
+        isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value)
+    ):
+        raise UsageError(f"{where}: params.{name} must be a number, got {value!r}")
+
+
 def check_violations(scene: Scene) -> None:
     """Each violation names a real object and carries the settings its kind needs."""
     n = len(scene.objects)
@@ -105,6 +130,8 @@ def check_violations(scene: Scene) -> None:
         missing = [p for p in _PARAMS[v.kind] if p not in v.params]
         if missing:
             raise UsageError(f"{where}: params need {', '.join(missing)}")
+        for name in _PARAMS[v.kind]:
+            _check_param(v.params[name], name, where)
         if "new_object" in _PARAMS[v.kind]:
             if v.params["new_object"] != next_new:
                 raise UsageError(f"{where}: new_object must be {next_new} (the next free id)")
