@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 import pytest
@@ -17,8 +18,9 @@ from vidgen.world import (
     random_scene,
     render_clip,
 )
+from vidgen.world.geometry import flags
 from vidgen.world.physics import Simulation
-from vidgen.world.render import OUTLINES
+from vidgen.world.render import OUTLINES, View, _fill_rect, _fill_shape
 
 
 def _drop_scene(y0: float = 0.15, restitution: float = 0.7) -> Scene:
@@ -199,3 +201,41 @@ def test_same_scene_at_25_and_50_fps_draws_the_same_frames():
         assert a.caption == b.caption
         for va, vb in zip(a.labels["violations"], b.labels["violations"], strict=True):
             assert vb["start_frame"] in (2 * va["start_frame"], 2 * va["start_frame"] - 1)
+
+
+def _area_above(shape: str, r: float, d: float) -> float:
+    """Area (px^2) of a shape of half-extent r within d px of its top."""
+    if shape == "square":
+        return 2 * r * d
+    if shape == "triangle":  # apex up: the width at depth d is d
+        return d * d / 2
+    return r * r * math.acos((r - d) / r) - (r - d) * math.sqrt(2 * r * d - d * d)
+
+
+@pytest.mark.parametrize("shape", ["ball", "triangle", "square"])
+def test_visibility_flags_follow_the_drawn_shape_not_its_box(shape):
+    # an occluder covers everything below a line that creeps up over the shape's top
+    size, w, h = 0.1, 200, 100
+    obj = WorldObject("red", shape, size, 1.0, 0.5)
+    r = size * h
+    total = {"square": 4 * r * r, "triangle": 2 * r * r, "ball": math.pi * r * r}[shape]
+    for cover_from in (0.3, 1.2, 4.0, 10.0, 17.0):
+        top = (0.5 * h - r + cover_from) / h
+        scene = Scene(objects=(obj,), occluder=Occluder("box", "gray", 0.0, top, 2.0, 1.0),
+                      aspect=2.0)  # fmt: skip
+        state = Simulation(scene).state_at(0.0)[0]
+        view = View(scene, w, h)
+        f = flags(state, scene, view, 0.0)
+        shown = _area_above(shape, r, cover_from)
+        assert f["visible_fraction"] == pytest.approx(shown / total, abs=0.005), cover_from
+        assert f["occluded"] and f["in_frame"] and not f["at_edge"]
+        assert f["visible"] == (shown >= 1.0) and f["hidden"] == (shown < 1.0), cover_from
+        if cover_from >= 4:  # and the drawn pixels agree (the shape alone, in white)
+            canvas = np.zeros((h, w, 3), np.uint8)
+            _fill_shape(canvas, dataclasses.replace(state, rgb=(255.0, 255.0, 255.0)), view, 0)
+            ink = canvas[:, :, 0] / 255.0
+            cover = np.zeros((h, w, 3), np.uint8)
+            _fill_rect(cover, 0.0, top * h, 2.0 * h, 1.0 * h, (255, 255, 255))
+            above = (ink * (1.0 - cover[:, :, 0] / 255.0)).sum()
+            # (loosely: OpenCV's anti-aliased fill spreads every outline by ~0.6 px)
+            assert f["visible_fraction"] == pytest.approx(above / ink.sum(), abs=0.08)

@@ -1,14 +1,19 @@
 """Where an object is relative to the frame and the occluder: the labels' visibility flags.
 
-Boxes are axis-aligned bounding boxes in pixels; a shape lies inside its box, so "hidden"
-(box inside the occluder) is never claimed for a shape that shows.
+Flags come from areas of the drawn outline (the renderer's polygon) clipped against the frame
+and the occluder, so a ball's or triangle's corner-free bounding box does not count as shown.
+`in_open_view` (layout checks) stays on bounding boxes: it is the stricter test.
 """
 
 from __future__ import annotations
 
+import numpy as np
+
 from vidgen.world.physics import ObjectState
-from vidgen.world.render import View
+from vidgen.world.render import OUTLINES, View
 from vidgen.world.scene import Scene
+
+MIN_AREA_PX = 1.0  # px^2 of a shape in view, behind the occluder or shown that count
 
 
 def reference_view(scene: Scene, aspect: float | None = None) -> View:
@@ -36,20 +41,71 @@ def occluder_box(scene: Scene, view: View, t: float) -> tuple[float, float, floa
     return (view.x(occ.x0, t), view.y(occ.y0), view.x(occ.x1, t), view.y(occ.y1))
 
 
+def outline_px(s: ObjectState, view: View, t: float) -> np.ndarray:
+    """The object's outline in pixels, as the renderer fills it (N x 2)."""
+    outline = OUTLINES[s.shape]
+    if s.morph > 0.0:
+        outline = (1.0 - s.morph) * outline + s.morph * OUTLINES[s.morph_to]
+    return outline * (s.r * view.scale) + (view.x(s.x, t), view.y(s.y))
+
+
+def polygon_area(poly) -> float:
+    if len(poly) < 3:
+        return 0.0
+    p = np.asarray(poly, dtype=np.float64)
+    x, y = p[:, 0], p[:, 1]
+    return 0.5 * abs(float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))))
+
+
+def clip_to_box(poly, box: tuple[float, float, float, float]) -> list[tuple[float, float]]:
+    """The part of a polygon inside an axis-aligned box (Sutherland-Hodgman)."""
+    pts = [(float(x), float(y)) for x, y in poly]
+    x0, y0, x1, y1 = box
+    for axis, limit, keep_above in ((0, x0, True), (0, x1, False), (1, y0, True), (1, y1, False)):
+        if not pts:
+            break
+        out = []
+        prev = pts[-1]
+        prev_in = (prev[axis] >= limit) if keep_above else (prev[axis] <= limit)
+        for cur in pts:
+            cur_in = (cur[axis] >= limit) if keep_above else (cur[axis] <= limit)
+            if cur_in != prev_in:
+                w = (limit - prev[axis]) / (cur[axis] - prev[axis])
+                out.append((prev[0] + w * (cur[0] - prev[0]), prev[1] + w * (cur[1] - prev[1])))
+            if cur_in:
+                out.append(cur)
+            prev, prev_in = cur, cur_in
+        pts = out
+    return pts
+
+
+def _inside(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] >= b[0] and a[1] >= b[1] and a[2] <= b[2] and a[3] <= b[3]
+
+
 def flags(s: ObjectState, scene: Scene, view: View, t: float) -> dict:
     """in_frame (some part in view), at_edge (partly outside), occluded (partly behind the
     occluder), hidden (in frame but entirely behind it), visible (exists, in frame, not hidden),
-    visible_fraction (share of the box in view and uncovered). Slivers under half a pixel wide
-    do not count."""
+    visible_fraction (share of the drawn shape's area in view and uncovered). Areas under
+    MIN_AREA_PX count as nothing: anti-aliasing leaves no readable trace of them."""
     box = object_box(s, view, t)
-    area = (box[2] - box[0]) * (box[3] - box[1])
-    frame = (0.0, 0.0, float(view.width), float(view.height))
-    inside = _overlap(box, frame)
+    # pixel i covers [i - 0.5, i + 0.5] in these coordinates (OpenCV's: centers on integers)
+    frame = (-0.5, -0.5, view.width - 0.5, view.height - 0.5)
     occ = occluder_box(scene, view, t)
-    clipped = (max(box[0], 0.0), max(box[1], 0.0), min(box[2], frame[2]), min(box[3], frame[3]))
-    covered = _overlap(clipped, occ) if occ is not None and inside > 0 else 0.0
-    # Less than a half-pixel strip counts as nothing: anti-aliasing leaves no readable trace.
-    strip = 0.5 * (box[2] - box[0])
+    touches_occ = occ is not None and _overlap(box, occ) > 0
+    if _inside(box, frame) and not touches_occ:
+        # the common case, no clipping needed
+        area = inside = polygon_area(outline_px(s, view, t))
+        covered = 0.0
+    elif _overlap(box, frame) == 0.0:
+        area, inside, covered = 1.0, 0.0, 0.0
+    else:
+        poly = outline_px(s, view, t)
+        area = polygon_area(poly)
+        shown = clip_to_box(poly, frame)
+        inside = polygon_area(shown)
+        covered = polygon_area(clip_to_box(shown, occ)) if touches_occ else 0.0
+    strip = MIN_AREA_PX
     in_frame = inside > strip
     at_edge = in_frame and inside < area - strip
     occluded = covered > strip
@@ -61,7 +117,7 @@ def flags(s: ObjectState, scene: Scene, view: View, t: float) -> dict:
         "occluded": occluded,
         "hidden": hidden,
         "visible": bool(s.exists and in_frame and not hidden),
-        "visible_fraction": fraction,
+        "visible_fraction": min(1.0, fraction),
     }
 
 
