@@ -239,3 +239,13 @@ def test_visibility_flags_follow_the_drawn_shape_not_its_box(shape):
             above = (ink * (1.0 - cover[:, :, 0] / 255.0)).sum()
             # (loosely: OpenCV's anti-aliased fill spreads every outline by ~0.6 px)
             assert f["visible_fraction"] == pytest.approx(above / ink.sum(), abs=0.08)
+
+
+def test_a_textured_background_pans_smoothly_below_a_pixel():
+    # 0.5 px of pan per frame: frame 1 lies halfway between frames 0 and 2, not on either
+    off_screen = WorldObject("red", "ball", 0.05, -1.0, 0.5)
+    scene = Scene(objects=(off_screen,), texture=60.0, pan=0.5 * 8 / 64, seed=3)
+    clip = render_clip(scene, width=64, height=64, frames=3, fps=8)
+    f0, f1, f2 = (f.astype(np.float64) for f in clip.frames)
+    assert np.abs(f0 - f2).max() > 8  # the texture really moves
+    assert np.abs(f1 - (f0 + f2) / 2).max() <= 1.5

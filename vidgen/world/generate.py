@@ -23,6 +23,7 @@ from vidgen.errors import UsageError
 from vidgen.world.geometry import in_open_view, reference_view
 from vidgen.world.physics import Simulation
 from vidgen.world.scene import VIOLATION_KINDS, Occluder, Scene, WorldObject
+from vidgen.world.violations import applicable_kinds, inject, pick
 from vidgen.world.vocab import (
     BACKGROUND_COLORS,
     MOTION_DIRECTION,
@@ -62,10 +63,6 @@ def _direction(motion: str) -> tuple[float, float]:
     return dx, dy
 
 
-def _pick(rng: np.random.Generator, items):
-    return items[int(rng.integers(len(items)))]
-
-
 def random_scene(
     rng: np.random.Generator,
     *,
@@ -96,8 +93,6 @@ def random_scene(
         raise UsageError(
             f"duration {duration:g} s is out of range: use {MIN_DURATION:g}..{MAX_DURATION:g} s"
         )
-    from vidgen.world.violations import applicable_kinds, inject
-
     seed = int(rng.integers(2**31))
     violated = bool(rng.random() < violation_rate)
     kinds = applicable_kinds(profile) if violated else ()
@@ -108,7 +103,7 @@ def random_scene(
                 f"{', '.join(applicable_kinds(profile))}"
             )
         kinds = (violation,)
-    kind = _pick(rng, kinds) if kinds else None
+    kind = pick(rng, kinds) if kinds else None
     for _ in range(400):
         if profile == "simple":
             scene, pair = _simple(rng, aspect, duration, kind), None
@@ -123,7 +118,7 @@ def random_scene(
         if violated_scene is not None:
             return violated_scene
         if rng.random() < 0.1:  # some scenes never suit a kind: let another kind try
-            kind = _pick(rng, kinds)
+            kind = pick(rng, kinds)
     raise RuntimeError("could not lay out a scene; this is a bug, please report it")
 
 
@@ -131,17 +126,17 @@ def random_scene(
 
 
 def _simple(rng: np.random.Generator, aspect: float, duration: float, kind: str | None) -> Scene:
-    motion = _pick(rng, SIMPLE_MOTIONS)
+    motion = pick(rng, SIMPLE_MOTIONS)
     if kind in ("gravity_reversal", "bounce_gain"):
         motion = "falls_bounces"
     elif kind == "speed_jump":
-        motion = _pick(rng, [m for m in SIMPLE_MOTIONS if m.startswith("moves")])
+        motion = pick(rng, [m for m in SIMPLE_MOTIONS if m.startswith("moves")])
     r = float(rng.uniform(6.0, 9.0)) / 64.0
     pad = 0.03
     box = (r + pad, r + pad, aspect - r - pad, SIMPLE_FLOOR - r - 0.01)
     obj = _motion_object(rng, motion, r, box, duration, floor_y=SIMPLE_FLOOR, fall_top=0.35)
     return Scene(
-        background=_pick(rng, tuple(BACKGROUND_COLORS)),
+        background=pick(rng, tuple(BACKGROUND_COLORS)),
         objects=(obj,),
         floor_y=SIMPLE_FLOOR,
         aspect=aspect,
@@ -160,8 +155,8 @@ def _motion_object(
     fall_top: float,
     on_floor_rest: bool = False,
 ) -> WorldObject:
-    color = _pick(rng, tuple(OBJECT_COLORS))
-    shape = _pick(rng, SHAPES)
+    color = pick(rng, tuple(OBJECT_COLORS))
+    shape = pick(rng, SHAPES)
     x0, y0, x1, y1 = box
     if motion == "falls_bounces":
         return WorldObject(
@@ -201,7 +196,7 @@ def _start(rng: np.random.Generator, d: float, lo: float, hi: float, span: float
 def _full(
     rng: np.random.Generator, aspect: float, duration: float, kind: str | None
 ) -> tuple[Scene, tuple[int, int] | None]:
-    background = _pick(rng, tuple(BACKGROUND_COLORS))
+    background = pick(rng, tuple(BACKGROUND_COLORS))
     floor_visible = kind == "through_floor" or rng.random() < 0.75
     floor_y = float(rng.uniform(0.78, 0.88)) if floor_visible else 0.98
     occluder = None
@@ -220,11 +215,11 @@ def _full(
         objects.append(_passer(rng, aspect, duration, floor_y, occluder))
     while len(objects) < n:
         r = float(rng.uniform(0.05, 0.09))
-        motion = _pick(rng, MOTIONS)
+        motion = pick(rng, MOTIONS)
         if kind in ("gravity_reversal", "bounce_gain", "through_floor") and not objects:
-            motion = _pick(rng, ("falls_bounces", "thrown_left", "thrown_right"))
+            motion = pick(rng, ("falls_bounces", "thrown_left", "thrown_right"))
         elif kind == "speed_jump" and not objects:
-            motion = _pick(rng, [m for m in MOTIONS if m.startswith(("moves", "slides"))])
+            motion = pick(rng, [m for m in MOTIONS if m.startswith(("moves", "slides"))])
         box = (r + pad, r + pad, aspect - r - pad, floor_y - r - pad)
         objects.append(_full_object(rng, motion, r, box, duration, floor_y, aspect))
     scene = Scene(
@@ -245,7 +240,7 @@ def _full(
 def _occluder(
     rng: np.random.Generator, background: str, aspect: float, floor_y: float, floor_visible: bool
 ) -> Occluder:
-    color = _pick(rng, [c for c in ("gray", "black", "white") if c != background])
+    color = pick(rng, [c for c in ("gray", "black", "white") if c != background])
     bottom = floor_y if floor_visible else 1.05
     cx = float(rng.uniform(0.38, 0.62)) * aspect
     if rng.random() < 0.5:
@@ -266,7 +261,7 @@ def _full_object(
     floor_y: float,
     aspect: float,
 ) -> WorldObject:
-    color, shape = _pick(rng, tuple(OBJECT_COLORS)), _pick(rng, SHAPES)
+    color, shape = pick(rng, tuple(OBJECT_COLORS)), pick(rng, SHAPES)
     if motion.startswith("thrown"):
         sign = 1.0 if motion.endswith("right") else -1.0
         x = float(rng.uniform(0.08, 0.3)) * aspect
@@ -319,9 +314,9 @@ def _colliding_pair(
     colors = rng.permutation(len(OBJECT_COLORS))[:2]
     names = tuple(OBJECT_COLORS)
     return [
-        WorldObject(names[colors[0]], _pick(rng, SHAPES), ra, xa, floor_y - ra,
+        WorldObject(names[colors[0]], pick(rng, SHAPES), ra, xa, floor_y - ra,
                     closing * share, 0.0, motion="slides_right", gravity=True, friction=0.02),
-        WorldObject(names[colors[1]], _pick(rng, SHAPES), rb, xb, floor_y - rb,
+        WorldObject(names[colors[1]], pick(rng, SHAPES), rb, xb, floor_y - rb,
                     -closing * (1 - share), 0.0, motion="slides_left", gravity=True,
                     friction=0.02),
     ]  # fmt: skip
@@ -338,7 +333,7 @@ def _passer(
     start = occ.x0 - gap - r if sign > 0 else occ.x1 + gap + r
     travel = (occ.x1 - occ.x0) + 2 * r + 2 * gap
     speed = travel / (float(rng.uniform(0.55, 0.8)) * duration)
-    color, shape = _pick(rng, tuple(OBJECT_COLORS)), _pick(rng, SHAPES)
+    color, shape = pick(rng, tuple(OBJECT_COLORS)), pick(rng, SHAPES)
     motion = "moves_right" if sign > 0 else "moves_left"
     lo, hi = occ.y0 + r + 0.01, min(occ.y1, floor_y - 0.01) - r - 0.01
     y = float(rng.uniform(lo, hi)) if hi > lo else 0.5 * (occ.y0 + min(occ.y1, floor_y))

@@ -28,16 +28,16 @@ _EPS = 1e-9
 class Body:
     """Mutable physical state of one object."""
 
-    __slots__ = ("x", "y", "vx", "vy", "r", "r0", "gravity", "gsign", "e", "mu", "resting",
-                 "floor", "alive")  # fmt: skip
+    __slots__ = ("x", "y", "vx", "vy", "r", "r0", "gravity", "gravity_sign", "restitution",
+                 "friction", "resting", "floor", "alive")  # fmt: skip
 
     def __init__(self, obj: WorldObject, floor_y: float, alive: bool = True):
         self.x, self.y, self.vx, self.vy = obj.x, obj.y, obj.vx, obj.vy
         self.r = self.r0 = obj.size
         self.gravity = obj.gravity
-        self.gsign = 1.0
-        self.e = obj.restitution
-        self.mu = obj.friction
+        self.gravity_sign = 1.0
+        self.restitution = obj.restitution
+        self.friction = obj.friction
         self.floor = True
         self.alive = alive
         self.resting = obj.gravity and abs(obj.vy) < _EPS and obj.y + obj.size >= floor_y - 1e-6
@@ -97,7 +97,7 @@ def _contact_time(h: float, vy: float, ay: float, limit: float) -> float | None:
 
 def _fly(b: Body, dt: float, floor_y: float, bounces: list[float] | None) -> None:
     """Advance an airborne gravity body by dt, bouncing on the floor at the exact contact time."""
-    ay = GRAVITY * b.gsign
+    ay = GRAVITY * b.gravity_sign
     rem = dt
     for _ in range(32):
         tau = None
@@ -110,11 +110,11 @@ def _fly(b: Body, dt: float, floor_y: float, bounces: list[float] | None) -> Non
             return
         b.x += b.vx * tau
         b.y = floor_y - b.r
-        b.vy = -b.e * (b.vy + ay * tau)
+        b.vy = -b.restitution * (b.vy + ay * tau)
         rem -= tau
         if bounces is not None:
             bounces.append(dt - rem)
-        if abs(b.vy) < REST_SPEED and b.gsign > 0:
+        if abs(b.vy) < REST_SPEED and b.gravity_sign > 0:
             b.vy = 0.0
             b.resting = True
             _slide(b, rem)
@@ -125,7 +125,7 @@ def _slide(b: Body, dt: float) -> None:
     """Advance a body resting on the floor: constant friction deceleration until it stops."""
     if b.vx == 0.0:
         return
-    dec = b.mu * GRAVITY
+    dec = b.friction * GRAVITY
     if dec <= 0.0:
         b.x += b.vx * dt
         return
@@ -217,10 +217,10 @@ class Simulation:
                 b.vx *= p["factor"]
                 b.vy *= p["factor"]
             elif v.kind == "gravity_reversal":
-                b.gsign = -1.0
+                b.gravity_sign = -1.0
                 b.resting = False
             elif v.kind == "bounce_gain":
-                b.e = p["restitution"]
+                b.restitution = p["restitution"]
             elif v.kind == "through_floor":
                 b.floor = False
                 b.resting = False
@@ -232,7 +232,7 @@ class Simulation:
                 clone = b.copy()
                 clone.vx += p["dvx"]
                 clone.vy += p["dvy"]
-                clone.mu = 0.0
+                clone.friction = 0.0
                 self.bodies[p["new_object"]] = clone
                 self.no_collide.add(frozenset((v.object, p["new_object"])))
 
@@ -244,7 +244,7 @@ class Simulation:
             if not b.alive:
                 continue
             if b.gravity:
-                if b.resting and (not b.floor or b.gsign < 0):
+                if b.resting and (not b.floor or b.gravity_sign < 0):
                     b.resting = False
                 if b.resting:
                     b.y = self.floor_y - b.r

@@ -112,10 +112,22 @@ class Renderer:
                 neg = np.clip(-n, 0, 255).astype(np.uint8)
                 self._noise.append((pos, neg))
 
+    def _background(self, shift: float) -> np.ndarray:
+        """The background strip seen from `shift` px: a textured strip is interpolated between
+        whole pixels, so it pans as smoothly as the objects move (no 1-px judder)."""
+        whole = int(math.floor(shift + 1e-9))
+        frac = shift - whole
+        view = self._strip[:, whole : whole + self.width]
+        if self.scene.texture <= 0 or frac < 1e-3:
+            return np.ascontiguousarray(view)
+        if frac > 1 - 1e-3:
+            return np.ascontiguousarray(self._strip[:, whole + 1 : whole + 1 + self.width])
+        after = self._strip[:, whole + 1 : whole + 1 + self.width]
+        return cv2.addWeighted(view, 1.0 - frac, after, frac, 0.0)
+
     def frame(self, index: int, t: float, states: list[ObjectState]) -> np.ndarray:
         scene, view = self.scene, self.view
-        shift_px = int(round(scene.pan * t * view.scale)) - self._strip_x0
-        img = np.ascontiguousarray(self._strip[:, shift_px : shift_px + self.width])
+        img = self._background(scene.pan * t * view.scale - self._strip_x0)
         if scene.floor_visible:
             thick = max(1.0, self.height / 160.0)
             y0 = view.y(scene.floor_y)
@@ -140,7 +152,7 @@ class Renderer:
 
 def _fill_rect(img: np.ndarray, x0: float, y0: float, x1: float, y1: float, color) -> None:
     pts = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]) * _SCALE
-    cv2.fillPoly(img, [np.round(pts).astype(np.int32)], _bgr_free(color), cv2.LINE_AA, _SHIFT)
+    cv2.fillPoly(img, [np.round(pts).astype(np.int32)], _color_tuple(color), cv2.LINE_AA, _SHIFT)
 
 
 def _fill_shape(img: np.ndarray, s: ObjectState, view: View, t: float) -> None:
@@ -150,10 +162,11 @@ def _fill_shape(img: np.ndarray, s: ObjectState, view: View, t: float) -> None:
     r = s.r * view.scale
     pts = outline * r + (view.x(s.x, t), view.y(s.y))
     cv2.fillPoly(
-        img, [np.round(pts * _SCALE).astype(np.int32)], _bgr_free(s.rgb), cv2.LINE_AA, _SHIFT
+        img, [np.round(pts * _SCALE).astype(np.int32)], _color_tuple(s.rgb), cv2.LINE_AA, _SHIFT
     )
 
 
-def _bgr_free(color) -> tuple[int, int, int]:
-    # Frames are RGB end to end; OpenCV only sees a 3-tuple, whatever it calls the channels.
+def _color_tuple(color) -> tuple[int, int, int]:
+    """An (R, G, B) color as OpenCV's integer 3-tuple. Frames are RGB end to end: OpenCV only
+    sees a 3-tuple, whatever it calls the channels, so no BGR swap."""
     return (int(round(color[0])), int(round(color[1])), int(round(color[2])))

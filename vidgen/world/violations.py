@@ -34,7 +34,8 @@ def applicable_kinds(profile: str) -> tuple[str, ...]:
     return VIOLATION_KINDS
 
 
-def _pick(rng: np.random.Generator, items):
+def pick(rng: np.random.Generator, items):
+    """One of `items`, uniformly (one rng draw; generate.py shares it, so streams match)."""
     return items[int(rng.integers(len(items)))]
 
 
@@ -83,11 +84,11 @@ def _propose(scene: Scene, kind: str, rng: np.random.Generator) -> Violation | N
     if kind == "color_drift":
         targets = [c for c in OBJECT_COLORS if hue_distance(c, obj.color) >= MIN_HUE_SHIFT]
         t1 = _step_time(t0 + float(rng.uniform(0.4, 0.8)) * min(d - t0, 1.2))
-        return Violation(kind, oid, t0, t1, {"to": _pick(rng, targets)})
+        return Violation(kind, oid, t0, t1, {"to": pick(rng, targets)})
     if kind == "shape_morph":
         t1 = _step_time(t0 + float(rng.uniform(0.4, 0.8)) * min(d - t0, 1.2))
         return Violation(
-            kind, oid, t0, t1, {"to": _pick(rng, [s for s in SHAPES if s != obj.shape])}
+            kind, oid, t0, t1, {"to": pick(rng, [s for s in SHAPES if s != obj.shape])}
         )
     if kind == "size_change":
         grow = rng.random() < 0.5
@@ -121,14 +122,14 @@ def _propose(scene: Scene, kind: str, rng: np.random.Generator) -> Violation | N
         movers = [i for i, o in enumerate(scene.objects) if o.motion != "rests"]
         if not movers:
             return None
-        oid = _pick(rng, movers)
+        oid = pick(rng, movers)
         t0 = _step_time(float(rng.uniform(0.2, 0.45)) * d)
         return Violation(kind, oid, t0, None, {"factor": float(rng.uniform(2.5, 3.5))})
     if kind in ("gravity_reversal", "bounce_gain", "through_floor"):
         falling = [i for i, o in enumerate(scene.objects) if o.gravity and o.motion != "rests"]
         if not falling or (kind == "through_floor" and not scene.floor_visible):
             return None
-        oid = _pick(rng, falling)
+        oid = pick(rng, falling)
         if kind == "bounce_gain":
             return Violation(kind, oid, t0, None, {"restitution": float(rng.uniform(1.2, 1.4))})
         sim = _bodies_at(scene, t0)
@@ -155,8 +156,8 @@ def _appear(scene: Scene, rng: np.random.Generator, t0: float) -> Violation:
     top = 0.12 + r
     bottom = scene.floor_y - r - 0.02
     x = float(rng.uniform(pad, scene.aspect - pad)) + scene.pan * t0
-    color = _pick(rng, [c for c in OBJECT_COLORS if c not in {o.color for o in scene.objects}])
-    shape = _pick(rng, SHAPES)
+    color = pick(rng, [c for c in OBJECT_COLORS if c not in {o.color for o in scene.objects}])
+    shape = pick(rng, SHAPES)
     if scene.floor_visible and rng.random() < 0.5:
         spawn = WorldObject(color, shape, r, x, scene.floor_y - r, motion="rests", gravity=True)
     else:
