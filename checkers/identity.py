@@ -132,7 +132,7 @@ class IdentityChecker(Checker):
             if not over[i] or sum(window) < min(2, len(window)):
                 continue
             # Trace the change back to where it left this object's own jitter.
-            early = values[:REFERENCE_POINTS + 3]
+            early = values[: REFERENCE_POINTS + 3]
             quiet = START_FLOORS[key]
             if early:
                 quiet = max(quiet, float(np.median(early)) + 4.0 * robust_sigma(early))

@@ -324,7 +324,9 @@ class PhysicsChecker(Checker):
                     and 0.2 < ref[o] / ref[t.id] < 5.0
                     and not (self._static(o) and ref[o] > ref[t.id])
                 ]
-                occluders = [o for o in p.near if o in ref and self._static(o) and ref[o] > ref[t.id]]
+                occluders = [
+                    o for o in p.near if o in ref and self._static(o) and ref[o] > ref[t.id]
+                ]
                 if not others or occluders:
                     continue  # nothing to pass through, or the area went behind an occluder
                 other = others[0]

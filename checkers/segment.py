@@ -53,11 +53,10 @@ class Segmentation:
 def to_lab(rgb: np.ndarray) -> np.ndarray:
     """uint8 RGB -> float32 CIE Lab with L in 0..100 and a, b centred on 0."""
     lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab).astype(np.float32)
-    return cv2.subtract(cv2.multiply(lab, _LAB_SCALE), _LAB_SHIFT)
+    return cv2.transform(lab, _LAB_AFFINE)  # one pass: scale L, centre a and b
 
 
-_LAB_SCALE = (100.0 / 255.0, 1.0, 1.0, 0.0)
-_LAB_SHIFT = (0.0, 128.0, 128.0, 0.0)
+_LAB_AFFINE = np.array([[100.0 / 255.0, 0, 0, 0], [0, 1, 0, -128.0], [0, 0, 1, -128.0]], np.float32)
 
 
 def lab_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:

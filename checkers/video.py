@@ -25,6 +25,7 @@ from checkers.base import DecodeStopped, UnreadableVideo
 log = logging.getLogger("checkers.video")
 
 DEFAULT_SHORT_SIDE = 180
+DECORD_MAX_FRAMES = 256  # longer clips decode with PyAV (flat memory)
 
 
 @dataclass
@@ -128,6 +129,10 @@ def frames(info: VideoInfo, backend: str | None = None, threads: int = 0) -> Ite
 
     `backend` is "decord", "pyav" or None (decord when importable, else PyAV).
     """
+    if backend is None and info.frames > DECORD_MAX_FRAMES:
+        # decord's reader grows by ~150 KB per frame read while we analyse (measured, see
+        # BENCHMARKS.md); PyAV's memory stays flat, so long clips stream through PyAV.
+        backend = "pyav"
     if backend in (None, "decord"):
         try:
             reader = _open_decord(info, threads)
