@@ -57,9 +57,11 @@ def world(
 ) -> None:
     """Write a labeled corpus of shapes-world clips: MP4s plus labels.jsonl.
 
-    Each labels.jsonl line holds the clip name, its caption, its objects with per-frame
-    positions and visibility flags, and its violations (check, kind, object, start_frame,
-    end_frame). The same seed and settings give the same labels, byte for byte.
+    Each labels.jsonl line ("schema": "vidgen.world.labels/1") holds the clip name, its
+    caption, its objects with per-frame positions and visibility flags, and its violations
+    (check, kind, object, start_frame, visible_frame, complete_frame, end_frame,
+    differs_until; see vidgen/world/clip.py). The same seed and settings give the same
+    labels, byte for byte.
 
     \b
     Examples:

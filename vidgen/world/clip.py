@@ -108,13 +108,14 @@ def render_clip(
             else iter_frames(dataclasses.replace(scene, violations=(v,)), **size)
         )
         twin = iter_frames(scene.clean(), **size)
-        changed.append(
-            [
-                (i, _plain(a, b))
-                for i, ((a, _), (b, _)) in enumerate(zip(mine, twin, strict=True))
-                if not np.array_equal(a, b)
-            ]
-        )
+        frames_changed: list[tuple[int, bool]] = []
+        seen_plain = False  # only the first plain frame is labeled: skip the cost after it
+        for i, ((a, _), (b, _)) in enumerate(zip(mine, twin, strict=True)):
+            if not np.array_equal(a, b):
+                plain = not seen_plain and _plain(a, b)
+                seen_plain |= plain
+                frames_changed.append((i, plain))
+        changed.append(frames_changed)
     labels = make_labels(scene, all_states, changed, width=width, height=height, fps=fps)
     return Clip(frames=out, caption=labels["caption"], labels=labels)
 
@@ -126,8 +127,9 @@ LABELS_SCHEMA = "vidgen.world.labels/1"
 
 def _plain(a: np.ndarray, b: np.ndarray) -> bool:
     """Do two frames differ plainly (not just by anti-aliasing or a 1-level tint)?"""
-    diff = cv2.absdiff(a, b).max(axis=2)
-    return int(np.count_nonzero(diff >= VISIBLE_LEVELS)) >= VISIBLE_PIXELS
+    diff = cv2.absdiff(a, b).reshape(-1, 3)
+    strong = cv2.compare(diff, VISIBLE_LEVELS - 1, cv2.CMP_GT)  # 255 where >= VISIBLE_LEVELS
+    return int(np.count_nonzero(strong.max(axis=1))) >= VISIBLE_PIXELS
 
 
 def make_labels(

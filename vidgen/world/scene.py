@@ -108,7 +108,7 @@ class Scene:
     texture: float = 0.0  # amplitude of the soft background texture, in 8-bit levels
     violations: tuple[Violation, ...] = ()
     aspect: float = 1.0  # view width / height the scene was laid out for
-    duration: float = 2.0  # seconds the scene was laid out (and captioned) for
+    duration: float = 2.0  # seconds the scene was laid out for (captions follow the render)
     seed: int = 0  # texture and noise pattern
 
     def clean(self) -> Scene:
