@@ -49,6 +49,18 @@ def outline_px(s: ObjectState, view: View, t: float) -> np.ndarray:
     return outline * (s.r * view.scale) + (view.x(s.x, t), view.y(s.y))
 
 
+def _unit_areas() -> dict[str, float]:
+    return {name: polygon_area(pts) for name, pts in OUTLINES.items()}
+
+
+def shape_area(s: ObjectState, view: View, t: float) -> float:
+    """Area (px^2) of the drawn outline; a lookup unless the shape is mid-morph."""
+    if s.morph > 0.0:
+        return polygon_area(outline_px(s, view, t))
+    r = s.r * view.scale
+    return _UNIT_AREA[s.shape] * r * r
+
+
 def polygon_area(poly) -> float:
     if len(poly) < 3:
         return 0.0
@@ -79,6 +91,9 @@ def clip_to_box(poly, box: tuple[float, float, float, float]) -> list[tuple[floa
     return pts
 
 
+_UNIT_AREA = _unit_areas()
+
+
 def _inside(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
     return a[0] >= b[0] and a[1] >= b[1] and a[2] <= b[2] and a[3] <= b[3]
 
@@ -95,13 +110,13 @@ def flags(s: ObjectState, scene: Scene, view: View, t: float) -> dict:
     touches_occ = occ is not None and _overlap(box, occ) > 0
     if _inside(box, frame) and not touches_occ:
         # the common case, no clipping needed
-        area = inside = polygon_area(outline_px(s, view, t))
+        area = inside = shape_area(s, view, t)
         covered = 0.0
     elif _overlap(box, frame) == 0.0:
         area, inside, covered = 1.0, 0.0, 0.0
     else:
         poly = outline_px(s, view, t)
-        area = polygon_area(poly)
+        area = shape_area(s, view, t)
         shown = clip_to_box(poly, frame)
         inside = polygon_area(shown)
         covered = polygon_area(clip_to_box(shown, occ)) if touches_occ else 0.0
