@@ -9,9 +9,11 @@ Why this design (measured in benchmarks/provenance_watermark.py):
   crop, a trim or a re-encode leaves many copies; the reader folds every frame modulo
   the tile, which averages the picture away and the mark in.
 - A quarter of the chips are a fixed sync pattern: an FFT cross-correlation of the folded
-  tile with it finds the crop offset; a few candidate tile periods cover rescaling.
-- The payload carries a 16-bit CRC, and the reader demands both a strong sync peak and a
-  matching CRC, so an unmarked clip reads as absent rather than as a random payload.
+  tile with it (whitened against the picture's spectrum) finds the crop offset; a few
+  candidate tile periods cover rescaling, and the best of three peaks per period is kept.
+- The payload carries a 16-bit CRC. The reader demands payload bits well above noise
+  (mean |z|) and a matching CRC, trying at most 2^8 flips of the least sure bits, so an
+  unmarked clip reads as absent rather than as a random payload.
 """
 
 from __future__ import annotations
@@ -40,11 +42,11 @@ MIN_BIT_Z = 1.25
 FLIP_BITS = 8  # CRC-aided correction: try flipping up to this many of the weakest bits
 FLIP_Z = 1.5  # ...but only bits this unsure
 HIGHPASS = 0.5  # the reader's high-pass: Gaussian sigma in chips
-EDGE_WEIGHT = True
+EDGE_WEIGHT = True  # divide the residual by its local power (floored at EDGE_FLOOR x mean)
 EDGE_FLOOR = 0.5
 PEAKS = 3  # sync peaks tried per period; the payload's strength picks among them
+SPECTRUM_FRAMES = 2  # frames that estimate the picture's spectrum (it changes slowly)...
 SPECTRUM_EVERY = 6  # ...and one frame in this many after that
-SPECTRUM_FRAMES = 2  # frames that estimate the picture's spectrum (it changes slowly)
 
 
 @dataclass(frozen=True)
