@@ -13,6 +13,11 @@ Labels (the labels.jsonl record minus "clip"):
     scene: the scene itself (vidgen.world.spec.scene_to_dict), to re-render it exactly
     schema: "vidgen.world.labels/1"
 
+Track x, y are the object's center in pixels (pixel i's center is at i). The flags and
+visible_fraction come from the drawn outline's area clipped to the frame and the occluder
+(vidgen.world.geometry.flags): visible_fraction is the share of the shape's area in view and
+uncovered; less than 1 px^2 counts as nothing.
+
 The caption tells the clean scene over the rendered frames (0 .. (frames - 1) / fps seconds, at
 width / height), not over the duration the scene was laid out for.
 
