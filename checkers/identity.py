@@ -22,9 +22,15 @@ REFERENCE_POINTS = 3
 # Floors per descriptor, in its own units: Lab distance, |log area ratio|, shape numbers.
 FLOORS = {"color": 9.0, "size": 0.2, "shape": 0.12}
 # Below these a change has not started yet (when dating a change back to its start).
-START_FLOORS = {"color": 1.0, "size": 0.025, "shape": 0.03}
+START_FLOORS = {"color": 1.0, "size": 0.025, "shape": 0.03, "perceptual": 0.05}
 MIN_SHAPE_AREA = 60.0  # analysis px; below this, shape numbers are mostly pixelation
-KINDS = {"color": "color_drift", "size": "size_change", "shape": "shape_change"}
+KINDS = {
+    "color": "color_drift",
+    "size": "size_change",
+    "shape": "shape_change",
+    "perceptual": "appearance_drift",
+}
+PERCEPTUAL_FLOOR = 0.3  # LPIPS distance to the object's first crop that counts as a change
 
 
 def _clean(p: Point) -> bool:
@@ -69,6 +75,8 @@ class IdentityChecker(Checker):
         self._refs: dict[int, dict] = {}
         self._reliable: dict[int, bool] = {}
         self.perceptual = perceptual  # an object with .distance(crop_a, crop_b), or None
+        self._crops: dict[int, np.ndarray] = {}  # first clean crop per object
+        self._distances: dict[tuple[int, int], float] = {}  # (object, frame) -> distance
 
     def process(self, index, frame, tracks: FrameObservation) -> dict[str, float]:
         self._tracks = tracks.tracks
@@ -85,12 +93,24 @@ class IdentityChecker(Checker):
             if _clean(track.points[-1]):
                 change = _changes(ref, tracks.detections[j])
                 color, size = max(color, change["color"]), max(size, change["size"])
+                if self.perceptual is not None:
+                    self._perceive(tid, index, frame.image, tracks.detections[j])
         return {
             "frame_similarity_first": tracks.frame_similarity_first,
             "frame_similarity_prev": tracks.frame_similarity_prev,
             "color_change_max": color,
             "size_change_max": size,
         }
+
+    def _perceive(self, tid: int, index: int, image: np.ndarray, det) -> None:
+        """LPIPS between this sighting's crop and the object's first clean crop."""
+        x, y, w, h = det.bbox
+        pad = max(2, int(0.15 * max(w, h)))
+        crop = image[max(0, y - pad) : y + h + pad, max(0, x - pad) : x + w + pad]
+        if crop.size == 0:
+            return
+        first = self._crops.setdefault(tid, crop)
+        self._distances[(tid, index)] = self.perceptual.distance(first, crop)
 
     def finalize(self) -> CheckResult:
         series = {}
@@ -100,10 +120,15 @@ class IdentityChecker(Checker):
             if ref is None:
                 continue
             pts = [p for p in track.points if _clean(p) and self._reliable.get(p.frame, False)]
-            series[track.id] = (pts, [_changes(ref, p.det) for p in pts])
+            changes = [_changes(ref, p.det) for p in pts]
+            if self.perceptual is not None:
+                for p, change in zip(pts, changes, strict=True):
+                    change["perceptual"] = self._distances.get((track.id, p.frame), 0.0)
+            series[track.id] = (pts, changes)
         # Frame-to-frame jitter of each descriptor across the clip sets its noise level.
         noise = {}
-        for key in FLOORS:
+        floors = dict(FLOORS, perceptual=PERCEPTUAL_FLOOR) if self.perceptual else FLOORS
+        for key in floors:
             steps = [
                 abs(b[key] - a[key])
                 for _, changes in series.values()
@@ -112,7 +137,7 @@ class IdentityChecker(Checker):
             noise[key] = robust_sigma(steps) if len(steps) >= 6 else 0.0
         events = []
         for tid, (pts, changes) in series.items():
-            for key, floor in FLOORS.items():
+            for key, floor in floors.items():
                 threshold = max(floor, 8.0 * noise[key]) * self.k
                 event = self._first_change(self._tracks[tid], pts, changes, key, threshold)
                 if event:

@@ -100,6 +100,7 @@ def check_frames(
     checks=ALL_CHECKS,
     sensitivity: str = "medium",
     short_side: int = DEFAULT_SHORT_SIDE,
+    perceptual: str = "classical",
 ) -> ClipReport:
     """Judge frames already in memory (an iterable of (H, W, 3) uint8 RGB arrays).
 
@@ -124,7 +125,7 @@ def check_frames(
     start = time.perf_counter()
     report = ClipReport(clip=name)
     try:
-        _analyse(report, info, source(), checks, sensitivity, "classical")
+        _analyse(report, info, source(), checks, sensitivity, perceptual)
     except CheckError as error:
         report.verdict, report.error = "error", str(error)
     report.total_s = time.perf_counter() - start

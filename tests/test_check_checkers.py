@@ -156,3 +156,27 @@ def test_selected_checks_only():
     report = check_frames(synth(violation="vanish"), fps=16, checks=("physics_sanity",))
     assert list(report.checks) == ["physics_sanity"]
     assert all(e.check == "physics_sanity" for e in report.events)
+
+
+def test_perceptual_distance_is_used_when_asked(monkeypatch):
+    import checkers.perceptual
+
+    calls = []
+
+    class FakeLpips:  # stands in for LPIPS, whose AlexNet weights are not on this machine
+        def distance(self, a, b):
+            calls.append(1)
+            a = cv2.resize(a, (16, 16)).astype(float)
+            b = cv2.resize(b, (16, 16)).astype(float)
+            return float(np.abs(a - b).mean() / 255)
+
+    def fake_load(mode):
+        return FakeLpips() if mode == "lpips" else None
+
+    monkeypatch.setattr(checkers.perceptual, "load_perceptual", fake_load)
+    frames = synth(violation="color_drift", at=14)
+    report = check_frames(frames, fps=16, perceptual="lpips")
+    assert calls and report.checks["identity_drift"].extra["perceptual"] == "lpips"
+    assert any(e.check == "identity_drift" and abs(e.frame - 14) <= 2 for e in report.events)
+    plain = check_frames(frames, fps=16)
+    assert plain.checks["identity_drift"].extra["perceptual"] == "classical"
