@@ -62,31 +62,39 @@ def shape_area(s: ObjectState, view: View, t: float) -> float:
 
 
 def polygon_area(poly) -> float:
-    if len(poly) < 3:
+    """Shoelace area; plain Python, which beats numpy on a few dozen points."""
+    pts = poly.tolist() if isinstance(poly, np.ndarray) else poly
+    if len(pts) < 3:
         return 0.0
-    p = np.asarray(poly, dtype=np.float64)
-    x, y = p[:, 0], p[:, 1]
-    return 0.5 * abs(float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))))
+    twice = 0.0
+    px, py = pts[-1]
+    for x, y in pts:
+        twice += px * y - x * py
+        px, py = x, y
+    return 0.5 * abs(twice)
 
 
 def clip_to_box(poly, box: tuple[float, float, float, float]) -> list[tuple[float, float]]:
     """The part of a polygon inside an axis-aligned box (Sutherland-Hodgman)."""
-    pts = [(float(x), float(y)) for x, y in poly]
+    pts = poly.tolist() if isinstance(poly, np.ndarray) else [tuple(p) for p in poly]
     x0, y0, x1, y1 = box
-    for axis, limit, keep_above in ((0, x0, True), (0, x1, False), (1, y0, True), (1, y1, False)):
+    for axis, limit, sign in ((0, x0, 1.0), (0, x1, -1.0), (1, y0, 1.0), (1, y1, -1.0)):
         if not pts:
             break
+        # signed distance inside the edge: >= 0 keeps the point
+        dist = [sign * (p[axis] - limit) for p in pts]
+        if min(dist) >= 0.0:
+            continue  # wholly inside this edge: nothing to cut
         out = []
-        prev = pts[-1]
-        prev_in = (prev[axis] >= limit) if keep_above else (prev[axis] <= limit)
-        for cur in pts:
-            cur_in = (cur[axis] >= limit) if keep_above else (cur[axis] <= limit)
-            if cur_in != prev_in:
-                w = (limit - prev[axis]) / (cur[axis] - prev[axis])
-                out.append((prev[0] + w * (cur[0] - prev[0]), prev[1] + w * (cur[1] - prev[1])))
-            if cur_in:
-                out.append(cur)
-            prev, prev_in = cur, cur_in
+        px, py = pts[-1]
+        pd = dist[-1]
+        for (cx, cy), cd in zip(pts, dist, strict=True):
+            if (cd >= 0.0) != (pd >= 0.0):
+                w = pd / (pd - cd)
+                out.append((px + w * (cx - px), py + w * (cy - py)))
+            if cd >= 0.0:
+                out.append((cx, cy))
+            px, py, pd = cx, cy, cd
         pts = out
     return pts
 

@@ -260,14 +260,16 @@ class Simulation:
                 b.y += b.vy * dt
         n = len(bodies)
         no_collide = self.no_collide
-        ghosts = {v.object for v in self._vanishes if _vanished(v, t_end)}
+        ghosts = {v.object for v in self._vanishes if _vanished(v, t_end)} if self._vanishes else ()
         for i in range(n - 1):
             if not bodies[i].alive or i in ghosts:
                 continue
             for j in range(i + 1, n):
-                if not bodies[j].alive or j in ghosts:
-                    continue
-                if no_collide and frozenset((i, j)) in no_collide:
+                if (
+                    not bodies[j].alive
+                    or j in ghosts
+                    or (no_collide and frozenset((i, j)) in no_collide)
+                ):
                     continue
                 if _collide(bodies[i], bodies[j]) and record:
                     self.events.append(Event(t_end, "collision", i, j))
