@@ -36,6 +36,7 @@ CONTACT_MARGIN = 4.0
 HIDDEN_SHARE = 0.5  # share of a missing object's predicted box another part must cover
 SOLID_SPREAD = 1.5  # Lab units: median color spread of a flat-colored part (world: <= 1)
 FIRST_STEP = 24.0  # analysis px an object may move between its first two frames
+MIN_ACCEL = 1.0  # px/frame^2: weaker accelerations from three sightings are pixel noise
 MAX_ACCEL = 3.0  # analysis px/frame^2; shapes-world gravity is ~2.1 at 180 px and 16 fps
 
 
@@ -85,11 +86,13 @@ class Track:
                 return p
         raise ValueError("track never seen")
 
-    def predict(self, frame: int) -> tuple[float, float]:
+    def predict(self, frame: int, hidden: bool = False) -> tuple[float, float]:
         """Where the object should be at `frame`, from its last clean sightings.
 
         Sightings touching another part or the edge are skipped for the motion estimate:
-        a half-hidden object's centroid slows down as it slides behind an occluder.
+        a half-hidden object's centroid slows down as it slides behind an occluder. With
+        `hidden`, the position too comes from the clean sightings (a half-hidden sliver's
+        centroid is off the object's centre).
         """
         last = self.last_seen()
         clean: list[Point] = []
@@ -110,19 +113,18 @@ class Track:
         if len(basis) == 3 and basis[1].frame - basis[0].frame == step:
             ax = (b.x - 2 * a.x + basis[0].x) / step**2
             ay = (b.y - 2 * a.y + basis[0].y) / step**2
-            # Trust the acceleration only as far as gravity goes: a bounce must not throw
-            # predictions off.
-            ax, ay = (
-                float(np.clip(ax, -MAX_ACCEL, MAX_ACCEL)),
-                float(np.clip(ay, -MAX_ACCEL, MAX_ACCEL)),
-            )
+            # Three sightings give a noisy acceleration (edges snap to pixels: +-1 px/frame^2),
+            # so keep only a clear vertical one (gravity), and only as far as gravity goes:
+            # a bounce must not throw predictions off.
+            ax = 0.0
+            ay = float(np.clip(ay, -MAX_ACCEL, MAX_ACCEL)) if abs(ay) >= MIN_ACCEL else 0.0
         # Velocity at the last sighting, then constant acceleration up to `frame`.
         dt_b = last.frame - b.frame
         vx, vy = vx + ax * (dt_b + 0.5 * step), vy + ay * (dt_b + 0.5 * step)
         x0 = b.x + (b.x - a.x) / step * dt_b + 0.5 * ax * dt_b * dt_b
         y0 = b.y + (b.y - a.y) / step * dt_b + 0.5 * ay * dt_b * dt_b
-        if last is not b:
-            x0, y0 = last.x, last.y
+        if last is not b and not hidden:
+            x0, y0 = last.x, last.y  # for matching, start from where it was last seen
         dt = frame - last.frame
         return x0 + vx * dt + 0.5 * ax * dt * dt, y0 + vy * dt + 0.5 * ay * dt * dt
 
@@ -288,8 +290,12 @@ class Tracker:
 
     def _add_missing(self, track, frame, pred, dets, assigned) -> None:
         last = track.last_seen().det
+        pred = track.predict(frame.index, hidden=True)
         ix, iy = pred[0] - self._shift[0], pred[1] - self._shift[1]
-        half_w, half_h = last.bbox[2] / 2 + 2, last.bbox[3] / 2 + 2
+        # The whole object's size, not that of the sliver last seen beside an occluder.
+        boxes = [p.det.bbox for p in track.points[-12:] if p.det is not None and not p.near]
+        w, h = np.median([b[2:] for b in boxes], axis=0) if boxes else last.bbox[2:]
+        half_w, half_h = w / 2 + 2, h / 2 + 2
         at_edge = (
             ix - half_w <= 1
             or iy - half_h <= 1
