@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from vidgen.cli import cli
-from vidgen.world import BACKGROUND_COLORS, OBJECT_COLORS
+from vidgen.world import BACKGROUND_COLORS, OBJECT_COLORS, random_scene, render_clip
 from vidgen.world.corpus import CorpusSpec, write_corpus, write_mp4
 
 SMALL = ["--size", "64x48", "--frames", "9", "--fps", "8", "-q"]
@@ -93,6 +93,8 @@ def test_api_and_cli_write_the_same_labels(tmp_path):
     write_corpus(spec, api_out)
     assert (api_out / "labels.jsonl").read_bytes() == (cli_out / "labels.jsonl").read_bytes()
     assert '"fps":8,' in (api_out / "labels.jsonl").read_text()
+    direct = render_clip(random_scene(np.random.default_rng(0), profile="simple"), fps=8.0)
+    assert direct.labels["fps"] == 8 and isinstance(direct.labels["fps"], int)
 
 
 def test_unwritable_folder_exits_2(tmp_path):

@@ -184,7 +184,7 @@ def make_labels(
         "caption": make_caption(scene, duration=times[-1], aspect=width / height),
         "width": width,
         "height": height,
-        "fps": fps,
+        "fps": int(fps) if float(fps).is_integer() else fps,  # 16, not 16.0, from any caller
         "num_frames": n_frames,
         "background": scene.background,
         "textured": scene.texture > 0,
