@@ -171,17 +171,22 @@ class PhysicsChecker(Checker):
         bar_p = max(TELEPORT_FLOOR, 0.6 * size, 8.0 * sigma_p) * self.k
         events = []
         for k, dp, dv, speed, contact in seg_breaks:
-            if not _quiet(seg, k - 2, k + 2):
+            # Touching another object can change a velocity, never a position: contact
+            # excuses speed jumps only.
+            if any(p.at_edge or p.merged for p in seg[max(0, k - 1) : k + 1]):
                 continue
+            quiet = _quiet(seg, k - 2, k + 2)
             bar_v = max(SPEED_FLOOR, 8.0 * sigma_v, 0.45 * speed) * self.k
             # The largest gap among boundaries whose fits share sightings dates the change.
             near = [b for b in seg_breaks if abs(b[0] - k) < SIDE]
             p = seg[k]
-            if dp > bar_p and dp >= max(b[1] for b in near):
+            same_look = 0.7 < seg[k].det.area / max(1.0, seg[k - 1].det.area) < 1.4
+            if dp > bar_p and dp >= max(b[1] for b in near) and same_look:
                 events.append(self._event("teleport", p, track, dp / bar_p - 0.5,
                                           f"jumped {dp * self.scale:.0f} px off its path"))  # fmt: skip
             elif (
-                dp <= bar_p
+                quiet
+                and dp <= bar_p
                 and dv > bar_v
                 and dv >= max(b[2] for b in near)
                 and not contact

@@ -36,6 +36,7 @@ CONTACT_MARGIN = 4.0
 HIDDEN_SHARE = 0.5  # share of a missing object's predicted box another part must cover
 SOLID_SPREAD = 1.5  # Lab units: median color spread of a flat-colored part (world: <= 1)
 FIRST_STEP = 24.0  # analysis px an object may move between its first two frames
+MERGED_GROWTH = 1.08  # area over the usual that marks one blob of an object and its split part
 MIN_ACCEL = 1.0  # px/frame^2: weaker accelerations from three sightings are pixel noise
 MAX_ACCEL = 3.0  # analysis px/frame^2; shapes-world gravity is ~2.1 at 180 px and 16 fps
 
@@ -269,7 +270,7 @@ class Tracker:
                 continue
             self._split_start = seen[-1].frame + 1
             for p in reversed(seen[:-1]):
-                if p.det.area < 1.15 * usual:
+                if p.det.area < MERGED_GROWTH * usual:
                     break
                 p.merged = True
                 self._split_start = p.frame
