@@ -310,6 +310,14 @@ class Tracker:
         behind = any(
             _covered(box, d.bbox) >= HIDDEN_SHARE and d.area >= 0.3 * last.area for d in dets
         )
+        # Shrinking beside another part, then gone: it slid behind that part (its sliver's
+        # centroid lags, so the prediction alone may place it just outside).
+        last_point = track.last_seen()
+        usual = max(
+            (p.det.area for p in track.points[-12:] if p.det is not None), default=last.area
+        )
+        if last_point.near and last.area < 0.7 * usual and track.missing < 3:
+            behind = True
         track.points.append(
             Point(
                 frame.index, frame.time, pred[0], pred[1], None, "missing", at_edge, behind=behind
