@@ -202,3 +202,17 @@ def test_decode_backends_agree(clips):
     assert len(a) == len(b) == 24
     assert np.allclose([f.time for f in a], [f.time for f in b], atol=1e-3)
     assert abs(a[5].image.astype(int) - b[5].image.astype(int)).mean() < 6
+
+
+def test_check_never_imports_torch(clips):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from click.testing import CliRunner; from vidgen.cli import cli; "
+        f"r = CliRunner().invoke(cli, ['check', '-q', {str(clips['good'])!r}]); "
+        "print(r.exit_code, sorted(m for m in ('torch', 'diffusers', 'transformers', 'lpips') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "0 []", out.stdout + out.stderr
