@@ -34,6 +34,7 @@ SPEED_FLOOR = 1.2  # analysis px/frame
 ACCEL_NOISE = 0.25  # px/frame^2: a steadier acceleration than this is taken as none
 ACCEL_SPAN = 7  # sightings each side used to estimate the steady acceleration
 GRAVITY_FLOOR = 0.6  # px/frame^2: weaker sustained upward acceleration is not a reversal
+OCCLUDER_CHROMA = 12.0  # Lab chroma below which a part is colorless (white, gray, black)
 SPIKE_RATIO = 8.0  # warp error over the clip's median that counts as a spike
 SUSTAINED = 3  # frames a reversed acceleration must last
 SINK = 0.3  # share of its height an object may sink below the floor line (anti-aliasing)
@@ -296,11 +297,15 @@ class PhysicsChecker(Checker):
         q = self._by_frame.get(frame, {}).get(tid)
         return q is not None and q.det.bbox[1] >= floor_y - 3
 
-    def _static(self, tid: int) -> bool:
-        """Never moves in the scene (an occluder, or an object at rest)."""
+    def _occluder(self, tid: int) -> bool:
+        """Scenery in front of objects: never moves in the scene, or is a colorless slab
+        (walls and boxes are white, gray or black; objects have a hue)."""
         pts = [p for p in self._tracks[tid].points if p.det is not None]
         xs, ys = [p.x for p in pts], [p.y for p in pts]
-        return max(xs) - min(xs) < 4 and max(ys) - min(ys) < 4
+        if max(xs) - min(xs) < 4 and max(ys) - min(ys) < 4:
+            return True
+        chroma = float(np.median([np.hypot(p.det.lab[1], p.det.lab[2]) for p in pts]))
+        return chroma < OCCLUDER_CHROMA
 
     def _through_objects(self, tracks: list[Track]) -> list[Event]:
         """An object sliding behind another of its own size instead of bouncing off it.
@@ -327,10 +332,10 @@ class PhysicsChecker(Checker):
                     for o in p.near
                     if o in ref
                     and 0.2 < ref[o] / ref[t.id] < 5.0
-                    and not (self._static(o) and ref[o] > ref[t.id])
+                    and not (self._occluder(o) and ref[o] > ref[t.id])
                 ]
                 occluders = [
-                    o for o in p.near if o in ref and self._static(o) and ref[o] > ref[t.id]
+                    o for o in p.near if o in ref and self._occluder(o) and ref[o] > ref[t.id]
                 ]
                 if not others or occluders:
                     continue  # nothing to pass through, or the area went behind an occluder
