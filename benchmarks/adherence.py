@@ -130,6 +130,17 @@ def benchmark_scenes(n: int):
     return [random_scene(np.random.default_rng([2026, 4, i]), profile="simple") for i in range(n)]
 
 
+def check_verdicts(clips: list[np.ndarray]) -> float | None:
+    """Fraction of clips the checkers pass (checkers.runner.check_frames: the same checks as
+    `vidgen check`, run on the frames in memory instead of an encoded MP4)."""
+    try:
+        from checkers.runner import check_frames
+    except ImportError:
+        return None
+    verdicts = [check_frames(list(frames), fps=8).verdict for frames in clips]
+    return sum(v == "pass" for v in verdicts) / len(verdicts)
+
+
 def score(rows: list[dict]) -> dict:
     n = len(rows)
     return {k: sum(r[f"{k}_ok"] for r in rows) / n for k in ("color", "motion", "shape")}
@@ -180,6 +191,7 @@ def main() -> None:
     truth = [render_clip(s, width=64, height=64, frames=17, fps=8) for s in scenes]
     reader_rows = [judge(c.caption, c.frames) for c in truth]
     result = {"n": args.n, "reader_on_world_renders": score(reader_rows)}
+    result["check_pass_world_renders"] = check_verdicts([c.frames for c in truth])
     if args.reader_only:
         print(json.dumps(result, indent=2))
         return
@@ -218,6 +230,7 @@ def main() -> None:
             "guidance": args.guidance,
             "threads": args.threads,
             "model_accuracy": score(rows),
+            "check_pass": check_verdicts([frames for _, frames in clips]),
             "pipeline_seconds_median": statistics.median(seconds),
             "pipeline_seconds_max": max(seconds),
         }
