@@ -250,9 +250,10 @@ class PhysicsChecker(Checker):
         edges = [0] + [b + 1 for b in bounces] + [len(seg)]
         events = []
         for n, b in enumerate(bounces):
-            before = range(max(1, edges[n] + 1), b)  # interior sightings of the fall
-            after = range(b + 2, edges[n + 2] - 1)
-            if len(before) < 2 or len(after) < 2 or not _quiet(seg, b - 1, b + 3):
+            # Interior sightings of the fall and of the rise, where nothing hides part of it.
+            before = [i for i in range(max(1, edges[n] + 1), b) if not _busy(seg[i])]
+            after = [i for i in range(b + 2, edges[n + 2] - 1) if not _busy(seg[i])]
+            if len(before) < 2 or len(after) < 2 or not _quiet(seg, b, b + 2):
                 continue
             floor_y = float(ys[b : b + 2].max())
 
