@@ -53,7 +53,14 @@ def vidgen_make(folder: Path, prompt: str, seed: int, args, out_dir: Path):
     from vidgen.make import make_clip
 
     request = Request(
-        prompt, seed=seed, frames=args.frames, height=args.size, width=args.size, steps=args.steps, guidance=4.0, fps=8
+        prompt,
+        seed=seed,
+        frames=args.frames,
+        height=args.size,
+        width=args.size,
+        steps=args.steps,
+        guidance=4.0,
+        fps=8,
     )
     started = time.perf_counter()
     made = make_clip(request, str(folder), RuntimeOptions(quiet=True), out=out_dir)
@@ -67,8 +74,9 @@ def main() -> None:
     parser.add_argument("--frames", type=int, default=17)
     parser.add_argument("--size", type=int, default=64)
     parser.add_argument("--steps", type=int, default=10)
+    parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
 
     from tiny_pipelines import tiny_wan
 
@@ -85,12 +93,16 @@ def main() -> None:
             vidgen_times.append(seconds_b)
             vidgen_totals.append(total_b)
     plain, ours = statistics.median(plain_times), statistics.median(vidgen_times)
-    print(f"tiny WanPipeline, {args.size}x{args.size}, {args.frames} frames, {args.steps} steps, {args.runs} runs")
+    print(
+        f"tiny WanPipeline, {args.size}x{args.size}, {args.frames} frames, {args.steps} steps, {args.runs} runs"
+    )
     print(f"frames identical: {identical}")
     print(f"plain diffusers pipeline call: median {plain:.3f} s")
     print(f"vidgen make pipeline call:     median {ours:.3f} s")
     print(f"ratio vidgen/plain (generation): {ours / plain:.3f}")
-    print(f"vidgen make_clip end to end (cached load, encode, record): median {statistics.median(vidgen_totals):.3f} s")
+    print(
+        f"vidgen make_clip end to end (cached load, encode, record): median {statistics.median(vidgen_totals):.3f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -35,7 +35,9 @@ def imports_torch(arguments: list[str]) -> bool:
         text=True,
         check=True,
     )
-    return any(line.rstrip().endswith(("| torch", "| diffusers")) for line in done.stderr.splitlines())
+    return any(
+        line.rstrip().endswith(("| torch", "| diffusers")) for line in done.stderr.splitlines()
+    )
 
 
 def main() -> None:
