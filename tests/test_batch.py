@@ -32,6 +32,11 @@ def leftovers(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if ".tmp" in p.name]
 
 
+def invoke_make(model: Path, *args: str):
+    """`vidgen make -q --model MODEL` at the tiny test size, in this process."""
+    return CliRunner().invoke(cli, ["make", "-q", "--model", str(model), *SMALL, *args])
+
+
 def vidgen_command() -> list[str]:
     script = BIN / "vidgen"
     return [str(script)] if script.exists() else [sys.executable, "-m", "vidgen"]
@@ -217,40 +222,13 @@ def test_candidates_keep_the_best_scored_clip(tiny_wan_dir, tmp_path, monkeypatc
 def test_check_records_a_real_verdict(tiny_wan_dir, tmp_path):
     prompts = tmp_path / "p.txt"
     prompts.write_text("a red ball\n")
-    result = CliRunner().invoke(
-        cli,
-        [
-            "make",
-            "-q",
-            "--model",
-            str(tiny_wan_dir),
-            *SMALL,
-            "-o",
-            str(tmp_path / "o"),
-            "--check",
-            "--json",
-            str(prompts),
-        ],
-    )
+    args = ["-o", str(tmp_path / "o"), "--check", "--json", str(prompts)]
+    result = invoke_make(tiny_wan_dir, *args)
     (outcome,) = [json.loads(line) for line in result.stdout.splitlines()]
     assert outcome["check"]["verdict"] in ("pass", "fail")  # a 9-frame clip is long enough to judge
     assert 0.0 <= outcome["check"]["score"] <= 1.0
     assert result.exit_code == {"pass": 0, "fail": 1}[outcome["check"]["verdict"]]
-    again = CliRunner().invoke(
-        cli,
-        [
-            "make",
-            "-q",
-            "--model",
-            str(tiny_wan_dir),
-            *SMALL,
-            "-o",
-            str(tmp_path / "o"),
-            "--check",
-            "--json",
-            str(prompts),
-        ],
-    )
+    again = invoke_make(tiny_wan_dir, *args)
     (skipped,) = [json.loads(line) for line in again.stdout.splitlines()]
     assert skipped["status"] == "skipped" and skipped["check"] == outcome["check"]
     assert again.exit_code == result.exit_code  # a re-run keeps the verdict and the exit code
