@@ -126,16 +126,13 @@ def _floor_line(foreground: np.ndarray) -> int | None:
     return int(round(rows.mean()))
 
 
-_HIST_EDGES = (np.array([0, 35, 55, 75, 101.0]), np.array([-128, -20, 0, 20, 128.0]))
-
-
 def _describe(i, labels, stats, lab, field) -> Detection:
     x, y, w, h, _ = (int(v) for v in stats[i])
     roi = labels[y : y + h, x : x + w] == i
     pixels = lab[y : y + h, x : x + w][roi]  # (n, 3)
     mean = pixels.mean(axis=0)
     spread = float(np.linalg.norm(pixels - mean, axis=1).mean())
-    hist = _histogram(pixels)
+    hist = _histogram(lab[y : y + h, x : x + w], roi)
     cx, cy, area = _coverage(i, labels, (x, y, w, h), lab, field, mean)
     shape = _shape(roi.astype(np.uint8), float(roi.sum()))
     H, W = labels.shape
@@ -166,12 +163,13 @@ def _coverage(i, labels, box, lab, field, color) -> tuple[float, float, float]:
     return float((xs * share).sum() / total), float((ys * share).sum() / total), total
 
 
-def _histogram(pixels: np.ndarray) -> np.ndarray:
-    li = np.clip(np.searchsorted(_HIST_EDGES[0], pixels[:, 0], side="right") - 1, 0, 3)
-    ai = np.clip(np.searchsorted(_HIST_EDGES[1], pixels[:, 1], side="right") - 1, 0, 3)
-    bi = np.clip(np.searchsorted(_HIST_EDGES[1], pixels[:, 2], side="right") - 1, 0, 3)
-    hist = np.bincount(li * 16 + ai * 4 + bi, minlength=64).astype(np.float32)
-    return hist / max(1.0, hist.sum())
+def _histogram(lab_roi: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Normalized 4x4x4 Lab histogram of the part's pixels (L 0..100, a and b -128..128)."""
+    hist = cv2.calcHist(
+        [np.ascontiguousarray(lab_roi)], [0, 1, 2], mask.astype(np.uint8), [4, 4, 4],
+        [0, 100.01, -128, 128, -128, 128],
+    ).ravel()
+    return hist / max(1.0, float(hist.sum()))
 
 
 def _shape(mask: np.ndarray, area: float) -> np.ndarray:
