@@ -35,6 +35,7 @@ ACCEL_NOISE = 0.25  # px/frame^2: a steadier acceleration than this is taken as 
 ACCEL_SPAN = 7  # sightings each side used to estimate the steady acceleration
 GRAVITY_FLOOR = 0.6  # px/frame^2: weaker sustained upward acceleration is not a reversal
 OCCLUDER_CHROMA = 12.0  # Lab chroma below which a part is colorless (white, gray, black)
+BOUNCE_KINK = 3.0  # px/frame of vertical speed lost in one frame at a bounce (gravity: ~2)
 SPIKE_RATIO = 8.0  # warp error over the clip's median that counts as a spike
 SUSTAINED = 3  # frames a reversed acceleration must last
 SINK = 0.3  # share of its height an object may sink below the floor line (anti-aliasing)
@@ -161,7 +162,8 @@ class PhysicsChecker(Checker):
             speed = float(max(np.hypot(*vb), np.hypot(*va)))
             dv = va - vb
             # Falling onto the ground, or hopping on it: vertical changes near the lowest level.
-            grounded = abs(dv[1]) > abs(dv[0]) and xy[k, 1] > xy[:, 1].max() - 4.0
+            low = xy[:, 1].max() - max(4.0, 0.5 * seg[k].det.size)
+            grounded = abs(dv[1]) > abs(dv[0]) and xy[k, 1] > low
             contact = _floor_contact(vb, va) or grounded
             gap_p, gap_v = float(np.hypot(*(pa - pb))), float(np.hypot(*dv))
             out.append((k, gap_p, gap_v, speed, contact))
@@ -245,8 +247,7 @@ class PhysicsChecker(Checker):
         g = float(np.median(d2))
         if g < GRAVITY_FLOOR:
             return []
-        vy = np.diff(ys)  # vy[i]: from seg[i] to seg[i + 1]
-        bounces = [i for i in range(1, len(vy)) if vy[i - 1] > 0 and vy[i] < 0]
+        bounces = sorted(j for j in _bounce_points(ys) if j - 1 not in _bounce_points(ys))
         edges = [0] + [b + 1 for b in bounces] + [len(seg)]
         events = []
         for n, b in enumerate(bounces):
@@ -391,9 +392,17 @@ def _bounce_points(ys: np.ndarray) -> set[int]:
     vy = np.diff(ys)  # vy[i]: from i to i + 1
     out = set()
     for j in range(1, len(vy)):
-        if vy[j - 1] > 0.5 and vy[j] < -0.5:
+        # The ground reverses a fall at once; gravity turning round (reversed) does it a
+        # little per frame, so a bounce needs a sharp kink in vertical speed.
+        if vy[j - 1] > 0.5 and vy[j] < -0.5 and vy[j] - vy[j - 1] < -BOUNCE_KINK:
             out.add(j)
-        elif j + 1 < len(vy) and vy[j - 1] > 0.5 and abs(vy[j]) <= 0.5 and vy[j + 1] < -0.5:
+        elif (
+            j + 1 < len(vy)
+            and vy[j - 1] > 0.5
+            and abs(vy[j]) <= 0.5
+            and vy[j + 1] < -0.5
+            and vy[j + 1] - vy[j - 1] < -BOUNCE_KINK
+        ):
             out.update((j, j + 1))
     return out
 
@@ -406,7 +415,7 @@ def _floor_contact(vb: np.ndarray, va: np.ndarray) -> bool:
 def _floor_contact_at(ys: np.ndarray, i: int) -> bool:
     for j in range(max(1, i - 1), min(len(ys) - 1, i + 2)):
         down, after = ys[j] - ys[j - 1], ys[j + 1] - ys[j]
-        if down > 0.3 and after < 0.3 * down:
+        if down > 0.3 and after < 0.3 * down and after - down < -BOUNCE_KINK:
             return True
     return False
 
