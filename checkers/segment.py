@@ -166,7 +166,10 @@ def _coverage(i, labels, box, lab, field, color) -> tuple[float, float, float]:
 def _histogram(lab_roi: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Normalized 4x4x4 Lab histogram of the part's pixels (L 0..100, a and b -128..128)."""
     hist = cv2.calcHist(
-        [np.ascontiguousarray(lab_roi)], [0, 1, 2], mask.astype(np.uint8), [4, 4, 4],
+        [np.ascontiguousarray(lab_roi)],
+        [0, 1, 2],
+        mask.astype(np.uint8),
+        [4, 4, 4],
         [0, 100.01, -128, 128, -128, 128],
     ).ravel()
     return hist / max(1.0, float(hist.sum()))
