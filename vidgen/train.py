@@ -275,6 +275,8 @@ def train_vae(
         if config.max_minutes and clock.run_minutes() > config.max_minutes:
             save({"vae": opt.state_dict()})
             return False
+    if frozen_encoder:  # the decoder run ends here: keep its optimizer for a resume
+        save({"vae": opt.state_dict()})
     vae.eval()
     return True
 
@@ -477,7 +479,6 @@ def train(config: TrainConfig) -> Path:
 
     if state["stage"] == "decoder":
         train_vae(components["vae"], config, state, optim_state, run, clock, save, True)
-        save({})
         return run / "ckpt"
     if state["stage"] == "vae":
         done = train_vae(components["vae"], config, state, optim_state, run, clock, save)
