@@ -47,6 +47,16 @@ def tiny_ltx_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    """A fresh, empty VIDGEN_HOME and no signing keys from the environment."""
+    path = tmp_path / "vidgen-home"
+    monkeypatch.setenv("VIDGEN_HOME", str(path))
+    monkeypatch.delenv("VIDGEN_SIGN_CERT", raising=False)
+    monkeypatch.delenv("VIDGEN_SIGN_KEY", raising=False)
+    return path
+
+
+@pytest.fixture
 def real_clips() -> Path:
     if not REAL_CLIPS.is_dir():
         pytest.skip("../shared/real-clips is not present (fresh clone)")

@@ -95,15 +95,6 @@ def reencode(src: Path, dst: Path, crf: int, vf: str | None = None, skip: int = 
     return dst
 
 
-@pytest.fixture
-def home(tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "vidgen-home"
-    monkeypatch.setenv("VIDGEN_HOME", str(path))
-    monkeypatch.delenv("VIDGEN_SIGN_CERT", raising=False)
-    monkeypatch.delenv("VIDGEN_SIGN_KEY", raising=False)
-    return path
-
-
 @pytest.fixture(scope="module")
 def big_frames() -> np.ndarray:
     return textured_frames(33, 480, 832, seed=1)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from test_provenance import make_sealed, textured_frames, write_mp4
 
@@ -14,15 +13,6 @@ from vidgen.provenance import ProvenanceOptions
 
 SMALL = ["--frames", "9", "--height", "32", "--width", "32", "--steps", "2"]
 MARKABLE = ["--frames", "17", "--height", "64", "--width", "64", "--steps", "2"]  # the default size
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "vidgen-home"
-    monkeypatch.setenv("VIDGEN_HOME", str(path))
-    monkeypatch.delenv("VIDGEN_SIGN_CERT", raising=False)
-    monkeypatch.delenv("VIDGEN_SIGN_KEY", raising=False)
-    return path
 
 
 def run(*args: str):

@@ -81,10 +81,14 @@ def _call_defaults(pipe) -> dict:
     }
 
 
+def check_prompt(prompt: str | None) -> None:
+    if not prompt or not prompt.strip():
+        raise UsageError('the prompt is empty; pass a description, e.g. vidgen make "a red ball"')
+
+
 def check_request(request: Request, loaded: LoadedPipeline) -> None:
     """A flat list of guards; each message names the flag, its value and a valid choice."""
-    if not request.prompt or not request.prompt.strip():
-        raise UsageError('the prompt is empty; pass a description, e.g. vidgen make "a red ball"')
+    check_prompt(request.prompt)
     if request.seed is not None and not 0 <= request.seed <= MAX_SEED:
         raise UsageError(f"--seed {request.seed}: must be between 0 and {MAX_SEED}")
     for flag, value in (("--steps", request.steps), ("--fps", request.fps)):

@@ -13,8 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from vidgen.errors import UsageError
-from vidgen.generate import Generation, Request, check_request, fill_defaults, run, unknown_words
+from vidgen.generate import (
+    Generation,
+    Request,
+    check_prompt,
+    check_request,
+    fill_defaults,
+    run,
+    unknown_words,
+)
 from vidgen.loading import LoadedPipeline, RuntimeOptions, load_pipeline, resolve_model
 from vidgen.output import ensure_writable_folder, is_folder_target, plan_path
 from vidgen.provenance import ProvenanceOptions, mark_frames, prepare, seal_clip
@@ -30,11 +37,6 @@ class MadeClip:
     record_path: Path
     record: dict
     generation: Generation
-
-
-def check_prompt(prompt: str) -> None:
-    if not prompt or not prompt.strip():
-        raise UsageError('the prompt is empty; pass a description, e.g. vidgen make "a red ball"')
 
 
 def make_clip(
