@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
@@ -15,6 +16,7 @@ from vidgen.train import (
     flow_matching_loss,
     set_latent_stats,
     train,
+    transformer_lr,
     vae_loss,
 )
 
@@ -139,6 +141,42 @@ def test_init_from_a_pipeline_folder_starts_at_the_transformer(tmp_path):
     second = tiny_config(tmp_path, out_dir=str(tmp_path / "second"), init_from=str(folder))
     state = json.loads((train(second) / "state.json").read_text())
     assert state["step"] == 2 and "vae" not in (tmp_path / "second" / "log.tsv").read_text()
+
+
+def test_refit_vae_retrains_the_encoder_then_goes_on_from_the_folders_transformer(tmp_path):
+    import torch
+    from safetensors.torch import load_file
+
+    folder = export(train(tiny_config(tmp_path)), tmp_path / "first")
+    refit = train(
+        tiny_config(
+            tmp_path, out_dir=str(tmp_path / "refit"), init_from=str(folder), refit_vae=True
+        )
+    )
+    stages = [
+        line.split("\t")[0]
+        for line in (tmp_path / "refit" / "log.tsv").read_text().split("\n")
+        if line
+    ]
+    assert stages == ["vae", "vae", "dit", "dit"]
+    name = "vae/diffusion_pytorch_model.safetensors"
+    before, after = load_file(folder / name), load_file(refit / name)
+    assert any(not torch.equal(before[k], after[k]) for k in before if k.startswith("encoder."))
+    old_stats = json.loads((folder / "vae" / "config.json").read_text())["latents_mean"]
+    new_stats = json.loads((refit / "vae" / "config.json").read_text())["latents_mean"]
+    assert old_stats != new_stats  # the latent statistics were measured again
+
+
+def test_transformer_lr_warms_up_then_decays_to_lr_final(tmp_path):
+    config = tiny_config(tmp_path, lr=1e-3, lr_final=1e-4, warmup=10, steps=100)
+    assert transformer_lr(config, 0) == pytest.approx(1e-4)  # warmup: 1/10 of the cosine start
+    assert transformer_lr(config, 9) == pytest.approx(
+        1e-4 + 9e-4 * 0.5 * (1 + math.cos(0.09 * math.pi))
+    )
+    assert transformer_lr(config, 50) == pytest.approx(5.5e-4)
+    assert transformer_lr(config, 100) == pytest.approx(1e-4)
+    constant = tiny_config(tmp_path, lr=1e-3, warmup=10, steps=100)
+    assert transformer_lr(constant, 50) == transformer_lr(constant, 99) == 1e-3
 
 
 def test_decoder_only_keeps_the_encoder_and_export_takes_its_vae(tmp_path):

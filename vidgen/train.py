@@ -41,6 +41,11 @@ class TrainConfig:
     # With init_from: only finetune the VAE decoder (encoder frozen, so latents, and a
     # transformer trained on them, stay valid). Runs beside the transformer stage.
     decoder_only: bool = False
+    # With init_from: train the whole VAE again first (encoder included), then recompute the
+    # latent statistics and go on with the transformer from init_from's weights, which adapt to
+    # the shifted latents. For a VAE that caps quality (the first export's encoder was trained
+    # only 1,700 steps).
+    refit_vae: bool = False
     world: str = "vidgen.world"  # module with VOCABULARY, random_scene, render_clip
     profile: str = "simple"
     seed: int = 0  # training scenes come from default_rng([seed, stream, n]); see adherence.py
@@ -66,6 +71,8 @@ class TrainConfig:
     steps: int = 20000
     batch: int = 16  # small batches, more updates: the budget is a few thousand steps
     lr: float = 5e-4
+    # Cosine decay from lr to lr_final over `steps` (None: constant lr after the warmup).
+    lr_final: float | None = None
     warmup: int = 200
     caption_dropout: float = 0.1
     ema_decay: float = 0.998
@@ -384,6 +391,16 @@ def _ema_params(transformer, text_encoder) -> dict:
     return {k: v.detach().clone().float() for k, v in named.items()}
 
 
+def transformer_lr(config: TrainConfig, step: int) -> float:
+    """Linear warmup, then constant or (with lr_final) a cosine decay that ends at `steps`."""
+    warm = min(1.0, (step + 1) / config.warmup)
+    if config.lr_final is None:
+        return config.lr * warm
+    done = min(1.0, step / max(1, config.steps))
+    cosine = 0.5 * (1 + math.cos(math.pi * done))
+    return warm * (config.lr_final + (config.lr - config.lr_final) * cosine)
+
+
 def train_transformer(components, config, state, optim_state, ema, run: Path, clock, save):
     import torch
 
@@ -410,7 +427,7 @@ def train_transformer(components, config, state, optim_state, ema, run: Path, cl
 
     while state["step"] < config.steps:
         step = state["step"]
-        lr = config.lr * min(1.0, (step + 1) / config.warmup)
+        lr = transformer_lr(config, step)
         for group in opt.param_groups:
             group["lr"] = lr
         x0, captions = cache.sample(config.batch, g)
@@ -459,8 +476,11 @@ def train(config: TrainConfig) -> Path:
     else:
         if config.init_from:
             components = load_components(config.init_from)
-            stage = "decoder" if config.decoder_only else "transformer"
-            state = {"stage": stage, "vae_step": 0 if config.decoder_only else config.vae_steps}
+            if config.decoder_only:
+                stage = "decoder"
+            else:
+                stage = "vae" if config.refit_vae else "transformer"
+            state = {"stage": stage, "vae_step": 0 if stage != "transformer" else config.vae_steps}
             state["step"] = 0
         else:
             vocabulary = importlib.import_module(config.world).VOCABULARY

@@ -29,10 +29,21 @@ from vidgen.errors import UsageError
     help="With --init-from: finetune only the VAE decoder (frozen encoder), e.g. beside a "
     "transformer run on the same VAE.",
 )
+@click.option(
+    "--refit-vae",
+    is_flag=True,
+    help="With --init-from: retrain the whole VAE first (then new latent statistics), then go "
+    "on with the transformer from the folder's weights.",
+)
+@click.option("--vae-full-every", type=int, help="Every n-th VAE step sees full frames.")
+@click.option("--vae-lr", type=float, help="VAE learning rate.")
 @click.option("--vae-steps", type=int, help="VAE steps in total (default: the recipe's).")
 @click.option("--steps", type=int, help="Transformer steps in total (default: the recipe's).")
 @click.option("--batch", type=int, help="Transformer batch size.")
 @click.option("--lr", type=float, help="Transformer learning rate.")
+@click.option(
+    "--lr-final", type=float, help="Cosine-decay the transformer learning rate to this by --steps."
+)
 @click.option("--max-minutes", type=float, help="Stop this run after about this long.")
 @click.option("--checkpoint-minutes", type=float, help="Minutes between checkpoints.")
 @click.option(
@@ -77,6 +88,8 @@ def train_shapes(
 
     if decoder_only and not init_from:
         raise UsageError("--decoder-only needs --init-from FOLDER (the VAE whose encoder stays)")
+    if overrides.get("refit_vae") and not init_from:
+        raise UsageError("--refit-vae needs --init-from FOLDER (the model whose VAE is refitted)")
     if export_only:
         if not export_to:
             raise UsageError("--export-only needs --export FOLDER (where to write the pipeline)")
