@@ -44,6 +44,11 @@ from vidgen.errors import UsageError
 @click.option(
     "--lr-final", type=float, help="Cosine-decay the transformer learning rate to this by --steps."
 )
+@click.option(
+    "--latent-object-weight",
+    type=float,
+    help="Extra flow-matching loss weight on latent pixels away from the background.",
+)
 @click.option("--max-minutes", type=float, help="Stop this run after about this long.")
 @click.option("--checkpoint-minutes", type=float, help="Minutes between checkpoints.")
 @click.option(
