@@ -19,6 +19,7 @@ from vidgen.train import (
     train,
     transformer_lr,
     vae_loss,
+    without_background,
 )
 
 
@@ -247,3 +248,13 @@ def test_object_weight_changes_the_flow_loss_and_backpropagates(tmp_path):
         losses[w] = loss.item()
         loss.backward()
     assert losses[0.0] != pytest.approx(losses[8.0])
+
+
+def test_without_background_drops_only_the_background_clause():
+    assert without_background("a red ball falls and bounces on a gray background") == (
+        "a red ball falls and bounces"
+    )
+    assert without_background("an orange square moves up on an orange background") == (
+        "an orange square moves up"
+    )
+    assert without_background("a blue ball moves left") == "a blue ball moves left"

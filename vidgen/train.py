@@ -25,6 +25,7 @@ from __future__ import annotations
 import importlib
 import json
 import math
+import re
 import shutil
 import sys
 import time
@@ -75,6 +76,9 @@ class TrainConfig:
     lr_final: float | None = None
     warmup: int = 200
     caption_dropout: float = 0.1
+    # Share of captions trained without their " on a <color> background" clause, so that a
+    # prompt that leaves the background out ("a red ball falls and bounces") still works.
+    short_caption_fraction: float = 0.0
     # Extra loss weight on latent pixels that differ from their frame's background (the
     # object: ~10% of them). Unweighted, the loss is mostly background, which the model gets
     # right early, and the object's color, shape and place come last.
@@ -366,6 +370,12 @@ class LatentCache:
         return self.mu[idx], [self.captions[i] for i in idx.tolist()]
 
 
+def without_background(caption: str) -> str:
+    """The caption without its background clause: "a red ball falls on a gray background" ->
+    "a red ball falls". Captions without one come back unchanged."""
+    return re.sub(r" on an? (textured )?\w+ background\b", "", caption)
+
+
 def flow_matching_loss(transformer, text_encoder, tokenizer, x0, captions, config, g):
     """Rectified-flow loss on clean normalized latents x0 (B, z, t, h, w)."""
     import torch
@@ -374,6 +384,8 @@ def flow_matching_loss(transformer, text_encoder, tokenizer, x0, captions, confi
 
     b = x0.shape[0]
     drop = torch.rand(b, generator=g) < config.caption_dropout
+    short = (torch.rand(b, generator=g) < config.short_caption_fraction).tolist()
+    captions = [without_background(c) if s else c for s, c in zip(short, captions, strict=True)]
     captions = ["" if d else c for d, c in zip(drop.tolist(), captions, strict=True)]
     full = torch.rand(1, generator=g).item() < config.full_pad_fraction
     pad = PIPELINE_MAX_SEQUENCE_LENGTH if full else config.short_pad

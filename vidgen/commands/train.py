@@ -49,6 +49,11 @@ from vidgen.errors import UsageError
     type=float,
     help="Extra flow-matching loss weight on latent pixels away from the background.",
 )
+@click.option(
+    "--short-caption-fraction",
+    type=float,
+    help="Share of training captions without their background clause.",
+)
 @click.option("--max-minutes", type=float, help="Stop this run after about this long.")
 @click.option("--checkpoint-minutes", type=float, help="Minutes between checkpoints.")
 @click.option(
