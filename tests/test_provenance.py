@@ -249,12 +249,64 @@ def test_unmarked_clips_read_as_absent(big_frames, tmp_path, home):
         assert result["status"] == "missing"
 
 
-def test_default_model_size_64px_17_frames_reads_back(tmp_path, home):
-    frames = textured_frames(17, 64, 64, seed=3)
+def flat_scene_frames(count: int = 17, size: int = 64, background: int = 128) -> np.ndarray:
+    """What the embedded shapes model makes: a flat background and one moving object."""
+    import cv2
+
+    frames = np.full((count, size, size, 3), background, np.uint8)
+    for t, frame in enumerate(frames):
+        center = (8 + (t * 40) // count, 12 + abs(t - count // 2) * 3)
+        cv2.circle(frame, center, size // 8, (220, 50, 40), -1)
+    return frames
+
+
+@pytest.fixture(scope="module")
+def small_marked(tmp_path_factory):
+    frames = flat_scene_frames()
     marked, payload = mark_frames(frames, "small", ProvenanceOptions(sign=False))
-    assert _psnr(frames, marked) > 40
-    reading = _read(write_mp4(marked, tmp_path / "small.mp4"))  # crf 18, as make writes
+    clip = write_mp4(marked, tmp_path_factory.mktemp("small") / "small.mp4")  # crf 18, as make
+    return frames, marked, payload, clip
+
+
+def test_default_model_size_reads_back_as_written(small_marked, home):
+    frames, marked, payload, clip = small_marked
+    assert 37.5 < _psnr(frames, marked) < 40.0  # the small-frame amplitude (about 38.5 dB)
+    reading = _read(clip)
+    assert reading.payload == payload and reading.scheme == "cycling"
+
+
+@pytest.mark.parametrize("crf, skip", [(23, 0), (28, 0), (23, 3)], ids=["crf23", "crf28", "trim3"])
+def test_default_model_size_survives_reencoding(small_marked, tmp_path, home, crf, skip):
+    # a trim of 3 frames shifts which frame carries which quadrant of the tile
+    _, _, payload, clip = small_marked
+    reading = _read(reencode(clip, tmp_path / "attacked.mp4", crf=crf, skip=skip))
     assert reading.payload == payload
+
+
+def test_small_frames_cycle_the_quadrants_of_the_tile():
+    a, b = (wm.pattern(wm.payload_for("p"), 64, 64, t) for t in (0, 1))
+    assert not np.allclose(a, b)  # consecutive frames carry different chips...
+    assert np.allclose(a, wm.pattern(wm.payload_for("p"), 64, 64, 4))  # ...with period 4
+    big = [wm.pattern(wm.payload_for("p"), 480, 832, t) for t in (0, 1)]
+    assert np.allclose(*big)  # large frames: the same mark in every frame
+
+
+def test_convolutional_code_corrects_scattered_errors():
+    from vidgen.provenance import wmcode
+
+    rng = np.random.default_rng(0)
+    bits = wmcode.bits_of(wm.payload_for("code"))
+    soft = 2.0 * wmcode.encode(bits) - 1.0
+    soft[rng.choice(wmcode.CODED_BITS, 20, replace=False)] *= -1  # 20 of 192 chips wrong
+    assert (wmcode.decode(soft + rng.normal(0, 0.5, soft.shape)) == bits).all()
+
+
+def test_noise_never_reads_as_a_payload():
+    # the Viterbi decoder always finds some codeword; the gate and the CRC must reject it
+    rng = np.random.default_rng(1)
+    readings = [wm._read_chips(rng.normal(0, 1, (16, 16)), 0.0, 64.0, "static") for _ in range(200)]
+    assert not any(r.present for r in readings)
+    assert np.mean([r.code_z >= wm.MIN_CODE_Z for r in readings]) < 0.1  # the gate alone
 
 
 def test_mark_is_invisible_at_about_42_db(big_frames):

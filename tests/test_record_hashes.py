@@ -37,3 +37,38 @@ def test_local_hashes_are_right_and_cached_on_disk(tmp_path, monkeypatch):
         record.weight_hashes(tmp_path / "model")["vae/w.safetensors"]
         == hashlib.sha256(b"different").hexdigest()
     )
+
+
+def test_settings_from_record_flags_win_and_the_rest_comes_from_the_record():
+    from vidgen.generate import Request
+    from vidgen.loading import RuntimeOptions
+    from vidgen.make import settings_from_record
+
+    recorded = {
+        "schema": "vidgen.record/1",
+        "prompt": "a red ball falls",
+        "seed": 5,
+        "frames": 17,
+        "height": 64,
+        "width": 64,
+        "steps": 20,
+        "model": {"requested": "shapes"},
+        "device": "cpu",
+        "dtype": "float32",
+        "runtime": {"cache": "fbc", "vae_tiling": False},
+    }
+    given = Request(prompt=None, steps=4)  # only --steps on the command line
+    request, model, runtime = settings_from_record(
+        recorded, given, None, RuntimeOptions(dtype="bfloat16")
+    )
+    assert (request.prompt, request.seed, request.frames, request.steps) == (
+        "a red ball falls",
+        5,
+        17,
+        4,
+    )
+    assert model == "shapes"
+    assert runtime.device == "cpu" and runtime.cache == "fbc"  # defaults take the record
+    assert runtime.dtype == "bfloat16"  # a flag the user set wins
+    _, other, _ = settings_from_record(recorded, given, "wan2.1", RuntimeOptions())
+    assert other == "wan2.1"

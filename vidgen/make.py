@@ -136,3 +136,67 @@ def prompt_warnings(request: Request, loaded: LoadedPipeline) -> list[str]:
         f"the model {loaded.source.requested!r} does not know these words and ignores them: "
         f"{', '.join(unknown)}; {OPEN_ENDED_HINT}"
     ]
+
+
+def settings_from_record(
+    record: dict, request: Request, model: str | None, runtime: RuntimeOptions
+) -> tuple[Request, str | None, RuntimeOptions]:
+    """The request, model and runtime to remake a recorded clip with.
+
+    `request`, `model` and `runtime` hold what the user passed: a request field left None,
+    no model, or a runtime option left at its default takes the recorded value; anything
+    the user set wins over the record.
+    """
+    from dataclasses import replace
+
+    from vidgen.provenance.record import request_from_record
+
+    plan = request_from_record(record)
+    given = {k: v for k, v in request.as_dict().items() if k in plan["request"] and v is not None}
+    merged = Request(**{**plan["request"], **given})
+    defaults = RuntimeOptions()
+    recorded = {k: v for k, v in plan["runtime"].items() if v is not None}
+    chosen = {
+        k: getattr(runtime, k) if getattr(runtime, k) != getattr(defaults, k) else recorded.get(k)
+        for k in recorded
+    }
+    runtime = replace(runtime, **{k: v for k, v in chosen.items() if v is not None})
+    return merged, model or plan["model"], runtime
+
+
+def make_from_record(
+    record_path: Path,
+    request: Request,
+    model: str | None,
+    runtime: RuntimeOptions,
+    out: Path | None = None,
+    overwrite: bool = False,
+    notify: Callable[[str], None] = lambda message: None,
+    provenance: ProvenanceOptions | None = None,
+) -> MadeClip:
+    """Regenerate the clip a CLIP.json record describes, under the same record id.
+
+    Says (through `notify`) whether the decoded frames came out identical to the recorded
+    clip's: on the same machine and settings they should.
+    """
+    from vidgen.provenance.record import read_record
+
+    record = read_record(record_path)
+    request, model, runtime = settings_from_record(record, request, model, runtime)
+    made = make_clip(
+        request,
+        model,
+        runtime,
+        out=out,
+        overwrite=overwrite,
+        notify=notify,
+        provenance=provenance,
+        record_id=record.get("record_id"),
+        extra_record={"from_record": str(record_path)},
+    )
+    before = (record.get("provenance") or {}).get("decoded_frames_sha256")
+    after = made.record["provenance"]["decoded_frames_sha256"]
+    if before:
+        same = "identical to" if before == after else "different from"
+        notify(f"decoded frames are {same} the recorded clip's ({after[:12]})")
+    return made

@@ -195,8 +195,19 @@ def make(prompt, prompts_file, model, quiet, as_json, out, overwrite, **settings
             click.echo(message, err=True)
 
     if settings["from_record"] is not None:
-        settings.update(out=out, overwrite=overwrite)
-        _from_record(settings["from_record"], prompt, model, settings, runtime, provenance, notify)
+        from vidgen.make import make_from_record
+
+        made = make_from_record(
+            settings["from_record"],
+            request,
+            model,
+            runtime,
+            out=out,
+            overwrite=overwrite,
+            notify=notify,
+            provenance=provenance,
+        )
+        click.echo(str(made.path))
         return
     if prompts_file is None and prompt is not None and is_prompt_file(prompt):
         prompts_file, prompt = Path(prompt), None
@@ -303,43 +314,3 @@ def _batch(
         f"manifest {summary.manifest}"
     )
     click.get_current_context().exit(summary.exit_code)
-
-
-def _from_record(path, prompt, model, settings, runtime, provenance, notify) -> None:
-    """Regenerate a clip from its record; say whether the decoded frames came out identical."""
-    from dataclasses import replace
-
-    from vidgen.generate import Request
-    from vidgen.loading import RuntimeOptions
-    from vidgen.make import make_clip
-    from vidgen.provenance.record import read_record, request_from_record
-
-    record = read_record(path)
-    plan = request_from_record(record)
-    flags = {k: settings[k] for k in plan["request"] if k in settings and settings[k] is not None}
-    request = Request(**{**plan["request"], **flags, **({"prompt": prompt} if prompt else {})})
-    defaults = RuntimeOptions()
-    recorded = {k: v for k, v in plan["runtime"].items() if v is not None}
-    # a flag left at its default takes the recorded value; a flag set by the user wins
-    chosen = {
-        k: getattr(runtime, k) if getattr(runtime, k) != getattr(defaults, k) else recorded.get(k)
-        for k in recorded
-    }
-    runtime = replace(runtime, **{k: v for k, v in chosen.items() if v is not None})
-    made = make_clip(
-        request,
-        model or plan["model"],
-        runtime,
-        out=settings["out"],
-        overwrite=settings["overwrite"],
-        notify=notify,
-        provenance=provenance,
-        record_id=plan["record_id"],
-        extra_record={"from_record": str(path)},
-    )
-    before = (record.get("provenance") or {}).get("decoded_frames_sha256")
-    after = made.record["provenance"]["decoded_frames_sha256"]
-    if before:
-        same = "identical to" if before == after else "different from"
-        notify(f"decoded frames are {same} the recorded clip's ({after[:12]})")
-    click.echo(str(made.path))

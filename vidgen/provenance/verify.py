@@ -21,14 +21,18 @@ READ_FRAMES = 24  # the watermark reader sees at most about this many frames
 
 
 def read_step(total_frames: int) -> int:
-    """Read every n-th frame: spread over the whole clip, about READ_FRAMES of them."""
-    return max(1, total_frames // READ_FRAMES) if total_frames else 1
+    """Read every n-th frame: spread over the whole clip, about READ_FRAMES of them.
+
+    The step is odd, so the frames read cover every class t mod 4 of the cycling scheme.
+    """
+    step = max(1, total_frames // READ_FRAMES) if total_frames else 1
+    return step if step % 2 else step + 1
 
 
 def read_watermark(path: str | os.PathLike) -> watermark.Reading:
     """The watermark of a clip, read exactly as verify_clip reads it."""
     reader = watermark.Reader()
-    decode(Path(path), lambda index, luma: reader.add(luma), every=read_step(frame_count(path)))
+    decode(Path(path), reader.add_frame, every=read_step(frame_count(path)))
     return reader.read()
 
 
@@ -69,7 +73,7 @@ def verify_clip(
             raise Unreadable("no such file")
         every = read_step(frame_count(path))
         reader = watermark.Reader()
-        decoded = decode(path, lambda index, luma: reader.add(luma), every=every)
+        decoded = decode(path, reader.add_frame, every=every)
         if decoded.frames == 0:
             raise Unreadable("no video frames")
     except Unreadable as error:
