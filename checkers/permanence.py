@@ -8,11 +8,23 @@ frames) and a frame with clean objects, so clutter and texture cannot raise even
 
 from __future__ import annotations
 
+import numpy as np
+
 from checkers.base import Checker, CheckResult, Event, score_from_events
 from checkers.tracking import FrameObservation, Point, Track, clean_scene
 
 ESTABLISHED = 3  # frames an object must be seen before its disappearance means anything
 MIN_GONE = 2  # frames it must stay gone (fewer at the very end of the clip)
+GROW = 2  # analysis px: edge cutting trims this much off each part's box
+
+
+def _point_at(track: Track, frame: int) -> Point | None:
+    for p in reversed(track.points):
+        if p.frame == frame:
+            return p
+        if p.frame < frame:
+            return None
+    return None
 
 
 class PermanenceChecker(Checker):
@@ -94,7 +106,13 @@ class PermanenceChecker(Checker):
         if first.how == "split":
             if track.parent is None or not self._tracks[track.parent].solid:
                 return None
+            # Two pieces of one object on either side of something in front of it (a thin
+            # wall, another object) look like a split; a part that only touches something
+            # else while it comes apart from its parent does not.
+            parent = _point_at(self._tracks[track.parent], first.frame)
             others = [n for n in first.near if n != track.parent]
+            if parent is not None and parent.det is not None:
+                others = [n for n in others if self._between(n, first, parent)]
             if others:
                 return None
             event = self._event("split", first, first, track, len(seen), obj=track.parent)
@@ -103,6 +121,19 @@ class PermanenceChecker(Checker):
         if first.how == "new" and not first.near:
             return self._event("appear", first, first, track, len(seen))
         return None
+
+    def _between(self, tid: int, a: Point, b: Point) -> bool:
+        """Does part `tid` lie across the line joining the centres of sightings a and b?"""
+        other = _point_at(self._tracks[tid], a.frame)
+        if other is None or other.det is None:
+            return True  # cannot tell: keep the excuse
+        x, y, w, h = other.det.bbox
+        for t in np.linspace(0.0, 1.0, 9):
+            px = a.det.cx + t * (b.det.cx - a.det.cx)
+            py = a.det.cy + t * (b.det.cy - a.det.cy)
+            if x - GROW <= px <= x + w + GROW and y - GROW <= py <= y + h + GROW:
+                return True
+        return False
 
     def _event(self, kind, p: Point, shown: Point, track: Track, length: int, obj=None) -> Event:
         bbox = self.box(shown.det.bbox if shown.det is not None else None)

@@ -21,6 +21,7 @@ from checkers.base import Checker, CheckResult, Event, score_from_events
 from checkers.stats import robust_sigma, robust_threshold
 from checkers.tracking import (
     CONTACT_MARGIN,
+    MAX_ACCEL,
     FrameObservation,
     Point,
     Track,
@@ -38,6 +39,13 @@ OCCLUDER_CHROMA = 12.0  # Lab chroma below which a part is colorless (white, gra
 BOUNCE_KINK = 3.0  # px/frame of vertical speed lost in one frame at a bounce (gravity: ~2)
 SPIKE_RATIO = 8.0  # warp error over the clip's median that counts as a spike
 SUSTAINED = 3  # frames a reversed acceleration must last
+BOUNCE_SLIP = 3.0  # px/frame of horizontal speed a bounce may change (friction, jitter)
+BOUNCE_GAIN = 1.5  # a bounce leaves at most this much faster than it fell (violations: 1.4)
+HIDDEN_REACH = 2.0  # px a hidden object's height may be off by
+LEVEL = 0.5  # px/frame: vertical speed below which a track moves level
+REVERSAL_REACH = 6  # frames before a gravity reversal whose other events it explains
+WHOLE = 0.9  # share of its usual area a sighting beside scenery needs to count as unhidden
+SAME_COLOR = 12.0  # Lab distance within which two touching parts are one object's pieces
 SINK = 0.3  # share of its height an object may sink below the floor line (anti-aliasing)
 
 
@@ -56,13 +64,13 @@ def _busy(p: Point) -> bool:
     return bool(p.near) or p.at_edge or p.merged
 
 
-def _quiet(seg: list[Point], lo: int, hi: int) -> bool:
-    """No contact, edge, merge or occlusion-driven area change among seg[lo:hi]."""
-    pts = seg[max(0, lo) : hi]
-    if any(_busy(p) for p in pts):
-        return False
-    areas = [p.det.area for p in pts]
-    return max(areas) / max(1.0, min(areas)) < 1.35
+def _usual_area(track: Track) -> float:
+    """The object's whole area: the median over sightings touching nothing."""
+    areas = [p.det.area for p in track.seen if not _busy(p)]
+    if areas:
+        return float(np.median(areas))
+    # Always touching something (sliding behind a box from the start): whole when largest.
+    return float(np.percentile([p.det.area for p in track.seen], 90))
 
 
 def _side_fit(xy: np.ndarray, frames: np.ndarray, accel: np.ndarray, t0: float):
@@ -107,13 +115,30 @@ class PhysicsChecker(Checker):
         if not clean_scene(self._reliable):
             tracks = []
         breaks = {t.id: [self._breaks(seg) for seg in _segments(t)] for t in tracks}
-        gaps = [b for per in breaks.values() for seg in per for b in seg]
-        sigma_p = robust_sigma([g[1] for g in gaps]) if len(gaps) >= 8 else 0.0
-        sigma_v = robust_sigma([g[2] for g in gaps]) if len(gaps) >= 8 else 0.0
+        sigma_p = _noise([seg for per in breaks.values() for seg in per], 1)
+        sigma_v = _noise([seg for per in breaks.values() for seg in per], 2)
         self._by_frame: dict[int, dict[int, Point]] = {}
         for t in self._tracks.values():
             for p in t.seen:
                 self._by_frame.setdefault(p.frame, {})[t.id] = p
+        self._usual = {t.id: _usual_area(t) for t in self._tracks.values() if t.seen}
+        self._scenery = {
+            t.id: self._usual[t.id]
+            for t in self._tracks.values()
+            if t.seen and self._colorless(t.id)
+        }
+        # Objects gone behind scenery: (frame, scenery it was last seen touching, heights it
+        # may be at, size, color). They can still hit what passes that scenery's edge.
+        self._hidden: dict[int, list[tuple[set[int], tuple[float, float], float, np.ndarray]]] = {}
+        for t in self._tracks.values():
+            last: Point | None = None
+            for p in t.points:
+                if p.det is not None:
+                    last = p
+                elif last is not None and not p.at_edge and set(last.near) & set(self._scenery):
+                    self._hidden.setdefault(p.frame, []).append(
+                        (set(last.near), (last.y, p.y), last.det.size, last.det.lab)
+                    )
         events: list[Event] = []
         for track in tracks:
             for seg, seg_breaks in zip(_segments(track), breaks[track.id], strict=True):
@@ -123,9 +148,44 @@ class PhysicsChecker(Checker):
             events += self._through_floor(track)
         events += self._through_objects(tracks)
         events += self._flow_spikes()
-        events = _dedupe(sorted(events, key=lambda e: (e.frame, -e.severity)))
+        events = _dedupe(_explained(sorted(events, key=lambda e: (e.frame, -e.severity))))
         verdict = "fail" if events else "pass"
         return CheckResult(self.name, verdict, score_from_events(events), events)
+
+    def _busy(self, p: Point, tid: int) -> bool:
+        """Could something other than free motion move this sighting's centroid?
+
+        Touching another object can push it, and a part cut by the frame edge or merged
+        with another has a misleading centroid. Scenery (a colorless wall or box bigger
+        than the object) pushes nothing: touching it only matters once it hides part of
+        the object, which shows as a smaller area.
+        """
+        if p.at_edge or p.merged:
+            return True
+        usual = self._usual.get(tid, p.det.area)
+        if any(self._scenery.get(o, 0.0) <= usual for o in p.near):
+            return True
+        if not p.near:
+            return False
+        if p.det.area < WHOLE * usual:
+            return True
+        # Something gone behind the same scenery at about its height may hit it there.
+        # (Behind a wall only its height is known: where it was last seen, or predicted.)
+        reach = CONTACT_MARGIN + HIDDEN_REACH
+        return any(
+            set(p.near) & near
+            and min(abs(y - p.y) for y in heights) <= 0.6 * (p.det.size + size) + reach
+            and float(np.linalg.norm(lab - p.det.lab)) >= SAME_COLOR  # not its own piece
+            for near, heights, size, lab in self._hidden.get(p.frame, [])
+        )
+
+    def _quiet(self, seg: list[Point], lo: int, hi: int, tid: int) -> bool:
+        """No contact, edge, merge or occlusion-driven area change among seg[lo:hi]."""
+        pts = seg[max(0, lo) : hi]
+        if any(self._busy(p, tid) for p in pts):
+            return False
+        areas = [p.det.area for p in pts]
+        return max(areas) / max(1.0, min(areas)) < 1.35
 
     def _mostly_reliable(self, track: Track) -> bool:
         seen = track.seen
@@ -138,7 +198,7 @@ class PhysicsChecker(Checker):
         xy = np.array([(p.x, p.y) for p in seg])
         frames = np.array([p.frame for p in seg], dtype=float)
         d2 = xy[2:] - 2 * xy[1:-1] + xy[:-2]  # d2[i] centred on seg[i + 1]
-        bounces = _bounce_points(xy[:, 1])
+        bounces = _bounce_points(xy)
         out = []
         for k in range(2, len(seg) - 1):
             if any(k - 1 <= j <= k for j in bounces):
@@ -154,7 +214,10 @@ class PhysicsChecker(Checker):
             # second differences over short windows alternate in sign.
             arc_lo = max([k - ACCEL_SPAN, 0] + [j + 1 for j in bounces if j < k])
             arc_hi = min([k + ACCEL_SPAN, len(seg)] + [j for j in bounces if j > k])
-            local = d2[max(0, arc_lo - 1) : max(arc_lo, arc_hi - 2)]
+            # (Second differences reaching back to a bounce's lowest sighting straddle the
+            # bounce, so they start one later there.)
+            start = arc_lo if arc_lo - 1 in bounces else max(0, arc_lo - 1)
+            local = d2[start : max(start, arc_hi - 2)]
             accel = _trimmed_mean(local) if len(local) >= 3 else np.zeros(2)
             accel[np.abs(accel) < ACCEL_NOISE] = 0.0
             pb, vb = _side_fit(xy[lo:k], frames[lo:k], accel, t0)
@@ -164,7 +227,13 @@ class PhysicsChecker(Checker):
             # Falling onto the ground, or hopping on it: vertical changes near the lowest level.
             low = xy[:, 1].max() - max(4.0, 0.5 * seg[k].det.size)
             grounded = abs(dv[1]) > abs(dv[0]) and xy[k, 1] > low
-            contact = _floor_contact(vb, va) or grounded
+            # Sliding along its lowest level and slowing down: friction on the ground.
+            sliding = (
+                xy[k, 1] > low
+                and max(abs(vb[1]), abs(va[1])) < LEVEL
+                and np.hypot(*va) < np.hypot(*vb)
+            )
+            contact = _floor_contact(vb, va) or grounded or sliding
             gap_p, gap_v = float(np.hypot(*(pa - pb))), float(np.hypot(*dv))
             out.append((k, gap_p, gap_v, speed, contact))
         return out
@@ -178,7 +247,7 @@ class PhysicsChecker(Checker):
             # excuses speed jumps only.
             if any(p.at_edge or p.merged for p in seg[max(0, k - 1) : k + 1]):
                 continue
-            quiet = _quiet(seg, k - 2, k + 2)
+            quiet = self._quiet(seg, k - 2, k + 2, track.id)
             bar_v = max(SPEED_FLOOR, 8.0 * sigma_v, 0.45 * speed) * self.k
             # The largest gap among boundaries whose fits share sightings dates the change.
             near = [b for b in seg_breaks if abs(b[0] - k) < SIDE]
@@ -200,22 +269,37 @@ class PhysicsChecker(Checker):
         return events
 
     def _collided(self, tid: int, seg: list[Point], k: int) -> bool:
-        """Could another object have hit this one between seg[k-1] and seg[k]?
+        """Could another object have hit this one around the boundary seg[k-1] | seg[k]?
 
-        Collisions happen between frames, so two objects may never be seen touching; allow
-        for how far both moved in that frame.
+        Collisions happen between frames, so two objects may never be seen touching: this
+        object's box is swept along its motion relative to the other over each frame step
+        near the boundary, and any other part the swept box reaches may have hit it.
+        (Sweeping by the relative motion, not by both speeds added, keeps two objects
+        gliding side by side from excusing each other's changes.)
         """
-        a0, a1 = seg[k - 1], seg[k]
-        move_a = math.hypot(a1.x - a0.x, a1.y - a0.y)
-        for frame in (a0.frame, a1.frame):
-            for oid, q in self._by_frame.get(frame, {}).items():
-                if oid == tid:
+        for i in range(max(1, k - 1), min(len(seg), k + 2)):
+            a0, a1 = seg[i - 1], seg[i]
+            if a1.frame != a0.frame + 1:
+                continue
+            before = self._by_frame.get(a0.frame, {})
+            after = self._by_frame.get(a1.frame, {})
+            usual = self._usual.get(tid, a0.det.area)
+            for oid in set(before) | set(after):
+                if oid == tid or self._scenery.get(oid, 0.0) > usual:
+                    continue  # scenery is passed behind, never hit
+                q0, q1 = before.get(oid), after.get(oid)
+                ref = q0 or q1
+                margin = CONTACT_MARGIN + 0.3 * min(a0.det.size, ref.det.size)
+                if q0 is None or q1 is None:
+                    # Seen on one side only: allow for this object's own step.
+                    a = a0 if q0 is not None else a1
+                    step = math.hypot(a1.x - a0.x, a1.y - a0.y)
+                    if box_gap(a.det.bbox, ref.det.bbox) <= margin + step:
+                        return True
                     continue
-                prev = self._by_frame.get(frame - 1, {}).get(oid)
-                move_b = math.hypot(q.x - prev.x, q.y - prev.y) if prev else 0.0
-                a = a0 if frame == a0.frame else a1
-                reach = CONTACT_MARGIN + 0.3 * min(a.det.size, q.det.size) + move_a + move_b
-                if box_gap(a.det.bbox, q.det.bbox) <= reach:
+                rx = (a1.x - a0.x) - (q1.x - q0.x)
+                ry = (a1.y - a0.y) - (q1.y - q0.y)
+                if box_gap(_swept(a0.det.bbox, rx, ry), q0.det.bbox) <= margin:
                     return True
         return False
 
@@ -229,7 +313,7 @@ class PhysicsChecker(Checker):
         bar = max(GRAVITY_FLOOR, 0.4 * max(0.0, float(np.median(d2)))) * self.k
         run = 0
         for i in range(len(d2)):
-            quiet = _quiet(seg, i, i + 3) and not _floor_contact_at(ys, i + 1)
+            quiet = self._quiet(seg, i, i + 3, track.id) and not _floor_contact_at(ys, i + 1)
             run = run + 1 if (d2[i] < -bar and quiet) else 0
             if run == SUSTAINED:
                 start = i - SUSTAINED + 1
@@ -240,21 +324,23 @@ class PhysicsChecker(Checker):
         return []
 
     def _bounces(self, track, seg) -> list[Event]:
-        ys = np.array([p.y for p in seg])
+        xy = np.array([(p.x, p.y) for p in seg])
+        ys = xy[:, 1]
         if len(ys) < 6:
             return []
         d2 = ys[2:] - 2 * ys[1:-1] + ys[:-2]
         g = float(np.median(d2))
         if g < GRAVITY_FLOOR:
             return []
-        bounces = sorted(j for j in _bounce_points(ys) if j - 1 not in _bounce_points(ys))
+        points = _bounce_points(xy)
+        bounces = sorted(j for j in points if j - 1 not in points)
         edges = [0] + [b + 1 for b in bounces] + [len(seg)]
         events = []
         for n, b in enumerate(bounces):
             # Interior sightings of the fall and of the rise, where nothing hides part of it.
-            before = [i for i in range(max(1, edges[n] + 1), b) if not _busy(seg[i])]
-            after = [i for i in range(b + 2, edges[n + 2] - 1) if not _busy(seg[i])]
-            if len(before) < 2 or len(after) < 2 or not _quiet(seg, b, b + 2):
+            before = [i for i in range(max(1, edges[n] + 1), b) if not self._busy(seg[i], track.id)]
+            after = [i for i in range(b + 2, edges[n + 2] - 1) if not self._busy(seg[i], track.id)]
+            if len(before) < 2 or len(after) < 2 or not self._quiet(seg, b, b + 2, track.id):
                 continue
             floor_y = float(ys[b : b + 2].max())
 
@@ -285,19 +371,37 @@ class PhysicsChecker(Checker):
             return []
         height = float(np.median(heights))
         for prev, p in zip(seen, seen[1:], strict=False):
-            if any(not self._under_floor(p.frame, other, floor_y) for other in p.near):
+            # The floor line cuts a sinking object in two: a touching part of its own color
+            # is its other piece, and the object's top is the higher of the two.
+            pieces = self._pieces(p)
+            if any(o not in pieces and not self._under_floor(p.frame, o, floor_y) for o in p.near):
                 continue  # half hidden behind something: its top says nothing
-            top = p.det.bbox[1]
+            top = min([p.det.bbox[1]] + [self._by_frame[p.frame][o].det.bbox[1] for o in pieces])
             sunk = top - (floor_y - height)
             if sunk > max(2.0, SINK * height) * self.k and p.det.bbox[1] > prev.det.bbox[1]:
                 return [self._event("through_floor", p, track, sunk / height + 0.3,
                                     f"sank {sunk * self.scale:.0f} px into the floor")]  # fmt: skip
         return []
 
+    def _pieces(self, p: Point) -> list[int]:
+        """Touching parts of the same color as `p` (objects in a scene differ in color)."""
+        here = self._by_frame.get(p.frame, {})
+        return [
+            o
+            for o in p.near
+            if o in here and float(np.linalg.norm(here[o].det.lab - p.det.lab)) < SAME_COLOR
+        ]
+
     def _under_floor(self, frame: int, tid: int, floor_y: float) -> bool:
         """Is that part a piece below the floor line (cut off a sinking object)?"""
         q = self._by_frame.get(frame, {}).get(tid)
         return q is not None and q.det.bbox[1] >= floor_y - 3
+
+    def _colorless(self, tid: int) -> bool:
+        """Walls and boxes are white, gray or black; objects have a hue."""
+        pts = [p for p in self._tracks[tid].points if p.det is not None]
+        chroma = float(np.median([np.hypot(p.det.lab[1], p.det.lab[2]) for p in pts]))
+        return chroma < OCCLUDER_CHROMA
 
     def _occluder(self, tid: int) -> bool:
         """Scenery in front of objects: never moves in the scene, or is a colorless slab
@@ -380,6 +484,31 @@ class PhysicsChecker(Checker):
                      f"object {track.id} {detail}")  # fmt: skip
 
 
+def _swept(box, dx: float, dy: float) -> tuple[int, int, int, int]:
+    """The box covering `box` moved along (dx, dy)."""
+    x, y, w, h = box
+    x0, y0 = min(x, x + dx), min(y, y + dy)
+    x1, y1 = max(x + w, x + w + dx), max(y + h, y + h + dy)
+    return (x0, y0, x1 - x0, y1 - y0)
+
+
+def _noise(segments: list[list[tuple]], field: int) -> float:
+    """The clip's jitter in one gap measure (robust sigma), without the change under test.
+
+    One real change raises the gaps of every boundary whose fits reach it (2 * SIDE - 1 of
+    them); in a short clip with one or two tracks those are a third of all gaps and would
+    inflate the spread past the change itself. So the boundaries around each segment's
+    largest gap are left out.
+    """
+    values = []
+    for seg in segments:
+        if not seg:
+            continue
+        top = max(seg, key=lambda b: b[field])[0]
+        values += [b[field] for b in seg if abs(b[0] - top) >= SIDE]
+    return robust_sigma(values) if len(values) >= 8 else 0.0
+
+
 def _trimmed_mean(values: np.ndarray) -> np.ndarray:
     """Mean of the middle 60% per column: the arc's average acceleration, ignoring kinks."""
     v = np.sort(values, axis=0)
@@ -387,15 +516,21 @@ def _trimmed_mean(values: np.ndarray) -> np.ndarray:
     return v[cut : len(v) - cut].mean(axis=0)
 
 
-def _bounce_points(ys: np.ndarray) -> set[int]:
-    """Indices of a bounce's lowest sightings (one, or two when contact fell between them)."""
-    vy = np.diff(ys)  # vy[i]: from i to i + 1
+def _bounce_points(xy: np.ndarray) -> set[int]:
+    """Indices of a bounce's lowest sightings (one, or two when contact fell between them).
+
+    `xy`: (n, 2) positions. The ground only turns the vertical motion round: the horizontal
+    step goes on (friction trims it a little), and the object cannot leave much faster than
+    it arrived. A teleport with a small vertical part also kinks the vertical speed, so
+    without these two tests it would read as a bounce and be excused.
+    """
+    vx, vy = np.diff(xy[:, 0]), np.diff(xy[:, 1])  # v[i]: from i to i + 1
     out = set()
     for j in range(1, len(vy)):
         # The ground reverses a fall at once; gravity turning round (reversed) does it a
         # little per frame, so a bounce needs a sharp kink in vertical speed.
         if vy[j - 1] > 0.5 and vy[j] < -0.5 and vy[j] - vy[j - 1] < -BOUNCE_KINK:
-            out.add(j)
+            after = j
         elif (
             j + 1 < len(vy)
             and vy[j - 1] > 0.5
@@ -403,7 +538,17 @@ def _bounce_points(ys: np.ndarray) -> set[int]:
             and vy[j + 1] < -0.5
             and vy[j + 1] - vy[j - 1] < -BOUNCE_KINK
         ):
-            out.update((j, j + 1))
+            after = j + 1
+        else:
+            continue
+        if abs(vx[after] - vx[j - 1]) > max(BOUNCE_SLIP, 0.5 * abs(vx[j - 1])):
+            continue  # the path broke sideways: a jump, not the ground
+        # Contact may fall inside the frame step before the lowest sighting, so the fall
+        # speed is the larger of the two steps before it.
+        fall = float(vy[max(0, j - 2) : j].max())
+        if -vy[after] > BOUNCE_GAIN * fall + 2 * MAX_ACCEL:
+            continue  # rose far faster than it fell
+        out.update(range(j, after + 1))
     return out
 
 
@@ -418,6 +563,22 @@ def _floor_contact_at(ys: np.ndarray, i: int) -> bool:
         if down > 0.3 and after < 0.3 * down and after - down < -BOUNCE_KINK:
             return True
     return False
+
+
+def _explained(events: list[Event]) -> list[Event]:
+    """Drop what a later gravity reversal of the same object explains.
+
+    Reversed gravity lifts the rise after a bounce (read as the bounce gaining energy) and
+    bends the fits of the boundaries just before it (read as a speed jump): one cause,
+    reported once, where it starts.
+    """
+    reversals = [(e.object, e.frame) for e in events if e.kind == "gravity_reversal"]
+    return [
+        e
+        for e in events
+        if e.kind not in ("energy_gain", "speed_jump")
+        or not any(o == e.object and 0 < f - e.frame <= REVERSAL_REACH for o, f in reversals)
+    ]
 
 
 def _dedupe(events: list[Event]) -> list[Event]:

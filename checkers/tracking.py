@@ -263,7 +263,10 @@ class Tracker:
             seen = track.seen
             if len(seen) < 3 or np.linalg.norm(other.lab - det.lab) > 12:
                 continue
-            usual = float(np.median([p.det.area for p in seen[:5]]))
+            # Its usual area from sightings touching nothing (one emerging from behind a
+            # wall grows as it comes out; that growth is not the split).
+            clear = [p for p in seen if not p.near and not p.at_edge][:5]
+            usual = float(np.median([p.det.area for p in (clear if len(clear) >= 3 else seen[:5])]))
             if not 0.3 < det.area / usual < 2.5:
                 continue
             if box_gap(other.bbox, det.bbox) > CONTACT_MARGIN + 1.5 * other.size:
