@@ -309,6 +309,46 @@ def test_noise_never_reads_as_a_payload():
     assert np.mean([r.code_z >= wm.MIN_CODE_Z for r in readings]) < 0.1  # the gate alone
 
 
+def test_mark_moves_luma_only_and_saturates_at_the_ends():
+    frames = textured_frames(2, 240, 320, seed=4)
+    frames[:, :40] = 0  # black and white bands: the mark must clip there, not wrap around
+    frames[:, 40:80] = 255
+    marked = wm.embed(frames, wm.payload_for("sat"))
+    diff = marked.astype(int) - frames.astype(int)
+    inside = (frames > 5).all(-1) & (frames < 250).all(-1)
+    assert (diff[..., 0] == diff[..., 1])[inside].all() and (diff[..., 1] == diff[..., 2])[
+        inside
+    ].all()
+    assert np.abs(diff).max() <= 12  # no wrap-around from uint8 overflow
+    assert (marked[:, :40] <= 12).all() and (marked[:, 40:80] >= 243).all()
+
+
+def _gray(frames: np.ndarray) -> list[np.ndarray]:
+    import cv2
+
+    return [cv2.cvtColor(f, cv2.COLOR_RGB2GRAY) for f in frames]
+
+
+def test_reader_folds_one_period_once_it_reads_the_payload_surely(big_frames):
+    marked = wm.embed(big_frames[:4], wm.payload_for("prune"))
+    sure, unsure = wm.Reader(), wm.Reader()
+    for index, (a, b) in enumerate(zip(_gray(marked), _gray(big_frames[:4]), strict=True)):
+        sure.add(a, index)
+        unsure.add(b, index)
+    assert len(sure.folds) == 1 and sure.folds[0].period == 128.0
+    assert len(unsure.folds) == 2  # nothing read yet: keep two candidate periods
+    assert sure.read().payload == wm.payload_for("prune")
+
+
+def test_read_step_is_odd_so_every_frame_class_is_read():
+    from vidgen.provenance.verify import read_step
+
+    for total in (17, 81, 96, 200, 1000):
+        step = read_step(total)
+        assert step % 2 == 1
+        assert {i % 4 for i in range(0, total, step)} == {0, 1, 2, 3}
+
+
 def test_mark_is_invisible_at_about_42_db(big_frames):
     marked, _ = mark_frames(big_frames[:4], "psnr", ProvenanceOptions(sign=False))
     assert 41.0 < _psnr(big_frames[:4], marked) < 44.0

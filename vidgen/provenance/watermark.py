@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -54,11 +54,13 @@ CYCLE_PERIODS = (64.0, 32.0, 48.0, 42.667, 51.2)
 # Normalised agreement between the chips and the decoded payload's codeword: the best
 # codeword on pure noise reaches 7.9 (sd 0.6, max 9.4 in 300 trials); a clean read 14+.
 MIN_CODE_Z = 10.0
+SURE_CODE_Z = 14.0  # a reading this strong after the first few frames settles the period
 HIGHPASS = 0.5  # the reader's high-pass: Gaussian sigma in chips
 EDGE_FLOOR = 0.5  # residual divided by its local power, floored at this x mean
 PEAKS = 3  # sync peaks tried per period; the payload's strength picks among them
 SPECTRUM_FRAMES = 2  # frames that estimate the picture's spectrum (it changes slowly)...
 SPECTRUM_EVERY = 6  # ...and one frame in this many after that
+SPECTRUM_TILES = 24  # tiles of a frame that estimate it
 CYCLE = 4  # quadrants, one per frame class t mod 4
 
 
@@ -142,30 +144,41 @@ def pattern(payload_hex: str, frame_h: int, frame_w: int, index: int = 0) -> np.
     return _tiled(_tile(chips, BLOCK), frame_h, frame_w)
 
 
-def _luma(frame: np.ndarray) -> np.ndarray:
-    f = frame.astype(np.float32)
-    return 0.299 * f[..., 0] + 0.587 * f[..., 1] + 0.114 * f[..., 2]
-
-
-def _masking(luma: np.ndarray) -> np.ndarray:
-    """Local activity, about mean 1: a little more of the mark in texture, where it hides."""
+def _masking(gray: np.ndarray) -> np.ndarray:
+    """Local activity of a uint8 luma plane, about mean 1: more mark in texture, where it hides."""
     import cv2
 
     # measured at half resolution: activity is smoothed anyway, and this is 4x cheaper
-    small = cv2.resize(luma, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    small = cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
     gx = cv2.Sobel(small, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(small, cv2.CV_32F, 0, 1, ksize=3)
     activity = cv2.GaussianBlur(np.abs(gx) + np.abs(gy), (0, 0), 2.0)
     activity /= float(activity.mean()) + 1e-6
-    activity = cv2.resize(activity, (luma.shape[1], luma.shape[0]))
     # A high floor: x264's dead zone erases a faint mark on flat areas, so flat areas keep
     # most of the strength (measured on shapes-world clips: crf 35 bit accuracy 0.88 -> 0.97
     # with a floor of 1.0 instead of 0.5).
-    return np.clip(activity, 0.8, 2.0) + 0.2
+    np.clip(activity, 0.8, 2.0, out=activity)
+    activity += 0.2
+    return cv2.resize(activity, (gray.shape[1], gray.shape[0]))
+
+
+def _add_luma(frame: np.ndarray, delta: np.ndarray) -> np.ndarray:
+    """frame + round(delta) on R, G and B, saturated to 0..255: moves luma, leaves chroma.
+
+    Done as a saturating add of the positive part and subtract of the negative part in
+    uint8 (exact, and several times cheaper than the same sum in float).
+    """
+    import cv2
+
+    pos = cv2.convertScaleAbs(np.maximum(delta, 0))  # rounds and saturates
+    neg = cv2.convertScaleAbs(np.minimum(delta, 0))
+    return cv2.subtract(cv2.add(frame, cv2.merge((pos, pos, pos))), cv2.merge((neg, neg, neg)))
 
 
 def embed(frames: np.ndarray, payload_hex: str, target_rms: float | None = None) -> np.ndarray:
     """Mark every frame of a (T, H, W, 3) uint8 clip; returns a new uint8 array."""
+    import cv2
+
     if frames.ndim != 4 or frames.shape[-1] != 3 or frames.dtype != np.uint8:
         raise ValueError(f"expected uint8 frames of shape (T, H, W, 3), got {frames.shape}")
     _, height, width, _ = frames.shape
@@ -177,12 +190,9 @@ def embed(frames: np.ndarray, payload_hex: str, target_rms: float | None = None)
         mark = marks[t % len(marks)]
         # Small frames: no masking. The reader down-weights edges, and a tiny clip has too
         # few textured pixels for masking to pay; flat areas carry the mark evenly.
-        delta = mark if small else mark * _masking(_luma(frame))
-        delta = delta * (rms / (float(np.sqrt(np.mean(delta * delta))) + 1e-6))
-        # the same offset on R, G and B moves luma and leaves chroma alone
-        marked = frame.astype(np.float32) + delta[..., None]
-        np.clip(marked + 0.5, 0, 255, out=marked)
-        out[t] = marked.astype(np.uint8)
+        delta = mark if small else mark * _masking(cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY))
+        scale = rms * math.sqrt(delta.size) / (cv2.norm(delta, cv2.NORM_L2) + 1e-6)
+        out[t] = _add_luma(np.ascontiguousarray(frame), delta * np.float32(scale))
     return out
 
 
@@ -199,6 +209,7 @@ class Reading:
     code_z: float = 0.0  # agreement of chips and decoded codeword, in noise sds (see MIN_CODE_Z)
     raw_payload: str | None = None  # the decoded payload before its CRC is checked
     scheme: str | None = None  # "static" or "cycling"
+    soft: np.ndarray | None = field(default=None, repr=False)  # the 192 coded chips, in sds
 
 
 _ABSENT = Reading(False, None, 0.0, 0.0, None)
@@ -220,9 +231,15 @@ def _residual(luma: np.ndarray, block: int) -> np.ndarray:
 
 
 def _power(tiles: np.ndarray) -> np.ndarray:
-    """Summed full-plane power spectrum of real (..., t, t) tiles, via the cheaper rfft2."""
+    """Full-plane power spectrum of real (..., t, t) tiles, via the cheaper rfft2.
+
+    Summed over at most SPECTRUM_TILES of them, spread over the frame: the spectrum only
+    whitens, so a sample estimates it well enough at a fraction of the FFTs.
+    """
     t = tiles.shape[-1]
-    half = (np.abs(np.fft.rfft2(tiles)) ** 2).reshape(-1, t, t // 2 + 1).sum(axis=0)
+    flat = tiles.reshape(-1, t, t)
+    flat = flat[:: max(1, math.ceil(len(flat) / SPECTRUM_TILES))]
+    half = (np.abs(np.fft.rfft2(flat)) ** 2).sum(axis=0) * (tiles.size / flat.size)
     full = np.empty((t, t))
     full[:, : t // 2 + 1] = half
     cols = np.arange(t // 2 + 1, t)
@@ -399,8 +416,8 @@ class Reader:
     """Accumulates luma frames (any size, any count) and reads the payload back.
 
     `add` takes the frame's index in the clip (the cycling scheme needs t mod 4). After
-    `prune_after` frames only the `keep` most promising static periods are folded further,
-    which keeps reading a long clip cheap. Small frames are also read as the cycling scheme.
+    `prune_after` frames only the `keep` most promising static periods are folded further
+    (only one when it already reads a payload surely), which keeps reading a clip cheap. Small frames are also read as the cycling scheme.
     """
 
     def __init__(self, periods: Iterable[float] = PERIODS, prune_after: int = 4, keep: int = 2):
@@ -421,8 +438,10 @@ class Reader:
             fold.add(luma)
         self.added += 1
         if self.added == self.prune_after and len(self.folds) > self.keep:
-            ranked = sorted(self.folds, key=lambda f: _rank(f.read()), reverse=True)
-            self.folds = ranked[: self.keep]
+            readings = sorted(((f.read(), f) for f in self.folds), key=lambda rf: _rank(rf[0]))
+            # a payload already read with a wide margin needs no second period
+            sure = readings[-1][0].present and readings[-1][0].code_z >= SURE_CODE_Z
+            self.folds = [f for _, f in readings[-(1 if sure else self.keep) :]]
 
     def add_frame(self, index: int, luma: np.ndarray) -> None:
         """`add` in the (index, luma) order that frames.decode calls back with."""
@@ -458,6 +477,7 @@ def _read_chips(chips: np.ndarray, sync_z: float, period: float, scheme: str) ->
         code_z=round(code_z, 2),
         raw_payload=raw_payload,
         scheme=scheme,
+        soft=soft,
     )
 
 
