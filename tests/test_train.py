@@ -12,6 +12,7 @@ from vidgen.train import (
     ClipSource,
     LatentCache,
     TrainConfig,
+    edge_loss,
     export,
     flow_matching_loss,
     latent_object_mask,
@@ -258,3 +259,13 @@ def test_without_background_drops_only_the_background_clause():
         "an orange square moves up"
     )
     assert without_background("a blue ball moves left") == "a blue ball moves left"
+
+
+def test_edge_loss_prefers_a_sharp_square_to_a_blurred_one():
+    import torch
+
+    x = -torch.ones(1, 3, 1, 16, 16)
+    x[..., 4:12, 4:12] = 1.0
+    blurred = torch.nn.functional.avg_pool3d(x, (1, 3, 3), stride=1, padding=(0, 1, 1))
+    assert edge_loss(x, x) == 0
+    assert edge_loss(blurred, x) > edge_loss(0.9 * x, x) > 0

@@ -66,6 +66,9 @@ class TrainConfig:
     # stayed ~0.8 against means spread ~0.3, i.e. the decoder saw mostly noise.
     vae_kl_weight: float = 1e-6
     vae_object_weight: float = 8.0  # extra loss weight on pixels that are not background
+    # Weight of an L1 loss on horizontal and vertical pixel differences: L1/MSE alone let the
+    # decoder round a small square's corners and a triangle's tips, so shapes read as balls.
+    vae_edge_weight: float = 0.0
     # 2. latent statistics
     stats_clips: int = 128
     # 3. transformer
@@ -213,7 +216,21 @@ def vae_loss(vae, x, config: TrainConfig, frozen_encoder: bool = False):
     err = (rec - x).abs() + (rec - x).pow(2)
     kl = 0.5 * (posterior.mean.pow(2) + posterior.var - 1.0 - posterior.logvar).mean()
     loss = (weight * err).sum() / (weight.sum() * 3) + config.vae_kl_weight * kl
+    if config.vae_edge_weight:
+        loss = loss + config.vae_edge_weight * edge_loss(rec, x)
     return loss, rec
+
+
+def edge_loss(rec, x):
+    """Mean L1 distance between the images' horizontal and vertical differences, scaled to the
+    object: summed over edge pixels of the target, divided by their count (plus one)."""
+    terms = []
+    for dim in (-1, -2):
+        d_rec, d_x = rec.diff(dim=dim), x.diff(dim=dim)
+        edge = (d_x.abs().sum(dim=1, keepdim=True) > 0.15).float()
+        near = edge + (d_rec.abs().sum(dim=1, keepdim=True) > 0.15).float()
+        terms.append(((d_rec - d_x).abs() * near.clamp(max=1)).sum() / (3 * edge.sum() + 1))
+    return sum(terms)
 
 
 def object_crops(x, size: int, g):

@@ -36,6 +36,9 @@ from vidgen.errors import UsageError
     "on with the transformer from the folder's weights.",
 )
 @click.option("--vae-full-every", type=int, help="Every n-th VAE step sees full frames.")
+@click.option(
+    "--vae-edge-weight", type=float, help="Weight of the VAE's edge (pixel-difference) loss."
+)
 @click.option("--vae-lr", type=float, help="VAE learning rate.")
 @click.option("--vae-steps", type=int, help="VAE steps in total (default: the recipe's).")
 @click.option("--steps", type=int, help="Transformer steps in total (default: the recipe's).")
