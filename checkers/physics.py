@@ -41,6 +41,7 @@ SPIKE_RATIO = 8.0  # warp error over the clip's median that counts as a spike
 SUSTAINED = 3  # frames a reversed acceleration must last
 BOUNCE_SLIP = 3.0  # px/frame of horizontal speed a bounce may change (friction, jitter)
 BOUNCE_GAIN = 1.5  # a bounce leaves at most this much faster than it fell (violations: 1.4)
+TOUCH = 5.0  # analysis px between boxes that touch: edge cutting trims ~2 px off each part
 HIDDEN_REACH = 2.0  # px a hidden object's height may be off by
 LEVEL = 0.5  # px/frame: vertical speed below which a track moves level
 REVERSAL_REACH = 6  # frames before a gravity reversal whose other events it explains
@@ -450,13 +451,22 @@ class PhysicsChecker(Checker):
                     break  # the same crossing, seen again as the hidden object re-emerges
                 pairs.update((t.id, other))
                 start = i
-                while start > 0 and other in t.points[start - 1].near:
+                # Dated where the two really meet (the contact band starts a few pixels
+                # before the boxes touch, which is a frame or two early).
+                while start > 0 and self._touching(t.points[start - 1], other):
                     start -= 1
                 first = t.points[start]
                 events.append(self._event("through_object", first, t, 1 - p.det.area / ref[t.id],
                                           f"passed through object {other}"))  # fmt: skip
                 break
         return events
+
+    def _touching(self, p: Point, other: int) -> bool:
+        """Do sighting p's box and the other track's box at that frame touch or overlap?"""
+        q = self._by_frame.get(p.frame, {}).get(other)
+        if p.det is None or q is None or other not in p.near:
+            return False
+        return box_gap(p.det.bbox, q.det.bbox) <= TOUCH
 
     # -- content without objects -------------------------------------------------------------
 

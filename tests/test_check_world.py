@@ -164,6 +164,21 @@ SPLIT_OVER_BOX = scene(
     occluder=occluder("gray", "box", 0.8098, 1.1972, 0.5653, 0.8646),
 )
 
+# Two objects meet and one slides into the other: dated where their boxes touch, not
+# where they first come within the contact band (that was three frames early; seed 2026,
+# clip 220).
+THROUGH_OBJECT = scene(
+    [
+        obj("red", "square", "slides_right", 0.0673, 0.3406, 0.7351, 0.2487, 0.0, True, 0.02),
+        obj("yellow", "ball", "slides_left", 0.0695, 1.3022, 0.7330, -0.2456, 0.0, True, 0.02),
+    ],
+    violation("through_object", 0, 2.1125, other=1),
+    background="white",
+    floor_y=0.8024,
+    noise=0.0,
+    seed=1837958388,
+)
+
 CASES = [
     pytest.param(TELEPORT_UP, "physics_sanity", 13, id="teleport_against_motion"),
     pytest.param(THROUGH_FLOOR, "physics_sanity", 14, id="through_floor_cut_in_two"),
@@ -171,6 +186,7 @@ CASES = [
     pytest.param(SPEED_LONE, "physics_sanity", 12, id="speed_jump_short_track"),
     pytest.param(GRAVITY_BESIDE_WALL, "physics_sanity", 14, id="gravity_reversal_beside_wall"),
     pytest.param(SPLIT_OVER_BOX, "object_permanence", 14, id="split_touching_box"),
+    pytest.param(THROUGH_OBJECT, "physics_sanity", 38, id="through_object_dated_at_touch"),
 ]
 
 
