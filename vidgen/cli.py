@@ -13,7 +13,11 @@ import sys
 import click
 
 from vidgen import __version__
+from vidgen.cpu import prefer_passive_openmp_wait
 from vidgen.errors import EXIT_USAGE, VidgenError
+
+# Before any command imports torch: see vidgen/cpu.py for why.
+prefer_passive_openmp_wait()
 
 
 def _debug() -> bool:
