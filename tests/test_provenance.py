@@ -283,6 +283,28 @@ def test_default_model_size_survives_reencoding(small_marked, tmp_path, home, cr
     assert reading.payload == payload
 
 
+def busy_small_frames(seed: int = 1, amplitude: float = 40) -> np.ndarray:
+    """Blotches that change every frame, as the shapes model often paints its backgrounds."""
+    import cv2
+
+    rng = np.random.default_rng(seed)
+    frames = []
+    for _ in range(17):
+        noise = rng.normal(0, 1, (8, 8, 1)).astype(np.float32).repeat(3, axis=2)
+        frames.append(150 + amplitude * cv2.resize(noise, (64, 64), interpolation=cv2.INTER_CUBIC))
+    return np.clip(np.stack(frames), 0, 255).astype(np.uint8)
+
+
+def test_busy_small_clip_gets_more_amplitude_and_reads_back(tmp_path, home):
+    frames = busy_small_frames()
+    payload = wm.payload_for("busy")
+    fixed = wm.embed(frames, payload, target_rms=wm.SMALL_RMS)
+    assert wm._own_margin(fixed, payload) < wm.SMALL_TARGET_Z  # the flat-clip strength is short
+    adapted = wm.embed(frames, payload)
+    assert 32.0 < _psnr(frames, adapted) < 37.0  # more amplitude, within SMALL_MAX_GAIN
+    assert _read(write_mp4(adapted, tmp_path / "busy.mp4")).payload == payload
+
+
 def test_small_frames_cycle_the_quadrants_of_the_tile():
     a, b = (wm.pattern(wm.payload_for("p"), 64, 64, t) for t in (0, 1))
     assert not np.allclose(a, b)  # consecutive frames carry different chips...

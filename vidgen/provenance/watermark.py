@@ -44,6 +44,8 @@ TARGET_RMS = 1.95  # luma levels, static scheme: about 42 dB PSNR after rounding
 # Cycling scheme: about 38.5 dB. A tiny clip has little area to spread the mark over, so it
 # gets a little more amplitude (measured: crf 28 payloads on 64x64 model clips).
 SMALL_RMS = 3.0
+SMALL_TARGET_Z = 16.0  # ...raised per clip until its own mark reads this surely (see embed)
+SMALL_MAX_GAIN = 2.0  # ...but at most this many times
 STATIC_MIN_SIDE = 192  # frames with a shorter side than this get the cycling scheme
 _KEY = 0x76696467  # "vidg": fixes the chip layout and signs; a reader needs the same key
 # Tile periods (pixels, in the clip as read) tried by the reader, static scheme: 128 at
@@ -176,14 +178,43 @@ def _add_luma(frame: np.ndarray, delta: np.ndarray) -> np.ndarray:
 
 
 def embed(frames: np.ndarray, payload_hex: str, target_rms: float | None = None) -> np.ndarray:
-    """Mark every frame of a (T, H, W, 3) uint8 clip; returns a new uint8 array."""
-    import cv2
+    """Mark every frame of a (T, H, W, 3) uint8 clip; returns a new uint8 array.
 
+    Small frames (the cycling scheme) without a given `target_rms` check their own mark:
+    a busy, changing picture (the shapes model's blotchy backgrounds) drowns a mark that
+    a flat one carries easily, so such a clip gets more amplitude, up to SMALL_MAX_GAIN
+    times, until the mark reads with a margin (SMALL_TARGET_Z) in the unencoded frames.
+    """
     if frames.ndim != 4 or frames.shape[-1] != 3 or frames.dtype != np.uint8:
         raise ValueError(f"expected uint8 frames of shape (T, H, W, 3), got {frames.shape}")
+    small = cycling(*frames.shape[1:3])
+    if not small or target_rms is not None:
+        return _embed(frames, payload_hex, target_rms or (SMALL_RMS if small else TARGET_RMS))
+    gain = 1.0
+    for _ in range(3):
+        out = _embed(frames, payload_hex, SMALL_RMS * gain)
+        margin = _own_margin(out, payload_hex)
+        if margin >= SMALL_TARGET_Z or gain >= SMALL_MAX_GAIN:
+            break
+        # the margin grows about in proportion to the amplitude; aim 5% above the target
+        gain = min(SMALL_MAX_GAIN, gain * 1.05 * SMALL_TARGET_Z / max(margin, 1.0))
+    return out
+
+
+def _own_margin(marked: np.ndarray, payload_hex: str) -> float:
+    import cv2
+
+    fold = _CycleFold(float(_HALF * BLOCK))
+    for t, frame in enumerate(marked):
+        fold.add(cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY).astype(np.float32), t)
+    return fold.margin(payload_hex)
+
+
+def _embed(frames: np.ndarray, payload_hex: str, rms: float) -> np.ndarray:
+    import cv2
+
     _, height, width, _ = frames.shape
     small = cycling(height, width)
-    rms = target_rms or (SMALL_RMS if small else TARGET_RMS)
     marks = [pattern(payload_hex, height, width, q) for q in range(CYCLE if small else 1)]
     out = np.empty_like(frames)
     for t, frame in enumerate(frames):
@@ -327,18 +358,43 @@ class _CycleFold:
         self.classes[index % CYCLE].add(luma)
         self.frames += 1
 
-    def read(self) -> Reading:
+    def _filtered(self) -> list[np.ndarray] | None:
+        """Per frame class: the whitened spectrum of its mean minus the mean of all classes."""
         live = [f for f in self.classes if f.frames]
         if len(live) < 2:
-            return _ABSENT
+            return None
         # the mean over frame classes holds the static picture (and a quarter of the mark)
         static = sum(f.sum / f.frames for f in live) / len(live)
         white = _whitener(sum(f.power for f in live))
         t = _HALF * BLOCK
-        filtered = [
+        return [
             np.fft.fft2(f.sum / f.frames - static) / white if f.frames else np.zeros((t, t))
             for f in self.classes
         ]
+
+    @staticmethod
+    def _chips_at(images: list[np.ndarray], phase: int, peak: tuple[int, int]) -> np.ndarray:
+        chips = np.zeros((CHIPS, CHIPS))
+        for r in range(CYCLE):
+            aligned = np.roll(images[r], (-peak[0], -peak[1]), axis=(0, 1))
+            _quadrant(chips, (r + phase) % CYCLE)[:] = _chips(aligned, _HALF, BLOCK)
+        return chips
+
+    def margin(self, payload_hex: str) -> float:
+        """How strongly the chips at the embedding's own alignment agree with the payload.
+
+        In the units of Reading.code_z; the writer uses it to check its own mark.
+        """
+        filtered = self._filtered()
+        if filtered is None:
+            return 0.0
+        chips = self._chips_at([np.fft.ifft2(f).real for f in filtered], 0, (0, 0))
+        return _agreement(chips, _chip_values(payload_hex))
+
+    def read(self) -> Reading:
+        filtered = self._filtered()
+        if filtered is None:
+            return _ABSENT
         images = [np.fft.ifft2(f).real for f in filtered]
         syncs = [_sync_spectrum(_quadrant(_SYNC, q), BLOCK) for q in range(CYCLE)]
         # phase: frame class r holds quadrant (r + phase) mod 4
@@ -354,37 +410,35 @@ class _CycleFold:
             for ph in range(CYCLE)
             for pk in _peaks(corrs[ph], PEAKS, BLOCK)
         ]
-        readings = []
-        for z, phase, peak in sorted(candidates, reverse=True)[:PEAKS]:
-            chips = np.zeros((CHIPS, CHIPS))
-            for r in range(CYCLE):
-                aligned = np.roll(images[r], (-peak[0], -peak[1]), axis=(0, 1))
-                _quadrant(chips, (r + phase) % CYCLE)[:] = _chips(aligned, _HALF, BLOCK)
-            readings.append(_read_cycling(chips, z, self.period))
+        readings = [
+            _read_cycling(self._chips_at(images, phase, peak), z, self.period)
+            for z, phase, peak in sorted(candidates, reverse=True)[:PEAKS]
+        ]
         return max(readings, key=_rank)
 
 
 def _read_cycling(chips: np.ndarray, sync_z: float, period: float) -> Reading:
-    """Read, then put back the part of the mark that subtracting the class mean took away.
+    """Read; if no payload checks, put back what subtracting the class mean took, and retry.
 
-    Each class lost a quarter of the mean of the four quadrants at its place; with the
+    Each class lost a quarter of the mean of the four quadrants at its place. With a
     decoded payload that mean is known, so it is added back (scaled by the fitted chip
-    amplitude) and the chips are read again. Twice is enough (measured).
+    amplitude) and the chips read again. A wrong first decode can reinforce itself this
+    way, so the plain reading stays a candidate, and only a CRC-checked payload wins.
     """
-    reading = _read_chips(chips, sync_z, period, "cycling")
+    readings = [_read_chips(chips, sync_z, period, "cycling")]
     for _ in range(2):
-        bits = _bits(reading.raw_payload)
-        coded = wmcode.encode(bits)
+        if readings[-1].present:
+            break
+        coded = wmcode.encode(_bits(readings[-1].raw_payload))
         values = LAYOUT.signs * np.where(
             LAYOUT.sync, 1.0, 2.0 * coded[np.maximum(LAYOUT.coded_of, 0)] - 1.0
         )
-        common = np.tile(
-            values.reshape(2, _HALF, 2, _HALF).mean(axis=(0, 2)), (2, 2)
-        )  # (CHIPS, CHIPS): each place's mean over the four quadrants
+        # (CHIPS, CHIPS): each place's mean over the four quadrants
+        common = np.tile(values.reshape(2, _HALF, 2, _HALF).mean(axis=(0, 2)), (2, 2))
         centred = values - common
         amplitude = float((chips * centred).sum() / ((centred * centred).sum() + 1e-12))
-        reading = _read_chips(chips + amplitude * common, sync_z, period, "cycling")
-    return reading
+        readings.append(_read_chips(chips + amplitude * common, sync_z, period, "cycling"))
+    return max(readings, key=lambda r: (r.present, r is readings[0], r.code_z))
 
 
 def _peaks(corr: np.ndarray, count: int, block: int) -> list[tuple[int, int]]:
@@ -457,12 +511,25 @@ def _rank(reading: Reading) -> tuple:
     return (reading.present, reading.code_z, reading.sync_z)
 
 
-def _read_chips(chips: np.ndarray, sync_z: float, period: float, scheme: str) -> Reading:
+def _soft(chips: np.ndarray) -> np.ndarray:
+    """(CHIPS, CHIPS) chip values -> the 192 coded soft values, in units of the sync noise."""
     chips = chips * LAYOUT.signs  # now + for a coded 1 (and for every sync chip), - for a 0
     noise = float(chips[LAYOUT.sync].std()) + 1e-12
     soft = np.zeros(CODED_BITS)
     data = ~LAYOUT.sync
     soft[LAYOUT.coded_of[data]] = chips[data] / noise
+    return soft
+
+
+def _agreement(chips: np.ndarray, expected: np.ndarray) -> float:
+    """code_z of chips against the chip values `expected` (from _chip_values)."""
+    codeword = (expected * LAYOUT.signs)[~LAYOUT.sync]
+    soft = _soft(chips)[LAYOUT.coded_of[~LAYOUT.sync]]
+    return float(soft @ codeword / math.sqrt(CODED_BITS))
+
+
+def _read_chips(chips: np.ndarray, sync_z: float, period: float, scheme: str) -> Reading:
+    soft = _soft(chips)
     bits = wmcode.decode(soft)
     codeword = 2.0 * wmcode.encode(bits) - 1.0
     code_z = float(soft @ codeword / math.sqrt(CODED_BITS))
