@@ -35,11 +35,14 @@ class PermanenceChecker(Checker):
         super().__init__(sensitivity)
         self._tracks: dict[int, Track] = {}
         self._reliable: dict[int, bool] = {}
+        self._floor: list[int] = []  # rows of the ground line, where one is seen
         self._last = -1
 
     def process(self, index, frame, tracks: FrameObservation) -> dict[str, float]:
         self._tracks = tracks.tracks
         self._reliable[index] = tracks.reliable
+        if tracks.floor_y is not None:
+            self._floor.append(tracks.floor_y)
         self._last = index
         live = [t for t in tracks.tracks.values() if t.points and t.points[-1].frame == index]
         seen = sum(1 for t in live if t.points[-1].det is not None)
@@ -113,6 +116,12 @@ class PermanenceChecker(Checker):
             others = [n for n in first.near if n != track.parent]
             if parent is not None and parent.det is not None:
                 others = [n for n in others if self._between(n, first, parent)]
+                if self._floor:
+                    # Pieces either side of the ground line: the line cuts one sinking
+                    # object in two (physics_sanity judges the sinking).
+                    floor = float(np.median(self._floor))
+                    if (parent.det.cy - floor) * (first.det.cy - floor) < 0:
+                        return None
             if others:
                 return None
             event = self._event("split", first, first, track, len(seen), obj=track.parent)

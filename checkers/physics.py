@@ -259,7 +259,7 @@ class PhysicsChecker(Checker):
                                           f"jumped {dp * self.scale:.0f} px off its path"))  # fmt: skip
             elif (
                 quiet
-                and dp <= bar_p
+                and max(b[1] for b in near) <= bar_p  # a jump nearby bends these fits too
                 and dv > bar_v
                 and dv >= max(b[2] for b in near)
                 and not contact
@@ -319,7 +319,18 @@ class PhysicsChecker(Checker):
             if run == SUSTAINED:
                 start = i - SUSTAINED + 1
                 strength = float(-np.median(d2[start : i + 1]))
-                return [self._event("gravity_reversal", seg[start + 1], track, strength / bar - 0.5,
+                # Frames at a bounce are skipped (the ground kinks the motion there), so a
+                # reversal that starts just before a bounce shows first after it: date it
+                # back across the bounce's frames while the motion there bends upward too.
+                first = start + 1
+                while (
+                    first > start - 2
+                    and first > 1
+                    and _floor_contact_at(ys, first - 1)
+                    and d2[first - 2] < 0
+                ):
+                    first -= 1
+                return [self._event("gravity_reversal", seg[first], track, strength / bar - 0.5,
                                     f"accelerates upward in free flight "
                                     f"({strength * self.scale:.2f} px/frame^2)")]  # fmt: skip
         return []
@@ -579,16 +590,22 @@ def _explained(events: list[Event]) -> list[Event]:
     """Drop what a later gravity reversal of the same object explains.
 
     Reversed gravity lifts the rise after a bounce (read as the bounce gaining energy) and
-    bends the fits of the boundaries just before it (read as a speed jump): one cause,
-    reported once, where it starts.
+    bends the fits of the boundaries around it (read as a speed jump): one cause, reported
+    once, where it starts.
     """
     reversals = [(e.object, e.frame) for e in events if e.kind == "gravity_reversal"]
-    return [
-        e
-        for e in events
-        if e.kind not in ("energy_gain", "speed_jump")
-        or not any(o == e.object and 0 < f - e.frame <= REVERSAL_REACH for o, f in reversals)
-    ]
+
+    def explained(e: Event) -> bool:
+        for o, f in reversals:
+            if o != e.object:
+                continue
+            if e.kind == "energy_gain" and 0 < f - e.frame <= REVERSAL_REACH:
+                return True
+            if e.kind == "speed_jump" and 0 < abs(f - e.frame) <= REVERSAL_REACH:
+                return True  # the fits straddling the change of acceleration, either side
+        return False
+
+    return [e for e in events if not explained(e)]
 
 
 def _dedupe(events: list[Event]) -> list[Event]:

@@ -60,6 +60,18 @@ def render(spec: dict) -> list:
     return [frame for frame, _ in frames]
 
 
+def as_mp4(spec: dict, path, width: int = 416, height: int = 240) -> str:
+    """Render and write the scene as H.264, as `vidgen world` does: some mistakes showed
+    only after compression."""
+    from vidgen.world.clip import iter_frames
+    from vidgen.world.corpus import write_mp4
+    from vidgen.world.spec import scene_from_dict
+
+    frames = iter_frames(scene_from_dict(spec), width=width, height=height, frames=49, fps=16)
+    write_mp4(path, np.stack([frame for frame, _ in frames]), 16)
+    return str(path)
+
+
 # A teleport whose jump has a small vertical part against the motion kinks the vertical
 # speed like a bounce does; it was taken for one and excused (seed 2026, clip 144).
 TELEPORT_UP = scene(
@@ -287,9 +299,6 @@ def test_sliding_to_rest_on_the_ground_passes(tmp_path):
     # read as a speed jump (seed 2026, clip 194: a clean clip). Written as an MP4 because
     # compression is what makes the stop's kink stand out.
     from checkers.runner import check_clip
-    from vidgen.world.clip import iter_frames
-    from vidgen.world.corpus import write_mp4
-    from vidgen.world.spec import scene_from_dict
 
     spec = {
         **BASE,
@@ -315,8 +324,39 @@ def test_sliding_to_rest_on_the_ground_passes(tmp_path):
         "noise": 4.15,
         "seed": 1648335414,
     }
-    frames = iter_frames(scene_from_dict(spec), width=416, height=240, frames=49, fps=16)
-    path = tmp_path / "slide.mp4"
-    write_mp4(path, np.stack([f for f, _ in frames]), 16)
-    report = check_clip(str(path))
+    report = check_clip(as_mp4(spec, tmp_path / "slide.mp4"))
     assert report.verdict == "pass", [(e.check, e.kind, e.frame) for e in report.events]
+
+
+def test_sinking_through_the_floor_is_not_a_split(tmp_path):
+    # The floor line cuts a sinking square in two pieces of one color, which read as the
+    # square splitting (seed 2026, clip 71). The sinking is physics_sanity's to report.
+    from checkers.runner import check_clip
+
+    spec = scene(
+        [
+            obj(
+                "green",
+                "square",
+                "thrown_right",
+                0.0714,
+                0.3325,
+                0.5756,
+                0.4148,
+                -1.3527,
+                True,
+                0.25,
+                0.5575,
+            ),
+            obj("purple", "triangle", "moves_left", 0.0653, 1.4589, 0.3867, -0.2572, 0.0),
+        ],
+        violation("through_floor", 0, 1.3958),
+        background="white",
+        floor_y=0.7951,
+        noise=3.92,
+        seed=538810868,
+        pan=0.0582,
+        texture=11.62,
+    )
+    events = check_clip(as_mp4(spec, tmp_path / "sink.mp4")).events
+    assert [(e.kind, abs(e.frame - 26) <= 2) for e in events] == [("through_floor", True)]
