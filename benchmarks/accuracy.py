@@ -46,6 +46,7 @@ def score(labels: list[dict], results: dict[str, dict], tolerance: int) -> dict:
     kinds: dict[str, Counter] = defaultdict(Counter)
     clean = Counter()
     misses = []
+    false_events = []
     for record in labels:
         result = results[record["clip"]]
         events = result["events"]
@@ -75,7 +76,16 @@ def score(labels: list[dict], results: dict[str, dict], tolerance: int) -> dict:
                 for v in violations
             )
             per_check[check]["true_events"] += match
-    summary = {"checks": {}, "kinds": {}, "clean": dict(clean), "misses": misses}
+            if not match:
+                false_events.append((record["clip"], check, e["kind"], e["frame"],
+                                     [v["kind"] for v in violations]))  # fmt: skip
+    summary = {
+        "checks": {},
+        "kinds": {},
+        "clean": dict(clean),
+        "misses": misses,
+        "false_events": false_events,
+    }
     for check, c in per_check.items():
         summary["checks"][check] = {
             "labeled": c["labeled"],
@@ -107,6 +117,13 @@ def markdown(summary: dict) -> str:
     for kind, c in summary["kinds"].items():
         raised = ", ".join(f"{k} x{n}" for k, n in c.items() if "/" in k) or "none"
         lines.append(f"| {kind} | {c['labeled']} | {c['found']} | {raised} |")
+    # Events that match no labeled violation of their check, by what the clip held.
+    wrong = Counter(
+        (f"{check}/{kind}", "+".join(held) or "clean")
+        for _, check, kind, _, held in summary["false_events"]
+    )
+    lines += ["", "| false event | clip's labeled violation | count |", "|---|---|---|"]
+    lines += [f"| {event} | {held} | {n} |" for (event, held), n in sorted(wrong.items())]
     return "\n".join(lines)
 
 
