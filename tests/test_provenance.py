@@ -362,6 +362,15 @@ def test_reader_folds_one_period_once_it_reads_the_payload_surely(big_frames):
     assert sure.read().payload == wm.payload_for("prune")
 
 
+def test_reader_tries_only_the_schemes_a_frame_size_can_carry():
+    # each candidate read is one more CRC trial on an unmarked clip: no needless ones
+    small, large = wm.Reader(), wm.Reader()
+    small.add(np.zeros((64, 64), np.float32), 0)
+    large.add(np.zeros((480, 832), np.float32), 0)
+    assert small.folds == [] and [c.period for c in small.cycles] == [64.0, 32.0]
+    assert len(large.folds) == len(wm.PERIODS) and large.cycles == []
+
+
 def test_read_step_is_odd_so_every_frame_class_is_read():
     from vidgen.provenance.verify import read_step
 
