@@ -460,6 +460,14 @@ class PhysicsChecker(Checker):
                 other = others[0]
                 if other in pairs or t.id in pairs:
                     break  # the same crossing, seen again as the hidden object re-emerges
+                # The area must go while they touch: an object that had already shrunk
+                # (a morph, a size change) before meeting the other lost nothing to it.
+                j = i
+                while j > 0 and other in t.points[j - 1].near:
+                    j -= 1
+                before = [q for q in t.points[:j] if q.det is not None][-1:]
+                if before and p.det.area > 0.8 * before[0].det.area:
+                    continue
                 pairs.update((t.id, other))
                 start = i
                 # Dated where the two really meet (the contact band starts a few pixels

@@ -360,3 +360,33 @@ def test_sinking_through_the_floor_is_not_a_split(tmp_path):
     )
     events = check_clip(as_mp4(spec, tmp_path / "sink.mp4")).events
     assert [(e.kind, abs(e.frame - 26) <= 2) for e in events] == [("through_floor", True)]
+
+
+def test_a_shrunken_object_touching_another_did_not_pass_through_it():
+    # A ball morphs into a smaller triangle, then touches a square: it lost its area before
+    # they met, not to the square (seed 2026, clip 152).
+    spec = scene(
+        [
+            obj("purple", "ball", "moves_down", 0.0842, 0.3008, 0.3886, 0.0, 0.1150),
+            obj(
+                "orange",
+                "square",
+                "thrown_left",
+                0.0695,
+                1.5347,
+                0.6836,
+                -0.3646,
+                -1.5556,
+                True,
+                0.25,
+                0.6246,
+            ),
+        ],
+        {**violation("shape_morph", 0, 1.0583, to="triangle"), "t_end": 1.6875},
+        background="black",
+        floor_y=0.8559,
+        noise=0.0,
+        seed=899948675,
+    )
+    events = check_frames(render(spec), fps=16).events
+    assert [e.check for e in events] == ["identity_drift"], [(e.kind, e.frame) for e in events]
