@@ -305,6 +305,13 @@ def test_busy_small_clip_gets_more_amplitude_and_reads_back(tmp_path, home):
     assert _read(write_mp4(adapted, tmp_path / "busy.mp4")).payload == payload
 
 
+def test_which_clips_get_a_mark():
+    assert wm.can_mark(17, 64, 64) and wm.can_mark(8, 64, 96)  # the default model's size
+    assert not wm.can_mark(7, 64, 64)  # the cycling scheme needs each quadrant twice
+    assert wm.can_mark(2, 480, 832)  # the static scheme: every frame holds the whole tile
+    assert not wm.can_mark(81, 32, 32)
+
+
 def test_small_frames_cycle_the_quadrants_of_the_tile():
     a, b = (wm.pattern(wm.payload_for("p"), 64, 64, t) for t in (0, 1))
     assert not np.allclose(a, b)  # consecutive frames carry different chips...

@@ -18,7 +18,7 @@ from vidgen.provenance.keys import SigningIdentity
 from vidgen.provenance.metadata import IPTC_AI
 
 RECORD_LABEL = "org.vidgen.record"
-SOFT_BINDING_ALG = "org.vidgen.watermark.ss-luma.1"
+SOFT_BINDING_ALG = "org.vidgen.watermark.ss-luma.2"
 # Failure codes that do not mean the bytes changed: only the signer is unknown to us.
 _TRUST_ONLY = {"signingCredential.untrusted"}
 

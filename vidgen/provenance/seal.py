@@ -14,7 +14,7 @@ from vidgen.provenance.frames import decode
 from vidgen.provenance.keys import load_identity
 from vidgen.provenance.options import ProvenanceOptions
 
-WATERMARK_ALG = "vidgen-ss-luma/1"
+WATERMARK_ALG = "vidgen-ss-luma/2"  # 2: convolutional code; small frames cycle quadrants
 
 
 def new_record_id() -> str:
@@ -37,7 +37,8 @@ def mark_frames(
     """Watermark every frame of (T, H, W, 3) uint8 frames; returns (frames, 16-hex payload).
 
     The payload is None when the watermark is off, or the clip is too small to carry a
-    readable mark (under 64 pixels a side, or under 16 frames' worth of 64x64 pixels).
+    readable mark (under 64 pixels a side, or, for frames under 192 pixels a side, under
+    8 frames: see watermark.can_mark).
     """
     if not opts.watermark or not watermark.can_mark(*frames.shape[:3]):
         return frames, None
