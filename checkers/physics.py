@@ -47,6 +47,7 @@ LEVEL = 0.5  # px/frame: vertical speed below which a track moves level
 REVERSAL_REACH = 6  # frames before a gravity reversal whose other events it explains
 WHOLE = 0.9  # share of its usual area a sighting beside scenery needs to count as unhidden
 SAME_COLOR = 12.0  # Lab distance within which two touching parts are one object's pieces
+BELOW = 3.0  # analysis px past the floor line that a sinking object must show
 SINK = 0.3  # share of its height an object may sink below the floor line (anti-aliasing)
 
 
@@ -388,7 +389,10 @@ class PhysicsChecker(Checker):
             pieces = self._pieces(p)
             if any(o not in pieces and not self._under_floor(p.frame, o, floor_y) for o in p.near):
                 continue  # half hidden behind something: its top says nothing
-            top = min([p.det.bbox[1]] + [self._by_frame[p.frame][o].det.bbox[1] for o in pieces])
+            boxes = [p.det.bbox] + [self._by_frame[p.frame][o].det.bbox for o in pieces]
+            if max(b[1] + b[3] for b in boxes) <= floor_y + BELOW:
+                continue  # nothing shows below the line: shrinking on the floor, not sinking
+            top = min(b[1] for b in boxes)
             sunk = top - (floor_y - height)
             if sunk > max(2.0, SINK * height) * self.k and p.det.bbox[1] > prev.det.bbox[1]:
                 return [self._event("through_floor", p, track, sunk / height + 0.3,
@@ -442,8 +446,8 @@ class PhysicsChecker(Checker):
             if t.id not in ref:
                 continue
             for i, p in enumerate(t.points):
-                if p.det is None or p.det.area > 0.8 * ref[t.id]:
-                    continue
+                if p.det is None or p.at_edge or p.det.area > 0.8 * ref[t.id]:
+                    continue  # (the frame edge cuts parts too)
                 # Not an occluder: those are static and bigger than what passes behind them.
                 others = [
                     o

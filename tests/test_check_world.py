@@ -390,3 +390,54 @@ def test_a_shrunken_object_touching_another_did_not_pass_through_it():
     )
     events = check_frames(render(spec), fps=16).events
     assert [e.check for e in events] == ["identity_drift"], [(e.kind, e.frame) for e in events]
+
+
+def test_leaving_at_the_edge_beside_another_is_not_passing_through_it():
+    # A square leaves across the top edge next to a ball: the edge, not the ball, takes
+    # its area (seed 14, clip 35, a clean clip).
+    spec = scene(
+        [
+            obj("red", "ball", "moves_right", 0.0720, 0.4417, 0.2555, 0.3003, 0.0),
+            obj("purple", "square", "moves_up_right", 0.0765, 1.0567, 0.6092, 0.1494, -0.1494),
+        ],
+        violation("speed_jump", 0, 1.0),
+        background="white",
+        floor_visible=False,
+        floor_y=0.98,
+        noise=0.0,
+        seed=1736969520,
+        pan=-0.0611,
+        occluder=occluder("gray", "wall", 0.6408, 0.8874, 0.1145, 1.05),
+    )
+    report = check_frames(render({**spec, "violations": []}), fps=16)
+    assert report.verdict == "pass", [(e.check, e.kind, e.frame) for e in report.events]
+
+
+def test_shrinking_on_the_floor_is_not_sinking_into_it():
+    # A triangle resting on the floor shrinks: its top comes down, but nothing shows below
+    # the floor line (seed 14, clip 107). Only identity_drift has something to say.
+    spec = scene(
+        [
+            obj(
+                "purple",
+                "triangle",
+                "falls_bounces",
+                0.0806,
+                1.2061,
+                0.1990,
+                0.0,
+                0.0,
+                True,
+                0.2,
+                0.5526,
+            )
+        ],
+        {**violation("size_change", 0, 0.9083, factor=0.5608), "t_end": 1.6625},
+        background="black",
+        floor_y=0.8327,
+        noise=2.45,
+        seed=263586332,
+        pan=-0.0824,
+    )
+    events = check_frames(render(spec), fps=16).events
+    assert [e.check for e in events] == ["identity_drift"], [(e.kind, e.frame) for e in events]
