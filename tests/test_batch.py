@@ -283,3 +283,32 @@ def test_a_line_the_model_cannot_take_fails_before_any_clip(tiny_wan_dir, tmp_pa
     assert result.exit_code == 2
     assert f"{prompts}:2: --frames 10" in result.stderr
     assert not clips_in(out)
+
+
+def test_an_item_another_process_is_making_is_left_to_it(tiny_wan_dir, tmp_path):
+    """Two commands started independently over one folder split the items (per-item flock)."""
+    import fcntl
+
+    from vidgen.batch import CLAIMS_FOLDER
+    from vidgen.promptfile import read_prompt_file
+
+    prompts = tmp_path / "p.txt"
+    prompts.write_text("a red ball\na blue ball\na green ball\n")
+    out = tmp_path / "out"
+    (out / CLAIMS_FOLDER).mkdir(parents=True)
+    held = read_prompt_file(prompts)[1]
+    with open(out / CLAIMS_FOLDER / f"{held.id}.lock", "a") as other_process:
+        fcntl.flock(other_process, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        result = invoke_make(tiny_wan_dir, "-o", str(out), "--json", str(prompts))
+    assert result.exit_code == 0, result.output
+    outcomes = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["status"] for o in outcomes] == ["done", "busy", "done"]
+    assert len(clips_in(out)) == 2
+    # The holder is gone (its lock released): a re-run makes only the item it left.
+    again = invoke_make(tiny_wan_dir, "-o", str(out), "--json", str(prompts))
+    assert [json.loads(line)["status"] for line in again.stdout.splitlines()] == [
+        "skipped",
+        "done",
+        "skipped",
+    ]
+    assert len(clips_in(out)) == 3

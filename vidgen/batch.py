@@ -4,6 +4,9 @@ A batch folder holds the clips, their sidecars and `run.jsonl`, the manifest: on
 finished item, appended under an exclusive lock so lines from many processes never
 interleave. A re-run of the same command skips every item whose clip and record are intact
 and redoes the rest; since clips are published atomically, a killed run leaves no partial MP4.
+While a process makes an item it holds a lock on `.claims/<item id>.lock`, so two commands
+started independently over the same folder (two terminals, two machines on one share) split
+the items instead of both making each; the kernel drops the lock when its holder dies.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from vidgen.video import remove_stale_temps
 MANIFEST_NAME = "run.jsonl"
 MANIFEST_SCHEMA = "vidgen.run/1"
 CANDIDATES_FOLDER = ".candidates"
+CLAIMS_FOLDER = ".claims"
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,7 @@ class BatchOptions:
 @dataclass
 class ItemOutcome:
     item: PromptItem
-    status: str  # done | skipped | failed
+    status: str  # done | skipped (finished before) | busy (another process has it) | failed
     path: Path | None = None
     seed: int | None = None
     error: str | None = None
@@ -115,6 +119,8 @@ class Manifest:
 
     def __init__(self, path: Path):
         self.path = path
+        self._entries: dict[str, dict] = {}
+        self._offset = 0  # bytes of complete lines already read
 
     def append(self, entry: dict) -> None:
         line = json.dumps({"schema": MANIFEST_SCHEMA, **entry}, sort_keys=True) + "\n"
@@ -128,16 +134,23 @@ class Manifest:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def latest(self) -> dict[str, dict]:
-        """The last entry of each item id; a line cut by a crash is ignored."""
-        entries: dict[str, dict] = {}
+        """The last entry of each item id; a line cut by a crash is ignored.
+
+        Reads only what was appended since the previous call (by any process), so a batch of
+        thousands can look again before every item."""
         if not self.path.exists():
-            return entries
-        for line in self.path.read_text(encoding="utf-8").splitlines():
+            return dict(self._entries)
+        with open(self.path, "rb") as handle:
+            handle.seek(self._offset)
+            data = handle.read()
+        complete = data.rfind(b"\n") + 1  # a line still being written waits for its newline
+        for line in data[:complete].decode("utf-8", errors="replace").splitlines():
             with contextlib.suppress(ValueError):
                 entry = json.loads(line)
                 if isinstance(entry, dict) and "id" in entry:
-                    entries[entry["id"]] = entry
-        return entries
+                    self._entries[entry["id"]] = entry
+        self._offset += complete
+        return dict(self._entries)
 
 
 def settings_fingerprint(base: Request, model: str | None, options: BatchOptions) -> str:
@@ -218,12 +231,41 @@ def run_batch(
         _check_items(pending, base, model, runtime, options)
     job = _Job(base, model, runtime, options, manifest, fingerprint, notify)
     for item in mine:
-        outcome = _previous_outcome(item, finished, fingerprint) or job.run(item)
+        outcome = _previous_outcome(item, finished, fingerprint)
+        if outcome is None:
+            with claim(options.out, item.id) as ours:
+                finished = manifest.latest()  # another process may be done
+                outcome = _previous_outcome(item, finished, fingerprint)
+                if outcome is None and ours:
+                    outcome = job.run(item)
+                elif outcome is None:
+                    outcome = ItemOutcome(item, "busy")
+                    notify(f"line {item.line}: another vidgen process is making it; skipped")
         summary.outcomes.append(outcome)
         on_outcome(outcome)
         if outcome.status == "failed" and not options.continue_on_error:
             break
     return summary
+
+
+@contextlib.contextmanager
+def claim(out: Path, item_id: str):
+    """Yield True while this process holds the item's lock, False if another process holds it.
+
+    flock, not a marker file: the kernel releases it when the holder exits or is killed, so
+    a crashed run never leaves an item claimed forever."""
+    folder = out / CLAIMS_FOLDER
+    folder.mkdir(exist_ok=True)
+    with open(folder / f"{item_id}.lock", "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _refuse_other_settings(finished: dict, fingerprint: str, options: BatchOptions) -> None:

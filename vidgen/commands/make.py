@@ -310,7 +310,8 @@ def _batch(
     )
     notify(
         f"batch rank {summary.shard.rank}/{summary.shard.world}: {summary.count('done')} done, "
-        f"{summary.count('skipped')} skipped, {summary.count('failed')} failed; "
+        f"{summary.count('skipped')} skipped, {summary.count('busy')} made by another process, "
+        f"{summary.count('failed')} failed; "
         f"manifest {summary.manifest}"
     )
     click.get_current_context().exit(summary.exit_code)
