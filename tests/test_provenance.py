@@ -16,7 +16,14 @@ import numpy as np
 import pytest
 
 from vidgen.errors import UsageError
-from vidgen.provenance import ProvenanceOptions, mark_frames, new_record_id, seal_clip, verify_clip
+from vidgen.provenance import (
+    ProvenanceOptions,
+    mark_frames,
+    new_record_id,
+    seal_clip,
+    verify_clip,
+    wmread,
+)
 from vidgen.provenance import watermark as wm
 from vidgen.provenance.metadata import C2PA_UUID, top_level_boxes
 
@@ -333,9 +340,11 @@ def test_convolutional_code_corrects_scattered_errors():
 def test_noise_never_reads_as_a_payload():
     # the Viterbi decoder always finds some codeword; the gate and the CRC must reject it
     rng = np.random.default_rng(1)
-    readings = [wm._read_chips(rng.normal(0, 1, (16, 16)), 0.0, 64.0, "static") for _ in range(200)]
+    readings = [
+        wmread._read_chips(rng.normal(0, 1, (16, 16)), 0.0, 64.0, "static") for _ in range(200)
+    ]
     assert not any(r.present for r in readings)
-    assert np.mean([r.code_z >= wm.MIN_CODE_Z for r in readings]) < 0.1  # the gate alone
+    assert np.mean([r.code_z >= wmread.MIN_CODE_Z for r in readings]) < 0.1  # the gate alone
 
 
 def test_mark_moves_luma_only_and_saturates_at_the_ends():
@@ -360,7 +369,7 @@ def _gray(frames: np.ndarray) -> list[np.ndarray]:
 
 def test_reader_folds_one_period_once_it_reads_the_payload_surely(big_frames):
     marked = wm.embed(big_frames[:4], wm.payload_for("prune"))
-    sure, unsure = wm.Reader(), wm.Reader()
+    sure, unsure = wmread.Reader(), wmread.Reader()
     for index, (a, b) in enumerate(zip(_gray(marked), _gray(big_frames[:4]), strict=True)):
         sure.add(a, index)
         unsure.add(b, index)
@@ -371,11 +380,11 @@ def test_reader_folds_one_period_once_it_reads_the_payload_surely(big_frames):
 
 def test_reader_tries_only_the_schemes_a_frame_size_can_carry():
     # each candidate read is one more CRC trial on an unmarked clip: no needless ones
-    small, large = wm.Reader(), wm.Reader()
+    small, large = wmread.Reader(), wmread.Reader()
     small.add(np.zeros((64, 64), np.float32), 0)
     large.add(np.zeros((480, 832), np.float32), 0)
     assert small.folds == [] and [c.period for c in small.cycles] == [64.0, 32.0]
-    assert len(large.folds) == len(wm.PERIODS) and large.cycles == []
+    assert len(large.folds) == len(wmread.PERIODS) and large.cycles == []
 
 
 def test_read_step_is_odd_so_every_frame_class_is_read():
@@ -399,7 +408,7 @@ def test_payload_checksum_rejects_a_flipped_bit():
     assert not wm.payload_ok(flipped)
 
 
-def _read(clip: Path) -> wm.Reading:
+def _read(clip: Path) -> wmread.Reading:
     from vidgen.provenance.verify import read_watermark
 
     return read_watermark(clip)  # the frames verify reads, the way it reads them

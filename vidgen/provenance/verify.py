@@ -12,7 +12,7 @@ import json
 import os
 from pathlib import Path
 
-from vidgen.provenance import manifest, metadata, watermark
+from vidgen.provenance import manifest, metadata, wmread
 from vidgen.provenance.frames import decode, frame_count
 from vidgen.provenance.keys import local_anchor_pem
 
@@ -29,9 +29,9 @@ def read_step(total_frames: int) -> int:
     return step if step % 2 else step + 1
 
 
-def read_watermark(path: str | os.PathLike) -> watermark.Reading:
+def read_watermark(path: str | os.PathLike) -> wmread.Reading:
     """The watermark of a clip, read exactly as verify_clip reads it."""
-    reader = watermark.Reader()
+    reader = wmread.Reader()
     decode(Path(path), reader.add_frame, every=read_step(frame_count(path)))
     return reader.read()
 
@@ -72,7 +72,7 @@ def verify_clip(
         if not path.is_file():
             raise Unreadable("no such file")
         every = read_step(frame_count(path))
-        reader = watermark.Reader()
+        reader = wmread.Reader()
         decoded = decode(path, reader.add_frame, every=every)
         if decoded.frames == 0:
             raise Unreadable("no video frames")
