@@ -312,3 +312,51 @@ def test_an_item_another_process_is_making_is_left_to_it(tiny_wan_dir, tmp_path)
         "skipped",
     ]
     assert len(clips_in(out)) == 3
+
+
+def test_manifest_reads_what_others_append_and_survives_a_cut_line(tmp_path):
+    from vidgen.batch import Manifest
+
+    path = tmp_path / "run.jsonl"
+    mine, other = Manifest(path), Manifest(path)
+    other.append({"id": "a", "status": "done"})
+    assert set(mine.latest()) == {"a"}
+    other.append({"id": "b", "status": "done"})
+    assert set(mine.latest()) == {"a", "b"}  # read incrementally, yet nothing missed
+    with open(path, "a") as handle:  # a writer killed mid-line
+        handle.write('{"id": "c", "sta')
+    assert set(mine.latest()) == {"a", "b"}
+    other.append({"id": "d", "status": "done"})  # must not be glued to the cut line
+    assert set(mine.latest()) == {"a", "b", "d"}
+    assert set(Manifest(path).latest()) == {"a", "b", "d"}
+    assert path.read_text().count("\n") == 4
+
+
+def test_an_item_finished_by_another_process_meanwhile_is_skipped(
+    tiny_wan_dir, tmp_path, monkeypatch
+):
+    """The manifest is read again under the item's claim: an item another process finished
+    after this run started is skipped, not made (or recovered) a second time."""
+    import vidgen.batch
+
+    prompts = tmp_path / "p.txt"
+    prompts.write_text("a red ball\na blue ball\n")
+    out = tmp_path / "out"
+    first = invoke_make(tiny_wan_dir, "-o", str(out), str(prompts))
+    assert first.exit_code == 0, first.output
+    entries = (out / "run.jsonl").read_text().splitlines()
+    (out / "run.jsonl").write_text(entries[0] + "\n")  # this run starts with line 1 done
+    second_id = json.loads(entries[1])["id"]
+    real_claim = vidgen.batch.claim
+
+    def claim_after_the_other_process_finished(folder, item_id):
+        if item_id == second_id:  # the other process records it just before we get here
+            with open(out / "run.jsonl", "a") as handle:
+                handle.write(entries[1] + "\n")
+        return real_claim(folder, item_id)
+
+    monkeypatch.setattr(vidgen.batch, "claim", claim_after_the_other_process_finished)
+    again = invoke_make(tiny_wan_dir, "-o", str(out), "--json", str(prompts))
+    statuses = [json.loads(line)["status"] for line in again.stdout.splitlines()]
+    assert statuses == ["skipped", "skipped"]  # without the re-read: "done" (recovered)
+    assert len((out / "run.jsonl").read_text().splitlines()) == 2

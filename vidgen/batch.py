@@ -124,10 +124,14 @@ class Manifest:
 
     def append(self, entry: dict) -> None:
         line = json.dumps({"schema": MANIFEST_SCHEMA, **entry}, sort_keys=True) + "\n"
-        with open(self.path, "a", encoding="utf-8") as handle:
+        with open(self.path, "a+b") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
-                handle.write(line)
+                # A line cut by a crash has no newline: end it first, or this entry would
+                # be glued to it and lost with it.
+                if handle.seek(0, os.SEEK_END) and _last_byte(handle) != b"\n":
+                    line = "\n" + line
+                handle.write(line.encode("utf-8"))
                 handle.flush()
                 os.fsync(handle.fileno())
             finally:
@@ -151,6 +155,13 @@ class Manifest:
                     self._entries[entry["id"]] = entry
         self._offset += complete
         return dict(self._entries)
+
+
+def _last_byte(handle) -> bytes:
+    handle.seek(-1, os.SEEK_END)
+    last = handle.read(1)
+    handle.seek(0, os.SEEK_END)
+    return last
 
 
 def settings_fingerprint(base: Request, model: str | None, options: BatchOptions) -> str:
