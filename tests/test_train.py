@@ -247,7 +247,10 @@ def test_object_weight_changes_the_flow_loss_and_backpropagates(tmp_path):
             parts["transformer"], parts["text_encoder"], parts["tokenizer"], x0, captions, config, g
         )
         losses[w] = loss.item()
+        parts["transformer"].zero_grad()
         loss.backward()
+        grads = [p.grad for p in parts["transformer"].parameters() if p.grad is not None]
+        assert grads and any(grad.abs().sum() > 0 for grad in grads)
     assert losses[0.0] != pytest.approx(losses[8.0])
 
 
@@ -269,3 +272,24 @@ def test_edge_loss_prefers_a_sharp_square_to_a_blurred_one():
     blurred = torch.nn.functional.avg_pool3d(x, (1, 3, 3), stride=1, padding=(0, 1, 1))
     assert edge_loss(x, x) == 0
     assert edge_loss(blurred, x) > edge_loss(0.9 * x, x) > 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--refit-vae"], "--refit-vae needs --init-from"),
+        (["--init-from", ".", "--refit-vae", "--decoder-only"], "exclude each other"),
+        (["--vae-full-every", "0"], "--vae-full-every"),
+        (["--short-caption-fraction", "1.5"], "--short-caption-fraction"),
+        (["--latent-object-weight", "-1"], "--latent-object-weight"),
+    ],
+)
+def test_train_shapes_refuses_bad_options_in_one_line(tmp_path, args, message):
+    from click.testing import CliRunner
+
+    from vidgen.cli import cli
+
+    result = CliRunner().invoke(cli, ["train-shapes", "--out", str(tmp_path / "run"), *args])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert not (tmp_path / "run").exists()

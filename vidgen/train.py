@@ -401,8 +401,9 @@ def flow_matching_loss(transformer, text_encoder, tokenizer, x0, captions, confi
 
     b = x0.shape[0]
     drop = torch.rand(b, generator=g) < config.caption_dropout
-    short = (torch.rand(b, generator=g) < config.short_caption_fraction).tolist()
-    captions = [without_background(c) if s else c for s, c in zip(short, captions, strict=True)]
+    if config.short_caption_fraction > 0:  # no draw otherwise: earlier seeded runs reproduce
+        short = (torch.rand(b, generator=g) < config.short_caption_fraction).tolist()
+        captions = [without_background(c) if s else c for s, c in zip(short, captions, strict=True)]
     captions = ["" if d else c for d, c in zip(drop.tolist(), captions, strict=True)]
     full = torch.rand(1, generator=g).item() < config.full_pad_fraction
     pad = PIPELINE_MAX_SEQUENCE_LENGTH if full else config.short_pad

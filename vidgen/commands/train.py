@@ -35,9 +35,13 @@ from vidgen.errors import UsageError
     help="With --init-from: retrain the whole VAE first (then new latent statistics), then go "
     "on with the transformer from the folder's weights.",
 )
-@click.option("--vae-full-every", type=int, help="Every n-th VAE step sees full frames.")
 @click.option(
-    "--vae-edge-weight", type=float, help="Weight of the VAE's edge (pixel-difference) loss."
+    "--vae-full-every", type=click.IntRange(min=1), help="Every n-th VAE step sees full frames."
+)
+@click.option(
+    "--vae-edge-weight",
+    type=click.FloatRange(min=0),
+    help="Weight of the VAE's edge (pixel-difference) loss.",
 )
 @click.option("--vae-lr", type=float, help="VAE learning rate.")
 @click.option("--vae-steps", type=int, help="VAE steps in total (default: the recipe's).")
@@ -49,12 +53,12 @@ from vidgen.errors import UsageError
 )
 @click.option(
     "--latent-object-weight",
-    type=float,
+    type=click.FloatRange(min=0),
     help="Extra flow-matching loss weight on latent pixels away from the background.",
 )
 @click.option(
     "--short-caption-fraction",
-    type=float,
+    type=click.FloatRange(0, 1),
     help="Share of training captions without their background clause.",
 )
 @click.option("--max-minutes", type=float, help="Stop this run after about this long.")
@@ -101,6 +105,8 @@ def train_shapes(
 
     if decoder_only and not init_from:
         raise UsageError("--decoder-only needs --init-from FOLDER (the VAE whose encoder stays)")
+    if overrides.get("refit_vae") and decoder_only:
+        raise UsageError("--refit-vae and --decoder-only exclude each other; pick one")
     if overrides.get("refit_vae") and not init_from:
         raise UsageError("--refit-vae needs --init-from FOLDER (the model whose VAE is refitted)")
     if export_only:
