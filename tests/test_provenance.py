@@ -559,3 +559,9 @@ def test_watermark_off_but_signed_is_intact(tmp_path, home):
     result = verify_clip(clip)
     assert result["watermark"] == {"state": "absent"}
     assert result["status"] == "intact" and result["problems"] == []
+
+
+@pytest.mark.parametrize("shape", [(2, 2), (2, 64), (64, 2), (1, 1)])
+def test_a_sliver_of_a_clip_reads_as_unmarked_not_as_an_error(shape):
+    frames = np.full((9, *shape), 128.0, dtype=np.float32)
+    assert wmread.read_frames(list(frames)).payload is None

@@ -72,7 +72,8 @@ def _residual(luma: np.ndarray, block: int) -> np.ndarray:
     res = luma - cv2.GaussianBlur(luma, (0, 0), block * HIGHPASS)
     # Down-weight the neighbourhood of strong edges: on a static background they do not
     # average away over frames (the mark is static too), and they swamp small clips.
-    small = cv2.resize(res * res, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    quarter = (max(1, res.shape[1] // 4), max(1, res.shape[0] // 4))  # frames of 1-3 px too
+    small = cv2.resize(res * res, quarter, interpolation=cv2.INTER_AREA)
     local = cv2.resize(cv2.GaussianBlur(small, (0, 0), 1.0), (res.shape[1], res.shape[0]))
     floor = float(local.mean()) * EDGE_FLOOR + 1e-6  # mean, not median: 10x cheaper
     res /= np.sqrt(np.maximum(local, floor))
