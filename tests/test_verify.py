@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from test_provenance import make_sealed, textured_frames, write_mp4
 
@@ -135,3 +136,19 @@ def test_make_no_sign_no_watermark(tmp_path, home, tiny_wan_dir):
     assert result["metadata"]["tags"] == "present"
     assert result["status"] == "missing"  # nothing signed vouches for it
     assert "made unsigned" in result["problems"][0]
+
+
+@pytest.mark.parametrize(
+    ("algorithm", "expected"),
+    [("vidgen-ss-luma/1", "marked with vidgen-ss-luma/1"), (None, "too weak to read")],
+)
+def test_an_unread_mark_of_an_older_algorithm_is_named(algorithm, expected):
+    from vidgen.provenance.seal import WATERMARK_ALG
+    from vidgen.provenance.verify import _verdict
+
+    mark = {"algorithm": algorithm or WATERMARK_ALG, "payload": "00" * 8}
+    record = {"provenance": {"watermark": mark}}
+    man = {"state": "trusted", "watermarked": True}
+    verdict, reasons = _verdict(man, {"state": "absent"}, {"state": "matches"}, record)
+    assert verdict == "intact"
+    assert any(expected in reason for reason in reasons)

@@ -15,6 +15,7 @@ from pathlib import Path
 from vidgen.provenance import manifest, metadata, wmread
 from vidgen.provenance.frames import decode, frame_count
 from vidgen.provenance.keys import local_anchor_pem
+from vidgen.provenance.seal import WATERMARK_ALG
 
 SCHEMA = "vidgen.verify/1"
 READ_FRAMES = 24  # the watermark reader sees at most about this many frames
@@ -179,8 +180,16 @@ def _verdict(man: dict, mark: dict, side: dict, record: dict) -> tuple[str, list
         tampered.append("watermark payload differs from the record")
     elif mark["state"] == "absent" and signed and man.get("watermarked"):
         # the manifest's hash proves these are the pixels that were marked: the mark is
-        # there but too weak to read (small or static clips), which is not tampering
-        warnings.append("watermark not detected (too weak to read in this clip)")
+        # there but too weak to read (small or static clips), or of an older algorithm
+        # this reader does not know; neither is tampering
+        algorithm = ((prov.get("watermark") or {}).get("algorithm")) or WATERMARK_ALG
+        if algorithm != WATERMARK_ALG:
+            warnings.append(
+                f"watermark not read: the clip was marked with {algorithm}, this vidgen reads "
+                f"{WATERMARK_ALG}"
+            )
+        else:
+            warnings.append("watermark not detected (too weak to read in this clip)")
     if side["state"] == "differs":
         tampered.append("sidecar: " + side.get("reason", "differs"))
     if tampered:
