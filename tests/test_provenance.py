@@ -565,3 +565,9 @@ def test_watermark_off_but_signed_is_intact(tmp_path, home):
 def test_a_sliver_of_a_clip_reads_as_unmarked_not_as_an_error(shape):
     frames = np.full((9, *shape), 128.0, dtype=np.float32)
     assert wmread.read_frames(list(frames)).payload is None
+
+
+def test_payload_checksum_is_crc16_ccitt_false():
+    from vidgen.provenance import wmcode
+
+    assert wmcode.crc16(b"123456789") == 0x29B1  # the standard check value of CRC-16/CCITT-FALSE
