@@ -8,6 +8,8 @@ frames) and a frame with clean objects, so clutter and texture cannot raise even
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 
 from checkers.base import Checker, CheckResult, Event, score_from_events
@@ -35,14 +37,16 @@ class PermanenceChecker(Checker):
         super().__init__(sensitivity)
         self._tracks: dict[int, Track] = {}
         self._reliable: dict[int, bool] = {}
-        self._floor: list[int] = []  # rows of the ground line, where one is seen
+        # How often each row held the ground line: bounded by the frame height, so memory
+        # does not grow with the clip's length.
+        self._floor: Counter[int] = Counter()
         self._last = -1
 
     def process(self, index, frame, tracks: FrameObservation) -> dict[str, float]:
         self._tracks = tracks.tracks
         self._reliable[index] = tracks.reliable
         if tracks.floor_y is not None:
-            self._floor.append(tracks.floor_y)
+            self._floor[int(tracks.floor_y)] += 1
         self._last = index
         live = [t for t in tracks.tracks.values() if t.points and t.points[-1].frame == index]
         seen = sum(1 for t in live if t.points[-1].det is not None)
@@ -119,7 +123,7 @@ class PermanenceChecker(Checker):
                 if self._floor:
                     # Pieces either side of the ground line: the line cuts one sinking
                     # object in two (physics_sanity judges the sinking).
-                    floor = float(np.median(self._floor))
+                    floor = _counted_median(self._floor)
                     if (parent.det.cy - floor) * (first.det.cy - floor) < 0:
                         return None
             if others:
@@ -163,3 +167,13 @@ class PermanenceChecker(Checker):
             bbox=bbox,
             message=messages[kind],
         )
+
+
+def _counted_median(counts: Counter[int]) -> float:
+    """The median of values given as {value: how many times}: the lower middle one."""
+    total, seen = sum(counts.values()), 0
+    for value in sorted(counts):
+        seen += counts[value]
+        if 2 * seen >= total:
+            return float(value)
+    raise ValueError("no values")

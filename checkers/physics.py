@@ -124,6 +124,10 @@ class PhysicsChecker(Checker):
             for p in t.seen:
                 self._by_frame.setdefault(p.frame, {})[t.id] = p
         self._usual = {t.id: _usual_area(t) for t in self._tracks.values() if t.seen}
+        # Assumes objects have a hue and scenery has none, as in the shapes world. On natural
+        # footage a white, gray or black moving object would count as scenery here (its
+        # collisions would not excuse a speed change); the object checks only run on
+        # clean-backdrop clips (tracking.clean_scene), which keeps that case rare.
         self._scenery = {
             t.id: self._usual[t.id]
             for t in self._tracks.values()
@@ -426,8 +430,7 @@ class PhysicsChecker(Checker):
         xs, ys = [p.x for p in pts], [p.y for p in pts]
         if max(xs) - min(xs) < 4 and max(ys) - min(ys) < 4:
             return True
-        chroma = float(np.median([np.hypot(p.det.lab[1], p.det.lab[2]) for p in pts]))
-        return chroma < OCCLUDER_CHROMA
+        return self._colorless(tid)
 
     def _through_objects(self, tracks: list[Track]) -> list[Event]:
         """An object sliding behind another of its own size instead of bouncing off it.

@@ -180,3 +180,13 @@ def test_perceptual_distance_is_used_when_asked(monkeypatch):
     assert any(e.check == "identity_drift" and abs(e.frame - 14) <= 2 for e in report.events)
     plain = check_frames(frames, fps=16)
     assert plain.checks["identity_drift"].extra["perceptual"] == "classical"
+
+
+def test_counted_median_matches_the_lower_middle_value():
+    from collections import Counter
+
+    from checkers.permanence import _counted_median
+
+    assert _counted_median(Counter({40: 3, 41: 1, 90: 1})) == 40
+    assert _counted_median(Counter({10: 1, 20: 1})) == 10
+    assert _counted_median(Counter({7: 5})) == 7
