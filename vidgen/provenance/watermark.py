@@ -21,7 +21,8 @@ Why this design (measured in benchmarks/provenance_watermark.py):
 - A quarter of the chips are a fixed sync pattern: an FFT cross-correlation of the folded
   tile with it (whitened against the picture's spectrum) finds the crop offset; a few
   candidate tile periods cover rescaling, and the best of three peaks per period is kept.
-- The reader is wmread.py. A reading counts only when the decoded payload's CRC matches
+- The layout (tile, sync chips, chip shape, schemes by frame size) is wmlayout.py, shared
+  with the reader, wmread.py. A reading counts only when the decoded payload's CRC matches
   and its codeword agrees with the chips beyond what the best codeword reaches on noise,
   so an unmarked clip reads as absent rather than as a random payload.
 """
@@ -29,16 +30,22 @@ Why this design (measured in benchmarks/provenance_watermark.py):
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
 from vidgen.provenance import wmcode
 from vidgen.provenance.wmcode import BITS, CODED_BITS, payload_for, payload_ok  # noqa: F401
+from vidgen.provenance.wmlayout import (  # noqa: F401  (can_mark, cycling: this module's API)
+    BLOCK,
+    CYCLE,
+    HALF,
+    can_mark,
+    chip_tile,
+    chip_values,
+    cycling,
+    quadrant,
+)
 
-CHIPS = 16  # tile side, in chips
-SYNC_CHIPS = 64  # of CHIPS*CHIPS = 256; the other 192 carry the coded payload
-BLOCK = 8  # chip side in pixels, at the embedding scale
 TARGET_RMS = 1.95  # luma levels, static scheme: about 42 dB PSNR after rounding to uint8
 # Cycling scheme: about 38.5 dB. A tiny clip has little area to spread the mark over, so it
 # gets a little more amplitude (measured: crf 28 payloads on 64x64 model clips).
@@ -49,37 +56,6 @@ SMALL_TARGET_Z = 20.0  # ...raised per clip until its own mark reads this surely
 # mark matters more than crf 28 on a 64x64 toy clip (its signed manifest still carries the
 # provenance). Measured: crf 28 payloads on busy model clips 5/8 at 1.0, 22/24 at 2.0.
 SMALL_MAX_GAIN = 1.0
-STATIC_MIN_SIDE = 192  # frames with a shorter side than this get the cycling scheme
-_KEY = 0x76696467  # "vidg": fixes the chip layout and signs; a reader needs the same key
-CYCLE = 4  # quadrants, one per frame class t mod 4
-
-
-@dataclass(frozen=True)
-class _Layout:
-    signs: np.ndarray  # (CHIPS, CHIPS) of +-1
-    sync: np.ndarray  # (CHIPS, CHIPS) bool
-    coded_of: np.ndarray  # (CHIPS, CHIPS) int: the coded bit a chip carries, -1 on sync chips
-
-
-def _layout() -> _Layout:
-    rng = np.random.default_rng(_KEY)
-    signs = rng.choice(np.array([-1.0, 1.0], dtype=np.float32), size=(CHIPS, CHIPS))
-    order = rng.permutation(CHIPS * CHIPS)
-    sync = np.zeros(CHIPS * CHIPS, dtype=bool)
-    sync[order[:SYNC_CHIPS]] = True
-    coded_of = np.full(CHIPS * CHIPS, -1, dtype=np.int64)
-    coded_of[order[SYNC_CHIPS:]] = np.arange(CODED_BITS)  # interleaved over the tile
-    return _Layout(signs, sync.reshape(CHIPS, CHIPS), coded_of.reshape(CHIPS, CHIPS))
-
-
-LAYOUT = _layout()
-_HALF = CHIPS // 2
-
-
-def _quadrant(chips: np.ndarray, q: int) -> np.ndarray:
-    """(CHIPS, CHIPS) -> the (CHIPS/2, CHIPS/2) quadrant q (0..3, row-major)."""
-    r, c = divmod(q, 2)
-    return chips[r * _HALF : (r + 1) * _HALF, c * _HALF : (c + 1) * _HALF]
 
 
 def _bits(payload_hex: str) -> np.ndarray:
@@ -89,49 +65,17 @@ def _bits(payload_hex: str) -> np.ndarray:
 # ---- embedding ----------------------------------------------------------------------------
 
 
-MIN_SIDE = 64  # a whole 64-pixel tile must fit in a frame
-MIN_FRAMES = 8  # the cycling scheme needs each quadrant in at least two frames
-
-
-def can_mark(frames: int, frame_h: int, frame_w: int) -> bool:
-    if min(frame_h, frame_w) < MIN_SIDE:
-        return False
-    return cycling(frame_h, frame_w) is False or frames >= MIN_FRAMES
-
-
-def cycling(frame_h: int, frame_w: int) -> bool:
-    """True when a frame of this size gets the cycling (small-frame) scheme."""
-    return min(frame_h, frame_w) < STATIC_MIN_SIDE
-
-
-def _bump(block: int) -> np.ndarray:
-    x = np.sin(np.pi * (np.arange(block) + 0.5) / block).astype(np.float32)
-    return np.outer(x, x)  # (block, block), smooth so its energy stays at low frequencies
-
-
-def _tile(chips: np.ndarray, block: int) -> np.ndarray:
-    """(n, n) chip values -> (n*block, n*block) pixel tile."""
-    return np.kron(chips.astype(np.float32), _bump(block))
-
-
-def _chip_values(payload_hex: str) -> np.ndarray:
-    """(CHIPS, CHIPS) of +-1: the sign each chip should read as, layout signs included."""
-    coded = wmcode.encode(_bits(payload_hex))
-    values = np.where(LAYOUT.sync, 1.0, 2.0 * coded[np.maximum(LAYOUT.coded_of, 0)] - 1.0)
-    return (LAYOUT.signs * values).astype(np.float32)
-
-
-def _tiled(tile: np.ndarray, frame_h: int, frame_w: int) -> np.ndarray:
-    reps = (math.ceil(frame_h / tile.shape[0]), math.ceil(frame_w / tile.shape[1]))
-    return np.tile(tile, reps)[:frame_h, :frame_w]
+def _tiled(pixels: np.ndarray, frame_h: int, frame_w: int) -> np.ndarray:
+    reps = (math.ceil(frame_h / pixels.shape[0]), math.ceil(frame_w / pixels.shape[1]))
+    return np.tile(pixels, reps)[:frame_h, :frame_w]
 
 
 def pattern(payload_hex: str, frame_h: int, frame_w: int, index: int = 0) -> np.ndarray:
     """The +-1-scale mark of frame `index` for a frame size (H, W), before strength/masking."""
-    chips = _chip_values(payload_hex)
+    chips = chip_values(payload_hex)
     if cycling(frame_h, frame_w):
-        return _tiled(_tile(_quadrant(chips, index % CYCLE), BLOCK), frame_h, frame_w)
-    return _tiled(_tile(chips, BLOCK), frame_h, frame_w)
+        return _tiled(chip_tile(quadrant(chips, index % CYCLE), BLOCK), frame_h, frame_w)
+    return _tiled(chip_tile(chips, BLOCK), frame_h, frame_w)
 
 
 def _masking(gray: np.ndarray) -> np.ndarray:
@@ -194,7 +138,7 @@ def _own_margin(marked: np.ndarray, payload_hex: str) -> float:
 
     from vidgen.provenance.wmread import _CycleFold  # the reader, as verify runs it
 
-    fold = _CycleFold(float(_HALF * BLOCK))
+    fold = _CycleFold(float(HALF * BLOCK))
     for t, frame in enumerate(marked):
         fold.add(cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY).astype(np.float32), t)
     return fold.margin(payload_hex)

@@ -13,20 +13,20 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from vidgen.provenance import wmcode
-from vidgen.provenance.watermark import (
-    _HALF,
+from vidgen.provenance.wmcode import CODED_BITS, payload_ok
+from vidgen.provenance.wmlayout import (
     BLOCK,
     CHIPS,
     CYCLE,
+    HALF,
     LAYOUT,
     STATIC_MIN_SIDE,
-    _bump,
-    _chip_values,
-    _quadrant,
-    _tile,
+    chip_bump,
+    chip_tile,
+    chip_values,
     cycling,
+    quadrant,
 )
-from vidgen.provenance.wmcode import CODED_BITS, payload_ok
 
 # Tile periods (pixels, in the clip as read) tried by the reader, static scheme: 128 at
 # full scale, the others cover common rescales (half, 0.75, 2/3, 0.8, 1.25, ...).
@@ -135,7 +135,7 @@ def _whitener(power: np.ndarray) -> np.ndarray:
 
 
 def _sync_spectrum(chips: np.ndarray, block: int) -> np.ndarray:
-    return np.conj(np.fft.fft2(_tile(chips, block)))
+    return np.conj(np.fft.fft2(chip_tile(chips, block)))
 
 
 _SYNC = LAYOUT.signs * LAYOUT.sync
@@ -171,7 +171,7 @@ class _CycleFold:
 
     def __init__(self, period: float):
         self.period = period
-        self.classes = [_Fold(period, _HALF * BLOCK, BLOCK) for _ in range(CYCLE)]
+        self.classes = [_Fold(period, HALF * BLOCK, BLOCK) for _ in range(CYCLE)]
         self.frames = 0
 
     def add(self, luma: np.ndarray, index: int) -> None:
@@ -188,7 +188,7 @@ class _CycleFold:
         # decoded payload won 1 payload in 24 at crf 28 and tripled the CRC trials).
         static = sum(f.sum / f.frames for f in live) / len(live)
         white = _whitener(sum(f.power for f in live))
-        t = _HALF * BLOCK
+        t = HALF * BLOCK
         return [
             np.fft.fft2(f.sum / f.frames - static) / white if f.frames else np.zeros((t, t))
             for f in self.classes
@@ -199,7 +199,7 @@ class _CycleFold:
         chips = np.zeros((CHIPS, CHIPS))
         for r in range(CYCLE):
             aligned = np.roll(images[r], (-peak[0], -peak[1]), axis=(0, 1))
-            _quadrant(chips, (r + phase) % CYCLE)[:] = _chips(aligned, _HALF, BLOCK)
+            quadrant(chips, (r + phase) % CYCLE)[:] = _chips(aligned, HALF, BLOCK)
         return chips
 
     def margin(self, payload_hex: str) -> float:
@@ -211,14 +211,14 @@ class _CycleFold:
         if filtered is None:
             return 0.0
         chips = self._chips_at([np.fft.ifft2(f).real for f in filtered], 0, (0, 0))
-        return _agreement(chips, _chip_values(payload_hex))
+        return _agreement(chips, chip_values(payload_hex))
 
     def read(self) -> Reading:
         filtered = self._filtered()
         if filtered is None:
             return _ABSENT
         images = [np.fft.ifft2(f).real for f in filtered]
-        syncs = [_sync_spectrum(_quadrant(_SYNC, q), BLOCK) for q in range(CYCLE)]
+        syncs = [_sync_spectrum(quadrant(_SYNC, q), BLOCK) for q in range(CYCLE)]
         # phase: frame class r holds quadrant (r + phase) mod 4
         corrs = np.stack(
             [
@@ -260,8 +260,8 @@ def _peaks(corr: np.ndarray, count: int, block: int) -> list[tuple[int, int]]:
 
 def _chips(aligned: np.ndarray, n: int, block: int) -> np.ndarray:
     """Matched filter: each chip's value is its block correlated with the bump."""
-    bump = _bump(block)
-    return (aligned.reshape(n, block, n, block) * bump[None, :, None, :]).sum((1, 3))
+    weights = chip_bump(block)
+    return (aligned.reshape(n, block, n, block) * weights[None, :, None, :]).sum((1, 3))
 
 
 class Reader:
