@@ -18,10 +18,22 @@ import math
 import numpy as np
 
 from checkers.base import Checker, CheckResult, Event, score_from_events
-from checkers.stats import robust_sigma, robust_threshold
+from checkers.kinematics import (
+    SIDE,
+    bounce_points,
+    floor_contact,
+    floor_contact_at,
+    gap_noise,
+    segments,
+    side_fit,
+    swept_box,
+    touching_anything,
+    trimmed_mean,
+    usual_area,
+)
+from checkers.stats import robust_threshold
 from checkers.tracking import (
     CONTACT_MARGIN,
-    MAX_ACCEL,
     FrameObservation,
     Point,
     Track,
@@ -29,18 +41,14 @@ from checkers.tracking import (
     clean_scene,
 )
 
-SIDE = 4  # sightings fitted on each side of a boundary
 TELEPORT_FLOOR = 6.0  # analysis px: smaller position gaps are detection jitter
 SPEED_FLOOR = 1.2  # analysis px/frame
 ACCEL_NOISE = 0.25  # px/frame^2: a steadier acceleration than this is taken as none
 ACCEL_SPAN = 7  # sightings each side used to estimate the steady acceleration
 GRAVITY_FLOOR = 0.6  # px/frame^2: weaker sustained upward acceleration is not a reversal
 OCCLUDER_CHROMA = 12.0  # Lab chroma below which a part is colorless (white, gray, black)
-BOUNCE_KINK = 3.0  # px/frame of vertical speed lost in one frame at a bounce (gravity: ~2)
 SPIKE_RATIO = 8.0  # warp error over the clip's median that counts as a spike
 SUSTAINED = 3  # frames a reversed acceleration must last
-BOUNCE_SLIP = 3.0  # px/frame of horizontal speed a bounce may change (friction, jitter)
-BOUNCE_GAIN = 1.5  # a bounce leaves at most this much faster than it fell (violations: 1.4)
 TOUCH = 5.0  # analysis px between boxes that touch: edge cutting trims ~2 px off each part
 HIDDEN_REACH = 2.0  # px a hidden object's height may be off by
 LEVEL = 0.5  # px/frame: vertical speed below which a track moves level
@@ -49,40 +57,6 @@ WHOLE = 0.9  # share of its usual area a sighting beside scenery needs to count 
 SAME_COLOR = 12.0  # Lab distance within which two touching parts are one object's pieces
 BELOW = 3.0  # analysis px past the floor line that a sinking object must show
 SINK = 0.3  # share of its height an object may sink below the floor line (anti-aliasing)
-
-
-def _segments(track: Track) -> list[list[Point]]:
-    """Runs of sightings in consecutive frames (at least 3 long)."""
-    out: list[list[Point]] = [[]]
-    for p in track.points:
-        if p.det is None or (out[-1] and out[-1][-1].frame != p.frame - 1):
-            out.append([])
-        if p.det is not None:
-            out[-1].append(p)
-    return [s for s in out if len(s) >= 3]
-
-
-def _busy(p: Point) -> bool:
-    return bool(p.near) or p.at_edge or p.merged
-
-
-def _usual_area(track: Track) -> float:
-    """The object's whole area: the median over sightings touching nothing."""
-    areas = [p.det.area for p in track.seen if not _busy(p)]
-    if areas:
-        return float(np.median(areas))
-    # Always touching something (sliding behind a box from the start): whole when largest.
-    return float(np.percentile([p.det.area for p in track.seen], 90))
-
-
-def _side_fit(xy: np.ndarray, frames: np.ndarray, accel: np.ndarray, t0: float):
-    """Position and velocity at time t0 of a line fitted after removing steady acceleration."""
-    dt = frames - t0
-    q = xy - 0.5 * accel[None, :] * (dt * dt)[:, None]
-    if len(dt) == 1:
-        return q[0], np.zeros(2)
-    slope, icept = np.polyfit(dt, q, 1)  # each (2,)
-    return icept, slope
 
 
 class PhysicsChecker(Checker):
@@ -116,14 +90,14 @@ class PhysicsChecker(Checker):
         tracks = [t for t in tracks if self._mostly_reliable(t)]
         if not clean_scene(self._reliable):
             tracks = []
-        breaks = {t.id: [self._breaks(seg) for seg in _segments(t)] for t in tracks}
-        sigma_p = _noise([seg for per in breaks.values() for seg in per], 1)
-        sigma_v = _noise([seg for per in breaks.values() for seg in per], 2)
+        breaks = {t.id: [self._breaks(seg) for seg in segments(t)] for t in tracks}
+        sigma_p = gap_noise([seg for per in breaks.values() for seg in per], 1)
+        sigma_v = gap_noise([seg for per in breaks.values() for seg in per], 2)
         self._by_frame: dict[int, dict[int, Point]] = {}
         for t in self._tracks.values():
             for p in t.seen:
                 self._by_frame.setdefault(p.frame, {})[t.id] = p
-        self._usual = {t.id: _usual_area(t) for t in self._tracks.values() if t.seen}
+        self._usual = {t.id: usual_area(t) for t in self._tracks.values() if t.seen}
         # Assumes objects have a hue and scenery has none, as in the shapes world. On natural
         # footage a white, gray or black moving object would count as scenery here (its
         # collisions would not excuse a speed change); the object checks only run on
@@ -147,7 +121,7 @@ class PhysicsChecker(Checker):
                     )
         events: list[Event] = []
         for track in tracks:
-            for seg, seg_breaks in zip(_segments(track), breaks[track.id], strict=True):
+            for seg, seg_breaks in zip(segments(track), breaks[track.id], strict=True):
                 events += self._jumps(track, seg, seg_breaks, sigma_p, sigma_v)
                 events += self._gravity(track, seg)
                 events += self._bounces(track, seg)
@@ -158,7 +132,7 @@ class PhysicsChecker(Checker):
         verdict = "fail" if events else "pass"
         return CheckResult(self.name, verdict, score_from_events(events), events)
 
-    def _busy(self, p: Point, tid: int) -> bool:
+    def _unreliable(self, p: Point, tid: int) -> bool:
         """Could something other than free motion move this sighting's centroid?
 
         Touching another object can push it, and a part cut by the frame edge or merged
@@ -188,7 +162,7 @@ class PhysicsChecker(Checker):
     def _quiet(self, seg: list[Point], lo: int, hi: int, tid: int) -> bool:
         """No contact, edge, merge or occlusion-driven area change among seg[lo:hi]."""
         pts = seg[max(0, lo) : hi]
-        if any(self._busy(p, tid) for p in pts):
+        if any(self._unreliable(p, tid) for p in pts):
             return False
         areas = [p.det.area for p in pts]
         return max(areas) / max(1.0, min(areas)) < 1.35
@@ -204,7 +178,7 @@ class PhysicsChecker(Checker):
         xy = np.array([(p.x, p.y) for p in seg])
         frames = np.array([p.frame for p in seg], dtype=float)
         d2 = xy[2:] - 2 * xy[1:-1] + xy[:-2]  # d2[i] centred on seg[i + 1]
-        bounces = _bounce_points(xy)
+        bounces = bounce_points(xy)
         out = []
         for k in range(2, len(seg) - 1):
             if any(k - 1 <= j <= k for j in bounces):
@@ -224,10 +198,10 @@ class PhysicsChecker(Checker):
             # bounce, so they start one later there.)
             start = arc_lo if arc_lo - 1 in bounces else max(0, arc_lo - 1)
             local = d2[start : max(start, arc_hi - 2)]
-            accel = _trimmed_mean(local) if len(local) >= 3 else np.zeros(2)
+            accel = trimmed_mean(local) if len(local) >= 3 else np.zeros(2)
             accel[np.abs(accel) < ACCEL_NOISE] = 0.0
-            pb, vb = _side_fit(xy[lo:k], frames[lo:k], accel, t0)
-            pa, va = _side_fit(xy[k:hi], frames[k:hi], accel, t0)
+            pb, vb = side_fit(xy[lo:k], frames[lo:k], accel, t0)
+            pa, va = side_fit(xy[k:hi], frames[k:hi], accel, t0)
             speed = float(max(np.hypot(*vb), np.hypot(*va)))
             dv = va - vb
             # Falling onto the ground, or hopping on it: vertical changes near the lowest level.
@@ -239,7 +213,7 @@ class PhysicsChecker(Checker):
                 and max(abs(vb[1]), abs(va[1])) < LEVEL
                 and np.hypot(*va) < np.hypot(*vb)
             )
-            contact = _floor_contact(vb, va) or grounded or sliding
+            contact = floor_contact(vb, va) or grounded or sliding
             gap_p, gap_v = float(np.hypot(*(pa - pb))), float(np.hypot(*dv))
             out.append((k, gap_p, gap_v, speed, contact))
         return out
@@ -305,7 +279,7 @@ class PhysicsChecker(Checker):
                     continue
                 rx = (a1.x - a0.x) - (q1.x - q0.x)
                 ry = (a1.y - a0.y) - (q1.y - q0.y)
-                if box_gap(_swept(a0.det.bbox, rx, ry), q0.det.bbox) <= margin:
+                if box_gap(swept_box(a0.det.bbox, rx, ry), q0.det.bbox) <= margin:
                     return True
         return False
 
@@ -319,7 +293,7 @@ class PhysicsChecker(Checker):
         bar = max(GRAVITY_FLOOR, 0.4 * max(0.0, float(np.median(d2)))) * self.k
         run = 0
         for i in range(len(d2)):
-            quiet = self._quiet(seg, i, i + 3, track.id) and not _floor_contact_at(ys, i + 1)
+            quiet = self._quiet(seg, i, i + 3, track.id) and not floor_contact_at(ys, i + 1)
             run = run + 1 if (d2[i] < -bar and quiet) else 0
             if run == SUSTAINED:
                 start = i - SUSTAINED + 1
@@ -331,7 +305,7 @@ class PhysicsChecker(Checker):
                 while (
                     first > start - 2
                     and first > 1
-                    and _floor_contact_at(ys, first - 1)
+                    and floor_contact_at(ys, first - 1)
                     and d2[first - 2] < 0
                 ):
                     first -= 1
@@ -349,14 +323,18 @@ class PhysicsChecker(Checker):
         g = float(np.median(d2))
         if g < GRAVITY_FLOOR:
             return []
-        points = _bounce_points(xy)
+        points = bounce_points(xy)
         bounces = sorted(j for j in points if j - 1 not in points)
         edges = [0] + [b + 1 for b in bounces] + [len(seg)]
         events = []
         for n, b in enumerate(bounces):
             # Interior sightings of the fall and of the rise, where nothing hides part of it.
-            before = [i for i in range(max(1, edges[n] + 1), b) if not self._busy(seg[i], track.id)]
-            after = [i for i in range(b + 2, edges[n + 2] - 1) if not self._busy(seg[i], track.id)]
+            before = [
+                i for i in range(max(1, edges[n] + 1), b) if not self._unreliable(seg[i], track.id)
+            ]
+            after = [
+                i for i in range(b + 2, edges[n + 2] - 1) if not self._unreliable(seg[i], track.id)
+            ]
             if len(before) < 2 or len(after) < 2 or not self._quiet(seg, b, b + 2, track.id):
                 continue
             floor_y = float(ys[b : b + 2].max())
@@ -383,7 +361,7 @@ class PhysicsChecker(Checker):
         # Touching the floor's cut pieces is expected here, but a part cut by the frame edge
         # has a misleading top.
         seen = [p for p in track.seen if not p.at_edge]
-        heights = [p.det.bbox[3] for p in seen if not _busy(p)][:5]
+        heights = [p.det.bbox[3] for p in seen if not touching_anything(p)][:5]
         if len(heights) < 3:
             return []
         height = float(np.median(heights))
@@ -441,7 +419,7 @@ class PhysicsChecker(Checker):
         """
         ref = {}
         for t in tracks:
-            areas = [p.det.area for p in t.seen if not _busy(p)][:5]
+            areas = [p.det.area for p in t.seen if not touching_anything(p)][:5]
             if len(areas) >= 3:
                 ref[t.id] = float(np.median(areas))
         events, pairs = [], set()
@@ -518,87 +496,6 @@ class PhysicsChecker(Checker):
         return Event(self.name, kind, p.frame, p.frame, p.time, track.id,
                      float(min(1.0, max(0.1, severity))), self.box(det.bbox if det else None),
                      f"object {track.id} {detail}")  # fmt: skip
-
-
-def _swept(box, dx: float, dy: float) -> tuple[int, int, int, int]:
-    """The box covering `box` moved along (dx, dy)."""
-    x, y, w, h = box
-    x0, y0 = min(x, x + dx), min(y, y + dy)
-    x1, y1 = max(x + w, x + w + dx), max(y + h, y + h + dy)
-    return (x0, y0, x1 - x0, y1 - y0)
-
-
-def _noise(segments: list[list[tuple]], field: int) -> float:
-    """The clip's jitter in one gap measure (robust sigma), without the change under test.
-
-    One real change raises the gaps of every boundary whose fits reach it (2 * SIDE - 1 of
-    them); in a short clip with one or two tracks those are a third of all gaps and would
-    inflate the spread past the change itself. So the boundaries around each segment's
-    largest gap are left out.
-    """
-    values = []
-    for seg in segments:
-        if not seg:
-            continue
-        top = max(seg, key=lambda b: b[field])[0]
-        values += [b[field] for b in seg if abs(b[0] - top) >= SIDE]
-    return robust_sigma(values) if len(values) >= 8 else 0.0
-
-
-def _trimmed_mean(values: np.ndarray) -> np.ndarray:
-    """Mean of the middle 60% per column: the arc's average acceleration, ignoring kinks."""
-    v = np.sort(values, axis=0)
-    cut = len(v) // 5
-    return v[cut : len(v) - cut].mean(axis=0)
-
-
-def _bounce_points(xy: np.ndarray) -> set[int]:
-    """Indices of a bounce's lowest sightings (one, or two when contact fell between them).
-
-    `xy`: (n, 2) positions. The ground only turns the vertical motion round: the horizontal
-    step goes on (friction trims it a little), and the object cannot leave much faster than
-    it arrived. A teleport with a small vertical part also kinks the vertical speed, so
-    without these two tests it would read as a bounce and be excused.
-    """
-    vx, vy = np.diff(xy[:, 0]), np.diff(xy[:, 1])  # v[i]: from i to i + 1
-    out = set()
-    for j in range(1, len(vy)):
-        # The ground reverses a fall at once; gravity turning round (reversed) does it a
-        # little per frame, so a bounce needs a sharp kink in vertical speed.
-        if vy[j - 1] > 0.5 and vy[j] < -0.5 and vy[j] - vy[j - 1] < -BOUNCE_KINK:
-            after = j
-        elif (
-            j + 1 < len(vy)
-            and vy[j - 1] > 0.5
-            and abs(vy[j]) <= 0.5
-            and vy[j + 1] < -0.5
-            and vy[j + 1] - vy[j - 1] < -BOUNCE_KINK
-        ):
-            after = j + 1
-        else:
-            continue
-        if abs(vx[after] - vx[j - 1]) > max(BOUNCE_SLIP, 0.5 * abs(vx[j - 1])):
-            continue  # the path broke sideways: a jump, not the ground
-        # Contact may fall inside the frame step before the lowest sighting, so the fall
-        # speed is the larger of the two steps before it.
-        fall = float(vy[max(0, j - 2) : j].max())
-        if -vy[after] > BOUNCE_GAIN * fall + 2 * MAX_ACCEL:
-            continue  # rose far faster than it fell
-        out.update(range(j, after + 1))
-    return out
-
-
-def _floor_contact(vb: np.ndarray, va: np.ndarray) -> bool:
-    """Falling before, rising or stopped after: the object met the ground."""
-    return bool(vb[1] > 0.5 and va[1] < 0.5 * vb[1])
-
-
-def _floor_contact_at(ys: np.ndarray, i: int) -> bool:
-    for j in range(max(1, i - 1), min(len(ys) - 1, i + 2)):
-        down, after = ys[j] - ys[j - 1], ys[j + 1] - ys[j]
-        if down > 0.3 and after < 0.3 * down and after - down < -BOUNCE_KINK:
-            return True
-    return False
 
 
 def _explained(events: list[Event]) -> list[Event]:

@@ -1,0 +1,131 @@
+"""Motion geometry for physics_sanity: runs of sightings, line fits either side of a frame
+boundary, the clip's gap noise, bounces and floor contact, swept boxes. Pure functions of
+positions; the decisions stay in physics.py.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from checkers.stats import robust_sigma
+from checkers.tracking import MAX_ACCEL, Point, Track
+
+SIDE = 4  # sightings fitted on each side of a boundary
+BOUNCE_KINK = 3.0  # px/frame of vertical speed lost in one frame at a bounce (gravity: ~2)
+BOUNCE_SLIP = 3.0  # px/frame of horizontal speed a bounce may change (friction, jitter)
+BOUNCE_GAIN = 1.5  # a bounce leaves at most this much faster than it fell (violations: 1.4)
+
+
+def segments(track: Track) -> list[list[Point]]:
+    """Runs of sightings in consecutive frames (at least 3 long)."""
+    out: list[list[Point]] = [[]]
+    for p in track.points:
+        if p.det is None or (out[-1] and out[-1][-1].frame != p.frame - 1):
+            out.append([])
+        if p.det is not None:
+            out[-1].append(p)
+    return [s for s in out if len(s) >= 3]
+
+
+def touching_anything(p: Point) -> bool:
+    return bool(p.near) or p.at_edge or p.merged
+
+
+def usual_area(track: Track) -> float:
+    """The object's whole area: the median over sightings touching nothing."""
+    areas = [p.det.area for p in track.seen if not touching_anything(p)]
+    if areas:
+        return float(np.median(areas))
+    # Always touching something (sliding behind a box from the start): whole when largest.
+    return float(np.percentile([p.det.area for p in track.seen], 90))
+
+
+def side_fit(xy: np.ndarray, frames: np.ndarray, accel: np.ndarray, t0: float):
+    """Position and velocity at time t0 of a line fitted after removing steady acceleration."""
+    dt = frames - t0
+    q = xy - 0.5 * accel[None, :] * (dt * dt)[:, None]
+    if len(dt) == 1:
+        return q[0], np.zeros(2)
+    slope, icept = np.polyfit(dt, q, 1)  # each (2,)
+    return icept, slope
+
+
+def swept_box(box, dx: float, dy: float) -> tuple[int, int, int, int]:
+    """The box covering `box` moved along (dx, dy)."""
+    x, y, w, h = box
+    x0, y0 = min(x, x + dx), min(y, y + dy)
+    x1, y1 = max(x + w, x + w + dx), max(y + h, y + h + dy)
+    return (x0, y0, x1 - x0, y1 - y0)
+
+
+def gap_noise(segments: list[list[tuple]], field: int) -> float:
+    """The clip's jitter in one gap measure (robust sigma), without the change under test.
+
+    One real change raises the gaps of every boundary whose fits reach it (2 * SIDE - 1 of
+    them); in a short clip with one or two tracks those are a third of all gaps and would
+    inflate the spread past the change itself. So the boundaries around each segment's
+    largest gap are left out.
+    """
+    values = []
+    for seg in segments:
+        if not seg:
+            continue
+        top = max(seg, key=lambda b: b[field])[0]
+        values += [b[field] for b in seg if abs(b[0] - top) >= SIDE]
+    return robust_sigma(values) if len(values) >= 8 else 0.0
+
+
+def trimmed_mean(values: np.ndarray) -> np.ndarray:
+    """Mean of the middle 60% per column: the arc's average acceleration, ignoring kinks."""
+    v = np.sort(values, axis=0)
+    cut = len(v) // 5
+    return v[cut : len(v) - cut].mean(axis=0)
+
+
+def bounce_points(xy: np.ndarray) -> set[int]:
+    """Indices of a bounce's lowest sightings (one, or two when contact fell between them).
+
+    `xy`: (n, 2) positions. The ground only turns the vertical motion round: the horizontal
+    step goes on (friction trims it a little), and the object cannot leave much faster than
+    it arrived. A teleport with a small vertical part also kinks the vertical speed, so
+    without these two tests it would read as a bounce and be excused.
+    """
+    vx, vy = np.diff(xy[:, 0]), np.diff(xy[:, 1])  # v[i]: from i to i + 1
+    out = set()
+    for j in range(1, len(vy)):
+        # The ground reverses a fall at once; gravity turning round (reversed) does it a
+        # little per frame, so a bounce needs a sharp kink in vertical speed.
+        if vy[j - 1] > 0.5 and vy[j] < -0.5 and vy[j] - vy[j - 1] < -BOUNCE_KINK:
+            after = j
+        elif (
+            j + 1 < len(vy)
+            and vy[j - 1] > 0.5
+            and abs(vy[j]) <= 0.5
+            and vy[j + 1] < -0.5
+            and vy[j + 1] - vy[j - 1] < -BOUNCE_KINK
+        ):
+            after = j + 1
+        else:
+            continue
+        if abs(vx[after] - vx[j - 1]) > max(BOUNCE_SLIP, 0.5 * abs(vx[j - 1])):
+            continue  # the path broke sideways: a jump, not the ground
+        # Contact may fall inside the frame step before the lowest sighting, so the fall
+        # speed is the larger of the two steps before it.
+        fall = float(vy[max(0, j - 2) : j].max())
+        if -vy[after] > BOUNCE_GAIN * fall + 2 * MAX_ACCEL:
+            continue  # rose far faster than it fell
+        out.update(range(j, after + 1))
+    return out
+
+
+def floor_contact(vb: np.ndarray, va: np.ndarray) -> bool:
+    """Falling before, rising or stopped after: the object met the ground."""
+    return bool(vb[1] > 0.5 and va[1] < 0.5 * vb[1])
+
+
+def floor_contact_at(ys: np.ndarray, i: int) -> bool:
+    for j in range(max(1, i - 1), min(len(ys) - 1, i + 2)):
+        down, after = ys[j] - ys[j - 1], ys[j + 1] - ys[j]
+        if down > 0.3 and after < 0.3 * down and after - down < -BOUNCE_KINK:
+            return True
+    return False
