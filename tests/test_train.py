@@ -12,13 +12,15 @@ from vidgen.train import (
     ClipSource,
     LatentCache,
     TrainConfig,
-    edge_loss,
     export,
-    flow_matching_loss,
-    latent_object_mask,
     set_latent_stats,
     train,
     transformer_lr,
+)
+from vidgen.train_objectives import (
+    edge_loss,
+    flow_matching_loss,
+    latent_object_mask,
     vae_loss,
     without_background,
 )

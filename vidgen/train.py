@@ -25,7 +25,6 @@ from __future__ import annotations
 import importlib
 import json
 import math
-import re
 import shutil
 import sys
 import time
@@ -33,6 +32,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from vidgen.shapes_model import ModelSizes
+from vidgen.train_objectives import flow_matching_loss, object_crops, vae_loss
 
 
 @dataclass
@@ -201,59 +201,6 @@ def _log(run: Path, stage: str, step: int, loss: float, lr: float, clock: Clock)
 # 1. VAE
 
 
-def vae_loss(vae, x, config: TrainConfig, frozen_encoder: bool = False):
-    """(loss, reconstruction) for a batch x of shape (B, 3, T, H, W) in [-1, 1]."""
-    import torch
-
-    with torch.set_grad_enabled(torch.is_grad_enabled() and not frozen_encoder):
-        posterior = vae.encode(x).latent_dist
-    rec = vae.decode(posterior.sample()).sample
-    # Background = the per-frame median color; the object is a few percent of the pixels, so
-    # without a weight the VAE would learn backgrounds first and shapes last.
-    bg = x.flatten(3).median(dim=3).values[..., None, None]  # (B, 3, T, 1, 1)
-    obj = ((x - bg).abs().sum(dim=1, keepdim=True) > 0.15).float()
-    weight = 1.0 + config.vae_object_weight * obj
-    err = (rec - x).abs() + (rec - x).pow(2)
-    kl = 0.5 * (posterior.mean.pow(2) + posterior.var - 1.0 - posterior.logvar).mean()
-    loss = (weight * err).sum() / (weight.sum() * 3) + config.vae_kl_weight * kl
-    if config.vae_edge_weight:
-        loss = loss + config.vae_edge_weight * edge_loss(rec, x)
-    return loss, rec
-
-
-def edge_loss(rec, x):
-    """Mean L1 distance between the images' horizontal and vertical differences, scaled to the
-    object: summed over edge pixels of the target, divided by their count (plus one)."""
-    terms = []
-    for dim in (-1, -2):
-        d_rec, d_x = rec.diff(dim=dim), x.diff(dim=dim)
-        edge = (d_x.abs().sum(dim=1, keepdim=True) > 0.15).float()
-        near = edge + (d_rec.abs().sum(dim=1, keepdim=True) > 0.15).float()
-        terms.append(((d_rec - d_x).abs() * near.clamp(max=1)).sum() / (3 * edge.sum() + 1))
-    return sum(terms)
-
-
-def object_crops(x, size: int, g):
-    """Square crops of (B, 3, T, H, W) clips around each clip's object, jittered.
-
-    Random crops mostly miss the object (a few percent of the frame), and the object is what
-    the VAE has to get right."""
-    import torch
-
-    b, _, _, h, w = x.shape
-    bg = x[:, :, :1].flatten(3).median(dim=3).values[..., None, None]  # (B, 3, 1, 1, 1)
-    far = (x - bg).abs().sum(dim=1).amax(dim=1) > 0.15  # (B, H, W): the object, any frame
-    crops = []
-    for k in range(b):
-        ys, xs = far[k].nonzero(as_tuple=True)
-        cy, cx = (int(ys.float().mean()), int(xs.float().mean())) if len(ys) else (h // 2, w // 2)
-        jy, jx = torch.randint(-size // 4, size // 4 + 1, (2,), generator=g).tolist()
-        i = min(max(cy + jy - size // 2, 0), h - size)
-        j = min(max(cx + jx - size // 2, 0), w - size)
-        crops.append(x[k, :, :, i : i + size, j : j + size])
-    return torch.stack(crops)
-
-
 def train_vae(
     vae, config, state, optim_state, run: Path, clock, save, frozen_encoder: bool = False
 ):
@@ -385,49 +332,6 @@ class LatentCache:
 
         idx = torch.randint(0, len(self.captions), (n,), generator=g)
         return self.mu[idx], [self.captions[i] for i in idx.tolist()]
-
-
-def without_background(caption: str) -> str:
-    """The caption without its background clause: "a red ball falls on a gray background" ->
-    "a red ball falls". Captions without one come back unchanged."""
-    return re.sub(r" on an? (textured )?\w+ background\b", "", caption)
-
-
-def flow_matching_loss(transformer, text_encoder, tokenizer, x0, captions, config, g):
-    """Rectified-flow loss on clean normalized latents x0 (B, z, t, h, w)."""
-    import torch
-
-    from vidgen.shapes_model import PIPELINE_MAX_SEQUENCE_LENGTH, encode_captions
-
-    b = x0.shape[0]
-    drop = torch.rand(b, generator=g) < config.caption_dropout
-    if config.short_caption_fraction > 0:  # no draw otherwise: earlier seeded runs reproduce
-        short = (torch.rand(b, generator=g) < config.short_caption_fraction).tolist()
-        captions = [without_background(c) if s else c for s, c in zip(short, captions, strict=True)]
-    captions = ["" if d else c for d, c in zip(drop.tolist(), captions, strict=True)]
-    full = torch.rand(1, generator=g).item() < config.full_pad_fraction
-    pad = PIPELINE_MAX_SEQUENCE_LENGTH if full else config.short_pad
-    text = encode_captions(tokenizer, text_encoder, captions, pad_to=pad)
-    # logit-normal s, then the scheduler's shift, so training sees the sigmas sampling visits
-    u = torch.sigmoid(torch.randn(b, generator=g))
-    shift = config.sizes.shift
-    s = shift * u / (1 + (shift - 1) * u)
-    noise = torch.randn(x0.shape, generator=g)
-    s5 = s.view(b, 1, 1, 1, 1)
-    xt = (1 - s5) * x0 + s5 * noise
-    pred = transformer(xt, s * 1000, text, return_dict=False)[0]
-    err = (pred - (noise - x0)).pow(2)
-    if not config.latent_object_weight:
-        return err.mean()
-    weight = 1.0 + config.latent_object_weight * latent_object_mask(x0)
-    return (weight * err).sum() / (weight.sum() * x0.shape[1])
-
-
-def latent_object_mask(x0):
-    """(B, 1, t, h, w): 1 where a normalized latent pixel is more than one unit (L2 over
-    channels) from its frame's background, taken as the frame's per-channel median."""
-    bg = x0.flatten(3).median(dim=3).values[..., None, None]
-    return ((x0 - bg).pow(2).sum(dim=1, keepdim=True).sqrt() > 1.0).float()
 
 
 def _ema_params(transformer, text_encoder) -> dict:
