@@ -125,8 +125,10 @@ def embed(frames: np.ndarray, payload_hex: str, target_rms: float | None = None)
     gain = 1.0
     for _ in range(3):
         out = _embed(frames, payload_hex, SMALL_RMS * gain)
+        if gain >= SMALL_MAX_GAIN:  # no room to raise: the self-check would change nothing
+            break
         margin = _own_margin(out, payload_hex)
-        if margin >= SMALL_TARGET_Z or gain >= SMALL_MAX_GAIN:
+        if margin >= SMALL_TARGET_Z:
             break
         # the margin grows about in proportion to the amplitude; aim 5% above the target
         gain = min(SMALL_MAX_GAIN, gain * 1.05 * SMALL_TARGET_Z / max(margin, 1.0))
