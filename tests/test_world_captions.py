@@ -25,7 +25,7 @@ def _scenes(profile: str, n: int, seed: int = 11):
     return [random_scene(rng, profile=profile) for _ in range(n)]
 
 
-@pytest.mark.parametrize("profile", ["simple", "full"])
+@pytest.mark.parametrize("profile", ["simple", "staged", "full"])
 def test_captions_use_only_the_vocabulary_and_parse_back(profile):
     assert list(VOCABULARY) == sorted(set(VOCABULARY))
     for scene in _scenes(profile, 40):
@@ -41,9 +41,10 @@ def test_captions_use_only_the_vocabulary_and_parse_back(profile):
         assert parsed["motion_direction"] == MOTION_DIRECTION[scene.objects[0].motion]
 
 
-def test_simple_profile_motion_reads_from_the_centroid_track():
+@pytest.mark.parametrize("profile", ["simple", "staged"])
+def test_simple_profile_motion_reads_from_the_centroid_track(profile):
     seen = set()
-    for scene in _scenes("simple", 80, seed=3):
+    for scene in _scenes(profile, 80, seed=3):
         assert len(scene.objects) == 1 and scene.occluder is None
         assert scene.pan == 0 and scene.noise == 0 and scene.texture == 0
         clip = render_clip(scene, width=64, height=64, frames=17, fps=8)
@@ -68,6 +69,25 @@ def test_simple_profile_motion_reads_from_the_centroid_track():
                 else:
                     assert abs(d) < 0.5
     assert len(seen) >= len(SIMPLE_MOTIONS) - 2  # the profile covers its motions
+
+
+def test_staged_paths_are_centred_and_jittered_by_a_few_pixels():
+    """The staged layout puts each path's middle at the view's centre (a fall starts top
+    centre), give or take the jitter; the simple layout spreads them over the view."""
+    offsets = {"staged": [], "simple": []}
+    for profile, found in offsets.items():
+        for scene in _scenes(profile, 60, seed=8):
+            clip = render_clip(scene, width=64, height=64, frames=17, fps=8)
+            track = clip.labels["objects"][0]["track"]
+            x, y = np.array(track["x"]), np.array(track["y"])
+            if scene.objects[0].motion == "falls_bounces":
+                found.append(abs(x[0] - 32))
+                if profile == "staged":
+                    assert y[0] < 16, y[0]
+            else:  # the view's free range is centred 0.495 of the height down
+                found.append(max(abs((x[0] + x[-1]) / 2 - 32), abs((y[0] + y[-1]) / 2 - 31.7)))
+    assert max(offsets["staged"]) <= 3.5  # 3.2 px of jitter
+    assert np.median(offsets["simple"]) > 6.0  # the test can tell the layouts apart
 
 
 def _clauses(caption: str) -> list[str]:

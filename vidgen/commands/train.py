@@ -61,6 +61,11 @@ from vidgen.errors import UsageError
     type=click.FloatRange(0, 1),
     help="Share of training captions without their background clause.",
 )
+@click.option(
+    "--profile",
+    type=click.Choice(["staged", "simple"]),
+    help="Scenes to train on (default staged: simple's scenes laid out canonically).",
+)
 @click.option("--max-minutes", type=float, help="Stop this run after about this long.")
 @click.option("--checkpoint-minutes", type=float, help="Minutes between checkpoints.")
 @click.option(

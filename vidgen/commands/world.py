@@ -23,14 +23,15 @@ import click
     "--violation-rate",
     type=float,
     default=None,
-    help="Share of clips with one labeled violation [default: 0.5 full, 0 simple].",
+    help="Share of clips with one labeled violation [default: 0.5 full, 0 simple/staged].",
 )
 @click.option(
     "--profile",
-    type=click.Choice(["full", "simple"]),
+    type=click.Choice(["full", "simple", "staged"]),
     default="full",
     show_default=True,
-    help="full: the whole world; simple: one object, plain background (model training).",
+    help="full: the whole world; simple: one object, plain background; staged: simple laid out "
+    "canonically (what the shapes model trains on).",
 )
 @click.option(
     "--scene",

@@ -26,7 +26,7 @@ from vidgen.world.spec import scene_from_dict
 
 LABELS_NAME = "labels.jsonl"
 MAX_COUNT = 1_000_000
-DEFAULT_VIOLATION_RATE = {"simple": 0.0, "full": 0.5}
+DEFAULT_VIOLATION_RATE = {"simple": 0.0, "staged": 0.0, "full": 0.5}
 
 
 @dataclass(frozen=True)

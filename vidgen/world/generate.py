@@ -1,8 +1,15 @@
-"""Random scenes: the "simple" profile the shapes model trains on, and the "full" world.
+"""Random scenes: the "simple" profile, its "staged" layout the shapes model trains on, and the
+"full" world.
 
 simple: one object of a named color on a plain background, no floor line, pan, noise or
 occluder; motions a reader can tell apart from the centroid track over 2 s (falls and bounces,
 8 straight moves, stays still); objects 12-18 px across at 64x64.
+
+staged: simple's scenes and captions, laid out canonically: each path is centred in the view
+(a fall starts top centre, a move to the right starts left of centre at mid height), jittered
+by a few pixels. A caption never says where the object is, so on the simple layout a model
+must pick a place out of pure noise; a small model cannot, and draws the average of all
+places (a faint smear with no motion). On the staged layout that average is the clip itself.
 
 full: 1-3 objects, soft textures, a floor line, a wall or box in front, camera pans, sensor
 noise, throws, slides, collisions, passing behind the occluder, leaving the frame.
@@ -33,16 +40,19 @@ from vidgen.world.vocab import (
     SIMPLE_MOTIONS,
 )
 
-PROFILES = ("simple", "full")
+PROFILES = ("simple", "staged", "full")
 # Views random scenes can be laid out in: narrower than 3:4 leaves no room for a colliding pair
 # or an occluder with room around it.
 MIN_ASPECT, MAX_ASPECT = 0.75, 5.0
 MIN_DURATION, MAX_DURATION = 0.25, 600.0
 DEFAULTS = {  # profile -> (aspect, duration): 64x64 17 frames at 8 fps; 832x480 49 at 16 fps
     "simple": (1.0, 2.0),
+    "staged": (1.0, 2.0),
     "full": (832 / 480, 3.0),
 }
 SIMPLE_FLOOR = 0.97
+# Largest offset of a staged path from its canonical place, in view heights (3 px at 64x64).
+STAGED_JITTER = 0.05
 # How often `acceptable` samples a clean scene. Kept at 24 Hz (not physics.SAMPLE_HZ): the
 # simple profile's training stream depends on which scenes this rejects.
 _CHECK_HZ = 24
@@ -105,8 +115,8 @@ def random_scene(
         kinds = (violation,)
     kind = pick(rng, kinds) if kinds else None
     for _ in range(400):
-        if profile == "simple":
-            scene, pair = _simple(rng, aspect, duration, kind), None
+        if profile in ("simple", "staged"):
+            scene, pair = _simple(rng, aspect, duration, kind, staged=profile == "staged"), None
         else:
             scene, pair = _full(rng, aspect, duration, kind)
         scene = dataclasses.replace(scene, seed=seed)
@@ -125,7 +135,9 @@ def random_scene(
 # -- simple ---------------------------------------------------------------------------------
 
 
-def _simple(rng: np.random.Generator, aspect: float, duration: float, kind: str | None) -> Scene:
+def _simple(
+    rng: np.random.Generator, aspect: float, duration: float, kind: str | None, *, staged: bool
+) -> Scene:
     motion = pick(rng, SIMPLE_MOTIONS)
     if kind in ("gravity_reversal", "bounce_gain"):
         motion = "falls_bounces"
@@ -134,7 +146,9 @@ def _simple(rng: np.random.Generator, aspect: float, duration: float, kind: str 
     r = float(rng.uniform(6.0, 9.0)) / 64.0
     pad = 0.03
     box = (r + pad, r + pad, aspect - r - pad, SIMPLE_FLOOR - r - 0.01)
-    obj = _motion_object(rng, motion, r, box, duration, floor_y=SIMPLE_FLOOR, fall_top=0.35)
+    obj = _motion_object(
+        rng, motion, r, box, duration, floor_y=SIMPLE_FLOOR, fall_top=0.35, staged=staged
+    )
     return Scene(
         background=pick(rng, tuple(BACKGROUND_COLORS)),
         objects=(obj,),
@@ -154,10 +168,13 @@ def _motion_object(
     floor_y: float,
     fall_top: float,
     on_floor_rest: bool = False,
+    staged: bool = False,
 ) -> WorldObject:
     color = pick(rng, tuple(OBJECT_COLORS))
     shape = pick(rng, SHAPES)
     x0, y0, x1, y1 = box
+    if staged:
+        return _staged_object(rng, motion, color, shape, r, box, duration)
     if motion == "falls_bounces":
         return WorldObject(
             color, shape, r, float(rng.uniform(x0, x1)), float(rng.uniform(y0, max(y0, fall_top))),
@@ -178,6 +195,49 @@ def _motion_object(
     y = _start(rng, dy, y0, y1, span_y)
     vx, vy = dx * span_x / duration, dy * span_y / duration
     return WorldObject(color, shape, r, x, y, vx, vy, motion=motion)
+
+
+def _staged_object(
+    rng: np.random.Generator,
+    motion: str,
+    color: str,
+    shape: str,
+    r: float,
+    box: tuple[float, float, float, float],
+    duration: float,
+) -> WorldObject:
+    """An object of the staged layout: its path centred in `box`, then jittered."""
+    x0, y0, x1, y1 = box
+    if motion == "falls_bounces":  # from the top centre, so the fall is as long as it can be
+        x, y = _staged(rng, 0.0, x0, x1, 0.0), min(y1, y0 + abs(_jitter(rng)))
+        return WorldObject(
+            color, shape, r, x, y, motion=motion, gravity=True,
+            restitution=float(rng.uniform(0.55, 0.75)), friction=0.2,
+        )  # fmt: skip
+    if motion == "rests":
+        return WorldObject(
+            color, shape, r, _staged(rng, 0.0, x0, x1, 0.0), _staged(rng, 0.0, y0, y1, 0.0)
+        )
+    dx, dy = _direction(motion)
+    frac = float(rng.uniform(0.5, 0.6))
+    span_x, span_y = frac * (x1 - x0), frac * (y1 - y0)
+    if dx and dy:
+        span_x = span_y = min(span_x, span_y)
+    x, y = _staged(rng, dx, x0, x1, span_x), _staged(rng, dy, y0, y1, span_y)
+    vx, vy = dx * span_x / duration, dy * span_y / duration
+    return WorldObject(color, shape, r, x, y, vx, vy, motion=motion)
+
+
+def _jitter(rng: np.random.Generator) -> float:
+    return float(rng.uniform(-STAGED_JITTER, STAGED_JITTER))
+
+
+def _staged(rng: np.random.Generator, d: float, lo: float, hi: float, span: float) -> float:
+    """A start coordinate whose path of `span` in direction d is centred in [lo, hi], jittered
+    and kept inside."""
+    start = (lo + hi) / 2 - d * span / 2 + _jitter(rng)
+    low, high = (lo, hi - span) if d > 0 else (lo + span, hi) if d < 0 else (lo, hi)
+    return float(min(max(start, low), max(low, high)))
 
 
 def _start(rng: np.random.Generator, d: float, lo: float, hi: float, span: float) -> float:

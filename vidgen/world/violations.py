@@ -29,7 +29,7 @@ _NEEDS_PAIR = ("through_object",)
 
 
 def applicable_kinds(profile: str) -> tuple[str, ...]:
-    if profile == "simple":  # no visible floor, one object: nothing to pass through
+    if profile in ("simple", "staged"):  # no visible floor, one object: nothing to pass through
         return tuple(k for k in VIOLATION_KINDS if k not in _NEEDS_FLOOR + _NEEDS_PAIR)
     return VIOLATION_KINDS
 
