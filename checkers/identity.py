@@ -4,8 +4,13 @@ For each established track the reference appearance is the median of its first c
 sightings (not at the frame edge, not touching another part, so occlusion cannot fake a
 change). Each later clean sighting is compared with it on three descriptors: mean Lab color
 (or LPIPS on the object crop, when asked for), area, and rotation-invariant shape numbers.
-A change that stays past the clip-adaptive threshold is an event; its start is traced back
-to where the change left the noise, so slow drifts are dated where they begin.
+A change that stays past the clip-adaptive threshold is an event. It is dated where a fitted
+"steady, then changing, then steady" line bends (`onset`), not where the accumulated amount
+crosses a bar: a slow drift crosses any bar several frames after it begins. The fit runs on
+the raw descriptor (not its distance to the reference), so an object first seen while it
+already changes (emerging from behind a wall) is dated at its first sighting, and it also
+reads sightings beside another part that do not touch it (a change made while an object
+passes close to another is dated where it happens, not where the object is clear again).
 The frame-level signal (histogram similarity to the first and previous frame) is reported
 per frame for content without clean objects.
 """
@@ -16,7 +21,14 @@ import numpy as np
 
 from checkers.base import Checker, CheckResult, Event, score_from_events
 from checkers.stats import robust_sigma
-from checkers.tracking import FrameObservation, Point, Track, clean_scene
+from checkers.tracking import (
+    CONTACT_MARGIN,
+    FrameObservation,
+    Point,
+    Track,
+    box_gap,
+    clean_scene,
+)
 
 REFERENCE_POINTS = 3
 # Floors per descriptor, in its own units: Lab distance, |log area ratio|, shape numbers.
@@ -31,10 +43,38 @@ KINDS = {
     "perceptual": "appearance_drift",
 }
 PERCEPTUAL_FLOOR = 0.3  # LPIPS distance to the object's first crop that counts as a change
+# Frames between candidate bends of the onset fit: fine for the first bend (the date),
+# coarser for the second (where the change ends matters less).
+ONSET_STEP = 0.25
+END_STEP = 0.5
+
+
+def onset(frames: np.ndarray, values: np.ndarray) -> float:
+    """Where a least-squares "flat, linear ramp, flat" fit of the series starts its ramp.
+
+    `values` is (n,) or (n, d) over sorted `frames`; the d columns share the bends. Returns
+    the time of the first bend (before frames[0] when the series starts mid-change). The
+    fit of a + b * clip((f - t0) / (t1 - t0), 0, 1) is linear in a and b for each (t0, t1),
+    so every pair on a grid is scored in closed form.
+    """
+    f = np.asarray(frames, dtype=float)
+    y = np.asarray(values, dtype=float).reshape(len(f), -1)
+    starts = np.arange(f[0] - ONSET_STEP, f[-1], ONSET_STEP)
+    ends = np.arange(f[0], f[-1] + END_STEP, END_STEP)
+    t0, t1 = np.meshgrid(starts, ends, indexing="ij")
+    keep = t1 > t0
+    t0, t1 = t0[keep], t1[keep]
+    g = np.clip((f[None, :] - t0[:, None]) / (t1 - t0)[:, None], 0.0, 1.0)
+    g -= g.mean(axis=1, keepdims=True)
+    sgg = (g * g).sum(axis=1)
+    sgy = g @ (y - y.mean(axis=0))
+    # Residual = total - explained; the pair explaining most of the variance wins.
+    explained = np.where(sgg > 1e-9, (sgy * sgy).sum(axis=1) / np.maximum(sgg, 1e-9), 0.0)
+    return float(t0[int(np.argmax(explained))])
 
 
 def _clean(p: Point) -> bool:
-    return p.det is not None and not p.at_edge and not p.near and not p.merged
+    return p.det is not None and not p.at_edge and not p.near and not p.merged and not p.hides
 
 
 def _reference(track: Track) -> dict[str, np.ndarray] | None:
@@ -47,6 +87,20 @@ def _reference(track: Track) -> dict[str, np.ndarray] | None:
         "shape": np.median([d.shape for d in clean], axis=0),
         "area": np.median([d.area for d in clean]),
     }
+
+
+def _raw(det, key: str) -> np.ndarray:
+    """The descriptor itself (not its distance to the reference), for dating a change."""
+    if key == "size":
+        return np.array([np.sqrt(det.area)])
+    return np.asarray(det.lab if key == "color" else det.shape, dtype=float)
+
+
+def _sighting(track: Track, frame: int) -> Point | None:
+    for p in reversed(track.points):
+        if p.frame <= frame:
+            return p if p.frame == frame else None
+    return None
 
 
 def _changes(ref, det) -> dict[str, float]:
@@ -156,15 +210,8 @@ class IdentityChecker(Checker):
             window = over[i : i + 3]
             if not over[i] or sum(window) < min(2, len(window)):
                 continue
-            # Trace the change back to where it left this object's own jitter.
-            early = values[: REFERENCE_POINTS + 3]
-            quiet = START_FLOORS[key]
-            if early:
-                quiet = max(quiet, float(np.median(early)) + 4.0 * robust_sigma(early))
-            start = i
-            while start > 0 and values[start - 1] > quiet:
-                start -= 1
-            p = pts[start]
+            p = self._start(track, pts, key, i)
+            start = next(k for k, q in enumerate(pts) if q.frame >= p.frame)
             jump = values[start] - (values[start - 1] if start else 0.0)
             kind = KINDS[key]
             if key == "color" and jump > 0.7 * values[i]:
@@ -183,3 +230,51 @@ class IdentityChecker(Checker):
                 f"{values[i]:.2f} (threshold {threshold:.2f})",
             )
         return None
+
+    def _start(self, track: Track, pts: list[Point], key: str, i: int) -> Point:
+        """The sighting where the change confirmed at clean sighting pts[i] began."""
+        if key == "perceptual":
+            seen = pts
+            values = [[self._distances.get((track.id, p.frame), 0.0)] for p in seen]
+        else:
+            seen = self._dating(track)
+            values = [_raw(p.det, key) for p in seen]
+        if len(seen) < 3:
+            return pts[i]
+        t0 = onset(np.array([p.frame for p in seen]), np.array(values))
+        first = next((p for p in seen if p.frame > t0), pts[i])
+        return first if first.frame < pts[i].frame else pts[i]
+
+    def _dating(self, track: Track) -> list[Point]:
+        """Sightings that show the whole object, to date a change on.
+
+        Clean ones, and those between two clean ones where the object passes beside another
+        part without touching it (a morph made while passing close to another object shows
+        there). Before the first clean sighting or after the last, a part beside another is
+        coming out from behind it or going behind it: its area is the occlusion's, not its own.
+        """
+        usable = [
+            p
+            for p in track.points
+            if p.det is not None
+            and not p.at_edge
+            and not p.merged
+            and not p.hides
+            and self._reliable.get(p.frame, False)
+        ]
+        clean = [p.frame for p in usable if not p.near]
+        if not clean:
+            return []
+        return [
+            p
+            for p in usable
+            if not p.near
+            or (clean[0] < p.frame < clean[-1] and all(self._apart(p, o) for o in p.near))
+        ]
+
+    def _apart(self, p: Point, other: int) -> bool:
+        """Beside another part without touching it (touching parts may hide each other)."""
+        q = _sighting(self._tracks[other], p.frame)
+        return (
+            q is not None and q.det is not None and box_gap(p.det.bbox, q.det.bbox) > CONTACT_MARGIN
+        )

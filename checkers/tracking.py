@@ -55,6 +55,9 @@ class Point:
     near: list[int] = field(default_factory=list)  # other tracks' ids touching this one
     behind: bool = False  # missing and overlapping another part that could hide it
     merged: bool = False  # one blob with a part that later split off (look and motion unreliable)
+    # Missing tracks this part covers this frame: in front of another object, its part may
+    # have swallowed the hidden one's visible rim (a similar color), so its look is unreliable.
+    hides: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -156,6 +159,7 @@ class Tracker:
         self._shift = np.zeros(2)
         self._flow = FlowMeter()
         self._split_start = 0
+        self._hiding: list[tuple[int, int]] = []  # (missing track, covering detection) this frame
 
     def update(self, frame: Frame) -> FrameObservation:
         seg = segment(frame.image)
@@ -310,9 +314,13 @@ class Tracker:
         box = (int(ix - half_w), int(iy - half_h), int(2 * half_w), int(2 * half_h))
         # To be hidden the object must be mostly covered: its predicted box must lie largely
         # inside a part at least a third its size (an occluder, or another object in front).
-        behind = any(
-            _covered(box, d.bbox) >= HIDDEN_SHARE and d.area >= 0.3 * last.area for d in dets
-        )
+        covers = [
+            j
+            for j, d in enumerate(dets)
+            if _covered(box, d.bbox) >= HIDDEN_SHARE and d.area >= 0.3 * last.area
+        ]
+        behind = bool(covers)
+        self._hiding += [(track.id, j) for j in covers]
         # Shrinking beside another part, then gone: it slid behind that part (its sliver's
         # centroid lags, so the prediction alone may place it just outside).
         last_point = track.last_seen()
@@ -331,7 +339,12 @@ class Tracker:
             track.alive = False
 
     def _mark_contacts(self, index, dets, assigned) -> None:
-        """Record which tracks touch each other this frame (contact excuses checks)."""
+        """Record which tracks touch each other this frame (contact excuses checks), and
+        which parts cover a missing track."""
+        for hidden, j in self._hiding:
+            if j in assigned:
+                self.tracks[assigned[j]].points[-1].hides.append(hidden)
+        self._hiding = []
         items = list(assigned.items())
         for a in range(len(items)):
             ja, ta = items[a]

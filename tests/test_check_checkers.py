@@ -190,3 +190,23 @@ def test_counted_median_matches_the_lower_middle_value():
     assert _counted_median(Counter({40: 3, 41: 1, 90: 1})) == 40
     assert _counted_median(Counter({10: 1, 20: 1})) == 10
     assert _counted_median(Counter({7: 5})) == 7
+
+
+@pytest.mark.parametrize("start,end", [(12.5, 22.5), (20.5, 21.5), (7.3, 40.0)])
+def test_onset_fit_dates_a_change_where_it_begins(start, end):
+    # A slow ramp crosses any fixed bar several frames after it begins; the fit finds its
+    # bend, in every column at once, with noise on top.
+    from checkers.identity import onset
+
+    rng = np.random.default_rng(3)
+    frames = np.arange(0, 45, dtype=float)
+    ramp = np.clip((frames - start) / (end - start), 0, 1)
+    values = np.stack([10 + 6 * ramp, -3 * ramp], axis=1) + rng.normal(0, 0.15, (45, 2))
+    assert abs(onset(frames, values) - start) <= 1.0
+
+
+def test_onset_of_a_series_already_changing_is_its_first_frame():
+    from checkers.identity import onset
+
+    frames = np.arange(20, 40, dtype=float)
+    assert onset(frames, np.minimum(frames - 20, 12.0)) < 20.5

@@ -191,6 +191,47 @@ THROUGH_OBJECT = scene(
     seed=1837958388,
 )
 
+# A triangle grows as it comes out from behind a wall: its first clean sightings are already
+# changing, so a reference taken from them hid the start and the size change was dated 3
+# frames late (seed 3031, clip 67).
+SIZE_AFTER_WALL = scene(
+    [obj("orange", "triangle", "moves_right", 0.0889, 0.5804, 0.5678, 0.3265, 0.0)],
+    {**violation("size_change", 0, 1.7458, factor=1.9323), "t_end": 2.5458},
+    background="white",
+    floor_y=0.8780,
+    noise=3.51,
+    seed=872937723,
+    occluder=occluder("gray", "wall", 0.8191, 1.0241, 0.2376, 0.8780),
+)
+
+# The same on a color drift: a ball drifts toward orange as it leaves a box (seed 2026,
+# clip 102; dated 3 frames late).
+COLOR_AFTER_BOX = scene(
+    [obj("green", "ball", "moves_right", 0.0827, 0.6465, 0.6525, 0.3817, 0.0)],
+    {**violation("color_drift", 0, 1.7042, to="orange"), "t_end": 2.5125},
+    background="black",
+    floor_y=0.8243,
+    noise=0.0,
+    seed=302288189,
+    occluder=occluder("white", "box", 0.7847, 1.1672, 0.4894, 0.8243),
+)
+
+# A ball morphs into a triangle while it passes close above a resting triangle: every
+# sighting of the morph is beside the other object, so it was dated where the ball was clear
+# again, 10 frames late (seed 3031, clip 82).
+MORPH_BESIDE = scene(
+    [
+        obj("red", "triangle", "rests", 0.0709, 0.7462, 0.3346, 0.0, 0.0),
+        obj("green", "ball", "moves_right", 0.0718, 0.3705, 0.1883, 0.2982, 0.0),
+    ],
+    {**violation("shape_morph", 1, 1.1292, to="triangle"), "t_end": 1.7375},
+    background="gray",
+    floor_visible=False,
+    floor_y=0.98,
+    noise=3.34,
+    seed=1784940290,
+)
+
 CASES = [
     pytest.param(TELEPORT_UP, "physics_sanity", 13, id="teleport_against_motion"),
     pytest.param(THROUGH_FLOOR, "physics_sanity", 14, id="through_floor_cut_in_two"),
@@ -199,6 +240,9 @@ CASES = [
     pytest.param(GRAVITY_BESIDE_WALL, "physics_sanity", 14, id="gravity_reversal_beside_wall"),
     pytest.param(SPLIT_OVER_BOX, "object_permanence", 14, id="split_touching_box"),
     pytest.param(THROUGH_OBJECT, "physics_sanity", 38, id="through_object_dated_at_touch"),
+    pytest.param(SIZE_AFTER_WALL, "identity_drift", 28, id="size_change_out_of_a_wall"),
+    pytest.param(COLOR_AFTER_BOX, "identity_drift", 28, id="color_drift_out_of_a_box"),
+    pytest.param(MORPH_BESIDE, "identity_drift", 19, id="shape_morph_beside_another"),
 ]
 
 
@@ -441,3 +485,37 @@ def test_shrinking_on_the_floor_is_not_sinking_into_it():
     )
     events = check_frames(render(spec), fps=16).events
     assert [e.check for e in events] == ["identity_drift"], [(e.kind, e.frame) for e in events]
+
+
+def test_a_part_covering_another_has_no_look_of_its_own(tmp_path):
+    # A purple triangle slides into a blue square: in one frame the square's part swallows
+    # the hidden triangle's rim and its mean color shifts; that frame, the square's only
+    # clear sighting after they met, read as a color jump (seed 3031, clip 270; it shows
+    # after H.264, so the scene is written as an MP4).
+    from checkers.runner import check_clip
+
+    spec = scene(
+        [
+            obj("blue", "square", "slides_right", 0.0669, 0.3547, 0.7334, 0.2792, 0.0, True, 0.02),
+            obj(
+                "purple",
+                "triangle",
+                "slides_left",
+                0.0613,
+                1.3797,
+                0.7390,
+                -0.2820,
+                0.0,
+                True,
+                0.02,
+            ),
+        ],
+        violation("through_object", 0, 1.7875, other=1),
+        background="gray",
+        floor_y=0.8002,
+        noise=0.0,
+        seed=1723600028,
+        texture=13.21,
+    )
+    events = check_clip(as_mp4(spec, tmp_path / "cover.mp4")).events
+    assert [e.check for e in events] == ["physics_sanity"], [(e.kind, e.frame) for e in events]
