@@ -21,6 +21,7 @@ from vidgen.train_objectives import (
     edge_loss,
     flow_matching_loss,
     latent_object_mask,
+    noise_levels,
     vae_loss,
     without_background,
 )
@@ -295,3 +296,19 @@ def test_train_shapes_refuses_bad_options_in_one_line(tmp_path, args, message):
     assert result.exit_code == 2
     assert message in result.output
     assert not (tmp_path / "run").exists()
+
+
+def test_uniform_time_fraction_trains_the_noisiest_levels_sampling_starts_from():
+    import torch
+
+    from vidgen.train import TrainConfig
+
+    def share_above(level: float, fraction: float) -> float:
+        config = TrainConfig(uniform_time_fraction=fraction)
+        s = noise_levels(20000, config, torch.Generator().manual_seed(0))
+        assert float(s.min()) > 0 and float(s.max()) < 1
+        return float((s > level).float().mean())
+
+    # Logit-normal alone: about 1.2% of draws past s = 0.95. Half uniform: about 5.4%.
+    assert share_above(0.95, 0.0) < 0.02
+    assert share_above(0.95, 0.5) > 0.04

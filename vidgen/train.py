@@ -89,6 +89,9 @@ class TrainConfig:
     # object: ~10% of them). Unweighted, the loss is mostly background, which the model gets
     # right early, and the object's color, shape and place come last.
     latent_object_weight: float = 0.0
+    # Share of steps whose noise level is drawn uniformly (then shifted) instead of
+    # logit-normal: logit-normal leaves the noisiest levels, where sampling starts, untrained.
+    uniform_time_fraction: float = 0.5
     ema_decay: float = 0.998
     cache_size: int = 512
     refresh_per_step: int = 1  # clips re-encoded into the cache per step

@@ -66,6 +66,11 @@ from vidgen.errors import UsageError
     type=click.Choice(["staged", "simple"]),
     help="Scenes to train on (default staged: simple's scenes laid out canonically).",
 )
+@click.option(
+    "--uniform-time-fraction",
+    type=click.FloatRange(0, 1),
+    help="Share of steps whose noise level is uniform (then shifted) rather than logit-normal.",
+)
 @click.option("--max-minutes", type=float, help="Stop this run after about this long.")
 @click.option("--checkpoint-minutes", type=float, help="Minutes between checkpoints.")
 @click.option(
