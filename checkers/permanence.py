@@ -76,6 +76,9 @@ class PermanenceChecker(Checker):
         events = []
         points = track.points
         seen_count = 0
+        # Frames the segmenter lost this object in open view before finding it again (a tiny
+        # object on texture flickers): an absence must outlast those to mean anything.
+        flicker = 0
         i = 0
         while i < len(points):
             p = points[i]
@@ -87,18 +90,16 @@ class PermanenceChecker(Checker):
             while j < len(points) and points[j].det is None:
                 j += 1
             gone = j - i
-            if gone > 30 or j == len(points):  # dropped from tracking: gone until the end
+            back = gone <= 30 and j < len(points)
+            if not back:  # dropped from tracking: gone until the end
                 gone = self._last - p.frame + 1
-            needed = min(MIN_GONE, self._last - p.frame + 1)
+            needed = min(MIN_GONE, self._last - p.frame + 1) + flicker
             before = points[i - 1]
-            if (
-                seen_count >= ESTABLISHED
-                and gone >= needed
-                and not p.at_edge
-                and not p.behind
-                and self._reliable.get(p.frame, False)
-            ):
+            in_view = not p.at_edge and not p.behind and self._reliable.get(p.frame, False)
+            if seen_count >= ESTABLISHED and gone >= needed and in_view:
                 events.append(self._event("vanish", p, before, track, gone))
+            elif back and in_view:
+                flicker = max(flicker, gone)
             i = j
         return events
 

@@ -37,6 +37,7 @@ HIDDEN_SHARE = 0.5  # share of a missing object's predicted box another part mus
 SOLID_SPREAD = 1.5  # Lab units: median color spread of a flat-colored part (world: <= 1)
 FIRST_STEP = 24.0  # analysis px an object may move between its first two frames
 MERGED_GROWTH = 1.08  # area over the usual that marks one blob of an object and its split part
+SAME_COLOR = 12.0  # Lab distance within which two parts have one color (objects' colors differ)
 MIN_ACCEL = 1.0  # px/frame^2: weaker accelerations from three sightings are pixel noise
 MAX_ACCEL = 3.0  # analysis px/frame^2; shapes-world gravity is ~2.1 at 180 px and 16 fps
 
@@ -84,6 +85,17 @@ class Track:
         spreads = [p.det.lab_spread for p in self.points if p.det is not None]
         return bool(spreads) and float(np.median(spreads)) < SOLID_SPREAD
 
+    def recent(self, n: int = 12) -> list[Point]:
+        """The last `n` sightings, oldest first. Sightings, not points: a track missing
+        behind an occluder keeps the motion and size it was last seen with."""
+        out: list[Point] = []
+        for p in reversed(self.points):
+            if p.det is not None:
+                out.append(p)
+                if len(out) == n:
+                    break
+        return out[::-1]
+
     def last_seen(self) -> Point:
         for p in reversed(self.points):
             if p.det is not None:
@@ -99,15 +111,9 @@ class Track:
         centroid is off the object's centre).
         """
         last = self.last_seen()
-        clean: list[Point] = []
-        for p in reversed(self.points[-12:]):
-            if p.det is not None and not p.near and not p.at_edge:
-                clean.insert(0, p)
-                if len(clean) == 3:
-                    break
-        basis = (
-            clean if len(clean) >= 2 else [p for p in self.points[-12:] if p.det is not None][-3:]
-        )
+        recent = self.recent()
+        clean = [p for p in recent if not p.near and not p.at_edge][-3:]
+        basis = clean if len(clean) >= 2 else recent[-3:]
         if len(basis) < 2:
             return last.x, last.y
         a, b = basis[-2], basis[-1]
@@ -174,7 +180,12 @@ class Tracker:
         )
         self._shift += flow.camera_shift
         live = [t for t in self.tracks.values() if t.alive]
-        preds = {t.id: t.predict(frame.index) for t in live}
+        # A track lost while partly hidden was last seen as a sliver whose centroid is off
+        # the object's centre: match it where its clean sightings say it is now.
+        preds = {
+            t.id: t.predict(frame.index, hidden=t.missing > 0 and bool(t.last_seen().near))
+            for t in live
+        }
         assigned = self._assign(frame, dets, live, preds)
         self._leftovers(frame, dets, live, preds, assigned)
         self._mark_contacts(frame.index, dets, assigned)
@@ -244,6 +255,23 @@ class Tracker:
                 assigned[best] = track.id
                 free.remove(best)
                 lost.remove(track)
+        # A part that looks just like a track lost earlier (behind something, or gone for
+        # a while) is that object back, wherever its motion said it would be: a long gap
+        # makes the prediction unreliable, not the object's look.
+        for track in [t for t in lost if t.missing > 0 and len(t.seen) >= 3]:
+            recent = track.recent()
+            clear = [p for p in recent if not p.near and not p.at_edge]
+            ref = (clear or recent)[-1].det
+            best, best_cost = None, 1.0
+            for j in free:
+                cost = _appearance_cost(ref, dets[j])
+                if cost < best_cost:
+                    best, best_cost = j, cost
+            if best is not None:
+                self._add(track, frame, dets[best], "jump")
+                assigned[best] = track.id
+                free.remove(best)
+                lost.remove(track)
         for track in lost:
             self._add_missing(track, frame, preds[track.id], dets, assigned)
         for j in free:
@@ -265,7 +293,7 @@ class Tracker:
         for j, tid in assigned.items():
             other, track = dets[j], self.tracks[tid]
             seen = track.seen
-            if len(seen) < 3 or np.linalg.norm(other.lab - det.lab) > 12:
+            if len(seen) < 3 or np.linalg.norm(other.lab - det.lab) > SAME_COLOR:
                 continue
             # Its usual area from sightings touching nothing (one emerging from behind a
             # wall grows as it comes out; that growth is not the split).
@@ -301,7 +329,8 @@ class Tracker:
         pred = track.predict(frame.index, hidden=True)
         ix, iy = pred[0] - self._shift[0], pred[1] - self._shift[1]
         # The whole object's size, not that of the sliver last seen beside an occluder.
-        boxes = [p.det.bbox for p in track.points[-12:] if p.det is not None and not p.near]
+        recent = track.recent()
+        boxes = [p.det.bbox for p in recent if not p.near]
         w, h = np.median([b[2:] for b in boxes], axis=0) if boxes else last.bbox[2:]
         half_w, half_h = w / 2 + 2, h / 2 + 2
         at_edge = (
@@ -320,14 +349,18 @@ class Tracker:
             if _covered(box, d.bbox) >= HIDDEN_SHARE and d.area >= 0.3 * last.area
         ]
         behind = bool(covers)
-        self._hiding += [(track.id, j) for j in covers]
+        # A part of the lost track's own color over it is that object, not one in front.
+        self._hiding += [
+            (track.id, j) for j in covers if np.linalg.norm(dets[j].lab - last.lab) > SAME_COLOR
+        ]
         # Shrinking beside another part, then gone: it slid behind that part (its sliver's
         # centroid lags, so the prediction alone may place it just outside).
         last_point = track.last_seen()
-        usual = max(
-            (p.det.area for p in track.points[-12:] if p.det is not None), default=last.area
-        )
-        if last_point.near and last.area < 0.7 * usual and track.missing < 3:
+        usual = max(p.det.area for p in recent)
+        # A part only ever seen touching the same other part is a piece of something that
+        # part partly hides (its true extent unknown): gone beside it, it went behind it.
+        fragment = all(set(p.near) & set(last_point.near) for p in recent)
+        if last_point.near and (last.area < 0.7 * usual or fragment) and track.missing < 3:
             behind = True
         track.points.append(
             Point(
