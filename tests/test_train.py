@@ -20,6 +20,7 @@ from vidgen.train import (
 from vidgen.train_objectives import (
     edge_loss,
     flow_matching_loss,
+    latent_noise,
     latent_object_mask,
     noise_levels,
     vae_loss,
@@ -192,7 +193,11 @@ def test_decoder_only_keeps_the_encoder_and_export_takes_its_vae(tmp_path):
     first = train(tiny_config(tmp_path))
     decoder = train(
         tiny_config(
-            tmp_path, out_dir=str(tmp_path / "dec"), init_from=str(first), decoder_only=True
+            tmp_path,
+            out_dir=str(tmp_path / "dec"),
+            init_from=str(first),
+            decoder_only=True,
+            vae_latent_noise=0.3,
         )
     )
     assert json.loads((decoder / "state.json").read_text())["stage"] == "decoder"
@@ -285,6 +290,8 @@ def test_edge_loss_prefers_a_sharp_square_to_a_blurred_one():
         (["--vae-full-every", "0"], "--vae-full-every"),
         (["--short-caption-fraction", "1.5"], "--short-caption-fraction"),
         (["--latent-object-weight", "-1"], "--latent-object-weight"),
+        (["--uniform-time-fraction", "2"], "--uniform-time-fraction"),
+        (["--vae-latent-noise", "0.3"], "--vae-latent-noise needs --decoder-only"),
     ],
 )
 def test_train_shapes_refuses_bad_options_in_one_line(tmp_path, args, message):
@@ -312,3 +319,19 @@ def test_uniform_time_fraction_trains_the_noisiest_levels_sampling_starts_from()
     # Logit-normal alone: about 1.2% of draws past s = 0.95. Half uniform: about 5.4%.
     assert share_above(0.95, 0.0) < 0.02
     assert share_above(0.95, 0.5) > 0.04
+
+
+def test_latent_noise_is_per_clip_and_scaled_by_the_latents_std():
+    from types import SimpleNamespace
+
+    import torch
+
+    torch.manual_seed(0)
+    vae = SimpleNamespace(config=SimpleNamespace(latents_std=[2.0, 0.5]))
+    z = torch.zeros(64, 2, 3, 8, 8)
+    noise = latent_noise(z, vae, 0.4)
+    per_clip = noise.std(dim=(2, 3, 4)) / torch.tensor([2.0, 0.5])  # (64, 2), in latent stds
+    assert float(per_clip.max()) < 0.4 * 1.15  # at most `most` (sampling error aside)
+    assert float(per_clip.min()) < 0.1  # some clips nearly clean ...
+    assert float(per_clip[:, 0].std()) > 0.05  # ... levels differ from clip to clip
+    assert torch.allclose(per_clip[:, 0], per_clip[:, 1], atol=0.08)  # one level per clip

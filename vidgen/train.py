@@ -72,6 +72,9 @@ class TrainConfig:
     # Weight of an L1 loss on horizontal and vertical pixel differences: L1/MSE alone let the
     # decoder round a small square's corners and a triangle's tips, so shapes read as balls.
     vae_edge_weight: float = 0.0
+    # Decoder finetune only: decode latents plus noise of up to this std (in units of the
+    # latents' std) into the clean clip, so the transformer's small errors do not show.
+    vae_latent_noise: float = 0.0
     # 2. latent statistics
     stats_clips: int = 128
     # 3. transformer

@@ -18,7 +18,10 @@ def vae_loss(vae, x, config: TrainConfig, frozen_encoder: bool = False):
 
     with torch.set_grad_enabled(torch.is_grad_enabled() and not frozen_encoder):
         posterior = vae.encode(x).latent_dist
-    rec = vae.decode(posterior.sample()).sample
+    z = posterior.sample()
+    if frozen_encoder and config.vae_latent_noise:
+        z = z + latent_noise(z, vae, config.vae_latent_noise)
+    rec = vae.decode(z).sample
     # Background = the per-frame median color; the object is a few percent of the pixels, so
     # without a weight the VAE would learn backgrounds first and shapes last.
     bg = x.flatten(3).median(dim=3).values[..., None, None]  # (B, 3, T, 1, 1)
@@ -30,6 +33,20 @@ def vae_loss(vae, x, config: TrainConfig, frozen_encoder: bool = False):
     if config.vae_edge_weight:
         loss = loss + config.vae_edge_weight * edge_loss(rec, x)
     return loss, rec
+
+
+def latent_noise(z, vae, most: float):
+    """Gaussian noise for latents z (B, z, t, h, w), per clip of a std drawn from [0, most]
+    in units of the latents' own std (the ones the pipeline normalizes by).
+
+    A generated latent is never exactly on the encoder's manifold, and a decoder trained only
+    on encoded latents turns its small errors into colored speckles and ragged outlines; one
+    trained to map noisy latents back to the clean clip does not."""
+    import torch
+
+    std = torch.tensor(vae.config.latents_std, dtype=z.dtype).view(1, -1, 1, 1, 1)
+    level = torch.rand(z.shape[0], 1, 1, 1, 1, dtype=z.dtype) * most
+    return torch.randn_like(z) * std * level
 
 
 def edge_loss(rec, x):

@@ -43,6 +43,12 @@ from vidgen.errors import UsageError
     type=click.FloatRange(min=0),
     help="Weight of the VAE's edge (pixel-difference) loss.",
 )
+@click.option(
+    "--vae-latent-noise",
+    type=click.FloatRange(min=0),
+    help="With --decoder-only: train the decoder on latents plus noise of up to this std "
+    "(in latent stds), so generated latents decode clean.",
+)
 @click.option("--vae-lr", type=float, help="VAE learning rate.")
 @click.option("--vae-steps", type=int, help="VAE steps in total (default: the recipe's).")
 @click.option("--steps", type=int, help="Transformer steps in total (default: the recipe's).")
@@ -119,6 +125,8 @@ def train_shapes(
         raise UsageError("--refit-vae and --decoder-only exclude each other; pick one")
     if overrides.get("refit_vae") and not init_from:
         raise UsageError("--refit-vae needs --init-from FOLDER (the model whose VAE is refitted)")
+    if overrides.get("vae_latent_noise") and not decoder_only:
+        raise UsageError("--vae-latent-noise needs --decoder-only (it trains the decoder alone)")
     if export_only:
         if not export_to:
             raise UsageError("--export-only needs --export FOLDER (where to write the pipeline)")
