@@ -47,15 +47,21 @@ PERCEPTUAL_FLOOR = 0.3  # LPIPS distance to the object's first crop that counts 
 # coarser for the second (where the change ends matters less).
 ONSET_STEP = 0.25
 END_STEP = 0.5
+JUMP_SPAN = 1.5  # frames: a change fitted as this quick is a jump, not a drift
 
 
 def onset(frames: np.ndarray, values: np.ndarray) -> float:
-    """Where a least-squares "flat, linear ramp, flat" fit of the series starts its ramp.
+    """Where a least-squares "flat, linear ramp, flat" fit of the series starts its ramp."""
+    return bends(frames, values)[0]
 
-    `values` is (n,) or (n, d) over sorted `frames`; the d columns share the bends. Returns
-    the time of the first bend (before frames[0] when the series starts mid-change). The
-    fit of a + b * clip((f - t0) / (t1 - t0), 0, 1) is linear in a and b for each (t0, t1),
-    so every pair on a grid is scored in closed form.
+
+def bends(frames: np.ndarray, values: np.ndarray) -> tuple[float, float]:
+    """The two bends (t0, t1) of a least-squares "flat, linear ramp, flat" fit.
+
+    `values` is (n,) or (n, d) over sorted `frames`; the d columns share the bends. t0 is
+    before frames[0] when the series starts mid-change. The fit of
+    a + b * clip((f - t0) / (t1 - t0), 0, 1) is linear in a and b for each (t0, t1), so
+    every pair on a grid is scored in closed form.
     """
     f = np.asarray(frames, dtype=float)
     y = np.asarray(values, dtype=float).reshape(len(f), -1)
@@ -70,7 +76,8 @@ def onset(frames: np.ndarray, values: np.ndarray) -> float:
     sgy = g @ (y - y.mean(axis=0))
     # Residual = total - explained; the pair explaining most of the variance wins.
     explained = np.where(sgg > 1e-9, (sgy * sgy).sum(axis=1) / np.maximum(sgg, 1e-9), 0.0)
-    return float(t0[int(np.argmax(explained))])
+    best = int(np.argmax(explained))
+    return float(t0[best]), float(t1[best])
 
 
 def _clean(p: Point) -> bool:
@@ -210,11 +217,9 @@ class IdentityChecker(Checker):
             window = over[i : i + 3]
             if not over[i] or sum(window) < min(2, len(window)):
                 continue
-            p = self._start(track, pts, key, i)
-            start = next(k for k, q in enumerate(pts) if q.frame >= p.frame)
-            jump = values[start] - (values[start - 1] if start else 0.0)
+            p, span = self._start(track, pts, key, i)
             kind = KINDS[key]
-            if key == "color" and jump > 0.7 * values[i]:
+            if key == "color" and span <= JUMP_SPAN:
                 kind = "color_jump"
             severity = min(1.0, values[i] / threshold - 0.5)
             return Event(
@@ -231,8 +236,9 @@ class IdentityChecker(Checker):
             )
         return None
 
-    def _start(self, track: Track, pts: list[Point], key: str, i: int) -> Point:
-        """The sighting where the change confirmed at clean sighting pts[i] began."""
+    def _start(self, track: Track, pts: list[Point], key: str, i: int) -> tuple[Point, float]:
+        """The sighting where the change confirmed at clean sighting pts[i] began, and how
+        many frames the change took (a jump takes one)."""
         if key == "perceptual":
             seen = pts
             values = [[self._distances.get((track.id, p.frame), 0.0)] for p in seen]
@@ -240,10 +246,10 @@ class IdentityChecker(Checker):
             seen = self._dating(track)
             values = [_raw(p.det, key) for p in seen]
         if len(seen) < 3:
-            return pts[i]
-        t0 = onset(np.array([p.frame for p in seen]), np.array(values))
+            return pts[i], float("inf")
+        t0, t1 = bends(np.array([p.frame for p in seen]), np.array(values))
         first = next((p for p in seen if p.frame > t0), pts[i])
-        return first if first.frame < pts[i].frame else pts[i]
+        return (first if first.frame < pts[i].frame else pts[i]), t1 - t0
 
     def _dating(self, track: Track) -> list[Point]:
         """Sightings that show the whole object, to date a change on.

@@ -118,7 +118,8 @@ class PermanenceChecker(Checker):
             # wall, another object) look like a split; a part that only touches something
             # else while it comes apart from its parent does not.
             parent = _point_at(self._tracks[track.parent], first.frame)
-            others = [n for n in first.near if n != track.parent]
+            # A part seen in one frame only is a sliver of the tear itself, hiding nothing.
+            others = [n for n in first.near if n != track.parent and len(self._tracks[n].seen) >= 2]
             if parent is not None and parent.det is not None:
                 others = [n for n in others if self._between(n, first, parent)]
                 if self._floor:

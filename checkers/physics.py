@@ -460,8 +460,10 @@ class PhysicsChecker(Checker):
                 while start > 0 and self._touching(t.points[start - 1], other):
                     start -= 1
                 first = t.points[start]
-                events.append(self._event("through_object", first, t, 1 - p.det.area / ref[t.id],
-                                          f"passed through object {other}"))  # fmt: skip
+                event = self._event("through_object", first, t, 1 - p.det.area / ref[t.id],
+                                    f"passed through object {other}")  # fmt: skip
+                event.end_frame = p.frame  # where its area was gone
+                events.append(event)
                 break
         return events
 

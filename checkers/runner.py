@@ -14,7 +14,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from checkers.base import Checker, CheckError, CheckResult, DecodeStopped, Event
+from checkers.base import (
+    Checker,
+    CheckError,
+    CheckResult,
+    DecodeStopped,
+    Event,
+    score_from_events,
+)
 from checkers.identity import IdentityChecker
 from checkers.permanence import PermanenceChecker
 from checkers.physics import PhysicsChecker
@@ -162,7 +169,7 @@ def _analyse(report, info, source, checks, sensitivity, perceptual) -> None:
         if stopped:
             raise stopped
         raise CheckError(_too_short(info, decoded))
-    results = [checker.finalize() for checker in checkers]
+    results = _explained([checker.finalize() for checker in checkers])
     report.checks = {r.name: r for r in results}
     report.events = sorted((e for r in results for e in r.events), key=lambda e: (e.frame, e.check))
     if stopped:
@@ -170,6 +177,44 @@ def _analyse(report, info, source, checks, sensitivity, perceptual) -> None:
         report.verdict, report.error = "error", f"{stopped} (frames 0-{decoded - 1} were checked)"
     else:
         report.verdict = "fail" if any(r.verdict == "fail" for r in results) else "pass"
+
+
+# Identity changes that make an object lose area, and so can read as passing through another.
+SHRINKING_KINDS = ("size_change", "shape_change", "appearance_drift")
+
+
+def _explained(results: list[CheckResult]) -> list[CheckResult]:
+    """Drop a physics event that another check's event of the same object explains.
+
+    An object that morphs or shrinks while it passes close to another loses area beside it,
+    which physics_sanity reads as passing through it; identity_drift sees the change itself.
+    When the change began before the area was gone, the change is the one violation.
+    """
+    changes = {
+        (e.object, e.frame)
+        for r in results
+        if r.name == IdentityChecker.name
+        for e in r.events
+        if e.kind in SHRINKING_KINDS
+    }
+    if not changes:
+        return results
+    out = []
+    for r in results:
+        if r.name == PhysicsChecker.name:
+            kept = [
+                e
+                for e in r.events
+                if not (
+                    e.kind == "through_object"
+                    and any(o == e.object and f <= e.end_frame for o, f in changes)
+                )
+            ]
+            if len(kept) < len(r.events):
+                r = CheckResult(r.name, "fail" if kept else "pass", score_from_events(kept),
+                                kept, r.extra)  # fmt: skip
+        out.append(r)
+    return out
 
 
 def _too_short(info: VideoInfo, decoded: int) -> str:

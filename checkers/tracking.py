@@ -265,7 +265,7 @@ class Tracker:
             best, best_cost = None, 1.0
             for j in free:
                 cost = _appearance_cost(ref, dets[j])
-                if cost < best_cost:
+                if cost < best_cost and not self._beside_same_color(dets[j], dets, assigned):
                     best, best_cost = j, cost
             if best is not None:
                 self._add(track, frame, dets[best], "jump")
@@ -281,6 +281,15 @@ class Tracker:
             self._add(track, frame, det, "split" if parent is not None else "new")
             track.origin = self._split_start if parent is not None else frame.index
             assigned[j] = track.id
+
+    def _beside_same_color(self, det, dets, assigned) -> bool:
+        """Next to a tracked part of its color: a piece split off that part (objects' colors
+        differ), whatever lost track it may also look like."""
+        return any(
+            np.linalg.norm(dets[j].lab - det.lab) <= SAME_COLOR
+            and box_gap(dets[j].bbox, det.bbox) <= CONTACT_MARGIN + 1.5 * dets[j].size
+            for j in assigned
+        )
 
     def _split_parent(self, det, dets, assigned) -> int | None:
         """A matched neighbour of the same color and size: the object this part split from.

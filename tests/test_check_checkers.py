@@ -210,3 +210,19 @@ def test_onset_of_a_series_already_changing_is_its_first_frame():
 
     frames = np.arange(20, 40, dtype=float)
     assert onset(frames, np.minimum(frames - 20, 12.0)) < 20.5
+
+
+@pytest.mark.parametrize("frames_to_change,kind", [(1, "color_jump"), (10, "color_drift")])
+def test_color_change_named_by_how_long_it_took(frames_to_change, kind):
+    # The fitted ramp's length names the change: one frame is a jump, ten are a drift.
+    # (Toward orange: a jump far larger than this is another object to the tracker.)
+    orange = (220, 110, 40)
+    frames = []
+    for t in range(32):
+        img = np.full((H, W, 3), 240, np.uint8)
+        k = float(np.clip((t - 13) / frames_to_change, 0.0, 1.0))
+        color = tuple(int(round((1 - k) * a + k * b)) for a, b in zip(RED, orange, strict=True))
+        draw(img, "ball", color, 40 + 5.0 * t, 60, 12.0)
+        frames.append(img)
+    events = check_frames(frames, fps=16).events
+    assert [(e.kind, abs(e.frame - 14) <= 2) for e in events] == [(kind, True)]
