@@ -108,7 +108,13 @@ class PermanenceChecker(Checker):
         if first.frame == 0 or first.det is None:
             return None
         seen = track.seen
-        stays = len(seen) >= ESTABLISHED or (len(seen) >= 2 and seen[-1].frame >= self._last - 1)
+        # It stays: seen a few times, or twice and then still there at the end, or twice and
+        # then gone behind something (it goes on existing out of sight).
+        after = next((p for p in track.points if p.frame > seen[-1].frame), None)
+        stays = len(seen) >= ESTABLISHED or (
+            len(seen) >= 2
+            and (seen[-1].frame >= self._last - 1 or (after is not None and after.behind))
+        )
         if not stays or first.at_edge or not self._reliable.get(first.frame, False):
             return None
         if first.how == "split":
