@@ -108,7 +108,7 @@ def test_vae_and_flow_losses_go_down_on_a_fixed_batch(tmp_path):
     assert fixed_loss().item() < 0.9 * before
 
 
-def test_train_resumes_from_its_checkpoint_and_exports_a_pipeline(tmp_path):
+def test_train_resumes_from_its_checkpoint_and_exports_a_pipeline(tmp_path, capsys):
     import numpy as np
     import torch
     from diffusers import WanPipeline
@@ -119,10 +119,15 @@ def test_train_resumes_from_its_checkpoint_and_exports_a_pipeline(tmp_path):
     assert state["stage"] == "transformer" and state["step"] == 2 and state["vae_step"] == 2
     assert state["cpu_seconds"] > 0
 
-    config.steps = 3  # the same run, asked for one more step: it resumes, not restarts
+    # The same run, asked for one more step: it resumes, not restarts. A recipe setting
+    # changed on the way is taken, and said.
+    config = tiny_config(tmp_path, steps=3, profile="simple")
     ckpt = train(config)
     state = json.loads((ckpt / "state.json").read_text())
-    assert state["step"] == 3
+    assert state["step"] == 3 and state["config"]["profile"] == "simple"
+    assert "resuming with profile=simple; the checkpoint was trained with profile=staged" in (
+        capsys.readouterr().err
+    )
     log = (tmp_path / "run" / "log.tsv").read_text().splitlines()
     assert [line.split("\t")[0] for line in log].count("dit") == 3
 
@@ -335,3 +340,38 @@ def test_latent_noise_is_per_clip_and_scaled_by_the_latents_std():
     assert float(per_clip.min()) < 0.1  # some clips nearly clean ...
     assert float(per_clip[:, 0].std()) > 0.05  # ... levels differ from clip to clip
     assert torch.allclose(per_clip[:, 0], per_clip[:, 1], atol=0.08)  # one level per clip
+
+
+def test_latent_noise_reaches_the_decoder_only_when_the_encoder_is_frozen(tmp_path):
+    import torch
+
+    from vidgen.shapes_model import build_components
+    from vidgen.world import VOCABULARY
+
+    vae = build_components(VOCABULARY, TINY)["vae"].eval()
+    x = torch.rand(1, 3, 5, 32, 32) * 2 - 1
+    config = tiny_config(tmp_path, vae_kl_weight=0.0)
+    noisy = tiny_config(tmp_path, decoder_only=True, vae_latent_noise=5.0, vae_kl_weight=0.0)
+
+    def rec(config, frozen):
+        torch.manual_seed(0)
+        with torch.no_grad():
+            return vae_loss(vae, x, config, frozen)[1]
+
+    assert torch.equal(rec(noisy, False), rec(config, False))  # the whole VAE: no noise
+    assert not torch.allclose(rec(noisy, True), rec(config, True), atol=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"profile": "full"}, "staged or simple"),
+        ({"uniform_time_fraction": 1.5}, "--uniform-time-fraction"),
+        ({"vae_latent_noise": 0.3}, "--vae-latent-noise needs --decoder-only"),
+    ],
+)
+def test_train_config_refuses_bad_settings(tmp_path, overrides, message):
+    from vidgen.errors import UsageError
+
+    with pytest.raises(UsageError, match=message):
+        tiny_config(tmp_path, **overrides)

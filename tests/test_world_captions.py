@@ -42,7 +42,7 @@ def test_captions_use_only_the_vocabulary_and_parse_back(profile):
 
 
 @pytest.mark.parametrize("profile", ["simple", "staged"])
-def test_simple_profile_motion_reads_from_the_centroid_track(profile):
+def test_simple_and_staged_motion_reads_from_the_centroid_track(profile):
     seen = set()
     for scene in _scenes(profile, 80, seed=3):
         assert len(scene.objects) == 1 and scene.occluder is None

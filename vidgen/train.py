@@ -92,7 +92,7 @@ class TrainConfig:
     # object: ~10% of them). Unweighted, the loss is mostly background, which the model gets
     # right early, and the object's color, shape and place come last.
     latent_object_weight: float = 0.0
-    # Share of steps whose noise level is drawn uniformly (then shifted) instead of
+    # Share of training samples whose noise level is drawn uniformly (then shifted) instead of
     # logit-normal: logit-normal leaves the noisiest levels, where sampling starts, untrained.
     uniform_time_fraction: float = 0.5
     ema_decay: float = 0.998
@@ -106,6 +106,31 @@ class TrainConfig:
     checkpoint_minutes: float = 5.0
     max_minutes: float | None = None  # stop (after a checkpoint) when this run has used this long
     log_every: int = 10
+
+    def __post_init__(self) -> None:
+        from vidgen.errors import UsageError
+
+        if self.profile not in ("simple", "staged"):
+            raise UsageError(f"profile {self.profile!r}: the model trains on staged or simple")
+        for name in ("uniform_time_fraction", "short_caption_fraction", "caption_dropout"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise UsageError(f"--{name.replace('_', '-')} must be in [0, 1]")
+        if self.vae_latent_noise and not self.decoder_only:
+            raise UsageError(
+                "--vae-latent-noise needs --decoder-only (it trains the decoder alone)"
+            )
+
+
+# Settings that change what a run learns from: a resume that changes one goes on with a
+# different recipe from then on, which is allowed (it is how a run is steered) but said.
+RECIPE_FIELDS = (
+    "profile",
+    "uniform_time_fraction",
+    "short_caption_fraction",
+    "latent_object_weight",
+    "vae_latent_noise",
+    "vae_edge_weight",
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -445,7 +470,16 @@ def train(config: TrainConfig) -> Path:
             components = build_components(vocabulary, config.sizes)
             state = {"stage": "vae", "vae_step": 0, "step": 0}
         optim_state, ema = {}, None
-    state["config"] = json.loads(json.dumps(asdict(config)))
+    config_now = json.loads(json.dumps(asdict(config)))
+    for name in RECIPE_FIELDS:
+        before = state.get("config", {}).get(name, config_now[name])
+        if before != config_now[name]:
+            print(
+                f"warning: resuming with {name}={config_now[name]}; the checkpoint was trained "
+                f"with {name}={before}",
+                file=sys.stderr,
+            )
+    state["config"] = config_now
     clock = Clock(state)
 
     def save(optim: dict, ema_weights: dict | None = None) -> None:

@@ -126,7 +126,7 @@ def noise_levels(b: int, config, g):
     import torch
 
     u = torch.sigmoid(torch.randn(b, generator=g))
-    if config.uniform_time_fraction > 0:  # no draw otherwise: earlier seeded runs reproduce
+    if config.uniform_time_fraction > 0:  # no draw at 0: runs seeded before this reproduce
         uniform = torch.rand(b, generator=g) < config.uniform_time_fraction
         u = torch.where(uniform, torch.rand(b, generator=g), u)
     shift = config.sizes.shift

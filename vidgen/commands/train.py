@@ -75,7 +75,7 @@ from vidgen.errors import UsageError
 @click.option(
     "--uniform-time-fraction",
     type=click.FloatRange(0, 1),
-    help="Share of steps whose noise level is uniform (then shifted) rather than logit-normal.",
+    help="Share of training samples whose noise level is uniform (then shifted), not logit-normal.",
 )
 @click.option("--max-minutes", type=float, help="Stop this run after about this long.")
 @click.option("--checkpoint-minutes", type=float, help="Minutes between checkpoints.")
@@ -125,8 +125,6 @@ def train_shapes(
         raise UsageError("--refit-vae and --decoder-only exclude each other; pick one")
     if overrides.get("refit_vae") and not init_from:
         raise UsageError("--refit-vae needs --init-from FOLDER (the model whose VAE is refitted)")
-    if overrides.get("vae_latent_noise") and not decoder_only:
-        raise UsageError("--vae-latent-noise needs --decoder-only (it trains the decoder alone)")
     if export_only:
         if not export_to:
             raise UsageError("--export-only needs --export FOLDER (where to write the pipeline)")

@@ -146,9 +146,10 @@ def _simple(
     r = float(rng.uniform(6.0, 9.0)) / 64.0
     pad = 0.03
     box = (r + pad, r + pad, aspect - r - pad, SIMPLE_FLOOR - r - 0.01)
-    obj = _motion_object(
-        rng, motion, r, box, duration, floor_y=SIMPLE_FLOOR, fall_top=0.35, staged=staged
-    )
+    if staged:
+        obj = _staged_object(rng, motion, r, box, duration)
+    else:
+        obj = _motion_object(rng, motion, r, box, duration, floor_y=SIMPLE_FLOOR, fall_top=0.35)
     return Scene(
         background=pick(rng, tuple(BACKGROUND_COLORS)),
         objects=(obj,),
@@ -168,13 +169,10 @@ def _motion_object(
     floor_y: float,
     fall_top: float,
     on_floor_rest: bool = False,
-    staged: bool = False,
 ) -> WorldObject:
     color = pick(rng, tuple(OBJECT_COLORS))
     shape = pick(rng, SHAPES)
     x0, y0, x1, y1 = box
-    if staged:
-        return _staged_object(rng, motion, color, shape, r, box, duration)
     if motion == "falls_bounces":
         return WorldObject(
             color, shape, r, float(rng.uniform(x0, x1)), float(rng.uniform(y0, max(y0, fall_top))),
@@ -200,30 +198,34 @@ def _motion_object(
 def _staged_object(
     rng: np.random.Generator,
     motion: str,
-    color: str,
-    shape: str,
     r: float,
     box: tuple[float, float, float, float],
     duration: float,
 ) -> WorldObject:
     """An object of the staged layout: its path centred in `box`, then jittered."""
+    color = pick(rng, tuple(OBJECT_COLORS))
+    shape = pick(rng, SHAPES)
     x0, y0, x1, y1 = box
     if motion == "falls_bounces":  # from the top centre, so the fall is as long as it can be
-        x, y = _staged(rng, 0.0, x0, x1, 0.0), min(y1, y0 + abs(_jitter(rng)))
+        x, y = _centred_start(rng, 0.0, x0, x1, 0.0), min(y1, y0 + abs(_jitter(rng)))
         return WorldObject(
             color, shape, r, x, y, motion=motion, gravity=True,
             restitution=float(rng.uniform(0.55, 0.75)), friction=0.2,
         )  # fmt: skip
     if motion == "rests":
         return WorldObject(
-            color, shape, r, _staged(rng, 0.0, x0, x1, 0.0), _staged(rng, 0.0, y0, y1, 0.0)
+            color,
+            shape,
+            r,
+            _centred_start(rng, 0.0, x0, x1, 0.0),
+            _centred_start(rng, 0.0, y0, y1, 0.0),
         )
     dx, dy = _direction(motion)
     frac = float(rng.uniform(0.5, 0.6))
     span_x, span_y = frac * (x1 - x0), frac * (y1 - y0)
     if dx and dy:
         span_x = span_y = min(span_x, span_y)
-    x, y = _staged(rng, dx, x0, x1, span_x), _staged(rng, dy, y0, y1, span_y)
+    x, y = _centred_start(rng, dx, x0, x1, span_x), _centred_start(rng, dy, y0, y1, span_y)
     vx, vy = dx * span_x / duration, dy * span_y / duration
     return WorldObject(color, shape, r, x, y, vx, vy, motion=motion)
 
@@ -232,7 +234,7 @@ def _jitter(rng: np.random.Generator) -> float:
     return float(rng.uniform(-STAGED_JITTER, STAGED_JITTER))
 
 
-def _staged(rng: np.random.Generator, d: float, lo: float, hi: float, span: float) -> float:
+def _centred_start(rng: np.random.Generator, d: float, lo: float, hi: float, span: float) -> float:
     """A start coordinate whose path of `span` in direction d is centred in [lo, hi], jittered
     and kept inside."""
     start = (lo + hi) / 2 - d * span / 2 + _jitter(rng)
