@@ -48,6 +48,12 @@ PERCEPTUAL_FLOOR = 0.3  # LPIPS distance to the object's first crop that counts 
 ONSET_STEP = 0.25
 END_STEP = 0.5
 JUMP_SPAN = 1.5  # frames: a change fitted as this quick is a jump, not a drift
+# Frames around the confirming sighting the onset fit sees. Before: a drift is dated within
+# this many frames of where it crossed the bar (and the fit's work stays bounded on long
+# clips: it grows with the cube of the sightings). After: a few, to see the change settle;
+# more would let a later, larger change take the fit over.
+DATING_BEFORE = 24
+DATING_AFTER = 4
 
 
 def onset(frames: np.ndarray, values: np.ndarray) -> float:
@@ -245,6 +251,9 @@ class IdentityChecker(Checker):
         else:
             seen = self._dating(track)
             values = [_raw(p.det, key) for p in seen]
+        at = pts[i].frame
+        near = [k for k, p in enumerate(seen) if at - DATING_BEFORE <= p.frame <= at + DATING_AFTER]
+        seen, values = [seen[k] for k in near], [values[k] for k in near]
         if len(seen) < 3:
             return pts[i], float("inf")
         t0, t1 = bends(np.array([p.frame for p in seen]), np.array(values))

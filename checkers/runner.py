@@ -22,6 +22,7 @@ from checkers.base import (
     Event,
     score_from_events,
 )
+from checkers.identity import KINDS as IDENTITY_KINDS
 from checkers.identity import IdentityChecker
 from checkers.permanence import PermanenceChecker
 from checkers.physics import PhysicsChecker
@@ -180,7 +181,10 @@ def _analyse(report, info, source, checks, sensitivity, perceptual) -> None:
 
 
 # Identity changes that make an object lose area, and so can read as passing through another.
-SHRINKING_KINDS = ("size_change", "shape_change", "appearance_drift")
+SHRINKING_KINDS = tuple(IDENTITY_KINDS[k] for k in ("size", "shape", "perceptual"))
+# Frames a change may start before the contact and still explain it: area lost just before
+# the touch reads as lost in it. A change started long before is a separate violation.
+EXPLAIN_LEAD = 6
 
 
 def _explained(results: list[CheckResult]) -> list[CheckResult]:
@@ -188,7 +192,8 @@ def _explained(results: list[CheckResult]) -> list[CheckResult]:
 
     An object that morphs or shrinks while it passes close to another loses area beside it,
     which physics_sanity reads as passing through it; identity_drift sees the change itself.
-    When the change began before the area was gone, the change is the one violation.
+    When the change began during the contact (or just before it), the change is the one
+    violation; one that began long before is a violation of its own.
     """
     changes = {
         (e.object, e.frame)
@@ -207,7 +212,10 @@ def _explained(results: list[CheckResult]) -> list[CheckResult]:
                 for e in r.events
                 if not (
                     e.kind == "through_object"
-                    and any(o == e.object and f <= e.end_frame for o, f in changes)
+                    and any(
+                        o == e.object and e.frame - EXPLAIN_LEAD <= f <= e.end_frame
+                        for o, f in changes
+                    )
                 )
             ]
             if len(kept) < len(r.events):

@@ -39,6 +39,7 @@ FIRST_STEP = 24.0  # analysis px an object may move between its first two frames
 MERGED_GROWTH = 1.08  # area over the usual that marks one blob of an object and its split part
 SAME_COLOR = 12.0  # Lab distance within which two parts have one color (objects' colors differ)
 MIN_ACCEL = 1.0  # px/frame^2: weaker accelerations from three sightings are pixel noise
+FRAGMENT_SIGHTINGS = 12  # a piece of a partly hidden object is seen only briefly (slivers: 4-5)
 MAX_ACCEL = 3.0  # analysis px/frame^2; shapes-world gravity is ~2.1 at 180 px and 16 fps
 
 
@@ -366,9 +367,15 @@ class Tracker:
         # centroid lags, so the prediction alone may place it just outside).
         last_point = track.last_seen()
         usual = max(p.det.area for p in recent)
-        # A part only ever seen touching the same other part is a piece of something that
-        # part partly hides (its true extent unknown): gone beside it, it went behind it.
-        fragment = all(set(p.near) & set(last_point.near) for p in recent)
+        # A part only ever seen touching the same other part, and only briefly, is a piece
+        # of something that part partly hides (its true extent unknown): gone beside it, it
+        # went behind it. The whole track, not its last sightings: an object seen clear
+        # earlier, or seen whole for long (two resting objects side by side), is not a
+        # piece, and gone in place it vanished.
+        seen = track.seen
+        fragment = len(seen) <= FRAGMENT_SIGHTINGS and all(
+            set(p.near) & set(last_point.near) for p in seen
+        )
         if last_point.near and (last.area < 0.7 * usual or fragment) and track.missing < 3:
             behind = True
         track.points.append(

@@ -226,3 +226,80 @@ def test_color_change_named_by_how_long_it_took(frames_to_change, kind):
         frames.append(img)
     events = check_frames(frames, fps=16).events
     assert [(e.kind, abs(e.frame - 14) <= 2) for e in events] == [(kind, True)]
+
+
+def _slow_ball(n, colors):
+    """Frames of a ball crossing slowly (on screen for all `n`), colored `colors(t)`."""
+    frames = []
+    for t in range(n):
+        img = np.full((H, W, 3), 240, np.uint8)
+        draw(img, "ball", colors(t), 30 + 250.0 * t / n, 90, 12.0)
+        frames.append(img)
+    return frames
+
+
+def _blend(a, b, k):
+    return tuple(int(round((1 - k) * x + k * y)) for x, y in zip(a, b, strict=True))
+
+
+def test_a_change_late_in_a_long_clip_is_dated_on_the_sightings_around_it(monkeypatch):
+    # The onset fit's work grows with the cube of the sightings it sees (a 300-frame track
+    # took 15 s and 1.8 GB): it sees only those around the sighting it dates.
+    import checkers.identity as identity
+
+    seen = []
+    real = identity.bends
+
+    def counting(frames, values):
+        seen.append(len(frames))
+        assert len(frames) <= identity.DATING_BEFORE + identity.DATING_AFTER + 1, len(frames)
+        return real(frames, values)
+
+    monkeypatch.setattr(identity, "bends", counting)
+    orange = (220, 110, 40)
+    frames = _slow_ball(300, lambda t: _blend(RED, orange, float(np.clip((t - 250) / 10, 0, 1))))
+    events = check_frames(frames, fps=16).events
+    assert [(e.kind, abs(e.frame - 250) <= 2) for e in events] == [("color_drift", True)], [
+        (e.kind, e.frame) for e in events
+    ]
+    assert seen
+
+
+def test_a_later_larger_change_does_not_take_over_the_dating():
+    # A slow drift begins at frame 13; a larger one follows from 40. Fitted on the whole
+    # track, the later change won the fit and the first was dated where it crossed the bar.
+    orange, yellow = (220, 110, 40), (235, 215, 40)
+
+    def colors(t):
+        if t < 40:
+            return _blend(RED, orange, float(np.clip((t - 13) / 20, 0, 1)))
+        return _blend(orange, yellow, float(np.clip((t - 40) / 10, 0, 1)))
+
+    events = check_frames(_slow_ball(64, colors), fps=16).events
+    assert [(e.kind, abs(e.frame - 13) <= 2) for e in events] == [("color_drift", True)], [
+        (e.kind, e.frame) for e in events
+    ]
+
+
+def test_a_change_long_before_a_contact_does_not_explain_it():
+    # An identity change of an object explains its through_object only when it began about
+    # when the contact did; one 30 frames earlier is a violation of its own.
+    from checkers.base import CheckResult, Event
+    from checkers.identity import KINDS
+    from checkers.runner import _explained
+
+    def event(check, kind, frame, end):
+        return Event(check, kind, frame, end, frame / 16, 0, 0.5, None, kind)
+
+    def results(change_at):
+        return [
+            CheckResult("identity_drift", "fail", 0.5, [event("identity_drift", KINDS["size"], change_at, 60)]),
+            CheckResult("physics_sanity", "fail", 0.5, [event("physics_sanity", "through_object", 34, 40)]),
+        ]  # fmt: skip
+
+    kept = {at: [e.kind for r in _explained(results(at)) for e in r.events] for at in (5, 32, 36)}
+    assert kept == {
+        5: ["size_change", "through_object"],
+        32: ["size_change"],
+        36: ["size_change"],
+    }

@@ -761,3 +761,25 @@ def test_a_split_piece_gone_behind_a_wall_stays(tmp_path):
     assert [(c, k, abs(f - 13) <= 2) for c, k, f in _kinds(events)] == [
         ("object_permanence", "split", True)
     ], _kinds(events)
+
+
+def test_an_object_resting_beside_another_can_still_vanish():
+    # Two objects rest a hair apart, touching in every frame; one vanishes. A part only ever
+    # seen touching another was taken for a piece of something that part hides, so the
+    # vanish was called "went behind it" and never reported (review of the fragment rule).
+    spec = scene(
+        [
+            obj("red", "square", "rests", 0.07, 0.6, 0.5, 0.0, 0.0),
+            obj("blue", "ball", "rests", 0.07, 0.6 + 0.14 + 0.005, 0.5, 0.0, 0.0),
+        ],
+        violation("vanish", 1, 1.5),
+        background="gray",
+        floor_visible=False,
+        floor_y=0.98,
+        noise=0.0,
+        seed=5,
+    )
+    events = check_frames(render(spec), fps=16).events
+    assert [(c, k, abs(f - 24) <= 2) for c, k, f in _kinds(events)] == [
+        ("object_permanence", "vanish", True)
+    ], _kinds(events)
