@@ -45,7 +45,7 @@ def _presets() -> dict[str, Preset]:
             frames=17,
             fps=8,
             steps=20,
-            guidance=4.0,
+            guidance=3.0,
             vram="CPU, < 1 GB RAM",
             license="Apache-2.0",
             note="embedded; knows only the shapes world's vocabulary",
