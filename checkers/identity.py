@@ -33,8 +33,6 @@ from checkers.tracking import (
 REFERENCE_POINTS = 3
 # Floors per descriptor, in its own units: Lab distance, |log area ratio|, shape numbers.
 FLOORS = {"color": 9.0, "size": 0.2, "shape": 0.12}
-# Below these a change has not started yet (when dating a change back to its start).
-START_FLOORS = {"color": 1.0, "size": 0.025, "shape": 0.03, "perceptual": 0.05}
 MIN_SHAPE_AREA = 60.0  # analysis px; below this, shape numbers are mostly pixelation
 KINDS = {
     "color": "color_drift",

@@ -424,7 +424,7 @@ def _velocity(track: Track) -> tuple[float, float]:
 
 def _appearance_cost(a: Detection, b: Detection) -> float:
     """0 for identical looks; 1 or more for different objects."""
-    color = float(np.linalg.norm(a.lab - b.lab)) / 12.0
+    color = float(np.linalg.norm(a.lab - b.lab)) / SAME_COLOR
     size = abs(np.log(max(1.0, b.area) / max(1.0, a.area))) / 0.5
     shape = float(np.abs(a.shape - b.shape).max()) / 0.25
     return max(color, size, shape)
