@@ -238,18 +238,24 @@ def _centred_start(rng: np.random.Generator, d: float, lo: float, hi: float, spa
     """A start coordinate whose path of `span` in direction d is centred in [lo, hi], jittered
     and kept inside."""
     start = (lo + hi) / 2 - d * span / 2 + _jitter(rng)
-    low, high = (lo, hi - span) if d > 0 else (lo + span, hi) if d < 0 else (lo, hi)
-    return float(min(max(start, low), max(low, high)))
+    low, high = _start_range(d, lo, hi, span)
+    return float(min(max(start, low), high))
 
 
 def _start(rng: np.random.Generator, d: float, lo: float, hi: float, span: float) -> float:
     """A start coordinate in [lo, hi] that leaves `span` of room in direction d (a point if
     there is no room, never an error)."""
+    return float(rng.uniform(*_start_range(d, lo, hi, span)))
+
+
+def _start_range(d: float, lo: float, hi: float, span: float) -> tuple[float, float]:
+    """The starts in [lo, hi] that leave `span` of room in direction d; a single point when
+    there is no room."""
     if d > 0:
-        lo, hi = lo, hi - span
+        hi = hi - span
     elif d < 0:
-        lo, hi = lo + span, hi
-    return float(rng.uniform(lo, max(lo, hi)))
+        lo = lo + span
+    return lo, max(lo, hi)
 
 
 # -- full -------------------------------------------------------------------------------------
