@@ -553,6 +553,12 @@ def _kinds(events) -> list[tuple[str, str, int]]:
     return [(e.check, e.kind, e.frame) for e in events]
 
 
+def _only_event(events, check: str, kind: str, near: int) -> None:
+    """The clip raised exactly one event, of this check and kind, within 2 frames of `near`."""
+    got = _kinds(events)
+    assert [(c, k, abs(f - near) <= 2) for c, k, f in got] == [(check, kind, True)], got
+
+
 def test_a_teleport_past_a_wall_is_not_a_vanish():
     # A triangle comes out of a wall and at once jumps back to the wall's far side. Lost
     # behind the wall, its track had drifted (predicted from its last, sliver-sized
@@ -570,9 +576,7 @@ def test_a_teleport_past_a_wall_is_not_a_vanish():
         occluder=occluder("black", "wall", 0.8854, 1.0877, 0.2265, 0.8186),
     )
     events = check_frames(render(spec), fps=16).events
-    assert [(c, k, abs(f - 27) <= 2) for c, k, f in _kinds(events)] == [
-        ("physics_sanity", "teleport", True)
-    ], _kinds(events)
+    _only_event(events, "physics_sanity", "teleport", near=27)
 
 
 def test_an_object_back_after_a_vanish_did_not_appear_from_nowhere():
@@ -603,9 +607,7 @@ def test_an_object_back_after_a_vanish_did_not_appear_from_nowhere():
         seed=361733728,
     )
     events = check_frames(render(spec), fps=16).events
-    assert [(c, k, abs(f - 22) <= 2) for c, k, f in _kinds(events)] == [
-        ("object_permanence", "vanish", True)
-    ], _kinds(events)
+    _only_event(events, "object_permanence", "vanish", near=22)
 
 
 def test_a_sliver_seen_only_beside_a_box_went_behind_it():
@@ -644,9 +646,7 @@ def test_a_sliver_seen_only_beside_a_box_went_behind_it():
         occluder=occluder("black", "box", 0.7955, 1.1423, 0.5230, 0.8114),
     )
     events = check_frames(render(spec), fps=16).events
-    assert [(c, k, abs(f - 17) <= 2) for c, k, f in _kinds(events)] == [
-        ("object_permanence", "appear", True)
-    ], _kinds(events)
+    _only_event(events, "object_permanence", "appear", near=17)
 
 
 def test_a_tiny_object_that_flickers_did_not_vanish(tmp_path):
@@ -688,9 +688,7 @@ def test_a_tiny_object_that_flickers_did_not_vanish(tmp_path):
         ),
     )
     events = check_clip(as_mp4(spec, tmp_path / "tiny.mp4", 832, 480)).events
-    assert [(c, k, abs(f - 29) <= 2) for c, k, f in _kinds(events)] == [
-        ("identity_drift", "size_change", True)
-    ], _kinds(events)
+    _only_event(events, "identity_drift", "size_change", near=29)
 
 
 def test_a_split_piece_is_not_a_lost_track_back():
@@ -722,9 +720,7 @@ def test_a_split_piece_is_not_a_lost_track_back():
         occluder=occluder("black", "wall", 0.5990, 0.8672, 0.2166, 0.7996),
     )
     events = check_frames(render(spec), fps=16).events
-    assert [(c, k, abs(f - 29) <= 2) for c, k, f in _kinds(events)] == [
-        ("object_permanence", "split", True)
-    ], _kinds(events)
+    _only_event(events, "object_permanence", "split", near=29)
 
 
 def test_a_drift_out_of_a_wall_is_named_a_drift():
@@ -742,9 +738,7 @@ def test_a_drift_out_of_a_wall_is_named_a_drift():
         occluder=occluder("gray", "wall", 0.6105, 0.8402, 0.2605, 0.7977),
     )
     events = check_frames(render(spec), fps=16).events
-    assert [(c, k, abs(f - 28) <= 2) for c, k, f in _kinds(events)] == [
-        ("identity_drift", "color_drift", True)
-    ], _kinds(events)
+    _only_event(events, "identity_drift", "color_drift", near=28)
 
 
 def test_a_morph_beside_another_did_not_pass_through_it():
@@ -758,9 +752,7 @@ def test_a_split_piece_gone_behind_a_wall_stays(tmp_path):
     from checkers.runner import check_clip
 
     events = check_clip(as_mp4(SPLIT_INTO_WALL, tmp_path / "split.mp4", 832, 480)).events
-    assert [(c, k, abs(f - 13) <= 2) for c, k, f in _kinds(events)] == [
-        ("object_permanence", "split", True)
-    ], _kinds(events)
+    _only_event(events, "object_permanence", "split", near=13)
 
 
 def test_an_object_resting_beside_another_can_still_vanish():
@@ -780,6 +772,4 @@ def test_an_object_resting_beside_another_can_still_vanish():
         seed=5,
     )
     events = check_frames(render(spec), fps=16).events
-    assert [(c, k, abs(f - 24) <= 2) for c, k, f in _kinds(events)] == [
-        ("object_permanence", "vanish", True)
-    ], _kinds(events)
+    _only_event(events, "object_permanence", "vanish", near=24)
