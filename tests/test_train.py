@@ -23,6 +23,7 @@ from vidgen.train_objectives import (
     latent_noise,
     latent_object_mask,
     noise_levels,
+    resampled_latents,
     vae_loss,
     without_background,
 )
@@ -297,6 +298,8 @@ def test_edge_loss_prefers_a_sharp_square_to_a_blurred_one():
         (["--latent-object-weight", "-1"], "--latent-object-weight"),
         (["--uniform-time-fraction", "2"], "--uniform-time-fraction"),
         (["--vae-latent-noise", "0.3"], "--vae-latent-noise needs --decoder-only"),
+        (["--resample-fraction", "0.5"], "--resample-fraction needs --decoder-only"),
+        (["--resample-fraction", "2"], "--resample-fraction"),
     ],
 )
 def test_train_shapes_refuses_bad_options_in_one_line(tmp_path, args, message):
@@ -368,6 +371,9 @@ def test_latent_noise_reaches_the_decoder_only_when_the_encoder_is_frozen(tmp_pa
         ({"profile": "full"}, "staged or simple"),
         ({"uniform_time_fraction": 1.5}, "--uniform-time-fraction"),
         ({"vae_latent_noise": 0.3}, "--vae-latent-noise needs --decoder-only"),
+        ({"resample_fraction": 0.5}, "--resample-fraction needs --decoder-only"),
+        ({"decoder_only": True, "resample_levels": (0.8, 0.2)}, "--resample-levels"),
+        ({"decoder_only": True, "resample_levels": (0.0, 0.5)}, "--resample-levels"),
     ],
 )
 def test_train_config_refuses_bad_settings(tmp_path, overrides, message):
@@ -375,3 +381,72 @@ def test_train_config_refuses_bad_settings(tmp_path, overrides, message):
 
     with pytest.raises(UsageError, match=message):
         tiny_config(tmp_path, **overrides)
+
+
+def _tiny_pipeline_components(tmp_path):
+    """Random tiny components with latent statistics, as a trained folder has them."""
+    from vidgen.shapes_model import build_components
+    from vidgen.world import VOCABULARY
+
+    components = build_components(VOCABULARY, TINY)
+    for name in ("vae", "transformer", "text_encoder"):
+        components[name].eval()
+    set_latent_stats(components["vae"], tiny_config(tmp_path))
+    return components
+
+
+def test_resampled_latents_start_from_the_clips_own_latents_and_use_the_transformer(tmp_path):
+    import torch
+
+    torch.manual_seed(0)
+    components = _tiny_pipeline_components(tmp_path)
+    x, captions = ClipSource(tiny_config(tmp_path), stream=9).draw(2)
+    with torch.no_grad():
+        encoded = components["vae"].encode(x).latent_dist.mean
+
+    def resample(levels, seed=0):
+        config = tiny_config(tmp_path, decoder_only=True, resample_levels=levels)
+        return resampled_latents(
+            components, x, captions, config, torch.Generator().manual_seed(seed)
+        )
+
+    nearly_clean = resample((1e-4, 1e-4))
+    assert nearly_clean.shape == encoded.shape
+    assert torch.allclose(nearly_clean, encoded, atol=1e-2)  # same latent space, un-normalized
+    noisy = resample((0.8, 0.8))
+    assert torch.equal(noisy, resample((0.8, 0.8)))  # the generator decides everything
+    assert not torch.allclose(noisy, encoded, atol=1e-2)
+    with torch.no_grad():
+        for p in components["transformer"].proj_out.parameters():
+            p.add_(0.5)
+    assert not torch.allclose(resample((0.8, 0.8)), noisy, atol=1e-4)  # the transformer denoised
+
+
+def test_decoder_finetune_decodes_resampled_latents_when_asked(tmp_path, monkeypatch):
+    import torch
+    from safetensors.torch import load_file
+
+    import vidgen.train as train_module
+
+    calls = []
+
+    def spy(components, x, captions, config, g):
+        calls.append((x.shape, len(captions)))
+        return resampled_latents(components, x, captions, config, g)
+
+    monkeypatch.setattr(train_module, "resampled_latents", spy)
+    first = train(tiny_config(tmp_path))
+    decoder = train(
+        tiny_config(
+            tmp_path,
+            out_dir=str(tmp_path / "dec"),
+            init_from=str(first),
+            decoder_only=True,
+            resample_fraction=1.0,
+        )
+    )
+    assert calls == [((2, 3, 5, 32, 32), 2)] * 2  # every step, whole clips at full size
+    name = "vae/diffusion_pytorch_model.safetensors"
+    a, d = (load_file(p / name) for p in (first, decoder))
+    assert all(torch.equal(a[k], d[k]) for k in a if k.startswith("encoder."))
+    assert any(not torch.equal(a[k], d[k]) for k in a if k.startswith("decoder."))

@@ -32,7 +32,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from vidgen.shapes_model import ModelSizes
-from vidgen.train_objectives import flow_matching_loss, object_crops, vae_loss
+from vidgen.train_objectives import (
+    flow_matching_loss,
+    object_crops,
+    resampled_latents,
+    vae_loss,
+)
 
 
 @dataclass
@@ -75,6 +80,13 @@ class TrainConfig:
     # Decoder finetune only: decode latents plus noise of up to this std (in units of the
     # latents' std) into the clean clip, so the transformer's small errors do not show.
     vae_latent_noise: float = 0.0
+    # Decoder finetune only: share of steps that decode the transformer's own denoising of the
+    # clip (see train_objectives.resampled_latents) instead of the clip's noised encoding.
+    # These steps decode whole clips at full size and cost a sampling run each (~4x a step).
+    resample_fraction: float = 0.0
+    resample_levels: tuple[float, float] = (0.2, 0.8)  # start noise level, drawn uniformly
+    resample_steps: int = 20  # the schedule the pipeline samples with (the shapes preset's)
+    resample_guidance: float = 3.0
     # 2. latent statistics
     stats_clips: int = 128
     # 3. transformer
@@ -112,13 +124,25 @@ class TrainConfig:
 
         if self.profile not in ("simple", "staged"):
             raise UsageError(f"profile {self.profile!r}: the model trains on staged or simple")
-        for name in ("uniform_time_fraction", "short_caption_fraction", "caption_dropout"):
+        for name in (
+            "uniform_time_fraction",
+            "short_caption_fraction",
+            "caption_dropout",
+            "resample_fraction",
+        ):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise UsageError(f"--{name.replace('_', '-')} must be in [0, 1]")
         if self.vae_latent_noise and not self.decoder_only:
             raise UsageError(
                 "--vae-latent-noise needs --decoder-only (it trains the decoder alone)"
             )
+        if self.resample_fraction and not self.decoder_only:
+            raise UsageError(
+                "--resample-fraction needs --decoder-only (it trains the decoder alone)"
+            )
+        low, high = self.resample_levels
+        if not 0.0 < low <= high <= 1.0:
+            raise UsageError("--resample-levels must be LOW HIGH with 0 < LOW <= HIGH <= 1")
 
 
 # Settings that change what a run learns from: a resume that changes one goes on with a
@@ -130,6 +154,8 @@ RECIPE_FIELDS = (
     "latent_object_weight",
     "vae_latent_noise",
     "vae_edge_weight",
+    "resample_fraction",
+    "resample_levels",
 )
 
 
@@ -236,11 +262,12 @@ def _log(run: Path, stage: str, step: int, loss: float, lr: float, clock: Clock)
 
 
 def train_vae(
-    vae, config, state, optim_state, run: Path, clock, save, frozen_encoder: bool = False
+    components, config, state, optim_state, run: Path, clock, save, frozen_encoder: bool = False
 ):
     """Stage 1 (whole VAE), or the decoder finetune on a frozen encoder (frozen_encoder=True)."""
     import torch
 
+    vae = components["vae"]
     source = ClipSource(config, stream=4 if frozen_encoder else 1)
     if frozen_encoder:
         vae.encoder.requires_grad_(False)
@@ -254,18 +281,24 @@ def train_vae(
     vae.train()
     while state["vae_step"] < config.vae_steps:
         step = state["vae_step"]
-        x, _ = source.draw(config.vae_batch)
-        # A single frame; the first chunk; two chunks; or the whole clip, so the causal
-        # caches that carry each chunk into the next are trained the way generation uses them.
-        length = min((1, 5, 9, 17)[step % 4], config.frames)
-        start = int(torch.randint(0, config.frames - length + 1, (1,), generator=g))
-        x = x[:, :, start : start + length]
-        if config.vae_crop and step % config.vae_full_every != 0:
-            x = object_crops(x, config.vae_crop, g)
+        x, captions = source.draw(config.vae_batch)
+        latents = None
+        if frozen_encoder and torch.rand(1, generator=g).item() < config.resample_fraction:
+            # Whole clips at full size: the transformer samples whole clips.
+            latents = resampled_latents(components, x, captions, config, g)
+        else:
+            # A single frame; the first chunk; two chunks; or the whole clip, so the causal
+            # caches that carry each chunk into the next are trained the way generation uses
+            # them.
+            length = min((1, 5, 9, 17)[step % 4], config.frames)
+            start = int(torch.randint(0, config.frames - length + 1, (1,), generator=g))
+            x = x[:, :, start : start + length]
+            if config.vae_crop and step % config.vae_full_every != 0:
+                x = object_crops(x, config.vae_crop, g)
         lr = config.vae_lr * min(1.0, (step + 1) / 100)
         for group in opt.param_groups:
             group["lr"] = lr
-        loss, _ = vae_loss(vae, x, config, frozen_encoder)
+        loss, _ = vae_loss(vae, x, config, frozen_encoder, latents)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(trainable, 1.0)
@@ -490,10 +523,10 @@ def train(config: TrainConfig) -> Path:
         _save_checkpoint(run, components, extra, state)
 
     if state["stage"] == "decoder":
-        train_vae(components["vae"], config, state, optim_state, run, clock, save, True)
+        train_vae(components, config, state, optim_state, run, clock, save, True)
         return run / "ckpt"
     if state["stage"] == "vae":
-        done = train_vae(components["vae"], config, state, optim_state, run, clock, save)
+        done = train_vae(components, config, state, optim_state, run, clock, save)
         if not done:
             return run / "ckpt"
         set_latent_stats(components["vae"], config)

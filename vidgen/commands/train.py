@@ -49,6 +49,17 @@ from vidgen.errors import UsageError
     help="With --decoder-only: train the decoder on latents plus noise of up to this std "
     "(in latent stds), so generated latents decode clean.",
 )
+@click.option(
+    "--resample-fraction",
+    type=click.FloatRange(0, 1),
+    help="With --decoder-only: share of steps that decode the transformer's own denoising of "
+    "the clip, so the decoder learns how the transformer errs.",
+)
+@click.option(
+    "--resample-levels",
+    type=(float, float),
+    help="With --resample-fraction: the range of noise levels LOW HIGH that denoising starts from.",
+)
 @click.option("--vae-lr", type=float, help="VAE learning rate.")
 @click.option("--vae-steps", type=int, help="VAE steps in total (default: the recipe's).")
 @click.option("--steps", type=int, help="Transformer steps in total (default: the recipe's).")
