@@ -374,6 +374,8 @@ def test_latent_noise_reaches_the_decoder_only_when_the_encoder_is_frozen(tmp_pa
         ({"resample_fraction": 0.5}, "--resample-fraction needs --decoder-only"),
         ({"decoder_only": True, "resample_levels": (0.8, 0.2)}, "--resample-levels"),
         ({"decoder_only": True, "resample_levels": (0.0, 0.5)}, "--resample-levels"),
+        ({"grow_layers": 2}, "--grow-layers needs --init-from"),
+        ({"grow_layers": -1}, "--grow-layers must be 0 or more"),
     ],
 )
 def test_train_config_refuses_bad_settings(tmp_path, overrides, message):
@@ -450,3 +452,30 @@ def test_decoder_finetune_decodes_resampled_latents_when_asked(tmp_path, monkeyp
     a, d = (load_file(p / name) for p in (first, decoder))
     assert all(torch.equal(a[k], d[k]) for k in a if k.startswith("encoder."))
     assert any(not torch.equal(a[k], d[k]) for k in a if k.startswith("decoder."))
+
+
+def test_deepen_transformer_adds_blocks_that_start_as_the_identity():
+    import torch
+
+    from vidgen.shapes_model import build_transformer, deepen_transformer
+
+    torch.manual_seed(0)
+    trained = build_transformer(TINY).eval()
+    deeper = deepen_transformer(trained, 2).eval()
+    assert deeper.config.num_layers == TINY.layers + 2
+    x, t, text = torch.randn(2, 4, 2, 8, 8), torch.tensor([100.0, 900.0]), torch.randn(2, 7, 16)
+    with torch.no_grad():
+        assert torch.equal(trained(x, t, text)[0], deeper(x, t, text)[0])
+    deeper.train()
+    deeper(x, t, text)[0].pow(2).mean().backward()
+    new = deeper.blocks[-1]
+    assert new.attn1.to_out[0].weight.grad.abs().sum() > 0  # the new blocks learn
+
+
+def test_grow_layers_trains_a_deeper_transformer_from_the_folder(tmp_path):
+    first = train(tiny_config(tmp_path))
+    grown = train(
+        tiny_config(tmp_path, out_dir=str(tmp_path / "grown"), init_from=str(first), grow_layers=1)
+    )
+    config = json.loads((grown / "transformer" / "config.json").read_text())
+    assert config["num_layers"] == TINY.layers + 1

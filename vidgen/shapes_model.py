@@ -157,6 +157,31 @@ def build_transformer(sizes: ModelSizes):
     )
 
 
+def deepen_transformer(transformer, extra_layers: int):
+    """A copy of `transformer` with `extra_layers` more blocks at the end that pass their input
+    through unchanged: their attention and feed-forward output projections start at zero, so
+    every residual branch adds nothing and the deeper model computes exactly what the trained
+    one did. Training then grows the new blocks from there, which is much cheaper than
+    training a deeper model from scratch."""
+    import torch
+    from diffusers import WanTransformer3DModel
+
+    config = {k: v for k, v in transformer.config.items() if not k.startswith("_")}
+    layers = config["num_layers"]
+    config["num_layers"] = layers + extra_layers
+    deeper = WanTransformer3DModel(**config)
+    unexpected = deeper.load_state_dict(transformer.state_dict(), strict=False).unexpected_keys
+    assert not unexpected, unexpected
+    for block in deeper.blocks[layers:]:
+        for projection in (block.attn1.to_out[0], block.attn2.to_out[0], block.ffn.net[2]):
+            torch.nn.init.zeros_(projection.weight)
+            torch.nn.init.zeros_(projection.bias)
+        # The modulation table (shift, scale, gate per branch) of the last trained block, so
+        # the new blocks' gates start at that block's scale instead of random ones.
+        block.scale_shift_table.data.copy_(transformer.blocks[layers - 1].scale_shift_table.data)
+    return deeper
+
+
 def build_scheduler(shift: float):
     from diffusers import FlowMatchEulerDiscreteScheduler
 

@@ -52,6 +52,9 @@ class TrainConfig:
     # the shifted latents. For a VAE that caps quality (the first export's encoder was trained
     # only 1,700 steps).
     refit_vae: bool = False
+    # With init_from: add this many blocks to its transformer before training it, each starting
+    # as the identity (shapes_model.deepen_transformer), so training goes on from what it knew.
+    grow_layers: int = 0
     world: str = "vidgen.world"  # module with VOCABULARY, random_scene, render_clip
     # "staged", not "simple": the same scenes and captions with each path centred in the view.
     # A caption never says where the object is; on the simple layout the model must pick a
@@ -139,6 +142,13 @@ class TrainConfig:
         if self.resample_fraction and not self.decoder_only:
             raise UsageError(
                 "--resample-fraction needs --decoder-only (it trains the decoder alone)"
+            )
+        if self.grow_layers < 0:
+            raise UsageError("--grow-layers must be 0 or more")
+        if self.grow_layers and (not self.init_from or self.decoder_only):
+            raise UsageError(
+                "--grow-layers needs --init-from FOLDER and trains its transformer "
+                "(not with --decoder-only)"
             )
         low, high = self.resample_levels
         if not 0.0 < low <= high <= 1.0:
@@ -480,7 +490,7 @@ def train(config: TrainConfig) -> Path:
     """Run (or resume) the recipe; returns the checkpoint folder."""
     import torch
 
-    from vidgen.shapes_model import build_components, load_components
+    from vidgen.shapes_model import build_components, deepen_transformer, load_components
 
     torch.set_num_threads(config.threads)
     torch.manual_seed(config.seed)
@@ -492,6 +502,10 @@ def train(config: TrainConfig) -> Path:
     else:
         if config.init_from:
             components = load_components(config.init_from)
+            if config.grow_layers:
+                components["transformer"] = deepen_transformer(
+                    components["transformer"], config.grow_layers
+                )
             if config.decoder_only:
                 stage = "decoder"
             else:

@@ -36,6 +36,12 @@ from vidgen.errors import UsageError
     "on with the transformer from the folder's weights.",
 )
 @click.option(
+    "--grow-layers",
+    type=click.IntRange(min=0),
+    help="With --init-from: add this many transformer blocks (starting as the identity) "
+    "before training the transformer on.",
+)
+@click.option(
     "--vae-full-every", type=click.IntRange(min=1), help="Every n-th VAE step sees full frames."
 )
 @click.option(
