@@ -376,6 +376,8 @@ def test_latent_noise_reaches_the_decoder_only_when_the_encoder_is_frozen(tmp_pa
         ({"decoder_only": True, "resample_levels": (0.0, 0.5)}, "--resample-levels"),
         ({"grow_layers": 2}, "--grow-layers needs --init-from"),
         ({"grow_layers": -1}, "--grow-layers must be 0 or more"),
+        ({"fresh_transformer": True}, "--fresh-transformer needs --init-from"),
+        ({"fresh_transformer": True, "grow_layers": 1, "init_from": "."}, "exclude each other"),
     ],
 )
 def test_train_config_refuses_bad_settings(tmp_path, overrides, message):
@@ -479,3 +481,47 @@ def test_grow_layers_trains_a_deeper_transformer_from_the_folder(tmp_path):
     )
     config = json.loads((grown / "transformer" / "config.json").read_text())
     assert config["num_layers"] == TINY.layers + 1
+
+
+def test_fresh_transformer_keeps_the_folders_vae_and_text_encoder(tmp_path):
+    import dataclasses
+
+    import torch
+    from safetensors.torch import load_file
+
+    first = train(tiny_config(tmp_path))
+    sizes = dataclasses.replace(TINY, patch=(1, 1, 1))
+    fresh = train(
+        tiny_config(
+            tmp_path,
+            out_dir=str(tmp_path / "fresh"),
+            init_from=str(first),
+            fresh_transformer=True,
+            sizes=sizes,
+            steps=1,
+        )
+    )
+    config = json.loads((fresh / "transformer" / "config.json").read_text())
+    assert config["patch_size"] == [1, 1, 1]
+    name = "vae/diffusion_pytorch_model.safetensors"
+    before, after = load_file(first / name), load_file(fresh / name)
+    assert all(torch.equal(before[k], after[k]) for k in before)
+
+
+def test_transformer_sizes_from_the_command_line():
+    from vidgen.commands.train import transformer_sizes
+    from vidgen.errors import UsageError
+    from vidgen.shapes_model import ModelSizes
+
+    assert transformer_sizes(None, None, None) is None  # the recipe's own sizes
+    sizes = transformer_sizes((1, 2, 2), 96, 4)
+    assert (sizes.patch, sizes.dim, sizes.heads, sizes.ffn_dim, sizes.layers) == (
+        (1, 2, 2),
+        96,
+        3,
+        384,
+        4,
+    )
+    assert sizes.vae_z_dim == ModelSizes().vae_z_dim  # the VAE's sizes stay
+    with pytest.raises(UsageError, match="--transformer-width 100"):
+        transformer_sizes(None, 100, None)

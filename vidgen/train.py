@@ -55,6 +55,9 @@ class TrainConfig:
     # With init_from: add this many blocks to its transformer before training it, each starting
     # as the identity (shapes_model.deepen_transformer), so training goes on from what it knew.
     grow_layers: int = 0
+    # With init_from: keep its tokenizer, text encoder and VAE, and train a new transformer of
+    # `sizes` (e.g. a smaller patch) on the same latents.
+    fresh_transformer: bool = False
     world: str = "vidgen.world"  # module with VOCABULARY, random_scene, render_clip
     # "staged", not "simple": the same scenes and captions with each path centred in the view.
     # A caption never says where the object is; on the simple layout the model must pick a
@@ -150,6 +153,13 @@ class TrainConfig:
                 "--grow-layers needs --init-from FOLDER and trains its transformer "
                 "(not with --decoder-only)"
             )
+        if self.fresh_transformer and (not self.init_from or self.decoder_only):
+            raise UsageError(
+                "--fresh-transformer needs --init-from FOLDER (whose VAE and text encoder it "
+                "keeps) and trains a transformer (not with --decoder-only)"
+            )
+        if self.fresh_transformer and self.grow_layers:
+            raise UsageError("--fresh-transformer and --grow-layers exclude each other; pick one")
         low, high = self.resample_levels
         if not 0.0 < low <= high <= 1.0:
             raise UsageError("--resample-levels must be LOW HIGH with 0 < LOW <= HIGH <= 1")
@@ -490,7 +500,12 @@ def train(config: TrainConfig) -> Path:
     """Run (or resume) the recipe; returns the checkpoint folder."""
     import torch
 
-    from vidgen.shapes_model import build_components, deepen_transformer, load_components
+    from vidgen.shapes_model import (
+        build_components,
+        build_transformer,
+        deepen_transformer,
+        load_components,
+    )
 
     torch.set_num_threads(config.threads)
     torch.manual_seed(config.seed)
@@ -502,6 +517,8 @@ def train(config: TrainConfig) -> Path:
     else:
         if config.init_from:
             components = load_components(config.init_from)
+            if config.fresh_transformer:
+                components["transformer"] = build_transformer(config.sizes)
             if config.grow_layers:
                 components["transformer"] = deepen_transformer(
                     components["transformer"], config.grow_layers

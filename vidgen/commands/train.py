@@ -42,6 +42,25 @@ from vidgen.errors import UsageError
     "before training the transformer on.",
 )
 @click.option(
+    "--fresh-transformer",
+    is_flag=True,
+    help="With --init-from: keep its VAE and text encoder, train a new transformer "
+    "(sizes from --transformer-patch, --transformer-width, --transformer-layers).",
+)
+@click.option(
+    "--transformer-patch",
+    type=(click.IntRange(min=1), click.IntRange(min=1), click.IntRange(min=1)),
+    help="Transformer patch T H W in latent pixels (default 1 4 4).",
+)
+@click.option(
+    "--transformer-width",
+    type=click.IntRange(min=32),
+    help="Transformer width, a multiple of 32 (heads of 32; FFN 4x).",
+)
+@click.option(
+    "--transformer-layers", type=click.IntRange(min=1), help="Transformer blocks (default 5)."
+)
+@click.option(
     "--vae-full-every", type=click.IntRange(min=1), help="Every n-th VAE step sees full frames."
 )
 @click.option(
@@ -151,6 +170,11 @@ def train_shapes(
         click.echo(str(export(ckpt, export_to, vae_from)))
         return
     fields = {f.name for f in dataclasses.fields(TrainConfig)}
+    overrides["sizes"] = transformer_sizes(
+        overrides.pop("transformer_patch"),
+        overrides.pop("transformer_width"),
+        overrides.pop("transformer_layers"),
+    )
     config = TrainConfig(
         out_dir=out_dir,
         init_from=init_from,
@@ -159,3 +183,21 @@ def train_shapes(
     )
     ckpt = train(config)
     click.echo(str(export(ckpt, export_to, vae_from)) if export_to else str(ckpt))
+
+
+def transformer_sizes(patch, width, layers):
+    """The recipe's ModelSizes with the transformer options given on the command line."""
+    from vidgen.shapes_model import ModelSizes
+
+    changes = {}
+    if patch is not None:
+        changes["patch"] = tuple(patch)
+    if width is not None:
+        if width % 32:
+            raise UsageError(
+                f"--transformer-width {width}: use a multiple of 32 (attention heads of 32)"
+            )
+        changes.update(dim=width, heads=width // 32, ffn_dim=4 * width)
+    if layers is not None:
+        changes["layers"] = layers
+    return dataclasses.replace(ModelSizes(), **changes) if changes else None
