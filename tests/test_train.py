@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 
@@ -300,6 +301,8 @@ def test_edge_loss_prefers_a_sharp_square_to_a_blurred_one():
         (["--vae-latent-noise", "0.3"], "--vae-latent-noise needs --decoder-only"),
         (["--resample-fraction", "0.5"], "--resample-fraction needs --decoder-only"),
         (["--resample-fraction", "2"], "--resample-fraction"),
+        (["--init-from", ".", "--transformer-width", "64"], "need --fresh-transformer"),
+        (["--transformer-width", "100"], "--transformer-width 100"),
     ],
 )
 def test_train_shapes_refuses_bad_options_in_one_line(tmp_path, args, message):
@@ -378,6 +381,8 @@ def test_latent_noise_reaches_the_decoder_only_when_the_encoder_is_frozen(tmp_pa
         ({"grow_layers": -1}, "--grow-layers must be 0 or more"),
         ({"fresh_transformer": True}, "--fresh-transformer needs --init-from"),
         ({"fresh_transformer": True, "grow_layers": 1, "init_from": "."}, "exclude each other"),
+        ({"fresh_transformer": True, "refit_vae": True, "init_from": "."}, "exclude each other"),
+        ({"sizes": dataclasses.replace(TINY, patch=(1, 3, 3))}, "latent grid 2x8x8"),
     ],
 )
 def test_train_config_refuses_bad_settings(tmp_path, overrides, message):
@@ -484,8 +489,6 @@ def test_grow_layers_trains_a_deeper_transformer_from_the_folder(tmp_path):
 
 
 def test_fresh_transformer_keeps_the_folders_vae_and_text_encoder(tmp_path):
-    import dataclasses
-
     import torch
     from safetensors.torch import load_file
 
@@ -509,9 +512,8 @@ def test_fresh_transformer_keeps_the_folders_vae_and_text_encoder(tmp_path):
 
 
 def test_transformer_sizes_from_the_command_line():
-    from vidgen.commands.train import transformer_sizes
     from vidgen.errors import UsageError
-    from vidgen.shapes_model import ModelSizes
+    from vidgen.shapes_model import ModelSizes, transformer_sizes
 
     assert transformer_sizes(None, None, None) is None  # the recipe's own sizes
     sizes = transformer_sizes((1, 2, 2), 96, 4)
@@ -525,3 +527,18 @@ def test_transformer_sizes_from_the_command_line():
     assert sizes.vae_z_dim == ModelSizes().vae_z_dim  # the VAE's sizes stay
     with pytest.raises(UsageError, match="--transformer-width 100"):
         transformer_sizes(None, 100, None)
+
+
+def test_vae_loss_decodes_the_latents_it_is_given(tmp_path):
+    import torch
+
+    from vidgen.shapes_model import build_components
+    from vidgen.world import VOCABULARY
+
+    vae = build_components(VOCABULARY, TINY)["vae"].eval()
+    x = torch.rand(1, 3, 5, 32, 32) * 2 - 1
+    given = torch.randn(1, TINY.vae_z_dim, 2, 8, 8)
+    config = tiny_config(tmp_path, decoder_only=True)
+    with torch.no_grad():
+        rec = vae_loss(vae, x, config, True, latents=given)[1]
+        assert torch.equal(rec, vae.decode(given).sample)

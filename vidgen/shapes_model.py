@@ -15,6 +15,7 @@ Imports of torch / diffusers / transformers stay inside functions (see DESIGN.md
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -170,8 +171,10 @@ def deepen_transformer(transformer, extra_layers: int):
     layers = config["num_layers"]
     config["num_layers"] = layers + extra_layers
     deeper = WanTransformer3DModel(**config)
-    unexpected = deeper.load_state_dict(transformer.state_dict(), strict=False).unexpected_keys
-    assert not unexpected, unexpected
+    loaded = deeper.load_state_dict(transformer.state_dict(), strict=False)
+    new_blocks = tuple(f"blocks.{i}." for i in range(layers, layers + extra_layers))
+    if loaded.unexpected_keys or not all(k.startswith(new_blocks) for k in loaded.missing_keys):
+        raise ValueError(f"cannot deepen this transformer: {loaded}")
     for block in deeper.blocks[layers:]:
         for projection in (block.attn1.to_out[0], block.attn2.to_out[0], block.ffn.net[2]):
             torch.nn.init.zeros_(projection.weight)
@@ -180,6 +183,29 @@ def deepen_transformer(transformer, extra_layers: int):
         # the new blocks' gates start at that block's scale instead of random ones.
         block.scale_shift_table.data.copy_(transformer.blocks[layers - 1].scale_shift_table.data)
     return deeper
+
+
+def transformer_sizes(
+    patch: tuple[int, int, int] | None = None,
+    width: int | None = None,
+    layers: int | None = None,
+) -> ModelSizes | None:
+    """The recipe's ModelSizes with another transformer patch, width (heads of 32, FFN 4x
+    the width) or depth; None when nothing changes."""
+    from vidgen.errors import UsageError
+
+    changes: dict[str, Any] = {}
+    if patch is not None:
+        changes["patch"] = tuple(patch)
+    if width is not None:
+        if width % 32:
+            raise UsageError(
+                f"--transformer-width {width}: use a multiple of 32 (attention heads of 32)"
+            )
+        changes.update(dim=width, heads=width // 32, ffn_dim=4 * width)
+    if layers is not None:
+        changes["layers"] = layers
+    return dataclasses.replace(ModelSizes(), **changes) if changes else None
 
 
 def build_scheduler(shift: float):

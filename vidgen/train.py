@@ -22,6 +22,7 @@ Run:  python -m vidgen.train --out /work/train-runs/shapes   (or `vidgen train-s
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import json
 import math
@@ -158,8 +159,20 @@ class TrainConfig:
                 "--fresh-transformer needs --init-from FOLDER (whose VAE and text encoder it "
                 "keeps) and trains a transformer (not with --decoder-only)"
             )
-        if self.fresh_transformer and self.grow_layers:
-            raise UsageError("--fresh-transformer and --grow-layers exclude each other; pick one")
+        for other in ("grow_layers", "refit_vae"):
+            if self.fresh_transformer and getattr(self, other):
+                flag = "--" + other.replace("_", "-")
+                raise UsageError(f"--fresh-transformer and {flag} exclude each other; pick one")
+        latent_grid = (
+            (self.frames - 1) // 2 ** sum(self.sizes.vae_temporal_downsample) + 1,
+            self.height // 2 ** (len(self.sizes.vae_dim_mult) - 1),
+            self.width // 2 ** (len(self.sizes.vae_dim_mult) - 1),
+        )
+        if any(n % p for n, p in zip(latent_grid, self.sizes.patch, strict=True)):
+            raise UsageError(
+                f"--transformer-patch {' '.join(map(str, self.sizes.patch))}: must divide the "
+                f"latent grid {'x'.join(map(str, latent_grid))} (T H W)"
+            )
         low, high = self.resample_levels
         if not 0.0 < low <= high <= 1.0:
             raise UsageError("--resample-levels must be LOW HIGH with 0 < LOW <= HIGH <= 1")
@@ -303,7 +316,9 @@ def train_vae(
         step = state["vae_step"]
         x, captions = source.draw(config.vae_batch)
         latents = None
-        if frozen_encoder and torch.rand(1, generator=g).item() < config.resample_fraction:
+        # No draw when resampling is off: earlier seeded decoder runs reproduce.
+        resample = frozen_encoder and config.resample_fraction > 0
+        if resample and torch.rand(1, generator=g).item() < config.resample_fraction:
             # Whole clips at full size: the transformer samples whole clips.
             latents = resampled_latents(components, x, captions, config, g)
         else:
@@ -517,8 +532,13 @@ def train(config: TrainConfig) -> Path:
     else:
         if config.init_from:
             components = load_components(config.init_from)
-            if config.fresh_transformer:
-                components["transformer"] = build_transformer(config.sizes)
+            if config.fresh_transformer:  # on the folder's latents and text states
+                sizes = dataclasses.replace(
+                    config.sizes,
+                    vae_z_dim=components["vae"].config.z_dim,
+                    text_dim=components["text_encoder"].config.d_model,
+                )
+                components["transformer"] = build_transformer(sizes)
             if config.grow_layers:
                 components["transformer"] = deepen_transformer(
                     components["transformer"], config.grow_layers

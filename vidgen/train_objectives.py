@@ -88,7 +88,10 @@ def resampled_latents(components: dict, x, captions: list[str], config: TrainCon
         xt = (1 - s0) * x0 + s0 * torch.randn(x0.shape, generator=g)
         for s, s_next in zip(sigmas[:-1], sigmas[1:], strict=True):
             both = transformer(
-                torch.cat([xt, xt]), torch.full((2 * b,), s * 1000.0), text, return_dict=False
+                torch.cat([xt, xt]),
+                torch.full((2 * b,), s * scheduler.config.num_train_timesteps),
+                text,
+                return_dict=False,
             )[0]
             cond, uncond = both[:b], both[b:]
             xt = xt + (s_next - s) * (uncond + config.resample_guidance * (cond - uncond))

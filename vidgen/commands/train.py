@@ -50,16 +50,14 @@ from vidgen.errors import UsageError
 @click.option(
     "--transformer-patch",
     type=(click.IntRange(min=1), click.IntRange(min=1), click.IntRange(min=1)),
-    help="Transformer patch T H W in latent pixels (default 1 4 4).",
+    help="Transformer patch T H W in latent pixels (the recipe's: 1 4 4).",
 )
 @click.option(
     "--transformer-width",
     type=click.IntRange(min=32),
     help="Transformer width, a multiple of 32 (heads of 32; FFN 4x).",
 )
-@click.option(
-    "--transformer-layers", type=click.IntRange(min=1), help="Transformer blocks (default 5)."
-)
+@click.option("--transformer-layers", type=click.IntRange(min=1), help="Transformer blocks.")
 @click.option(
     "--vae-full-every", type=click.IntRange(min=1), help="Every n-th VAE step sees full frames."
 )
@@ -150,6 +148,8 @@ def train_shapes(
       vidgen train-shapes --out /work/train-runs/shapes
       vidgen train-shapes --out /work/train-runs/shapes --export-only --export vidgen/assets/shapes-wan
       vidgen train-shapes --out runs/more --init-from vidgen/assets/shapes-wan --steps 4000
+      vidgen train-shapes --out runs/p2 --init-from vidgen/assets/shapes-wan --fresh-transformer \
+          --transformer-patch 1 2 2 --transformer-width 96
     """
     from pathlib import Path
 
@@ -169,12 +169,19 @@ def train_shapes(
             raise UsageError(f"{ckpt}: no checkpoint to export; train first or fix --out")
         click.echo(str(export(ckpt, export_to, vae_from)))
         return
+    from vidgen.shapes_model import transformer_sizes
+
     fields = {f.name for f in dataclasses.fields(TrainConfig)}
     overrides["sizes"] = transformer_sizes(
         overrides.pop("transformer_patch"),
         overrides.pop("transformer_width"),
         overrides.pop("transformer_layers"),
     )
+    if overrides["sizes"] and init_from and not overrides.get("fresh_transformer"):
+        raise UsageError(
+            "--transformer-patch/-width/-layers with --init-from need --fresh-transformer "
+            "(the folder's transformer keeps its own sizes)"
+        )
     config = TrainConfig(
         out_dir=out_dir,
         init_from=init_from,
@@ -183,21 +190,3 @@ def train_shapes(
     )
     ckpt = train(config)
     click.echo(str(export(ckpt, export_to, vae_from)) if export_to else str(ckpt))
-
-
-def transformer_sizes(patch, width, layers):
-    """The recipe's ModelSizes with the transformer options given on the command line."""
-    from vidgen.shapes_model import ModelSizes
-
-    changes = {}
-    if patch is not None:
-        changes["patch"] = tuple(patch)
-    if width is not None:
-        if width % 32:
-            raise UsageError(
-                f"--transformer-width {width}: use a multiple of 32 (attention heads of 32)"
-            )
-        changes.update(dim=width, heads=width // 32, ffn_dim=4 * width)
-    if layers is not None:
-        changes["layers"] = layers
-    return dataclasses.replace(ModelSizes(), **changes) if changes else None
