@@ -432,8 +432,6 @@ def test_resampled_latents_start_from_the_clips_own_latents_and_use_the_transfor
 
 
 def test_decoder_finetune_decodes_resampled_latents_when_asked(tmp_path, monkeypatch):
-    import torch
-    from safetensors.torch import load_file
 
     import vidgen.train as train_module
 
@@ -445,20 +443,11 @@ def test_decoder_finetune_decodes_resampled_latents_when_asked(tmp_path, monkeyp
 
     monkeypatch.setattr(train_module, "resampled_latents", spy)
     first = train(tiny_config(tmp_path))
-    decoder = train(
-        tiny_config(
-            tmp_path,
-            out_dir=str(tmp_path / "dec"),
-            init_from=str(first),
-            decoder_only=True,
-            resample_fraction=1.0,
-        )
-    )
-    assert calls == [((2, 3, 5, 32, 32), 2)] * 2  # every step, whole clips at full size
-    name = "vae/diffusion_pytorch_model.safetensors"
-    a, d = (load_file(p / name) for p in (first, decoder))
-    assert all(torch.equal(a[k], d[k]) for k in a if k.startswith("encoder."))
-    assert any(not torch.equal(a[k], d[k]) for k in a if k.startswith("decoder."))
+    dec = tiny_config(tmp_path, out_dir=str(tmp_path / "dec"), init_from=str(first))
+    train(dataclasses.replace(dec, decoder_only=True, resample_fraction=1.0))
+    # Every step, on whole clips at full size (what vae_loss does with them:
+    # test_vae_loss_decodes_the_latents_it_is_given).
+    assert calls == [((2, 3, 5, 32, 32), 2)] * 2
 
 
 def test_deepen_transformer_adds_blocks_that_start_as_the_identity():
