@@ -531,3 +531,35 @@ def test_vae_loss_decodes_the_latents_it_is_given(tmp_path):
     with torch.no_grad():
         rec = vae_loss(vae, x, config, True, latents=given)[1]
         assert torch.equal(rec, vae.decode(given).sample)
+
+
+def test_resampled_latents_from_pure_noise_are_what_wan_pipeline_samples(tmp_path):
+    import torch
+
+    from vidgen.shapes_model import make_pipeline
+
+    torch.manual_seed(0)
+    components = _tiny_pipeline_components(tmp_path)
+    x, captions = ClipSource(tiny_config(tmp_path), stream=9).draw(2)
+    config = tiny_config(tmp_path, decoder_only=True, resample_levels=(1.0, 1.0), resample_steps=4)
+    ours = resampled_latents(components, x, captions, config, torch.Generator().manual_seed(3))
+    # The same noise: resampled_latents draws the level first, then the noise.
+    g = torch.Generator().manual_seed(3)
+    torch.rand(1, generator=g)
+    noise = torch.randn(ours.shape, generator=g)
+    pipe = make_pipeline(components)
+    pipe.set_progress_bar_config(disable=True)
+    theirs = pipe(
+        captions,
+        num_frames=5,
+        height=32,
+        width=32,
+        num_inference_steps=4,
+        guidance_scale=config.resample_guidance,
+        latents=noise,
+        output_type="latent",
+    ).frames
+    vae = components["vae"]
+    mean = torch.tensor(vae.config.latents_mean).view(1, -1, 1, 1, 1)
+    std = torch.tensor(vae.config.latents_std).view(1, -1, 1, 1, 1)
+    assert torch.allclose((ours - mean) / std, theirs, atol=1e-4)
