@@ -9,6 +9,7 @@ import math
 import pytest
 
 from vidgen.shapes_model import TINY_SIZES as TINY
+from vidgen.shapes_model import latent_stats
 from vidgen.train import (
     ClipSource,
     LatentCache,
@@ -89,10 +90,8 @@ def test_vae_and_flow_losses_go_down_on_a_fixed_batch(tmp_path):
 
     set_latent_stats(vae, config)
     with torch.no_grad():
-        x0 = (
-            vae.encode(x).latent_dist.mean
-            - torch.tensor(vae.config.latents_mean).view(1, -1, 1, 1, 1)
-        ) / torch.tensor(vae.config.latents_std).view(1, -1, 1, 1, 1)
+        mean, std = latent_stats(vae)
+        x0 = (vae.encode(x).latent_dist.mean - mean) / std
     nets = (parts["transformer"], parts["text_encoder"], parts["tokenizer"])
     params = list(nets[0].parameters()) + list(nets[1].parameters())
     opt = torch.optim.Adam(params, lr=3e-3)
@@ -559,7 +558,5 @@ def test_resampled_latents_from_pure_noise_are_what_wan_pipeline_samples(tmp_pat
         latents=noise,
         output_type="latent",
     ).frames
-    vae = components["vae"]
-    mean = torch.tensor(vae.config.latents_mean).view(1, -1, 1, 1, 1)
-    std = torch.tensor(vae.config.latents_std).view(1, -1, 1, 1, 1)
+    mean, std = latent_stats(components["vae"])
     assert torch.allclose((ours - mean) / std, theirs, atol=1e-4)

@@ -234,6 +234,18 @@ def load_components(folder: str | Path) -> dict[str, Any]:
     return dict(pipe.components)
 
 
+def latent_stats(vae):
+    """The VAE's per-channel latent mean and std as (1, z, 1, 1, 1) tensors: WanPipeline
+    samples latents normalized by them and un-normalizes (x * std + mean) before decoding."""
+    import torch
+
+    shape = (1, vae.config.z_dim, 1, 1, 1)
+    return (
+        torch.tensor(vae.config.latents_mean).view(shape),
+        torch.tensor(vae.config.latents_std).view(shape),
+    )
+
+
 def make_pipeline(components: dict[str, Any]):
     from diffusers import WanPipeline
 

@@ -32,7 +32,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from vidgen.shapes_model import ModelSizes
+from vidgen.shapes_model import ModelSizes, latent_stats
 from vidgen.train_objectives import (
     flow_matching_loss,
     object_crops,
@@ -398,9 +398,7 @@ class LatentCache:
 
         self.vae, self.config = vae, config
         self.source = ClipSource(config, stream=3)
-        z = config.sizes.vae_z_dim
-        self.mean = torch.tensor(vae.config.latents_mean).view(1, z, 1, 1, 1)
-        self.std = torch.tensor(vae.config.latents_std).view(1, z, 1, 1, 1)
+        self.mean, self.std = latent_stats(vae)
         self.mu: torch.Tensor | None = None
         self.captions: list[str] = []
         self.next = 0

@@ -68,13 +68,11 @@ def resampled_latents(components: dict, x, captions: list[str], config: TrainCon
     target; from pure noise it would not be."""
     import torch
 
-    from vidgen.shapes_model import PIPELINE_MAX_SEQUENCE_LENGTH, encode_captions
+    from vidgen.shapes_model import PIPELINE_MAX_SEQUENCE_LENGTH, encode_captions, latent_stats
 
     vae, transformer, scheduler = (components[k] for k in ("vae", "transformer", "scheduler"))
     text_encoder, tokenizer = components["text_encoder"], components["tokenizer"]
-    z = vae.config.z_dim
-    mean = torch.tensor(vae.config.latents_mean).view(1, z, 1, 1, 1)
-    std = torch.tensor(vae.config.latents_std).view(1, z, 1, 1, 1)
+    mean, std = latent_stats(vae)
     low, high = config.resample_levels
     s0 = low + (high - low) * torch.rand(1, generator=g).item()
     scheduler.set_timesteps(config.resample_steps)
