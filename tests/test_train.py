@@ -476,7 +476,7 @@ def test_grow_layers_trains_a_deeper_transformer_from_the_folder(tmp_path):
     assert config["num_layers"] == TINY.layers + 1
 
 
-def test_fresh_transformer_keeps_the_folders_vae_and_text_encoder(tmp_path):
+def test_fresh_transformer_keeps_the_folders_vae(tmp_path):
     import torch
     from safetensors.torch import load_file
 

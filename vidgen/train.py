@@ -56,8 +56,9 @@ class TrainConfig:
     # With init_from: add this many blocks to its transformer before training it, each starting
     # as the identity (shapes_model.deepen_transformer), so training goes on from what it knew.
     grow_layers: int = 0
-    # With init_from: keep its tokenizer, text encoder and VAE, and train a new transformer of
-    # `sizes` (e.g. a smaller patch) on the same latents.
+    # With init_from: keep its tokenizer and VAE (so the same latents), start from its text
+    # encoder (trained on with the transformer), and train a new transformer of `sizes`
+    # (e.g. a smaller patch).
     fresh_transformer: bool = False
     world: str = "vidgen.world"  # module with VOCABULARY, random_scene, render_clip
     # "staged", not "simple": the same scenes and captions with each path centred in the view.
@@ -156,8 +157,8 @@ class TrainConfig:
             )
         if self.fresh_transformer and (not self.init_from or self.decoder_only):
             raise UsageError(
-                "--fresh-transformer needs --init-from FOLDER (whose VAE and text encoder it "
-                "keeps) and trains a transformer (not with --decoder-only)"
+                "--fresh-transformer needs --init-from FOLDER (whose VAE it keeps and whose "
+                "text encoder it starts from) and trains a transformer (not with --decoder-only)"
             )
         for other in ("grow_layers", "refit_vae"):
             if self.fresh_transformer and getattr(self, other):

@@ -44,7 +44,7 @@ from vidgen.errors import UsageError
 @click.option(
     "--fresh-transformer",
     is_flag=True,
-    help="With --init-from: keep its VAE and text encoder, train a new transformer "
+    help="With --init-from: keep its VAE, start from its text encoder, train a new transformer "
     "(sizes from --transformer-patch, --transformer-width, --transformer-layers).",
 )
 @click.option(
