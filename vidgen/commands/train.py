@@ -148,8 +148,7 @@ def train_shapes(
       vidgen train-shapes --out /work/train-runs/shapes
       vidgen train-shapes --out /work/train-runs/shapes --export-only --export vidgen/assets/shapes-wan
       vidgen train-shapes --out runs/more --init-from vidgen/assets/shapes-wan --steps 4000
-      vidgen train-shapes --out runs/p2 --init-from vidgen/assets/shapes-wan --fresh-transformer \
-          --transformer-patch 1 2 2 --transformer-width 96
+      vidgen train-shapes --out runs/p2 --init-from DIR --fresh-transformer --transformer-patch 1 2 2
     """
     from pathlib import Path
 
