@@ -17,6 +17,7 @@ Run:
   python benchmarks/adherence.py                       # the embedded model, 60 prompts
   python benchmarks/adherence.py --model DIR --n 60 --steps 20 --guidance 4.0 \
       --contact-sheet vidgen/assets/shapes-wan/contact-sheet.png --json out.json
+  python benchmarks/adherence.py --reader-only --vae --size 96   # the VAE's ceiling at 96x96
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ sys.path.insert(0, str(REPO))
 from vidgen.world import OBJECT_COLORS, parse_caption, random_scene, render_clip  # noqa: E402
 
 MASK_THRESHOLD = 60  # sum of |RGB - background| over channels, 0..765
-MIN_AREA = 12  # pixels; smaller blobs are noise
+MIN_AREA = 12  # pixels at 64x64 (scaled with the frame); smaller blobs are noise
+REFERENCE_WIDTH = 64  # the pixel thresholds below are for this frame width
 
 
 def _hue(rgb) -> float:
@@ -54,6 +56,7 @@ def _hue_distance(a: float, b: float) -> float:
 def object_blobs(frames: np.ndarray) -> list[tuple[np.ndarray, np.ndarray] | None]:
     """Per frame: (mask of the largest non-background blob, its pixels' RGB) or None."""
     out = []
+    min_area = MIN_AREA * (frames.shape[2] / REFERENCE_WIDTH) ** 2
     for frame in frames.astype(np.int32):  # (H, W, 3)
         background = np.median(frame.reshape(-1, 3), axis=0)
         far = (np.abs(frame - background).sum(axis=-1) > MASK_THRESHOLD).astype(np.uint8)
@@ -62,7 +65,7 @@ def object_blobs(frames: np.ndarray) -> list[tuple[np.ndarray, np.ndarray] | Non
             out.append(None)
             continue
         best = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
-        if stats[best, cv2.CC_STAT_AREA] < MIN_AREA:
+        if stats[best, cv2.CC_STAT_AREA] < min_area:
             out.append(None)
             continue
         mask = labels == best
@@ -104,13 +107,15 @@ def read_motion(blobs) -> str | None:
     if len(track) < len(blobs) // 2:
         return None
     xy = np.array(track)  # (N, 2): x right, y down
+    # The thresholds are in pixels of a 64-wide frame; a larger frame shows the same path larger.
+    px = next(b[0].shape[1] for b in blobs if b is not None) / REFERENCE_WIDTH
     start, end = xy[:3].mean(axis=0), xy[-3:].mean(axis=0)
     dx, dy = end - start
     y = xy[:, 1]
     rebound = float(np.max(np.maximum.accumulate(y) - y))  # how far it came back up after a low
-    if y.max() - y[0] > 10 and rebound > 4 and abs(dx) < 0.5 * (y.max() - y[0]):
+    if y.max() - y[0] > 10 * px and rebound > 4 * px and abs(dx) < 0.5 * (y.max() - y[0]):
         return "falls"
-    if np.hypot(dx, dy) < 5:
+    if np.hypot(dx, dy) < 5 * px:
         return "none"
     vertical = "down" if dy > 0 else "up"
     horizontal = "right" if dx > 0 else "left"
@@ -203,7 +208,18 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--contact-sheet", type=Path)
     parser.add_argument("--json", type=Path, help="write per-clip results here")
-    parser.add_argument("--reader-only", action="store_true", help="only score the world's renders")
+    parser.add_argument(
+        "--reader-only",
+        action="store_true",
+        help="only score the world's renders (and, with --vae, the VAE's reconstructions)",
+    )
+    parser.add_argument(
+        "--size",
+        type=int,
+        default=64,
+        help="frame width and height; the model is trained at 64, other sizes ask what a larger "
+        "frame would give (the world draws its objects in proportion)",
+    )
     parser.add_argument(
         "--scene-seed",
         type=int,
@@ -219,15 +235,17 @@ def main() -> None:
     args = parser.parse_args()
 
     scenes = benchmark_scenes(args.n, args.scene_seed)
-    truth = [render_clip(s, width=64, height=64, frames=17, fps=8) for s in scenes]
+    size = args.size
+    truth = [render_clip(s, width=size, height=size, frames=17, fps=8) for s in scenes]
     reader_rows = [judge(c.caption, c.frames) for c in truth]
     result = {
         "n": args.n,
         "scene_seed": args.scene_seed,
+        "size": size,
         "reader_on_world_renders": score(reader_rows),
     }
     result["check_pass_world_renders"] = check_verdicts([c.frames for c in truth])
-    if args.reader_only:
+    if args.reader_only and not args.vae:
         print(json.dumps(result, indent=2))
         return
 
@@ -239,6 +257,9 @@ def main() -> None:
         result["reader_on_vae_reconstructions"] = score(
             [judge(c.caption, r) for c, r in zip(truth, recon, strict=True)]
         )
+    if args.reader_only:
+        print(json.dumps(result, indent=2))
+        return
     from diffusers import WanPipeline
     from diffusers.utils import logging as dlogging
 
@@ -252,8 +273,8 @@ def main() -> None:
         start = time.perf_counter()
         video = pipe(
             clip.caption,
-            height=64,
-            width=64,
+            height=size,
+            width=size,
             num_frames=17,
             num_inference_steps=args.steps,
             guidance_scale=args.guidance,
@@ -261,7 +282,7 @@ def main() -> None:
             output_type="np",
         ).frames[0]
         seconds.append(time.perf_counter() - start)
-        frames = (np.clip(video, 0, 1) * 255).round().astype(np.uint8)  # (17, 64, 64, 3)
+        frames = (np.clip(video, 0, 1) * 255).round().astype(np.uint8)  # (17, size, size, 3)
         row = judge(clip.caption, frames)
         rows.append(row)
         clips.append((clip.caption, frames))
