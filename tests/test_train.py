@@ -302,6 +302,8 @@ def test_edge_loss_prefers_a_sharp_square_to_a_blurred_one():
         (["--resample-fraction", "2"], "--resample-fraction"),
         (["--init-from", ".", "--transformer-width", "64"], "need --fresh-transformer"),
         (["--transformer-width", "100"], "--transformer-width 100"),
+        (["--frame-size", "50"], "--frame-size 50: must be a multiple of 4"),
+        (["--frame-size", "72"], "--transformer-patch 1 4 4: must divide the latent grid"),
     ],
 )
 def test_train_shapes_refuses_bad_options_in_one_line(tmp_path, args, message):
@@ -515,6 +517,22 @@ def test_transformer_sizes_from_the_command_line():
     assert sizes.vae_z_dim == ModelSizes().vae_z_dim  # the VAE's sizes stay
     with pytest.raises(UsageError, match="--transformer-width 100"):
         transformer_sizes(None, 100, None)
+
+
+def test_frame_size_sets_the_training_frames_width_and_height(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    import vidgen.train
+    from vidgen.cli import cli
+
+    seen = []
+    monkeypatch.setattr(vidgen.train, "train", lambda config: seen.append(config) or "ckpt")
+    out = str(tmp_path / "run")
+    result = CliRunner().invoke(cli, ["train-shapes", "--out", out, "--frame-size", "96"])
+    assert result.exit_code == 0, result.output
+    assert (seen[0].width, seen[0].height) == (96, 96)
+    CliRunner().invoke(cli, ["train-shapes", "--out", out])
+    assert (seen[1].width, seen[1].height) == (64, 64)  # the recipe's own
 
 
 def test_vae_loss_decodes_the_latents_it_is_given(tmp_path):

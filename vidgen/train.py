@@ -164,10 +164,16 @@ class TrainConfig:
             if self.fresh_transformer and getattr(self, other):
                 flag = "--" + other.replace("_", "-")
                 raise UsageError(f"--fresh-transformer and {flag} exclude each other; pick one")
+        spatial_factor = 2 ** (len(self.sizes.vae_dim_mult) - 1)
+        if self.width % spatial_factor or self.height % spatial_factor:
+            raise UsageError(
+                f"--frame-size {self.width}: must be a multiple of {spatial_factor}, the VAE's "
+                "spatial compression"
+            )
         latent_grid = (
             (self.frames - 1) // 2 ** sum(self.sizes.vae_temporal_downsample) + 1,
-            self.height // 2 ** (len(self.sizes.vae_dim_mult) - 1),
-            self.width // 2 ** (len(self.sizes.vae_dim_mult) - 1),
+            self.height // spatial_factor,
+            self.width // spatial_factor,
         )
         if any(n % p for n, p in zip(latent_grid, self.sizes.patch, strict=True)):
             raise UsageError(
@@ -183,6 +189,8 @@ class TrainConfig:
 # different recipe from then on, which is allowed (it is how a run is steered) but said.
 RECIPE_FIELDS = (
     "profile",
+    "width",
+    "height",
     "uniform_time_fraction",
     "short_caption_fraction",
     "latent_object_weight",

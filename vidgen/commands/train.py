@@ -59,6 +59,12 @@ from vidgen.errors import UsageError
 )
 @click.option("--transformer-layers", type=click.IntRange(min=1), help="Transformer blocks.")
 @click.option(
+    "--frame-size",
+    type=click.IntRange(min=16),
+    help="Train on square frames of this many pixels (the recipe's: 64); the world draws its "
+    "objects in proportion, so a larger frame gives an object more latent pixels.",
+)
+@click.option(
     "--vae-full-every", type=click.IntRange(min=1), help="Every n-th VAE step sees full frames."
 )
 @click.option(
@@ -181,6 +187,9 @@ def train_shapes(
             "--transformer-patch/-width/-layers with --init-from need --fresh-transformer "
             "(the folder's transformer keeps its own sizes)"
         )
+    frame_size = overrides.pop("frame_size")
+    if frame_size:
+        overrides["width"] = overrides["height"] = frame_size
     config = TrainConfig(
         out_dir=out_dir,
         init_from=init_from,
