@@ -104,7 +104,7 @@ def read_shape(blobs) -> str | None:
 
 def read_motion(blobs) -> str | None:
     track = [(b[0].nonzero()[1].mean(), b[0].nonzero()[0].mean()) for b in blobs if b is not None]
-    if len(track) < len(blobs) // 2:
+    if not track or len(track) < len(blobs) // 2:
         return None
     xy = np.array(track)  # (N, 2): x right, y down
     # The thresholds are in pixels of a 64-wide frame; a larger frame shows the same path larger.
@@ -187,7 +187,10 @@ def contact_sheet(clips: list[tuple[str, np.ndarray]], path: Path, picks=(0, 4, 
     """Rows of clips, a few frames each at 2x, caption above each row."""
     rows = []
     for caption, frames in clips[:8]:
-        tiles = [cv2.resize(frames[i], (128, 128), interpolation=cv2.INTER_NEAREST) for i in picks]
+        h, w = frames.shape[1:3]
+        tiles = [
+            cv2.resize(frames[i], (2 * w, 2 * h), interpolation=cv2.INTER_NEAREST) for i in picks
+        ]
         strip = np.concatenate([np.pad(t, ((0, 0), (2, 2), (0, 0))) for t in tiles], axis=1)
         header = np.full((18, strip.shape[1], 3), 255, np.uint8)
         cv2.putText(header, caption, (4, 13), cv2.FONT_HERSHEY_SIMPLEX, 0.42, (0, 0, 0), 1)
@@ -233,6 +236,8 @@ def main() -> None:
         "--vae", action="store_true", help="also score the VAE's reconstructions of the renders"
     )
     args = parser.parse_args()
+    if args.size <= 0 or args.size % 16:
+        parser.error(f"--size {args.size}: must be a positive multiple of 16 (WanPipeline's)")
 
     scenes = benchmark_scenes(args.n, args.scene_seed)
     size = args.size

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+from pathlib import Path
 
 import pytest
 
@@ -302,8 +303,17 @@ def test_edge_loss_prefers_a_sharp_square_to_a_blurred_one():
         (["--resample-fraction", "2"], "--resample-fraction"),
         (["--init-from", ".", "--transformer-width", "64"], "need --fresh-transformer"),
         (["--transformer-width", "100"], "--transformer-width 100"),
-        (["--frame-size", "50"], "--frame-size 50: must be a multiple of 4"),
-        (["--frame-size", "72"], "--transformer-patch 1 4 4: must divide the latent grid"),
+        (["--frame-size", "88"], "--frame-size 88: must be a multiple of 16"),
+        (["--frame-size", "16"], "--frame-size 16: smaller than the VAE's crop (32)"),
+        (
+            ["--init-from", ".", "--fresh-transformer", "--transformer-patch", "1", "5", "5"]
+            + ["--frame-size", "96"],
+            "1 5 5: must divide the latent grid 5x24x24 (T H W) of 96x96 frames",
+        ),
+        (
+            ["--init-from", str(Path(__file__).parent)],
+            "not a diffusers pipeline folder (no model_index.json)",
+        ),
     ],
 )
 def test_train_shapes_refuses_bad_options_in_one_line(tmp_path, args, message):

@@ -77,7 +77,7 @@ class TrainConfig:
     vae_batch: int = 8
     vae_lr: float = 1e-3
     vae_crop: int = 32  # square crop side for most steps; 0 = always full frames
-    vae_full_every: int = 4  # every n-th step uses full 64x64 frames
+    vae_full_every: int = 4  # every n-th step uses full frames
     # On the per-element mean KL. It only keeps the latents bounded: at 1e-3 the posterior std
     # stayed ~0.8 against means spread ~0.3, i.e. the decoder saw mostly noise.
     vae_kl_weight: float = 1e-6
@@ -164,12 +164,17 @@ class TrainConfig:
             if self.fresh_transformer and getattr(self, other):
                 flag = "--" + other.replace("_", "-")
                 raise UsageError(f"--fresh-transformer and {flag} exclude each other; pick one")
-        spatial_factor = 2 ** (len(self.sizes.vae_dim_mult) - 1)
-        if self.width % spatial_factor or self.height % spatial_factor:
+        # WanPipeline refuses frames whose sides are not multiples of 16; a model trained on
+        # such frames could never be sampled.
+        for side in (self.width, self.height):
+            if side % 16:
+                raise UsageError(f"--frame-size {side}: must be a multiple of 16 (WanPipeline's)")
+        if self.vae_crop > min(self.width, self.height):
             raise UsageError(
-                f"--frame-size {self.width}: must be a multiple of {spatial_factor}, the VAE's "
-                "spatial compression"
+                f"--frame-size {min(self.width, self.height)}: smaller than the VAE's crop "
+                f"({self.vae_crop}); pick a larger frame"
             )
+        spatial_factor = 2 ** (len(self.sizes.vae_dim_mult) - 1)
         latent_grid = (
             (self.frames - 1) // 2 ** sum(self.sizes.vae_temporal_downsample) + 1,
             self.height // spatial_factor,
@@ -178,11 +183,17 @@ class TrainConfig:
         if any(n % p for n, p in zip(latent_grid, self.sizes.patch, strict=True)):
             raise UsageError(
                 f"--transformer-patch {' '.join(map(str, self.sizes.patch))}: must divide the "
-                f"latent grid {'x'.join(map(str, latent_grid))} (T H W)"
+                f"latent grid {'x'.join(map(str, latent_grid))} (T H W) of "
+                f"{self.width}x{self.height} frames; change the patch or --frame-size"
             )
         low, high = self.resample_levels
         if not 0.0 < low <= high <= 1.0:
             raise UsageError("--resample-levels must be LOW HIGH with 0 < LOW <= HIGH <= 1")
+        if self.init_from and not (Path(self.init_from) / "model_index.json").is_file():
+            raise UsageError(
+                f"--init-from {self.init_from}: not a diffusers pipeline folder (no "
+                "model_index.json); pass one, e.g. vidgen/assets/shapes-wan"
+            )
 
 
 # Settings that change what a run learns from: a resume that changes one goes on with a
