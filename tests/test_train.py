@@ -135,6 +135,8 @@ def test_train_resumes_from_its_checkpoint_and_exports_a_pipeline(tmp_path, caps
 
     folder = export(ckpt, tmp_path / "shapes-wan")
     assert not list(folder.rglob("*.bin"))
+    record = json.loads((folder / "training_state.json").read_text())
+    assert (record["step"], record["width"], record["height"], record["frames"]) == (3, 32, 32, 5)
     pipe = WanPipeline.from_pretrained(str(folder), local_files_only=True)
     pipe.set_progress_bar_config(disable=True)
     frames = pipe(

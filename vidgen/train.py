@@ -630,10 +630,11 @@ def export(checkpoint: str | Path, dest: str | Path, vae_from: str | Path | None
     shutil.rmtree(tmp, ignore_errors=True)
     make_pipeline(components).save_pretrained(tmp, safe_serialization=True)
     state = json.loads((checkpoint / "state.json").read_text())
-    (tmp / "training_state.json").write_text(
-        json.dumps({k: state.get(k) for k in ("vae_step", "step", "cpu_seconds", "wall_seconds")})
-        + "\n"
-    )
+    record = {k: state.get(k) for k in ("vae_step", "step", "cpu_seconds", "wall_seconds")}
+    # The frame the model was trained on: the size its preset should sample at.
+    trained_on = state.get("config", {})
+    record.update({k: trained_on[k] for k in ("width", "height", "frames") if k in trained_on})
+    (tmp / "training_state.json").write_text(json.dumps(record) + "\n")
     keep = [p for p in dest.glob("*") if p.suffix in (".md", ".png")] if dest.exists() else []
     for p in keep:  # the model card and contact sheet are written separately: keep them
         shutil.copy2(p, tmp / p.name)
