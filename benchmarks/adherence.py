@@ -81,7 +81,9 @@ def read_color(blobs) -> str | None:
     return min(OBJECT_COLORS, key=lambda name: _hue_distance(hue, _hue(OBJECT_COLORS[name])))
 
 
-def read_shape(blobs) -> str | None:
+def fill_ratio(blobs) -> float | None:
+    """Median over frames of blob area / bounding-box area, leaving out frames where the blob
+    touches the edge (cut off, so its box is wrong); None when no frame counts."""
     ratios = []
     for blob in blobs:
         if blob is None:
@@ -92,9 +94,13 @@ def read_shape(blobs) -> str | None:
         touches_edge |= ys.max() == blob[0].shape[0] - 1 or xs.max() == blob[0].shape[1] - 1
         if not touches_edge:
             ratios.append(len(ys) / float(h * w))
-    if not ratios:
+    return statistics.median(ratios) if ratios else None
+
+
+def read_shape(blobs) -> str | None:
+    ratio = fill_ratio(blobs)
+    if ratio is None:
         return None
-    ratio = statistics.median(ratios)
     if ratio > 0.89:
         return "square"
     if ratio < 0.66:

@@ -24,27 +24,17 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from adherence import object_blobs, read_clip  # noqa: E402
+from adherence import fill_ratio, object_blobs, read_clip  # noqa: E402
 
 from vidgen.world import parse_caption, random_scene, render_clip  # noqa: E402
 
 
-def fill_ratio(frames: np.ndarray) -> float:
-    """Median over frames of blob area / bounding-box area (the reader's shape measure)."""
-    ratios = []
-    for blob in object_blobs(frames):
-        if blob is not None:
-            ys, xs = np.nonzero(blob[0])
-            ratios.append(len(ys) / float((ys.max() - ys.min() + 1) * (xs.max() - xs.min() + 1)))
-    return float(np.median(ratios)) if ratios else 0.0
-
-
 def fill_by_shape(clips, want: list[str]) -> dict[str, float]:
-    """Mean fill ratio of the clips of each wanted shape."""
+    """Mean fill ratio (the reader's shape measure) of the clips of each wanted shape."""
+    ratios = [fill_ratio(object_blobs(f)) for f in clips]
     return {
         shape: round(
-            float(np.mean([fill_ratio(f) for f, w in zip(clips, want, strict=True) if w == shape])),
-            3,
+            float(np.mean([r for r, w in zip(ratios, want, strict=True) if w == shape and r])), 3
         )
         for shape in ("ball", "square", "triangle")
     }
