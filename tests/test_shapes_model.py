@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from vidgen.models import EMBEDDED_MODEL_DIR
+from vidgen.models import EMBEDDED_MODEL_DIR, EMBEDDED_PRESET, find_preset
 from vidgen.shapes_model import (
     PIPELINE_MAX_SEQUENCE_LENGTH,
     TINY_SIZES,
@@ -106,17 +107,19 @@ def test_shipped_pipeline_loads_offline_and_generates_default_size(monkeypatch):
     pipe.set_progress_bar_config(disable=True)
     tokenizer = pipe.tokenizer
     assert all(tokenizer.convert_tokens_to_ids(w) != tokenizer.unk_token_id for w in VOCABULARY)
+    preset = find_preset(EMBEDDED_PRESET)
     frames = pipe(
         "a red ball falls and bounces on a white background",
-        height=64,
-        width=64,
-        num_frames=17,
+        height=preset.height,
+        width=preset.width,
+        num_frames=preset.frames,
         num_inference_steps=2,
         guidance_scale=4.0,
         generator=torch.Generator().manual_seed(0),
         output_type="np",
     ).frames[0]
-    assert frames.shape == (17, 64, 64, 3)
+    assert frames.shape == (preset.frames, preset.height, preset.width, 3)
+    assert preset.height >= 64 and preset.frames >= 17  # the floor
     assert np.isfinite(frames).all() and frames.min() >= 0 and frames.max() <= 1
     # the config carries real latent statistics, not the placeholders of an untrained VAE
     assert pipe.vae.config.latents_std != [1.0] * pipe.vae.config.z_dim
@@ -129,3 +132,11 @@ def test_world_caption_parses_to_what_the_benchmark_reads():
 
 def test_models_default_points_at_the_shipped_folder():
     assert Path(os.fspath(EMBEDDED_MODEL_DIR)).name == "shapes-wan"
+
+
+@shipped
+def test_default_preset_size_is_the_size_the_shipped_model_was_trained_at():
+    state = json.loads((EMBEDDED_MODEL_DIR / "training_state.json").read_text())
+    preset = find_preset(EMBEDDED_PRESET)
+    trained = (state["width"], state["height"], state["frames"])
+    assert (preset.width, preset.height, preset.frames) == trained
