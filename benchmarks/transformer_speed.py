@@ -1,0 +1,98 @@
+"""What a transformer shape would cost at sampling time, before spending hours training it.
+
+Times the embedded pipeline's call (20 steps, CFG, 17 frames) with its transformer replaced
+by a randomly initialised one of another patch, width or depth, built by the recipe's own
+`build_transformer` (FFN 4x the width, heads of 32). The weights do not change the cost, so
+this is the time a trained model of that shape would take.
+
+    python benchmarks/transformer_speed.py --patch 1 2 2 --width 96 --size 64 96 --threads 2
+
+The machine may be shared: say what ran beside it when reporting a figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import statistics
+import time
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--patch", type=int, nargs=3, default=[1, 4, 4], metavar=("T", "H", "W"))
+    parser.add_argument("--width", type=int, default=128, help="a multiple of 32")
+    parser.add_argument("--layers", type=int, default=5)
+    parser.add_argument("--size", type=int, nargs="+", default=[64], help="square frame sides")
+    parser.add_argument("--frames", type=int, default=17)
+    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--guidance", type=float, default=3.0)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=4)
+    args = parser.parse_args()
+    if args.width % 32:
+        parser.error(f"--width {args.width}: use a multiple of 32 (heads of 32)")
+    for side in args.size:
+        if side % 16:
+            parser.error(f"--size {side}: use a multiple of 16 (WanPipeline's frame sides)")
+
+    import torch
+    from diffusers import WanPipeline
+
+    from vidgen.models import EMBEDDED_MODEL_DIR
+    from vidgen.shapes_model import ModelSizes, build_transformer
+
+    torch.set_num_threads(args.threads)
+    pipe = WanPipeline.from_pretrained(str(EMBEDDED_MODEL_DIR), local_files_only=True)
+    pipe.set_progress_bar_config(disable=True)
+    sizes = dataclasses.replace(
+        ModelSizes(),
+        patch=tuple(args.patch),
+        dim=args.width,
+        heads=args.width // 32,
+        ffn_dim=4 * args.width,
+        layers=args.layers,
+        vae_z_dim=pipe.vae.config.z_dim,
+        text_dim=pipe.text_encoder.config.d_model,
+    )
+    pipe.transformer = build_transformer(sizes).eval()
+    for side in args.size:
+        latent = side // pipe.vae_scale_factor_spatial
+        if latent % args.patch[1] or latent % args.patch[2]:
+            parser.error(f"--size {side}: the patch {args.patch} does not divide its latent grid")
+        seconds = []
+        for seed in range(args.repeat):
+            start = time.perf_counter()
+            pipe(
+                "a red ball falls and bounces",
+                height=side,
+                width=side,
+                num_frames=args.frames,
+                num_inference_steps=args.steps,
+                guidance_scale=args.guidance,
+                generator=torch.Generator().manual_seed(seed),
+                output_type="np",
+            )
+            seconds.append(time.perf_counter() - start)
+        tokens = (
+            ((args.frames - 1) // pipe.vae_scale_factor_temporal + 1)
+            // args.patch[0]
+            * (latent // args.patch[1])
+            * (latent // args.patch[2])
+        )
+        row = {
+            "size": side,
+            "patch": args.patch,
+            "width": args.width,
+            "layers": args.layers,
+            "tokens": tokens,
+            "threads": args.threads,
+            "pipeline_seconds_median": round(statistics.median(seconds), 3),
+            "pipeline_seconds_max": round(max(seconds), 3),
+        }
+        print(json.dumps(row))
+
+
+if __name__ == "__main__":
+    main()
