@@ -140,3 +140,12 @@ def test_default_preset_size_is_the_size_the_shipped_model_was_trained_at():
     preset = find_preset(EMBEDDED_PRESET)
     trained = (state["width"], state["height"], state["frames"])
     assert (preset.width, preset.height, preset.frames) == trained
+
+
+def test_sizes_of_reads_back_the_sizes_components_were_built_with():
+    import dataclasses
+
+    from vidgen.shapes_model import build_components, sizes_of
+
+    sizes = dataclasses.replace(TINY, patch=(1, 2, 2), layers=2, shift=3.0)
+    assert sizes_of(build_components(VOCABULARY, sizes)) == sizes

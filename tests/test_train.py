@@ -488,6 +488,9 @@ def test_grow_layers_trains_a_deeper_transformer_from_the_folder(tmp_path):
     )
     config = json.loads((grown / "transformer" / "config.json").read_text())
     assert config["num_layers"] == TINY.layers + 1
+    # the run's record names the sizes it trained, not the ones it was configured with
+    recorded = json.loads((grown / "state.json").read_text())["config"]["sizes"]
+    assert recorded["layers"] == TINY.layers + 1
 
 
 def test_fresh_transformer_keeps_the_folders_vae(tmp_path):

@@ -234,6 +234,31 @@ def load_components(folder: str | Path) -> dict[str, Any]:
     return dict(pipe.components)
 
 
+def sizes_of(components: dict[str, Any]) -> ModelSizes:
+    """The sizes of loaded components, read from their configs. A run started from a folder
+    (or resumed) trains what it loaded, not the recipe's default sizes; this is what its
+    record should say, and the shift its noise levels should use."""
+    text = components["text_encoder"].config
+    vae = components["vae"].config
+    transformer = components["transformer"].config
+    return ModelSizes(
+        text_dim=text.d_model,
+        text_layers=text.num_layers,
+        text_heads=text.num_heads,
+        vae_encoder_dim=vae.base_dim,
+        vae_decoder_dim=vae.decoder_base_dim,
+        vae_z_dim=vae.z_dim,
+        vae_dim_mult=tuple(vae.dim_mult),
+        vae_temporal_downsample=tuple(vae.temperal_downsample),
+        dim=transformer.num_attention_heads * transformer.attention_head_dim,
+        heads=transformer.num_attention_heads,
+        layers=transformer.num_layers,
+        ffn_dim=transformer.ffn_dim,
+        patch=tuple(transformer.patch_size),
+        shift=components["scheduler"].config.shift,
+    )
+
+
 def latent_stats(vae):
     """The VAE's per-channel latent mean and std as (1, z, 1, 1, 1) tensors: WanPipeline
     samples latents normalized by them and un-normalizes (x * std + mean) before decoding."""

@@ -538,6 +538,7 @@ def train(config: TrainConfig) -> Path:
         build_transformer,
         deepen_transformer,
         load_components,
+        sizes_of,
     )
 
     torch.set_num_threads(config.threads)
@@ -572,6 +573,9 @@ def train(config: TrainConfig) -> Path:
             components = build_components(vocabulary, config.sizes)
             state = {"stage": "vae", "vae_step": 0, "step": 0}
         optim_state, ema = {}, None
+    # Train (and record) the sizes actually loaded: a folder or checkpoint keeps its own,
+    # which need not be the recipe's defaults (a patch-2 transformer, a deepened one).
+    config = dataclasses.replace(config, sizes=sizes_of(components))
     config_now = json.loads(json.dumps(asdict(config)))
     for name in RECIPE_FIELDS:
         before = state.get("config", {}).get(name, config_now[name])
