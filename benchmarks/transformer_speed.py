@@ -37,6 +37,9 @@ def main() -> None:
         if side % 16:
             parser.error(f"--size {side}: use a multiple of 16 (WanPipeline's frame sides)")
 
+    from vidgen.cpu import prefer_passive_openmp_wait
+
+    prefer_passive_openmp_wait()  # as `vidgen make` runs: set before torch loads
     import torch
     from diffusers import WanPipeline
 
@@ -56,11 +59,21 @@ def main() -> None:
         vae_z_dim=pipe.vae.config.z_dim,
         text_dim=pipe.text_encoder.config.d_model,
     )
+    # Refuse what the pipeline would crash on (or silently round) before timing anything.
+    temporal, spatial = pipe.vae_scale_factor_temporal, pipe.vae_scale_factor_spatial
+    if (args.frames - 1) % temporal:
+        parser.error(f"--frames {args.frames}: use 1 more than a multiple of {temporal}, e.g. 17")
+    latent_frames = (args.frames - 1) // temporal + 1
+    for side in args.size:
+        grid = (latent_frames, side // spatial, side // spatial)
+        if any(n % p for n, p in zip(grid, args.patch, strict=True)):
+            parser.error(
+                f"--patch {' '.join(map(str, args.patch))}: does not divide the latent grid "
+                f"{'x'.join(map(str, grid))} of --size {side}; change the patch or the size"
+            )
     pipe.transformer = build_transformer(sizes).eval()
     for side in args.size:
-        latent = side // pipe.vae_scale_factor_spatial
-        if latent % args.patch[1] or latent % args.patch[2]:
-            parser.error(f"--size {side}: the patch {args.patch} does not divide its latent grid")
+        latent = side // spatial
         seconds = []
         for seed in range(args.repeat):
             start = time.perf_counter()
@@ -76,10 +89,7 @@ def main() -> None:
             )
             seconds.append(time.perf_counter() - start)
         tokens = (
-            ((args.frames - 1) // pipe.vae_scale_factor_temporal + 1)
-            // args.patch[0]
-            * (latent // args.patch[1])
-            * (latent // args.patch[2])
+            (latent_frames // args.patch[0]) * (latent // args.patch[1]) * (latent // args.patch[2])
         )
         row = {
             "size": side,

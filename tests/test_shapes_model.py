@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from pathlib import Path
@@ -13,8 +14,10 @@ from vidgen.models import EMBEDDED_MODEL_DIR, EMBEDDED_PRESET, find_preset
 from vidgen.shapes_model import (
     PIPELINE_MAX_SEQUENCE_LENGTH,
     TINY_SIZES,
+    build_components,
     build_tokenizer,
     encode_captions,
+    sizes_of,
     unknown_words,
 )
 from vidgen.world import VOCABULARY, parse_caption, random_scene, render_clip
@@ -68,7 +71,7 @@ def test_prompt_embeddings_match_the_pipeline_padding():
     import torch
     from diffusers import WanPipeline
 
-    from vidgen.shapes_model import build_components, make_pipeline
+    from vidgen.shapes_model import make_pipeline
 
     torch.manual_seed(0)
     components = build_components(VOCABULARY, TINY)
@@ -143,9 +146,20 @@ def test_default_preset_size_is_the_size_the_shipped_model_was_trained_at():
 
 
 def test_sizes_of_reads_back_the_sizes_components_were_built_with():
-    import dataclasses
-
-    from vidgen.shapes_model import build_components, sizes_of
-
-    sizes = dataclasses.replace(TINY, patch=(1, 2, 2), layers=2, shift=3.0)
+    # every size distinct, so reading one config key for another cannot pass
+    sizes = dataclasses.replace(
+        TINY,
+        text_dim=24,
+        text_layers=3,
+        text_heads=2,
+        vae_encoder_dim=4,
+        vae_decoder_dim=8,
+        vae_z_dim=6,
+        dim=64,
+        heads=2,
+        layers=2,
+        ffn_dim=48,
+        patch=(1, 2, 2),
+        shift=3.0,
+    )
     assert sizes_of(build_components(VOCABULARY, sizes)) == sizes

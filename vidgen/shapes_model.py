@@ -246,7 +246,7 @@ def sizes_of(components: dict[str, Any]) -> ModelSizes:
         text_layers=text.num_layers,
         text_heads=text.num_heads,
         vae_encoder_dim=vae.base_dim,
-        vae_decoder_dim=vae.decoder_base_dim,
+        vae_decoder_dim=vae.decoder_base_dim or vae.base_dim,  # None: same as the encoder
         vae_z_dim=vae.z_dim,
         vae_dim_mult=tuple(vae.dim_mult),
         vae_temporal_downsample=tuple(vae.temperal_downsample),
