@@ -310,7 +310,8 @@ def test_edge_loss_prefers_a_sharp_square_to_a_blurred_one():
         (
             ["--init-from", ".", "--fresh-transformer", "--transformer-patch", "1", "5", "5"]
             + ["--frame-size", "96"],
-            "1 5 5: must divide the latent grid 5x24x24 (T H W) of 96x96 frames",
+            "transformer patch 1 5 5 (--transformer-patch or the --init-from folder's): must "
+            "divide the latent grid 5x24x24 (T H W) of 96x96 frames",
         ),
         (
             ["--init-from", str(Path(__file__).parent)],

@@ -182,9 +182,10 @@ class TrainConfig:
         )
         if any(n % p for n, p in zip(latent_grid, self.sizes.patch, strict=True)):
             raise UsageError(
-                f"--transformer-patch {' '.join(map(str, self.sizes.patch))}: must divide the "
-                f"latent grid {'x'.join(map(str, latent_grid))} (T H W) of "
-                f"{self.width}x{self.height} frames; change the patch or --frame-size"
+                f"transformer patch {' '.join(map(str, self.sizes.patch))} (--transformer-patch "
+                f"or the --init-from folder's): must divide the latent grid "
+                f"{'x'.join(map(str, latent_grid))} (T H W) of {self.width}x{self.height} "
+                "frames; change the patch or --frame-size"
             )
         low, high = self.resample_levels
         if not 0.0 < low <= high <= 1.0:
