@@ -33,6 +33,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.width % 32:
         parser.error(f"--width {args.width}: use a multiple of 32 (heads of 32)")
+    from vidgen.shapes_model import build_transformer, transformer_sizes
+
+    # the recipe's own sizing: heads of 32, FFN 4x the width
+    shape = transformer_sizes(tuple(args.patch), args.width, args.layers)
     for side in args.size:
         if side % 16:
             parser.error(f"--size {side}: use a multiple of 16 (WanPipeline's frame sides)")
@@ -44,20 +48,12 @@ def main() -> None:
     from diffusers import WanPipeline
 
     from vidgen.models import EMBEDDED_MODEL_DIR
-    from vidgen.shapes_model import ModelSizes, build_transformer
 
     torch.set_num_threads(args.threads)
     pipe = WanPipeline.from_pretrained(str(EMBEDDED_MODEL_DIR), local_files_only=True)
     pipe.set_progress_bar_config(disable=True)
-    sizes = dataclasses.replace(
-        ModelSizes(),
-        patch=tuple(args.patch),
-        dim=args.width,
-        heads=args.width // 32,
-        ffn_dim=4 * args.width,
-        layers=args.layers,
-        vae_z_dim=pipe.vae.config.z_dim,
-        text_dim=pipe.text_encoder.config.d_model,
+    sizes = dataclasses.replace(  # fed by the shipped VAE and text encoder
+        shape, vae_z_dim=pipe.vae.config.z_dim, text_dim=pipe.text_encoder.config.d_model
     )
     # Refuse what the pipeline would crash on (or silently round) before timing anything.
     temporal, spatial = pipe.vae_scale_factor_temporal, pipe.vae_scale_factor_spatial
