@@ -179,6 +179,15 @@ class PhysicsChecker(Checker):
         frames = np.array([p.frame for p in seg], dtype=float)
         d2 = xy[2:] - 2 * xy[1:-1] + xy[:-2]  # d2[i] centred on seg[i + 1]
         bounces = bounce_points(xy)
+        low = xy[:, 1].max() - max(4.0, 0.5 * float(np.median([p.det.size for p in seg])))
+        # Gravity is the same all along a track: where a boundary's own arc is too short to
+        # measure it (at 8 fps a hop between two bounces leaves two or three sightings), the
+        # segment's flight stands in: second differences away from bounces and above the
+        # lowest level, where a settled object's zeros would water gravity down.
+        in_flight = [
+            i for i in range(len(d2)) if not bounces & {i, i + 1, i + 2} and xy[i + 1, 1] <= low
+        ]
+        seg_accel = trimmed_mean(d2[in_flight]) if len(in_flight) >= 3 else np.zeros(2)
         out = []
         for k in range(2, len(seg) - 1):
             if any(k - 1 <= j <= k for j in bounces):
@@ -198,7 +207,7 @@ class PhysicsChecker(Checker):
             # bounce, so they start one later there.)
             start = arc_lo if arc_lo - 1 in bounces else max(0, arc_lo - 1)
             local = d2[start : max(start, arc_hi - 2)]
-            accel = trimmed_mean(local) if len(local) >= 3 else np.zeros(2)
+            accel = trimmed_mean(local) if len(local) >= 3 else seg_accel.copy()
             accel[np.abs(accel) < ACCEL_NOISE] = 0.0
             pb, vb = side_fit(xy[lo:k], frames[lo:k], accel, t0)
             pa, va = side_fit(xy[k:hi], frames[k:hi], accel, t0)
