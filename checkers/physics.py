@@ -179,15 +179,18 @@ class PhysicsChecker(Checker):
         frames = np.array([p.frame for p in seg], dtype=float)
         d2 = xy[2:] - 2 * xy[1:-1] + xy[:-2]  # d2[i] centred on seg[i + 1]
         bounces = bounce_points(xy)
-        low = xy[:, 1].max() - max(4.0, 0.5 * float(np.median([p.det.size for p in seg])))
+        flight_top = xy[:, 1].max() - max(4.0, 0.5 * float(np.median([p.det.size for p in seg])))
         # Gravity is the same all along a track: where a boundary's own arc is too short to
-        # measure it (at 8 fps a hop between two bounces leaves two or three sightings), the
-        # segment's flight stands in: second differences away from bounces and above the
-        # lowest level, where a settled object's zeros would water gravity down.
+        # measure it (at 8 fps a hop of four sightings between bounces has two second
+        # differences), the segment's flight stands in: second differences away from bounces
+        # and above the lowest level, where a settled object's zeros would water gravity down.
+        # Five or more, so that the trimmed mean drops a kink (a speed jump in flight).
         in_flight = [
-            i for i in range(len(d2)) if not bounces & {i, i + 1, i + 2} and xy[i + 1, 1] <= low
+            i
+            for i in range(len(d2))
+            if not bounces & {i, i + 1, i + 2} and xy[i + 1, 1] <= flight_top
         ]
-        seg_accel = trimmed_mean(d2[in_flight]) if len(in_flight) >= 3 else np.zeros(2)
+        seg_accel = trimmed_mean(d2[in_flight]) if len(in_flight) >= 5 else np.zeros(2)
         out = []
         for k in range(2, len(seg) - 1):
             if any(k - 1 <= j <= k for j in bounces):
