@@ -790,6 +790,7 @@ def render_small(spec: dict) -> list:
 SHORT_HOP = scene(
     [obj("red", "square", "falls_bounces", 0.113, 0.393, 0.257, 0.0, 0.0, True, 0.2, 0.72)],
     None,
+    violations=[],
     aspect=1.0,
     background="black",
     duration=2.0,
@@ -802,7 +803,7 @@ SHORT_HOP = scene(
 def test_a_short_hop_between_bounces_keeps_the_tracks_gravity():
     # The hop's own arc is too short to measure gravity; taking none made its free fall read
     # as a 6.5 px/frame speed jump at frame 15. The track's flight elsewhere supplies it.
-    report = check_frames(render_small({**SHORT_HOP, "violations": []}), fps=8)
+    report = check_frames(render_small(SHORT_HOP), fps=8)
     assert report.verdict == "pass", [(e.check, e.kind, e.frame) for e in report.events]
 
 
