@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import math
 import statistics
 import time
 
@@ -33,7 +34,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.width % 32:
         parser.error(f"--width {args.width}: use a multiple of 32 (heads of 32)")
-    from vidgen.shapes_model import build_transformer, transformer_sizes
+    from vidgen.shapes_model import build_transformer, latent_grid, sizes_of, transformer_sizes
 
     # the recipe's own sizing: heads of 32, FFN 4x the width
     shape = transformer_sizes(tuple(args.patch), args.width, args.layers)
@@ -56,20 +57,19 @@ def main() -> None:
         shape, vae_z_dim=pipe.vae.config.z_dim, text_dim=pipe.text_encoder.config.d_model
     )
     # Refuse what the pipeline would crash on (or silently round) before timing anything.
-    temporal, spatial = pipe.vae_scale_factor_temporal, pipe.vae_scale_factor_spatial
+    temporal = pipe.vae_scale_factor_temporal
     if (args.frames - 1) % temporal:
         parser.error(f"--frames {args.frames}: use 1 more than a multiple of {temporal}, e.g. 17")
-    latent_frames = (args.frames - 1) // temporal + 1
-    for side in args.size:
-        grid = (latent_frames, side // spatial, side // spatial)
+    loaded = sizes_of(dict(pipe.components))  # the shipped VAE's compression
+    grids = {side: latent_grid(loaded, args.frames, side, side) for side in args.size}
+    for side, grid in grids.items():
         if any(n % p for n, p in zip(grid, args.patch, strict=True)):
             parser.error(
                 f"--patch {' '.join(map(str, args.patch))}: does not divide the latent grid "
                 f"{'x'.join(map(str, grid))} of --size {side}; change the patch or the size"
             )
     pipe.transformer = build_transformer(sizes).eval()
-    for side in args.size:
-        latent = side // spatial
+    for side, grid in grids.items():
         seconds = []
         for seed in range(args.repeat):
             start = time.perf_counter()
@@ -84,9 +84,7 @@ def main() -> None:
                 output_type="np",
             )
             seconds.append(time.perf_counter() - start)
-        tokens = (
-            (latent_frames // args.patch[0]) * (latent // args.patch[1]) * (latent // args.patch[2])
-        )
+        tokens = math.prod(n // p for n, p in zip(grid, args.patch, strict=True))
         row = {
             "size": side,
             "patch": args.patch,

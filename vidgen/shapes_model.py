@@ -208,6 +208,14 @@ def transformer_sizes(
     return dataclasses.replace(ModelSizes(), **changes) if changes else None
 
 
+def latent_grid(sizes: ModelSizes, frames: int, height: int, width: int) -> tuple[int, int, int]:
+    """(T, H, W) of the latents the VAE of these sizes makes of a clip: the causal VAE keeps
+    the first frame alone and compresses the rest in time."""
+    spatial = 2 ** (len(sizes.vae_dim_mult) - 1)
+    temporal = 2 ** sum(sizes.vae_temporal_downsample)
+    return ((frames - 1) // temporal + 1, height // spatial, width // spatial)
+
+
 def build_scheduler(shift: float):
     from diffusers import FlowMatchEulerDiscreteScheduler
 

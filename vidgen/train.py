@@ -32,7 +32,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from vidgen.shapes_model import ModelSizes, latent_stats
+from vidgen.shapes_model import ModelSizes, latent_grid, latent_stats
 from vidgen.train_objectives import (
     flow_matching_loss,
     object_crops,
@@ -174,17 +174,12 @@ class TrainConfig:
                 f"--frame-size {min(self.width, self.height)}: smaller than the VAE's crop "
                 f"({self.vae_crop}); pick a larger frame"
             )
-        spatial_factor = 2 ** (len(self.sizes.vae_dim_mult) - 1)
-        latent_grid = (
-            (self.frames - 1) // 2 ** sum(self.sizes.vae_temporal_downsample) + 1,
-            self.height // spatial_factor,
-            self.width // spatial_factor,
-        )
-        if any(n % p for n, p in zip(latent_grid, self.sizes.patch, strict=True)):
+        grid = latent_grid(self.sizes, self.frames, self.height, self.width)
+        if any(n % p for n, p in zip(grid, self.sizes.patch, strict=True)):
             raise UsageError(
                 f"transformer patch {' '.join(map(str, self.sizes.patch))} (--transformer-patch "
                 f"or the --init-from folder's): must divide the latent grid "
-                f"{'x'.join(map(str, latent_grid))} (T H W) of {self.width}x{self.height} "
+                f"{'x'.join(map(str, grid))} (T H W) of {self.width}x{self.height} "
                 "frames; change the patch or --frame-size"
             )
         low, high = self.resample_levels
