@@ -24,7 +24,7 @@ from pathlib import Path
 from vidgen.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, VidgenError
 from vidgen.generate import MAX_SEED, Request
 from vidgen.loading import RuntimeOptions
-from vidgen.output import ensure_writable_folder, slugify
+from vidgen.output import ensure_writable_folder, refuse_to_replace, slugify
 from vidgen.promptfile import PromptItem
 from vidgen.video import remove_stale_temps
 
@@ -197,15 +197,14 @@ def intact(clip: Path, item: PromptItem, fingerprint: str) -> bool:
 
 
 def _check_not_foreign(clip: Path, item: PromptItem, options: BatchOptions) -> None:
-    """Never replace a file this batch did not make, unless --overwrite."""
-    if options.overwrite or not clip.exists():
-        return
-    tag = read_batch_tag(clip)
-    if not tag or tag.get("id") != item.id:
-        raise VidgenError(
-            f"{clip} exists and was not made by this batch item; remove it, pick another -o "
-            "folder, or pass --overwrite"
-        )
+    """Never replace a file (the clip or its sidecar) this batch item did not make."""
+    if not options.overwrite:
+        refuse_to_replace(clip, lambda existing: _tag_id(existing) == item.id)
+
+
+def _tag_id(path: Path) -> str | None:
+    tag = read_batch_tag(path)  # a clip's sidecar, or the .json itself
+    return tag.get("id") if isinstance(tag, dict) else None
 
 
 def run_batch(

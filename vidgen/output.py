@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 from vidgen.errors import UsageError
@@ -56,9 +57,41 @@ def ensure_writable_folder(folder: Path) -> None:
 
 
 def first_free(path: Path) -> Path:
-    """`path`, or `name-1.mp4`, `name-2.mp4`, ... whichever is free (with its sidecar)."""
+    """`path`, or `name-1.mp4`, `name-2.mp4`, ... whichever is free (with its sidecar).
+
+    A name is taken when any file in the folder has it, ignoring case (see `clashes`).
+    """
     candidate, number = path, 0
-    while candidate.exists() or candidate.with_suffix(".json").exists():
+    while clashes(candidate) or clashes(candidate.with_suffix(".json")):
         number += 1
         candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
     return candidate
+
+
+def clashes(path: Path) -> list[Path]:
+    """Files in `path`'s folder whose name is `path`'s, ignoring case.
+
+    Case-insensitive on every file system: `clip.MP4` and `clip.mp4` share `clip.json`, and
+    a folder copied to macOS or Windows would merge them.
+    """
+    wanted = path.name.casefold()
+    try:
+        names = os.listdir(path.parent)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return [path.parent / name for name in sorted(names) if name.casefold() == wanted]
+
+
+def refuse_to_replace(clip: Path, ours: Callable[[Path], bool]) -> None:
+    """The one rule for every file vidgen writes next to a clip (the MP4 and its .json).
+
+    A file already there, under any case of its name, may be replaced only when `ours(file)`
+    says vidgen made it for this very clip; anything else is the user's and stays.
+    """
+    for wanted in (clip, clip.with_suffix(".json")):
+        for existing in clashes(wanted):
+            if existing.name != wanted.name or not ours(existing):
+                raise UsageError(
+                    f"{existing} exists and was not made by vidgen for this clip; remove it, "
+                    "pick another name, or pass --overwrite to replace it"
+                )

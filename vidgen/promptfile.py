@@ -225,13 +225,15 @@ def _out_name(where: str, name: str) -> str:
 
 
 def _refuse_duplicate_names(path: Path, items: list[PromptItem]) -> None:
+    # Case-insensitive, and by stem: clip.MP4 and clip.mp4 would share one clip.json.
     seen: dict[str, int] = {}
     for item in items:
         if item.out is None:
             continue
-        if item.out in seen:
+        key = Path(item.out).stem.casefold()
+        if key in seen:
             raise UsageError(
-                f"{path}:{item.line}: key 'out' {item.out!r} is also used on line {seen[item.out]}; "
-                "give each item its own name"
+                f"{path}:{item.line}: key 'out' {item.out!r} is also used on line {seen[key]} "
+                "(names are compared ignoring case); give each item its own name"
             )
-        seen[item.out] = item.line
+        seen[key] = item.line

@@ -1,0 +1,63 @@
+"""Fault injection (issue 20): each test is one item of the issue's list, and failed before it.
+
+Nothing the user made is lost, every error comes before the wait, and verify trusts only
+what it signed. Every test runs on the tiny pipelines of tiny_pipelines.py, offline.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from vidgen.cli import cli
+
+SMALL = ["--frames", "9", "--height", "32", "--width", "32", "--steps", "2"]
+
+
+def make(model: Path, *args: str):
+    return CliRunner().invoke(cli, ["make", "--model", str(model), *SMALL, *args])
+
+
+def error_lines(result) -> list[str]:
+    return [line for line in result.stderr.splitlines() if "rror" in line]
+
+
+# 1. Nothing the user made is ever lost.
+
+
+def test_1_no_file_the_user_made_is_replaced(tiny_wan_dir, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    mine = out / "data.json"
+    mine.write_text('{"mine": true}\n')
+    shouting = out / "HERO.MP4"
+    shouting.write_bytes(b"my own clip")
+    prompts = tmp_path / "p.jsonl"
+    prompts.write_text(
+        '{"prompt": "a ball", "out": "data"}\n{"prompt": "a cube", "out": "hero.mp4"}\n'
+    )
+    result = make(tiny_wan_dir, "-o", str(out), str(prompts))
+    assert result.exit_code == 2, result.output
+    assert mine.read_text() == '{"mine": true}\n' and shouting.read_bytes() == b"my own clip"
+    assert not (out / "hero.json").exists()  # it would be HERO.MP4's sidecar too
+    failed = [line for line in result.stderr.splitlines() if ": failed: " in line]
+    assert len(failed) == 2 and all("--overwrite" in line for line in failed)
+    assert str(mine) in failed[0] and str(shouting) in failed[1]
+
+    # Two items whose clips would share one sidecar are refused before any work.
+    clash = tmp_path / "clash.jsonl"
+    clash.write_text(
+        '{"prompt": "a ball", "out": "clip.MP4"}\n{"prompt": "a cube", "out": "clip"}\n'
+    )
+    result = make(tiny_wan_dir, "-o", str(tmp_path / "o2"), str(clash))
+    assert result.exit_code == 2 and "also used on line 1" in result.stderr
+    assert not (tmp_path / "o2").exists()
+
+    # A single clip takes the next free name, whatever the case of the file in the way.
+    (tmp_path / "o3").mkdir()
+    (tmp_path / "o3" / "Clip.JSON").write_text("notes")
+    result = make(tiny_wan_dir, "-q", "-o", str(tmp_path / "o3" / "clip.mp4"), "a ball")
+    assert result.exit_code == 0, result.output
+    assert Path(result.stdout.strip()).name == "clip-1.mp4"
+    assert (tmp_path / "o3" / "Clip.JSON").read_text() == "notes"
