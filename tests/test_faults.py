@@ -6,6 +6,12 @@ what it signed. Every test runs on the tiny pipelines of tiny_pipelines.py, offl
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -61,3 +67,61 @@ def test_1_no_file_the_user_made_is_replaced(tiny_wan_dir, tmp_path):
     assert result.exit_code == 0, result.output
     assert Path(result.stdout.strip()).name == "clip-1.mp4"
     assert (tmp_path / "o3" / "Clip.JSON").read_text() == "notes"
+
+
+# 5. Leftovers: nothing a killed run leaves behind outlives the next run, or is taken for a clip.
+
+_KILLED_MIDWAY = """
+import os, signal, sys, time
+from pathlib import Path
+import vidgen.make
+from vidgen.video import staged
+
+def make_clip(request, model, runtime, out=None, **options):
+    with staged(out) as temp:
+        temp.write_bytes(b"half a clip")
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(60)
+
+vidgen.make.make_clip = make_clip
+sys.argv = ["vidgen", "make", "-q", "-o", sys.argv[1], "a ball"]
+from vidgen.cli import main
+main()
+"""
+
+
+def _dead_pid() -> int:
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], check=True,
+                          capture_output=True, text=True)  # fmt: skip
+    return int(done.stdout)
+
+
+def test_5_sigterm_and_kill_leave_nothing_and_temps_are_not_clips(tiny_wan_dir, tmp_path):
+    # SIGTERM mid-write: handled like Ctrl-C, the temp file goes.
+    killed = tmp_path / "killed"
+    killed.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-c", _KILLED_MIDWAY, str(killed / "x.mp4")],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 130 and "Interrupted." in done.stderr, done.stderr
+    assert list(killed.iterdir()) == []
+
+    # kill -9 skips every handler: the next single `make` in that folder cleans up.
+    host = socket.gethostname().replace(".", "_")
+    stale = tmp_path / f".old-clip.{host}-{_dead_pid()}.tmp.mp4"
+    stale.write_bytes(b"left by kill -9")
+    made = make(tiny_wan_dir, "-o", str(tmp_path), "--seed", "1", "a ball")
+    assert made.exit_code == 0, made.output
+    assert not stale.exists() and "removed .old-clip" in made.stderr
+    clip = Path(made.stdout.strip())
+
+    # check and verify read the same clips from a folder: every video suffix, no temp file.
+    shutil.copy(clip, tmp_path / "copy.mkv")
+    shutil.copy(clip, tmp_path / f".busy.{host}-{os.getpid()}.tmp.mp4")  # a live run's
+    expected = [str(clip), str(tmp_path / "copy.mkv")]
+    verified = CliRunner().invoke(cli, ["verify", "--json", str(tmp_path)])
+    assert sorted(c["path"] for c in json.loads(verified.stdout)["clips"]) == sorted(expected)
+    checked = CliRunner().invoke(cli, ["check", "--json", "-q", str(tmp_path)])
+    lines = [json.loads(line) for line in checked.stdout.splitlines()]
+    assert sorted(line["clip"] for line in lines) == sorted(expected)

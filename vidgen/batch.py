@@ -372,6 +372,7 @@ class _Job:
                 "batch": {"id": item.id, "line": item.line, "settings": self.fingerprint}
             },
             provenance=self.options.provenance,
+            tidy=False,  # run_batch cleaned the folder once
         )
         return ItemOutcome(item, "done", made.path, seed)
 

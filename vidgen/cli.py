@@ -100,8 +100,19 @@ def set_quiet(quiet: bool) -> None:
     logging.getLogger("vidgen").setLevel(logging.ERROR if quiet else logging.INFO)
 
 
+def _terminate_as_interrupt() -> None:
+    """SIGTERM (kill, systemd, a job scheduler) ends a run as Ctrl-C does: temp files go."""
+    import signal
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def main() -> None:
     _log_to_stderr()
+    _terminate_as_interrupt()
     cli(prog_name="vidgen")
 
 

@@ -26,7 +26,14 @@ from vidgen.loading import LoadedPipeline, RuntimeOptions, load_pipeline, resolv
 from vidgen.output import ensure_writable_folder, is_folder_target, plan_path
 from vidgen.provenance import ProvenanceOptions, mark_frames, prepare, seal_clip
 from vidgen.provenance.record import build_record, dump_record, record_path_for
-from vidgen.video import ENCODER_SETTINGS, encode_mp4, publish, staged, write_text_atomic
+from vidgen.video import (
+    ENCODER_SETTINGS,
+    encode_mp4,
+    publish,
+    remove_stale_temps,
+    staged,
+    write_text_atomic,
+)
 
 OPEN_ENDED_HINT = "for open-ended prompts use a real model, e.g. --model wan2.1-t2v-1.3b"
 
@@ -49,7 +56,9 @@ def make_clip(
     extra_record: dict | None = None,
     provenance: ProvenanceOptions | None = None,
     record_id: str | None = None,
+    tidy: bool = True,
 ) -> MadeClip:
+    """Make one clip; `tidy=False` when the caller (a batch) cleans the folder's temps itself."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
 
@@ -76,6 +85,9 @@ def make_clip(
     for message in warnings:
         notify(f"warning: {message}")
     final = plan_path(out, request.prompt, request.seed, overwrite)
+    if tidy:  # as a batch does: temp files of killed runs are nobody's clip
+        for stale in remove_stale_temps(final.parent):
+            notify(f"removed {stale.name}, left by a killed run")
 
     # 4. Generate.
     generation = run(request, loaded)

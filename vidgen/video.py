@@ -20,21 +20,55 @@ import numpy as np
 ENCODER_SETTINGS = {"codec": "libx264", "pix_fmt": "yuv420p", "crf": 18, "preset": "medium"}
 
 
+# Every container `vidgen check` and `vidgen verify` read from a folder.
+VIDEO_SUFFIXES = (".mp4", ".mkv", ".mov", ".webm", ".avi", ".m4v")
+# `.NAME.HOST-PID.tmp...`: a file being written (or left by a killed process), never a clip.
+_TEMP_NAME = re.compile(r"^\..*\.(?P<host>[^.]+)-(?P<pid>\d+)\.tmp")
+
+
+def _host() -> str:
+    # Dots would make the host part of a temp name ambiguous (host.example.com).
+    return socket.gethostname().replace(".", "_")
+
+
 def _owner() -> str:
     # host and pid: processes on several machines may share one output folder.
-    return f"{socket.gethostname()}-{os.getpid()}"
+    return f"{_host()}-{os.getpid()}"
 
 
 def temp_path_for(final: Path) -> Path:
     return final.with_name(f".{final.stem}.{_owner()}.tmp{final.suffix}")
 
 
+def is_temp_file(path: Path) -> bool:
+    """A file vidgen is writing, or one a killed vidgen left: not a clip to check or verify."""
+    return _TEMP_NAME.match(path.name) is not None
+
+
+def video_files(folder: Path, recursive: bool = False) -> list[Path]:
+    """The clips in a folder, sorted: video suffixes only, never vidgen's temp files.
+
+    Recursive listings skip hidden folders (a batch's .candidates, .claims).
+    """
+    found = []
+    for path in folder.rglob("*") if recursive else folder.iterdir():
+        hidden = any(part.startswith(".") for part in path.relative_to(folder).parts[:-1])
+        if (
+            path.suffix.lower() in VIDEO_SUFFIXES
+            and not hidden
+            and not is_temp_file(path)
+            and path.is_file()
+        ):
+            found.append(path)
+    return sorted(found)
+
+
 def remove_stale_temps(folder: Path) -> list[Path]:
     """Delete temp files that a killed process of this host left behind (SIGKILL skips cleanup)."""
     removed = []
-    host = socket.gethostname()
+    host = _host()
     for temp in folder.glob(".*.tmp*"):
-        match = re.search(r"\.(?P<host>[^.]+)-(?P<pid>\d+)\.tmp", temp.name)
+        match = _TEMP_NAME.match(temp.name)
         if match and match["host"] == host and not _alive(int(match["pid"])):
             with contextlib.suppress(FileNotFoundError):
                 temp.unlink()

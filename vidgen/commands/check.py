@@ -17,12 +17,13 @@ import click
 
 from vidgen.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
 
-VIDEO_SUFFIXES = (".mp4", ".mkv", ".mov", ".webm", ".avi", ".m4v")
 CHECK_NAMES = ("identity_drift", "object_permanence", "physics_sanity")
 
 
 def _expand(paths: tuple[str, ...]) -> Iterator[tuple[str, str | None]]:
     """(clip path, None) for each clip, or (input, error message) for inputs with no clip."""
+    from vidgen.video import VIDEO_SUFFIXES, video_files
+
     for raw in paths:
         matches = sorted(glob.glob(raw)) if glob.has_magic(raw) else [raw]
         if not matches:
@@ -31,7 +32,7 @@ def _expand(paths: tuple[str, ...]) -> Iterator[tuple[str, str | None]]:
         for item in matches:
             p = Path(item)
             if p.is_dir():
-                clips = sorted(c for c in p.iterdir() if c.suffix.lower() in VIDEO_SUFFIXES)
+                clips = video_files(p)  # never a temp file a killed `make` left
                 if not clips:
                     yield (
                         item,

@@ -25,18 +25,19 @@ Layers, each judged on its own:
 Exit codes: 0 every clip intact, 1 a layer tampered or missing, 2 a clip unreadable.
 """
 
-VIDEO_SUFFIXES = {".mp4", ".m4v", ".mov"}
-
 
 def _expand(paths: tuple[Path, ...]) -> list[Path]:
+    from vidgen.video import VIDEO_SUFFIXES, video_files
+
     clips: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*") if p.suffix.lower() in VIDEO_SUFFIXES and p.is_file()
-            )
+            found = video_files(path, recursive=True)  # as `vidgen check` finds them
             if not found:
-                raise UsageError(f"{path}: no .mp4 clips in this folder; pass clips or a folder")
+                raise UsageError(
+                    f"{path}: no video files in this folder ({', '.join(VIDEO_SUFFIXES)}); "
+                    "pass clips or a folder of clips"
+                )
             clips.extend(found)
         else:
             clips.append(path)
