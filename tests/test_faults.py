@@ -125,3 +125,33 @@ def test_5_sigterm_and_kill_leave_nothing_and_temps_are_not_clips(tiny_wan_dir, 
     checked = CliRunner().invoke(cli, ["check", "--json", "-q", str(tmp_path)])
     lines = [json.loads(line) for line in checked.stdout.splitlines()]
     assert sorted(line["clip"] for line in lines) == sorted(expected)
+
+
+# 2. verify trusts nothing it did not sign.
+
+
+def test_2_every_edited_sidecar_field_is_named_and_from_record_refuses_it(tiny_wan_dir, tmp_path):
+    made = make(tiny_wan_dir, "-q", "-o", str(tmp_path), "--seed", "4", "a ball")
+    assert made.exit_code == 0, made.output
+    clip = Path(made.stdout.strip())
+    sidecar = clip.with_suffix(".json")
+    record = json.loads(sidecar.read_text())
+    record.update(steps=30, guidance=9.0, frames=81)
+    record["model"]["hub_id"] = "Wan-AI/Wan2.1-T2V-1.3B-Diffusers"
+    weights = record["model"]["weights_sha256"]
+    first = sorted(weights)[0]
+    weights[first] = "0" * 64
+    sidecar.write_text(json.dumps(record))
+
+    verified = CliRunner().invoke(cli, ["verify", "--json", str(clip)])
+    assert verified.exit_code == 1, verified.output
+    side = json.loads(verified.stdout)["clips"][0]["sidecar"]
+    assert side["state"] == "differs"
+    edited = ["frames", "guidance", "model.hub_id", f"model.weights_sha256.{first}", "steps"]
+    assert sorted(side["fields"]) == edited
+    assert "steps" in CliRunner().invoke(cli, ["verify", str(clip)]).stdout
+
+    again = CliRunner().invoke(cli, ["make", "-q", "--from-record", str(sidecar), "-o", str(tmp_path / "again.mp4")])  # fmt: skip
+    assert again.exit_code == 2, again.output
+    assert len(error_lines(again)) == 1 and "steps" in again.stderr and "flags" in again.stderr
+    assert not (tmp_path / "again.mp4").exists()

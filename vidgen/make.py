@@ -194,6 +194,7 @@ def make_from_record(
     from vidgen.provenance.record import read_record
 
     record = read_record(record_path)
+    check_record_against_clip(record_path, record, notify)
     request, model, runtime = settings_from_record(record, request, model, runtime)
     made = make_clip(
         request,
@@ -212,3 +213,33 @@ def make_from_record(
         same = "identical to" if before == after else "different from"
         notify(f"decoded frames are {same} the recorded clip's ({after[:12]})")
     return made
+
+
+def check_record_against_clip(
+    record_path: Path, record: dict, notify: Callable[[str], None] = lambda message: None
+) -> None:
+    """Refuse a record whose fields differ from the record signed into its clip.
+
+    Only the signed copy is evidence of how the clip was made; an edited sidecar would make
+    something else under the clip's record id. Flags, not edits, change what is made again.
+    """
+    from vidgen.errors import UsageError
+    from vidgen.provenance.record import WRITTEN_AFTER_SIGNING, differing_fields
+    from vidgen.provenance.verify import signed_record
+
+    name = Path(str(record.get("clip") or "")).name or record_path.with_suffix(".mp4").name
+    clip = record_path.with_name(name)
+    signed = signed_record(clip)
+    if not signed:
+        notify(
+            f"warning: no signed clip {clip.name} beside {record_path.name} to check the record "
+            "against; its settings are used as they are"
+        )
+        return
+    fields = differing_fields(signed, record, skip=WRITTEN_AFTER_SIGNING)
+    if fields:
+        raise UsageError(
+            f"--from-record {record_path}: {', '.join(fields)} differ"
+            f"{'s' if len(fields) == 1 else ''} from the record signed into {clip}; restore "
+            "the record, and change settings with flags (e.g. --steps 30) instead of editing it"
+        )

@@ -41,10 +41,13 @@ def _xml_escape(text: str) -> str:
     )
 
 
+# Top-level record fields the tag leaves out (the signed manifest carries the whole record).
+LEFT_OUT_OF_TAGS = ("weights", "weight_files", "scheduler", "timings", "warnings", "environment")
+
+
 def compact_record(record: dict) -> str:
-    """The record without its bulky parts (weight hashes, scheduler config), as one JSON line."""
-    bulky = {"weights", "weight_files", "scheduler", "timings", "warnings", "environment"}
-    small = {k: v for k, v in record.items() if k not in bulky}
+    """The record without its bulky parts (scheduler config, timings), as one JSON line."""
+    small = {k: v for k, v in record.items() if k not in LEFT_OUT_OF_TAGS}
     return json.dumps(small, sort_keys=True, separators=(",", ":"), default=str)
 
 

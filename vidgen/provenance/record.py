@@ -168,6 +168,28 @@ def build_record(generation, loaded, clip_path: Path, timings: dict, encoder: di
     }
 
 
+# Written into the sidecar after the clip is sealed, so no signed copy can hold them.
+WRITTEN_AFTER_SIGNING = ("timings",)
+
+
+def differing_fields(signed: dict, other: dict, skip: tuple[str, ...] = ()) -> list[str]:
+    """Dotted names of the fields whose values differ between two records, in record order.
+
+    A field only one of them has differs too; `skip` names top-level fields to leave out.
+    """
+    missing = object()
+    names = []
+    for key in [*signed, *(k for k in other if k not in signed)]:
+        if key in skip:
+            continue
+        mine, theirs = signed.get(key, missing), other.get(key, missing)
+        if isinstance(mine, dict) and isinstance(theirs, dict):
+            names.extend(f"{key}.{name}" for name in differing_fields(mine, theirs))
+        elif mine != theirs:
+            names.append(key)
+    return names
+
+
 def record_path_for(clip: Path) -> Path:
     return clip.with_suffix(".json")
 

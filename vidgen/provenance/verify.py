@@ -15,6 +15,7 @@ from pathlib import Path
 from vidgen.provenance import manifest, metadata, wmread
 from vidgen.provenance.frames import decode, frame_count
 from vidgen.provenance.keys import local_anchor_pem
+from vidgen.provenance.record import WRITTEN_AFTER_SIGNING, differing_fields
 from vidgen.provenance.seal import WATERMARK_ALG
 
 SCHEMA = "vidgen.verify/1"
@@ -86,7 +87,9 @@ def verify_clip(
     man = manifest.read(path, _anchors(trust_anchors, home))
     meta = metadata.read_state(path)
     reading = reader.read()
+    # The record inside the clip: the signed manifest's whole record, else the tags' compact one.
     embedded = man.get("record") or meta.get("record") or {}
+    unsigned = metadata.LEFT_OUT_OF_TAGS if not man.get("record") and meta.get("record") else ()
     expected_payload = man.get("watermark_payload") or _payload_in(embedded)
     mark: dict = {"state": "present" if reading.present else "absent"}
     if reading.present:
@@ -95,7 +98,7 @@ def verify_clip(
             mark["matches_record"] = reading.payload == expected_payload
 
     side_path = Path(sidecar_path) if sidecar_path else sidecar_for(path)
-    side = _sidecar(side_path, decoded.sha256, embedded, reading.payload)
+    side = _sidecar(side_path, decoded.sha256, embedded, reading.payload, unsigned)
 
     result.update(
         frames=decoded.frames,
@@ -130,7 +133,17 @@ def _sidecar_record(path: Path | None) -> dict:
         return {}
 
 
-def _sidecar(path: Path | None, frames_sha256: str, embedded: dict, payload: str | None) -> dict:
+def _sidecar(
+    path: Path | None,
+    frames_sha256: str,
+    embedded: dict,
+    payload: str | None,
+    unsigned: tuple[str, ...] = (),
+) -> dict:
+    """The sidecar against the clip: its frames, and every field of the record inside it.
+
+    `unsigned` names fields the embedded copy leaves out (the tags' compact record).
+    """
     if path is None or not path.is_file():
         return {"state": "absent"}
     out: dict = {"path": str(path)}
@@ -138,24 +151,39 @@ def _sidecar(path: Path | None, frames_sha256: str, embedded: dict, payload: str
         record = json.loads(path.read_text())
     except (OSError, ValueError) as error:
         return {**out, "state": "differs", "reason": f"not a JSON record ({error})"}
+    if not isinstance(record, dict):
+        return {**out, "state": "differs", "reason": "not a JSON record (not an object)"}
     prov = record.get("provenance") or {}
     reasons = []
     if prov.get("decoded_frames_sha256") and prov["decoded_frames_sha256"] != frames_sha256:
         reasons.append("the clip's frames are not the frames this record describes")
-    rid = record.get("record_id")
-    if embedded.get("record_id") and rid != embedded.get("record_id"):
-        reasons.append("record id differs from the one embedded in the clip")
-    for key in ("prompt", "seed"):
-        if key in embedded and key in record and embedded[key] != record[key]:
-            reasons.append(f"{key} differs from the one embedded in the clip")
+    fields = []
+    if embedded:
+        fields = differing_fields(embedded, record, skip=(*WRITTEN_AFTER_SIGNING, *unsigned))
+        if fields:
+            out["fields"] = fields
+            reasons.append(
+                f"{', '.join(fields)} differ{'s' if len(fields) == 1 else ''} from the record "
+                "embedded in the clip"
+            )
     side_payload = _payload_in(record)
     if payload and side_payload and payload != side_payload:
-        reasons.append("watermark payload differs")
+        reasons.append("watermark payload differs from the one read from the frames")
     if not prov and not embedded:
         reasons.append("record has no provenance section to compare")
     if reasons:
         return {**out, "state": "differs", "reason": "; ".join(reasons)}
     return {**out, "state": "matches"}
+
+
+def signed_record(clip: Path, trust_anchors: list | None = None) -> dict | None:
+    """The record signed into a clip's C2PA manifest, or None when there is no intact one."""
+    if not clip.is_file():
+        return None
+    man = manifest.read(clip, _anchors(trust_anchors, None))
+    if man["state"] not in ("trusted", "valid-untrusted"):
+        return None
+    return man.get("record")
 
 
 def _verdict(man: dict, mark: dict, side: dict, record: dict) -> tuple[str, list[str]]:
