@@ -1,0 +1,123 @@
+"""Faces: dlib's HOG frontal detector, 5-point landmarks and the 128-D ResNet identity vector.
+
+Everything comes prebuilt from PyPI: `dlib-bin` (dlib compiled, Boost licence) and
+`face-recognition-models` (the model files; the 5-point landmark model and the ResNet are
+CC0/Boost). That package is never imported: its `__init__` imports `pkg_resources`, which
+setuptools >= 81 no longer has; its folder is found with importlib and the two files are
+read from it. Only the 5-point model is used: the 68-point model it also ships was trained
+on iBUG 300-W, whose terms forbid commercial use.
+
+Small faces are skipped: `detect` drops faces under MIN_FACE px (the shorter side of the
+box). Below about 80 px one person's own distances reach 0.6 (dlib's Euclidean units, its
+"same person" bar), so an identity change cannot be told from resolution noise there. The
+HOG detector's window is 80 px anyway, so without upsampling it finds none smaller.
+
+The ResNet costs about 120-170 ms a face on one core here, the HOG detector about 50 ms an
+832x480 frame (benchmarks/features_speed.py):
+callers should sample frames, not embed every face of every frame.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from checkers.features.base import Box, Embedder, FeaturesUnavailable, clip_box, l2_normalize
+
+MODELS_PACKAGE = "face_recognition_models"
+LANDMARKS = "shape_predictor_5_face_landmarks.dat"
+RESNET = "dlib_face_recognition_resnet_model_v1.dat"
+INSTALL = "pip install dlib-bin face-recognition-models"
+MIN_FACE = 80  # px, shorter side of a face box; see the module docstring
+CHIP_PADDING = 0.25  # dlib's default context around the aligned 150 px face chip
+
+
+def find_models() -> dict[str, Path] | None:
+    """The landmark and ResNet files of face-recognition-models, or None; imports nothing."""
+    spec = importlib.util.find_spec(MODELS_PACKAGE)
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        paths = {name: Path(folder) / "models" / name for name in (LANDMARKS, RESNET)}
+        if all(path.is_file() for path in paths.values()):
+            return paths
+    return None
+
+
+def dlib_available() -> bool:
+    return importlib.util.find_spec("dlib") is not None
+
+
+class FaceEmbedder(Embedder):
+    """Detects faces and embeds them; vectors are dlib's, L2-normalized.
+
+    dlib's raw vectors have a norm of about 1.6 and its "same person" bar is a Euclidean
+    0.6 between raw vectors; on the normalized vectors that is a cosine distance of about
+    0.07. Calibrate per face track like any other object.
+    """
+
+    name = "dlib_resnet_v1"
+    dim = 128
+    # benchmarks/features_speed.py: a 216 px face box shifted by 5% moves 0.002. Issue 17's
+    # figures (same person edited 0.07-0.29, others 0.81-0.88 in dlib's raw units) are
+    # 0.001-0.016 and 0.13-0.15 here.
+    noise_floor = 0.005
+
+    def __init__(self, models: dict[str, Path] | None = None):
+        if not dlib_available():
+            raise FeaturesUnavailable(f"faces need dlib: {INSTALL}")
+        import dlib
+
+        models = models or find_models()
+        if models is None:
+            raise FeaturesUnavailable(
+                f"faces need the models of face-recognition-models: {INSTALL}"
+            )
+        self._dlib = dlib
+        self._detector = dlib.get_frontal_face_detector()
+        self._landmarks = dlib.shape_predictor(str(models[LANDMARKS]))
+        self._resnet = dlib.face_recognition_model_v1(str(models[RESNET]))
+
+    def detect(
+        self, frame: np.ndarray, min_size: int = MIN_FACE, upsample: int = 0
+    ) -> list[tuple[Box, float]]:
+        """Faces of an RGB uint8 frame as ((x, y, w, h), HOG score), faces under `min_size` dropped.
+
+        The score is the SVM margin (0 is the detector's own bar; above 0.5 is a clear
+        frontal face). `upsample` > 0 finds smaller faces at 4x the cost per step; they are
+        still dropped unless `min_size` is lowered too.
+        """
+        rects, scores, _ = self._detector.run(_contiguous(frame), upsample, 0.0)
+        faces = []
+        for rect, score in zip(rects, scores, strict=True):
+            x0, y0 = max(0, rect.left()), max(0, rect.top())
+            x1, y1 = min(frame.shape[1], rect.right() + 1), min(frame.shape[0], rect.bottom() + 1)
+            if min(x1 - x0, y1 - y0) >= min_size:
+                faces.append(((x0, y0, x1 - x0, y1 - y0), float(score)))
+        return faces
+
+    def embed(
+        self,
+        frame: np.ndarray,
+        boxes: Sequence[Box],
+        masks: Sequence[np.ndarray | None] | None = None,
+    ) -> np.ndarray:
+        """(n, 128) identity vectors of the faces in `boxes` (masks are not used: the ResNet
+        sees a face chip aligned on the 5 landmarks). Boxes under MIN_FACE are embedded all
+        the same; their distances are noise (see the module docstring)."""
+        if not len(boxes):
+            return np.empty((0, self.dim), np.float32)
+        image = _contiguous(frame)
+        shapes = self._dlib.full_object_detections()
+        for box in boxes:
+            x0, y0, x1, y1 = clip_box(box, frame.shape)
+            shapes.append(self._landmarks(image, self._dlib.rectangle(x0, y0, x1 - 1, y1 - 1)))
+        # num_jitters=0: one pass; dlib's jittering costs that many passes again.
+        vectors = self._resnet.compute_face_descriptor(image, shapes, 0, CHIP_PADDING)
+        return l2_normalize(np.array(vectors, dtype=np.float32))
+
+
+def _contiguous(frame: np.ndarray) -> np.ndarray:
+    # dlib takes only C-contiguous uint8 RGB arrays (a cropped or flipped view raises).
+    return np.ascontiguousarray(frame, dtype=np.uint8)
