@@ -66,6 +66,7 @@ def assert_same_closer(embedder) -> None:
     same = embedder.embed(moved, [box])
     different = embedder.embed(other, [box])
     assert ref.shape == (1, embedder.dim) and ref.dtype == np.float32
+    assert embedder.embed(first, []).shape == (0, embedder.dim)
     np.testing.assert_allclose(np.linalg.norm(ref, axis=1), 1.0, atol=1e-5)
     d_same, d_other = (
         float(cosine_distance(ref, same)[0]),
@@ -247,8 +248,10 @@ def test_faces_detected_and_embedded_on_real_frame(face_embedder):
 @pytest.fixture
 def fresh_log(monkeypatch, caplog):
     monkeypatch.setattr(select, "_told", set())
+    select._build.cache_clear()
     caplog.set_level(logging.INFO, logger="checkers")
-    return caplog
+    yield caplog
+    select._build.cache_clear()
 
 
 def test_auto_falls_back_to_classical_with_one_line_per_missing_model(monkeypatch, fresh_log):
@@ -265,6 +268,18 @@ def test_auto_falls_back_to_classical_with_one_line_per_missing_model(monkeypatc
         features.load_embedder("mobilenet")
     with pytest.raises(FeaturesUnavailable, match="choose one of"):
         features.load_embedder("clip")
+
+
+def test_auto_falls_back_from_damaged_weights(monkeypatch, fresh_log, tmp_path):
+    pytest.importorskip("torchvision")
+    damaged = tmp_path / "mobilenet_v2-b0353104.pth"
+    damaged.write_bytes(b"truncated download")
+    monkeypatch.setattr(dino, "find_snapshot", lambda *a, **k: None)
+    monkeypatch.setattr(mobilenet, "find_weights", lambda: damaged)
+    assert features.load_embedder().name == "classical"
+    assert "damaged" in fresh_log.records[-1].getMessage()
+    with pytest.raises(FeaturesUnavailable, match="damaged"):
+        features.load_embedder("mobilenet")
 
 
 def test_no_face_embedder_without_dlib(monkeypatch, fresh_log):

@@ -9,6 +9,7 @@ import.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import logging
 
@@ -60,7 +61,9 @@ def load_embedder(name: str = "auto") -> Embedder:
     """The object embedder called `name`, or with "auto" the best one available.
 
     A backend asked for by name that cannot run raises FeaturesUnavailable with the fix;
-    "auto" falls back and logs one line per missing backend instead.
+    "auto" falls back and logs one line per missing backend instead, and also falls back
+    from one whose files are there but fail to load (a damaged download). Each embedder is
+    built once per process and shared: a batch of clips loads a model once.
     """
     if name != "auto":
         reason = _missing(name)
@@ -70,11 +73,17 @@ def load_embedder(name: str = "auto") -> Embedder:
     for i, candidate in enumerate(BACKENDS):
         reason = _missing(candidate)
         if reason is None:
-            return _build(candidate)
+            try:
+                return _build(candidate)
+            except Exception as error:  # any load failure: fall back and say why
+                if candidate == "classical":
+                    raise
+                reason = f"it failed to load: {type(error).__name__}: {error}"
         _tell_once(f"features: no {candidate} ({reason}); using {BACKENDS[i + 1]} or below")
     raise AssertionError("classical is always available")  # pragma: no cover
 
 
+@functools.cache
 def _build(name: str) -> Embedder:
     if name == "dino":
         return dino.DinoEmbedder()
