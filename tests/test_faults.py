@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from vidgen.cli import cli
@@ -155,3 +156,67 @@ def test_2_every_edited_sidecar_field_is_named_and_from_record_refuses_it(tiny_w
     assert again.exit_code == 2, again.output
     assert len(error_lines(again)) == 1 and "steps" in again.stderr and "flags" in again.stderr
     assert not (tmp_path / "again.mp4").exists()
+
+
+# 3 and 4. Every error that needs no weights comes before the wait, as one line with the fix.
+
+
+def _file(tmp_path: Path) -> Path:
+    path = tmp_path / "a-file"
+    path.write_text("not a folder")
+    return path
+
+
+PRE_LOAD_FAULTS = [
+    pytest.param(lambda t: ["--seed", "-1"], "--seed -1: must be between", id="seed"),
+    pytest.param(lambda t: ["--frames", "0"], "--frames 0: must be a positive", id="frames-0"),
+    pytest.param(lambda t: ["--height", "7"], "--height 7: WanPipeline needs a multiple of 16", id="height-7"),
+    pytest.param(lambda t: ["--frames", "10001"], "use --frames 125 or fewer", id="frames-10001"),
+    pytest.param(lambda t: ["--height", "100000"], "use --height 512 or less", id="height-100000"),
+    pytest.param(lambda t: ["-o", str(t / "out" / "x.mkv")], "name the file x.mp4", id="mkv"),
+    pytest.param(lambda t: ["-o", "/proc/x.mp4"], "--out /proc: cannot write files", id="proc"),
+    pytest.param(lambda t: ["--device", "gpu"], "--device gpu: not a device name", id="device"),
+    pytest.param(lambda t: ["--home", str(_file(t))], "VIDGEN_HOME", id="home-is-a-file"),
+    pytest.param(lambda t: ["--home", "/proc/vidgen"], "or pass --no-sign", id="home-unwritable"),
+    pytest.param(lambda t: ["--cwd", str(_file(t).parent)], "cannot create", id="default-out"),
+    pytest.param(lambda t: ["--height", "256", "--width", "256"], "need at least", id="memory"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("fault", "message"), PRE_LOAD_FAULTS)
+def test_3_4_errors_come_before_any_model_loads(
+    fault, message, tiny_wan_dir, tmp_path, monkeypatch
+):
+    import vidgen.generate
+    import vidgen.loading
+
+    loads = []
+    monkeypatch.setattr(vidgen.loading, "_load_cached", lambda *args: loads.append(args))
+    monkeypatch.setattr(vidgen.generate, "memory_bytes", lambda: 2**20)  # a 1 MiB machine
+    args = fault(tmp_path)
+    if args[0] == "--home":
+        monkeypatch.setenv("VIDGEN_HOME", args[1])
+        args = []
+    elif args[0] == "--cwd":
+        monkeypatch.chdir(args[1])
+        (Path(args[1]) / "outputs").write_text("a file where the default folder goes")
+        args = []
+    result = make(tiny_wan_dir, "-q", *args, "a ball")
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert len(error_lines(result)) == 1 and result.stderr.startswith("Error: ")
+    assert "Traceback" not in result.output and not loads
+
+
+def test_3_4_a_batch_checks_every_line_before_loading(tiny_wan_dir, tmp_path, monkeypatch):
+    import vidgen.loading
+
+    loads = []
+    monkeypatch.setattr(vidgen.loading, "_load_cached", lambda *args: loads.append(args))
+    prompts = tmp_path / "p.jsonl"
+    prompts.write_text('{"prompt": "a ball"}\n{"prompt": "a cube", "frames": 10001}\n')
+    batch = make(tiny_wan_dir, "-q", "-o", str(tmp_path / "b"), str(prompts))
+    assert batch.exit_code == 2 and f"{prompts}:2: --frames 10001" in batch.stderr
+    assert not loads
+    negative = make(tiny_wan_dir, "-q", "--seed", "-1", "-o", str(tmp_path / "b"), str(prompts))
+    assert negative.exit_code == 2 and "--seed -1" in negative.stderr and not loads

@@ -216,6 +216,8 @@ def run_batch(
     notify: Callable[[str], None] = lambda message: None,
     on_outcome: Callable[[ItemOutcome], None] = lambda outcome: None,
 ) -> BatchSummary:
+    if not 0 <= options.batch_seed <= MAX_SEED:
+        raise VidgenError(f"--seed {options.batch_seed}: must be between 0 and {MAX_SEED}")
     shard = current_shard(runtime.device)
     if shard.device and runtime.device == "auto":
         runtime = replace(runtime, device=shard.device)
@@ -238,7 +240,7 @@ def run_batch(
     if pending:
         # Load and check every pending item before the first clip: a model that cannot load,
         # or a line asking for frames the model cannot take, fails now, not at 3 a.m.
-        _check_items(pending, base, model, runtime, options)
+        _check_items(pending, base, model, runtime, options, notify)
     job = _Job(base, model, runtime, options, manifest, fingerprint, notify)
     for item in mine:
         outcome = _previous_outcome(item, finished, fingerprint)
@@ -303,17 +305,30 @@ def _previous_outcome(item: PromptItem, finished: dict, fingerprint: str) -> Ite
     )
 
 
-def _check_items(items, base, model, runtime, options: BatchOptions) -> None:
-    from vidgen.generate import check_request, fill_defaults
-    from vidgen.loading import load_pipeline, resolve_model
+def _check_items(items, base, model, runtime, options: BatchOptions, notify) -> None:
+    """Every check of every pending item: those that need no weights, then the load, the rest."""
+    from vidgen.generate import check_before_loading, check_request, fill_defaults
+    from vidgen.loading import check_runtime, load_pipeline, resolve_model
+    from vidgen.provenance import ProvenanceOptions, prepare
 
-    loaded = load_pipeline(resolve_model(model), runtime)
+    check_runtime(runtime)
+    prepare(options.provenance or ProvenanceOptions())
+    source = resolve_model(model)
     for item in items:
-        request = _request_for(item, base, seed=0)
-        try:
-            check_request(fill_defaults(request, loaded), loaded)
-        except VidgenError as error:
-            raise VidgenError(f"{options.source}:{item.line}: {error}") from None
+        with _at_line(options, item):
+            check_before_loading(_request_for(item, base, seed=0), source)
+    loaded = load_pipeline(source, runtime)
+    for item in items:
+        with _at_line(options, item):
+            check_request(fill_defaults(_request_for(item, base, seed=0), loaded), loaded)
+
+
+@contextlib.contextmanager
+def _at_line(options: BatchOptions, item: PromptItem):
+    try:
+        yield
+    except VidgenError as error:
+        raise VidgenError(f"{options.source}:{item.line}: {error}") from None
 
 
 @dataclass

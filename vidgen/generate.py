@@ -7,8 +7,10 @@ draw the noise from a seeded CPU generator, call the pipeline, convert the frame
 from __future__ import annotations
 
 import inspect
+import json
 import logging
 import math
+import os
 import re
 import secrets
 import time
@@ -17,7 +19,7 @@ from dataclasses import asdict, dataclass, field, replace
 import numpy as np
 
 from vidgen.errors import UsageError
-from vidgen.loading import LoadedPipeline
+from vidgen.loading import LoadedPipeline, ModelSource
 
 log = logging.getLogger("vidgen")
 
@@ -54,22 +56,43 @@ def new_seed() -> int:
     return secrets.randbelow(MAX_SEED + 1)
 
 
+def known_defaults(source: ModelSource) -> dict:
+    """The settings a model was made for, known before loading it: its preset's."""
+    preset = source.preset
+    if preset is None:
+        return {}
+    return {
+        "frames": preset.frames,
+        "height": preset.height,
+        "width": preset.width,
+        "fps": preset.fps,
+        "steps": preset.steps,
+        "guidance": preset.guidance,
+    }
+
+
+def with_defaults(request: Request, defaults: dict) -> Request:
+    # `is None`, not falsiness: --width 0 must reach the checks and be refused, not replaced.
+    filled = {k: v for k, v in defaults.items() if v is not None and getattr(request, k) is None}
+    return replace(request, **filled)
+
+
 def fill_defaults(request: Request, loaded: LoadedPipeline) -> Request:
     """Preset settings first, then the pipeline's own `__call__` defaults; flags win over both."""
-    preset = loaded.source.preset
     defaults = _call_defaults(loaded.pipe)
-    fallbacks = {
-        "frames": preset.frames if preset else defaults.get("num_frames"),
-        "height": preset.height if preset else defaults.get("height"),
-        "width": preset.width if preset else defaults.get("width"),
-        "fps": preset.fps if preset else 16,
-        "steps": preset.steps if preset else defaults.get("num_inference_steps"),
-        "guidance": preset.guidance if preset else defaults.get("guidance_scale"),
-        "seed": new_seed(),
-    }
-    # `is None`, not falsiness: --width 0 must reach the checks and be refused, not replaced.
-    filled = {k: v for k, v in fallbacks.items() if getattr(request, k) is None}
-    return replace(request, **filled)
+    request = with_defaults(request, known_defaults(loaded.source))
+    return with_defaults(
+        request,
+        {
+            "frames": defaults.get("num_frames"),
+            "height": defaults.get("height"),
+            "width": defaults.get("width"),
+            "fps": 16,
+            "steps": defaults.get("num_inference_steps"),
+            "guidance": defaults.get("guidance_scale"),
+            "seed": new_seed(),
+        },
+    )
 
 
 def _call_defaults(pipe) -> dict:
@@ -86,28 +109,93 @@ def check_prompt(prompt: str | None) -> None:
         raise UsageError('the prompt is empty; pass a description, e.g. vidgen make "a red ball"')
 
 
-def check_request(request: Request, loaded: LoadedPipeline) -> None:
-    """A flat list of guards; each message names the flag, its value and a valid choice."""
+def check_values(request: Request) -> None:
+    """The guards that need no model: each names the flag, its value and a valid choice.
+
+    Fields still None (to come from the model's defaults) are checked once filled in.
+    """
     check_prompt(request.prompt)
     if request.seed is not None and not 0 <= request.seed <= MAX_SEED:
         raise UsageError(f"--seed {request.seed}: must be between 0 and {MAX_SEED}")
-    for flag, value in (("--steps", request.steps), ("--fps", request.fps)):
+    for flag, value in (
+        ("--frames", request.frames),
+        ("--height", request.height),
+        ("--width", request.width),
+        ("--steps", request.steps),
+        ("--fps", request.fps),
+    ):
         if value is not None and value <= 0:
             raise UsageError(f"{flag} {value}: must be a positive whole number")
     if request.guidance is not None and not (
         math.isfinite(request.guidance) and request.guidance >= 0
     ):
         raise UsageError(f"--guidance {request.guidance}: must be 0 or more (1 turns CFG off)")
+
+
+def check_request(request: Request, loaded: LoadedPipeline) -> None:
+    """Every guard on a filled request, with what only the loaded pipeline knows."""
+    check_values(request)
     if request.negative_prompt and "negative_prompt" not in _call_parameters(loaded.pipe):
         raise UsageError(
             f"--negative-prompt: {loaded.source.pipeline_class} takes no negative prompt; drop it"
         )
-    _check_frames(request.frames, loaded)
-    _check_size(request.height, request.width, loaded)
+    check_shape(request, geometry_of(loaded.pipe, loaded.source.pipeline_class))
+    check_memory(request)
 
 
 def _call_parameters(pipe) -> set[str]:
     return set(inspect.signature(type(pipe).__call__).parameters)
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """The shapes a pipeline can take, from its VAE and transformer."""
+
+    pipeline_class: str
+    temporal: int  # frames must be k * temporal + 1
+    multiple: int  # height and width must be multiples of this
+    pixels_per_position: tuple[int, int]  # frames, pixels per transformer position (t, h/w)
+    max_positions: int | None  # positions per axis of the transformer's rotary embedding
+
+
+def geometry_of(pipe, pipeline_class: str) -> Geometry:
+    transformer = getattr(pipe, "transformer", None)
+    config = getattr(transformer, "config", None)
+    patch = getattr(config, "patch_size", None)
+    return _geometry(
+        pipeline_class,
+        temporal_factor(pipe),
+        _spatial_factor(pipe),
+        patch,
+        getattr(config, "rope_max_seq_len", None),
+    )
+
+
+def geometry_from_folder(source: ModelSource) -> Geometry | None:
+    """The same, read from a Wan folder's config files before any weight loads (else None)."""
+    if not source.pipeline_class.startswith("Wan"):
+        return None
+    try:
+        vae = json.loads((source.path / "vae" / "config.json").read_text())
+        transformer = json.loads((source.path / "transformer" / "config.json").read_text())
+    except (OSError, ValueError):
+        return None  # the loader will say what is wrong with the folder
+    return _geometry(
+        source.pipeline_class,
+        int(vae.get("scale_factor_temporal", 4)),
+        int(vae.get("scale_factor_spatial", 8)),
+        transformer.get("patch_size"),
+        transformer.get("rope_max_seq_len"),
+    )
+
+
+def _geometry(pipeline_class: str, temporal: int, spatial: int, patch, rope) -> Geometry:
+    patch = list(patch) if isinstance(patch, (list, tuple)) else [1, patch or 1, patch or 1]
+    multiple = spatial * int(patch[-1])
+    if pipeline_class.startswith("Wan"):
+        multiple = int(np.lcm(multiple, 16))  # WanPipeline.check_inputs demands multiples of 16
+    positions = (int(patch[0]), spatial * int(patch[-1]))
+    return Geometry(pipeline_class, temporal, multiple, positions, rope if rope else None)
 
 
 def temporal_factor(pipe) -> int:
@@ -119,44 +207,108 @@ def temporal_factor(pipe) -> int:
     return 1
 
 
-def spatial_multiple(pipe) -> int:
-    """Height and width must divide into whole latent patches."""
-    factor = 1
+def _spatial_factor(pipe) -> int:
     for attribute in ("vae_scale_factor_spatial", "vae_spatial_compression_ratio"):
         value = getattr(pipe, attribute, None)
         if isinstance(value, int) and value > 0:
-            factor = value
-            break
-    transformer = getattr(pipe, "transformer", None)
-    patch = getattr(getattr(transformer, "config", None), "patch_size", None)
-    patch_hw = patch[-1] if isinstance(patch, (list, tuple)) else (patch or 1)
-    multiple = factor * int(patch_hw)
-    if type(pipe).__name__.startswith("Wan"):
-        multiple = int(np.lcm(multiple, 16))  # WanPipeline.check_inputs demands multiples of 16
-    return multiple
+            return value
+    return 1
 
 
-def _check_frames(frames: int, loaded: LoadedPipeline) -> None:
+def spatial_multiple(pipe) -> int:
+    """Height and width must divide into whole latent patches."""
+    return geometry_of(pipe, type(pipe).__name__).multiple
+
+
+def check_shape(request: Request, geometry: Geometry) -> None:
+    """Frames k*t+1, sides in whole patches, and no more positions than the transformer has."""
+    if request.frames is not None:
+        _check_frames(request.frames, geometry)
+    for flag, value in (("--height", request.height), ("--width", request.width)):
+        if value is not None:
+            _check_side(flag, value, geometry)
+
+
+def _check_frames(frames: int, geometry: Geometry) -> None:
     if frames <= 0:
         raise UsageError(f"--frames {frames}: must be a positive whole number")
-    factor = temporal_factor(loaded.pipe)
+    factor = geometry.temporal
     if (frames - 1) % factor != 0:
         lower = (frames - 1) // factor * factor + 1
         raise UsageError(
-            f"--frames {frames}: {loaded.source.pipeline_class} needs {factor}k+1 frames; "
+            f"--frames {frames}: {geometry.pipeline_class} needs {factor}k+1 frames; "
             f"nearest valid: {lower} or {lower + factor}"
+        )
+    limit = geometry.max_positions
+    per_position = geometry.pixels_per_position[0]
+    if limit and ((frames - 1) // factor + 1) // per_position > limit:
+        most = (limit * per_position - 1) * factor + 1
+        raise UsageError(
+            f"--frames {frames}: {geometry.pipeline_class}'s transformer places at most {limit} "
+            f"latent frames, {most} frames; use --frames {most} or fewer"
         )
 
 
-def _check_size(height: int, width: int, loaded: LoadedPipeline) -> None:
-    multiple = spatial_multiple(loaded.pipe)
-    for flag, value in (("--height", height), ("--width", width)):
-        if value <= 0 or value % multiple != 0:
-            lower = max(multiple, value // multiple * multiple)
-            raise UsageError(
-                f"{flag} {value}: {loaded.source.pipeline_class} needs a multiple of {multiple}; "
-                f"nearest valid: {lower} or {lower + multiple}"
-            )
+def _check_side(flag: str, value: int, geometry: Geometry) -> None:
+    multiple = geometry.multiple
+    if value <= 0 or value % multiple != 0:
+        lower = max(multiple, value // multiple * multiple)
+        raise UsageError(
+            f"{flag} {value}: {geometry.pipeline_class} needs a multiple of {multiple}; "
+            f"nearest valid: {lower} or {lower + multiple}"
+        )
+    limit = geometry.max_positions
+    if limit and value // geometry.pixels_per_position[1] > limit:
+        most = limit * geometry.pixels_per_position[1] // multiple * multiple
+        raise UsageError(
+            f"{flag} {value}: {geometry.pipeline_class}'s transformer places at most {limit} "
+            f"positions a side, {most} pixels; use {flag} {most} or less"
+        )
+
+
+# Bytes per output pixel a generation holds at once, at the least: the pipeline's float32
+# frames (12), their uint8 copy (3) and the watermarked copy (3). The VAE's activations come
+# on top, so a request over this is sure not to fit.
+BYTES_PER_PIXEL = 18
+
+
+def memory_bytes() -> int | None:
+    """Physical memory of this machine (None where the OS does not say)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def check_memory(request: Request) -> None:
+    """Refuse a clip whose frames alone would not fit in this machine's memory."""
+    if None in (request.frames, request.height, request.width):
+        return
+    if min(request.frames, request.height, request.width) <= 0:
+        return
+    need = request.frames * request.height * request.width * BYTES_PER_PIXEL
+    have = memory_bytes()
+    if have and need > have:
+        raise UsageError(
+            f"--frames {request.frames} --height {request.height} --width {request.width}: "
+            f"the frames alone need at least {_human(need)} and this machine has "
+            f"{_human(have)}; make fewer or smaller frames"
+        )
+
+
+def _human(size: int) -> str:
+    return f"{size / 2**30:.1f} GiB" if size >= 2**30 else f"{size / 2**20:.1f} MiB"
+
+
+def check_before_loading(request: Request, source: ModelSource) -> Request:
+    """Every guard that needs no weights, on the request with the defaults known so far."""
+    planned = with_defaults(request, known_defaults(source))
+    check_values(planned)
+    geometry = geometry_from_folder(source)
+    if geometry is not None:
+        check_shape(planned, geometry)
+    check_memory(planned)
+    return planned
 
 
 def unknown_words(prompt: str, loaded: LoadedPipeline) -> list[str]:

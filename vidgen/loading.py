@@ -217,6 +217,16 @@ def pick_device(requested: str) -> str:
     return "cpu"
 
 
+def check_runtime(options: RuntimeOptions) -> None:
+    """What a run's options ask of this machine, checked before any model loads."""
+    device = pick_device(options.device)
+    if options.offload and device == "cpu":
+        raise ModelError(
+            f"--offload {options.offload}: offloading moves weights between CPU and a GPU, and "
+            "this run is on the CPU; drop --offload or use --device cuda"
+        )
+
+
 def pick_dtype(requested: str, device: str) -> str:
     if requested != "auto":
         return requested
@@ -235,13 +245,9 @@ def _load_cached(source: ModelSource, options: RuntimeOptions) -> LoadedPipeline
 
     check_weights_are_safe(source, options.allow_pickle)
     cls = pipeline_class(source)
+    check_runtime(options)
     device = pick_device(options.device)
     dtype = pick_dtype(options.dtype, device)
-    if options.offload and device == "cpu":
-        raise ModelError(
-            f"--offload {options.offload}: offloading moves weights between CPU and a GPU, and "
-            "this run is on the CPU; drop --offload or use --device cuda"
-        )
     _quiet_library_logs()
     try:
         pipe = cls.from_pretrained(

@@ -16,14 +16,21 @@ from pathlib import Path
 from vidgen.generate import (
     Generation,
     Request,
-    check_prompt,
+    check_before_loading,
     check_request,
+    check_values,
     fill_defaults,
     run,
     unknown_words,
 )
-from vidgen.loading import LoadedPipeline, RuntimeOptions, load_pipeline, resolve_model
-from vidgen.output import ensure_writable_folder, is_folder_target, plan_path
+from vidgen.loading import (
+    LoadedPipeline,
+    RuntimeOptions,
+    check_runtime,
+    load_pipeline,
+    resolve_model,
+)
+from vidgen.output import plan_path, target_folder
 from vidgen.provenance import ProvenanceOptions, mark_frames, prepare, seal_clip
 from vidgen.provenance.record import build_record, dump_record, record_path_for
 from vidgen.video import (
@@ -62,15 +69,18 @@ def make_clip(
     timings: dict[str, float] = {}
     started = time.perf_counter()
 
-    # 1. Cheap checks first: nobody should wait for a model load to learn the prompt is empty.
-    check_prompt(request.prompt)
-    if out is not None:
-        ensure_writable_folder(out if is_folder_target(out) else out.parent)
+    # 1. Every check that needs no weights: nobody should wait for a model load to learn
+    #    that the seed is negative or the output folder read-only.
+    check_values(request)
+    target_folder(out)
+    check_runtime(runtime)
     provenance = provenance or ProvenanceOptions()
-    prepare(provenance)  # bad signing keys fail here, not after minutes of generation
+    prepare(provenance)  # bad signing keys or VIDGEN_HOME fail here, not after generating
+    source = resolve_model(model)
+    check_before_loading(request, source)
 
     # 2. Load the pipeline (cached for the life of the process).
-    loaded = load_pipeline(resolve_model(model), runtime)
+    loaded = load_pipeline(source, runtime)
     timings["load_s"] = time.perf_counter() - started
 
     # 3. Fill defaults from the preset and the pipeline, then check what the model can take.

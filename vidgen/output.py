@@ -30,18 +30,34 @@ def is_folder_target(out: Path) -> bool:
     return out.is_dir() or out.suffix.lower() != ".mp4"
 
 
-def plan_path(out: Path | None, prompt: str, seed: int, overwrite: bool) -> Path:
-    """The final path of a clip: `out` itself if it is a .mp4 file, else a name inside it."""
+# Containers a user may mean as a file name; vidgen writes MP4 only.
+OTHER_VIDEO_SUFFIXES = (".mkv", ".mov", ".webm", ".avi", ".m4v", ".gif")
+
+
+def target_folder(out: Path | None) -> Path:
+    """The folder a clip goes to, checked: it exists (made if need be) and takes files.
+
+    Called before any model loads, so a bad -o (or an unwritable default folder) is the
+    first thing a user hears, not the last.
+    """
+    if out is not None and out.suffix.lower() in OTHER_VIDEO_SUFFIXES and not out.is_dir():
+        raise UsageError(
+            f"--out {out}: vidgen writes MP4 clips; name the file "
+            f"{out.with_suffix('.mp4').name}, or pass a folder"
+        )
     if out is None:
         folder = DEFAULT_ROOT / dt.date.today().isoformat()
-        wanted = folder / f"{slugify(prompt)}-{seed}.mp4"
-    elif is_folder_target(out):
-        folder = out
-        wanted = folder / f"{slugify(prompt)}-{seed}.mp4"
     else:
-        folder = out.parent
-        wanted = out
+        folder = out if is_folder_target(out) else out.parent
     ensure_writable_folder(folder)
+    return folder
+
+
+def plan_path(out: Path | None, prompt: str, seed: int, overwrite: bool) -> Path:
+    """The final path of a clip: `out` itself if it is a .mp4 file, else a name inside it."""
+    folder = target_folder(out)
+    wanted = out if out is not None and not is_folder_target(out) else None
+    wanted = wanted or folder / f"{slugify(prompt)}-{seed}.mp4"
     return wanted if overwrite else first_free(wanted)
 
 
@@ -52,8 +68,17 @@ def ensure_writable_folder(folder: Path) -> None:
         raise UsageError(
             f"--out {folder}: cannot create the folder ({error.strerror}); pick a writable place"
         ) from None
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise UsageError(f"--out {folder}: the folder is not writable; pick a writable place")
+    # Try a file rather than ask os.access: root passes access() on /proc and read-only mounts.
+    probe = folder / f".vidgen-probe-{os.getpid()}"
+    try:
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        probe.unlink()
+    except FileExistsError:
+        pass  # this process is probing it right now from another thread
+    except OSError as error:
+        raise UsageError(
+            f"--out {folder}: cannot write files there ({error.strerror}); pick a writable place"
+        ) from None
 
 
 def first_free(path: Path) -> Path:

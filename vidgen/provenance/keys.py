@@ -129,6 +129,17 @@ def _read(path: Path, what: str) -> bytes:
 
 
 def _local_identity(home: Path) -> SigningIdentity:
+    try:
+        return _local_identity_in(home)
+    except OSError as error:
+        what = "is a file" if home.is_file() else (error.strerror or type(error).__name__)
+        raise UsageError(
+            f"VIDGEN_HOME {home}: cannot keep the local signing keys there ({what}); set "
+            "VIDGEN_HOME to a writable folder, or pass --no-sign"
+        ) from None
+
+
+def _local_identity_in(home: Path) -> SigningIdentity:
     paths = [home / name for name in (ROOT_CERT, ROOT_KEY, LEAF_CERT, LEAF_KEY)]
     if not all(p.is_file() for p in paths):
         home.mkdir(parents=True, exist_ok=True)
