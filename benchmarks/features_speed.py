@@ -108,6 +108,41 @@ def faces(runs: int) -> None:
     print(f"{'faces':28s} same face, box shifted 5%: {float(cosine_distance(a, b)):.4f}")
 
 
+def real_track(embedders: dict) -> None:
+    """One person's face track on real generated footage, read through `Calibration`.
+
+    The woman in fastvideo_ltx2_backyard.mp4 is seen every 4th frame where dlib finds her
+    face (her head turns from profile to frontal); her first 3 looks calibrate, the later
+    ones should stay within a few sigmas, and the man's head (a hand-set box at frame 0,
+    in profile, so not detected) should stand far outside.
+    """
+    import av
+
+    from checkers.features import Calibration
+
+    with av.open(str(FACE_CLIP)) as container:
+        frames = [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
+    detector = embedders["faces"]
+    boxes = {}
+    for i in range(0, len(frames), 4):
+        found = detector.detect(frames[i])
+        if found:
+            boxes[i] = max(found, key=lambda f: f[0][2])[0]
+    print(f"real track: her face found in {len(boxes)} of {len(frames) // 4} sampled frames")
+    for label, embedder in embedders.items():
+        looks = np.concatenate([embedder.embed(frames[i], [b]) for i, b in boxes.items()])
+        calibration = Calibration.from_early(looks[:3], embedder.noise_floor)
+        later = calibration.distances(looks[3:])
+        z = calibration.z(looks[3:])
+        line = (
+            f"{label:28s} early {calibration.median:.3f} +- {calibration.sigma:.3f}; later "
+            f"{later.min():.3f}-{later.max():.3f} (z max {z.max():.1f})"
+        )
+        if label != "faces":
+            line += f"; the man's head z {calibration.z(embedder.embed(frames[0], [(20, 0, 200, 230)]))[0]:.1f}"
+        print(line)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
@@ -151,6 +186,18 @@ def main() -> None:
         time_embedder("dinov2-small 224 px (random)", embedder, max(3, args.runs // 4))
     if "faces" not in args.skip:
         faces(args.runs)
+    if FACE_CLIP.is_file() and not {"classical", "mobilenet", "faces"} & set(args.skip):
+        from checkers.features.classical import ClassicalEmbedder
+        from checkers.features.faces import FaceEmbedder
+        from checkers.features.mobilenet import MobileNetEmbedder
+
+        real_track(
+            {
+                "faces": FaceEmbedder(),
+                "classical": ClassicalEmbedder(),
+                "mobilenet_v2 160 px": MobileNetEmbedder(),
+            }
+        )
     print(f"load average after: {os.getloadavg()}")
 
 
