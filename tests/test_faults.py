@@ -220,3 +220,21 @@ def test_3_4_a_batch_checks_every_line_before_loading(tiny_wan_dir, tmp_path, mo
     assert not loads
     negative = make(tiny_wan_dir, "-q", "--seed", "-1", "-o", str(tmp_path / "b"), str(prompts))
     assert negative.exit_code == 2 and "--seed -1" in negative.stderr and not loads
+
+
+# 7. No silence: a loading line at once, plain progress lines in logs, [i/N] in batches.
+
+
+def test_7_status_lines_without_carriage_returns(tiny_wan_dir, tmp_path):
+    result = make(tiny_wan_dir, "-o", str(tmp_path), "a ball")  # stderr is not a terminal here
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(f"loading {tiny_wan_dir} (WanPipeline")
+    assert "\r" not in result.stderr and "denoising: step 2/2" in result.stderr
+
+    prompts = tmp_path / "p.txt"
+    prompts.write_text("a ball\na cube\n")
+    batch = make(tiny_wan_dir, "-o", str(tmp_path / "batch"), str(prompts))
+    assert batch.exit_code == 0, batch.output
+    assert "[1/2] line 1: a ball" in batch.stderr and "[2/2] line 2: a cube" in batch.stderr
+    assert batch.stderr.index("loading ") < batch.stderr.index("[1/2]")

@@ -242,14 +242,18 @@ def run_batch(
         # or a line asking for frames the model cannot take, fails now, not at 3 a.m.
         _check_items(pending, base, model, runtime, options, notify)
     job = _Job(base, model, runtime, options, manifest, fingerprint, notify)
-    for item in mine:
+    for number, item in enumerate(mine, start=1):
         outcome = _previous_outcome(item, finished, fingerprint)
         if outcome is None:
             with claim(options.out, item.id) as ours:
                 finished = manifest.latest()  # another process may be done
                 outcome = _previous_outcome(item, finished, fingerprint)
                 if outcome is None and ours:
+                    where = f"[{number}/{len(mine)}] line {item.line}"
+                    notify(f"{where}: {item.prompt}")
                     outcome = job.run(item)
+                    if outcome.check:
+                        notify(f"{where}: check {_verdict_text(outcome.check)}")
                 elif outcome is None:
                     outcome = ItemOutcome(item, "busy")
                     notify(f"line {item.line}: another vidgen process is making it; skipped")
@@ -309,11 +313,13 @@ def _check_items(items, base, model, runtime, options: BatchOptions, notify) -> 
     """Every check of every pending item: those that need no weights, then the load, the rest."""
     from vidgen.generate import check_before_loading, check_request, fill_defaults
     from vidgen.loading import check_runtime, load_pipeline, resolve_model
+    from vidgen.make import loading_line
     from vidgen.provenance import ProvenanceOptions, prepare
 
     check_runtime(runtime)
     prepare(options.provenance or ProvenanceOptions())
     source = resolve_model(model)
+    notify(loading_line(source))
     for item in items:
         with _at_line(options, item):
             check_before_loading(_request_for(item, base, seed=0), source)
@@ -440,6 +446,11 @@ def judge(clip: Path) -> dict:
         "events": len(report.events),
         "error": report.error,
     }
+
+
+def _verdict_text(check: dict) -> str:
+    text = f"{check['verdict']} (score {check['score']}, {check['events']} events)"
+    return text + (f": {check['error']}" if check.get("error") else "")
 
 
 def _check_exit(check: dict) -> int:

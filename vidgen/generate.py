@@ -13,7 +13,9 @@ import math
 import os
 import re
 import secrets
+import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
@@ -325,12 +327,21 @@ def unknown_words(prompt: str, loaded: LoadedPipeline) -> list[str]:
     return sorted({word for word in words if word not in vocabulary}, key=words.index)
 
 
-def run(request: Request, loaded: LoadedPipeline) -> Generation:
-    """Generate the frames of one filled, checked request."""
+def run(
+    request: Request, loaded: LoadedPipeline, notify: Callable[[str], None] | None = None
+) -> Generation:
+    """Generate the frames of one filled, checked request.
+
+    Progress: diffusers' bar on a terminal; elsewhere (a log, a pipe) plain lines through
+    `notify`, so no carriage return ever lands in a log file.
+    """
     import torch
 
     pipe = loaded.pipe
     parameters = _call_parameters(pipe)
+    bar = not loaded.options.quiet and sys.stderr.isatty()
+    if hasattr(pipe, "set_progress_bar_config"):
+        pipe.set_progress_bar_config(disable=not bar, leave=False)
     # A CPU generator gives the same starting noise for a seed on any device.
     generator = torch.Generator("cpu").manual_seed(request.seed)
     arguments = {
@@ -347,11 +358,31 @@ def run(request: Request, loaded: LoadedPipeline) -> Generation:
         arguments["negative_prompt"] = request.negative_prompt
     if "frame_rate" in parameters:  # LTX-Video conditions on the frame rate
         arguments["frame_rate"] = request.fps
+    if not bar and notify is not None and "callback_on_step_end" in parameters:
+        arguments["callback_on_step_end"] = StepLines(request.steps, notify)
     started = time.perf_counter()
     with torch.inference_mode():
         output = pipe(**arguments)
     seconds = time.perf_counter() - started
     return Generation(to_uint8(output.frames[0]), request, seconds)
+
+
+class StepLines:
+    """A diffusers step callback that says `step i/N` now and then: first, last, every 10 s."""
+
+    EVERY_S = 10.0
+
+    def __init__(self, steps: int, notify: Callable[[str], None]):
+        self.steps, self.notify = steps, notify
+        self.started = self.last = time.perf_counter()
+
+    def __call__(self, pipe, step: int, timestep, tensors: dict) -> dict:
+        now = time.perf_counter()
+        done = step + 1
+        if done in (1, self.steps) or now - self.last >= self.EVERY_S:
+            self.notify(f"denoising: step {done}/{self.steps} ({now - self.started:.1f} s)")
+            self.last = now
+        return tensors
 
 
 def to_uint8(video) -> np.ndarray:

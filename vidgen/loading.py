@@ -265,8 +265,7 @@ def _load_cached(source: ModelSource, options: RuntimeOptions) -> LoadedPipeline
     loaded = LoadedPipeline(pipe, source, device, dtype, options)
     _place(loaded)
     _accelerate(loaded)
-    # The denoising bar is the one progress bar a user wants; diffusers draws it on stderr.
-    pipe.set_progress_bar_config(disable=options.quiet, leave=False)
+    # generate.run sets the denoising progress per call: a bar on a terminal, lines elsewhere.
     return loaded
 
 

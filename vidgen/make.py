@@ -25,6 +25,7 @@ from vidgen.generate import (
 )
 from vidgen.loading import (
     LoadedPipeline,
+    ModelSource,
     RuntimeOptions,
     check_runtime,
     load_pipeline,
@@ -73,10 +74,11 @@ def make_clip(
     #    that the seed is negative or the output folder read-only.
     check_values(request)
     target_folder(out)
+    source = resolve_model(model)
+    notify(loading_line(source))  # the first thing a user sees, before torch is imported
     check_runtime(runtime)
     provenance = provenance or ProvenanceOptions()
     prepare(provenance)  # bad signing keys or VIDGEN_HOME fail here, not after generating
-    source = resolve_model(model)
     check_before_loading(request, source)
 
     # 2. Load the pipeline (cached for the life of the process).
@@ -100,7 +102,7 @@ def make_clip(
             notify(f"removed {stale.name}, left by a killed run")
 
     # 4. Generate.
-    generation = run(request, loaded)
+    generation = run(request, loaded, notify)
     generation.warnings.extend(warnings)
     timings["generate_s"] = generation.seconds
 
@@ -136,6 +138,10 @@ def make_clip(
             record_path = record_path_for(final)
             write_text_atomic(record_path, dump_record(record))
     return MadeClip(final, record_path, record, generation)
+
+
+def loading_line(source: ModelSource) -> str:
+    return f"loading {source.requested} ({source.pipeline_class}, {source.path}) ..."
 
 
 def derive_record_id(loaded: LoadedPipeline, request: Request) -> str:
