@@ -238,3 +238,26 @@ def test_7_status_lines_without_carriage_returns(tiny_wan_dir, tmp_path):
     assert batch.exit_code == 0, batch.output
     assert "[1/2] line 1: a ball" in batch.stderr and "[2/2] line 2: a cube" in batch.stderr
     assert batch.stderr.index("loading ") < batch.stderr.index("[1/2]")
+
+
+# 6. A local model folder brings the defaults it was made for.
+
+
+def test_6_a_copied_model_folder_keeps_its_own_defaults(tiny_wan_dir, tmp_path):
+    folder = tmp_path / "my-model"
+    shutil.copytree(tiny_wan_dir, folder)
+    # What `vidgen train-shapes` writes: the frame it trained on, no sampling settings.
+    (folder / "training_state.json").write_text(
+        '{"step": 100, "width": 32, "height": 48, "frames": 5}'
+    )
+    result = CliRunner().invoke(cli, ["make", "-q", "--model", str(folder), "--json", "-o", str(tmp_path), "a ball"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    record = json.loads(Path(json.loads(result.stdout)["record"]).read_text())
+    assert (record["width"], record["height"], record["frames"]) == (32, 48, 5)
+    assert (record["fps"], record["steps"], record["guidance"]) == (8, 20, 3.0)  # the recipe's
+
+    # A defaults file names them outright; flags still win.
+    (folder / "vidgen.json").write_text('{"steps": 2, "guidance": 1.0, "fps": 12}')
+    result = CliRunner().invoke(cli, ["make", "-q", "--model", str(folder), "--json", "--frames", "9", "-o", str(tmp_path), "a ball"])  # fmt: skip
+    record = json.loads(Path(json.loads(result.stdout)["record"]).read_text())
+    assert (record["steps"], record["guidance"], record["fps"], record["frames"]) == (2, 1.0, 12, 9)

@@ -59,10 +59,13 @@ def new_seed() -> int:
 
 
 def known_defaults(source: ModelSource) -> dict:
-    """The settings a model was made for, known before loading it: its preset's."""
+    """The settings a model was made for, known before loading it: its preset's, else those
+    its folder states (models.folder_defaults)."""
     preset = source.preset
     if preset is None:
-        return {}
+        from vidgen.models import folder_defaults
+
+        return folder_defaults(source.path)
     return {
         "frames": preset.frames,
         "height": preset.height,

@@ -7,6 +7,7 @@ guide is the card's own figure for the listed settings, not one measured here (n
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -143,3 +144,43 @@ def find_preset(name: str) -> Preset | None:
         if preset.source == name:
             return preset
     return None
+
+
+SETTING_KEYS = ("frames", "height", "width", "fps", "steps", "guidance")
+DEFAULTS_FILE = "vidgen.json"  # a folder's own defaults: {"height": 64, "steps": 20, ...}
+TRAINING_STATE = "training_state.json"  # written by `vidgen train-shapes` (train.export)
+
+
+def folder_defaults(folder: Path) -> dict:
+    """The settings a local model folder was made for, from its own files.
+
+    `vidgen.json` names them outright. A folder `vidgen train-shapes` made has
+    training_state.json with the frame it was trained on (width, height, frames); the rest
+    (fps, steps, guidance) is the sampling recipe of that trainer, the shapes preset's.
+    Either wins over diffusers' generic call defaults (832x480, 81 frames, 50 steps).
+    """
+    defaults: dict = {}
+    state = _json_object(folder / TRAINING_STATE)
+    if state is not None:
+        shapes = PRESETS[EMBEDDED_PRESET]
+        defaults = {"fps": shapes.fps, "steps": shapes.steps, "guidance": shapes.guidance}
+        defaults.update(_settings(state))
+    defaults.update(_settings(_json_object(folder / DEFAULTS_FILE) or {}))
+    return defaults
+
+
+def _json_object(path: Path) -> dict | None:
+    try:
+        value = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _settings(values: dict) -> dict:
+    out = {}
+    for key in SETTING_KEYS:
+        value = values.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+            out[key] = float(value) if key == "guidance" else int(value)
+    return out
