@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import math
 import re
@@ -98,18 +99,28 @@ def _read_jsonl(path: Path, text: str) -> list[tuple[int, dict]]:
 
 
 def _read_csv(path: Path, text: str) -> list[tuple[int, dict]]:
-    reader = csv.DictReader(text.splitlines())
-    if reader.fieldnames is None or "prompt" not in reader.fieldnames:
-        raise UsageError(f"{path}:1: the CSV header needs a 'prompt' column; add it")
+    # strict: an unterminated quote is an error, not a prompt that swallows the next lines.
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    started = 1  # the first line of the row being read
     items = []
-    for row in reader:
-        if None in row:
-            raise UsageError(
-                f"{path}:{reader.line_num}: more cells than header columns; quote commas"
-            )
-        cleaned = {key: value for key, value in row.items() if value not in (None, "")}
-        if cleaned:
-            items.append((reader.line_num, cleaned))
+    try:
+        if reader.fieldnames is None or "prompt" not in reader.fieldnames:
+            raise UsageError(f"{path}:1: the CSV header needs a 'prompt' column; add it")
+        started = reader.line_num + 1
+        for row in reader:
+            if None in row:
+                raise UsageError(
+                    f"{path}:{reader.line_num}: more cells than header columns; quote commas"
+                )
+            cleaned = {key: value for key, value in row.items() if value not in (None, "")}
+            if cleaned:
+                items.append((reader.line_num, cleaned))
+            started = reader.line_num + 1
+    except csv.Error as error:
+        raise UsageError(
+            f"{path}:{started}: not valid CSV ({error}): a quote opened on this line is not "
+            'closed where it should be; close it, or write a quote inside a cell as ""'
+        ) from None
     return items
 
 
@@ -140,7 +151,9 @@ def _read_yaml(path: Path, text: str) -> list[tuple[int, dict]]:
         if "items" not in sections or not isinstance(sections["items"], yaml.SequenceNode):
             raise UsageError(f"{path}:1: `items:` must be a list of prompts or mappings")
         items = []
+        lines = text.splitlines()
         for node in sections["items"].value:
+            _refuse_swallowed_item(path, node, lines)
             value = loader.construct_object(node, deep=True)
             line = node.start_mark.line + 1
             if isinstance(value, str):
@@ -157,6 +170,26 @@ def _read_yaml(path: Path, text: str) -> list[tuple[int, dict]]:
         ) from None
     finally:
         loader.dispose()
+
+
+def _refuse_swallowed_item(path: Path, node, lines: list[str]) -> None:
+    """A `- item` indented deeper than the one above folds into its prompt (plain YAML
+    scalars run on over lines): say so, instead of making one clip of two prompts."""
+    import yaml
+
+    scalars = [node] if isinstance(node, yaml.ScalarNode) else []
+    if isinstance(node, yaml.MappingNode):
+        scalars = [value for _, value in node.value if isinstance(value, yaml.ScalarNode)]
+    for scalar in scalars:
+        if scalar.style is not None:  # quoted or block: the author meant the line breaks
+            continue
+        for number in range(scalar.start_mark.line + 1, scalar.end_mark.line + 1):
+            if number < len(lines) and lines[number].lstrip().startswith("- "):
+                raise UsageError(
+                    f"{path}:{number + 1}: this '- ' item is indented deeper than the one on "
+                    f"line {scalar.start_mark.line + 1}, so YAML reads it as part of that "
+                    "prompt; line up the dashes (or quote a prompt that holds ' - ')"
+                )
 
 
 def _checked_item(path: Path, line: int, raw: dict) -> PromptItem:
