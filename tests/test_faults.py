@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -229,7 +230,7 @@ def test_7_status_lines_without_carriage_returns(tiny_wan_dir, tmp_path):
     result = make(tiny_wan_dir, "-o", str(tmp_path), "a ball")  # stderr is not a terminal here
     assert result.exit_code == 0, result.output
     lines = result.stderr.splitlines()
-    assert lines[0].startswith(f"loading {tiny_wan_dir} (WanPipeline")
+    assert lines[0] == f"loading {tiny_wan_dir} (WanPipeline) ..."
     assert "\r" not in result.stderr and "denoising: step 2/2" in result.stderr
 
     prompts = tmp_path / "p.txt"
@@ -261,3 +262,67 @@ def test_6_a_copied_model_folder_keeps_its_own_defaults(tiny_wan_dir, tmp_path):
     result = CliRunner().invoke(cli, ["make", "-q", "--model", str(folder), "--json", "--frames", "9", "-o", str(tmp_path), "a ball"])  # fmt: skip
     record = json.loads(Path(json.loads(result.stdout)["record"]).read_text())
     assert (record["steps"], record["guidance"], record["fps"], record["frames"]) == (2, 1.0, 12, 9)
+
+
+# 4. Nothing quietly wrong: what used to pass unnoticed is refused or said.
+
+
+def test_4_prompt_files_that_would_merge_prompts_are_refused(tmp_path):
+    from vidgen.errors import UsageError
+    from vidgen.promptfile import read_prompt_file
+
+    unterminated = tmp_path / "p.csv"
+    unterminated.write_text('prompt,seed\n"a red ball,1\na cube,2\n')
+    with pytest.raises(UsageError, match=r"p\.csv:2: not valid CSV .* quote"):
+        read_prompt_file(unterminated)
+    indented = tmp_path / "p.yaml"
+    indented.write_text("items:\n  - a red ball falls\n   - a blue square moves left\n")
+    with pytest.raises(UsageError, match=r"p\.yaml:3: this '- ' item is indented deeper"):
+        read_prompt_file(indented)
+    quoted = tmp_path / "q.yaml"  # a prompt that really holds ' - ' still reads
+    quoted.write_text("items:\n  - 'a ball - then\n    - a cube'\n")
+    assert read_prompt_file(quoted)[0].prompt == "a ball - then - a cube"
+
+
+def test_4_a_prompt_past_the_token_limit_is_said(tiny_wan_dir, tmp_path):
+    result = make(tiny_wan_dir, "-o", str(tmp_path), "a red ball " * 200)
+    assert result.exit_code == 0, result.output
+    assert re.search(
+        r"the prompt is 60\d tokens and WanPipeline reads the first 512", result.stderr
+    )
+
+
+def test_4_allow_pickle_loads_a_folder_that_mixes_formats(tiny_wan_dir, tmp_path):
+    import torch
+    from safetensors.torch import load_file
+
+    folder = tmp_path / "mixed"
+    shutil.copytree(tiny_wan_dir, folder)
+    (weights,) = (folder / "transformer").glob("*.safetensors")
+    torch.save(load_file(weights), folder / "transformer" / "diffusion_pytorch_model.bin")
+    weights.unlink()
+    result = make(folder, "-q", "--allow-pickle", "-o", str(tmp_path), "a ball")
+    assert result.exit_code == 0, result.output
+
+
+def test_4_weights_edited_in_place_are_hashed_again(tmp_path):
+    from vidgen.provenance import record
+
+    weights = tmp_path / "model" / "w.safetensors"
+    weights.parent.mkdir()
+    weights.write_bytes(b"original")
+    before = record.weight_hashes(tmp_path / "model")
+    stat = weights.stat()
+    weights.write_bytes(b"tampered")  # same size
+    os.utime(weights, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same mtime
+    assert record.weight_hashes(tmp_path / "model") != before
+
+
+def test_4_signing_keys_others_can_read_are_named(home, caplog):
+    from vidgen.provenance.keys import LEAF_KEY, load_identity
+
+    load_identity()  # creates the local CA, keys 0600
+    (home / LEAF_KEY).chmod(0o644)
+    with caplog.at_level("WARNING", logger="vidgen"):
+        load_identity()
+    assert f"{home / LEAF_KEY} is readable by other users (mode 0644)" in caplog.text

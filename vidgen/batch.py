@@ -313,7 +313,7 @@ def _check_items(items, base, model, runtime, options: BatchOptions, notify) -> 
     """Every check of every pending item: those that need no weights, then the load, the rest."""
     from vidgen.generate import check_before_loading, check_request, fill_defaults
     from vidgen.loading import check_runtime, load_pipeline, resolve_model
-    from vidgen.make import loading_line
+    from vidgen.make import loading_line, prompt_warnings
     from vidgen.provenance import ProvenanceOptions, prepare
 
     check_runtime(runtime)
@@ -326,7 +326,10 @@ def _check_items(items, base, model, runtime, options: BatchOptions, notify) -> 
     loaded = load_pipeline(source, runtime)
     for item in items:
         with _at_line(options, item):
-            check_request(fill_defaults(_request_for(item, base, seed=0), loaded), loaded)
+            request = fill_defaults(_request_for(item, base, seed=0), loaded)
+            check_request(request, loaded)
+        for message in prompt_warnings(request, loaded):
+            notify(f"{options.source}:{item.line}: warning: {message}")
 
 
 @contextlib.contextmanager

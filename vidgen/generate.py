@@ -330,6 +330,19 @@ def unknown_words(prompt: str, loaded: LoadedPipeline) -> list[str]:
     return sorted({word for word in words if word not in vocabulary}, key=words.index)
 
 
+def token_count(prompt: str, loaded: LoadedPipeline) -> tuple[int, int] | None:
+    """(tokens in the prompt, tokens the pipeline reads) when the prompt is too long, else None.
+
+    Pipelines cut the prompt at `max_sequence_length` without a word; vidgen says so.
+    """
+    tokenizer = getattr(loaded.pipe, "tokenizer", None)
+    limit = _call_defaults(loaded.pipe).get("max_sequence_length")
+    if tokenizer is None or not isinstance(limit, int):
+        return None
+    count = len(tokenizer(prompt, add_special_tokens=True)["input_ids"])
+    return (count, limit) if count > limit else None
+
+
 def run(
     request: Request, loaded: LoadedPipeline, notify: Callable[[str], None] | None = None
 ) -> Generation:

@@ -253,7 +253,9 @@ def _load_cached(source: ModelSource, options: RuntimeOptions) -> LoadedPipeline
         pipe = cls.from_pretrained(
             str(source.path),
             **{_dtype_argument(): getattr(torch, dtype)},
-            use_safetensors=not options.allow_pickle,
+            # --allow-pickle: safetensors where a component has them, pickles where not
+            # (False would refuse the safetensors of a folder that mixes both).
+            use_safetensors=None if options.allow_pickle else True,
             local_files_only=True,
         )
     except Exception as error:

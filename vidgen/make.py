@@ -21,6 +21,7 @@ from vidgen.generate import (
     check_values,
     fill_defaults,
     run,
+    token_count,
     unknown_words,
 )
 from vidgen.loading import (
@@ -141,7 +142,8 @@ def make_clip(
 
 
 def loading_line(source: ModelSource) -> str:
-    return f"loading {source.requested} ({source.pipeline_class}, {source.path}) ..."
+    where = "" if Path(source.requested) == source.path else f", {source.path}"
+    return f"loading {source.requested} ({source.pipeline_class}{where}) ..."
 
 
 def derive_record_id(loaded: LoadedPipeline, request: Request) -> str:
@@ -157,13 +159,21 @@ def derive_record_id(loaded: LoadedPipeline, request: Request) -> str:
 
 
 def prompt_warnings(request: Request, loaded: LoadedPipeline) -> list[str]:
+    warnings = []
     unknown = unknown_words(request.prompt, loaded)
-    if not unknown:
-        return []
-    return [
-        f"the model {loaded.source.requested!r} does not know these words and ignores them: "
-        f"{', '.join(unknown)}; {OPEN_ENDED_HINT}"
-    ]
+    if unknown:
+        warnings.append(
+            f"the model {loaded.source.requested!r} does not know these words and ignores "
+            f"them: {', '.join(unknown)}; {OPEN_ENDED_HINT}"
+        )
+    overflow = token_count(request.prompt, loaded)
+    if overflow:
+        count, limit = overflow
+        warnings.append(
+            f"the prompt is {count} tokens and {loaded.source.pipeline_class} reads the first "
+            f"{limit}; the rest is ignored, so shorten the prompt"
+        )
+    return warnings
 
 
 def settings_from_record(

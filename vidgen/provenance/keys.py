@@ -157,9 +157,28 @@ def _local_identity_in(home: Path) -> SigningIdentity:
             "signed with it and `vidgen verify` trusts it on this machine",
             home,
         )
+    _warn_if_readable(home / LEAF_KEY, home / ROOT_KEY)
     chain_pem = (home / LEAF_CERT).read_bytes()
     key_pem = (home / LEAF_KEY).read_bytes()
     return SigningIdentity(chain_pem, key_pem, "es256", "local", (home / ROOT_CERT).read_bytes())
+
+
+_WARNED: set[tuple[str, int]] = set()
+
+
+def _warn_if_readable(*keys: Path) -> None:
+    """vidgen writes its keys 0600; one that others can read since is said, not used quietly."""
+    for key in keys:
+        mode = key.stat().st_mode & 0o777
+        if mode & 0o077 and (str(key), mode) not in _WARNED:
+            _WARNED.add((str(key), mode))  # once a process, not once a clip
+            logging.getLogger("vidgen").warning(
+                "%s is readable by other users (mode %s): anyone who can read it can sign as "
+                "you; run chmod 600 %s",
+                key,
+                oct(mode)[2:].zfill(4),
+                key,
+            )
 
 
 @contextlib.contextmanager

@@ -55,21 +55,23 @@ def weight_hashes(folder: Path) -> dict[str, str]:
     out = {}
     for path in files:
         stat = path.resolve().stat()
+        # ctime too: a file rewritten in place can keep its size and have its mtime set
+        # back (touch -d, rsync -t), but no user can set ctime.
         out[path.relative_to(folder).as_posix()] = _sha256(
-            str(path.resolve()), stat.st_size, stat.st_mtime_ns
+            str(path.resolve()), stat.st_size, f"{stat.st_mtime_ns}-{stat.st_ctime_ns}"
         )
     return out
 
 
 @functools.lru_cache(maxsize=256)
-def _sha256(path: str, size: int, mtime_ns: int) -> str:
+def _sha256(path: str, size: int, stamp: str) -> str:
     # The Hugging Face cache stores LFS weights as blobs/<sha256>: the name is the hash.
     resolved = Path(path)
     if resolved.parent.name == "blobs" and re.fullmatch(r"[0-9a-f]{64}", resolved.name):
         return resolved.name
-    # Elsewhere, remember hashes on disk by (path, size, mtime): a single `vidgen make` on a
+    # Elsewhere, remember hashes on disk by (path, size, mtime and ctime): a single `vidgen make` on a
     # multi-GB local model should not re-read every weight file each time.
-    key = f"{path}|{size}|{mtime_ns}"
+    key = f"{path}|{size}|{stamp}"
     cache = _hash_cache()
     if key not in cache:
         digest = hashlib.sha256()
