@@ -316,13 +316,13 @@ def _check_items(items, base, model, runtime, options: BatchOptions, notify) -> 
     from vidgen.make import loading_line, prompt_warnings
     from vidgen.provenance import ProvenanceOptions, prepare
 
-    check_runtime(runtime)
-    prepare(options.provenance or ProvenanceOptions())
     source = resolve_model(model)
     notify(loading_line(source))
     for item in items:
         with _at_line(options, item):
             check_before_loading(_request_for(item, base, seed=0), source)
+    check_runtime(runtime)
+    prepare(options.provenance or ProvenanceOptions())
     loaded = load_pipeline(source, runtime)
     for item in items:
         with _at_line(options, item):

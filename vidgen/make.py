@@ -77,10 +77,10 @@ def make_clip(
     target_folder(out)
     source = resolve_model(model)
     notify(loading_line(source))  # the first thing a user sees, before torch is imported
-    check_runtime(runtime)
+    check_before_loading(request, source)  # config files only
+    check_runtime(runtime)  # imports torch
     provenance = provenance or ProvenanceOptions()
     prepare(provenance)  # bad signing keys or VIDGEN_HOME fail here, not after generating
-    check_before_loading(request, source)
 
     # 2. Load the pipeline (cached for the life of the process).
     loaded = load_pipeline(source, runtime)
