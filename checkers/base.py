@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
+    from checkers.perception.bursts import Burst
     from checkers.tracking import FrameObservation
     from checkers.video import Frame
 
@@ -114,6 +115,10 @@ class Checker(ABC):
     @abstractmethod
     def process(self, index: int, frame: Frame, tracks: FrameObservation) -> dict[str, float]:
         """Score one frame; return a value (or NaN) for each name in `metrics`."""
+
+    def scene_ended(self, bursts: list[Burst]) -> None:  # noqa: B027 - optional hook
+        """Called once after the last frame with the scene bursts decided only then (the
+        clip's last second); checkers that read scene bursts override it."""
 
     @abstractmethod
     def finalize(self) -> CheckResult:

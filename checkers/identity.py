@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from checkers.base import Checker, CheckResult, Event, score_from_events
+from checkers.scene_events import IDENTITY_BURSTS, SceneLog, burst_events
 from checkers.stats import robust_sigma
 from checkers.tracking import (
     CONTACT_MARGIN,
@@ -142,10 +143,12 @@ class IdentityChecker(Checker):
         self.perceptual = perceptual  # an object with .distance(crop_a, crop_b), or None
         self._crops: dict[int, np.ndarray] = {}  # first clean crop per object
         self._distances: dict[tuple[int, int], float] = {}  # (object, frame) -> distance
+        self._scene = SceneLog()
 
     def process(self, index, frame, tracks: FrameObservation) -> dict[str, float]:
         self._tracks = tracks.tracks
         self._reliable[index] = tracks.reliable
+        self._scene.add(tracks.scene)
         color = size = 0.0
         for j, tid in tracks.assigned.items():
             track = tracks.tracks[tid]
@@ -177,9 +180,13 @@ class IdentityChecker(Checker):
         first = self._crops.setdefault(tid, crop)
         self._distances[(tid, index)] = self.perceptual.distance(first, crop)
 
+    def scene_ended(self, bursts) -> None:
+        self._scene.bursts += bursts
+
     def finalize(self) -> CheckResult:
         series = {}
-        tracks = self._tracks.values() if clean_scene(self._reliable) else []
+        clean = clean_scene(self._reliable)
+        tracks = self._tracks.values() if clean else []
         for track in tracks:
             ref = _reference(track) if track.solid else None
             if ref is None:
@@ -208,6 +215,9 @@ class IdentityChecker(Checker):
                 if event:
                     events.append(event)
                     break  # one identity event per object is enough to say what changed
+        if not clean:
+            # No clean objects to track: look changes found by the scene perception.
+            events += burst_events(self.name, self._scene, IDENTITY_BURSTS, self.box)
         events.sort(key=lambda e: e.frame)
         verdict = "fail" if events else "pass"
         extra = {"perceptual": "lpips" if self.perceptual else "classical"}

@@ -13,6 +13,7 @@ from collections import Counter
 import numpy as np
 
 from checkers.base import Checker, CheckResult, Event, score_from_events
+from checkers.scene_events import PERMANENCE_BURSTS, SceneLog, burst_events, cut_events
 from checkers.tracking import FrameObservation, Point, Track, clean_scene
 
 ESTABLISHED = 3  # frames an object must be seen before its disappearance means anything
@@ -41,10 +42,12 @@ class PermanenceChecker(Checker):
         # does not grow with the clip's length.
         self._floor: Counter[int] = Counter()
         self._last = -1
+        self._scene = SceneLog()
 
     def process(self, index, frame, tracks: FrameObservation) -> dict[str, float]:
         self._tracks = tracks.tracks
         self._reliable[index] = tracks.reliable
+        self._scene.add(tracks.scene)
         if tracks.floor_y is not None:
             self._floor[int(tracks.floor_y)] += 1
         self._last = index
@@ -57,9 +60,17 @@ class PermanenceChecker(Checker):
         )
         return {"objects": float(seen), "objects_missing_in_view": float(open_view)}
 
+    def scene_ended(self, bursts) -> None:
+        self._scene.bursts += bursts
+
     def finalize(self) -> CheckResult:
-        events: list[Event] = []
-        tracks = self._tracks.values() if clean_scene(self._reliable) else []
+        # A cut replaces everything in view, whatever the footage; other scene-level
+        # findings stand in for object tracks only where there are no clean objects.
+        events: list[Event] = cut_events(self.name, self._scene)
+        clean = clean_scene(self._reliable)
+        if not clean:
+            events += burst_events(self.name, self._scene, PERMANENCE_BURSTS, self.box)
+        tracks = self._tracks.values() if clean else []
         for track in tracks:
             seen = track.seen
             if len(seen) < 2 or not track.solid:

@@ -24,6 +24,7 @@ from checkers.base import (
 )
 from checkers.identity import KINDS as IDENTITY_KINDS
 from checkers.identity import IdentityChecker
+from checkers.perception.scene import ScenePerception
 from checkers.permanence import PermanenceChecker
 from checkers.physics import PhysicsChecker
 from checkers.tracking import Tracker
@@ -152,11 +153,13 @@ def _analyse(report, info, source, checks, sensitivity, perceptual) -> None:
         checker.begin(info.scale, info.fps)
     report.metric_names = [m for c in checkers for m in c.metrics]
     tracker = Tracker(info.analysis_width, info.analysis_height)
+    scene = ScenePerception(info.fps, info.analysis_width, info.analysis_height)
     stopped: DecodeStopped | None = None
     decoded = 0
     try:
         for frame in _timed(source, report):
             observation = tracker.update(frame)
+            observation.scene = scene.update(frame.index, frame.time, frame.image)
             row = {"frame": frame.index, "time": frame.time}
             for checker in checkers:
                 row.update(checker.process(frame.index, frame, observation))
@@ -170,6 +173,9 @@ def _analyse(report, info, source, checks, sensitivity, perceptual) -> None:
         if stopped:
             raise stopped
         raise CheckError(_too_short(info, decoded))
+    late = scene.flush()
+    for checker in checkers:
+        checker.scene_ended(late)
     results = _explained([checker.finalize() for checker in checkers])
     report.checks = {r.name: r for r in results}
     report.events = sorted((e for r in results for e in r.events), key=lambda e: (e.frame, e.check))

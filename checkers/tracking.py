@@ -23,6 +23,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from checkers.flow import FlowMeter
+from checkers.perception.scene import SceneStep
 from checkers.segment import Detection, segment
 from checkers.video import Frame
 
@@ -156,6 +157,7 @@ class FrameObservation:
     frame_similarity_first: float
     frame_similarity_prev: float
     floor_y: int | None = None  # row of a ground line across the frame, if one is seen
+    scene: SceneStep | None = None  # the scene-level perception of this frame (any footage)
 
 
 class Tracker:

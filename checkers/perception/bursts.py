@@ -1,0 +1,176 @@
+"""Bursts of unexplained change in a calm place: content that appeared, vanished or changed
+its look in place, with nothing moving next to it.
+
+Works on a coarse grid over the frame (cells are shares of the frame, so the analysis size
+is free), fed one frame at a time with that frame's unexplained change (change.py), its
+residual motion and the corners that move on their own (camera.py). A burst at frame t in a
+cell is a short window (BURST_S) of strong change that stands out from the same cell's
+activity in the calm windows before and after it (CALM_S), that leaves the cell looking
+different after than before (a passing object leaves it as it was), and that happens where
+nothing moves (no fast residual flow and no independently moving corner nearby): in real
+footage things change because something moved them.
+
+Decisions are delayed by CALM_S (the window after a burst must be seen), and the history is
+a fixed number of frames, so memory stays flat in the clip's length.
+
+Tuned by eye and by score on ../shared/gen-clips (a development set, see BENCHMARKS.md).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from scipy.ndimage import label, maximum_filter
+
+from checkers.perception.change import CHANGE_FLOOR, NOISE_FACTOR, ChangeStep
+
+GRID = (32, 18)  # cells across, down
+BURST_S = 0.3  # seconds a burst lasts at most
+CALM_S = 1.0  # seconds before and after that must be calm
+CALM_WEIGHT = 2.0  # a burst must exceed this many times its cell's usual activity
+CELL_NOISE = 0.5  # cell-frames of change a burst needs beyond that, per cell
+LASTING = 8.0  # Lab units a cell must differ between before and after the burst
+STILL = 0.03  # residual flow (short-side units per frame) of a cell and its neighbours
+MOVER_STEP = 0.01  # an independently moving corner moves more than this (short-side units)
+MOVER_REACH = 5  # cells around a burst in which a moving corner explains it
+MIN_SCORE = 1.1  # summed cell excess of a burst that counts (dev-set tuned, see BENCHMARKS.md)
+
+
+@dataclass
+class Burst:
+    frame: int  # first frame of the change
+    time: float  # its time, seconds
+    end_frame: int
+    bbox: tuple[int, int, int, int]  # x, y, w, h, analysis pixels
+    score: float  # summed excess over the burst's cells
+    kind: str  # "appear", "vanish" or "change"
+    share: float  # the burst's area, share of the frame
+
+
+@dataclass
+class _CellFrame:
+    index: int
+    time: float
+    strong: np.ndarray  # (rows, cols) share of each cell with strong unexplained change
+    speed: np.ndarray  # (rows, cols) mean residual flow, short-side units per frame
+    movers: np.ndarray  # (rows, cols) count of corners moving on their own
+    lab: np.ndarray  # (rows, cols, 3) mean Lab
+
+
+class BurstFinder:
+    """Feed every frame's ChangeStep in order; `update` returns bursts decided so far."""
+
+    def __init__(self, fps: float, width: int, height: int):
+        fps = fps if fps and np.isfinite(fps) and fps > 0 else 16.0
+        self.width, self.height = width, height
+        self.burst = max(2, int(round(BURST_S * fps)))
+        self.calm = max(3, int(round(CALM_S * fps)))
+        self._history: deque[_CellFrame] = deque(maxlen=self.burst + 2 * self.calm + 3)
+        self._last_burst_end = -(10**9)
+
+    def update(self, index: int, time: float, lab: np.ndarray, step: ChangeStep) -> list[Burst]:
+        self._history.append(self._cells(index, time, lab, step))
+        return self._decide(final=False)
+
+    def flush(self) -> list[Burst]:
+        """At the end of the clip: decide the frames whose after-window was cut short."""
+        return self._decide(final=True)
+
+    def _cells(self, index: int, time: float, lab: np.ndarray, step: ChangeStep) -> _CellFrame:
+        cols, rows = GRID
+        area = cv2.INTER_AREA
+        if step.residual is None:
+            zero = np.zeros((rows, cols), np.float32)
+            strong, speed = zero, zero
+        else:
+            bar = max(CHANGE_FLOOR, NOISE_FACTOR * step.noise)
+            strong = cv2.resize((step.residual > bar).astype(np.float32), GRID, interpolation=area)
+            speed = cv2.resize(step.speed.astype(np.float32), GRID, interpolation=area)
+        movers = np.zeros((rows, cols), np.float32)
+        short = float(min(self.width, self.height))
+        m = step.camera.movers
+        if len(m):
+            fast = np.hypot(m[:, 2], m[:, 3]) > MOVER_STEP * short
+            cx = np.clip((m[fast, 0] / self.width * cols).astype(int), 0, cols - 1)
+            cy = np.clip((m[fast, 1] / self.height * rows).astype(int), 0, rows - 1)
+            np.add.at(movers, (cy, cx), 1.0)
+        lab_cells = cv2.resize(lab, GRID, interpolation=area)
+        return _CellFrame(index, time, strong, speed, movers, lab_cells)
+
+    def _decide(self, final: bool) -> list[Burst]:
+        """Judge the window ending `calm` frames ago (or every pending one at the end)."""
+        frames = list(self._history)
+        need = self.burst + self.calm + 1
+        out = []
+        if final:
+            centres = range(max(1, len(frames) - self.calm), len(frames))
+        else:
+            centres = [len(frames) - 1 - self.calm] if len(frames) >= need else []
+        for centre in centres:
+            burst = self._judge(frames, centre)
+            if burst is not None:
+                out.append(burst)
+        return out
+
+    def _judge(self, frames: list[_CellFrame], t: int) -> Burst | None:
+        """Is there a burst in the window that ends at history position t?"""
+        w, k = self.burst, self.calm
+        lo = max(1, t - w + 1)
+        if frames[t].index - w < self._last_burst_end:
+            return None  # still inside the burst reported last
+        window = np.stack([f.strong for f in frames[lo : t + 1]]).sum(axis=0)
+        before = [f.strong for f in frames[max(0, lo - k) : lo]]
+        after = [f.strong for f in frames[t + 1 : t + 1 + k]]
+        calm = np.stack(before + after).mean(axis=0) * w if before or after else 0.0
+        excess = np.maximum(0.0, window - CALM_WEIGHT * calm - CELL_NOISE)
+        if not excess.any():
+            return None
+        first, last = frames[max(0, lo - 2)], frames[min(len(frames) - 1, t + 2)]
+        lasting = np.linalg.norm(last.lab - first.lab, axis=2) > LASTING
+        nearby = slice(max(1, lo - 2), t + 3)
+        speed = maximum_filter(np.stack([f.speed for f in frames[nearby]]).max(axis=0), size=3)
+        movers = maximum_filter(
+            np.stack([f.movers for f in frames[nearby]]).sum(axis=0), size=MOVER_REACH
+        )
+        excess = excess * lasting * (speed < STILL) * (movers == 0)
+        score = float(excess.sum())
+        if score < MIN_SCORE:
+            return None
+        return self._burst(frames, lo, t, excess, score, first, last)
+
+    def _burst(self, frames, lo, t, excess, score, first, last) -> Burst:
+        groups, count = label(excess > 0)
+        sizes = [float(excess[groups == g].sum()) for g in range(1, count + 1)]
+        cells = groups == 1 + int(np.argmax(sizes))
+        rows, cols = np.nonzero(cells)
+        cw, ch = self.width / GRID[0], self.height / GRID[1]
+        x0, y0 = int(cols.min() * cw), int(rows.min() * ch)
+        x1, y1 = int((cols.max() + 1) * cw), int((rows.max() + 1) * ch)
+        # The first frame of the window in which the burst's cells changed.
+        start = next((f for f in frames[lo : t + 1] if f.strong[cells].sum() > 0), frames[lo])
+        self._last_burst_end = frames[t].index
+        kind = _kind(first.lab, last.lab, cells)
+        share = float(cells.mean())
+        box = (x0, y0, x1 - x0, y1 - y0)
+        return Burst(start.index, start.time, frames[t].index, box, score, kind, share)
+
+
+def _kind(before: np.ndarray, after: np.ndarray, cells: np.ndarray) -> str:
+    """appear / vanish / change: does the area stand out from its surroundings more after
+    the burst than before (something appeared), less (something vanished), or as much?"""
+    ring = maximum_filter(cells, size=3) & ~cells
+    if not ring.any():
+        return "change"
+
+    def contrast(lab: np.ndarray) -> float:
+        return float(np.linalg.norm(lab[cells].mean(axis=0) - lab[ring].mean(axis=0)))
+
+    b, a = contrast(before), contrast(after)
+    if a > 1.5 * b + 3.0:
+        return "appear"
+    if b > 1.5 * a + 3.0:
+        return "vanish"
+    return "change"

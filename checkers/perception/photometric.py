@@ -1,0 +1,72 @@
+"""Photometric normalization: exposure and white-balance changes are not object changes.
+
+Between two aligned frames each color channel is fitted as `current = gain * previous +
+offset` on pixels that belong to the static scene (they moved with the camera), with the
+worst-fitting fifth dropped and the fit repeated, so moving objects and new content do not
+pull it. The fitted change is applied to the previous frame before anything compares
+colors, and the per-frame gains are kept: a steady drift of the whole scene's color is its
+own finding, not a change of every object in it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+MIN_PIXELS = 200  # fewer static pixels cannot pin down six numbers
+SAMPLE = 4000  # static pixels used for the fit
+TRIM = 0.8  # share of best-fitting pixels kept for the second fit
+MAX_GAIN_STEP = 0.5  # |log gain| beyond this in one frame is not exposure: fit refused
+
+
+@dataclass
+class Photometric:
+    gain: np.ndarray  # (3,) per RGB channel
+    offset: np.ndarray  # (3,) in 0..255 units
+
+    def apply(self, rgb: np.ndarray) -> np.ndarray:
+        """`rgb` (float32, 0..255) as it would look under this frame's exposure."""
+        return rgb * self.gain + self.offset
+
+    @property
+    def brightness_change(self) -> float:
+        """Mean-gray change this step causes at mid-gray, in 0..255 units."""
+        return float(np.mean(self.gain * 128.0 + self.offset) - 128.0)
+
+
+NEUTRAL = Photometric(np.ones(3, np.float32), np.zeros(3, np.float32))
+
+
+def fit_photometric(previous: np.ndarray, current: np.ndarray, static: np.ndarray) -> Photometric:
+    """Fit per-channel gain and offset on `static` pixels (bool mask) of two aligned frames.
+
+    `previous` and `current` are float32 RGB in 0..255 of the same size.
+    """
+    if int(static.sum()) < MIN_PIXELS:
+        return NEUTRAL
+    # A few thousand pixels pin six numbers down as well as all of them, at a fraction of
+    # the cost.
+    where = np.flatnonzero(static)
+    where = where[:: max(1, where.size // SAMPLE)]
+    x = previous.reshape(-1, 3)[where].astype(np.float64)  # (n, 3)
+    y = current.reshape(-1, 3)[where].astype(np.float64)
+    gain, offset = np.ones(3), np.zeros(3)
+    for c in range(3):
+        g, o = _line(x[:, c], y[:, c])
+        residual = np.abs(y[:, c] - (g * x[:, c] + o))
+        keep = residual <= np.quantile(residual, TRIM)
+        g, o = _line(x[keep, c], y[keep, c])
+        if abs(np.log(max(g, 1e-3))) > MAX_GAIN_STEP:
+            return NEUTRAL
+        gain[c], offset[c] = g, o
+    return Photometric(gain.astype(np.float32), offset.astype(np.float32))
+
+
+def _line(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Least-squares y = g x + o; a flat patch (no spread in x) gets an offset only."""
+    spread = float(x.var())
+    if spread < 25.0:  # under 5 gray levels of spread the gain is not measurable
+        return 1.0, float(np.mean(y - x))
+    g = float(((x - x.mean()) * (y - y.mean())).mean() / spread)
+    return g, float(y.mean() - g * x.mean())

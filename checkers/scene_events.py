@@ -1,0 +1,82 @@
+"""Events from the scene-level perception, for footage without clean objects to track.
+
+The checkers collect what checkers/perception/scene.py saw (cuts, bursts of unexplained
+change) while the clip streams; these helpers turn it into events in the checkers' common
+form. Object-level reasoning (checkers/tracking.py) stays in charge on clean backdrops, where
+it is far more precise; there these are not used, so the two never report one thing twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from checkers.perception.bursts import Burst
+from checkers.perception.scene import SceneStep
+
+# Burst kinds each check reports: an object appearing or vanishing in place is a permanence
+# failure; one changing its look in place is identity drift.
+PERMANENCE_BURSTS = {"appear": "appear_in_place", "vanish": "vanish_in_place"}
+IDENTITY_BURSTS = {"change": "look_change"}
+BURST_SEVERITY_SCALE = 4.0  # a burst's score at which its severity reaches 1
+
+
+@dataclass
+class SceneLog:
+    """What a checker keeps of the scene perception: bounded by the number of findings."""
+
+    cuts: list[tuple[int, float]] = field(default_factory=list)  # (frame, time)
+    bursts: list[Burst] = field(default_factory=list)
+
+    def add(self, step: SceneStep | None) -> None:
+        if step is None:
+            return
+        if step.cut:
+            self.cuts.append((step.index, step.time))
+        self.bursts += step.bursts
+
+
+def cut_events(check: str, log: SceneLog) -> list:
+    """A shot cut inside one generated clip: everything in view is replaced at once."""
+    from checkers.base import Event
+
+    return [
+        Event(
+            check=check,
+            kind="shot_cut",
+            frame=frame,
+            end_frame=frame,
+            time=time,
+            object=None,
+            severity=1.0,
+            bbox=None,
+            message=f"shot cut at frame {frame}: the whole picture is replaced at once "
+            "(colors jump and no part of the previous frame can be followed into it)",
+        )
+        for frame, time in log.cuts
+    ]
+
+
+def burst_events(check: str, log: SceneLog, kinds: dict[str, str], box) -> list:
+    """Bursts of the given kinds as events; `box` maps an analysis box to displayed pixels."""
+    from checkers.base import Event
+
+    out = []
+    for b in log.bursts:
+        if b.kind not in kinds:
+            continue
+        what = {"appear": "appeared", "vanish": "vanished", "change": "changed its look"}[b.kind]
+        out.append(
+            Event(
+                check=check,
+                kind=kinds[b.kind],
+                frame=b.frame,
+                end_frame=b.end_frame,
+                time=b.time,
+                object=None,
+                severity=min(1.0, b.score / BURST_SEVERITY_SCALE),
+                bbox=box(b.bbox),
+                message=f"something {what} in place at frames {b.frame}-{b.end_frame} "
+                f"with nothing moving next to it (area {100 * b.share:.1f}% of the frame)",
+            )
+        )
+    return out
