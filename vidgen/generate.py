@@ -159,7 +159,7 @@ class Geometry:
     pipeline_class: str
     temporal: int  # frames must be k * temporal + 1
     multiple: int  # height and width must be multiples of this
-    pixels_per_position: tuple[int, int]  # frames, pixels per transformer position (t, h/w)
+    pixels_per_position: tuple[int, int]  # (latent frames, pixels) per transformer position
     max_positions: int | None  # positions per axis of the transformer's rotary embedding
 
 
