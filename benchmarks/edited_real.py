@@ -484,17 +484,20 @@ def make_real(args, out: Path) -> list[dict]:
             ctx = {"size": size, "fps": s["fps"], "path": s["path"], "sources": sources,
                    "w": round(side * aspect**0.5), "h": round(side / aspect**0.5),
                    "other": others[int(rng.integers(len(others)))]}  # fmt: skip
-            before = frames[f0:].astype(np.int16)
-            box, extra = EDITS[kind](rng, frames, f0, ctx)
-            x, y, w, h = (int(v) for v in box)
-            # mean change in the box over the first 5 frames of the edit, or its whole ramp
-            span = max(5, extra.get("ramp_frames", 0))
-            change = np.abs(
-                frames[f0 : f0 + span, y : y + h, x : x + w] - before[:span, y : y + h, x : x + w]
-            )
+            for _ in range(8):  # a new place until the edit is visible (VISIBLE), 8 tries
+                edited = frames.copy()
+                box, extra = EDITS[kind](rng, edited, f0, ctx)
+                x, y, w, h = (int(v) for v in box)
+                # mean change in the box over the first 5 frames of the edit, or its whole ramp
+                span = slice(f0, f0 + max(5, extra.get("ramp_frames", 0)))
+                crop = np.s_[span, y : y + h, x : x + w]
+                change = float(np.abs(edited[crop].astype(np.int16) - frames[crop]).mean())
+                if change >= VISIBLE:
+                    break
+            frames = edited
             check, event_kind, tol = KINDS[kind]
             rec.update(check=check, event_kind=event_kind, start_frame=f0, tolerance=tol,
-                       box=[x, y, w, h], change=round(float(change.mean()), 1), **extra)  # fmt: skip
+                       box=[x, y, w, h], change=round(change, 1), **extra)  # fmt: skip
         write(out / rec["clip"], frames, s["fps"])
         labels.append(rec)
         print(f"[{i + 1}/{args.n}] {rec['clip']} {s['name']} {kind or 'unedited'}", file=sys.stderr)
