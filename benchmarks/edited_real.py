@@ -484,7 +484,8 @@ def make_real(args, out: Path) -> list[dict]:
             ctx = {"size": size, "fps": s["fps"], "path": s["path"], "sources": sources,
                    "w": round(side * aspect**0.5), "h": round(side / aspect**0.5),
                    "other": others[int(rng.integers(len(others)))]}  # fmt: skip
-            for _ in range(8):  # a new place until the edit is visible (VISIBLE), 8 tries
+            best = None
+            for _ in range(8):  # a new place until the edit is visible (VISIBLE); else the best
                 edited = frames.copy()
                 box, extra = EDITS[kind](rng, edited, f0, ctx)
                 x, y, w, h = (int(v) for v in box)
@@ -492,12 +493,14 @@ def make_real(args, out: Path) -> list[dict]:
                 span = slice(f0, f0 + max(5, extra.get("ramp_frames", 0)))
                 crop = np.s_[span, y : y + h, x : x + w]
                 change = float(np.abs(edited[crop].astype(np.int16) - frames[crop]).mean())
+                if best is None or change > best[0]:
+                    best = (change, edited, [x, y, w, h], extra)
                 if change >= VISIBLE:
                     break
-            frames = edited
+            change, frames, box, extra = best
             check, event_kind, tol = KINDS[kind]
             rec.update(check=check, event_kind=event_kind, start_frame=f0, tolerance=tol,
-                       box=[x, y, w, h], change=round(change, 1), **extra)  # fmt: skip
+                       box=box, change=round(change, 1), **extra)  # fmt: skip
         write(out / rec["clip"], frames, s["fps"])
         labels.append(rec)
         print(f"[{i + 1}/{args.n}] {rec['clip']} {s['name']} {kind or 'unedited'}", file=sys.stderr)
