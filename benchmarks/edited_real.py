@@ -596,8 +596,9 @@ def score(args) -> None:
 
 
 def sheet(path: Path, rec: dict, events: list[dict], out: Path) -> None:
-    """Frames around the edit: the label's box in green, the checker's events in red."""
-    f0, ramp = rec["start_frame"], rec.get("ramp_frames", 0)
+    """Frames around the edit, and below them the edited region zoomed: the label's box in
+    green, the checker's events at their frame in red."""
+    f0, ramp, (x, y, w, h) = rec["start_frame"], rec.get("ramp_frames", 0), rec["box"]
     offsets = (-2, -1, 0, 1, 2, 6) if not ramp else (-1, 0, 1, 3, ramp // 2, ramp + 2)
     want = sorted({min(max(f0 + o, 0), rec["frames"] - 1) for o in offsets})
     cap, frames = cv2.VideoCapture(str(path)), {}
@@ -605,25 +606,32 @@ def sheet(path: Path, rec: dict, events: list[dict], out: Path) -> None:
         ok, frame = cap.read()
         if ok and k in want:
             frames[k] = frame
-    tiles = []
+    r = max(40, int(1.5 * max(w, h)))  # the zoomed window's half side
+    tiles, zooms = [], []
     for k, frame in frames.items():
         if rec["edit"] != "splice" and k >= f0:
-            x, y, w, h = rec["box"]
-            cv2.rectangle(frame, (x, y), (x + w, y + h), (0, 255, 0), 2)
+            cv2.rectangle(frame, (x, y), (x + w, y + h), (0, 255, 0), 1)
         for e in (e for e in events if e["frame"] == k):
             if e.get("bbox"):
-                x, y, w, h = e["bbox"]
-                cv2.rectangle(frame, (x, y), (x + w, y + h), (0, 0, 255), 2)
+                ex, ey, ew, eh = e["bbox"]
+                cv2.rectangle(frame, (ex, ey), (ex + ew, ey + eh), (0, 0, 255), 2)
             cv2.putText(frame, e["kind"], (6, frame.shape[0] - 10), 0, 0.6, (0, 0, 255), 2)
+        cx, cy = x + w // 2, y + h // 2
+        zoom = frame[max(cy - r, 0) : cy + r, max(cx - r, 0) : cx + r]
+        zooms.append(cv2.resize(zoom, (240, 240), interpolation=cv2.INTER_NEAREST))
         tag = f"f{k}" + (" EDIT" if k == f0 else "")
-        cv2.putText(frame, tag, (6, 24), 0, 0.8, (0, 0, 0), 4)
-        cv2.putText(frame, tag, (6, 24), 0, 0.8, (255, 255, 255), 2)
+        for tile in (frame, zooms[-1]):
+            cv2.putText(tile, tag, (6, 24), 0, 0.8, (0, 0, 0), 4)
+            cv2.putText(tile, tag, (6, 24), 0, 0.8, (255, 255, 255), 2)
         tiles.append(cv2.resize(frame, (round(frame.shape[1] * 240 / frame.shape[0]), 240)))
     strip = np.concatenate(tiles, 1)
-    head = np.full((28, strip.shape[1], 3), 255, np.uint8)
-    cv2.putText(head, f"{rec['clip']} {rec['edit']} at f{f0} ({rec['source']})", (6, 20), 0, 0.6,
-                (0, 0, 0), 1)  # fmt: skip
-    cv2.imwrite(str(out), np.concatenate([head, strip], 0))
+    rows = [np.full((28, strip.shape[1], 3), 255, np.uint8), strip]
+    cv2.putText(rows[0], f"{rec['clip']} {rec['edit']} at f{f0} ({rec['source']})", (6, 20), 0,
+                0.6, (0, 0, 0), 1)  # fmt: skip
+    if rec["edit"] != "splice":
+        zoomed = np.concatenate(zooms, 1)[:, : strip.shape[1]]
+        rows.append(np.pad(zoomed, ((0, 0), (0, strip.shape[1] - zoomed.shape[1]), (0, 0))))
+    cv2.imwrite(str(out), np.concatenate(rows, 0))
 
 
 def main() -> None:
