@@ -20,7 +20,8 @@ from __future__ import annotations
 import numpy as np
 
 from checkers.base import Checker, CheckResult, Event, score_from_events
-from checkers.scene_events import IDENTITY_BURSTS, SceneLog, burst_events
+from checkers.perception.faces import FaceTracks
+from checkers.scene_events import IDENTITY_BURSTS, SceneLog, burst_events, face_events
 from checkers.stats import robust_sigma
 from checkers.tracking import (
     CONTACT_MARGIN,
@@ -135,8 +136,10 @@ class IdentityChecker(Checker):
         "size_change_max",
     )
 
-    def __init__(self, sensitivity: str = "medium", perceptual=None):
+    def __init__(self, sensitivity: str = "medium", perceptual=None, features=None):
         super().__init__(sensitivity)
+        self.features = features  # checkers.features.choice.Features, or None (classical)
+        self._faces = None
         self._tracks: dict[int, Track] = {}
         self._refs: dict[int, dict] = {}
         self._reliable: dict[int, bool] = {}
@@ -145,7 +148,14 @@ class IdentityChecker(Checker):
         self._distances: dict[tuple[int, int], float] = {}  # (object, frame) -> distance
         self._scene = SceneLog()
 
+    def begin(self, scale: float, fps: float) -> None:
+        super().begin(scale, fps)
+        if self.features is not None and self.features.faces is not None:
+            self._faces = FaceTracks(self.features.faces, fps, scale)
+
     def process(self, index, frame, tracks: FrameObservation) -> dict[str, float]:
+        if self._faces is not None:
+            self._faces.update(index, frame.time, frame.image)
         self._tracks = tracks.tracks
         self._reliable[index] = tracks.reliable
         self._scene.add(tracks.scene)
@@ -218,9 +228,14 @@ class IdentityChecker(Checker):
         if not clean:
             # No clean objects to track: look changes found by the scene perception.
             events += burst_events(self.name, self._scene, IDENTITY_BURSTS, self.box)
+        if self._faces is not None:
+            events += face_events(self.name, self._faces.changes(self.k), self.box)
         events.sort(key=lambda e: e.frame)
         verdict = "fail" if events else "pass"
-        extra = {"perceptual": "lpips" if self.perceptual else "classical"}
+        extra = {
+            "perceptual": "lpips" if self.perceptual else "classical",
+            "features": self.features.name if self.features is not None else "classical",
+        }
         return CheckResult(self.name, verdict, score_from_events(events), events, extra)
 
     def _first_change(self, track, pts, changes, key, threshold) -> Event | None:

@@ -69,11 +69,14 @@ class PhysicsChecker(Checker):
         self._warp: list[tuple[int, float, float, bool]] = []
         self._floor: list[int] = []
         self._reliable: dict[int, bool] = {}
+        self._cuts: set[int] = set()  # shot cuts: object_permanence reports them
 
     def process(self, index, frame, tracks: FrameObservation) -> dict[str, float]:
         self._tracks = tracks.tracks
         self._warp.append((index, frame.time, tracks.warp_error, tracks.reliable))
         self._reliable[index] = tracks.reliable
+        if tracks.scene is not None and tracks.scene.cut:
+            self._cuts.add(index)
         if tracks.floor_y is not None:
             self._floor.append(tracks.floor_y)
         accel = 0.0
@@ -498,7 +501,7 @@ class PhysicsChecker(Checker):
         bar = max(bar, SPIKE_RATIO * self.k * float(np.median(values)))
         events = []
         for index, time, w, reliable in self._warp:
-            if math.isfinite(w) and w > bar and not reliable:
+            if math.isfinite(w) and w > bar and not reliable and index not in self._cuts:
                 events.append(Event(self.name, "flow_spike", index, index, time, None,
                                     min(1.0, w / bar - 0.5), None,
                                     f"content changed beyond what motion explains "

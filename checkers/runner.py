@@ -63,16 +63,24 @@ class ClipReport:
         return {"pass": 0, "fail": 1}.get(self.verdict, 2)
 
 
-def make_checkers(names, sensitivity: str, perceptual: str = "classical") -> list[Checker]:
+def make_checkers(
+    names, sensitivity: str, perceptual: str = "classical", features: str = "auto"
+) -> list[Checker]:
     unknown = [n for n in names if n not in CHECKS]
     if unknown:
         raise CheckError(f"unknown check {unknown[0]!r}; choose from {', '.join(ALL_CHECKS)}")
     out = []
     for name in names:
         if name == IdentityChecker.name:
+            from checkers.features.choice import resolve_features
             from checkers.perceptual import load_perceptual
 
-            out.append(IdentityChecker(sensitivity, perceptual=load_perceptual(perceptual)))
+            chosen = resolve_features(features)
+            out.append(
+                IdentityChecker(
+                    sensitivity, perceptual=load_perceptual(perceptual), features=chosen
+                )
+            )
         else:
             out.append(CHECKS[name](sensitivity))
     return out
@@ -86,12 +94,15 @@ def check_clip(
     short_side: int = DEFAULT_SHORT_SIDE,
     backend: str | None = None,
     threads: int = 0,
+    features: str = "auto",
 ) -> ClipReport:
     """Judge one clip with the named checks; errors become an "error" report."""
     start = time.perf_counter()
     report = ClipReport(clip=str(path))
     try:
-        _run(report, path, checks, sensitivity, perceptual, short_side, backend, threads)
+        info = probe(path, short_side)
+        source = frames(info, backend, threads)
+        _analyse(report, info, source, checks, sensitivity, perceptual, features)
     except CheckError as error:
         report.verdict, report.error = "error", str(error)
     except Exception as error:  # a bug must not stop a batch; say so and go on
@@ -110,6 +121,7 @@ def check_frames(
     sensitivity: str = "medium",
     short_side: int = DEFAULT_SHORT_SIDE,
     perceptual: str = "classical",
+    features: str = "auto",
 ) -> ClipReport:
     """Judge frames already in memory (an iterable of (H, W, 3) uint8 RGB arrays).
 
@@ -134,26 +146,23 @@ def check_frames(
     start = time.perf_counter()
     report = ClipReport(clip=name)
     try:
-        _analyse(report, info, source(), checks, sensitivity, perceptual)
+        _analyse(report, info, source(), checks, sensitivity, perceptual, features)
     except CheckError as error:
         report.verdict, report.error = "error", str(error)
     report.total_s = time.perf_counter() - start
     return report
 
 
-def _run(report, path, checks, sensitivity, perceptual, short_side, backend, threads) -> None:
-    info = probe(path, short_side)
-    _analyse(report, info, frames(info, backend, threads), checks, sensitivity, perceptual)
-
-
-def _analyse(report, info, source, checks, sensitivity, perceptual) -> None:
+def _analyse(report, info, source, checks, sensitivity, perceptual, features) -> None:
     report.width, report.height, report.fps = info.width, info.height, round(info.fps, 4)
-    checkers = make_checkers(checks, sensitivity, perceptual)
+    checkers = make_checkers(checks, sensitivity, perceptual, features)
     for checker in checkers:
         checker.begin(info.scale, info.fps)
     report.metric_names = [m for c in checkers for m in c.metrics]
     tracker = Tracker(info.analysis_width, info.analysis_height)
-    scene = ScenePerception(info.fps, info.analysis_width, info.analysis_height)
+    scene = ScenePerception(
+        info.fps, info.analysis_width, info.analysis_height, _burst_embedder(checks, features)
+    )
     stopped: DecodeStopped | None = None
     decoded = 0
     try:
@@ -184,6 +193,15 @@ def _analyse(report, info, source, checks, sensitivity, perceptual) -> None:
         report.verdict, report.error = "error", f"{stopped} (frames 0-{decoded - 1} were checked)"
     else:
         report.verdict = "fail" if any(r.verdict == "fail" for r in results) else "pass"
+
+
+def _burst_embedder(checks, features: str):
+    """The object embedder that confirms scene bursts: the one --features chose."""
+    if IdentityChecker.name not in checks and PermanenceChecker.name not in checks:
+        return None
+    from checkers.features.choice import resolve_features
+
+    return resolve_features(features).object_embedder()
 
 
 # Identity changes that make an object lose area, and so can read as passing through another.

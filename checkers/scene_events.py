@@ -80,3 +80,24 @@ def burst_events(check: str, log: SceneLog, kinds: dict[str, str], box) -> list:
             )
         )
     return out
+
+
+def face_events(check: str, changes, box) -> list:
+    """Face tracks whose identity left their own early look (checkers/perception/faces.py)."""
+    from checkers.base import Event
+
+    return [
+        Event(
+            check=check,
+            kind="face_identity",
+            frame=c.frame,
+            end_frame=c.frame,
+            time=c.time,
+            object=None,
+            severity=min(1.0, c.z / 12.0),
+            bbox=box(c.box),
+            message=f"face {c.track} is someone else from frame {c.frame} "
+            f"(identity distance {c.distance:.3f}, {c.z:.0f} sigmas past its early look)",
+        )
+        for c in changes
+    ]

@@ -69,7 +69,8 @@ class BurstFinder:
         self.burst = max(2, int(round(BURST_S * fps)))
         self.calm = max(3, int(round(CALM_S * fps)))
         self._history: deque[_CellFrame] = deque(maxlen=self.burst + 2 * self.calm + 3)
-        self._last_burst_end = -(10**9)
+        # A burst is seen by several consecutive windows; the strongest one describes it.
+        self._pending: Burst | None = None
 
     def update(self, index: int, time: float, lab: np.ndarray, step: ChangeStep) -> list[Burst]:
         self._history.append(self._cells(index, time, lab, step))
@@ -104,23 +105,36 @@ class BurstFinder:
         """Judge the window ending `calm` frames ago (or every pending one at the end)."""
         frames = list(self._history)
         need = self.burst + self.calm + 1
-        out = []
+        out: list[Burst] = []
         if final:
             centres = range(max(1, len(frames) - self.calm), len(frames))
         else:
             centres = [len(frames) - 1 - self.calm] if len(frames) >= need else []
         for centre in centres:
-            burst = self._judge(frames, centre)
-            if burst is not None:
-                out.append(burst)
+            out += self._merge(self._judge(frames, centre))
+        if final and self._pending is not None:
+            out.append(self._pending)
+            self._pending = None
         return out
+
+    def _merge(self, burst: Burst | None) -> list[Burst]:
+        """Keep the strongest of the overlapping windows of one burst, dated from its start;
+        hand it out once the windows move past it."""
+        pending = self._pending
+        if pending is not None and burst is not None and burst.frame <= pending.end_frame:
+            if burst.score > pending.score:
+                burst.frame, burst.time = pending.frame, pending.time
+                self._pending = burst
+            else:
+                pending.end_frame = burst.end_frame
+            return []
+        self._pending = burst
+        return [pending] if pending is not None else []
 
     def _judge(self, frames: list[_CellFrame], t: int) -> Burst | None:
         """Is there a burst in the window that ends at history position t?"""
         w, k = self.burst, self.calm
         lo = max(1, t - w + 1)
-        if frames[t].index - w < self._last_burst_end:
-            return None  # still inside the burst reported last
         window = np.stack([f.strong for f in frames[lo : t + 1]]).sum(axis=0)
         before = [f.strong for f in frames[max(0, lo - k) : lo]]
         after = [f.strong for f in frames[t + 1 : t + 1 + k]]
@@ -151,7 +165,6 @@ class BurstFinder:
         x1, y1 = int((cols.max() + 1) * cw), int((rows.max() + 1) * ch)
         # The first frame of the window in which the burst's cells changed.
         start = next((f for f in frames[lo : t + 1] if f.strong[cells].sum() > 0), frames[lo])
-        self._last_burst_end = frames[t].index
         kind = _kind(first.lab, last.lab, cells)
         share = float(cells.mean())
         box = (x0, y0, x1 - x0, y1 - y0)

@@ -72,7 +72,9 @@ class ChangeMeter:
 
     def __init__(self, keep_map: bool = False):
         self._camera = CameraTracker()
-        self._dis = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_ULTRAFAST)
+        # MEDIUM follows motions of several pixels a frame that ULTRAFAST misses (a small object
+        # sliding fast over texture); at the scene size it costs about 2 ms a call.
+        self._dis = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)
         self._prev_rgb: np.ndarray | None = None
         self._grid: np.ndarray | None = None
         self._keep_map = keep_map

@@ -1,9 +1,12 @@
 """Shot cuts: the whole picture is replaced between two frames.
 
-Two signs must agree, so that neither a fast pan nor a flash alone reads as a cut: the color
-histogram of the frame changes a lot at once (PySceneDetect's content detector works on the
-same HSV statistics), and the camera tracker loses the scene (almost no corner of the
-previous frame can be followed into this one). A cut is reported as its own event kind and
+Two signs must agree, so that neither a fast pan nor a flash alone reads as a cut: the
+camera tracker loses the scene (almost no corner of the previous frame can be followed into
+this one), and either the color histogram of the frame changes a lot at once
+(PySceneDetect's content detector works on the same HSV statistics) or the frame's coarse
+layout (a 32x18 thumbnail) no longer correlates with the previous one (two shots with the
+same colors). Within one shot, even a fast swing keeps the thumbnails correlated above 0.5
+on ../shared/gen-clips; its two flickering Text2Video-Zero clips drop to 0.22-0.24. A cut is reported as its own event kind and
 splits the clip into shots: nothing before it is compared with anything after it.
 """
 
@@ -18,6 +21,8 @@ from checkers.perception.camera import CameraStep
 # pans and people walking through keep it under 0.3 on real footage; cuts between unrelated
 # shots give 0.5 and more.
 HISTOGRAM_JUMP = 0.35
+LAYOUT_LOST = 0.35  # thumbnail correlation below which the picture was replaced
+THUMBNAIL = (32, 18)
 LOST_SCENE = 0.35  # share of corners followed into the new frame, below which the scene is lost
 HIST_BINS = (16, 4, 4)
 
@@ -33,7 +38,22 @@ def histogram_change(a: np.ndarray, b: np.ndarray) -> float:
     return 0.5 * float(np.abs(a - b).sum())
 
 
-def is_cut(change: float, camera: CameraStep) -> bool:
-    """Both signs: the colors jump and the camera tracker cannot follow the scene."""
+def thumbnail(lab: np.ndarray) -> np.ndarray:
+    """The frame's coarse layout: mean Lab of a 32x18 grid, (576, 3)."""
+    return cv2.resize(lab, THUMBNAIL, interpolation=cv2.INTER_AREA).reshape(-1, 3)
+
+
+def layout_correlation(a: np.ndarray, b: np.ndarray) -> float:
+    """Correlation of two thumbnails (1 same layout); 1 when either is nearly uniform."""
+    a, b = a - a.mean(axis=0), b - b.mean(axis=0)
+    energy = float(np.sqrt((a * a).sum() * (b * b).sum()))
+    if energy < 1.0 * a.size:  # under ~1 Lab unit of spread: no layout to compare
+        return 1.0
+    return float((a * b).sum() / energy)
+
+
+def is_cut(change: float, layout: float, camera: CameraStep) -> bool:
+    """The camera tracker cannot follow the scene, and the colors jump or the layout is
+    another."""
     lost = (not camera.fitted) or camera.tracked_share * camera.inlier_share < LOST_SCENE
-    return change >= HISTOGRAM_JUMP and lost
+    return lost and (change >= HISTOGRAM_JUMP or layout < LAYOUT_LOST)

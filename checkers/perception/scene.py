@@ -10,6 +10,7 @@ checkers use the object tracks on clean backdrops and these scene signals elsewh
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass, field
 
 import cv2
@@ -18,8 +19,20 @@ import numpy as np
 from checkers.perception.bursts import Burst, BurstFinder
 from checkers.perception.camera import CameraStep
 from checkers.perception.change import ChangeMeter
-from checkers.perception.cuts import color_histogram, histogram_change, is_cut
+from checkers.perception.cuts import (
+    color_histogram,
+    histogram_change,
+    is_cut,
+    layout_correlation,
+    thumbnail,
+)
+from checkers.perception.lasting import lasting_change
 from checkers.segment import to_lab
+
+# The scene stages run on a copy this small (short side, pixels): they look for changes of
+# at least a few percent of the frame, and a quarter of the analysis copy's pixels keeps
+# them fast. Every threshold in them is in shares of the frame, so this is free to change.
+SCENE_SHORT_SIDE = 96
 
 
 @dataclass
@@ -35,34 +48,63 @@ class SceneStep:
 
 
 class ScenePerception:
-    def __init__(self, fps: float, width: int, height: int):
+    """`embedder`: an appearance embedder (checkers/features) that must confirm each burst
+    as a lasting change of look (lasting.py), or None to take bursts as found."""
+
+    def __init__(self, fps: float, width: int, height: int, embedder=None):
         self.fps = fps if fps and math.isfinite(fps) and fps > 0 else 16.0
-        self.width, self.height = width, height
+        self.factor = min(1.0, SCENE_SHORT_SIDE / min(width, height))
+        self.size = (max(16, round(width * self.factor)), max(16, round(height * self.factor)))
         self._change = ChangeMeter(keep_map=True)
-        self._bursts = BurstFinder(self.fps, width, height)
+        self._bursts = BurstFinder(self.fps, *self.size)
         self._prev_hist: np.ndarray | None = None
+        self._prev_layout: np.ndarray | None = None
         self._exposure = 0.0
+        self._embedder = embedder
+        # The frames a burst's confirmation needs: its own and a calm stretch on each side.
+        self._frames: deque[tuple[int, np.ndarray]] = deque(
+            maxlen=self._bursts.burst + 2 * self._bursts.calm + 8
+        )
 
     def update(self, index: int, time: float, rgb: np.ndarray) -> SceneStep:
+        """`rgb`: the analysis frame; bursts come back in its pixels."""
+        if self.factor < 1.0:
+            rgb = cv2.resize(rgb, self.size, interpolation=cv2.INTER_AREA)
         step = self._change.update(rgb)
+        self._frames.append((index, rgb))
         hist = color_histogram(rgb)
         jump = 0.0 if self._prev_hist is None else histogram_change(self._prev_hist, hist)
         self._prev_hist = hist
-        cut = self._prev_hist is not None and index > 0 and is_cut(jump, step.camera)
+        lab = to_lab(cv2.GaussianBlur(rgb, (3, 3), 0))
+        layout = thumbnail(lab)
+        same = 1.0 if self._prev_layout is None else layout_correlation(self._prev_layout, layout)
+        self._prev_layout = layout
+        cut = index > 0 and is_cut(jump, same, step.camera)
         bursts: list[Burst] = []
         if cut:
             # Nothing before a cut is compared with anything after it.
             bursts = self._bursts.flush()
-            self._bursts = BurstFinder(self.fps, self.width, self.height)
+            self._bursts = BurstFinder(self.fps, *self.size)
             self._exposure = 0.0
         else:
             self._exposure += step.photometric.brightness_change
-        lab = to_lab(cv2.GaussianBlur(rgb, (3, 3), 0))
         bursts += self._bursts.update(index, time, lab, step)
+        bursts = [self._to_analysis(b) for b in self._confirmed(bursts)]
         return SceneStep(
             index, time, step.camera, cut, jump, self._exposure, step.changed_share, bursts
         )
 
     def flush(self) -> list[Burst]:
         """Bursts in the clip's last second, decided once the clip has ended."""
-        return self._bursts.flush()
+        return [self._to_analysis(b) for b in self._confirmed(self._bursts.flush())]
+
+    def _confirmed(self, bursts: list[Burst]) -> list[Burst]:
+        if self._embedder is None or not bursts:
+            return bursts
+        frames = dict(self._frames)
+        gap = self._bursts.calm
+        return [b for b in bursts if lasting_change(b, frames, self._embedder, gap) >= 1.0]
+
+    def _to_analysis(self, burst: Burst) -> Burst:
+        burst.bbox = tuple(int(round(v / self.factor)) for v in burst.bbox)
+        return burst

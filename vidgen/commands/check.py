@@ -91,6 +91,15 @@ def _parse_checks(value: str) -> tuple[str, ...]:
     help="Appearance distance for identity drift; lpips needs its AlexNet weights in the torch hub cache.",
 )
 @click.option(
+    "--features",
+    default="auto",
+    show_default=True,
+    envvar="VIDGEN_FEATURES",
+    help="Appearance backends: auto (best installed: dino > mobilenet > classical, plus faces "
+    "when dlib is installed), classical (no learned model), mobilenet, dino, faces, or e.g. "
+    "mobilenet,faces. The JSON names what judged each clip. Default from VIDGEN_FEATURES.",
+)
+@click.option(
     "--workers",
     "-j",
     type=click.IntRange(min=1),
@@ -109,6 +118,7 @@ def check(
     csv_dir: str | None,
     sensitivity: str,
     perceptual: str,
+    features: str,
     workers: int,
     exit_zero: bool,
     quiet: bool,
@@ -124,6 +134,7 @@ def check(
       vidgen check clip.mp4 --json
       vidgen check "runs/*.mp4" --checks object_permanence,physics_sanity -j 2
       vidgen check clip.mp4 --csv metrics/ --sensitivity high
+      vidgen check clip.mp4 --features classical   # no learned model, fastest start
 
     Exit codes: 0 every clip passed, 1 a clip failed, 2 a clip could not be read.
     """
@@ -137,11 +148,23 @@ def check(
             load_perceptual(perceptual)  # fail once, up front, not once per clip
         except CheckError as error:
             raise UsageError(str(error)) from error
+    if "identity_drift" in checks:
+        from checkers.features.choice import resolve_features
+
+        try:
+            resolve_features(features)  # fail once, up front; loaded once for the batch
+        except CheckError as error:
+            raise UsageError(str(error)) from error
 
     items = list(_expand(paths))
     counts = {"pass": 0, "fail": 0, "error": 0}
     worst = EXIT_OK
-    options = {"checks": checks, "sensitivity": sensitivity, "perceptual": perceptual}
+    options = {
+        "checks": checks,
+        "sensitivity": sensitivity,
+        "perceptual": perceptual,
+        "features": features,
+    }
     for _item, problem in items:
         if problem is not None:
             click.echo(f"Error: {problem}", err=True)

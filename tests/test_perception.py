@@ -1,0 +1,206 @@
+"""The scene-level perception stages on textured synthetic footage (not the shapes world).
+
+Every clip here is built from multi-scale color noise, so no frame has a plain backdrop:
+camera motion, exposure, cuts and bursts of change must be seen on texture.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from checkers.perception.bursts import BurstFinder
+from checkers.perception.camera import camera_step
+from checkers.perception.change import ChangeMeter
+from checkers.perception.photometric import fit_photometric
+from checkers.runner import check_frames
+
+W, H = 320, 180
+
+
+def texture(seed: int, width: int = W + 80, height: int = H + 80) -> np.ndarray:
+    """Colored multi-scale noise: a stand-in for a natural scene (walls, grass, a floor)."""
+    rng = np.random.default_rng(seed)
+    out = np.zeros((height, width, 3), np.float32)
+    for scale, weight in ((4, 0.5), (16, 0.3), (48, 0.2)):
+        small = rng.random((height // scale + 2, width // scale + 2, 3)).astype(np.float32)
+        out += weight * cv2.resize(small, (width, height), interpolation=cv2.INTER_CUBIC)
+    return np.clip(40 + 180 * out, 0, 255).astype(np.uint8)
+
+
+def view(scene: np.ndarray, dx: float = 0.0, dy: float = 0.0) -> np.ndarray:
+    """A W x H window of `scene` shifted by (dx, dy) pixels, with sub-pixel interpolation."""
+    m = np.float32([[1, 0, -40 - dx], [0, 1, -40 - dy]])
+    return cv2.warpAffine(scene, m, (W, H), flags=cv2.INTER_LINEAR)
+
+
+def paste(frame: np.ndarray, patch: np.ndarray, x: int, y: int) -> np.ndarray:
+    out = frame.copy()
+    h, w = patch.shape[:2]
+    out[y : y + h, x : x + w] = patch
+    return out
+
+
+def gray(rgb):
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+
+
+def test_camera_step_recovers_a_pan():
+    scene = texture(1)
+    step = camera_step(gray(view(scene)), gray(view(scene, dx=3.0, dy=-2.0)))
+    assert step.fitted and step.inlier_share > 0.8
+    # The content moves opposite to the window.
+    assert step.shift == pytest.approx((-3.0, 2.0), abs=0.3)
+
+
+def test_camera_step_on_a_plain_frame_is_not_fitted():
+    plain = np.full((H, W), 128, np.uint8)
+    step = camera_step(plain, plain)
+    assert not step.fitted and np.allclose(step.homography, np.eye(3))
+
+
+def test_photometric_fit_recovers_exposure_and_white_balance():
+    frame = view(texture(2)).astype(np.float32)
+    gain, offset = np.float32([1.15, 1.0, 0.9]), np.float32([-6.0, 3.0, 8.0])
+    brighter = frame * gain + offset
+    fit = fit_photometric(frame, brighter, np.ones((H, W), bool))
+    assert fit.gain == pytest.approx(gain, abs=0.01)
+    assert fit.offset == pytest.approx(offset, abs=1.0)
+
+
+def test_exposure_drift_and_pan_are_not_unexplained_change():
+    scene, meter = texture(3), ChangeMeter()
+    steps = [meter.update(np.clip(view(scene, dx=2 * t) * (1 + 0.02 * t), 0, 255).astype(np.uint8))
+             for t in range(8)]  # fmt: skip
+    assert max(s.changed_share for s in steps) < 0.01
+
+
+def test_pasted_patch_is_unexplained_change_where_it_appears():
+    scene, meter = texture(4), ChangeMeter()
+    patch = texture(99, 40, 40)
+    meter.update(view(scene))
+    step = meter.update(paste(view(scene), patch, 200, 60))
+    assert step.regions, "the pasted patch must show as a region of change"
+    x, y, w, h = step.regions[0].bbox
+    assert 190 <= x <= 205 and 50 <= y <= 65 and w >= 30 and h >= 30
+
+
+def clip_with(n: int, at: int, event: str, seed: int = 5) -> list[np.ndarray]:
+    """A slowly panning textured scene; at frame `at` something happens."""
+    scene, other = texture(seed), texture(seed + 50)
+    # An object of its own color with texture of its own, like a toy on a rug.
+    patch = (0.5 * texture(seed + 100, 44, 44) + np.float32([110, 20, 10])).astype(np.uint8)
+    frames = []
+    for t in range(n):
+        frame = view(scene, dx=0.5 * t)
+        if event == "cut" and t >= at:
+            frame = view(other, dx=0.5 * t)
+        elif event == "appear" and t >= at:
+            # Fading in over three frames, as generated objects do.
+            alpha = min(1.0, (t - at + 1) / 3)
+            region = frame[70:114, 150:194].astype(np.float32)
+            blend = (1 - alpha) * region + alpha * patch.astype(np.float32)
+            frame = paste(frame, blend.astype(np.uint8), 150, 70)
+        elif event == "passing":
+            # A textured object sliding across the scene the whole time: motion, not change.
+            frame = paste(frame, patch, 10 + 8 * t, 70)
+        frames.append(frame)
+    return frames
+
+
+def events_of(frames, fps=16.0):
+    report = check_frames(frames, fps, name="synthetic")
+    assert report.verdict in ("pass", "fail"), report.error
+    return report, [(e.check, e.kind, e.frame) for e in report.events]
+
+
+def test_a_cut_is_its_own_event_at_its_frame():
+    report, events = events_of(clip_with(40, 20, "cut"))
+    assert ("object_permanence", "shot_cut", 20) in events
+    assert not any(kind == "teleport" for _, kind, _ in events)
+
+
+def test_a_pan_over_texture_has_no_cut_and_no_burst():
+    report, events = events_of(clip_with(40, 0, "none"))
+    assert report.verdict == "pass", events
+
+
+def test_a_patch_appearing_in_a_calm_place_is_found_where_and_when():
+    report, events = events_of(clip_with(48, 20, "appear"))
+    found = [e for e in report.events if e.kind == "appear_in_place"]
+    assert found, events
+    assert abs(found[0].frame - 20) <= 2
+    x, y, w, h = found[0].bbox
+    assert x <= 194 and x + w >= 150 and y <= 114 and y + h >= 70
+
+
+def test_an_object_sliding_across_texture_is_not_a_burst():
+    report, events = events_of(clip_with(32, 0, "passing"))
+    assert not any(kind.endswith("_in_place") or kind == "look_change" for _, kind, _ in events)
+
+
+def test_burst_history_is_bounded():
+    finder, meter = BurstFinder(30.0, W, H), ChangeMeter(keep_map=True)
+    scene = texture(6)
+    lab = np.zeros((H, W, 3), np.float32)
+    for t in range(200):
+        finder.update(t, t / 30.0, lab, meter.update(view(scene, dx=0.2 * t)))
+    assert len(finder._history) == finder._history.maxlen < 200
+
+
+class StubFaces:
+    """A face embedder that sees one face whose identity switches at frame `swap`."""
+
+    noise_floor = 0.005
+
+    def __init__(self, swap: int | None):
+        self.swap, self.frame, self.embedded = swap, 0, 0
+        rng = np.random.default_rng(0)
+        self.a, self.b = (v / np.linalg.norm(v) for v in rng.normal(size=(2, 128)))
+
+    def detect(self, rgb, min_size, upsample):
+        return [((100, 40, 60, 60), 1.0)]
+
+    def embed(self, rgb, boxes):
+        self.embedded += 1
+        index = int(rgb[0, 0, 0])  # the test writes the frame index into the image
+        base = self.b if self.swap is not None and index >= self.swap else self.a
+        jitter = np.random.default_rng(index).normal(scale=0.01, size=128)
+        v = base + jitter
+        return np.stack([v / np.linalg.norm(v)] * len(boxes)).astype(np.float32)
+
+
+def run_faces(swap, n=64, fps=24.0):
+    from checkers.perception.faces import FaceTracks
+
+    embedder = StubFaces(swap)
+    tracks = FaceTracks(embedder, fps, scale=1.0)
+    for i in range(n):
+        image = np.full((H, W, 3), i, np.uint8)
+        tracks.update(i, i / fps, image)
+    return tracks, embedder
+
+
+def test_face_identity_change_is_dated_to_its_frame_between_samples():
+    tracks, embedder = run_faces(swap=41)
+    changes = tracks.changes()
+    assert [c.frame for c in changes] == [41]
+    # Sampled twice a second, plus the frames between the last two samples: far from all 64.
+    assert embedder.embedded < 20
+
+
+def test_a_steady_face_has_no_identity_change():
+    tracks, _ = run_faces(swap=None)
+    assert len(tracks.tracks) == 1 and tracks.changes() == []
+
+
+def test_features_choice_names_what_judged_the_clip():
+    from checkers.features.base import FeaturesUnavailable
+    from checkers.features.choice import resolve_features
+
+    assert resolve_features("classical").name == "classical"
+    with pytest.raises(FeaturesUnavailable, match="choose"):
+        resolve_features("resnet")
+    report = check_frames(clip_with(16, 0, "none"), 16.0, features="classical")
+    assert report.checks["identity_drift"].extra["features"] == "classical"
