@@ -350,15 +350,21 @@ def load_faces(folder: Path) -> list[dict]:
     return faces
 
 
+def face_ellipse(face: dict) -> np.ndarray:
+    x, y, fw, fh = face["rect"]
+    mask = np.zeros(face["img"].shape[:2], np.float32)
+    cv2.ellipse(mask, (x + fw // 2, y + fh // 2), (int(fw * 0.45), int(fh * 0.6)), 0, 0, 360, 1, -1)
+    return mask
+
+
 def swap_face(a: dict, b: dict) -> np.ndarray:
     """Photo a with b's face aligned (5 landmarks, similarity) over a's, its colour matched."""
     m, _ = cv2.estimateAffinePartial2D(b["pts"], a["pts"])
     h, w = a["img"].shape[:2]
     warped = cv2.warpAffine(b["img"], m, (w, h), borderMode=cv2.BORDER_REFLECT101)
-    x, y, fw, fh = a["rect"]
-    mask = np.zeros((h, w), np.float32)
-    cv2.ellipse(mask, (x + fw // 2, y + fh // 2), (int(fw * 0.45), int(fh * 0.6)), 0, 0, 360, 1, -1)
-    mask = cv2.GaussianBlur(mask, (0, 0), fw * 0.06)[..., None]
+    # inside a's face and inside b's face as warped, so neither's background is pasted
+    mask = face_ellipse(a) * cv2.warpAffine(face_ellipse(b), m, (w, h))
+    mask = cv2.GaussianBlur(mask, (0, 0), a["rect"][2] * 0.06)[..., None]
     la, lb = (cv2.cvtColor(i, cv2.COLOR_BGR2LAB).astype(np.float32) for i in (a["img"], warped))
     inside = mask[..., 0] > 0.5
     lb = (lb - lb[inside].mean(0)) / (lb[inside].std(0) + 1e-3) * la[inside].std(0)
