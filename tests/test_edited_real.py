@@ -26,14 +26,14 @@ def bench():
 
 @pytest.fixture(scope="module")
 def source(tmp_path_factory) -> Path:
-    """50 frames at 12 fps, 128x96: a textured backdrop and two moving coloured blocks."""
+    """36 frames at 12 fps, 128x96: a textured backdrop and two moving coloured blocks."""
     rng = np.random.default_rng(0)
     backdrop = cv2.GaussianBlur(rng.integers(0, 255, (96, 128, 3), dtype=np.uint8), (0, 0), 3)
     path = tmp_path_factory.mktemp("src") / "tiny.mp4"
     writer = imageio_ffmpeg.write_frames(str(path), (128, 96), fps=12, macro_block_size=1,
                                          ffmpeg_log_level="error")  # fmt: skip
     writer.send(None)
-    for i in range(50):
+    for i in range(36):
         frame = backdrop.copy()
         cv2.rectangle(frame, (10 + i, 20), (30 + i, 40), (220, 40, 40), -1)
         cv2.circle(frame, (100 - i // 2, 70), 10, (40, 200, 60), -1)
@@ -81,3 +81,25 @@ def test_a_seed_gives_the_same_corpus(bench, source, tmp_path):
         assert (tmp_path / "a" / rec["clip"]).read_bytes() == (
             tmp_path / "b" / rec["clip"]
         ).read_bytes()
+
+
+def test_score_counts_an_event_of_the_labeled_check_within_the_tolerance(bench):
+    edit = {"edit": "vanish", "check": "object_permanence", "event_kind": None, "tolerance": 2,
+            "start_frame": 20, "box": [10, 10, 20, 20], "change": 30.0}  # fmt: skip
+    labels = [{"clip": "a.mp4", **edit}, {"clip": "b.mp4", **edit}, {"clip": "c.mp4", "edit": None}]
+
+    def event(check, frame, bbox=None):
+        return {"check": check, "kind": "k", "frame": frame, "bbox": bbox}
+
+    results = {
+        "a.mp4": {"verdict": "fail", "events": [event("object_permanence", 22, [25, 25, 9, 9])]},
+        "b.mp4": {
+            "verdict": "fail",
+            "events": [event("object_permanence", 23), event("identity_drift", 20)],
+        },  # fmt: skip
+        "c.mp4": {"verdict": "fail", "events": [event("physics_sanity", 5)]},
+    }
+    t = bench.tally(labels, results)
+    assert t["kinds"]["vanish"]["found"] == 1 and t["kinds"]["vanish"]["localized"] == 1
+    assert t["checks"]["object_permanence"] == {"labeled": 2, "found": 1}
+    assert (t["unedited"]["clips"], t["unedited"]["failed"]) == (1, 1)
