@@ -14,9 +14,11 @@ texture. Edits, the check that should fire, and its tolerance in frames:
     hue_drift  hue rotated inside a tracked region over 0.5 s    identity_drift              3
     morph      a local warp (cv2.remap) growing over 0.5 s       identity_drift              3
 
-Slow edits get 3 frames, as their first frames change little. Labels (DIR/labels.jsonl) are
-frame-exact: `start_frame` is the first frame that differs from the source, `box` is the
-region at that frame (x, y, w, h, as the events' bbox). `--faces DIR` makes the face corpus of
+Slow edits get 3 frames, as their first frames change little (the score also counts events of
+the right check before their ramp ends). Labels (DIR/labels.jsonl) are frame-exact:
+`start_frame` is the first frame that differs from the source, `box` the region at that frame
+(x, y, w, h, as the events' bbox), `change` the edit's mean change in the box (0-255) over its
+first 5 frames or its ramp; an edit is placed again (8 tries) until that reaches 5. `--faces DIR` makes the face corpus of
 issue 17 instead: still face photos animated with a slow camera (pan, zoom, roll), half with a
 face swap at a frame or a face morph over 1 s (identity_drift, 2 and 3 frames). Face photos
 that ship in PyPI packages: skimage/data/astronaut.png (scikit-image wheel) and
@@ -542,6 +544,11 @@ def tally(labels: list[dict], results: dict[str, dict]) -> dict:
         if rec.get("change", VISIBLE) >= VISIBLE:  # the edit changed its box visibly
             k.update(visible=1, visible_found=int(bool(hits)))
         k.update(f"{e['check']}/{e['kind']}" for e in near)
+        if rec.get("ramp_frames"):  # slow edits: also an event before the ramp has ended
+            late = [
+                e for e in res["events"] if 0 <= e["frame"] - f0 + tol <= rec["ramp_frames"] + tol
+            ]
+            k["in_ramp"] += int(any(e["check"] == rec["check"] for e in late))
         if rec["event_kind"]:
             k["right_kind"] += int(any(e["kind"] == rec["event_kind"] for e in hits))
         checks.setdefault(rec["check"], Counter()).update(labeled=1, found=int(bool(hits)))
@@ -578,6 +585,7 @@ def score(args) -> None:
         tol = (KINDS | FACE_KINDS)[kind][2]
         near = ", ".join(f"{k} {v}" for k, v in c.items() if "/" in k) or "-"
         extra = f" (right kind {c['right_kind']})" if "right_kind" in c else ""
+        extra += f" (found before the ramp ends {c['in_ramp']})" if "in_ramp" in c else ""
         vis = f"{c['visible_found']}/{c['visible']}"
         print(f"{kind:11s} {c['labeled']:7d} {c['found']:5d}  {c['found'] / c['labeled']:6.2f}"
               f"  {c['localized']:9d}  {vis:>12s}  +-{tol}: {near}{extra}")  # fmt: skip
