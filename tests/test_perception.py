@@ -204,3 +204,17 @@ def test_features_choice_names_what_judged_the_clip():
         resolve_features("resnet")
     report = check_frames(clip_with(16, 0, "none"), 16.0, features="classical")
     assert report.checks["identity_drift"].extra["features"] == "classical"
+
+
+def test_a_dark_backdrop_whose_tint_flickers_is_not_a_cut():
+    # Seen on a shapes-world clip after H.264: the near-black backdrop's faint tint flips
+    # between frames, and the hue of such pixels (in an HSV histogram) flips with it.
+    frames = []
+    for t in range(24):
+        tint = (15, 13, 14) if t % 6 < 3 else (13, 15, 14)
+        frame = np.empty((H, W, 3), np.uint8)
+        frame[:] = tint
+        cv2.circle(frame, (40 + 6 * t, 60), 10, (255, 140, 0), -1)
+        frames.append(frame)
+    _, events = events_of(frames)
+    assert not any(kind == "shot_cut" for _, kind, _ in events), events

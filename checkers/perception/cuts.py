@@ -3,7 +3,7 @@
 Two signs must agree, so that neither a fast pan nor a flash alone reads as a cut: the
 camera tracker loses the scene (almost no corner of the previous frame can be followed into
 this one), and either the color histogram of the frame changes a lot at once
-(PySceneDetect's content detector works on the same HSV statistics) or the frame's coarse
+(PySceneDetect's content detector works on color statistics, in HSV) or the frame's coarse
 layout (a 32x18 thumbnail) no longer correlates with the previous one (two shots with the
 same colors). Within one shot, even a fast swing keeps the thumbnails correlated above 0.5
 on ../shared/gen-clips; its two flickering Text2Video-Zero clips drop to 0.22-0.24. A cut is reported as its own event kind and
@@ -15,21 +15,23 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from checkers.perception.camera import CameraStep
+from checkers.perception.camera import MIN_POINTS, CameraStep
 
-# Half the L1 distance of two normalized HSV histograms (0 same colors, 1 disjoint). Fast
+# Half the L1 distance of two normalized Lab histograms (0 same colors, 1 disjoint). Fast
 # pans and people walking through keep it under 0.3 on real footage; cuts between unrelated
 # shots give 0.5 and more.
 HISTOGRAM_JUMP = 0.35
 LAYOUT_LOST = 0.35  # thumbnail correlation below which the picture was replaced
 THUMBNAIL = (32, 18)
+LAYOUT_SPREAD = 8.0  # Lab units of spread per cell and channel a thumbnail needs to compare
 LOST_SCENE = 0.35  # share of corners followed into the new frame, below which the scene is lost
-HIST_BINS = (16, 4, 4)
+HIST_BINS = (8, 5, 5)  # odd a/b counts: grey sits mid-bin, its noise does not flip bins
 
 
-def color_histogram(rgb: np.ndarray) -> np.ndarray:
-    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
-    hist = cv2.calcHist([hsv], [0, 1, 2], None, list(HIST_BINS), [0, 180, 0, 256, 0, 256])
+def color_histogram(lab: np.ndarray) -> np.ndarray:
+    """Normalized Lab histogram (L 0..100, a and b centred on 0). Lab rather than HSV: the
+    hue of dark, grey pixels is noise, and a noisy black backdrop would jump every frame."""
+    hist = cv2.calcHist([lab], [0, 1, 2], None, list(HIST_BINS), [0, 100.01, -64, 64, -64, 64])
     hist = hist.ravel()
     return hist / max(1.0, float(hist.sum()))
 
@@ -47,7 +49,9 @@ def layout_correlation(a: np.ndarray, b: np.ndarray) -> float:
     """Correlation of two thumbnails (1 same layout); 1 when either is nearly uniform."""
     a, b = a - a.mean(axis=0), b - b.mean(axis=0)
     energy = float(np.sqrt((a * a).sum() * (b * b).sum()))
-    if energy < 1.0 * a.size:  # under ~1 Lab unit of spread: no layout to compare
+    # Under ~8 Lab units of spread (a plain backdrop with a few small objects) moving one
+    # object reshuffles the correlation: no layout to compare.
+    if energy < LAYOUT_SPREAD**2 * a.size:
         return 1.0
     return float((a * b).sum() / energy)
 
@@ -55,5 +59,8 @@ def layout_correlation(a: np.ndarray, b: np.ndarray) -> float:
 def is_cut(change: float, layout: float, camera: CameraStep) -> bool:
     """The camera tracker cannot follow the scene, and the colors jump or the layout is
     another."""
+    if camera.corners < MIN_POINTS:
+        # Too few corners to follow (a plain backdrop): a cut must show in the colors.
+        return change >= HISTOGRAM_JUMP
     lost = (not camera.fitted) or camera.tracked_share * camera.inlier_share < LOST_SCENE
     return lost and (change >= HISTOGRAM_JUMP or layout < LAYOUT_LOST)

@@ -72,10 +72,10 @@ class ScenePerception:
             rgb = cv2.resize(rgb, self.size, interpolation=cv2.INTER_AREA)
         step = self._change.update(rgb)
         self._frames.append((index, rgb))
-        hist = color_histogram(rgb)
+        lab = to_lab(cv2.GaussianBlur(rgb, (3, 3), 0))
+        hist = color_histogram(lab)
         jump = 0.0 if self._prev_hist is None else histogram_change(self._prev_hist, hist)
         self._prev_hist = hist
-        lab = to_lab(cv2.GaussianBlur(rgb, (3, 3), 0))
         layout = thumbnail(lab)
         same = 1.0 if self._prev_layout is None else layout_correlation(self._prev_layout, layout)
         self._prev_layout = layout
