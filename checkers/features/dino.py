@@ -12,26 +12,16 @@ transformers and torch are imported only when this backend is built.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
-
 from checkers.features.base import (
-    IMAGENET_MEAN,
-    IMAGENET_STD,
-    Box,
-    Embedder,
     FeaturesUnavailable,
-    l2_normalize,
-    masks_or_none,
-    square_crop,
 )
+from checkers.features.network import NetworkEmbedder
 
 REPO = "facebook/dinov2-small"
 INSTALL = f"hf download {REPO}  (once, on a machine with network access)"
 SIZE = 224  # px, a multiple of the 14 px patch; DINOv2's own processor crops to 224 too
-BATCH = 16
 
 
 def find_snapshot(repo: str = REPO, cache: Path | None = None) -> Path | None:
@@ -57,7 +47,7 @@ def find_snapshot(repo: str = REPO, cache: Path | None = None) -> Path | None:
     return None
 
 
-class DinoEmbedder(Embedder):
+class DinoEmbedder(NetworkEmbedder):
     """CLS token of a Dinov2Model: from a model given in code, a snapshot folder, or the cache."""
 
     # Not measured: this machine has no DINOv2 weights; MobileNet's floor until someone with
@@ -85,33 +75,11 @@ class DinoEmbedder(Embedder):
         if size % patch:
             raise ValueError(f"size={size} is not a multiple of the {patch} px patch")
         self._model = model.eval()
-        self._torch = torch
         self.name = name
         self.dim = model.config.hidden_size
         self.size = size
-        self._mean = torch.tensor(IMAGENET_MEAN).view(1, 3, 1, 1) * 255
-        self._std = torch.tensor(IMAGENET_STD).view(1, 3, 1, 1) * 255
+        self._setup_normalization(torch)
 
-    def embed(
-        self,
-        frame: np.ndarray,
-        boxes: Sequence[Box],
-        masks: Sequence[np.ndarray | None] | None = None,
-    ) -> np.ndarray:
-        masks = masks_or_none(masks, len(boxes))
-        crops = [square_crop(frame, b, m, self.size) for b, m in zip(boxes, masks, strict=True)]
-        return self.embed_crops(crops)
-
-    def embed_crops(self, crops: Sequence[np.ndarray]) -> np.ndarray:
-        """(n, hidden) for square RGB uint8 crops of side `size`."""
-        torch = self._torch
-        out = np.empty((len(crops), self.dim), np.float32)
-        with torch.no_grad():
-            for start in range(0, len(crops), BATCH):
-                batch = np.stack(crops[start : start + BATCH])  # (B, H, W, 3) uint8
-                x = torch.from_numpy(batch).permute(0, 3, 1, 2).float()  # (B, 3, H, W)
-                x = (x - self._mean) / self._std
-                # pooler_output is the layer-normed CLS token.
-                cls = self._model(pixel_values=x).pooler_output  # (B, hidden)
-                out[start : start + len(batch)] = cls.float().numpy()
-        return l2_normalize(out)
+    def _forward(self, x):
+        # pooler_output is the layer-normed CLS token.
+        return self._model(pixel_values=x).pooler_output  # (B, hidden)

