@@ -8,6 +8,7 @@ Measures, on one clip from a shapes-world corpus (or any 832x480 MP4):
   4. wall time of the `vidgen check` command on a 1 s clip, start-up included.
 
     python benchmarks/check_speed.py --clip /tmp/corpus/clip_00000.mp4 --repeat 5
+    python benchmarks/check_speed.py --clip CLIP --features classical   # no learned model
 
 The machine may be shared: CPU time (user + sys of this process) is reported beside wall
 time because it is less disturbed by other work.
@@ -39,11 +40,11 @@ def _times(fn, repeat: int) -> tuple[float, float]:
     return statistics.median(walls), statistics.median(cpus)
 
 
-def end_to_end(clip: str, repeat: int) -> dict:
+def end_to_end(clip: str, repeat: int, features: str) -> dict:
     from checkers.runner import check_clip
 
-    report = check_clip(clip)  # warm caches and imports
-    wall, cpu = _times(lambda: check_clip(clip), repeat)
+    report = check_clip(clip, features=features)  # warm caches and imports
+    wall, cpu = _times(lambda: check_clip(clip, features=features), repeat)
     return {"frames": report.frames, "wall_s": wall, "cpu_s": cpu,
             "fps_wall": report.frames / wall, "fps_cpu": report.frames / cpu}  # fmt: skip
 
@@ -87,7 +88,7 @@ def loop_clip(clip: str, times: int, out: Path) -> Path:
     return out
 
 
-def peak_rss_mb(clip: str) -> float:
+def peak_rss_mb(clip: str, features: str) -> float:
     """Max RSS of a fresh `check_clip` process, via /usr/bin/time.
 
     Measured from a small launcher: Linux keeps a process's peak RSS across exec, so a
@@ -95,18 +96,19 @@ def peak_rss_mb(clip: str) -> float:
     """
     code = (
         "import sys; from checkers.runner import check_clip; "
-        "r = check_clip(sys.argv[1]); assert r.verdict != 'error', r.error"
+        "r = check_clip(sys.argv[1], features=sys.argv[2]); assert r.verdict != 'error', r.error"
     )
-    cmd = ["/usr/bin/time", "-f", "%M", sys.executable, "-c", code, clip]
+    cmd = ["/usr/bin/time", "-f", "%M", sys.executable, "-c", code, clip, features]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True)
     return int(out.stderr.strip().splitlines()[-1]) / 1024
 
 
-def command_wall(clip: str, repeat: int) -> float:
+def command_wall(clip: str, repeat: int, features: str) -> float:
     walls = []
+    command = [sys.executable, "-m", "vidgen", "check", "-q", "--features", features, clip]
     for _ in range(repeat):
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "vidgen", "check", "-q", clip], capture_output=True)
+        subprocess.run(command, capture_output=True)
         walls.append(time.perf_counter() - t0)
     return statistics.median(walls)
 
@@ -118,24 +120,26 @@ def main() -> None:
     parser.add_argument("--clip", required=True, help="an 832x480 MP4 (e.g. from vidgen world)")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--features", default="auto", help="vidgen check --features")
     args = parser.parse_args()
 
-    results = {"clip": args.clip, "load_average": os.getloadavg()}
-    results["end_to_end"] = end_to_end(args.clip, args.repeat)
+    results = {"clip": args.clip, "features": args.features, "load_average": os.getloadavg()}
+    results["end_to_end"] = end_to_end(args.clip, args.repeat, args.features)
     results["decode_only"] = decode_only(args.clip, args.repeat)
     e2e, dec = results["end_to_end"], results["decode_only"]
     results["ratio_to_decord_full_decode"] = e2e["fps_cpu"] / dec["decord_full_fps_cpu"]
     results["ratio_to_frame_source"] = e2e["fps_cpu"] / dec["source_fps_cpu"]
     with tempfile.TemporaryDirectory() as tmp:
         long_clip = str(loop_clip(args.clip, 10, Path(tmp) / "long.mp4"))
-        short_mb, long_mb = peak_rss_mb(args.clip), peak_rss_mb(long_clip)
+        short_mb = peak_rss_mb(args.clip, args.features)
+        long_mb = peak_rss_mb(long_clip, args.features)
         results["peak_rss_mb"] = {"clip": short_mb, "clip_x10": long_mb,
                                   "growth": long_mb / short_mb - 1}  # fmt: skip
         one_second = str(Path(tmp) / "one_second.mp4")
         with av.open(args.clip) as src:
             fps = int(round(float(src.streams.video[0].average_rate)))
         _cut(args.clip, fps, one_second)
-        results["command_1s_clip_wall_s"] = command_wall(one_second, args.repeat)
+        results["command_1s_clip_wall_s"] = command_wall(one_second, args.repeat, args.features)
     results["load_average_after"] = os.getloadavg()
     print(json.dumps(results, indent=1))
     if args.json:
