@@ -10,7 +10,7 @@ import itertools
 import logging
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,13 +95,20 @@ def check_clip(
     backend: str | None = None,
     threads: int = 0,
     features: str = "auto",
+    progress: Callable[[int, int], None] | None = None,
 ) -> ClipReport:
-    """Judge one clip with the named checks; errors become an "error" report."""
+    """Judge one clip with the named checks; errors become an "error" report.
+
+    `progress(done, total)` is called after every frame (total: the container's frame
+    count, 0 when it does not say), for a caller that shows progress on long clips.
+    """
     start = time.perf_counter()
     report = ClipReport(clip=str(path))
     try:
         info = probe(path, short_side)
         source = frames(info, backend, threads)
+        if progress is not None:
+            source = _reported(source, info.frames, progress)
         _analyse(report, info, source, checks, sensitivity, perceptual, features)
     except CheckError as error:
         report.verdict, report.error = "error", str(error)
@@ -257,6 +264,12 @@ def _too_short(info: VideoInfo, decoded: int) -> str:
         f"{info.path}: too short to judge: {decoded} frame{'s' if decoded != 1 else ''}, "
         f"the checks need at least {need}; pass a longer clip"
     )
+
+
+def _reported(source: Iterator[Frame], total: int, progress) -> Iterator[Frame]:
+    for done, frame in enumerate(source, start=1):
+        yield frame
+        progress(done, total)
 
 
 def _timed(source: Iterator[Frame], report: ClipReport) -> Iterator[Frame]:

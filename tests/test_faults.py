@@ -241,6 +241,24 @@ def test_7_status_lines_without_carriage_returns(tiny_wan_dir, tmp_path):
     assert batch.stderr.index("loading ") < batch.stderr.index("[1/2]")
 
 
+def test_7_a_long_check_says_how_far_it_is(tmp_path, monkeypatch):
+    import numpy as np
+
+    from vidgen.commands.check import ClipProgress
+    from vidgen.video import encode_mp4
+
+    clip = tmp_path / "long.mp4"
+    frames = np.zeros((40, 64, 96, 3), np.uint8)
+    frames[:, 20:40, :, 0] = np.arange(40)[:, None, None] * 5  # something that changes
+    encode_mp4(frames, 8, clip)
+    # Stand-ins for a long clip: a check that says something at once and every frame.
+    monkeypatch.setattr(ClipProgress, "QUIET_S", 0.0)
+    monkeypatch.setattr(ClipProgress, "EVERY_S", 0.0)
+    result = CliRunner().invoke(cli, ["check", "--features", "classical", str(clip)])
+    assert f"checking {clip}: frame 40/40" in result.stderr, result.stderr
+    assert "\r" not in result.stderr
+
+
 # 6. A local model folder brings the defaults it was made for.
 
 

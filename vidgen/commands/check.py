@@ -10,6 +10,7 @@ import glob
 import json
 import os
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -171,6 +172,8 @@ def check(
             counts["error"] += 1
             worst = EXIT_USAGE
     clips = [item for item, problem in items if problem is None]
+    if not quiet and workers <= 1:
+        options["progress"] = ClipProgress
     for report in _run_all(clips, options, workers):
         counts[report.verdict] += 1
         worst = max(worst, report.exit_code)
@@ -198,6 +201,41 @@ def check(
     sys.exit(worst)
 
 
+class ClipProgress:
+    """Progress of one long clip on stderr: a tqdm bar on a terminal, elsewhere (a log, a
+    pipe) a plain line now and then, so no carriage return lands in a log file. A clip
+    checked within QUIET_S says nothing: it is done before anyone waits."""
+
+    QUIET_S = 2.0
+    EVERY_S = 10.0
+
+    def __init__(self, clip: str):
+        self.clip, self.bar = clip, None
+        self.started = self.last = time.perf_counter()
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.perf_counter()
+        if now - self.started < self.QUIET_S and self.bar is None:
+            return
+        if sys.stderr.isatty():
+            if self.bar is None:
+                from tqdm import tqdm
+
+                self.bar = tqdm(total=total or None, desc=self.clip, unit="frame", leave=False)
+                self.bar.update(done)
+            else:
+                self.bar.update(1)
+        elif now - self.last >= self.EVERY_S:
+            of = f"/{total}" if total else ""
+            click.echo(f"checking {self.clip}: frame {done}{of} ({now - self.started:.0f} s)",
+                       err=True)  # fmt: skip
+            self.last = now
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 def _provenance(clip: str) -> dict | None:
     """Manifest and tags of a readable clip (issue 6); None when there is no file to read."""
     if not os.path.isfile(clip):
@@ -212,8 +250,12 @@ def _run_all(clips: list[str], options: dict, workers: int):
     from checkers.runner import ClipReport, check_clip
 
     if workers <= 1 or len(clips) <= 1:
+        shown = options.pop("progress", None)
         for clip in clips:
-            yield check_clip(clip, **options)
+            progress = shown(clip) if shown is not None else None
+            yield check_clip(clip, **options, progress=progress)
+            if progress is not None:
+                progress.close()
         return
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
