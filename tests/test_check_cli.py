@@ -176,7 +176,7 @@ def test_real_clips_pass(name):
     if not clip.exists():
         pytest.skip("../shared/real-clips is absent")
     result = run("--json", clip)
-    obj = json.loads(result.output.splitlines()[0])
+    obj = json.loads(result.stdout.splitlines()[0])  # stderr may carry progress lines
     assert obj["verdict"] == "pass", obj["events"][:5]
     assert result.exit_code == 0
 
@@ -187,7 +187,7 @@ def test_corrupted_clip_says_where_decoding_stopped():
         pytest.skip("../shared/real-clips is absent")
     result = run("--json", clip)
     assert result.exit_code == 2
-    obj = json.loads(result.output.splitlines()[0])
+    obj = json.loads(result.stdout.splitlines()[0])  # stderr may carry progress lines
     assert obj["verdict"] == "error" and "decoding stopped at frame" in obj["error"]
     stopped = int(obj["error"].split("decoding stopped at frame ")[1].split()[0])
     assert 0 < stopped < 50 and obj["frames"] == stopped
