@@ -70,8 +70,12 @@ class Event:
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
-        out["time"] = round(self.time, 4)
-        out["severity"] = round(self.severity, 3)
+        # Plain Python numbers: a numpy float from a detector would stop JSON output.
+        out["frame"], out["end_frame"] = int(self.frame), int(self.end_frame)
+        out["time"] = round(float(self.time), 4)
+        out["severity"] = round(float(self.severity), 3)
+        if self.bbox is not None:
+            out["bbox"] = [int(v) for v in self.bbox]
         return out
 
 

@@ -186,6 +186,8 @@ def test_face_identity_change_is_dated_to_its_frame_between_samples():
     tracks, embedder = run_faces(swap=41)
     changes = tracks.changes()
     assert [c.frame for c in changes] == [41]
+    # Plain floats: the event goes into JSON (numpy floats are not serializable).
+    assert type(changes[0].distance) is float and type(changes[0].z) is float
     # Sampled twice a second, plus the frames between the last two samples: far from all 64.
     assert embedder.embedded < 20
 
@@ -218,3 +220,13 @@ def test_a_dark_backdrop_whose_tint_flickers_is_not_a_cut():
         frames.append(frame)
     _, events = events_of(frames)
     assert not any(kind == "shot_cut" for _, kind, _ in events), events
+
+
+def test_event_json_takes_numpy_numbers():
+    import json
+
+    from checkers.base import Event
+
+    event = Event("identity_drift", "face_identity", np.int64(3), np.int64(3), np.float32(0.5),
+                  None, np.float32(0.25), [np.int64(1), 2, 3, 4], "m")  # fmt: skip
+    assert json.loads(json.dumps(event.as_dict()))["severity"] == 0.25

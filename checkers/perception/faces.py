@@ -141,7 +141,11 @@ class FaceTracks:
             for i in range(len(later) - CONFIRM + 1):
                 if past[i : i + CONFIRM].all():
                     s = later[i]
-                    out.append(IdentityChange(track.id, s.frame, s.time, s.box, distances[i], z[i]))
+                    out.append(
+                        IdentityChange(
+                            track.id, s.frame, s.time, s.box, float(distances[i]), float(z[i])
+                        )
+                    )
                     break
         return out
 
