@@ -230,3 +230,36 @@ def test_event_json_takes_numpy_numbers():
     event = Event("identity_drift", "face_identity", np.int64(3), np.int64(3), np.float32(0.5),
                   None, np.float32(0.25), [np.int64(1), 2, 3, 4], "m")  # fmt: skip
     assert json.loads(json.dumps(event.as_dict()))["severity"] == 0.25
+
+
+def test_a_burst_soon_after_a_cut_is_judged_on_its_own_shot():
+    # The confirmation compares the place across calm stretches; one reaching back across the
+    # cut (into another scene) made the place look restless and the burst was dropped.
+    other = texture(99)
+    frames = clip_with(44, 24, "appear")
+    frames = [view(other, dx=0.5 * t) if t < 8 else f for t, f in enumerate(frames)]
+    report = check_frames(frames, 16.0, name="synthetic", features="classical")
+    events = [(e.check, e.kind, e.frame) for e in report.events]
+    assert ("object_permanence", "shot_cut", 8) in events
+    found = [e for e in report.events if e.kind == "appear_in_place"]
+    assert found and abs(found[0].frame - 24) <= 2, events
+
+
+def test_frames_too_small_for_flow_are_judged_without_the_scene_stages():
+    frames = [np.full((8, 8, 3), 40 + 5 * t, np.uint8) for t in range(12)]
+    report = check_frames(frames, 16.0, features="classical")
+    assert report.verdict in ("pass", "fail"), report.error
+
+
+def test_named_backend_is_checked_without_loading_it():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from checkers.features.choice import resolve_features; "
+        "resolve_features('mobilenet'); print('torch' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    if "FeaturesUnavailable" in out.stderr:
+        pytest.skip("MobileNet weights are not installed here")
+    assert out.stdout.strip() == "False", out.stdout + out.stderr

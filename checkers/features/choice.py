@@ -17,7 +17,7 @@ import functools
 from dataclasses import dataclass
 
 from checkers.features.base import FeaturesUnavailable
-from checkers.features.select import BACKENDS, available_backends, load_embedder
+from checkers.features.select import BACKENDS, available_backends, load_embedder, missing
 
 FEATURES_HELP = "auto, classical, mobilenet, dino, faces, or an object backend plus ',faces'"
 
@@ -26,6 +26,7 @@ FEATURES_HELP = "auto, classical, mobilenet, dino, faces, or an object backend p
 class Features:
     objects: str  # the object backend's name: classical, mobilenet or dino
     faces: object | None  # a FaceEmbedder, or None when faces are not checked
+    fallback: bool = False  # "auto": fall back further if this backend fails to load
 
     @property
     def name(self) -> str:
@@ -35,29 +36,46 @@ class Features:
     def object_embedder(self) -> LazyEmbedder:
         """The object embedder, loaded on its first use (once per process: load_embedder
         caches it), so a clip that never needs it does not pay for torch's import."""
-        return LazyEmbedder(self.objects)
+        return LazyEmbedder("auto" if self.fallback else self.objects)
 
 
 class LazyEmbedder:
-    """Stands in for an Embedder and loads it on first use."""
+    """Stands in for an Embedder and loads it on first use.
+
+    Its `embed` runs torch on one thread and restores the caller's setting afterwards:
+    checks scale out by clips (--workers), and on a few small crops a second thread costs
+    more than it gives (2-5x slower beside other work, benchmarks/features_speed.py), while
+    a process that also generates (make --check) keeps its own thread count.
+    """
 
     def __init__(self, name: str):
         self.name = name
         self._loaded = None
 
-    def __getattr__(self, attribute: str):
-        if attribute.startswith("_"):
-            raise AttributeError(attribute)
+    def _embedder(self):
         if self._loaded is None:
-            if self.name != "classical":
-                import torch
-
-                # One thread: checks scale out by clips (--workers), and on a few small crops
-                # a second thread costs more than it gives (2-5x slower beside other work,
-                # benchmarks/features_speed.py).
-                torch.set_num_threads(1)
             self._loaded = load_embedder(self.name)
-        return getattr(self._loaded, attribute)
+        return self._loaded
+
+    def embed(self, frame, boxes, masks=None):
+        embedder = self._embedder()
+        if embedder.name == "classical":
+            return embedder.embed(frame, boxes, masks)
+        import torch
+
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            return embedder.embed(frame, boxes, masks)
+        finally:
+            torch.set_num_threads(threads)
+
+    def distance(self, a, b):
+        return self._embedder().distance(a, b)
+
+    @property
+    def noise_floor(self) -> float:
+        return self._embedder().noise_floor
 
 
 @functools.cache
@@ -74,12 +92,13 @@ def resolve_features(spec: str = "auto") -> Features:
         bad = unknown[0] if unknown else spec
         raise FeaturesUnavailable(f"--features {bad!r}: choose {FEATURES_HELP}")
     if words == ["auto"]:
-        return Features(available_backends()[0], load_face_embedder())
+        return Features(available_backends()[0], load_face_embedder(), fallback=True)
     if words == ["classical"]:
         return Features("classical", None)
     name = objects[0] if objects else "classical"
-    if name != "classical":
-        load_embedder(name)  # fails now, with the fix, rather than mid-batch
+    reason = missing(name)
+    if reason is not None:  # fails now, with the fix, rather than mid-batch; loads nothing
+        raise FeaturesUnavailable(f"--features {name}: {reason}")
     if "faces" in words:
         faces = load_face_embedder()
         if faces is None:

@@ -27,7 +27,7 @@ def _has(*packages: str) -> bool:
     return all(importlib.util.find_spec(p) is not None for p in packages)
 
 
-def _missing(name: str) -> str | None:
+def missing(name: str) -> str | None:
     """Why backend `name` cannot run here (with the fix), or None when it can."""
     if name == "classical":
         return None
@@ -48,7 +48,7 @@ def _missing(name: str) -> str | None:
 
 def available_backends() -> tuple[str, ...]:
     """The object backends this machine can run, best first ("classical" always)."""
-    return tuple(name for name in BACKENDS if _missing(name) is None)
+    return tuple(name for name in BACKENDS if missing(name) is None)
 
 
 def _tell_once(message: str) -> None:
@@ -66,12 +66,12 @@ def load_embedder(name: str = "auto") -> Embedder:
     built once per process and shared: a batch of clips loads a model once.
     """
     if name != "auto":
-        reason = _missing(name)
+        reason = missing(name)
         if reason is not None:
             raise FeaturesUnavailable(f"--features {name}: {reason}")
         return _build(name)
     for i, candidate in enumerate(BACKENDS):
-        reason = _missing(candidate)
+        reason = missing(candidate)
         if reason is None:
             try:
                 return _build(candidate)

@@ -24,14 +24,26 @@ NOISE_TIMES = 3.0
 
 def lasting_change(burst: Burst, frames: dict[int, np.ndarray], embedder, gap: int) -> float:
     """How many times its calm-time drift the burst's place moved in the embedding (0 when
-    the frames around it are not at hand). `burst.bbox` is in the frames' pixels; `gap` is
-    the length of a calm stretch in frames."""
-    before, after = burst.frame - 2, burst.end_frame + 2
-    pairs = [(before, after), (before - gap, before), (after, after + gap)]
-    pairs = [(a, b) for a, b in pairs if a in frames and b in frames]
-    if not pairs or pairs[0] != (before, after):
+    the frames around it are not at hand). `frames` holds the burst's shot only; `burst.bbox`
+    is in their pixels; `gap` is the length of a calm stretch in frames.
+
+    A burst is decided before its whole after-stretch has been seen (and a shot may end
+    right after it), so the after-side frames are the nearest ones at hand: up to two frames
+    past its end, and up to `gap` frames beyond that.
+    """
+    have = sorted(frames)
+    before = burst.frame - 2
+    later = [i for i in have if burst.end_frame < i <= burst.end_frame + 2]
+    if before not in frames or not later:
         return 0.0
-    box = _padded(burst.bbox, next(iter(frames.values())).shape)
+    after = later[-1]
+    pairs = [(before, after)]
+    if before - gap in frames:
+        pairs.append((before - gap, before))
+    beyond = [i for i in have if after + gap // 2 <= i <= after + gap]
+    if beyond:
+        pairs.append((after, beyond[-1]))
+    box = _padded(burst.bbox, frames[before].shape)
     wanted = sorted({i for pair in pairs for i in pair})
     vectors = {i: embedder.embed(frames[i], [box])[0] for i in wanted}
     across, *calm = (float(embedder.distance(vectors[a], vectors[b])) for a, b in pairs)

@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from checkers.perception.bursts import Burst, BurstFinder
-from checkers.perception.camera import CameraStep
+from checkers.perception.camera import IDENTITY_STEP, CameraStep
 from checkers.perception.change import ChangeMeter
 from checkers.perception.cuts import (
     color_histogram,
@@ -33,6 +33,7 @@ from checkers.segment import to_lab
 # at least a few percent of the frame, and a quarter of the analysis copy's pixels keeps
 # them fast. Every threshold in them is in shares of the frame, so this is free to change.
 SCENE_SHORT_SIDE = 96
+MIN_SIDE = 16
 
 
 @dataclass
@@ -54,7 +55,10 @@ class ScenePerception:
     def __init__(self, fps: float, width: int, height: int, embedder=None):
         self.fps = fps if fps and math.isfinite(fps) and fps > 0 else 16.0
         self.factor = min(1.0, SCENE_SHORT_SIDE / min(width, height))
-        self.size = (max(16, round(width * self.factor)), max(16, round(height * self.factor)))
+        self.size = (round(width * self.factor), round(height * self.factor))
+        # Dense flow needs 12 pixels a side and the grid stages a few cells: a frame this
+        # small has no scene to read, so its steps are neutral.
+        self.blind = min(self.size) < MIN_SIDE
         self._change = ChangeMeter(keep_map=True)
         self._bursts = BurstFinder(self.fps, *self.size)
         self._prev_hist: np.ndarray | None = None
@@ -68,10 +72,11 @@ class ScenePerception:
 
     def update(self, index: int, time: float, rgb: np.ndarray) -> SceneStep:
         """`rgb`: the analysis frame; bursts come back in its pixels."""
+        if self.blind:
+            return SceneStep(index, time, IDENTITY_STEP, False, 0.0, 0.0, 0.0)
         if self.factor < 1.0:
             rgb = cv2.resize(rgb, self.size, interpolation=cv2.INTER_AREA)
         step = self._change.update(rgb)
-        self._frames.append((index, rgb))
         lab = to_lab(cv2.GaussianBlur(rgb, (3, 3), 0))
         hist = color_histogram(lab)
         jump = 0.0 if self._prev_hist is None else histogram_change(self._prev_hist, hist)
@@ -82,20 +87,25 @@ class ScenePerception:
         cut = index > 0 and is_cut(jump, same, step.camera)
         bursts: list[Burst] = []
         if cut:
-            # Nothing before a cut is compared with anything after it.
-            bursts = self._bursts.flush()
+            # Nothing before a cut is compared with anything after it: the old shot's
+            # bursts are decided and confirmed on its own frames, then both are dropped.
+            bursts = self._confirmed(self._bursts.flush())
             self._bursts = BurstFinder(self.fps, *self.size)
+            self._frames.clear()
             self._exposure = 0.0
         else:
             self._exposure += step.photometric.brightness_change
-        bursts += self._bursts.update(index, time, lab, step)
-        bursts = [self._to_analysis(b) for b in self._confirmed(bursts)]
+        self._frames.append((index, rgb))
+        bursts += self._confirmed(self._bursts.update(index, time, lab, step))
+        bursts = [self._to_analysis(b) for b in bursts]
         return SceneStep(
             index, time, step.camera, cut, jump, self._exposure, step.changed_share, bursts
         )
 
     def flush(self) -> list[Burst]:
         """Bursts in the clip's last second, decided once the clip has ended."""
+        if self.blind:
+            return []
         return [self._to_analysis(b) for b in self._confirmed(self._bursts.flush())]
 
     def _confirmed(self, bursts: list[Burst]) -> list[Burst]:

@@ -149,7 +149,7 @@ def check(
             load_perceptual(perceptual)  # fail once, up front, not once per clip
         except CheckError as error:
             raise UsageError(str(error)) from error
-    if "identity_drift" in checks:
+    if "identity_drift" in checks or "object_permanence" in checks:  # both use --features
         from checkers.features.choice import resolve_features
 
         try:
