@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from checkers.base import Event
 from checkers.perception.bursts import Burst
 from checkers.perception.scene import SceneStep
 
@@ -37,8 +38,6 @@ class SceneLog:
 
 def cut_events(check: str, log: SceneLog) -> list:
     """A shot cut inside one generated clip: everything in view is replaced at once."""
-    from checkers.base import Event
-
     return [
         Event(
             check=check,
@@ -58,8 +57,6 @@ def cut_events(check: str, log: SceneLog) -> list:
 
 def burst_events(check: str, log: SceneLog, kinds: dict[str, str], box) -> list:
     """Bursts of the given kinds as events; `box` maps an analysis box to displayed pixels."""
-    from checkers.base import Event
-
     out = []
     for b in log.bursts:
         if b.kind not in kinds:
@@ -84,8 +81,6 @@ def burst_events(check: str, log: SceneLog, kinds: dict[str, str], box) -> list:
 
 def face_events(check: str, changes, box) -> list:
     """Face tracks whose identity left their own early look (checkers/perception/faces.py)."""
-    from checkers.base import Event
-
     return [
         Event(
             check=check,

@@ -65,12 +65,15 @@ class ChangeStep:
     residual: np.ndarray | None = None  # (h, w) float32 unexplained change, Lab units
     speed: np.ndarray | None = None  # (h, w) residual flow, short-side units per frame
     occluded: np.ndarray | None = None  # (h, w) bool, being covered or uncovered
+    lab: np.ndarray | None = None  # (h, w, 3) this frame in Lab (lightly blurred), for reuse
 
 
 class ChangeMeter:
     """Feed RGB analysis frames in order; each call returns that frame's `ChangeStep`."""
 
-    def __init__(self, keep_map: bool = False):
+    def __init__(self, keep_map: bool = False, regions: bool = True):
+        """`keep_map`: hand out the per-pixel maps; `regions`: cut the change into
+        ChangeRegions (connected areas), which the scene's burst finder does not need."""
         self._camera = CameraTracker()
         # MEDIUM follows motions of several pixels a frame that ULTRAFAST misses (a small object
         # sliding fast over texture); at the scene size it costs about 2 ms a call.
@@ -78,16 +81,18 @@ class ChangeMeter:
         self._prev_rgb: np.ndarray | None = None
         self._grid: np.ndarray | None = None
         self._keep_map = keep_map
+        self._regions = regions
 
     def update(self, rgb: np.ndarray) -> ChangeStep:
         gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+        lab = to_lab(cv2.GaussianBlur(rgb, (3, 3), 0))
         step = self._camera.update(gray)
         prev, self._prev_rgb = self._prev_rgb, rgb
         if prev is None:
-            return ChangeStep(step, NEUTRAL, 0.0, 0.0, 0.0, 0.0)
-        return self._compare(prev, rgb, gray, step)
+            return ChangeStep(step, NEUTRAL, 0.0, 0.0, 0.0, 0.0, lab=lab)
+        return self._compare(prev, rgb, gray, lab, step)
 
-    def _compare(self, prev, rgb, gray, step: CameraStep) -> ChangeStep:
+    def _compare(self, prev, rgb, gray, lab_now, step: CameraStep) -> ChangeStep:
         h, w = gray.shape
         short = float(min(h, w))
         warped = cv2.warpPerspective(prev, step.homography, (w, h), borderMode=cv2.BORDER_REPLICATE)
@@ -111,15 +116,16 @@ class ChangeMeter:
         corrected = np.clip(photometric.apply(warped_f), 0, 255).astype(np.uint8)
         predicted = cv2.remap(corrected, source[..., 0], source[..., 1], cv2.INTER_LINEAR,
                               borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
-        lab_now = to_lab(cv2.GaussianBlur(rgb, (3, 3), 0))
         lab_pred = to_lab(cv2.GaussianBlur(predicted, (3, 3), 0))
         residual = lab_distance(lab_now, lab_pred)
         residual[~inside] = 0.0
         usable = inside & ~occluded
         noise = float(np.median(residual[usable])) if usable.any() else 0.0
         strong = (residual > max(CHANGE_FLOOR, NOISE_FACTOR * noise)) & usable
-        lab_before = to_lab(cv2.GaussianBlur(corrected, (3, 3), 0))
-        regions = _regions(strong, residual, speed, lab_before, lab_now, short)
+        regions = []
+        if self._regions:
+            lab_before = to_lab(cv2.GaussianBlur(corrected, (3, 3), 0))
+            regions = _regions(strong, residual, speed, lab_before, lab_now, short)
         return ChangeStep(
             step,
             photometric,
@@ -131,6 +137,7 @@ class ChangeMeter:
             residual if self._keep_map else None,
             speed if self._keep_map else None,
             occluded if self._keep_map else None,
+            lab_now,
         )
 
     def _pixel_grid(self, h: int, w: int) -> np.ndarray:

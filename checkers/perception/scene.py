@@ -27,7 +27,6 @@ from checkers.perception.cuts import (
     thumbnail,
 )
 from checkers.perception.lasting import lasting_change
-from checkers.segment import to_lab
 
 # The scene stages run on a copy this small (short side, pixels): they look for changes of
 # at least a few percent of the frame, and a quarter of the analysis copy's pixels keeps
@@ -59,7 +58,7 @@ class ScenePerception:
         # Dense flow needs 12 pixels a side and the grid stages a few cells: a frame this
         # small has no scene to read, so its steps are neutral.
         self.blind = min(self.size) < MIN_SIDE
-        self._change = ChangeMeter(keep_map=True)
+        self._change = ChangeMeter(keep_map=True, regions=False)
         self._bursts = BurstFinder(self.fps, *self.size)
         self._prev_hist: np.ndarray | None = None
         self._prev_layout: np.ndarray | None = None
@@ -77,7 +76,7 @@ class ScenePerception:
         if self.factor < 1.0:
             rgb = cv2.resize(rgb, self.size, interpolation=cv2.INTER_AREA)
         step = self._change.update(rgb)
-        lab = to_lab(cv2.GaussianBlur(rgb, (3, 3), 0))
+        lab = step.lab
         hist = color_histogram(lab)
         jump = 0.0 if self._prev_hist is None else histogram_change(self._prev_hist, hist)
         self._prev_hist = hist
