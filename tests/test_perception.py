@@ -159,7 +159,7 @@ class StubFaces:
         rng = np.random.default_rng(0)
         self.a, self.b = (v / np.linalg.norm(v) for v in rng.normal(size=(2, 128)))
 
-    def detect(self, rgb, min_size, upsample):
+    def detect(self, rgb, min_size, upsample, threshold=0.0):
         return [((100, 40, 60, 60), 1.0)]
 
     def embed(self, rgb, boxes):

@@ -80,15 +80,16 @@ class FaceEmbedder(Embedder):
         self._resnet = dlib.face_recognition_model_v1(str(models[RESNET]))
 
     def detect(
-        self, frame: np.ndarray, min_size: int = MIN_FACE, upsample: int = 0
+        self, frame: np.ndarray, min_size: int = MIN_FACE, upsample: int = 0, threshold: float = 0.0
     ) -> list[tuple[Box, float]]:
         """Faces of an RGB uint8 frame as ((x, y, w, h), HOG score), faces under `min_size` dropped.
 
         The score is the SVM margin (0 is the detector's own bar; above 0.5 is a clear
         frontal face). `upsample` > 0 finds smaller faces at 4x the cost per step; they are
-        still dropped unless `min_size` is lowered too.
+        still dropped unless `min_size` is lowered too. `threshold` below 0 also returns
+        weaker candidates (turned or half-lit faces), for extending known face tracks.
         """
-        rects, scores, _ = self._detector.run(_contiguous(frame), upsample, 0.0)
+        rects, scores, _ = self._detector.run(_contiguous(frame), upsample, threshold)
         faces = []
         for rect, score in zip(rects, scores, strict=True):
             x0, y0 = max(0, rect.left()), max(0, rect.top())

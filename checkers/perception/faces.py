@@ -1,13 +1,24 @@
 """Face tracks: who each face is, sampled a few times a second, for identity drift.
 
-dlib's frontal detector finds faces on sampled frames (SAMPLES_PER_S; its ResNet costs about
-0.1 s a face on this project's CPU, so not every frame); a face is linked to the track whose
-last box it overlaps, and embedded with the 128-D identity model (checkers/features/faces.py).
-When a sampled sighting reads as someone else and the one before did not, the frames in
-between (kept in a short buffer) are embedded at the same box, so the change is dated to
-the frame, not to the sampling step.
-A track's identity is judged against its own first confident sightings, calibrated on their
-spread (checkers.features.Calibration), never against an absolute cut-off alone.
+dlib's frontal detector looks for faces on sampled frames (SAMPLES_PER_S; its ResNet costs
+about 0.1 s a face on this project's CPU, so not every frame). Association is two-pass, as in
+ByteTrack: clear detections (score >= 0) extend or start tracks, weak ones (turned or half-lit
+faces, score >= WEAK_SCORE) only extend a live track. A face belongs to the track whose last
+box it overlaps or whose centre is near (a face swapped in place has a box of another shape).
+
+A new track is looked at more often (YOUNG_SAMPLES_PER_S, the face found nearest its box)
+until it has its reference looks, so a face is judged from its first half second on, not
+after REFERENCE_LOOKS slow samples. A track's identity is read against those looks,
+calibrated on their spread (checkers.features.Calibration), never against an absolute
+cut-off alone.
+
+Dating: when a sampled face starts to read as someone else, the frames since its last look
+(kept in a short buffer) are embedded at its box. A change counts once CONFIRM looks in a row
+are past the bar and one of them was a fresh detection (a buffered look at an old box may
+miss a face that moved); it is dated where its ramp leaves the calm level: the square root of
+the distance grows about linearly as one face blends into another, so the ramp is
+extrapolated back, which dates a gradual morph to its start rather than to where it crossed
+the bar. A swap from one frame to the next is a ramp of one step, dated to that frame.
 
 Faces smaller than MIN_FACE_PX displayed pixels are skipped: one person's own distances
 reach dlib's "other person" range there (issue 17's measurement).
@@ -15,22 +26,33 @@ reach dlib's "other person" range there (issue 17's measurement).
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
 
 SAMPLES_PER_S = 2.0
+YOUNG_SAMPLES_PER_S = 8.0
 MIN_FACE_PX = 80  # displayed pixels
+WEAK_SCORE = -0.5  # HOG margin of a candidate that may extend a live track
 LINK_IOU = 0.3  # a face overlapping a track's last box this much is that track
+LINK_CENTRE = 0.5  # ... or whose centre is this many face sizes from the box's centre
 LINK_GAP_S = 1.0  # a track not seen for this long ends
+BUFFER_S = 1.5  # seconds of frames kept to date a change between samples
 REFERENCE_LOOKS = 3  # first sightings a track's identity is calibrated on
 # Cosine distance of dlib's normalized vectors: the same person stays under about 0.02 on
 # large faces, another person is 0.13-0.15 (checkers/features/faces.py). A change must pass
 # this and stand out from the track's own early spread.
 OTHER_PERSON = 0.07
 MIN_Z = 6.0
-CONFIRM = 2  # consecutive sampled sightings past the bar
+SUSPECT_Z = 3.0  # a look this far beyond the early spread has the frames before it embedded
+CONFIRM = 2  # consecutive looks past the bar
+RISE_Z = 0.5  # a look this far beyond the early spread is part of a change's rise
+RISE_POINTS = 4  # the rise's first looks that date its start
+# A blend's distance grows by at most about 1.7x a frame (the face corpus's 1 s morphs, seed 1);
+# a look this many times farther than the one before is a step.
+RISE_STEP = 3.0
 
 
 @dataclass
@@ -39,6 +61,7 @@ class FaceSighting:
     time: float
     box: tuple[int, int, int, int]  # analysis pixels
     vector: np.ndarray
+    detected: bool = True  # False: embedded at a known box on a buffered frame
 
 
 @dataclass
@@ -47,14 +70,18 @@ class FaceTrack:
     sightings: list[FaceSighting] = field(default_factory=list)
     calibration: object | None = None  # checkers.features.Calibration, once early looks exist
 
+    @property
+    def last(self) -> FaceSighting:
+        return self.sightings[-1]
+
 
 @dataclass
 class IdentityChange:
     track: int
-    frame: int  # the first sampled frame showing the other identity
+    frame: int  # where the identity began to leave
     time: float
     box: tuple[int, int, int, int]
-    distance: float
+    distance: float  # at the first look past the bar
     z: float
 
 
@@ -64,67 +91,98 @@ class FaceTracks:
     def __init__(self, embedder, fps: float, scale: float):
         self.embedder = embedder
         fps = fps if fps and np.isfinite(fps) and fps > 0 else 16.0
+        self.fps = fps
         self.every = max(1, int(round(fps / SAMPLES_PER_S)))
+        self.young_every = max(1, int(round(fps / YOUNG_SAMPLES_PER_S)))
         self.gap = max(1, int(round(LINK_GAP_S * fps)))
         # dlib's detector finds faces of about 80 px and more; smaller analysis faces need
         # the frame doubled first (4x the cost).
         self.min_size = max(16, int(round(MIN_FACE_PX / max(scale, 1e-6))))
         self.upsample = 1 if self.min_size < 80 else 0
         self.tracks: list[FaceTrack] = []
-        self._recent: deque[tuple[int, float, np.ndarray]] = deque(maxlen=self.every)
-        self._bar = OTHER_PERSON
+        self._recent: deque[tuple[int, float, np.ndarray]] = deque(
+            maxlen=max(self.every, int(math.ceil(BUFFER_S * fps)))
+        )
 
     def update(self, index: int, time: float, rgb: np.ndarray) -> None:
-        if index % self.every:
-            self._recent.append((index, time, rgb))
-            return
-        between, self._recent = list(self._recent), deque(maxlen=self.every)
-        faces = self.embedder.detect(rgb, min_size=self.min_size, upsample=self.upsample)
+        if index % self.every == 0:
+            self._sample(index, time, rgb)
+        elif index % self.young_every == 0:
+            for track in self._live(index):
+                if track.calibration is None:
+                    self._look_again(track, index, time, rgb)
+        self._recent.append((index, time, rgb))
+
+    def _live(self, index: int) -> list[FaceTrack]:
+        return [t for t in self.tracks if index - t.last.frame <= self.gap]
+
+    def _detect(self, rgb: np.ndarray) -> list[tuple[tuple[int, int, int, int], float]]:
+        return self.embedder.detect(
+            rgb, min_size=self.min_size, upsample=self.upsample, threshold=WEAK_SCORE
+        )
+
+    def _sample(self, index: int, time: float, rgb: np.ndarray) -> None:
+        faces = sorted(self._detect(rgb), key=lambda f: -f[1])
         if not faces:
             return
-        boxes = [box for box, _ in faces]
-        vectors = self.embedder.embed(rgb, boxes)
-        live = [t for t in self.tracks if index - t.sightings[-1].frame <= self.gap]
-        taken: set[int] = set()
-        for box, vector in zip(boxes, vectors, strict=True):
-            best = max(
-                (t for t in live if t.id not in taken),
-                key=lambda t: _iou(t.sightings[-1].box, box),
-                default=None,
-            )
-            if best is None or _iou(best.sightings[-1].box, box) < LINK_IOU:
-                best = FaceTrack(len(self.tracks))
-                self.tracks.append(best)
-            taken.add(best.id)
-            sighting = FaceSighting(index, time, tuple(box), vector)
-            if self._turned(best, sighting):
-                self._date(best, sighting, between)
-            best.sightings.append(sighting)
-            if best.calibration is None and len(best.sightings) >= REFERENCE_LOOKS:
-                from checkers.features import Calibration
+        live, taken = self._live(index), set()
+        matched: list[tuple[FaceTrack, tuple[int, int, int, int]]] = []
+        for box, score in faces:
+            track = _nearest(live, box, taken)
+            if track is None:
+                if score < 0.0:
+                    continue  # a weak candidate never starts a track
+                track = FaceTrack(len(self.tracks))
+                self.tracks.append(track)
+            taken.add(track.id)
+            matched.append((track, tuple(box)))
+        if not matched:
+            return
+        vectors = self.embedder.embed(rgb, [box for _, box in matched])
+        for (track, box), vector in zip(matched, vectors, strict=True):
+            self._add(track, FaceSighting(index, time, box, vector))
 
-                early = np.stack([s.vector for s in best.sightings[:REFERENCE_LOOKS]])
-                best.calibration = Calibration.from_early(early, self.embedder.noise_floor)
+    def _look_again(self, track: FaceTrack, index: int, time: float, rgb: np.ndarray) -> None:
+        """A young track's next reference look: the strongest face near its last box."""
+        near = [f for f in self._detect(rgb) if _nearest([track], f[0], set()) is not None]
+        if not near:
+            return
+        box = tuple(max(near, key=lambda f: f[1])[0])
+        vector = self.embedder.embed(rgb, [box])[0]
+        self._add(track, FaceSighting(index, time, box, vector))
 
-    def _past(self, track: FaceTrack, vectors: np.ndarray) -> np.ndarray:
-        distances = track.calibration.distances(vectors)
-        return (distances > self._bar) & (track.calibration.z(vectors) > MIN_Z)
+    def _add(self, track: FaceTrack, sighting: FaceSighting) -> None:
+        # A rise under way is embedded frame by frame, so it can be dated; once past the bar
+        # a face is sampled sparsely again.
+        if self._suspect(track, sighting.vector) and not self._past(track, track.last.vector):
+            self._embed_between(track, sighting)
+        track.sightings.append(sighting)
+        if track.calibration is None and len(track.sightings) >= REFERENCE_LOOKS:
+            from checkers.features import Calibration
 
-    def _turned(self, track: FaceTrack, sighting: FaceSighting) -> bool:
-        """This sighting reads as someone else and the track's last one did not."""
+            early = np.stack([s.vector for s in track.sightings[:REFERENCE_LOOKS]])
+            track.calibration = Calibration.from_early(early, self.embedder.noise_floor)
+
+    def _suspect(self, track: FaceTrack, vector: np.ndarray) -> bool:
         if track.calibration is None:
             return False
-        pair = np.stack([track.sightings[-1].vector, sighting.vector])
-        before, now = self._past(track, pair)
-        return bool(now and not before)
+        return bool(track.calibration.z(vector[None])[0] > SUSPECT_Z)
 
-    def _date(self, track: FaceTrack, sighting: FaceSighting, between) -> None:
-        """Embed the buffered frames since the last sighting at this box, in order."""
-        last = track.sightings[-1].frame
-        frames = [(i, t, im) for i, t, im in between if i > last]
+    def _past(self, track: FaceTrack, vector: np.ndarray) -> bool:
+        calibration = track.calibration
+        if calibration is None:
+            return False
+        look = vector[None]
+        return bool(
+            calibration.distances(look)[0] > OTHER_PERSON and calibration.z(look)[0] > MIN_Z
+        )
+
+    def _embed_between(self, track: FaceTrack, sighting: FaceSighting) -> None:
+        """Embed the buffered frames since the track's last look, at the new look's box."""
+        frames = [(i, t, im) for i, t, im in self._recent if track.last.frame < i < sighting.frame]
         for i, t, image in frames:
             vector = self.embedder.embed(image, [sighting.box])[0]
-            track.sightings.append(FaceSighting(i, t, sighting.box, vector))
+            track.sightings.append(FaceSighting(i, t, sighting.box, vector, detected=False))
 
     def changes(self, k: float = 1.0) -> list[IdentityChange]:
         """The first identity change of each face track (at most one a track)."""
@@ -134,20 +192,80 @@ class FaceTracks:
             if track.calibration is None or len(seen) < REFERENCE_LOOKS + CONFIRM:
                 continue
             calibration = track.calibration
-            later = seen[REFERENCE_LOOKS:]
-            looks = np.stack([s.vector for s in later])
+            looks = np.stack([s.vector for s in seen])
             distances, z = calibration.distances(looks), calibration.z(looks)
             past = (distances > OTHER_PERSON * k) & (z > MIN_Z * k)
-            for i in range(len(later) - CONFIRM + 1):
-                if past[i : i + CONFIRM].all():
-                    s = later[i]
+            for i in range(REFERENCE_LOOKS, len(seen) - CONFIRM + 1):
+                run = range(i, i + CONFIRM)
+                if past[i : i + CONFIRM].all() and any(seen[j].detected for j in run):
+                    while i > REFERENCE_LOOKS and past[i - 1]:
+                        i -= 1  # the confirmed run's first look past the bar
+                    onset = _rise_start(distances, z, i)
+                    frame = _extrapolated(seen, distances, z, onset, i, calibration.median)
+                    s = seen[onset]
                     out.append(
                         IdentityChange(
-                            track.id, s.frame, s.time, s.box, float(distances[i]), float(z[i])
+                            track.id,
+                            frame,
+                            s.time + (frame - s.frame) / self.fps,
+                            s.box,
+                            float(distances[i]),
+                            float(z[i]),
                         )
                     )
                     break
         return out
+
+
+def _rise_start(distances, z, first_past: int) -> int:
+    """The first look of the steady rise that ends at `first_past`: each look before it
+    is farther than its predecessor, by less than a step (RISE_STEP: a swap from one frame
+    to the next is a step, not a rise), and beyond the early spread (RISE_Z)."""
+    onset = first_past
+    while onset > REFERENCE_LOOKS and z[onset - 1] > RISE_Z:
+        before, now = distances[onset - 1], distances[onset]
+        if before >= now or before * RISE_STEP < now:
+            break
+        onset -= 1
+    return onset
+
+
+def _extrapolated(seen, distances, z, onset: int, first_past: int, calm: float) -> int:
+    """The frame where the rise leaves the calm level: a line through the square roots of
+    the rise's first RISE_POINTS distances, extrapolated back; never before the last
+    detected look at the calm level, never after the rise's first look."""
+    last = min(first_past, onset + RISE_POINTS - 1)
+    frames = np.array([seen[j].frame for j in range(onset, last + 1)], float)
+    if len(frames) < 2:
+        return int(seen[onset].frame)
+    roots = np.sqrt(np.maximum(distances[onset : last + 1], 0.0))
+    slope, intercept = np.polyfit(frames, roots, 1)
+    if slope <= 0:
+        return int(seen[onset].frame)
+    start = (math.sqrt(max(calm, 0.0)) - intercept) / slope
+    calm_looks = [j for j in range(onset) if seen[j].detected and z[j] <= RISE_Z]
+    earliest = seen[calm_looks[-1]].frame + 1 if calm_looks else seen[onset].frame
+    return int(np.clip(round(start), earliest, seen[onset].frame))
+
+
+def _nearest(tracks, box, taken) -> FaceTrack | None:
+    """The untaken track whose last box this face overlaps most, or whose centre is near."""
+    best, best_cost = None, None
+    for track in tracks:
+        if track.id in taken:
+            continue
+        last = track.last.box
+        iou = _iou(last, box)
+        size = math.sqrt(max(1, last[2] * last[3]))
+        centre = math.hypot(
+            last[0] + last[2] / 2 - box[0] - box[2] / 2, last[1] + last[3] / 2 - box[1] - box[3] / 2
+        )
+        if iou < LINK_IOU and centre > LINK_CENTRE * size:
+            continue
+        cost = centre / size - iou
+        if best_cost is None or cost < best_cost:
+            best, best_cost = track, cost
+    return best
 
 
 def _iou(a, b) -> float:
