@@ -137,6 +137,8 @@ def check_frames(
     """
     import cv2
 
+    if not (isinstance(fps, int | float) and math.isfinite(fps) and fps > 0):
+        raise CheckError(f"{name}: fps must be a positive number of frames a second, got {fps!r}")
     images = iter(images)
     first = next(images, None)
     if first is None:

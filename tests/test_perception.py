@@ -263,3 +263,21 @@ def test_named_backend_is_checked_without_loading_it():
     if "FeaturesUnavailable" in out.stderr:
         pytest.skip("MobileNet weights are not installed here")
     assert out.stdout.strip() == "False", out.stdout + out.stderr
+
+
+def test_burst_motion_bars_are_speeds_per_second():
+    # The same residual speed (short sides a second) is judged alike at 8 and 32 fps: per
+    # frame, the slow clip's bar is four times the fast one's.
+    from checkers.perception.bursts import MOVER_SPEED, STILL_SPEED
+
+    slow, fast = BurstFinder(8.0, W, H), BurstFinder(32.0, W, H)
+    assert slow.still == pytest.approx(4 * fast.still) == pytest.approx(STILL_SPEED / 8)
+    assert slow.mover_step == pytest.approx(4 * fast.mover_step) == pytest.approx(MOVER_SPEED / 8)
+
+
+@pytest.mark.parametrize("fps", [0, -1.0, float("nan"), float("inf"), None])
+def test_check_frames_refuses_a_frame_rate_that_is_not_a_positive_number(fps):
+    from checkers.base import CheckError
+
+    with pytest.raises(CheckError, match="fps must be a positive number"):
+        check_frames([np.zeros((H, W, 3), np.uint8)] * 4, fps)

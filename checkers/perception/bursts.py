@@ -33,8 +33,10 @@ CALM_S = 1.0  # seconds before and after that must be calm
 CALM_WEIGHT = 2.0  # a burst must exceed this many times its cell's usual activity
 CELL_NOISE = 0.5  # cell-frames of change a burst needs beyond that, per cell
 LASTING = 8.0  # Lab units a cell must differ between before and after the burst
-STILL = 0.03  # residual flow (short-side units per frame) of a cell and its neighbours
-MOVER_STEP = 0.01  # an independently moving corner moves more than this (short-side units)
+# Speeds in short sides per second, so the same motion is judged alike at 8 and 30 fps (they
+# were 0.03 and 0.01 short sides a frame, tuned at 16 fps, the shapes world's rate).
+STILL_SPEED = 0.48  # residual flow of a cell and its neighbours under which nothing moves there
+MOVER_SPEED = 0.16  # a corner moving on its own faster than this moves something
 MOVER_REACH = 5  # cells around a burst in which a moving corner explains it
 MIN_SCORE = 1.1  # summed cell excess of a burst that counts (dev-set tuned, see BENCHMARKS.md)
 
@@ -66,6 +68,8 @@ class BurstFinder:
     def __init__(self, fps: float, width: int, height: int):
         fps = fps if fps and np.isfinite(fps) and fps > 0 else 16.0
         self.width, self.height = width, height
+        self.still = STILL_SPEED / fps  # short sides a frame
+        self.mover_step = MOVER_SPEED / fps
         self.burst = max(2, int(round(BURST_S * fps)))
         self.calm = max(3, int(round(CALM_S * fps)))
         self._history: deque[_CellFrame] = deque(maxlen=self.burst + 2 * self.calm + 3)
@@ -94,7 +98,7 @@ class BurstFinder:
         short = float(min(self.width, self.height))
         m = step.camera.movers
         if len(m):
-            fast = np.hypot(m[:, 2], m[:, 3]) > MOVER_STEP * short
+            fast = np.hypot(m[:, 2], m[:, 3]) > self.mover_step * short
             cx = np.clip((m[fast, 0] / self.width * cols).astype(int), 0, cols - 1)
             cy = np.clip((m[fast, 1] / self.height * rows).astype(int), 0, rows - 1)
             np.add.at(movers, (cy, cx), 1.0)
@@ -149,7 +153,7 @@ class BurstFinder:
         movers = maximum_filter(
             np.stack([f.movers for f in frames[nearby]]).sum(axis=0), size=MOVER_REACH
         )
-        excess = excess * lasting * (speed < STILL) * (movers == 0)
+        excess = excess * lasting * (speed < self.still) * (movers == 0)
         score = float(excess.sum())
         if score < MIN_SCORE:
             return None

@@ -29,7 +29,9 @@ from checkers.segment import lab_distance, to_lab
 CHANGE_FLOOR = 14.0
 NOISE_FACTOR = 4.0  # ... and this many times the frame's median residual
 MIN_REGION = 0.002  # share of the frame: smaller areas are noise, speckle, texture shimmer
-STATIC_SPEED = 0.006  # residual flow (short-side units per frame) below which scene is static
+# Two bars on single flow measurements, so per frame, not per second: they sit just above
+# what DIS gets wrong between two frames of a static textured scene, whatever the frame rate.
+STATIC_SPEED = 0.006  # residual flow (short-side units a frame) below which scene is static
 OCCLUSION = 0.01  # forward-backward flow mismatch (short-side units) that marks (dis)occlusion
 RING = 0.03  # width of the surroundings an area is compared with (short-side units)
 
