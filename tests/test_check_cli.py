@@ -216,3 +216,30 @@ def test_check_never_imports_torch(clips):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "0 []", out.stdout + out.stderr
+
+
+GEN = Path(__file__).resolve().parents[2] / "shared" / "gen-clips" / "clips"
+
+
+def _verdict(path, backend):
+    from checkers.runner import check_clip
+
+    report = check_clip(path, backend=backend, features="classical")
+    events = [(e.check, e.kind, e.frame, e.object) for e in report.events]
+    return report.verdict, events
+
+
+def test_decode_backends_give_the_same_verdicts(clips):
+    # One decoder path: whichever backend decodes a clip, the judgement is the same.
+    for name in ("good", "bad"):
+        assert _verdict(clips[name], "decord") == _verdict(clips[name], "pyav")
+
+
+@pytest.mark.parametrize(
+    "name", ["fetv_text2videozero_quantity_272.mp4", "animatediff_realisticvision_02.mp4"]
+)
+def test_decode_backends_give_the_same_verdicts_on_generated_clips(name):
+    if not (GEN / name).exists():
+        pytest.skip("../shared/gen-clips is absent")
+    decord, pyav = _verdict(GEN / name, "decord"), _verdict(GEN / name, "pyav")
+    assert decord == pyav and decord[0] == "fail"
