@@ -1,6 +1,6 @@
 """Motion geometry for physics_sanity: runs of sightings, line fits either side of a frame
 boundary, the clip's gap noise, bounces and floor contact, swept boxes. Pure functions of
-positions; the decisions stay in physics.py.
+positions; the decisions stay in checkers/physics/.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The checkers collect what checkers/perception/scene.py saw (cuts, bursts of unexplained
 change) while the clip streams; these helpers turn it into events in the checkers' common
-form. Object-level reasoning (checkers/tracking.py) stays in charge on clean backdrops, where
+form. Object-level reasoning (checkers/tracking/) stays in charge on clean backdrops, where
 it is far more precise; there these are not used, so the two never report one thing twice.
 """
 

@@ -10,7 +10,7 @@
     scene.py        runs the stages above and hands each frame's SceneStep to the checkers
 
 Object-level perception for clean backdrops (the shapes world, studio shots) predates this
-package and lives beside it: checkers/segment.py (foreground parts), checkers/tracking.py
+package and lives beside it: checkers/segment.py (foreground parts), checkers/tracking/
 (object tracks), checkers/flow.py (frame-level flow signals). Appearance vectors come from
 checkers/features/ (classical, MobileNetV2, DINOv2, dlib faces).
 """

@@ -3,7 +3,7 @@
 It runs the stages in order and hands the checkers one `SceneStep` per frame:
 camera motion (camera.py) -> shot cuts (cuts.py) -> exposure and white balance
 (photometric.py) -> unexplained change (change.py) -> bursts of change in a calm place
-(bursts.py). The shapes-world object tracker (checkers/tracking.py) runs beside it; the
+(bursts.py). The shapes-world object tracker (checkers/tracking/) runs beside it; the
 checkers use the object tracks on clean backdrops and these scene signals elsewhere.
 """
 

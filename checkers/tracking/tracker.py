@@ -1,4 +1,4 @@
-"""Shared perception: object tracks over time, built once per clip for every checker.
+"""The Tracker: builds object tracks frame by frame.
 
 Each frame: segment foreground parts (checkers/segment.py), estimate the camera's global
 shift, predict every live track (constant acceleration, in scene coordinates so a pan does
@@ -11,153 +11,28 @@ reason about what was left over:
 - a new part next to a same-colored track that shrank is a *split* from it;
 - any other new part is a new track, noting whether it came in at an edge or from behind
   another part.
-
-Checkers read the track histories; nothing here decides what is a violation.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from checkers.flow import FlowMeter
-from checkers.perception.scene import SceneStep
 from checkers.segment import Detection, segment
+from checkers.tracking.backdrop import PLAIN_MIN, RELIABLE_FOREGROUND
+from checkers.tracking.boxes import CONTACT_MARGIN, box_gap, covered
+from checkers.tracking.observation import FrameObservation
+from checkers.tracking.tracks import Point, Track
 from checkers.video import Frame
 
 MAX_GAP = 30  # frames a missing track is kept for reacquisition (behind an occluder)
-RELIABLE_FOREGROUND = 0.4
-CLEAN_SHARE = 0.9  # share of frames that must be reliable for object-level events
-PLAIN_MIN = 0.5  # share of the frame that must be plain backdrop (world >= 0.8, real <= 0.4)  # above this share of foreground pixels there are no clean objects
 UNMATCHED = 1e6
-# Box gap (analysis px) still counted as touching: edge cutting trims ~2 px off each part.
-CONTACT_MARGIN = 4.0
 HIDDEN_SHARE = 0.5  # share of a missing object's predicted box another part must cover
-SOLID_SPREAD = 1.5  # Lab units: median color spread of a flat-colored part (world: <= 1)
 FIRST_STEP = 24.0  # analysis px an object may move between its first two frames
 MERGED_GROWTH = 1.08  # area over the usual that marks one blob of an object and its split part
 SAME_COLOR = 12.0  # Lab distance within which two parts have one color (objects' colors differ)
-MIN_ACCEL = 1.0  # px/frame^2: weaker accelerations from three sightings are pixel noise
 FRAGMENT_SIGHTINGS = 12  # a piece of a partly hidden object is seen only briefly (slivers: 4-5)
-MAX_ACCEL = 3.0  # analysis px/frame^2; shapes-world gravity is ~2.1 at 180 px and 16 fps
-
-
-@dataclass
-class Point:
-    """One track at one frame: observed (`det` set) or missing (prediction only)."""
-
-    frame: int
-    time: float
-    x: float  # scene coordinates (image position plus the camera's accumulated shift)
-    y: float
-    det: Detection | None
-    how: str  # "new", "motion", "jump", "split", "missing"
-    at_edge: bool  # touches or is predicted across the frame border
-    near: list[int] = field(default_factory=list)  # other tracks' ids touching this one
-    behind: bool = False  # missing and overlapping another part that could hide it
-    merged: bool = False  # one blob with a part that later split off (look and motion unreliable)
-    # Missing tracks this part covers this frame: in front of another object, its part may
-    # have swallowed the hidden one's visible rim (a similar color), so its look is unreliable.
-    hides: list[int] = field(default_factory=list)
-
-
-@dataclass
-class Track:
-    id: int
-    points: list[Point] = field(default_factory=list)
-    parent: int | None = None  # for splits
-    origin: int = 0  # frame it started; for a split, when the parent began coming apart
-    missing: int = 0
-    alive: bool = True
-
-    @property
-    def seen(self) -> list[Point]:
-        return [p for p in self.points if p.det is not None]
-
-    @property
-    def solid(self) -> bool:
-        """A flat-colored object, like every shapes-world object; not a patch of texture.
-
-        Checkers judge only solid tracks: parts of real footage (feathers, a kitchen)
-        split, merge and change color as light and texture move, which says nothing
-        about the objects themselves.
-        """
-        spreads = [p.det.lab_spread for p in self.points if p.det is not None]
-        return bool(spreads) and float(np.median(spreads)) < SOLID_SPREAD
-
-    def recent(self, n: int = 12) -> list[Point]:
-        """The last `n` sightings, oldest first. Sightings, not points: a track missing
-        behind an occluder keeps the motion and size it was last seen with."""
-        out: list[Point] = []
-        for p in reversed(self.points):
-            if p.det is not None:
-                out.append(p)
-                if len(out) == n:
-                    break
-        return out[::-1]
-
-    def last_seen(self) -> Point:
-        for p in reversed(self.points):
-            if p.det is not None:
-                return p
-        raise ValueError("track never seen")
-
-    def predict(self, frame: int, hidden: bool = False) -> tuple[float, float]:
-        """Where the object should be at `frame`, from its last clean sightings.
-
-        Sightings touching another part or the edge are skipped for the motion estimate:
-        a half-hidden object's centroid slows down as it slides behind an occluder. With
-        `hidden`, the position too comes from the clean sightings (a half-hidden sliver's
-        centroid is off the object's centre).
-        """
-        last = self.last_seen()
-        recent = self.recent()
-        clean = [p for p in recent if not p.near and not p.at_edge][-3:]
-        basis = clean if len(clean) >= 2 else recent[-3:]
-        if len(basis) < 2:
-            return last.x, last.y
-        a, b = basis[-2], basis[-1]
-        step = max(1, b.frame - a.frame)
-        vx, vy = (b.x - a.x) / step, (b.y - a.y) / step
-        ax = ay = 0.0
-        if len(basis) == 3 and basis[1].frame - basis[0].frame == step:
-            ax = (b.x - 2 * a.x + basis[0].x) / step**2
-            ay = (b.y - 2 * a.y + basis[0].y) / step**2
-            # Three sightings give a noisy acceleration (edges snap to pixels: +-1 px/frame^2),
-            # so keep only a clear vertical one (gravity), and only as far as gravity goes:
-            # a bounce must not throw predictions off.
-            ax = 0.0
-            ay = float(np.clip(ay, -MAX_ACCEL, MAX_ACCEL)) if abs(ay) >= MIN_ACCEL else 0.0
-        # Velocity at the last sighting, then constant acceleration up to `frame`.
-        dt_b = last.frame - b.frame
-        vx, vy = vx + ax * (dt_b + 0.5 * step), vy + ay * (dt_b + 0.5 * step)
-        x0 = b.x + (b.x - a.x) / step * dt_b + 0.5 * ax * dt_b * dt_b
-        y0 = b.y + (b.y - a.y) / step * dt_b + 0.5 * ay * dt_b * dt_b
-        if last is not b and not hidden:
-            x0, y0 = last.x, last.y  # for matching, start from where it was last seen
-        dt = frame - last.frame
-        return x0 + vx * dt + 0.5 * ax * dt * dt, y0 + vy * dt + 0.5 * ay * dt * dt
-
-
-@dataclass
-class FrameObservation:
-    """What the tracker saw in one frame; handed to every checker's `process`."""
-
-    index: int
-    time: float
-    detections: list[Detection]
-    assigned: dict[int, int]  # detection index -> track id
-    tracks: dict[int, Track]  # every track so far (live and dead)
-    shift: tuple[float, float]  # camera's accumulated shift, analysis pixels
-    foreground_fraction: float
-    reliable: bool  # the frame has few, clean parts: object-level reasoning applies
-    warp_error: float  # flow-compensated difference to the previous frame (NaN at frame 0)
-    frame_similarity_first: float
-    frame_similarity_prev: float
-    floor_y: int | None = None  # row of a ground line across the frame, if one is seen
-    scene: SceneStep | None = None  # the scene-level perception of this frame (any footage)
 
 
 class Tracker:
@@ -358,7 +233,7 @@ class Tracker:
         covers = [
             j
             for j, d in enumerate(dets)
-            if _covered(box, d.bbox) >= HIDDEN_SHARE and d.area >= 0.3 * last.area
+            if covered(box, d.bbox) >= HIDDEN_SHARE and d.area >= 0.3 * last.area
         ]
         behind = bool(covers)
         # A part of the lost track's own color over it is that object, not one in front.
@@ -407,15 +282,6 @@ class Tracker:
                     self.tracks[tb].points[-1].near.append(ta)
 
 
-def clean_scene(reliable: dict[int, bool]) -> bool:
-    """Most frames show a plain backdrop with a few flat parts: object checks apply.
-
-    Natural footage may show a plain wall for a moment; objects tracked through such a
-    moment are fragments of texture, not objects, so the whole clip must qualify.
-    """
-    return bool(reliable) and sum(reliable.values()) >= CLEAN_SHARE * len(reliable)
-
-
 def _velocity(track: Track) -> tuple[float, float]:
     seen = [p for p in track.points[-6:] if p.det is not None][-2:]
     if len(seen) < 2:
@@ -430,19 +296,3 @@ def _appearance_cost(a: Detection, b: Detection) -> float:
     size = abs(np.log(max(1.0, b.area) / max(1.0, a.area))) / 0.5
     shape = float(np.abs(a.shape - b.shape).max()) / 0.25
     return max(color, size, shape)
-
-
-def _covered(box, cover, grow: int = 3) -> float:
-    """Share of `box` inside `cover` grown by `grow` pixels (cut edges, prediction error)."""
-    x0, y0 = max(box[0], cover[0] - grow), max(box[1], cover[1] - grow)
-    x1 = min(box[0] + box[2], cover[0] + cover[2] + grow)
-    y1 = min(box[1] + box[3], cover[1] + cover[3] + grow)
-    inside = max(0, x1 - x0) * max(0, y1 - y0)
-    return inside / max(1, box[2] * box[3])
-
-
-def box_gap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
-    """Distance between two boxes (0 when they touch or overlap)."""
-    dx = max(a[0] - (b[0] + b[2]), b[0] - (a[0] + a[2]), 0)
-    dy = max(a[1] - (b[1] + b[3]), b[1] - (a[1] + a[3]), 0)
-    return float(np.hypot(dx, dy))

@@ -1,0 +1,20 @@
+"""physics_sanity: teleports, speed jumps with no contact, gravity reversing, bounces gaining
+energy, falling through the floor or through another object; flow warping-error spikes
+where there are no clean objects to follow.
+
+One detector a file; `PhysicsChecker` (checker.py) collects the clip's tracks and runs them
+all in `finalize`:
+
+- sightings.py: which sightings show free motion, and which tracks are scenery
+- jumps.py: teleports and speed jumps (fits either side of each frame boundary)
+- gravity.py: gravity reversing in free flight
+- bounces.py: bounces gaining energy
+- floor.py: objects sinking through the floor
+- through_objects.py: objects passing through one another
+- flow_spikes.py: warping-error spikes where there are no clean objects
+- dedupe.py: one cause reported once
+"""
+
+from checkers.physics.checker import PhysicsChecker
+
+__all__ = ["PhysicsChecker"]

@@ -1,0 +1,117 @@
+"""The physics_sanity checker: collects each frame's tracks, then runs every detector once.
+
+`process` records the per-frame signals (warp error, the largest acceleration, the floor
+line, shot cuts); `finalize` builds the clip-wide context the detectors share (sightings by
+frame, usual areas, scenery, objects hidden behind scenery) and runs the detectors, one
+mixin a file in this package, in a fixed order. Kept apart from the detectors so each of
+them reads on its own.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from checkers.base import Checker, CheckResult, Event, score_from_events
+from checkers.kinematics import gap_noise, segments, usual_area
+from checkers.physics.bounces import Bounces
+from checkers.physics.dedupe import dedupe, explained_by_reversals
+from checkers.physics.floor import Floor
+from checkers.physics.flow_spikes import FlowSpikes
+from checkers.physics.gravity import Gravity
+from checkers.physics.jumps import Jumps
+from checkers.physics.sightings import Sightings
+from checkers.physics.through_objects import ThroughObjects
+from checkers.tracking import FrameObservation, Point, Track, clean_scene
+
+
+class PhysicsChecker(
+    Sightings, Jumps, Gravity, Bounces, Floor, ThroughObjects, FlowSpikes, Checker
+):
+    name = "physics_sanity"
+    metrics = ("warp_error", "accel_max")
+
+    def __init__(self, sensitivity: str = "medium"):
+        super().__init__(sensitivity)
+        self._tracks: dict[int, Track] = {}
+        self._warp: list[tuple[int, float, float, bool]] = []
+        self._floor: list[int] = []
+        self._reliable: dict[int, bool] = {}
+        self._cuts: set[int] = set()  # shot cuts: object_permanence reports them
+
+    def process(self, index, frame, tracks: FrameObservation) -> dict[str, float]:
+        self._tracks = tracks.tracks
+        self._warp.append((index, frame.time, tracks.warp_error, tracks.reliable))
+        self._reliable[index] = tracks.reliable
+        if tracks.scene is not None and tracks.scene.cut:
+            self._cuts.add(index)
+        if tracks.floor_y is not None:
+            self._floor.append(tracks.floor_y)
+        accel = 0.0
+        for tid in tracks.assigned.values():
+            pts = tracks.tracks[tid].points[-3:]
+            if len(pts) == 3 and all(p.det is not None for p in pts):
+                ax = pts[2].x - 2 * pts[1].x + pts[0].x
+                ay = pts[2].y - 2 * pts[1].y + pts[0].y
+                accel = max(accel, math.hypot(ax, ay))
+        return {"warp_error": tracks.warp_error, "accel_max": accel}
+
+    def finalize(self) -> CheckResult:
+        tracks = [t for t in self._tracks.values() if len(t.seen) >= 4 and t.solid]
+        tracks = [t for t in tracks if self._mostly_reliable(t)]
+        if not clean_scene(self._reliable):
+            tracks = []
+        breaks = {t.id: [self._breaks(seg) for seg in segments(t)] for t in tracks}
+        sigma_p = gap_noise([seg for per in breaks.values() for seg in per], 1)
+        sigma_v = gap_noise([seg for per in breaks.values() for seg in per], 2)
+        self._by_frame: dict[int, dict[int, Point]] = {}
+        for t in self._tracks.values():
+            for p in t.seen:
+                self._by_frame.setdefault(p.frame, {})[t.id] = p
+        self._usual = {t.id: usual_area(t) for t in self._tracks.values() if t.seen}
+        # Assumes objects have a hue and scenery has none, as in the shapes world. On natural
+        # footage a white, gray or black moving object would count as scenery here (its
+        # collisions would not excuse a speed change); the object checks only run on
+        # clean-backdrop clips (tracking.clean_scene), which keeps that case rare.
+        self._scenery = {
+            t.id: self._usual[t.id]
+            for t in self._tracks.values()
+            if t.seen and self._colorless(t.id)
+        }
+        # Objects gone behind scenery: (frame, scenery it was last seen touching, heights it
+        # may be at, size, color). They can still hit what passes that scenery's edge.
+        self._hidden: dict[int, list[tuple[set[int], tuple[float, float], float, np.ndarray]]] = {}
+        for t in self._tracks.values():
+            last: Point | None = None
+            for p in t.points:
+                if p.det is not None:
+                    last = p
+                elif last is not None and not p.at_edge and set(last.near) & set(self._scenery):
+                    self._hidden.setdefault(p.frame, []).append(
+                        (set(last.near), (last.y, p.y), last.det.size, last.det.lab)
+                    )
+        events: list[Event] = []
+        for track in tracks:
+            for seg, seg_breaks in zip(segments(track), breaks[track.id], strict=True):
+                events += self._jumps(track, seg, seg_breaks, sigma_p, sigma_v)
+                events += self._gravity(track, seg)
+                events += self._bounces(track, seg)
+            events += self._through_floor(track)
+        events += self._through_objects(tracks)
+        events += self._flow_spikes()
+        events = dedupe(
+            explained_by_reversals(sorted(events, key=lambda e: (e.frame, -e.severity)))
+        )
+        verdict = "fail" if events else "pass"
+        return CheckResult(self.name, verdict, score_from_events(events), events)
+
+    def _mostly_reliable(self, track: Track) -> bool:
+        seen = track.seen
+        return sum(self._reliable.get(p.frame, False) for p in seen) >= 0.8 * len(seen)
+
+    def _event(self, kind, p: Point, track: Track, severity: float, detail: str) -> Event:
+        det = p.det
+        return Event(self.name, kind, p.frame, p.frame, p.time, track.id,
+                     float(min(1.0, max(0.1, severity))), self.box(det.bbox if det else None),
+                     f"object {track.id} {detail}")  # fmt: skip

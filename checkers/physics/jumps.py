@@ -1,0 +1,160 @@
+"""Teleports and speed jumps with no contact.
+
+Works on each track's positions in scene coordinates (camera shift removed) over runs of
+consecutive sightings. At every frame boundary the motion just before and just after is fitted
+separately (a line after removing the track's own steady acceleration, i.e. gravity), and the
+two fits are compared where they meet: a gap in position is a teleport, a gap in velocity a
+speed jump. Fitting several frames on each side averages out detection jitter; the clip's own
+spread of these gaps (robust sigma) sets the bar, so compression noise cannot. Contact with
+another part, the floor or the frame edge excuses a change of motion.
+
+A mixin of PhysicsChecker: `finalize` computes the breaks of every segment and the noise
+(sigma) of their gaps, then calls `_jumps` per segment.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from checkers.base import Event
+from checkers.kinematics import (
+    SIDE,
+    bounce_points,
+    floor_contact,
+    side_fit,
+    swept_box,
+    trimmed_mean,
+)
+from checkers.tracking import CONTACT_MARGIN, Point, box_gap
+
+TELEPORT_FLOOR = 6.0  # analysis px: smaller position gaps are detection jitter
+SPEED_FLOOR = 1.2  # analysis px/frame
+ACCEL_NOISE = 0.25  # px/frame^2: a steadier acceleration than this is taken as none
+ACCEL_SPAN = 7  # sightings each side used to estimate the steady acceleration
+LEVEL = 0.5  # px/frame: vertical speed below which a track moves level
+
+
+class Jumps:
+    def _breaks(self, seg: list[Point]) -> list[tuple[int, float, float, float]]:
+        """(k, position gap, velocity gap, speed, floor contact) per boundary seg[k-1] | seg[k]."""
+        xy = np.array([(p.x, p.y) for p in seg])
+        frames = np.array([p.frame for p in seg], dtype=float)
+        d2 = xy[2:] - 2 * xy[1:-1] + xy[:-2]  # d2[i] centred on seg[i + 1]
+        bounces = bounce_points(xy)
+        flight_top = xy[:, 1].max() - max(4.0, 0.5 * float(np.median([p.det.size for p in seg])))
+        # Gravity is the same all along a track: where a boundary's own arc is too short to
+        # measure it (at 8 fps a hop of four sightings between bounces has two second
+        # differences), the segment's flight stands in: second differences away from bounces
+        # and above the lowest level, where a settled object's zeros would water gravity down.
+        # Five or more, so that the trimmed mean drops a kink (a speed jump in flight).
+        in_flight = [
+            i
+            for i in range(len(d2))
+            if not bounces & {i, i + 1, i + 2} and xy[i + 1, 1] <= flight_top
+        ]
+        seg_accel = trimmed_mean(d2[in_flight]) if len(in_flight) >= 5 else np.zeros(2)
+        out = []
+        for k in range(2, len(seg) - 1):
+            if any(k - 1 <= j <= k for j in bounces):
+                continue  # the ground changed the motion here
+            # Each side's fit stops short of a bounce's lowest points.
+            lo = max([k - SIDE, 0] + [j + 1 for j in bounces if j < k])
+            hi = min([k + SIDE, len(seg)] + [j for j in bounces if j > k])
+            if k - lo < 2 or hi - k < 2:
+                continue
+            t0 = frames[k] - 0.5
+            # The steady acceleration here (gravity in flight, zero at rest), from a wide
+            # stretch of the arc between bounces: rendered edges snap to whole pixels, so
+            # second differences over short windows alternate in sign.
+            arc_lo = max([k - ACCEL_SPAN, 0] + [j + 1 for j in bounces if j < k])
+            arc_hi = min([k + ACCEL_SPAN, len(seg)] + [j for j in bounces if j > k])
+            # (Second differences reaching back to a bounce's lowest sighting straddle the
+            # bounce, so they start one later there.)
+            start = arc_lo if arc_lo - 1 in bounces else max(0, arc_lo - 1)
+            local = d2[start : max(start, arc_hi - 2)]
+            accel = trimmed_mean(local) if len(local) >= 3 else seg_accel.copy()
+            accel[np.abs(accel) < ACCEL_NOISE] = 0.0
+            pb, vb = side_fit(xy[lo:k], frames[lo:k], accel, t0)
+            pa, va = side_fit(xy[k:hi], frames[k:hi], accel, t0)
+            speed = float(max(np.hypot(*vb), np.hypot(*va)))
+            dv = va - vb
+            # Falling onto the ground, or hopping on it: vertical changes near the lowest level.
+            low = xy[:, 1].max() - max(4.0, 0.5 * seg[k].det.size)
+            grounded = abs(dv[1]) > abs(dv[0]) and xy[k, 1] > low
+            # Sliding along its lowest level and slowing down: friction on the ground.
+            sliding = (
+                xy[k, 1] > low
+                and max(abs(vb[1]), abs(va[1])) < LEVEL
+                and np.hypot(*va) < np.hypot(*vb)
+            )
+            contact = floor_contact(vb, va) or grounded or sliding
+            gap_p, gap_v = float(np.hypot(*(pa - pb))), float(np.hypot(*dv))
+            out.append((k, gap_p, gap_v, speed, contact))
+        return out
+
+    def _jumps(self, track, seg, seg_breaks, sigma_p, sigma_v) -> list[Event]:
+        size = float(np.median([p.det.size for p in seg]))
+        bar_p = max(TELEPORT_FLOOR, 0.6 * size, 8.0 * sigma_p) * self.k
+        events = []
+        for k, dp, dv, speed, contact in seg_breaks:
+            # Touching another object can change a velocity, never a position: contact
+            # excuses speed jumps only.
+            if any(p.at_edge or p.merged for p in seg[max(0, k - 1) : k + 1]):
+                continue
+            quiet = self._quiet(seg, k - 2, k + 2, track.id)
+            bar_v = max(SPEED_FLOOR, 8.0 * sigma_v, 0.45 * speed) * self.k
+            # The largest gap among boundaries whose fits share sightings dates the change.
+            near = [b for b in seg_breaks if abs(b[0] - k) < SIDE]
+            p = seg[k]
+            same_look = 0.7 < seg[k].det.area / max(1.0, seg[k - 1].det.area) < 1.4
+            if dp > bar_p and dp >= max(b[1] for b in near) and same_look:
+                events.append(self._event("teleport", p, track, dp / bar_p - 0.5,
+                                          f"jumped {dp * self.scale:.0f} px off its path"))  # fmt: skip
+            elif (
+                quiet
+                and max(b[1] for b in near) <= bar_p  # a jump nearby bends these fits too
+                and dv > bar_v
+                and dv >= max(b[2] for b in near)
+                and not contact
+                and not self._collided(track.id, seg, k)
+            ):
+                events.append(self._event("speed_jump", p, track, dv / bar_v - 0.5,
+                                          f"changed speed by {dv * self.scale:.1f} px/frame with no contact"))  # fmt: skip
+        return events
+
+    def _collided(self, tid: int, seg: list[Point], k: int) -> bool:
+        """Could another object have hit this one around the boundary seg[k-1] | seg[k]?
+
+        Collisions happen between frames, so two objects may never be seen touching: this
+        object's box is swept along its motion relative to the other over each frame step
+        near the boundary, and any other part the swept box reaches may have hit it.
+        (Sweeping by the relative motion, not by both speeds added, keeps two objects
+        gliding side by side from excusing each other's changes.)
+        """
+        for i in range(max(1, k - 1), min(len(seg), k + 2)):
+            a0, a1 = seg[i - 1], seg[i]
+            if a1.frame != a0.frame + 1:
+                continue
+            before = self._by_frame.get(a0.frame, {})
+            after = self._by_frame.get(a1.frame, {})
+            usual = self._usual.get(tid, a0.det.area)
+            for oid in set(before) | set(after):
+                if oid == tid or self._scenery.get(oid, 0.0) > usual:
+                    continue  # scenery is passed behind, never hit
+                q0, q1 = before.get(oid), after.get(oid)
+                ref = q0 or q1
+                margin = CONTACT_MARGIN + 0.3 * min(a0.det.size, ref.det.size)
+                if q0 is None or q1 is None:
+                    # Seen on one side only: allow for this object's own step.
+                    a = a0 if q0 is not None else a1
+                    step = math.hypot(a1.x - a0.x, a1.y - a0.y)
+                    if box_gap(a.det.bbox, ref.det.bbox) <= margin + step:
+                        return True
+                    continue
+                rx = (a1.x - a0.x) - (q1.x - q0.x)
+                ry = (a1.y - a0.y) - (q1.y - q0.y)
+                if box_gap(swept_box(a0.det.bbox, rx, ry), q0.det.bbox) <= margin:
+                    return True
+        return False

@@ -1,0 +1,63 @@
+"""Which sightings show free motion, and which tracks are scenery.
+
+Shared by the detectors: a change of motion only means something where nothing else could
+have moved the centroid (contact, the frame edge, a merge, something hidden behind the same
+scenery), and scenery (colorless walls and boxes) is passed behind, never hit.
+
+A mixin of PhysicsChecker: reads `_tracks` (kept by `process`) and `_usual`, `_scenery` and
+`_hidden` (built by `finalize`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from checkers.tracking import CONTACT_MARGIN, Point
+
+OCCLUDER_CHROMA = 12.0  # Lab chroma below which a part is colorless (white, gray, black)
+HIDDEN_REACH = 2.0  # px a hidden object's height may be off by
+WHOLE = 0.9  # share of its usual area a sighting beside scenery needs to count as unhidden
+SAME_COLOR = 12.0  # Lab distance within which two touching parts are one object's pieces
+
+
+class Sightings:
+    def _unreliable(self, p: Point, tid: int) -> bool:
+        """Could something other than free motion move this sighting's centroid?
+
+        Touching another object can push it, and a part cut by the frame edge or merged
+        with another has a misleading centroid. Scenery (a colorless wall or box bigger
+        than the object) pushes nothing: touching it only matters once it hides part of
+        the object, which shows as a smaller area.
+        """
+        if p.at_edge or p.merged:
+            return True
+        usual = self._usual.get(tid, p.det.area)
+        if any(self._scenery.get(o, 0.0) <= usual for o in p.near):
+            return True
+        if not p.near:
+            return False
+        if p.det.area < WHOLE * usual:
+            return True
+        # Something gone behind the same scenery at about its height may hit it there.
+        # (Behind a wall only its height is known: where it was last seen, or predicted.)
+        reach = CONTACT_MARGIN + HIDDEN_REACH
+        return any(
+            set(p.near) & near
+            and min(abs(y - p.y) for y in heights) <= 0.6 * (p.det.size + size) + reach
+            and float(np.linalg.norm(lab - p.det.lab)) >= SAME_COLOR  # not its own piece
+            for near, heights, size, lab in self._hidden.get(p.frame, [])
+        )
+
+    def _quiet(self, seg: list[Point], lo: int, hi: int, tid: int) -> bool:
+        """No contact, edge, merge or occlusion-driven area change among seg[lo:hi]."""
+        pts = seg[max(0, lo) : hi]
+        if any(self._unreliable(p, tid) for p in pts):
+            return False
+        areas = [p.det.area for p in pts]
+        return max(areas) / max(1.0, min(areas)) < 1.35
+
+    def _colorless(self, tid: int) -> bool:
+        """Walls and boxes are white, gray or black; objects have a hue."""
+        pts = [p for p in self._tracks[tid].points if p.det is not None]
+        chroma = float(np.median([np.hypot(p.det.lab[1], p.det.lab[2]) for p in pts]))
+        return chroma < OCCLUDER_CHROMA

@@ -1,0 +1,27 @@
+"""Shared perception: object tracks over time, built once per clip for every checker.
+
+- tracks.py: a track and its points (sightings and predictions), and its motion prediction
+- observation.py: what the tracker saw in one frame, handed to every checker
+- tracker.py: the Tracker, which builds the tracks frame by frame
+- boxes.py: box geometry (gaps, coverage) and the contact margin
+- backdrop.py: when a frame, and a clip, is clean enough for object-level reasoning
+
+Checkers read the track histories; nothing here decides what is a violation.
+"""
+
+from checkers.tracking.backdrop import clean_scene
+from checkers.tracking.boxes import CONTACT_MARGIN, box_gap
+from checkers.tracking.observation import FrameObservation
+from checkers.tracking.tracker import Tracker
+from checkers.tracking.tracks import MAX_ACCEL, Point, Track
+
+__all__ = [
+    "CONTACT_MARGIN",
+    "MAX_ACCEL",
+    "FrameObservation",
+    "Point",
+    "Track",
+    "Tracker",
+    "box_gap",
+    "clean_scene",
+]

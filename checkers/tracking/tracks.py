@@ -1,0 +1,114 @@
+"""A track and its points: one object's sightings and predictions over time.
+
+Everything a track knows about itself lives here, including where it should be next
+(`Track.predict`), so the tracker and every checker read tracks the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from checkers.segment import Detection
+
+SOLID_SPREAD = 1.5  # Lab units: median color spread of a flat-colored part (world: <= 1)
+MIN_ACCEL = 1.0  # px/frame^2: weaker accelerations from three sightings are pixel noise
+MAX_ACCEL = 3.0  # analysis px/frame^2; shapes-world gravity is ~2.1 at 180 px and 16 fps
+
+
+@dataclass
+class Point:
+    """One track at one frame: observed (`det` set) or missing (prediction only)."""
+
+    frame: int
+    time: float
+    x: float  # scene coordinates (image position plus the camera's accumulated shift)
+    y: float
+    det: Detection | None
+    how: str  # "new", "motion", "jump", "split", "missing"
+    at_edge: bool  # touches or is predicted across the frame border
+    near: list[int] = field(default_factory=list)  # other tracks' ids touching this one
+    behind: bool = False  # missing and overlapping another part that could hide it
+    merged: bool = False  # one blob with a part that later split off (look and motion unreliable)
+    # Missing tracks this part covers this frame: in front of another object, its part may
+    # have swallowed the hidden one's visible rim (a similar color), so its look is unreliable.
+    hides: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Track:
+    id: int
+    points: list[Point] = field(default_factory=list)
+    parent: int | None = None  # for splits
+    origin: int = 0  # frame it started; for a split, when the parent began coming apart
+    missing: int = 0
+    alive: bool = True
+
+    @property
+    def seen(self) -> list[Point]:
+        return [p for p in self.points if p.det is not None]
+
+    @property
+    def solid(self) -> bool:
+        """A flat-colored object, like every shapes-world object; not a patch of texture.
+
+        Checkers judge only solid tracks: parts of real footage (feathers, a kitchen)
+        split, merge and change color as light and texture move, which says nothing
+        about the objects themselves.
+        """
+        spreads = [p.det.lab_spread for p in self.points if p.det is not None]
+        return bool(spreads) and float(np.median(spreads)) < SOLID_SPREAD
+
+    def recent(self, n: int = 12) -> list[Point]:
+        """The last `n` sightings, oldest first. Sightings, not points: a track missing
+        behind an occluder keeps the motion and size it was last seen with."""
+        out: list[Point] = []
+        for p in reversed(self.points):
+            if p.det is not None:
+                out.append(p)
+                if len(out) == n:
+                    break
+        return out[::-1]
+
+    def last_seen(self) -> Point:
+        for p in reversed(self.points):
+            if p.det is not None:
+                return p
+        raise ValueError("track never seen")
+
+    def predict(self, frame: int, hidden: bool = False) -> tuple[float, float]:
+        """Where the object should be at `frame`, from its last clean sightings.
+
+        Sightings touching another part or the edge are skipped for the motion estimate:
+        a half-hidden object's centroid slows down as it slides behind an occluder. With
+        `hidden`, the position too comes from the clean sightings (a half-hidden sliver's
+        centroid is off the object's centre).
+        """
+        last = self.last_seen()
+        recent = self.recent()
+        clean = [p for p in recent if not p.near and not p.at_edge][-3:]
+        basis = clean if len(clean) >= 2 else recent[-3:]
+        if len(basis) < 2:
+            return last.x, last.y
+        a, b = basis[-2], basis[-1]
+        step = max(1, b.frame - a.frame)
+        vx, vy = (b.x - a.x) / step, (b.y - a.y) / step
+        ax = ay = 0.0
+        if len(basis) == 3 and basis[1].frame - basis[0].frame == step:
+            ax = (b.x - 2 * a.x + basis[0].x) / step**2
+            ay = (b.y - 2 * a.y + basis[0].y) / step**2
+            # Three sightings give a noisy acceleration (edges snap to pixels: +-1 px/frame^2),
+            # so keep only a clear vertical one (gravity), and only as far as gravity goes:
+            # a bounce must not throw predictions off.
+            ax = 0.0
+            ay = float(np.clip(ay, -MAX_ACCEL, MAX_ACCEL)) if abs(ay) >= MIN_ACCEL else 0.0
+        # Velocity at the last sighting, then constant acceleration up to `frame`.
+        dt_b = last.frame - b.frame
+        vx, vy = vx + ax * (dt_b + 0.5 * step), vy + ay * (dt_b + 0.5 * step)
+        x0 = b.x + (b.x - a.x) / step * dt_b + 0.5 * ax * dt_b * dt_b
+        y0 = b.y + (b.y - a.y) / step * dt_b + 0.5 * ay * dt_b * dt_b
+        if last is not b and not hidden:
+            x0, y0 = last.x, last.y  # for matching, start from where it was last seen
+        dt = frame - last.frame
+        return x0 + vx * dt + 0.5 * ax * dt * dt, y0 + vy * dt + 0.5 * ay * dt * dt
