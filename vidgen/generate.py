@@ -41,6 +41,9 @@ class Request:
     fps: int | None = None
     steps: int | None = None
     guidance: float | None = None
+    image: str | None = None  # first frame (image-to-video), a file path
+    last_image: str | None = None  # last frame, where the pipeline takes one
+    loras: tuple[tuple[str, float], ...] = ()  # (path or hub id, scale), applied in order
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -353,7 +356,9 @@ def run(
     """
     import torch
 
-    pipe = loaded.pipe
+    from vidgen.conditioning import load_image, pipeline_for
+
+    pipe = pipeline_for(loaded, request)  # the image-to-video class when there is an image
     parameters = _call_parameters(pipe)
     bar = not loaded.options.quiet and sys.stderr.isatty()
     if hasattr(pipe, "set_progress_bar_config"):
@@ -372,6 +377,10 @@ def run(
     }
     if request.negative_prompt:
         arguments["negative_prompt"] = request.negative_prompt
+    if request.image:
+        arguments["image"] = load_image(request.image)
+    if request.last_image:
+        arguments["last_image"] = load_image(request.last_image)
     if "frame_rate" in parameters:  # LTX-Video conditions on the frame rate
         arguments["frame_rate"] = request.fps
     if not bar and notify is not None and "callback_on_step_end" in parameters:

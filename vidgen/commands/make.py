@@ -17,6 +17,10 @@ Examples:
   vidgen make --seed 7 -o clips/ "a blue square moves to the left"
   vidgen make --model wan2.1-t2v-1.3b --offload model "a cat walks past a vase"
   vidgen make --model ./my-pipeline --frames 33 --steps 30 --json "a paper boat"
+  vidgen make --model wan2.1-i2v-14b-480p --image cat.png "the cat turns its head"
+  vidgen make --model wan2.1-t2v-1.3b --lora ./style.safetensors:0.8 "a paper boat"
+  vidgen make --model wan2.2-ti2v-5b --quantize int8 "a paper boat drifts"
+  torchrun --nproc-per-node 4 -m vidgen make --context-parallel ulysses "a long take"
   vidgen make --prompts prompts/shapes.txt -o outputs/shapes     # a batch; re-run to resume
   vidgen make prompts/shapes.txt --check --candidates 3 --keep best
   torchrun --nproc-per-node 8 -m vidgen make --prompts prompts/physics.txt --model wan2.1-t2v-1.3b
@@ -41,6 +45,22 @@ Examples:
     f"[default: {EMBEDDED_PRESET}, the embedded model]",
 )
 @click.option("--negative-prompt", "-n", default=None, help="What the clip should not show.")
+@click.option(
+    "--image",
+    "-i",
+    default=None,
+    help="First frame: image-to-video through the model's image pipeline (PNG, JPEG).",
+)
+@click.option(
+    "--last-image", default=None, help="Last frame too, where the pipeline takes one (Wan I2V)."
+)
+@click.option(
+    "--lora",
+    "loras",
+    multiple=True,
+    metavar="PATH_OR_HUB_ID[:SCALE]",
+    help="A LoRA (.safetensors file, folder or hub id) at SCALE [default: 1]; repeatable.",
+)
 @click.option(
     "--seed",
     "-s",
@@ -89,6 +109,20 @@ Examples:
     help="fbc: diffusers' first-block cache (faster, slightly different frames).",
 )
 @click.option("--compile", "compile_", is_flag=True, help="torch.compile the repeated blocks.")
+@click.option(
+    "--quantize",
+    type=click.Choice(["none", "int8", "float8", "bnb-8bit", "bnb-4bit"]),
+    default="none",
+    show_default=True,
+    help="Quantize the transformer's weights as they load: int8/float8 (torchao), "
+    "bnb-8bit/bnb-4bit (bitsandbytes, CUDA).",
+)
+@click.option(
+    "--context-parallel",
+    type=click.Choice(["ulysses", "ring"]),
+    default=None,
+    help="One clip over the GPUs of a torchrun launch (Wan, LTX-Video).",
+)
 @click.option("--allow-pickle", is_flag=True, help="Allow .bin/.pt pickle weights (runs code).")
 @click.option(
     "--check", is_flag=True, help="Run `vidgen check` on each clip and record the verdict."
@@ -153,6 +187,7 @@ def make(prompt, prompts_file, model, quiet, as_json, out, overwrite, **settings
     """
     from vidgen.generate import Request
     from vidgen.loading import RuntimeOptions
+    from vidgen.lora import parse_lora
     from vidgen.promptfile import is_prompt_file
 
     request = Request(
@@ -165,6 +200,9 @@ def make(prompt, prompts_file, model, quiet, as_json, out, overwrite, **settings
         fps=settings["fps"],
         steps=settings["steps"],
         guidance=settings["guidance"],
+        image=settings["image"],
+        last_image=settings["last_image"],
+        loras=tuple(parse_lora(spec) for spec in settings["loras"]),
     )
     runtime = RuntimeOptions(
         device=settings["device"],
@@ -175,6 +213,8 @@ def make(prompt, prompts_file, model, quiet, as_json, out, overwrite, **settings
         compile=settings["compile_"],
         allow_pickle=settings["allow_pickle"],
         quiet=quiet,
+        quantize=settings["quantize"],
+        context_parallel=settings["context_parallel"],
     )
 
     from vidgen.provenance import ProvenanceOptions
