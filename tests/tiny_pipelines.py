@@ -181,3 +181,72 @@ def tiny_ltx(folder: Path) -> Path:
     )
     pipe.save_pretrained(folder)
     return folder
+
+
+def tiny_wan_i2v(folder: Path, last_frame: bool = False) -> Path:
+    """WanImageToVideoPipeline, Wan 2.1 I2V layout: a tiny CLIP vision encoder conditions the
+    transformer (image_dim), and the latents carry the first frame (16 + 4 mask + 16 channels).
+    last_frame: the FLF2V layout, whose transformer reads the embeddings of two images."""
+    import torch
+    from diffusers import (
+        AutoencoderKLWan,
+        FlowMatchEulerDiscreteScheduler,
+        WanImageToVideoPipeline,
+        WanTransformer3DModel,
+    )
+    from transformers import CLIPImageProcessor, CLIPVisionConfig, CLIPVisionModelWithProjection
+
+    torch.manual_seed(0)
+    vae = AutoencoderKLWan(
+        base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
+        temperal_downsample=[False, True, True],
+    )  # fmt: skip
+    torch.manual_seed(0)
+    transformer = WanTransformer3DModel(
+        patch_size=(1, 2, 2),
+        num_attention_heads=2,
+        attention_head_dim=12,
+        in_channels=36,
+        out_channels=16,
+        text_dim=TEXT_DIM,
+        freq_dim=256,
+        ffn_dim=32,
+        num_layers=2,
+        cross_attn_norm=True,
+        qk_norm="rms_norm_across_heads",
+        rope_max_seq_len=32,
+        image_dim=4,
+        # FLF2V: two images' CLIP tokens (32x32 patches of 1 px, plus the class token each).
+        pos_embed_seq_len=2 * (32 * 32 + 1) if last_frame else None,
+    )
+    torch.manual_seed(0)
+    encoder = CLIPVisionModelWithProjection(
+        CLIPVisionConfig(
+            hidden_size=4, projection_dim=4, num_hidden_layers=2, num_attention_heads=2,
+            image_size=32, intermediate_size=16, patch_size=1,
+        )
+    )  # fmt: skip
+    pipe = WanImageToVideoPipeline(
+        tokenizer=tiny_tokenizer(),
+        text_encoder=tiny_text_encoder("umt5"),
+        vae=vae,
+        transformer=transformer,
+        scheduler=FlowMatchEulerDiscreteScheduler(shift=7.0),
+        image_encoder=encoder,
+        image_processor=CLIPImageProcessor(crop_size=32, size=32),
+    )
+    pipe.save_pretrained(folder)
+    return folder
+
+
+def tiny_image(path: Path, size: tuple[int, int] = (32, 32), color=(220, 40, 30)) -> Path:
+    """A PNG: a colored square on grey, so a clip that follows it is easy to tell."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", size, (128, 128, 128))
+    width, height = size
+    ImageDraw.Draw(image).rectangle(
+        [width // 4, height // 4, 3 * width // 4, 3 * height // 4], fill=color
+    )
+    image.save(path)
+    return path

@@ -311,16 +311,20 @@ def _previous_outcome(item: PromptItem, finished: dict, fingerprint: str) -> Ite
 
 def _check_items(items, base, model, runtime, options: BatchOptions, notify) -> None:
     """Every check of every pending item: those that need no weights, then the load, the rest."""
+    from vidgen.compat import check_combination, plan_for
     from vidgen.generate import check_before_loading, check_request, fill_defaults
     from vidgen.loading import check_runtime, load_pipeline, resolve_model
-    from vidgen.make import loading_line, prompt_warnings
+    from vidgen.make import loading_line, prompt_warnings, read_inputs
     from vidgen.provenance import ProvenanceOptions, prepare
 
     source = resolve_model(model)
     notify(loading_line(source))
     for item in items:
         with _at_line(options, item):
-            check_before_loading(_request_for(item, base, seed=0), source)
+            request = _request_for(item, base, seed=0)
+            planned = check_before_loading(request, source)
+            read_inputs(request, runtime)  # images and LoRA files open and hash
+            check_combination(plan_for(source, planned, runtime, batch=True))
     check_runtime(runtime)
     prepare(options.provenance or ProvenanceOptions())
     loaded = load_pipeline(source, runtime)

@@ -131,8 +131,16 @@ REFUSALS: tuple[Refusal, ...] = (
         lambda p: bool(p.request.last_image and p.request.image) and not p.image.last_image,
         lambda p: (
             f"--last-image: {p.image.pipeline_class or p.pipeline_class} of this model "
-            "conditions on the first frame only; drop --last-image (Wan 2.1 image-to-video "
-            "models, e.g. wan2.1-flf2v-14b-720p, take one)"
+            "conditions on the first frame only; drop --last-image (first-last-frame models "
+            "take one: wan2.1-flf2v-14b-720p, wan2.2-i2v-a14b)"
+        ),
+    ),
+    Refusal(
+        "last-image-required",
+        lambda p: p.image.last_required and bool(p.request.image) and not p.request.last_image,
+        lambda p: (
+            f"--model: this {p.pipeline_class} (first-last-frame) needs both ends; add "
+            "--last-image PATH, or use a first-frame model such as wan2.1-i2v-14b-480p"
         ),
     ),
     # Flags that do not combine.

@@ -36,26 +36,37 @@ class ImageRoute:
     pipeline_class: str | None  # None: the model makes video from text only
     required: bool  # the declared class cannot run without an image
     last_image: bool  # the class conditions on a last frame too
+    last_required: bool = False  # Wan FLF2V: its transformer reads two images' embeddings
 
 
 def image_route(pipeline_class: str, folder: Path) -> ImageRoute:
     """The route for a folder declaring `pipeline_class` (model_index.json read for Wan 2.2)."""
     if pipeline_class == "WanImageToVideoPipeline":
-        expand = _model_index(folder).get("expand_timesteps")
-        # Wan 2.2's expand_timesteps conditions on the first frame's latents only.
-        return ImageRoute(pipeline_class, True, not expand)
+        config = _json_file(Path(folder) / "transformer", "config.json")
+        flf2v = config.get("image_dim") is not None and config.get("pos_embed_seq_len") is not None
+        return ImageRoute(pipeline_class, True, _wan_takes_last_image(folder), flf2v)
     if pipeline_class in IMAGE_CLASSES:
         return ImageRoute(pipeline_class, True, False)
     if pipeline_class in TEXT_TO_IMAGE_CLASS:
         return ImageRoute(TEXT_TO_IMAGE_CLASS[pipeline_class], False, False)
-    if pipeline_class == "WanPipeline" and _model_index(folder).get("expand_timesteps"):
+    if pipeline_class == "WanPipeline" and _json_file(folder).get("expand_timesteps"):
         return ImageRoute("WanImageToVideoPipeline", False, False)  # Wan 2.2 TI2V
     return ImageRoute(None, False, False)
 
 
-def _model_index(folder: Path) -> dict:
+def _wan_takes_last_image(folder: Path) -> bool:
+    """Wan 2.2's expand_timesteps conditions on the first frame's latents only; a Wan 2.1
+    transformer that reads CLIP embeddings takes two images only in the FLF2V layout
+    (pos_embed_seq_len set); Wan 2.2 A14B I2V (no image encoder) takes a last frame."""
+    if _json_file(folder).get("expand_timesteps"):
+        return False
+    config = _json_file(Path(folder) / "transformer", "config.json")
+    return config.get("image_dim") is None or config.get("pos_embed_seq_len") is not None
+
+
+def _json_file(folder: Path, name: str = "model_index.json") -> dict:
     try:
-        value = json.loads((Path(folder) / "model_index.json").read_text())
+        value = json.loads((Path(folder) / name).read_text())
     except (OSError, ValueError):
         return {}
     return value if isinstance(value, dict) else {}

@@ -55,6 +55,7 @@ class Generation:
     request: Request  # with every default filled in, as actually run
     seconds: float  # wall time of the pipeline call
     warnings: list[str] = field(default_factory=list)
+    pipeline_class: str | None = None  # the class that ran (an image-to-video sibling, say)
 
 
 def new_seed() -> int:
@@ -389,7 +390,9 @@ def run(
     with torch.inference_mode():
         output = pipe(**arguments)
     seconds = time.perf_counter() - started
-    return Generation(to_uint8(output.frames[0]), request, seconds)
+    return Generation(
+        to_uint8(output.frames[0]), request, seconds, pipeline_class=type(pipe).__name__
+    )
 
 
 class StepLines:

@@ -154,7 +154,7 @@ def build_record(
             "hub_id": source.hub_id,
             "path": str(source.path),
             "revision": source.revision,
-            "pipeline_class": type(loaded.pipe).__name__,
+            "pipeline_class": generation.pipeline_class or type(loaded.pipe).__name__,
             "weights_sha256": weight_hashes(source.path),
         },
         "scheduler": scheduler_description(loaded.pipe),
