@@ -82,3 +82,10 @@ def red_square(tmp_path_factory) -> Path:
     from tiny_pipelines import tiny_image
 
     return tiny_image(tmp_path_factory.mktemp("images") / "red.png")
+
+
+@pytest.fixture(scope="session")
+def tiny_lora_file(tiny_wan_dir, tmp_path_factory) -> Path:
+    from tiny_pipelines import tiny_lora
+
+    return tiny_lora(tiny_wan_dir, tmp_path_factory.mktemp("lora"))

@@ -250,3 +250,25 @@ def tiny_image(path: Path, size: tuple[int, int] = (32, 32), color=(220, 40, 30)
     )
     image.save(path)
     return path
+
+
+def tiny_lora(model: Path, out: Path, seed: int = 0, name: str = "tiny_lora.safetensors") -> Path:
+    """A rank-4 LoRA on the attention of a tiny Wan transformer, made with peft and saved as
+    diffusers saves LoRAs; random B matrices (init_lora_weights=False) so it changes frames."""
+    import torch
+    from diffusers import WanTransformer3DModel
+    from diffusers.loaders import WanLoraLoaderMixin
+    from peft import LoraConfig
+    from peft.utils import get_peft_model_state_dict
+
+    transformer = WanTransformer3DModel.from_pretrained(str(model), subfolder="transformer")
+    torch.manual_seed(seed)
+    transformer.add_adapter(
+        LoraConfig(r=4, lora_alpha=4, init_lora_weights=False,
+                   target_modules=["to_q", "to_k", "to_v", "to_out.0"])
+    )  # fmt: skip
+    out.mkdir(parents=True, exist_ok=True)
+    WanLoraLoaderMixin.save_lora_weights(
+        str(out), transformer_lora_layers=get_peft_model_state_dict(transformer), weight_name=name
+    )
+    return out / name

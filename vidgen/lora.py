@@ -177,6 +177,8 @@ def _load(pipe, lora: LoraFile) -> None:
             )
     except (ValueError, KeyError, RuntimeError, OSError) as error:
         first = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+        if "not found in the base model" in first:  # peft lists every missing module
+            first = "the layers it adapts are not in this model's transformer"
         raise UsageError(
             f"--lora {lora.source}: diffusers could not apply it to {type(pipe).__name__} "
             f"({first}); pass a LoRA trained for this model"
