@@ -247,11 +247,11 @@ def _load_cached(source: ModelSource, options: RuntimeOptions) -> LoadedPipeline
     import torch
 
     check_weights_are_safe(source, options.allow_pickle)
+    _quiet_library_logs()  # before the pipeline classes import (and with them torchao)
     cls = pipeline_class(source)
     check_runtime(options)
     device = pick_device(options.device)
     dtype = pick_dtype(options.dtype, device)
-    _quiet_library_logs()
     extra = {}
     if options.quantize != "none":
         from vidgen.quantize import quantization_config
@@ -298,9 +298,14 @@ def _dtype_argument() -> str:
 def _quiet_library_logs() -> None:
     # diffusers/transformers log config mismatches at warning level on every load; a user of
     # vidgen cannot act on them, and our own messages say what matters.
+    import logging
+
     import diffusers
     import transformers
 
+    # diffusers imports torchao when it is installed, and torchao's import makes torch log
+    # pytree deprecations and diffusers a warning about torchao checkpoints vidgen never loads.
+    logging.getLogger("torch.utils._pytree").setLevel(logging.ERROR)
     diffusers.utils.logging.set_verbosity_error()
     diffusers.utils.logging.disable_progress_bar()  # per-component loading bars
     transformers.utils.logging.set_verbosity_error()

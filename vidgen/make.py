@@ -206,8 +206,10 @@ def derive_record_id(loaded: LoadedPipeline, request: Request, inputs: Inputs) -
         "dtype": loaded.dtype,
         "device": loaded.device,
     }
-    if inputs.hashes():  # a clip made without inputs keeps the id it had before they existed
+    # Added only when used, so a clip made without them keeps the id it had before.
+    if inputs.hashes():
         identity["inputs"] = inputs.hashes()
+    if loaded.options.quantize != "none":
         identity["quantize"] = loaded.options.quantize
     return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:32]
 
