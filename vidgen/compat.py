@@ -75,10 +75,11 @@ def _sequence_split(plan: Plan) -> str | None:
         * (request.width // spatial // int(patch[-1]))
     )
     if tokens % degree:
+        counts = [n for n in range(2, 17) if tokens % n == 0]
+        fits = f"use --nproc-per-node {_choices(counts)}" if counts else "use another size"
         return (
             f"--frames {request.frames} --height {request.height} --width {request.width} give "
-            f"{tokens} transformer tokens, which do not split over {degree} processes; change "
-            f"the size or the number of processes"
+            f"{tokens} transformer tokens, which do not split over {degree} processes; {fits}"
         )
     heads = config.get("num_attention_heads")
     if plan.runtime.context_parallel == "ulysses" and heads and heads % degree:
@@ -98,7 +99,12 @@ def _vae_factors(plan: Plan) -> tuple[int, int]:
 
 
 def _divisors(n: int) -> str:
-    return " or ".join(str(d) for d in range(2, n + 1) if n % d == 0) or "1"
+    return _choices([d for d in range(2, n + 1) if n % d == 0]) or "1"
+
+
+def _choices(numbers: list[int]) -> str:
+    words = [str(n) for n in numbers[:6]]
+    return ", ".join(words[:-1]) + f" or {words[-1]}" if len(words) > 1 else "".join(words)
 
 
 REFUSALS: tuple[Refusal, ...] = (

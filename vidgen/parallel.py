@@ -47,5 +47,8 @@ def runtime_for_rank(runtime):
     from dataclasses import replace
 
     if runtime.context_parallel and runtime.device == "auto" and "LOCAL_RANK" in os.environ:
-        return replace(runtime, device=f"cuda:{os.environ['LOCAL_RANK']}")
+        import torch
+
+        if torch.cuda.is_available():  # elsewhere vidgen.compat refuses, naming the device
+            return replace(runtime, device=f"cuda:{os.environ['LOCAL_RANK']}")
     return runtime
