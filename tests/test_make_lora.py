@@ -171,3 +171,15 @@ def test_allow_pickle_loads_a_pickled_lora(tiny_wan_dir, tiny_lora_file, tmp_pat
     made = make_clip(request, str(tiny_wan_dir), runtime, out=tmp_path)
     styled = _frames(tiny_wan_dir, [(tiny_lora_file, 0.7)], out=tmp_path)
     assert np.array_equal(made.generation.frames, styled)
+
+
+def test_manifest_says_what_the_clip_was_made_from():
+    from vidgen.provenance.manifest import build_manifest
+
+    def described(record: dict) -> str:
+        actions = build_manifest(record, None, "t")["assertions"][0]["data"]["actions"]
+        return actions[0]["description"]
+
+    assert described({}) == "generated from a text prompt by a diffusion video model"
+    both = described({"image": {"sha256": "a"}, "last_image": {"sha256": "b"}, "loras": [{}, {}]})
+    assert "input image (first and last frames" in both and "with 2 LoRA adapters" in both

@@ -194,7 +194,7 @@ def tiny_wan_i2v(folder: Path, last_frame: bool = False) -> Path:
         WanImageToVideoPipeline,
         WanTransformer3DModel,
     )
-    from transformers import CLIPImageProcessor, CLIPVisionConfig, CLIPVisionModelWithProjection
+    from transformers import CLIPImageProcessor, CLIPVisionConfig, CLIPVisionModel
 
     torch.manual_seed(0)
     vae = AutoencoderKLWan(
@@ -220,9 +220,9 @@ def tiny_wan_i2v(folder: Path, last_frame: bool = False) -> Path:
         pos_embed_seq_len=2 * (32 * 32 + 1) if last_frame else None,
     )
     torch.manual_seed(0)
-    encoder = CLIPVisionModelWithProjection(
+    encoder = CLIPVisionModel(
         CLIPVisionConfig(
-            hidden_size=4, projection_dim=4, num_hidden_layers=2, num_attention_heads=2,
+            hidden_size=4, num_hidden_layers=2, num_attention_heads=2,
             image_size=32, intermediate_size=16, patch_size=1,
         )
     )  # fmt: skip
