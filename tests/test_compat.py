@@ -72,6 +72,9 @@ CASES = {
     "context-parallel-with-prompt-file": (replace(CP4, batch=True), "drop --context-parallel"),
     "context-parallel-without-launcher": (CP, "torchrun --nproc-per-node"),
     "context-parallel-size": (replace(CP4, world_size=11), "do not split over 11 processes"),
+    "gguf-with-quantize": (with_runtime(WAN, gguf="t.gguf", quantize="int8"), "drop --quantize"),
+    "gguf-two-transformers": (replace(with_runtime(WAN, gguf="t.gguf"), two_transformers=True), "drop --gguf"),
+    "gguf-package-missing": (with_runtime(WAN, gguf="t.gguf"), "pip install gguf"),
     "offload-needs-gpu": (with_runtime(replace(WAN, device="cpu"), offload="model"), "drop --offload"),
     "context-parallel-needs-gpus": (replace(CP4, device="cpu", cuda_capability=None), "drop --context-parallel"),
     "bitsandbytes-needs-cuda": (with_runtime(replace(WAN, device="mps", cuda_capability=None), quantize="bnb-4bit"), "use --quantize int8"),
@@ -90,6 +93,8 @@ def test_each_row_refuses_its_case_in_one_line(row_id, monkeypatch):
 
     missing = "bitsandbytes" if row_id == "quantize-package-missing" else None
     monkeypatch.setattr(vidgen.compat, "missing_package", lambda choice: missing)
+    absent = row_id == "gguf-package-missing"
+    monkeypatch.setattr(vidgen.compat, "find_spec", lambda name: None if absent else object())
     plan, words = CASES[row_id]
     refusal = refusal_for(plan)
     assert refusal is not None and refusal.id == row_id

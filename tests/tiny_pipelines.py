@@ -272,3 +272,58 @@ def tiny_lora(model: Path, out: Path, seed: int = 0, name: str = "tiny_lora.safe
         str(out), transformer_lora_layers=get_peft_model_state_dict(transformer), weight_name=name
     )
     return out / name
+
+
+# diffusers' Wan transformer names -> the original Wan checkpoint's, which GGUF files use and
+# diffusers' single-file loader converts back (norm2 and norm3 trade places).
+_WAN_ORIGINAL_NAMES = [
+    ("condition_embedder.time_embedder.linear_1", "time_embedding.0"),
+    ("condition_embedder.time_embedder.linear_2", "time_embedding.2"),
+    ("condition_embedder.text_embedder.linear_1", "text_embedding.0"),
+    ("condition_embedder.text_embedder.linear_2", "text_embedding.2"),
+    ("condition_embedder.time_proj", "time_projection.1"),
+    ("attn2", "cross_attn"),
+    ("attn1", "self_attn"),
+    (".to_out.0.", ".o."),
+    (".to_q.", ".q."),
+    (".to_k.", ".k."),
+    (".to_v.", ".v."),
+    ("ffn.net.0.proj", "ffn.0"),
+    ("ffn.net.2", "ffn.2"),
+    ("norm2", "norm_swap"),
+    ("norm3", "norm2"),
+    ("norm_swap", "norm3"),
+]
+
+
+def _wan_original_name(key: str) -> str:
+    if key == "scale_shift_table":
+        return "head.modulation"
+    key = key.replace("proj_out", "head.head").replace("scale_shift_table", "modulation")
+    for ours, theirs in _WAN_ORIGINAL_NAMES:
+        key = key.replace(ours, theirs)
+    return key
+
+
+def tiny_wan_gguf(model: Path, path: Path) -> Path:
+    """The tiny Wan transformer as a GGUF file: Q8_0 where a row is whole 32-blocks, F32 else."""
+    import gguf
+    from safetensors.torch import load_file
+
+    (weights,) = (model / "transformer").glob("*.safetensors")
+    writer = gguf.GGUFWriter(str(path), "wan")
+    for key, tensor in sorted(load_file(weights).items()):
+        array = tensor.float().numpy()
+        if array.ndim == 2 and array.shape[1] % 32 == 0:
+            kind = gguf.GGMLQuantizationType.Q8_0
+            packed = gguf.quants.quantize(array, kind)
+            writer.add_tensor(
+                _wan_original_name(key), packed, raw_shape=packed.shape, raw_dtype=kind
+            )
+        else:
+            writer.add_tensor(_wan_original_name(key), array)
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    return path

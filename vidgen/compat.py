@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib.util import find_spec
 from pathlib import Path
 
 from vidgen.conditioning import IMAGE_PRESET_HINT, ImageRoute, image_route
@@ -50,6 +51,7 @@ class Plan:
     cuda_capability: tuple[int, int] | None  # of the device, None when not CUDA
     world_size: int  # processes of a torchrun launch (1 alone)
     batch: bool = False  # the request is one item of a prompt file
+    two_transformers: bool = False  # Wan 2.2 A14B: transformer and transformer_2
 
 
 @dataclass(frozen=True)
@@ -208,6 +210,22 @@ REFUSALS: tuple[Refusal, ...] = (
         lambda p: bool(p.runtime.context_parallel) and p.world_size > 1 and _sequence_split(p),
         lambda p: str(_sequence_split(p)),
     ),
+    Refusal(
+        "gguf-with-quantize",
+        lambda p: bool(p.runtime.gguf) and p.runtime.quantize != "none",
+        lambda p: (
+            f"--gguf with --quantize {p.runtime.quantize}: a GGUF transformer is "
+            "quantized already; drop --quantize"
+        ),
+    ),
+    Refusal(
+        "gguf-two-transformers",
+        lambda p: bool(p.runtime.gguf) and p.two_transformers,
+        lambda p: (
+            f"--gguf: {p.pipeline_class} of this model has two transformers (Wan 2.2 "
+            "A14B's experts) and --gguf replaces one; drop --gguf (or use --quantize)"
+        ),
+    ),
     # What this machine cannot do.
     Refusal(
         "offload-needs-gpu",
@@ -242,6 +260,13 @@ REFUSALS: tuple[Refusal, ...] = (
         lambda p: (
             f"--quantize float8: needs a GPU of compute capability 8.9 or newer (Ada, "
             f"Hopper) and this run is on {_device_text(p)}; use --quantize int8"
+        ),
+    ),
+    Refusal(
+        "gguf-package-missing",
+        lambda p: bool(p.runtime.gguf) and find_spec("gguf") is None,
+        lambda p: (
+            "--gguf needs the gguf package to read the file; pip install gguf, or drop --gguf"
         ),
     ),
     Refusal(
@@ -290,7 +315,16 @@ def plan_for(source, request, runtime, batch: bool = False) -> Plan:
         cuda_capability=_capability(device),
         world_size=int(os.environ.get("WORLD_SIZE", "1")),
         batch=batch,
+        two_transformers=_has_second_transformer(source.path),
     )
+
+
+def _has_second_transformer(folder: Path) -> bool:
+    try:
+        entry = json.loads((Path(folder) / "model_index.json").read_text()).get("transformer_2")
+    except (OSError, ValueError, AttributeError):
+        return False
+    return isinstance(entry, list) and None not in entry
 
 
 def transformer_class(folder: Path) -> str | None:

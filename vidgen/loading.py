@@ -49,6 +49,7 @@ class RuntimeOptions:
     quiet: bool = False
     quantize: str = "none"  # none | int8 | float8 | bnb-8bit | bnb-4bit (vidgen.quantize)
     context_parallel: str | None = None  # ulysses | ring, under torchrun (vidgen.compat)
+    gguf: str | None = None  # the transformer from this GGUF file (vidgen.gguf)
 
 
 @dataclass
@@ -258,6 +259,10 @@ def _load_cached(source: ModelSource, options: RuntimeOptions) -> LoadedPipeline
 
         components = list(json.loads((source.path / "model_index.json").read_text()))
         extra["quantization_config"] = quantization_config(options.quantize, components)
+    if options.gguf:
+        from vidgen.gguf import load_transformer
+
+        extra["transformer"] = load_transformer(source, options.gguf, getattr(torch, dtype))
     try:
         pipe = cls.from_pretrained(
             str(source.path),
@@ -279,6 +284,8 @@ def _load_cached(source: ModelSource, options: RuntimeOptions) -> LoadedPipeline
     _accelerate(loaded)
     if options.quantize != "none":
         loaded.notes.append(f"transformer weights quantized: {options.quantize}")
+    if options.gguf:
+        loaded.notes.append(f"transformer from {Path(options.gguf).name} (GGUF)")
     if options.context_parallel:
         from vidgen.parallel import enable_context_parallel
 

@@ -26,6 +26,7 @@ from vidgen.generate import (
     token_count,
     unknown_words,
 )
+from vidgen.gguf import GgufFile, read_gguf
 from vidgen.loading import (
     LoadedPipeline,
     ModelSource,
@@ -161,6 +162,7 @@ class Inputs:
     image: InputImage | None = None
     last_image: InputImage | None = None
     loras: tuple[LoraFile, ...] = ()
+    gguf: GgufFile | None = None
 
     def warnings(self, request: Request) -> list[str]:
         found = [aspect_warning(i, request.width, request.height) for i in self.images()]
@@ -173,6 +175,8 @@ class Inputs:
         hashes = {image.flag: image.sha256 for image in self.images()}
         if self.loras:
             hashes["--lora"] = [[lora.sha256, lora.scale] for lora in self.loras]
+        if self.gguf:
+            hashes["--gguf"] = self.gguf.sha256
         return hashes
 
     def as_record(self) -> dict:
@@ -180,6 +184,7 @@ class Inputs:
             "image": self.image.as_record() if self.image else None,
             "last_image": self.last_image.as_record() if self.last_image else None,
             "loras": [lora.as_record() for lora in self.loras],
+            "gguf": self.gguf.as_record() if self.gguf else None,
         }
 
 
@@ -189,6 +194,7 @@ def read_inputs(request: Request, runtime: RuntimeOptions) -> Inputs:
         read_input_image(request.image, "--image") if request.image else None,
         read_input_image(request.last_image, "--last-image") if request.last_image else None,
         tuple(resolve_loras(request.loras, runtime.allow_pickle)),
+        read_gguf(runtime.gguf) if runtime.gguf else None,
     )
 
 
@@ -313,6 +319,12 @@ def check_same_inputs(record_path: Path, record: dict, inputs: Inputs) -> None:
                 f"--from-record {record_path}: {what} (sha256 {str(now.get('sha256'))[:12]}, "
                 f"recorded {str(before.get('sha256'))[:12]}); pass {flag} with the recorded file"
             )
+    before, now = (record.get("gguf") or {}).get("sha256"), (made_with["gguf"] or {}).get("sha256")
+    if before != now:
+        raise UsageError(
+            f"--from-record {record_path}: the --gguf transformer file differs from the recorded "
+            f"one ({(record.get('gguf') or {}).get('path') or 'none'}); pass --gguf with it"
+        )
     before = [(lora["sha256"], lora["scale"]) for lora in record.get("loras") or []]
     now = [(lora["sha256"], lora["scale"]) for lora in made_with["loras"]]
     if before != now:

@@ -20,6 +20,7 @@ Examples:
   vidgen make --model wan2.1-i2v-14b-480p --image cat.png "the cat turns its head"
   vidgen make --model wan2.1-t2v-1.3b --lora ./style.safetensors:0.8 "a paper boat"
   vidgen make --model wan2.2-ti2v-5b --quantize int8 "a paper boat drifts"
+  vidgen make --model wan2.1-t2v-1.3b --gguf ./wan-1.3b-Q8_0.gguf "a paper boat drifts"
   torchrun --nproc-per-node 4 -m vidgen make --context-parallel ulysses "a long take"
   vidgen make --prompts prompts/shapes.txt -o outputs/shapes     # a batch; re-run to resume
   vidgen make prompts/shapes.txt --check --candidates 3 --keep best
@@ -116,6 +117,12 @@ Examples:
     show_default=True,
     help="Quantize the transformer's weights as they load: int8/float8 (torchao), "
     "bnb-8bit/bnb-4bit (bitsandbytes, CUDA).",
+)
+@click.option(
+    "--gguf",
+    default=None,
+    metavar="FILE",
+    help="Load the transformer from a GGUF file (Q8_0, Q4_K, ...); the rest from --model.",
 )
 @click.option(
     "--context-parallel",
@@ -215,6 +222,7 @@ def make(prompt, prompts_file, model, quiet, as_json, out, overwrite, **settings
         quiet=quiet,
         quantize=settings["quantize"],
         context_parallel=settings["context_parallel"],
+        gguf=settings["gguf"],
     )
 
     from vidgen.provenance import ProvenanceOptions

@@ -167,6 +167,7 @@ def build_record(
         "image": inputs.get("image"),
         "last_image": inputs.get("last_image"),
         "loras": inputs.get("loras", []),
+        "gguf": inputs.get("gguf"),
         "dtype": loaded.dtype,
         "device": loaded.device,
         "attention": attention_description(loaded.pipe),
@@ -263,6 +264,7 @@ def request_from_record(record: dict) -> dict:
             "compile": bool(runtime.get("compile")),
             "quantize": runtime.get("quantize") or "none",
             "context_parallel": runtime.get("context_parallel"),
+            "gguf": (record.get("gguf") or {}).get("path"),
         },
         "record_id": record.get("record_id"),
     }
