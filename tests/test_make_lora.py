@@ -150,6 +150,7 @@ def test_a_lora_for_another_model_is_refused(tiny_ltx_dir, tiny_lora_file, tmp_p
     )  # fmt: skip
     assert result.exit_code == 2, result.output
     assert "--lora" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "the layers it adapts are not in this model's transformer" in result.stderr
     assert not list(tmp_path.glob("*.mp4"))
 
 

@@ -165,7 +165,14 @@ def apply_loras(loaded, loras: list[LoraFile]) -> None:
 
 
 def _load(pipe, lora: LoraFile) -> None:
+    import logging
+
     options = {"adapter_name": lora.adapter, "use_safetensors": lora.path.suffix == ".safetensors"}
+    # diffusers logs a failed load as an error of many lines before raising; vidgen's own
+    # one-line error below says what went wrong.
+    peft_log = logging.getLogger("diffusers.loaders.peft")
+    level = peft_log.level
+    peft_log.setLevel(logging.CRITICAL)
     try:
         pipe.load_lora_weights(str(lora.path.parent), weight_name=lora.path.name, **options)
         if getattr(pipe, "transformer_2", None) is not None:  # Wan 2.2 A14B: both experts
@@ -177,9 +184,11 @@ def _load(pipe, lora: LoraFile) -> None:
             )
     except (ValueError, KeyError, RuntimeError, OSError) as error:
         first = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
-        if "not found in the base model" in first:  # peft lists every missing module
+        if "not found in the base model" in str(error):  # peft lists every missing module
             first = "the layers it adapts are not in this model's transformer"
         raise UsageError(
             f"--lora {lora.source}: diffusers could not apply it to {type(pipe).__name__} "
             f"({first}); pass a LoRA trained for this model"
         ) from None
+    finally:
+        peft_log.setLevel(level)
