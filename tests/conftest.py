@@ -89,3 +89,10 @@ def tiny_lora_file(tiny_wan_dir, tmp_path_factory) -> Path:
     from tiny_pipelines import tiny_lora
 
     return tiny_lora(tiny_wan_dir, tmp_path_factory.mktemp("lora"))
+
+
+@pytest.fixture(scope="session")
+def tiny_cogvideox_i2v_dir(tmp_path_factory) -> Path:
+    from tiny_pipelines import tiny_cogvideox_i2v
+
+    return tiny_cogvideox_i2v(tmp_path_factory.mktemp("tiny") / "cogvideox-i2v")

@@ -1,5 +1,5 @@
-"""`vidgen make --image`: image-to-video on tiny Wan 2.1 I2V, Wan 2.1 FLF2V, Wan 2.2 TI2V and
-LTX-Video pipelines, the record's image hash, --from-record, prompt files and bad images.
+"""`vidgen make --image`: image-to-video on tiny Wan 2.1 I2V, Wan 2.1 FLF2V, Wan 2.2 TI2V,
+LTX-Video and CogVideoX I2V pipelines, the record's image hash, --from-record, prompt files and bad images.
 
 With random tiny weights a first frame cannot look like the image; what is tested is that
 vidgen hands the image to the pipeline exactly as a plain diffusers call does (identical
@@ -65,6 +65,7 @@ I2V_MODELS = [
     pytest.param("tiny_wan_i2v_dir", "WanImageToVideoPipeline", id="wan2.1-i2v"),
     pytest.param("tiny_wan22_dir", "WanImageToVideoPipeline", id="wan2.2-ti2v"),
     pytest.param("tiny_ltx_dir", "LTXImageToVideoPipeline", id="ltx"),
+    pytest.param("tiny_cogvideox_i2v_dir", "CogVideoXImageToVideoPipeline", id="cogvideox-i2v"),
 ]
 
 

@@ -327,3 +327,39 @@ def tiny_wan_gguf(model: Path, path: Path) -> Path:
     writer.write_tensors_to_file()
     writer.close()
     return path
+
+
+def tiny_cogvideox_i2v(folder: Path) -> Path:
+    """CogVideoXImageToVideoPipeline; its learned positional embeddings fit 32x32, 9 frames
+    (3 latent frames of 2x2 patches) after a 226-token prompt, the pipeline's default."""
+    import torch
+    from diffusers import (
+        AutoencoderKLCogVideoX,
+        CogVideoXDDIMScheduler,
+        CogVideoXImageToVideoPipeline,
+        CogVideoXTransformer3DModel,
+    )
+
+    torch.manual_seed(0)
+    transformer = CogVideoXTransformer3DModel(
+        num_attention_heads=2, attention_head_dim=16, in_channels=8, out_channels=4,
+        time_embed_dim=2, text_embed_dim=TEXT_DIM, num_layers=1, sample_width=4,
+        sample_height=4, sample_frames=9, patch_size=2, temporal_compression_ratio=4,
+        max_text_seq_length=226, use_rotary_positional_embeddings=True,
+        use_learned_positional_embeddings=True,
+    )  # fmt: skip
+    torch.manual_seed(0)
+    vae = AutoencoderKLCogVideoX(
+        in_channels=3, out_channels=3, down_block_types=("CogVideoXDownBlock3D",) * 4,
+        up_block_types=("CogVideoXUpBlock3D",) * 4, block_out_channels=(8, 8, 8, 8),
+        latent_channels=4, layers_per_block=1, norm_num_groups=2, temporal_compression_ratio=4,
+    )  # fmt: skip
+    pipe = CogVideoXImageToVideoPipeline(
+        tokenizer=tiny_tokenizer(),
+        text_encoder=tiny_text_encoder("t5"),
+        vae=vae,
+        transformer=transformer,
+        scheduler=CogVideoXDDIMScheduler(),
+    )
+    pipe.save_pretrained(folder)
+    return folder
