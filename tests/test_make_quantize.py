@@ -79,3 +79,17 @@ def test_what_the_cpu_cannot_do_is_refused_before_loading(
     assert result.exit_code == 2, result.output
     assert message in result.stderr and "--quantize int8" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and not loads
+
+
+def test_a_batch_with_quantize_is_another_batch(tiny_wan_dir, tmp_path):
+    prompts = tmp_path / "p.txt"
+    prompts.write_text("a red ball\n")
+    out = str(tmp_path / "batch")
+    first = CliRunner().invoke(
+        cli, ["make", "-q", "--model", str(tiny_wan_dir), *SMALL, "-o", out, str(prompts)]
+    )
+    assert first.exit_code == 0, first.output
+    quantized = CliRunner().invoke(
+        cli, ["make", "-q", "--model", str(tiny_wan_dir), *SMALL, "--quantize", "int8", "-o", out, str(prompts)]
+    )  # fmt: skip
+    assert quantized.exit_code == 2 and "made with other settings" in quantized.stderr

@@ -164,7 +164,9 @@ def _last_byte(handle) -> bytes:
     return last
 
 
-def settings_fingerprint(base: Request, model: str | None, options: BatchOptions) -> str:
+def settings_fingerprint(
+    base: Request, model: str | None, options: BatchOptions, runtime: RuntimeOptions | None = None
+) -> str:
     """What, besides each line, decides the clips: a re-run with other settings is another batch."""
     provenance = options.provenance
     settings = {
@@ -175,6 +177,9 @@ def settings_fingerprint(base: Request, model: str | None, options: BatchOptions
         "watermark": getattr(provenance, "watermark", True),
         "sign": getattr(provenance, "sign", True),
     }
+    # Weights that change the frames; named only when used, so older batches keep their key.
+    weights = {"quantize": runtime.quantize, "gguf": runtime.gguf} if runtime else {}
+    settings.update({k: v for k, v in weights.items() if v not in (None, "none")})
     return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
 
 
@@ -226,7 +231,7 @@ def run_batch(
         options.out / CANDIDATES_FOLDER
     ):
         notify(f"removed {stale.name}, left by a killed run")
-    fingerprint = settings_fingerprint(base, model, options)
+    fingerprint = settings_fingerprint(base, model, options, runtime)
     manifest = Manifest(options.out / MANIFEST_NAME)
     finished = manifest.latest()
     _refuse_other_settings(finished, fingerprint, options)
