@@ -184,3 +184,27 @@ def test_manifest_says_what_the_clip_was_made_from():
     assert described({}) == "generated from a text prompt by a diffusion video model"
     both = described({"image": {"sha256": "a"}, "last_image": {"sha256": "b"}, "loras": [{}, {}]})
     assert "input image (first and last frames" in both and "with 2 LoRA adapters" in both
+
+
+def test_wan22_a14b_gets_the_lora_on_both_experts(tmp_path):
+    import torch
+    from diffusers import WanPipeline
+    from tiny_pipelines import tiny_lora, tiny_wan
+
+    model = tiny_wan(tmp_path / "a14b", two_experts=True)
+    lora = tiny_lora(model, tmp_path / "lora")
+    ours = _frames(model, [(lora, 0.7)], out=tmp_path)
+    assert not np.array_equal(ours, _frames(model, out=tmp_path))
+
+    # As the diffusers docs load a LoRA into Wan 2.2 A14B: once per expert.
+    pipe = WanPipeline.from_pretrained(str(model), dtype=torch.float32)
+    pipe.set_progress_bar_config(disable=True)
+    for second in (False, True):
+        pipe.load_lora_weights(str(lora.parent), weight_name=lora.name, adapter_name="style",
+                               load_into_transformer_2=second)  # fmt: skip
+    pipe.set_adapters(["style"], [0.7])
+    video = pipe(
+        prompt="a red ball", num_frames=9, height=32, width=32, num_inference_steps=2,
+        guidance_scale=4.0, generator=torch.Generator("cpu").manual_seed(3), output_type="np",
+    ).frames[0]  # fmt: skip
+    assert np.array_equal(ours, (video * 255).astype(np.uint8))

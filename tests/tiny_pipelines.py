@@ -64,8 +64,9 @@ def tiny_text_encoder(kind: str = "umt5"):
     return UMT5EncoderModel(UMT5Config(**settings))
 
 
-def tiny_wan(folder: Path, ti2v: bool = False) -> Path:
-    """WanPipeline (Wan 2.1 layout), or the Wan 2.2 TI2V layout with expand_timesteps."""
+def tiny_wan(folder: Path, ti2v: bool = False, two_experts: bool = False) -> Path:
+    """WanPipeline (Wan 2.1 layout), or the Wan 2.2 TI2V layout with expand_timesteps, or
+    (two_experts) the Wan 2.2 A14B layout: a second transformer for the low-noise steps."""
     import torch
     from diffusers import (
         AutoencoderKLWan,
@@ -117,6 +118,13 @@ def tiny_wan(folder: Path, ti2v: bool = False) -> Path:
         qk_norm="rms_norm_across_heads",
         rope_max_seq_len=32,
     )
+    experts = {}
+    if two_experts:
+        torch.manual_seed(1)
+        experts = {
+            "transformer_2": WanTransformer3DModel.from_config(transformer.config),
+            "boundary_ratio": 0.5,
+        }
     pipe = WanPipeline(
         tokenizer=tiny_tokenizer(),
         text_encoder=tiny_text_encoder("umt5"),
@@ -124,6 +132,7 @@ def tiny_wan(folder: Path, ti2v: bool = False) -> Path:
         transformer=transformer,
         scheduler=FlowMatchEulerDiscreteScheduler(shift=7.0),
         expand_timesteps=ti2v,
+        **experts,
     )
     pipe.save_pretrained(folder)
     return folder
