@@ -182,7 +182,7 @@ Examples:
 @click.option("--quiet", "-q", is_flag=True, help="No progress or logs on stderr.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object instead of the path.")
 def make(prompt, prompts_file, model, quiet, as_json, out, overwrite, **settings) -> None:
-    """Make an MP4 clip from a text PROMPT, or a batch from a prompt file.
+    """Make an MP4 clip from a text PROMPT (and an --image), or a batch from a prompt file.
 
     Prints the path of the clip (or JSON with --json); a sidecar CLIP.json records how it
     was made. Nothing is overwritten unless --overwrite.
