@@ -9,6 +9,7 @@ import click
 
 from vidgen.errors import UsageError
 from vidgen.models import EMBEDDED_PRESET
+from vidgen.quantize import CHOICES as QUANTIZE_CHOICES
 
 EXAMPLES = """
 \b
@@ -112,7 +113,7 @@ Examples:
 @click.option("--compile", "compile_", is_flag=True, help="torch.compile the repeated blocks.")
 @click.option(
     "--quantize",
-    type=click.Choice(["none", "int8", "float8", "bnb-8bit", "bnb-4bit"]),
+    type=click.Choice(QUANTIZE_CHOICES),
     default="none",
     show_default=True,
     help="Quantize the transformer's weights as they load: int8/float8 (torchao), "
