@@ -61,3 +61,38 @@ def real_clips() -> Path:
     if not REAL_CLIPS.is_dir():
         pytest.skip("../shared/real-clips is not present (fresh clone)")
     return REAL_CLIPS
+
+
+@pytest.fixture(scope="session")
+def tiny_wan_i2v_dir(tmp_path_factory) -> Path:
+    from tiny_pipelines import tiny_wan_i2v
+
+    return tiny_wan_i2v(tmp_path_factory.mktemp("tiny") / "wan21-i2v")
+
+
+@pytest.fixture(scope="session")
+def tiny_wan_flf2v_dir(tmp_path_factory) -> Path:
+    from tiny_pipelines import tiny_wan_i2v
+
+    return tiny_wan_i2v(tmp_path_factory.mktemp("tiny") / "wan21-flf2v", last_frame=True)
+
+
+@pytest.fixture(scope="session")
+def red_square(tmp_path_factory) -> Path:
+    from tiny_pipelines import tiny_image
+
+    return tiny_image(tmp_path_factory.mktemp("images") / "red.png")
+
+
+@pytest.fixture(scope="session")
+def tiny_lora_file(tiny_wan_dir, tmp_path_factory) -> Path:
+    from tiny_pipelines import tiny_lora
+
+    return tiny_lora(tiny_wan_dir, tmp_path_factory.mktemp("lora"))
+
+
+@pytest.fixture(scope="session")
+def tiny_cogvideox_i2v_dir(tmp_path_factory) -> Path:
+    from tiny_pipelines import tiny_cogvideox_i2v
+
+    return tiny_cogvideox_i2v(tmp_path_factory.mktemp("tiny") / "cogvideox-i2v")

@@ -120,10 +120,10 @@ def test_unknown_words_are_named(tiny_wan_dir, tmp_path):
     assert "zeppelin" in result.stderr and "wan2.1-t2v-1.3b" in result.stderr
 
 
-def _not_text_to_video(tmp_path: Path) -> Path:
-    folder = tmp_path / "i2v"
+def _declaring(tmp_path: Path, class_name: str) -> Path:
+    folder = tmp_path / class_name
     folder.mkdir()
-    (folder / "model_index.json").write_text(json.dumps({"_class_name": "WanImageToVideoPipeline"}))
+    (folder / "model_index.json").write_text(json.dumps({"_class_name": class_name}))
     return folder
 
 
@@ -152,7 +152,14 @@ BAD_INPUTS = [
         lambda m, t: ["someone/not-cached-model", "x"], "HF_HUB_OFFLINE", id="hub-offline"
     ),
     pytest.param(
-        lambda m, t: [str(_not_text_to_video(t)), "x"], "not a text-to-video", id="image-to-video"
+        lambda m, t: [str(_declaring(t, "WanVideoToVideoPipeline")), "x"],
+        "not a text-to-video",
+        id="video-to-video",
+    ),
+    pytest.param(
+        lambda m, t: [str(_declaring(t, "WanImageToVideoPipeline")), "x"],
+        "pass --image PATH",
+        id="image-to-video-without-image",
     ),
     pytest.param(lambda m, t: [str(_pickled_copy(m, t)), "x"], "--allow-pickle", id="pickle"),
     pytest.param(

@@ -164,7 +164,9 @@ def _last_byte(handle) -> bytes:
     return last
 
 
-def settings_fingerprint(base: Request, model: str | None, options: BatchOptions) -> str:
+def settings_fingerprint(
+    base: Request, model: str | None, options: BatchOptions, runtime: RuntimeOptions | None = None
+) -> str:
     """What, besides each line, decides the clips: a re-run with other settings is another batch."""
     provenance = options.provenance
     settings = {
@@ -175,6 +177,9 @@ def settings_fingerprint(base: Request, model: str | None, options: BatchOptions
         "watermark": getattr(provenance, "watermark", True),
         "sign": getattr(provenance, "sign", True),
     }
+    # Weights that change the frames; named only when used, so older batches keep their key.
+    weights = {"quantize": runtime.quantize, "gguf": runtime.gguf} if runtime else {}
+    settings.update({k: v for k, v in weights.items() if v not in (None, "none")})
     return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
 
 
@@ -226,7 +231,7 @@ def run_batch(
         options.out / CANDIDATES_FOLDER
     ):
         notify(f"removed {stale.name}, left by a killed run")
-    fingerprint = settings_fingerprint(base, model, options)
+    fingerprint = settings_fingerprint(base, model, options, runtime)
     manifest = Manifest(options.out / MANIFEST_NAME)
     finished = manifest.latest()
     _refuse_other_settings(finished, fingerprint, options)
@@ -311,16 +316,20 @@ def _previous_outcome(item: PromptItem, finished: dict, fingerprint: str) -> Ite
 
 def _check_items(items, base, model, runtime, options: BatchOptions, notify) -> None:
     """Every check of every pending item: those that need no weights, then the load, the rest."""
+    from vidgen.compat import check_combination, plan_for
     from vidgen.generate import check_before_loading, check_request, fill_defaults
     from vidgen.loading import check_runtime, load_pipeline, resolve_model
-    from vidgen.make import loading_line, prompt_warnings
+    from vidgen.make import loading_line, prompt_warnings, read_inputs
     from vidgen.provenance import ProvenanceOptions, prepare
 
     source = resolve_model(model)
     notify(loading_line(source))
     for item in items:
         with _at_line(options, item):
-            check_before_loading(_request_for(item, base, seed=0), source)
+            request = _request_for(item, base, seed=0)
+            planned = check_before_loading(request, source)
+            read_inputs(request, runtime)  # images and LoRA files open and hash
+            check_combination(plan_for(source, planned, runtime, batch=True))
     check_runtime(runtime)
     prepare(options.provenance or ProvenanceOptions())
     loaded = load_pipeline(source, runtime)

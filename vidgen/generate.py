@@ -41,6 +41,9 @@ class Request:
     fps: int | None = None
     steps: int | None = None
     guidance: float | None = None
+    image: str | None = None  # first frame (image-to-video), a file path
+    last_image: str | None = None  # last frame, where the pipeline takes one
+    loras: tuple[tuple[str, float], ...] = ()  # (path or hub id, scale), applied in order
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -52,6 +55,7 @@ class Generation:
     request: Request  # with every default filled in, as actually run
     seconds: float  # wall time of the pipeline call
     warnings: list[str] = field(default_factory=list)
+    pipeline_class: str | None = None  # the class that ran (an image-to-video sibling, say)
 
 
 def new_seed() -> int:
@@ -353,7 +357,9 @@ def run(
     """
     import torch
 
-    pipe = loaded.pipe
+    from vidgen.conditioning import load_image, pipeline_for
+
+    pipe = pipeline_for(loaded, request)  # the image-to-video class when there is an image
     parameters = _call_parameters(pipe)
     bar = not loaded.options.quiet and sys.stderr.isatty()
     if hasattr(pipe, "set_progress_bar_config"):
@@ -372,6 +378,10 @@ def run(
     }
     if request.negative_prompt:
         arguments["negative_prompt"] = request.negative_prompt
+    if request.image:
+        arguments["image"] = load_image(request.image)
+    if request.last_image:
+        arguments["last_image"] = load_image(request.last_image)
     if "frame_rate" in parameters:  # LTX-Video conditions on the frame rate
         arguments["frame_rate"] = request.fps
     if not bar and notify is not None and "callback_on_step_end" in parameters:
@@ -380,7 +390,9 @@ def run(
     with torch.inference_mode():
         output = pipe(**arguments)
     seconds = time.perf_counter() - started
-    return Generation(to_uint8(output.frames[0]), request, seconds)
+    return Generation(
+        to_uint8(output.frames[0]), request, seconds, pipeline_class=type(pipe).__name__
+    )
 
 
 class StepLines:

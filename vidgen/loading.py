@@ -47,6 +47,9 @@ class RuntimeOptions:
     compile: bool = False
     allow_pickle: bool = False
     quiet: bool = False
+    quantize: str = "none"  # none | int8 | float8 | bnb-8bit | bnb-4bit (vidgen.quantize)
+    context_parallel: str | None = None  # ulysses | ring, under torchrun (vidgen.compat)
+    gguf: str | None = None  # the transformer from this GGUF file (vidgen.gguf)
 
 
 @dataclass
@@ -57,6 +60,8 @@ class LoadedPipeline:
     dtype: str
     options: RuntimeOptions
     notes: list[str] = field(default_factory=list)
+    adapters: set[str] = field(default_factory=set)  # LoRA adapters loaded (vidgen.lora)
+    variants: dict = field(default_factory=dict)  # image-to-video siblings (vidgen.conditioning)
 
 
 def resolve_model(model: str | None) -> ModelSource:
@@ -181,16 +186,20 @@ def pipeline_class(source: ModelSource):
             f"diffusers {diffusers.__version__}; upgrade diffusers or pick another model "
             "(vidgen never runs remote code)"
         )
+    from vidgen.conditioning import IMAGE_CLASSES
+
     parameters = inspect.signature(cls.__call__).parameters
     needs_input = [
         name
         for name in CONDITIONING_ARGUMENTS
         if name in parameters and parameters[name].default is inspect.Parameter.empty
     ]
+    if source.pipeline_class in IMAGE_CLASSES:  # the image comes from --image
+        needs_input = [name for name in needs_input if name != "image"]
     if "num_frames" not in parameters or "prompt" not in parameters or needs_input:
         raise ModelError(
             f"--model {source.requested}: {source.pipeline_class} is not a text-to-video "
-            "pipeline; pass a text-to-video model such as a preset from `vidgen models`"
+            "or image-to-video pipeline; pass a model such as a preset from `vidgen models`"
         )
     return cls
 
@@ -218,13 +227,8 @@ def pick_device(requested: str) -> str:
 
 
 def check_runtime(options: RuntimeOptions) -> None:
-    """What a run's options ask of this machine, checked before any model loads."""
-    device = pick_device(options.device)
-    if options.offload and device == "cpu":
-        raise ModelError(
-            f"--offload {options.offload}: offloading moves weights between CPU and a GPU, and "
-            "this run is on the CPU; drop --offload or use --device cuda"
-        )
+    """The device exists here; what the options cannot combine is vidgen.compat's table."""
+    pick_device(options.device)
 
 
 def pick_dtype(requested: str, device: str) -> str:
@@ -244,15 +248,26 @@ def _load_cached(source: ModelSource, options: RuntimeOptions) -> LoadedPipeline
     import torch
 
     check_weights_are_safe(source, options.allow_pickle)
+    _quiet_library_logs()  # before the pipeline classes import (and with them torchao)
     cls = pipeline_class(source)
     check_runtime(options)
     device = pick_device(options.device)
     dtype = pick_dtype(options.dtype, device)
-    _quiet_library_logs()
+    extra = {}
+    if options.quantize != "none":
+        from vidgen.quantize import quantization_config
+
+        components = list(json.loads((source.path / "model_index.json").read_text()))
+        extra["quantization_config"] = quantization_config(options.quantize, components)
+    if options.gguf:
+        from vidgen.gguf import load_transformer
+
+        extra["transformer"] = load_transformer(source, options.gguf, getattr(torch, dtype))
     try:
         pipe = cls.from_pretrained(
             str(source.path),
             **{_dtype_argument(): getattr(torch, dtype)},
+            **extra,
             # --allow-pickle: safetensors where a component has them, pickles where not
             # (False would refuse the safetensors of a folder that mixes both).
             use_safetensors=None if options.allow_pickle else True,
@@ -267,6 +282,14 @@ def _load_cached(source: ModelSource, options: RuntimeOptions) -> LoadedPipeline
     loaded = LoadedPipeline(pipe, source, device, dtype, options)
     _place(loaded)
     _accelerate(loaded)
+    if options.quantize != "none":
+        loaded.notes.append(f"transformer weights quantized: {options.quantize}")
+    if options.gguf:
+        loaded.notes.append(f"transformer from {Path(options.gguf).name} (GGUF)")
+    if options.context_parallel:
+        from vidgen.parallel import enable_context_parallel
+
+        enable_context_parallel(loaded)
     # generate.run sets the denoising progress per call: a bar on a terminal, lines elsewhere.
     return loaded
 
@@ -282,9 +305,14 @@ def _dtype_argument() -> str:
 def _quiet_library_logs() -> None:
     # diffusers/transformers log config mismatches at warning level on every load; a user of
     # vidgen cannot act on them, and our own messages say what matters.
+    import logging
+
     import diffusers
     import transformers
 
+    # diffusers imports torchao when it is installed, and torchao's import makes torch log
+    # pytree deprecations and diffusers a warning about torchao checkpoints vidgen never loads.
+    logging.getLogger("torch.utils._pytree").setLevel(logging.ERROR)
     diffusers.utils.logging.set_verbosity_error()
     diffusers.utils.logging.disable_progress_bar()  # per-component loading bars
     transformers.utils.logging.set_verbosity_error()

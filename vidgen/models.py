@@ -30,6 +30,8 @@ class Preset:
     vram: str
     license: str
     note: str = ""
+    parameters_b: float = 0.0  # transformer parameters, billions (both experts of an A14B)
+    image: str = "no"  # no | optional (--image takes the I2V class) | required
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -63,6 +65,8 @@ def _presets() -> dict[str, Preset]:
             guidance=5.0,
             vram="~8 GB (model offload)",
             license="Apache-2.0",
+            parameters_b=1.3,
+            image="no",
         ),
         Preset(
             name="wan2.2-ti2v-5b",
@@ -76,6 +80,8 @@ def _presets() -> dict[str, Preset]:
             guidance=5.0,
             vram="~24 GB (model offload)",
             license="Apache-2.0",
+            parameters_b=5.0,
+            image="optional",
         ),
         Preset(
             name="wan2.2-t2v-a14b",
@@ -89,6 +95,8 @@ def _presets() -> dict[str, Preset]:
             guidance=4.0,
             vram="~80 GB; 24 GB with sequential offload",
             license="Apache-2.0",
+            parameters_b=28.0,
+            image="no",
         ),
         Preset(
             name="ltx-video",
@@ -102,6 +110,8 @@ def _presets() -> dict[str, Preset]:
             guidance=3.0,
             vram="~12 GB",
             license="LTX-Video open weights license",
+            parameters_b=1.9,
+            image="optional",
         ),
         Preset(
             name="cogvideox-2b",
@@ -115,6 +125,8 @@ def _presets() -> dict[str, Preset]:
             guidance=6.0,
             vram="~4 GB with model offload and VAE tiling",
             license="Apache-2.0",
+            parameters_b=1.7,
+            image="no",
         ),
         Preset(
             name="hunyuanvideo",
@@ -128,9 +140,80 @@ def _presets() -> dict[str, Preset]:
             guidance=6.0,
             vram="~60 GB; ~24 GB with offload and VAE tiling",
             license="Tencent Hunyuan Community License",
+            parameters_b=13.0,
+            image="no",
         ),
+        *_image_presets(),
     ]
     return {preset.name: preset for preset in presets}
+
+
+def _image_presets() -> list[Preset]:
+    """Checkpoints made for image-to-video (settings from their model cards)."""
+    return [
+        Preset(
+            name="wan2.1-i2v-14b-480p",
+            source="Wan-AI/Wan2.1-I2V-14B-480P-Diffusers",
+            pipeline="WanImageToVideoPipeline",
+            height=480,
+            width=832,
+            frames=81,
+            fps=16,
+            steps=40,
+            guidance=5.0,
+            vram="~40 GB; ~24 GB with model offload",
+            license="Apache-2.0",
+            parameters_b=14.0,
+            image="required",
+        ),
+        Preset(
+            name="wan2.1-flf2v-14b-720p",
+            source="Wan-AI/Wan2.1-FLF2V-14B-720P-diffusers",
+            pipeline="WanImageToVideoPipeline",
+            height=720,
+            width=1280,
+            frames=81,
+            fps=16,
+            steps=40,
+            guidance=5.5,
+            vram="~60 GB; ~24 GB with model offload",
+            license="Apache-2.0",
+            note="first and last frame: --image and --last-image",
+            parameters_b=14.0,
+            image="required",
+        ),
+        Preset(
+            name="wan2.2-i2v-a14b",
+            source="Wan-AI/Wan2.2-I2V-A14B-Diffusers",
+            pipeline="WanImageToVideoPipeline",
+            height=480,
+            width=832,
+            frames=81,
+            fps=16,
+            steps=40,
+            guidance=3.5,
+            vram="~80 GB; 24 GB with sequential offload",
+            license="Apache-2.0",
+            note="two experts (high and low noise); takes --last-image",
+            parameters_b=28.0,
+            image="required",
+        ),
+        Preset(
+            name="cogvideox-5b-i2v",
+            source="THUDM/CogVideoX-5b-I2V",
+            pipeline="CogVideoXImageToVideoPipeline",
+            height=480,
+            width=720,
+            frames=49,
+            fps=8,
+            steps=50,
+            guidance=6.0,
+            vram="~5 GB with model offload and VAE tiling",
+            license="CogVideoX License",
+            parameters_b=5.0,
+            image="required",
+        ),
+    ]
 
 
 PRESETS: dict[str, Preset] = _presets()

@@ -25,7 +25,9 @@ INT_KEYS = ("seed", "frames", "height", "width", "fps", "steps")
 FLOAT_KEYS = ("guidance",)
 TEXT_KEYS = ("prompt", "negative_prompt", "out")
 SIZE_KEY = "size"  # "WIDTHxHEIGHT", a shorthand for width and height
-KNOWN_KEYS = (*TEXT_KEYS, *INT_KEYS, *FLOAT_KEYS, SIZE_KEY)
+IMAGE_KEYS = ("image", "last_image")  # paths, relative to the prompt file's folder
+LORA_KEY = "lora"  # "PATH_OR_HUB_ID[:SCALE]", or a list of them
+KNOWN_KEYS = (*TEXT_KEYS, *INT_KEYS, *FLOAT_KEYS, SIZE_KEY, *IMAGE_KEYS, LORA_KEY)
 
 
 @dataclass(frozen=True)
@@ -214,12 +216,44 @@ def _checked_item(path: Path, line: int, raw: dict) -> PromptItem:
         settings["width"], settings["height"] = _size(where, raw[SIZE_KEY])
     if "negative_prompt" in raw:
         settings["negative_prompt"] = str(raw["negative_prompt"])
+    inputs = _inputs(path, where, raw)
+    settings.update(inputs)
     out = raw.get("out")
     if out is not None:
         out = _out_name(where, str(out))
-    content = json.dumps({"prompt": prompt.strip(), **settings, "out": out}, sort_keys=True)
+    # The images' bytes, not only their names, make the item: a changed image is a new clip.
+    hashes = {key: _file_digest(inputs[key]) for key in IMAGE_KEYS if key in inputs}
+    content = json.dumps(
+        {"prompt": prompt.strip(), **settings, "out": out, **hashes}, sort_keys=True
+    )
     digest = hashlib.sha256(content.encode()).hexdigest()[:10]
     return PromptItem(f"L{line:05d}-{digest}", line, prompt.strip(), settings, out)
+
+
+def _inputs(path: Path, where: str, raw: dict) -> dict:
+    """The item's images (checked to exist, relative to the file) and LoRAs (parsed)."""
+    from vidgen.lora import parse_lora
+
+    found: dict = {}
+    for key in IMAGE_KEYS:
+        if key in raw:
+            image = Path(str(raw[key])).expanduser()
+            image = image if image.is_absolute() else path.parent / image
+            if not image.is_file():
+                raise UsageError(
+                    f"{where}: key {key!r}: no such file {image}; paths are relative to "
+                    f"{path.parent}"
+                )
+            found[key] = str(image)
+    if LORA_KEY in raw:
+        value = raw[LORA_KEY]
+        specs = value if isinstance(value, list) else [value]
+        found["loras"] = tuple(parse_lora(str(spec), f"{where}: key 'lora'") for spec in specs)
+    return found
+
+
+def _file_digest(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def _whole_number(where: str, key: str, value, minimum: int) -> int:

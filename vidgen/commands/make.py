@@ -9,6 +9,7 @@ import click
 
 from vidgen.errors import UsageError
 from vidgen.models import EMBEDDED_PRESET
+from vidgen.quantize import CHOICES as QUANTIZE_CHOICES
 
 EXAMPLES = """
 \b
@@ -17,6 +18,11 @@ Examples:
   vidgen make --seed 7 -o clips/ "a blue square moves to the left"
   vidgen make --model wan2.1-t2v-1.3b --offload model "a cat walks past a vase"
   vidgen make --model ./my-pipeline --frames 33 --steps 30 --json "a paper boat"
+  vidgen make --model wan2.1-i2v-14b-480p --image cat.png "the cat turns its head"
+  vidgen make --model wan2.1-t2v-1.3b --lora ./style.safetensors:0.8 "a paper boat"
+  vidgen make --model wan2.2-ti2v-5b --quantize int8 "a paper boat drifts"
+  vidgen make --model wan2.1-t2v-1.3b --gguf ./wan-1.3b-Q8_0.gguf "a paper boat drifts"
+  torchrun --nproc-per-node 4 -m vidgen make --context-parallel ulysses "a long take"
   vidgen make --prompts prompts/shapes.txt -o outputs/shapes     # a batch; re-run to resume
   vidgen make prompts/shapes.txt --check --candidates 3 --keep best
   torchrun --nproc-per-node 8 -m vidgen make --prompts prompts/physics.txt --model wan2.1-t2v-1.3b
@@ -41,6 +47,22 @@ Examples:
     f"[default: {EMBEDDED_PRESET}, the embedded model]",
 )
 @click.option("--negative-prompt", "-n", default=None, help="What the clip should not show.")
+@click.option(
+    "--image",
+    "-i",
+    default=None,
+    help="First frame: image-to-video through the model's image pipeline (PNG, JPEG).",
+)
+@click.option(
+    "--last-image", default=None, help="Last frame too, where the pipeline takes one (Wan I2V)."
+)
+@click.option(
+    "--lora",
+    "loras",
+    multiple=True,
+    metavar="PATH_OR_HUB_ID[:SCALE]",
+    help="A LoRA (.safetensors file, folder or hub id) at SCALE [default: 1]; repeatable.",
+)
 @click.option(
     "--seed",
     "-s",
@@ -89,6 +111,26 @@ Examples:
     help="fbc: diffusers' first-block cache (faster, slightly different frames).",
 )
 @click.option("--compile", "compile_", is_flag=True, help="torch.compile the repeated blocks.")
+@click.option(
+    "--quantize",
+    type=click.Choice(QUANTIZE_CHOICES),
+    default="none",
+    show_default=True,
+    help="Quantize the transformer's weights as they load: int8/float8 (torchao), "
+    "bnb-8bit/bnb-4bit (bitsandbytes, CUDA).",
+)
+@click.option(
+    "--gguf",
+    default=None,
+    metavar="FILE",
+    help="Load the transformer from a GGUF file (Q8_0, Q4_K, ...); the rest from --model.",
+)
+@click.option(
+    "--context-parallel",
+    type=click.Choice(["ulysses", "ring"]),
+    default=None,
+    help="One clip over the GPUs of a torchrun launch (Wan, LTX-Video).",
+)
 @click.option("--allow-pickle", is_flag=True, help="Allow .bin/.pt pickle weights (runs code).")
 @click.option(
     "--check", is_flag=True, help="Run `vidgen check` on each clip and record the verdict."
@@ -141,7 +183,7 @@ Examples:
 @click.option("--quiet", "-q", is_flag=True, help="No progress or logs on stderr.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object instead of the path.")
 def make(prompt, prompts_file, model, quiet, as_json, out, overwrite, **settings) -> None:
-    """Make an MP4 clip from a text PROMPT, or a batch from a prompt file.
+    """Make an MP4 clip from a text PROMPT (and an --image), or a batch from a prompt file.
 
     Prints the path of the clip (or JSON with --json); a sidecar CLIP.json records how it
     was made. Nothing is overwritten unless --overwrite.
@@ -153,6 +195,7 @@ def make(prompt, prompts_file, model, quiet, as_json, out, overwrite, **settings
     """
     from vidgen.generate import Request
     from vidgen.loading import RuntimeOptions
+    from vidgen.lora import parse_lora
     from vidgen.promptfile import is_prompt_file
 
     request = Request(
@@ -165,6 +208,9 @@ def make(prompt, prompts_file, model, quiet, as_json, out, overwrite, **settings
         fps=settings["fps"],
         steps=settings["steps"],
         guidance=settings["guidance"],
+        image=settings["image"],
+        last_image=settings["last_image"],
+        loras=tuple(parse_lora(spec) for spec in settings["loras"]),
     )
     runtime = RuntimeOptions(
         device=settings["device"],
@@ -175,6 +221,9 @@ def make(prompt, prompts_file, model, quiet, as_json, out, overwrite, **settings
         compile=settings["compile_"],
         allow_pickle=settings["allow_pickle"],
         quiet=quiet,
+        quantize=settings["quantize"],
+        context_parallel=settings["context_parallel"],
+        gguf=settings["gguf"],
     )
 
     from vidgen.provenance import ProvenanceOptions

@@ -30,7 +30,7 @@ def build_manifest(record: dict, payload: str | None, title: str) -> dict:
             "action": "c2pa.created",
             "digitalSourceType": IPTC_AI,
             "softwareAgent": agent,
-            "description": "generated from a text prompt by a diffusion video model",
+            "description": _created_from(record),
         }
     ]
     assertions = []
@@ -74,6 +74,19 @@ def build_manifest(record: dict, payload: str | None, title: str) -> dict:
         "format": "video/mp4",
         "assertions": assertions,
     }
+
+
+def _created_from(record: dict) -> str:
+    """What the clip was made from: the prompt, and the input images and LoRAs when used."""
+    sources = ["a text prompt"]
+    if record.get("image"):
+        frames = "first and last frames" if record.get("last_image") else "first frame"
+        sources.append(f"an input image ({frames}, sha256 in the record)")
+    loras = record.get("loras") or []
+    model = "a diffusion video model"
+    if loras:
+        model += f" with {len(loras)} LoRA adapter{'s' if len(loras) > 1 else ''}"
+    return f"generated from {' and '.join(sources)} by {model}"
 
 
 def sign(src: Path, dst: Path, manifest: dict, identity: SigningIdentity) -> None:

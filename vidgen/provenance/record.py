@@ -63,6 +63,13 @@ def weight_hashes(folder: Path) -> dict[str, str]:
     return out
 
 
+def file_sha256(path: Path) -> str:
+    """sha256 of one file, remembered as weight_hashes remembers them."""
+    resolved = Path(path).resolve()
+    stat = resolved.stat()
+    return _sha256(str(resolved), stat.st_size, f"{stat.st_mtime_ns}-{stat.st_ctime_ns}")
+
+
 @functools.lru_cache(maxsize=256)
 def _sha256(path: str, size: int, stamp: str) -> str:
     # The Hugging Face cache stores LFS weights as blobs/<sha256>: the name is the hash.
@@ -127,9 +134,12 @@ def attention_description(pipe) -> dict:
     return out
 
 
-def build_record(generation, loaded, clip_path: Path, timings: dict, encoder: dict) -> dict:
-    """The sidecar record of one generated clip."""
+def build_record(
+    generation, loaded, clip_path: Path, timings: dict, encoder: dict, inputs: dict | None = None
+) -> dict:
+    """The sidecar record of one generated clip; `inputs`: image, last_image and loras, hashed."""
     request, source, options = generation.request, loaded.source, loaded.options
+    inputs = inputs or {}
     return {
         "schema": RECORD_SCHEMA,
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -144,7 +154,7 @@ def build_record(generation, loaded, clip_path: Path, timings: dict, encoder: di
             "hub_id": source.hub_id,
             "path": str(source.path),
             "revision": source.revision,
-            "pipeline_class": type(loaded.pipe).__name__,
+            "pipeline_class": generation.pipeline_class or type(loaded.pipe).__name__,
             "weights_sha256": weight_hashes(source.path),
         },
         "scheduler": scheduler_description(loaded.pipe),
@@ -154,6 +164,10 @@ def build_record(generation, loaded, clip_path: Path, timings: dict, encoder: di
         "height": request.height,
         "width": request.width,
         "fps": request.fps,
+        "image": inputs.get("image"),
+        "last_image": inputs.get("last_image"),
+        "loras": inputs.get("loras", []),
+        "gguf": inputs.get("gguf"),
         "dtype": loaded.dtype,
         "device": loaded.device,
         "attention": attention_description(loaded.pipe),
@@ -162,6 +176,8 @@ def build_record(generation, loaded, clip_path: Path, timings: dict, encoder: di
             "vae_tiling": options.vae_tiling,
             "cache": options.cache,
             "compile": options.compile,
+            "quantize": options.quantize,
+            "context_parallel": options.context_parallel,
         },
         "versions": library_versions(),
         "encoder": encoder,
@@ -234,7 +250,8 @@ def request_from_record(record: dict) -> dict:
                 "steps",
                 "guidance",
             )
-        },
+        }
+        | _recorded_inputs(record),
         "model": model.get("path")
         if model.get("path") and Path(model["path"]).is_dir()
         else (model.get("hub_id") or model.get("requested")),
@@ -245,6 +262,25 @@ def request_from_record(record: dict) -> dict:
             "vae_tiling": bool(runtime.get("vae_tiling")),
             "cache": runtime.get("cache") or "none",
             "compile": bool(runtime.get("compile")),
+            "quantize": runtime.get("quantize") or "none",
+            "context_parallel": runtime.get("context_parallel"),
+            "gguf": (record.get("gguf") or {}).get("path"),
         },
         "record_id": record.get("record_id"),
+    }
+
+
+def _recorded_inputs(record: dict) -> dict:
+    """The request's image, last image and LoRAs as a record names them (paths, scales)."""
+    loras = [
+        (
+            lora["path"] if Path(lora.get("path") or "").is_file() else lora["id"],
+            float(lora["scale"]),
+        )
+        for lora in record.get("loras") or []
+    ]
+    return {
+        "image": (record.get("image") or {}).get("path"),
+        "last_image": (record.get("last_image") or {}).get("path"),
+        "loras": tuple(loras),
     }
