@@ -130,10 +130,13 @@ class PhysicsChecker(Checker):
                 events += self._bounces(track, seg)
             events += self._through_floor(track)
         events += self._through_objects(tracks)
+        self._thresholds: dict[str, float] = {}
         events += self._flow_spikes()
         events = _dedupe(_explained(sorted(events, key=lambda e: (e.frame, -e.severity))))
         verdict = "fail" if events else "pass"
-        return CheckResult(self.name, verdict, score_from_events(events), events)
+        return CheckResult(
+            self.name, verdict, score_from_events(events), events, thresholds=self._thresholds
+        )
 
     def _unreliable(self, p: Point, tid: int) -> bool:
         """Could something other than free motion move this sighting's centroid?
@@ -499,6 +502,7 @@ class PhysicsChecker(Checker):
         # or a morph goes far beyond.
         bar = robust_threshold(values, 10.0 * self.k, floor=12.0)
         bar = max(bar, SPIKE_RATIO * self.k * float(np.median(values)))
+        self._thresholds["warp_error"] = float(bar)
         events = []
         for index, time, w, reliable in self._warp:
             if math.isfinite(w) and w > bar and not reliable and index not in self._cuts:
