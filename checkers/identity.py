@@ -240,9 +240,7 @@ class IdentityChecker(Checker):
             "perceptual": "lpips" if self.perceptual else "classical",
             "features": self.features.name if self.features is not None else "classical",
         }
-        return CheckResult(
-            self.name, verdict, score_from_events(events), events, extra, thresholds
-        )
+        return CheckResult(self.name, verdict, score_from_events(events), events, extra, thresholds)
 
     def _first_change(self, track, pts, changes, key, threshold) -> Event | None:
         values = [c[key] for c in changes]

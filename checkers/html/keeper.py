@@ -26,7 +26,8 @@ class FrameKeeper:
     """A `check_clip` observer: spools frames to disk and records each track's boxes."""
 
     def __init__(self) -> None:
-        self._spool = tempfile.TemporaryFile(prefix="vidgen-report-")
+        # Closed in close() (the keeper is a context manager); deleted by the OS on close.
+        self._spool = tempfile.TemporaryFile(prefix="vidgen-report-")  # noqa: SIM115
         self._where: dict[int, tuple[int, int]] = {}  # frame -> (offset, length)
         # track id -> [(frame, x, y, w, h)] in analysis pixels, where it was seen
         self.tracks: dict[int, list[tuple[int, int, int, int, int]]] = {}
@@ -36,7 +37,9 @@ class FrameKeeper:
         image = frame.image
         self.size = (image.shape[1], image.shape[0])
         ok, data = cv2.imencode(
-            ".jpg", cv2.cvtColor(image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, SPOOL_QUALITY]
+            ".jpg",
+            cv2.cvtColor(image, cv2.COLOR_RGB2BGR),
+            [cv2.IMWRITE_JPEG_QUALITY, SPOOL_QUALITY],
         )
         if ok:
             offset = self._spool.seek(0, 2)
