@@ -60,6 +60,8 @@ def write_clip_page(
     body.append(_plots(report, assets, key))
     if provenance:
         body.append("<h2>Provenance</h2>" + definitions((k, esc(v)) for k, v in provenance.items()))
+    if folder.page_path(key, "-verify").is_file():
+        body.append(f'<p><a href="{href(key)}-verify.html">Provenance, layer by layer</a></p>')
     body.append('<p class="small"><a href="../index.html">All clips</a></p>')
     page = folder.page_path(key)
     write_atomic(page, document(f"{report.verdict}: {os.path.basename(report.clip)}", body))
