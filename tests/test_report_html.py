@@ -20,7 +20,7 @@ from test_check_cli import write_mp4
 from checkers.html.clip import around, strip_frames
 from checkers.html.folder import MARKER
 from checkers.html.keeper import FrameKeeper
-from checkers.html.plots import metrics_png
+from checkers.html.plots import metrics_png, panels_for
 from vidgen.cli import cli
 
 VOID = {"meta", "img", "br", "link", "input", "hr", "source", "wbr"}
@@ -133,7 +133,7 @@ def test_event_card_shows_the_frames_around_the_event(report):
     red = (at[:, :, 0] > 200) & (at[:, :, 1] < 90) & (at[:, :, 2] < 90)
     assert red.sum() > 20  # the ball is gone at frame 12: only the drawn box is red
     assert len(list(folder.glob("strip-*.jpg"))) == 12
-    assert {p.name for p in folder.glob("plot-*.png")} >= {"plot-object_permanence.png"}
+    assert (folder / "metrics.png").is_file()
 
 
 def test_images_are_small_thumbnails(report):
@@ -251,9 +251,16 @@ def test_strip_and_around_stay_inside_the_clip():
 
 def test_plot_is_a_png_and_none_without_data():
     rows = [{"frame": i, "a": float(i), "b": float("nan")} for i in range(20)]
-    png = metrics_png(rows, ["a", "b"], {"a": 10.0}, [12])
+    panels = panels_for(rows, [("c", ["a", "b"], {"a": 10.0}, [12])])
+    assert [p.label for p in panels] == ["c: a"]  # b has no finite value
+    png = metrics_png(panels)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    assert metrics_png(rows, ["b"], {}, []) is None
+    image = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR)
+    # The event line (red) and the threshold (orange) are drawn.
+    b, g, r = (image[:, :, i].astype(int) for i in range(3))
+    assert ((r > 180) & (g < 80) & (b < 80)).sum() > 20
+    assert ((r > 200) & (g > 100) & (g < 160) & (b < 60)).sum() > 20
+    assert metrics_png(panels_for(rows, [("c", ["b"], {}, [])])) is None
 
 
 def _chromium() -> str | None:

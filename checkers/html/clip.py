@@ -11,7 +11,7 @@ from checkers.html.draw import annotate, jpeg
 from checkers.html.folder import PAGES, ReportFolder, clip_key, write_atomic
 from checkers.html.keeper import FrameKeeper
 from checkers.html.page import definitions, document, esc, figure, href, verdict
-from checkers.html.plots import metrics_png
+from checkers.html.plots import metrics_png, panels_for
 from checkers.runner import ClipReport
 
 STRIP = 12  # frames in the contact strip
@@ -57,7 +57,8 @@ def write_clip_page(
     if strip:
         body.append('<h2>The clip</h2><div class="strip">' + "".join(strip) + "</div>")
     body.append(_events(report, images))
-    body.append(_plots(report, assets, key))
+    if report.rows:
+        body.append(_plots(report, assets, key))
     if provenance:
         body.append("<h2>Provenance</h2>" + definitions((k, esc(v)) for k, v in provenance.items()))
     if folder.page_path(key, "-verify").is_file():
@@ -156,25 +157,28 @@ def _events(report: ClipReport, images: _Images) -> str:
 
 
 def _plots(report: ClipReport, assets, key: str) -> str:
-    if not report.rows:
-        return ""
-    out = ["<h2>Per-frame metrics</h2>"]
+    """One image of every check's per-frame metrics, each check's events and bars marked."""
     from checkers.runner import CHECKS
 
-    for name, result in report.checks.items():
-        metrics = [m for m in CHECKS[name].metrics if m in report.metric_names]
-        frames = [e.frame for e in result.events]
-        png = metrics_png(report.rows, metrics, result.thresholds, frames)
-        if png is None:
-            continue
-        write_atomic(assets / f"plot-{name}.png", png)
-        alt = f"{name} metrics per frame"
-        out.append(
-            f"<h3>{esc(name)}: {verdict(result.verdict)}</h3>"
-            f'<img class="plot" src="{href(f"{key}/plot-{name}.png")}" alt="{esc(alt)}" '
-            'loading="lazy">'
+    groups = [
+        (
+            name,
+            [m for m in CHECKS[name].metrics if m in report.metric_names],
+            result.thresholds,
+            [e.frame for e in result.events],
         )
-    return "".join(out)
+        for name, result in report.checks.items()
+    ]
+    png = metrics_png(panels_for(report.rows, groups), int(report.rows[0]["frame"]))
+    if png is None:
+        return ""
+    write_atomic(assets / "metrics.png", png)
+    verdicts = ", ".join(f"{esc(n)} {verdict(r.verdict)}" for n, r in report.checks.items())
+    return (
+        f"<h2>Per-frame metrics</h2><p>{verdicts}</p>"
+        f'<img class="plot" src="{href(f"{key}/metrics.png")}" '
+        'alt="per-frame metrics of each check, thresholds dashed, events in red" loading="lazy">'
+    )
 
 
 def _row(report: ClipReport, thumbnail: str | None) -> dict[str, Any]:

@@ -22,6 +22,15 @@ SCHEMA = "vidgen.report/1"
 PAGES = "clips"  # one page per clip and a folder of its images, beside index.html
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()  # read once: os.umask can only be read by setting it
+
+
 class ReportFolderError(ValueError):
     """`--report DIR` cannot be used; the message names DIR and the fix."""
 
@@ -33,6 +42,7 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data.encode() if isinstance(data, str) else data)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; a report is for others to read
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
