@@ -305,3 +305,15 @@ def test_clip_page_renders_in_headless_chromium(report, tmp_path):
     # content touching the very last column on many rows).
     edge = image[:, -2:, :].astype(int)
     assert (np.abs(edge - image[0, -1]).sum(axis=2) > 60).mean() < 0.2
+
+
+def test_unreadable_clip_gets_a_page_that_says_why(tmp_path):
+    bad = tmp_path / "broken.mp4"
+    bad.write_text("not a video\n")
+    out = tmp_path / "rep"
+    result = run("check", "-q", "--report", out, bad)
+    assert result.exit_code == 2
+    (page_path,) = (out / "clips").glob("broken-*.html")
+    parse(page_path)
+    assert 'class="verdict error"' in page_path.read_text()
+    assert "broken.mp4" in (out / "index.html").read_text()

@@ -81,7 +81,9 @@ def _band(ax, panel: Panel, frames: list[int], base: int) -> None:
     )
     if bar is not None:
         low, high = min(low, bar), max(high, bar)
-    span = high - low if high - low > 1e-12 else 1.0
+    if high - low < 1e-12:  # a constant: mid-band, clear of the separator below
+        low, high = low - 0.5, high + 0.5
+    span = high - low
 
     def y(value: float) -> float:
         return base + 0.04 + BAND * (value - low) / span
@@ -92,7 +94,7 @@ def _band(ax, panel: Panel, frames: list[int], base: int) -> None:
     if panel.events:
         ax.vlines(panel.events, base, base + 1, color=EVENT_COLOR, linewidth=1.2)
     ax.axhline(base, color="#cccccc", linewidth=0.6)
-    text = f"{panel.label}   {low:.3g} to {high:.3g}"
+    text = f"{panel.label}   {min(finite):.3g} to {max(finite):.3g}"
     text += f", threshold {bar:.3g}" if bar is not None else ""
     ax.text(0.005, base + 0.97, text, transform=ax.get_yaxis_transform(), fontsize=7.5,
             va="top")  # fmt: skip
