@@ -48,7 +48,13 @@ def check_one(clip: str, options: dict, root: str | None = None, **extra):
         return check_clip(clip, **options, **extra), None
     from checkers.html import check_with_page
 
-    return check_with_page(clip, root, provenance_facts, **options, **extra)
+    try:
+        return check_with_page(clip, root, provenance_facts, **options, **extra)
+    except OSError as error:  # a full disk, a folder removed under us
+        raise UsageError(
+            f"--report {root}: cannot write the page of {clip} ({error.strerror or error}); "
+            "free some space or pick another folder"
+        ) from None
 
 
 def report_one(clip: str, root: str | os.PathLike):

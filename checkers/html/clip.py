@@ -51,6 +51,7 @@ def write_clip_page(
     """Write the clip's images and page (each file atomically); the page is written last."""
     key = clip_key(report.clip)
     assets = folder.asset_dir(key)
+    _clear(assets)
     images = _Images(folder, key, report, keeper)
     body = [_header(report)]
     strip = images.strip()
@@ -68,6 +69,15 @@ def write_clip_page(
     write_atomic(page, document(f"{report.verdict}: {os.path.basename(report.clip)}", body))
     relative = f"{PAGES}/{page.name}"
     return ClipPage(key, relative, {**_row(report, images.thumbnail), "page": relative})
+
+
+def _clear(assets) -> None:
+    """Remove the images an earlier report of this clip left (fewer events now leave none
+    behind). Only names this module writes, in a folder named after the clip."""
+    if assets.is_dir():
+        for pattern in ("strip-*.jpg", "event*-*.jpg", "metrics.png"):
+            for stale in assets.glob(pattern):
+                stale.unlink(missing_ok=True)
 
 
 class _Images:
