@@ -27,7 +27,7 @@ padding:8px;margin:8px 0}
 .card .frames{display:grid;grid-template-columns:repeat(3,1fr);gap:4px}
 .card p{margin:.3em 0}
 .at figcaption{font-weight:700;color:#c5221f}
-.plot{max-width:460px}
+.plot{max-width:576px}
 table{border-collapse:collapse;width:100%;background:#fff}
 td,th{border-bottom:1px solid #e5e5e5;padding:4px 6px;text-align:left;vertical-align:top}
 td.thumb{width:130px}td.thumb img{width:120px;height:auto}

@@ -13,7 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-WIDTH_IN, ROW_IN, DPI = 6.4, 0.62, 72  # 460 px wide, about 45 px a metric
+WIDTH_IN, ROW_IN, DPI = 6.4, 0.62, 90  # 576 px wide, about 56 px a metric
 EVENT_COLOR, THRESHOLD_COLOR, LINE_COLOR = "#d62728", "#ff7f0e", "#1f77b4"
 PALETTE = 32  # colours kept in the PNG: lines, text, antialiasing steps
 
