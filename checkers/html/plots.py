@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 WIDTH_IN, ROW_IN, DPI = 6.4, 0.62, 90  # 576 px wide, about 56 px a metric
 EVENT_COLOR, THRESHOLD_COLOR, LINE_COLOR = "#d62728", "#ff7f0e", "#1f77b4"
-PALETTE = 32  # colours kept in the PNG: lines, text, antialiasing steps
 
 
 @dataclass
@@ -101,17 +100,31 @@ def _band(ax, panel: Panel, frames: list[int], base: int) -> None:
 
 
 def _small_png(data: bytes) -> bytes:
-    """The PNG with a small palette; the original if Pillow cannot do it."""
+    """The PNG mapped onto a fixed palette of the chart's own colours (and their blends into
+    white, for antialiasing): a third of the bytes, and an adaptive palette cannot merge a
+    thin event line into its neighbours."""
     try:
         from PIL import Image
     except ImportError:
         return data
-    # Fast octree keeps a few pixels of a distinct colour (the event line) that median cut
-    # merges into a neighbour.
-    image = Image.open(io.BytesIO(data)).convert("RGB").quantize(PALETTE, Image.Quantize.FASTOCTREE)
+    image = Image.open(io.BytesIO(data)).convert("RGB")
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    image.quantize(palette=_palette(), dither=Image.Dither.NONE).save(out, "PNG", optimize=True)
     return out.getvalue()
+
+
+def _palette():
+    from PIL import Image
+
+    colours = []
+    for hexa in (EVENT_COLOR, THRESHOLD_COLOR, LINE_COLOR, "#000000"):
+        rgb = [int(hexa[i : i + 2], 16) for i in (1, 3, 5)]
+        colours += [[round(c + (255 - c) * k / 8) for c in rgb] for k in range(8)]
+    colours += [[v, v, v] for v in range(0, 256, 17)]  # text and separators, antialiased
+    flat = [c for rgb in colours for c in rgb]
+    palette = Image.new("P", (1, 1))
+    palette.putpalette(flat + flat[-3:] * (256 - len(colours)))
+    return palette
 
 
 def _finite(value) -> float:
