@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 MARKER = ".vidgen-report.json"
+LOCK = ".vidgen-report.lock"
 SCHEMA = "vidgen.report/1"
 PAGES = "clips"  # one page per clip and a folder of its images, beside index.html
 
@@ -105,9 +106,17 @@ class ReportFolder:
         write_atomic(self.root / MARKER, json.dumps({"schema": SCHEMA, "clips": entries}))
 
     def merge(self, part: str, rows: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-        """Record clips' `part` ("check" or "verify") rows; returns every entry, for the index."""
-        entries = self.entries()
-        for key, row in rows.items():
-            entries.setdefault(key, {})[part] = row
-        self.save_entries(entries)
+        """Record clips' `part` ("check" or "verify") rows; returns every entry, for the index.
+
+        Locked: two `make --check --report` processes sharing a folder each add their rows
+        (read, add, write) without dropping the other's.
+        """
+        import fcntl
+
+        with open(self.root / LOCK, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            entries = self.entries()
+            for key, row in rows.items():
+                entries.setdefault(key, {})[part] = row
+            self.save_entries(entries)
         return entries
