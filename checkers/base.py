@@ -88,6 +88,9 @@ class CheckResult:
     score: float  # 0..1, 1 = fully consistent
     events: list[Event] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # additive report fields
+    # The bar a per-frame metric had to pass, by metric name, where one bar holds for the
+    # whole clip (for plots; not part of the JSON).
+    thresholds: dict[str, float] = field(default_factory=dict)
 
 
 class Checker(ABC):

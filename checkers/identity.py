@@ -218,9 +218,13 @@ class IdentityChecker(Checker):
             ]
             noise[key] = robust_sigma(steps) if len(steps) >= 6 else 0.0
         events = []
+        # One bar per descriptor for the whole clip; the per-frame maxima are plotted
+        # against the two that have a per-frame column.
+        bars = {key: max(floor, 8.0 * noise[key]) * self.k for key, floor in floors.items()}
+        thresholds = {f"{k}_change_max": bars[k] for k in ("color", "size")} if series else {}
         for tid, (pts, changes) in series.items():
-            for key, floor in floors.items():
-                threshold = max(floor, 8.0 * noise[key]) * self.k
+            for key in floors:
+                threshold = bars[key]
                 event = self._first_change(self._tracks[tid], pts, changes, key, threshold)
                 if event:
                     events.append(event)
@@ -236,7 +240,7 @@ class IdentityChecker(Checker):
             "perceptual": "lpips" if self.perceptual else "classical",
             "features": self.features.name if self.features is not None else "classical",
         }
-        return CheckResult(self.name, verdict, score_from_events(events), events, extra)
+        return CheckResult(self.name, verdict, score_from_events(events), events, extra, thresholds)
 
     def _first_change(self, track, pts, changes, key, threshold) -> Event | None:
         values = [c[key] for c in changes]

@@ -27,7 +27,7 @@ from checkers.identity import IdentityChecker
 from checkers.perception.scene import ScenePerception
 from checkers.permanence import PermanenceChecker
 from checkers.physics import PhysicsChecker
-from checkers.tracking import Tracker
+from checkers.tracking import FrameObservation, Tracker
 from checkers.video import DEFAULT_SHORT_SIDE, Frame, VideoInfo, analysis_size, frames, probe
 
 log = logging.getLogger("checkers")
@@ -36,6 +36,8 @@ CHECKS: dict[str, type[Checker]] = {
     c.name: c for c in (IdentityChecker, PermanenceChecker, PhysicsChecker)
 }
 ALL_CHECKS = tuple(CHECKS)
+# Sees each analysis frame and the tracker's observation of it (see `check_clip`).
+Observer = Callable[[Frame, FrameObservation], None]
 # Accelerations need three frames and an established track needs a few more; below this a
 # clip says nothing about motion.
 MIN_FRAMES = 8
@@ -96,11 +98,14 @@ def check_clip(
     threads: int = 0,
     features: str = "auto",
     progress: Callable[[int, int], None] | None = None,
+    observer: Observer | None = None,
 ) -> ClipReport:
     """Judge one clip with the named checks; errors become an "error" report.
 
     `progress(done, total)` is called after every frame (total: the container's frame
     count, 0 when it does not say), for a caller that shows progress on long clips.
+    `observer(frame, observation)` sees every analysis frame and what the tracker made of
+    it, during the one decode (the HTML report keeps its thumbnails and tracks this way).
     """
     start = time.perf_counter()
     report = ClipReport(clip=str(path))
@@ -109,7 +114,7 @@ def check_clip(
         source = frames(info, backend, threads)
         if progress is not None:
             source = _reported(source, info.frames, progress)
-        _analyse(report, info, source, checks, sensitivity, perceptual, features)
+        _analyse(report, info, source, checks, sensitivity, perceptual, features, observer)
     except CheckError as error:
         report.verdict, report.error = "error", str(error)
     except Exception as error:  # a bug must not stop a batch; say so and go on
@@ -162,7 +167,9 @@ def check_frames(
     return report
 
 
-def _analyse(report, info, source, checks, sensitivity, perceptual, features) -> None:
+def _analyse(
+    report, info, source, checks, sensitivity, perceptual, features, observer=None
+) -> None:
     report.width, report.height, report.fps = info.width, info.height, round(info.fps, 4)
     checkers = make_checkers(checks, sensitivity, perceptual, features)
     for checker in checkers:
@@ -182,6 +189,8 @@ def _analyse(report, info, source, checks, sensitivity, perceptual, features) ->
             for checker in checkers:
                 row.update(checker.process(frame.index, frame, observation))
             report.rows.append(row)
+            if observer is not None:
+                observer(frame, observation)
             decoded += 1
     except DecodeStopped as error:
         stopped = error

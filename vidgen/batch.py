@@ -51,6 +51,7 @@ class BatchOptions:
     continue_on_error: bool = True
     overwrite: bool = False
     provenance: object = None  # vidgen.provenance.ProvenanceOptions; None: the defaults
+    report: Path | None = None  # with check: an HTML report folder (opened and checked)
 
 
 @dataclass
@@ -377,8 +378,10 @@ class _Job:
             else:
                 _check_not_foreign(final, item, options)
                 outcome = self._make(item, seed, final)
-            if options.check and outcome.check is None:
-                outcome.check = judge(outcome.path)
+            # A kept candidate is judged again for its page: it was judged under its
+            # candidate name, which the page would otherwise show.
+            if options.check and (outcome.check is None or options.report is not None):
+                outcome.check = judge(outcome.path, options.report)
                 outcome.exit_code = _check_exit(outcome.check)
         except VidgenError as error:
             outcome = ItemOutcome(item, "failed", seed=seed, error=str(error), exit_code=EXIT_USAGE)
@@ -446,11 +449,20 @@ def _request_for(item: PromptItem, base: Request, seed: int) -> Request:
     return replace(base, prompt=item.prompt, seed=seed, **settings)
 
 
-def judge(clip: Path) -> dict:
-    """Run every checker on a clip; the score is the mean of the per-check scores (1 = clean)."""
-    from checkers.runner import check_clip
+def judge(clip: Path, report_folder: Path | None = None) -> dict:
+    """Run every checker on a clip; the score is the mean of the per-check scores (1 = clean).
 
-    report = check_clip(str(clip))
+    With `report_folder`, the clip's page is written there and the index brought up to date,
+    so a batch killed at any point leaves a report of what it finished.
+    """
+    if report_folder is not None:
+        from vidgen.report import report_one
+
+        report = report_one(str(clip), report_folder)
+    else:
+        from checkers.runner import check_clip
+
+        report = check_clip(str(clip))
     scores = [result.score for result in report.checks.values()]
     return {
         "verdict": report.verdict,

@@ -99,12 +99,15 @@ class PhysicsChecker(
                 events += self._bounces(track, seg)
             events += self._through_floor(track)
         events += self._through_objects(tracks)
+        self._thresholds: dict[str, float] = {}
         events += self._flow_spikes()
         events = dedupe(
             explained_by_reversals(sorted(events, key=lambda e: (e.frame, -e.severity)))
         )
         verdict = "fail" if events else "pass"
-        return CheckResult(self.name, verdict, score_from_events(events), events)
+        return CheckResult(
+            self.name, verdict, score_from_events(events), events, thresholds=self._thresholds
+        )
 
     def _mostly_reliable(self, track: Track) -> bool:
         seen = track.seen

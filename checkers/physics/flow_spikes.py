@@ -27,6 +27,7 @@ class FlowSpikes:
         # or a morph goes far beyond.
         bar = robust_threshold(values, 10.0 * self.k, floor=12.0)
         bar = max(bar, SPIKE_RATIO * self.k * float(np.median(values)))
+        self._thresholds["warp_error"] = float(bar)
         events = []
         for index, time, w, reliable in self._warp:
             if math.isfinite(w) and w > bar and not reliable and index not in self._cuts:

@@ -78,6 +78,13 @@ def _parse_checks(value: str) -> tuple[str, ...]:
     help="Write per-frame metrics, one CSV per clip, into this folder.",
 )
 @click.option(
+    "--report",
+    "report_dir",
+    type=click.Path(path_type=Path),
+    help="Write an HTML report into this folder (new, empty, or an earlier report): a page "
+    "per clip with its frames, events and plots, and DIR/index.html.",
+)
+@click.option(
     "--sensitivity",
     type=click.Choice(["low", "medium", "high"]),
     default="medium",
@@ -117,6 +124,7 @@ def check(
     checks_arg: str,
     as_json: bool,
     csv_dir: str | None,
+    report_dir: Path | None,
     sensitivity: str,
     perceptual: str,
     features: str,
@@ -135,6 +143,7 @@ def check(
       vidgen check clip.mp4 --json
       vidgen check "runs/*.mp4" --checks object_permanence,physics_sanity -j 2
       vidgen check clip.mp4 --csv metrics/ --sensitivity high
+      vidgen check outputs/ --report report/    # then open report/index.html
       vidgen check clip.mp4 --features classical   # no learned model, fastest start
 
     Exit codes: 0 every clip passed, 1 a clip failed, 2 a clip could not be read.
@@ -157,6 +166,11 @@ def check(
         except CheckError as error:
             raise UsageError(str(error)) from error
 
+    folder = None
+    if report_dir is not None:
+        from vidgen.report import open_report
+
+        folder = open_report(report_dir)  # a bad folder fails before any clip is checked
     items = list(_expand(paths))
     counts = {"pass": 0, "fail": 0, "error": 0}
     worst = EXIT_OK
@@ -174,7 +188,14 @@ def check(
     clips = [item for item, problem in items if problem is None]
     if not quiet and workers <= 1:
         options["progress"] = ClipProgress
-    for report in _run_all(clips, options, workers):
+    run = None
+    if folder is not None:
+        from vidgen.report import ReportRun
+
+        run = ReportRun(folder, "check", len(clips), quiet)
+    for report, page in _run_all(clips, options, workers, folder):
+        if run is not None and page is not None:
+            run.add(page)
         counts[report.verdict] += 1
         worst = max(worst, report.exit_code)
         if csv_dir and report.rows:
@@ -189,6 +210,8 @@ def check(
 
                 click.echo("  " + summary_line(summary))
         sys.stdout.flush()
+    if run is not None:
+        run.finish()
     if not quiet:
         total = sum(counts.values())
         click.echo(
@@ -245,15 +268,18 @@ def _provenance(clip: str) -> dict | None:
     return provenance_summary(clip)
 
 
-def _run_all(clips: list[str], options: dict, workers: int):
-    """Reports in input order; with workers > 1, clips run in parallel processes."""
-    from checkers.runner import ClipReport, check_clip
+def _run_all(clips: list[str], options: dict, workers: int, folder=None):
+    """(report, page or None) in input order; with workers > 1, clips run in parallel
+    processes (which write their own pages when there is a report folder)."""
+    from checkers.runner import ClipReport
+    from vidgen.report import check_one
 
+    root = str(folder.root) if folder is not None else None
     if workers <= 1 or len(clips) <= 1:
         shown = options.pop("progress", None)
         for clip in clips:
             progress = shown(clip) if shown is not None else None
-            yield check_clip(clip, **options, progress=progress)
+            yield check_one(clip, options, root, progress=progress)
             if progress is not None:
                 progress.close()
         return
@@ -263,11 +289,10 @@ def _run_all(clips: list[str], options: dict, workers: int):
     # One decoder thread per worker: the workers are the parallelism.
     options = {**options, "threads": 1}
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
-        futures = [pool.submit(check_clip, clip, **options) for clip in clips]
+        futures = [pool.submit(check_one, clip, options, root) for clip in clips]
         for clip, future in zip(clips, futures, strict=True):
             try:
                 yield future.result()
             except Exception as error:  # a worker that died (e.g. a decoder crash)
-                yield ClipReport(
-                    clip=clip, error=f"{clip}: worker failed ({error}); check it alone"
-                )
+                failed = f"{clip}: worker failed ({error}); check it alone"
+                yield ClipReport(clip=clip, error=failed), None

@@ -136,6 +136,14 @@ Examples:
     "--check", is_flag=True, help="Run `vidgen check` on each clip and record the verdict."
 )
 @click.option(
+    "--report",
+    "report_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="With --check: write an HTML report of the batch into this folder (a page per clip "
+    "and DIR/index.html, kept up to date as clips finish).",
+)
+@click.option(
     "--candidates",
     type=click.IntRange(1, 64),
     default=1,
@@ -283,9 +291,9 @@ def make(prompt, prompts_file, model, quiet, as_json, out, overwrite, **settings
         raise UsageError(
             'no prompt given; pass one, e.g. vidgen make "a red ball", or --prompts FILE'
         )
-    if settings["check"] or settings["candidates"] > 1:
+    if settings["check"] or settings["candidates"] > 1 or settings["report_dir"] is not None:
         raise UsageError(
-            "--check and --candidates work on batches; put the prompt in a .txt file and pass it"
+            "--check, --report and --candidates work on batches; put the prompt in a .txt file and pass it"
         )
     from vidgen.make import make_clip
 
@@ -324,6 +332,13 @@ def _batch(
     from vidgen.promptfile import read_prompt_file
 
     items = read_prompt_file(prompts_file)  # every line checked before any work
+    report = settings["report_dir"]
+    if report is not None:
+        if not settings["check"]:
+            raise UsageError("--report shows the checks of a batch; add --check")
+        from vidgen.report import open_report
+
+        report = open_report(report).root  # a bad folder fails before the model loads
     options = BatchOptions(
         out=out or Path("outputs") / prompts_file.stem,
         source=str(prompts_file),
@@ -331,6 +346,7 @@ def _batch(
         provenance=provenance,
         batch_seed=request.seed if request.seed is not None else 0,
         check=settings["check"],
+        report=report,
         candidates=settings["candidates"],
         continue_on_error=settings["continue_on_error"],
     )

@@ -15,6 +15,7 @@ Examples:
   vidgen verify outputs/2026-11-22/a-red-ball-s7.mp4
   vidgen verify --json outputs/ > provenance.json
   vidgen verify --trust my-root-ca.pem shared-clip.mp4
+  vidgen verify outputs/ --report report/      # then open report/index.html
 
 \b
 Layers, each judged on its own:
@@ -76,9 +77,17 @@ def _line(result: dict) -> str:
     default=None,
     help="The record to compare with (one clip only). [default: CLIP.json beside the clip]",
 )
+@click.option(
+    "--report",
+    "report_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write an HTML page per clip with each layer's state into this folder, and "
+    "DIR/index.html (the same folder as `vidgen check --report` joins both).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (vidgen.verify/1).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
-def verify(paths, trust, sidecar, as_json, quiet) -> None:
+def verify(paths, trust, sidecar, report_dir, as_json, quiet) -> None:
     """Check the provenance of clips: the C2PA manifest, the watermark and the sidecar record."""
     from vidgen.provenance import SCHEMA, verify_clip
 
@@ -92,12 +101,21 @@ def verify(paths, trust, sidecar, as_json, quiet) -> None:
     clips = _expand(paths)
     if sidecar is not None and len(clips) != 1:
         raise UsageError("--sidecar compares one clip with one record; pass a single clip")
+    run = None
+    if report_dir is not None:
+        from vidgen.report import ReportRun, open_report, write_verify_page
+
+        run = ReportRun(open_report(report_dir), "verify", len(clips), quiet)
     results = []
     for clip in clips:
         result = verify_clip(clip, sidecar_path=sidecar, trust_anchors=[str(t) for t in trust])
         results.append(result)
+        if run is not None:
+            run.add(write_verify_page(run.folder, result))
         if not as_json:
             click.echo(_line(result))
+    if run is not None:
+        run.finish()
     code = max(r["exit_code"] for r in results)
     if as_json:
         counts = {s: sum(r["status"] == s for r in results) for s in _STATUSES}
