@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from vidgen.conditioning import input_digests
 from vidgen.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, VidgenError
 from vidgen.generate import MAX_SEED, Request
 from vidgen.loading import RuntimeOptions
@@ -181,6 +182,7 @@ def settings_fingerprint(
     # Weights that change the frames; named only when used, so older batches keep their key.
     weights = {"quantize": runtime.quantize, "gguf": runtime.gguf} if runtime else {}
     settings.update({k: v for k, v in weights.items() if v not in (None, "none")})
+    settings.update(input_digests(base))
     return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
 
 

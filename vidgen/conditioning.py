@@ -91,16 +91,24 @@ class InputImage:
 
 def read_input_image(path: str | Path, flag: str = "--image") -> InputImage:
     """Check an image file opens and decodes; its sha256 and size. Errors name the flag."""
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageOps, UnidentifiedImageError
 
     path = Path(path).expanduser()
+    if path.is_dir():
+        raise UsageError(f"{flag} {path}: is a folder; pass an image file (PNG or JPEG)")
     if not path.is_file():
         raise UsageError(f"{flag} {path}: no such file; pass an existing PNG or JPEG")
     try:
         data = path.read_bytes()
         with Image.open(path) as image:
             image.load()  # decode it all: a truncated file fails here, not mid-generation
-            width, height = image.size
+            # Upright as the pipeline will see it (a phone photo's EXIF rotation applied).
+            width, height = ImageOps.exif_transpose(image).size
+    except Image.DecompressionBombError:
+        raise UsageError(
+            f"{flag} {path}: too large to open safely; pass an image of at most "
+            f"{Image.MAX_IMAGE_PIXELS // 1_000_000} megapixels"
+        ) from None
     except (OSError, UnidentifiedImageError, ValueError) as error:
         raise UsageError(
             f"{flag} {path}: not a readable image ({type(error).__name__}); pass a PNG or JPEG"
@@ -110,10 +118,11 @@ def read_input_image(path: str | Path, flag: str = "--image") -> InputImage:
 
 def load_image(path: str | Path):
     """The image as the PIL RGB picture the pipelines take."""
-    from PIL import Image
+    from PIL import Image, ImageOps
 
+    # As diffusers.utils.load_image does: the EXIF rotation applied, then RGB.
     with Image.open(Path(path).expanduser()) as picture:
-        return picture.convert("RGB")
+        return ImageOps.exif_transpose(picture).convert("RGB")
 
 
 # An aspect off by more than this is stretched visibly by the pipeline's resize.
@@ -156,3 +165,20 @@ def pipeline_for(loaded, request):
         sibling = cls.from_pipe(loaded.pipe)
         loaded.variants[route.pipeline_class] = sibling
     return sibling
+
+
+def input_digests(request) -> dict:
+    """The bytes of a request's --image, --last-image and --lora files, for a batch's
+    fingerprint: a re-run after one of them changed is another batch (the paths alone
+    would keep the clips made from the old files). Empty when the request has none."""
+    from vidgen.lora import local_digests
+    from vidgen.provenance.record import file_sha256
+
+    out = {}
+    for key in ("image", "last_image"):
+        path = getattr(request, key)
+        if path and Path(path).expanduser().is_file():
+            out[f"{key}_sha256"] = file_sha256(Path(path).expanduser())
+    if request.loras:
+        out["lora_sha256"] = local_digests(request.loras)
+    return out

@@ -28,7 +28,11 @@ def parse_lora(spec: str, where: str = "--lora") -> tuple[str, float]:
         try:
             scale = float(tail)
         except ValueError:
-            pass  # C:\\path or an id with a colon: no scale given
+            if Path(head).expanduser().exists():
+                raise UsageError(
+                    f"{where} {spec!r}: scale {tail!r} is not a number; write {head}:0.8"
+                ) from None
+            # otherwise C:\\path or an id with a colon: no scale given
         else:
             source = head
     if not source:
@@ -192,3 +196,19 @@ def _load(pipe, lora: LoraFile) -> None:
         ) from None
     finally:
         peft_log.setLevel(level)
+
+
+def local_digests(loras) -> list[str]:
+    """The sha256 of each (source, scale)'s local weights, the source itself for a hub id:
+    what a re-run must find unchanged to keep the clips made with them."""
+    from vidgen.provenance.record import file_sha256
+
+    out = []
+    for source, _ in loras:
+        path = Path(source).expanduser()
+        files = sorted(path.glob("*.safetensors")) if path.is_dir() else [path]
+        if files and all(f.is_file() for f in files):
+            out.append(",".join(file_sha256(f) for f in files))
+        else:
+            out.append(source)
+    return out

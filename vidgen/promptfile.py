@@ -223,6 +223,10 @@ def _checked_item(path: Path, line: int, raw: dict) -> PromptItem:
         out = _out_name(where, str(out))
     # The images' bytes, not only their names, make the item: a changed image is a new clip.
     hashes = {key: _file_digest(inputs[key]) for key in IMAGE_KEYS if key in inputs}
+    if "loras" in inputs:  # ... and so do a LoRA's weights
+        from vidgen.lora import local_digests
+
+        hashes["lora_sha256"] = local_digests(inputs["loras"])
     content = json.dumps(
         {"prompt": prompt.strip(), **settings, "out": out, **hashes}, sort_keys=True
     )
@@ -248,7 +252,15 @@ def _inputs(path: Path, where: str, raw: dict) -> dict:
     if LORA_KEY in raw:
         value = raw[LORA_KEY]
         specs = value if isinstance(value, list) else [value]
-        found["loras"] = tuple(parse_lora(str(spec), f"{where}: key 'lora'") for spec in specs)
+        loras = []
+        for spec in specs:
+            source, scale = parse_lora(str(spec), f"{where}: key 'lora'")
+            # Like images, a local LoRA is relative to the prompt file (a hub id stays as is).
+            beside = path.parent / Path(source).expanduser()
+            if not Path(source).expanduser().is_absolute() and beside.exists():
+                source = str(beside)
+            loras.append((source, scale))
+        found["loras"] = tuple(loras)
     return found
 
 
