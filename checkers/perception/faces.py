@@ -108,9 +108,9 @@ class FaceTracks:
         if index % self.every == 0:
             self._sample(index, time, rgb)
         elif index % self.young_every == 0:
-            for track in self._live(index):
-                if track.calibration is None:
-                    self._look_again(track, index, time, rgb)
+            young = [t for t in self._live(index) if t.calibration is None]
+            if young:
+                self._look_again(young, index, time, rgb)
         self._recent.append((index, time, rgb))
 
     def _live(self, index: int) -> list[FaceTrack]:
@@ -142,14 +142,16 @@ class FaceTracks:
         for (track, box), vector in zip(matched, vectors, strict=True):
             self._add(track, FaceSighting(index, time, box, vector))
 
-    def _look_again(self, track: FaceTrack, index: int, time: float, rgb: np.ndarray) -> None:
-        """A young track's next reference look: the strongest face near its last box."""
-        near = [f for f in self._detect(rgb) if _nearest([track], f[0], set()) is not None]
-        if not near:
-            return
-        box = tuple(max(near, key=lambda f: f[1])[0])
-        vector = self.embedder.embed(rgb, [box])[0]
-        self._add(track, FaceSighting(index, time, box, vector))
+    def _look_again(self, young: list[FaceTrack], index: int, time: float, rgb) -> None:
+        """Young tracks' next reference looks: for each, the strongest face near its last box
+        (one detection serves them all)."""
+        faces = self._detect(rgb)
+        for track in young:
+            near = [f for f in faces if _nearest([track], f[0], set()) is not None]
+            if near:
+                box = tuple(max(near, key=lambda f: f[1])[0])
+                vector = self.embedder.embed(rgb, [box])[0]
+                self._add(track, FaceSighting(index, time, box, vector))
 
     def _add(self, track: FaceTrack, sighting: FaceSighting) -> None:
         # A rise under way is embedded frame by frame, so it can be dated; once past the bar
@@ -166,16 +168,12 @@ class FaceTracks:
     def _suspect(self, track: FaceTrack, vector: np.ndarray) -> bool:
         if track.calibration is None:
             return False
-        return bool(track.calibration.z(vector[None])[0] > SUSPECT_Z)
+        return bool(_reading(track.calibration, vector[None])[1][0] > SUSPECT_Z)
 
     def _past(self, track: FaceTrack, vector: np.ndarray) -> bool:
-        calibration = track.calibration
-        if calibration is None:
+        if track.calibration is None:
             return False
-        look = vector[None]
-        return bool(
-            calibration.distances(look)[0] > OTHER_PERSON and calibration.z(look)[0] > MIN_Z
-        )
+        return bool(_past_bar(*_reading(track.calibration, vector[None]))[0])
 
     def _embed_between(self, track: FaceTrack, sighting: FaceSighting) -> None:
         """Embed the buffered frames since the track's last look, at the new look's box."""
@@ -193,8 +191,8 @@ class FaceTracks:
                 continue
             calibration = track.calibration
             looks = np.stack([s.vector for s in seen])
-            distances, z = calibration.distances(looks), calibration.z(looks)
-            past = (distances > OTHER_PERSON * k) & (z > MIN_Z * k)
+            distances, z = _reading(calibration, looks)
+            past = _past_bar(distances, z, k)
             for i in range(REFERENCE_LOOKS, len(seen) - CONFIRM + 1):
                 run = range(i, i + CONFIRM)
                 if past[i : i + CONFIRM].all() and any(seen[j].detected for j in run):
@@ -215,6 +213,17 @@ class FaceTracks:
                     )
                     break
         return out
+
+
+def _reading(calibration, looks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each look's distance from the early looks, and how many sigmas past their spread."""
+    distances = calibration.distances(looks)
+    return distances, (distances - calibration.median) / calibration.sigma
+
+
+def _past_bar(distances: np.ndarray, z: np.ndarray, k: float = 1.0) -> np.ndarray:
+    """Looks that read as someone else: far in absolute terms and for this face."""
+    return (distances > OTHER_PERSON * k) & (z > MIN_Z * k)
 
 
 def _rise_start(distances, z, first_past: int) -> int:
