@@ -36,6 +36,10 @@ SAMPLES_PER_S = 2.0
 YOUNG_SAMPLES_PER_S = 8.0
 MIN_FACE_PX = 80  # displayed pixels
 WEAK_SCORE = -0.5  # HOG margin of a candidate that may extend a live track
+# A candidate this strong starts a track when it is found again at the same place on the next
+# sample: a three-quarter face or one in glasses reads -0.4 to 0 sample after sample (the face
+# corpus, seed 7), and waiting for a clear look there meant the track began after the edit.
+RECURRING_SCORE = -0.4
 LINK_IOU = 0.3  # a face overlapping a track's last box this much is that track
 LINK_CENTRE = 0.5  # ... or whose centre is this many face sizes from the box's centre
 LINK_GAP_S = 1.0  # a track not seen for this long ends
@@ -100,6 +104,7 @@ class FaceTracks:
         self.min_size = max(16, int(round(MIN_FACE_PX / max(scale, 1e-6))))
         self.upsample = 1 if self.min_size < 80 else 0
         self.tracks: list[FaceTrack] = []
+        self._candidates: list[tuple[int, int, int, int]] = []  # last sample's unlinked faces
         self._recent: deque[tuple[int, float, np.ndarray]] = deque(
             maxlen=max(self.every, int(math.ceil(BUFFER_S * fps)))
         )
@@ -123,6 +128,7 @@ class FaceTracks:
 
     def _sample(self, index: int, time: float, rgb: np.ndarray) -> None:
         faces = sorted(self._detect(rgb), key=lambda f: -f[1])
+        earlier, self._candidates = self._candidates, []
         if not faces:
             return
         live, taken = self._live(index), set()
@@ -130,8 +136,12 @@ class FaceTracks:
         for box, score in faces:
             track = _nearest(live, box, taken)
             if track is None:
-                if score < 0.0:
+                if score < RECURRING_SCORE:
                     continue  # a weak candidate never starts a track
+                if score < 0.0:
+                    self._candidates.append(tuple(box))
+                    if not any(_linked(seen, box) for seen in earlier):
+                        continue  # a borderline face starts one only when found again
                 track = FaceTrack(len(self.tracks))
                 self.tracks.append(track)
             taken.add(track.id)
@@ -175,12 +185,27 @@ class FaceTracks:
             return False
         return bool(_past_bar(*_reading(track.calibration, vector[None]))[0])
 
+    def _last_calm(self, track: FaceTrack) -> FaceSighting | None:
+        """The track's last look within RISE_Z of its early spread."""
+        _, z = _reading(track.calibration, np.stack([s.vector for s in track.sightings]))
+        calm = [s for s, zs in zip(track.sightings, z, strict=True) if zs <= RISE_Z]
+        return calm[-1] if calm else None
+
     def _embed_between(self, track: FaceTrack, sighting: FaceSighting) -> None:
-        """Embed the buffered frames since the track's last look, at the new look's box."""
-        frames = [(i, t, im) for i, t, im in self._recent if track.last.frame < i < sighting.frame]
-        for i, t, image in frames:
-            vector = self.embedder.embed(image, [sighting.box])[0]
-            track.sightings.append(FaceSighting(i, t, sighting.box, vector, detected=False))
+        """Embed the buffered frames since the track's last calm look, each at a box between
+        the looks around it (a face embedded at a box a few pixels off reads farther away).
+
+        From the last calm look, not the last look: a blend's first looks may already read
+        a little off (under SUSPECT_Z), and the frames between them are where it began."""
+        calm = self._last_calm(track)
+        since = calm.frame if calm is not None else track.last.frame
+        seen = {s.frame for s in track.sightings}
+        for i, t, image in self._recent:
+            if since < i < sighting.frame and i not in seen:
+                box = _box_between(track.sightings, sighting, i)
+                vector = self.embedder.embed(image, [box])[0]
+                track.sightings.append(FaceSighting(i, t, box, vector, detected=False))
+        track.sightings.sort(key=lambda s: s.frame)
 
     def changes(self, k: float = 1.0) -> list[IdentityChange]:
         """The first identity change of each face track (at most one a track)."""
@@ -257,24 +282,43 @@ def _extrapolated(seen, distances, z, onset: int, first_past: int, calm: float) 
     return int(np.clip(round(start), earliest, seen[onset].frame))
 
 
+def _box_between(sightings, after: FaceSighting, frame: int) -> tuple[int, int, int, int]:
+    """The face's box at `frame`, between the last detected look before it and `after`."""
+    before = [s for s in sightings if s.detected and s.frame < frame]
+    if not before:
+        return after.box
+    b = before[-1]
+    w = (frame - b.frame) / max(1, after.frame - b.frame)
+    return tuple(int(round(p + w * (q - p))) for p, q in zip(b.box, after.box, strict=True))
+
+
 def _nearest(tracks, box, taken) -> FaceTrack | None:
     """The untaken track whose last box this face overlaps most, or whose centre is near."""
     best, best_cost = None, None
     for track in tracks:
         if track.id in taken:
             continue
-        last = track.last.box
-        iou = _iou(last, box)
-        size = math.sqrt(max(1, last[2] * last[3]))
-        centre = math.hypot(
-            last[0] + last[2] / 2 - box[0] - box[2] / 2, last[1] + last[3] / 2 - box[1] - box[3] / 2
-        )
-        if iou < LINK_IOU and centre > LINK_CENTRE * size:
-            continue
-        cost = centre / size - iou
-        if best_cost is None or cost < best_cost:
+        cost = _link_cost(track.last.box, box)
+        if cost is not None and (best_cost is None or cost < best_cost):
             best, best_cost = track, cost
     return best
+
+
+def _linked(last, box) -> bool:
+    return _link_cost(last, box) is not None
+
+
+def _link_cost(last, box) -> float | None:
+    """How far `box` is from `last` (lower is nearer), or None when it is another face: it
+    neither overlaps it by LINK_IOU nor has its centre within LINK_CENTRE face sizes."""
+    iou = _iou(last, box)
+    size = math.sqrt(max(1, last[2] * last[3]))
+    centre = math.hypot(
+        last[0] + last[2] / 2 - box[0] - box[2] / 2, last[1] + last[3] / 2 - box[1] - box[3] / 2
+    )
+    if iou < LINK_IOU and centre > LINK_CENTRE * size:
+        return None
+    return centre / size - iou
 
 
 def _iou(a, b) -> float:
