@@ -315,7 +315,7 @@ def test_an_item_another_process_is_making_is_left_to_it(tiny_wan_dir, tmp_path)
 
 
 def test_manifest_reads_what_others_append_and_survives_a_cut_line(tmp_path):
-    from vidgen.batch import Manifest
+    from vidgen.manifest import Manifest
 
     path = tmp_path / "run.jsonl"
     mine, other = Manifest(path), Manifest(path)

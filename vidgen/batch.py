@@ -22,15 +22,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vidgen.conditioning import input_digests
-from vidgen.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, VidgenError
+from vidgen.errors import EXIT_OK, EXIT_USAGE, VidgenError
 from vidgen.generate import MAX_SEED, Request
+from vidgen.judge import check_exit, judge, verdict_text
 from vidgen.loading import RuntimeOptions
+from vidgen.manifest import MANIFEST_NAME, Manifest, intact, tag_id
 from vidgen.output import ensure_writable_folder, refuse_to_replace, slugify
 from vidgen.promptfile import PromptItem
 from vidgen.video import remove_stale_temps
 
-MANIFEST_NAME = "run.jsonl"
-MANIFEST_SCHEMA = "vidgen.run/1"
 CANDIDATES_FOLDER = ".candidates"
 CLAIMS_FOLDER = ".claims"
 
@@ -116,56 +116,6 @@ def clip_name(item: PromptItem, seed: int) -> str:
     return f"{item.line:05d}-{slugify(item.prompt)[:40]}-{seed}.mp4"
 
 
-class Manifest:
-    """`run.jsonl`: append-only, one JSON line per finished item, safe across processes."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self._entries: dict[str, dict] = {}
-        self._offset = 0  # bytes of complete lines already read
-
-    def append(self, entry: dict) -> None:
-        line = json.dumps({"schema": MANIFEST_SCHEMA, **entry}, sort_keys=True) + "\n"
-        with open(self.path, "a+b") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                # A line cut by a crash has no newline: end it first, or this entry would
-                # be glued to it and lost with it.
-                if handle.seek(0, os.SEEK_END) and _last_byte(handle) != b"\n":
-                    line = "\n" + line
-                handle.write(line.encode("utf-8"))
-                handle.flush()
-                os.fsync(handle.fileno())
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-
-    def latest(self) -> dict[str, dict]:
-        """The last entry of each item id; a line cut by a crash is ignored.
-
-        Reads only what was appended since the previous call (by any process), so a batch of
-        thousands can look again before every item."""
-        if not self.path.exists():
-            return dict(self._entries)
-        with open(self.path, "rb") as handle:
-            handle.seek(self._offset)
-            data = handle.read()
-        complete = data.rfind(b"\n") + 1  # a line still being written waits for its newline
-        for line in data[:complete].decode("utf-8", errors="replace").splitlines():
-            with contextlib.suppress(ValueError):
-                entry = json.loads(line)
-                if isinstance(entry, dict) and "id" in entry:
-                    self._entries[entry["id"]] = entry
-        self._offset += complete
-        return dict(self._entries)
-
-
-def _last_byte(handle) -> bytes:
-    handle.seek(-1, os.SEEK_END)
-    last = handle.read(1)
-    handle.seek(0, os.SEEK_END)
-    return last
-
-
 def settings_fingerprint(
     base: Request, model: str | None, options: BatchOptions, runtime: RuntimeOptions | None = None
 ) -> str:
@@ -186,33 +136,10 @@ def settings_fingerprint(
     return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
 
 
-def read_batch_tag(clip: Path) -> dict | None:
-    """The `batch` entry of a clip's record, or None when the clip has no readable record."""
-    record_path = clip.with_suffix(".json")
-    try:
-        record = json.loads(record_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return record.get("batch") if isinstance(record, dict) else None
-
-
-def intact(clip: Path, item: PromptItem, fingerprint: str) -> bool:
-    """A clip counts as made when it and its record exist and the record names this item."""
-    if not clip.is_file() or clip.stat().st_size == 0:
-        return False
-    tag = read_batch_tag(clip)
-    return bool(tag) and tag.get("id") == item.id and tag.get("settings") == fingerprint
-
-
 def _check_not_foreign(clip: Path, item: PromptItem, options: BatchOptions) -> None:
     """Never replace a file (the clip or its sidecar) this batch item did not make."""
     if not options.overwrite:
-        refuse_to_replace(clip, lambda existing: _tag_id(existing) == item.id)
-
-
-def _tag_id(path: Path) -> str | None:
-    tag = read_batch_tag(path)  # a clip's sidecar, or the .json itself
-    return tag.get("id") if isinstance(tag, dict) else None
+        refuse_to_replace(clip, lambda existing: tag_id(existing) == item.id)
 
 
 def run_batch(
@@ -261,7 +188,7 @@ def run_batch(
                     notify(f"{where}: {item.prompt}")
                     outcome = job.run(item)
                     if outcome.check:
-                        notify(f"{where}: check {_verdict_text(outcome.check)}")
+                        notify(f"{where}: check {verdict_text(outcome.check)}")
                 elif outcome is None:
                     outcome = ItemOutcome(item, "busy")
                     notify(f"line {item.line}: another vidgen process is making it; skipped")
@@ -311,7 +238,7 @@ def _previous_outcome(item: PromptItem, finished: dict, fingerprint: str) -> Ite
     if not intact(path, item, fingerprint):
         return None
     check = previous.get("check")
-    exit_code = _check_exit(check) if check else EXIT_OK
+    exit_code = check_exit(check) if check else EXIT_OK
     return ItemOutcome(
         item, "skipped", path, previous.get("seed"), check=check, exit_code=exit_code
     )
@@ -384,7 +311,7 @@ class _Job:
             # candidate name, which the page would otherwise show.
             if options.check and (outcome.check is None or options.report is not None):
                 outcome.check = judge(outcome.path, options.report)
-                outcome.exit_code = _check_exit(outcome.check)
+                outcome.exit_code = check_exit(outcome.check)
         except VidgenError as error:
             outcome = ItemOutcome(item, "failed", seed=seed, error=str(error), exit_code=EXIT_USAGE)
             self.notify(f"line {item.line}: failed: {error}")
@@ -438,7 +365,7 @@ class _Job:
                 for path in (outcome.path, outcome.path.with_suffix(".json")):
                     path.unlink(missing_ok=True)
         kept = ItemOutcome(
-            item, "done", final, best.seed, check=best_check, exit_code=_check_exit(best_check)
+            item, "done", final, best.seed, check=best_check, exit_code=check_exit(best_check)
         )
         candidates = [
             {"seed": o.seed, "score": v["score"], "verdict": v["verdict"]} for o, v in scored
@@ -449,38 +376,6 @@ class _Job:
 def _request_for(item: PromptItem, base: Request, seed: int) -> Request:
     settings = {key: value for key, value in item.settings.items() if key != "seed"}
     return replace(base, prompt=item.prompt, seed=seed, **settings)
-
-
-def judge(clip: Path, report_folder: Path | None = None) -> dict:
-    """Run every checker on a clip; the score is the mean of the per-check scores (1 = clean).
-
-    With `report_folder`, the clip's page is written there and the index brought up to date,
-    so a batch killed at any point leaves a report of what it finished.
-    """
-    if report_folder is not None:
-        from vidgen.report import report_one
-
-        report = report_one(str(clip), report_folder)
-    else:
-        from checkers.runner import check_clip
-
-        report = check_clip(str(clip))
-    scores = [result.score for result in report.checks.values()]
-    return {
-        "verdict": report.verdict,
-        "score": round(sum(scores) / len(scores), 4) if scores else 0.0,
-        "events": len(report.events),
-        "error": report.error,
-    }
-
-
-def _verdict_text(check: dict) -> str:
-    text = f"{check['verdict']} (score {check['score']}, {check['events']} events)"
-    return text + (f": {check['error']}" if check.get("error") else "")
-
-
-def _check_exit(check: dict) -> int:
-    return {"pass": EXIT_OK, "fail": EXIT_FINDINGS}.get(check["verdict"], EXIT_USAGE)
 
 
 def _entry(outcome: ItemOutcome, extra: dict) -> dict:
