@@ -135,3 +135,27 @@ def test_a_steady_face_is_embedded_a_few_times_a_second():
     assert tracks.changes() == []
     # 4 s at 24 fps: 8 samples plus the young track's extra looks, far from 96.
     assert embedder.embedded <= 12
+
+
+def test_a_candidate_framing_part_of_the_face_is_read_at_the_calm_box_too():
+    # The detector once frames nose to chin (a box 0.8x the face's side, lower down); the
+    # landmarks found in it are wrong, so the vector there reads as someone else. The face is
+    # read at its calm box as well, and the nearer reading wins: no identity change.
+    part = (106, 52, 48, 48)
+
+    def sighting(i):
+        return (part, -0.2) if i == 36 else (BOX, 0.8)
+
+    class Partial(ScriptedFaces):
+        def embed(self, rgb, boxes):
+            vectors = super().embed(rgb, boxes)
+            for k, box in enumerate(boxes):
+                if box[2] < 57:  # misaligned (the part's box, or one near it): another face
+                    vectors[k] = self.b
+            return vectors
+
+    tracks = run(Partial(sighting=sighting))
+    assert len(tracks.tracks) == 1 and tracks.changes() == []
+    # A real change seen through such a box is still found, at its frame.
+    swapped = run(Partial(blend=lambda i: 1.0 if i >= 36 else 0.0, sighting=sighting))
+    assert [c.frame for c in swapped.changes()] == [36]

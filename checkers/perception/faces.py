@@ -42,6 +42,9 @@ WEAK_SCORE = -0.5  # HOG margin of a candidate that may extend a live track
 RECURRING_SCORE = -0.4
 LINK_IOU = 0.3  # a face overlapping a track's last box this much is that track
 LINK_CENTRE = 0.5  # ... or whose centre is this many face sizes from the box's centre
+# Boxes of one face on nearby frames differ in side by less than this (a slow zoom); HOG's
+# weak candidates also frame part of a face, 0.8x its side (einstein.jpg in the face corpus).
+SAME_SIZE = 1.15
 LINK_GAP_S = 1.0  # a track not seen for this long ends
 BUFFER_S = 1.5  # seconds of frames kept to date a change between samples
 REFERENCE_LOOKS = 3  # first sightings a track's identity is calibrated on
@@ -150,7 +153,7 @@ class FaceTracks:
             return
         vectors = self.embedder.embed(rgb, [box for _, box in matched])
         for (track, box), vector in zip(matched, vectors, strict=True):
-            self._add(track, FaceSighting(index, time, box, vector))
+            self._add(track, FaceSighting(index, time, box, vector), rgb)
 
     def _look_again(self, young: list[FaceTrack], index: int, time: float, rgb) -> None:
         """Young tracks' next reference looks: for each, the strongest face near its last box
@@ -161,9 +164,18 @@ class FaceTracks:
             if near:
                 box = tuple(max(near, key=lambda f: f[1])[0])
                 vector = self.embedder.embed(rgb, [box])[0]
-                self._add(track, FaceSighting(index, time, box, vector))
+                self._add(track, FaceSighting(index, time, box, vector), rgb)
 
-    def _add(self, track: FaceTrack, sighting: FaceSighting) -> None:
+    def _add(self, track: FaceTrack, sighting: FaceSighting, rgb: np.ndarray) -> None:
+        if self._suspect(track, sighting.vector):
+            calm = self._last_calm(track)
+            if calm is not None and not _same_size(calm.box, sighting.box):
+                # A weak candidate may frame part of the face (nose to chin) and its
+                # landmarks, hence its vector, are then another face's: read the face at
+                # the calm box too and keep the nearer reading. Another person is far at both.
+                vectors = self.embedder.embed(rgb, [sighting.box, calm.box])
+                near = int(np.argmin(track.calibration.distances(vectors)))
+                sighting.box, sighting.vector = (sighting.box, calm.box)[near], vectors[near]
         # A rise under way is embedded frame by frame, so it can be dated; once past the bar
         # a face is sampled sparsely again.
         if self._suspect(track, sighting.vector) and not self._past(track, track.last.vector):
@@ -193,7 +205,8 @@ class FaceTracks:
 
     def _embed_between(self, track: FaceTrack, sighting: FaceSighting) -> None:
         """Embed the buffered frames since the track's last calm look, each at a box between
-        the looks around it (a face embedded at a box a few pixels off reads farther away).
+        the looks around it (a face embedded at a box a few pixels off reads farther away),
+        or at the calm look's box when the new box is of another size.
 
         From the last calm look, not the last look: a blend's first looks may already read
         a little off (under SUSPECT_Z), and the frames between them are where it began."""
@@ -203,6 +216,8 @@ class FaceTracks:
         for i, t, image in self._recent:
             if since < i < sighting.frame and i not in seen:
                 box = _box_between(track.sightings, sighting, i)
+                if calm is not None and not _same_size(calm.box, sighting.box):
+                    box = calm.box  # boxes between a whole face and a part of it frame neither
                 vector = self.embedder.embed(image, [box])[0]
                 track.sightings.append(FaceSighting(i, t, box, vector, detected=False))
         track.sightings.sort(key=lambda s: s.frame)
@@ -290,6 +305,10 @@ def _box_between(sightings, after: FaceSighting, frame: int) -> tuple[int, int, 
     b = before[-1]
     w = (frame - b.frame) / max(1, after.frame - b.frame)
     return tuple(int(round(p + w * (q - p))) for p, q in zip(b.box, after.box, strict=True))
+
+
+def _same_size(a, b) -> bool:
+    return 1 / SAME_SIZE <= math.sqrt((a[2] * a[3]) / max(1, b[2] * b[3])) <= SAME_SIZE
 
 
 def _nearest(tracks, box, taken) -> FaceTrack | None:
