@@ -24,6 +24,7 @@ from checkers.base import (
 )
 from checkers.identity import KINDS as IDENTITY_KINDS
 from checkers.identity import IdentityChecker
+from checkers.overlap import FrameStages
 from checkers.perception.scene import ScenePerception
 from checkers.permanence import PermanenceChecker
 from checkers.physics import PhysicsChecker
@@ -181,19 +182,22 @@ def _analyse(
     )
     stopped: DecodeStopped | None = None
     decoded = 0
-    try:
-        for frame in _timed(source, report):
-            observation = tracker.update(frame)
-            observation.scene = scene.update(frame.index, frame.time, frame.image)
-            row = {"frame": frame.index, "time": frame.time}
-            for checker in checkers:
-                row.update(checker.process(frame.index, frame, observation))
-            report.rows.append(row)
-            if observer is not None:
-                observer(frame, observation)
-            decoded += 1
-    except DecodeStopped as error:
-        stopped = error
+    with FrameStages(scene, checkers) as stages:
+        try:
+            for frame in _timed(source, report):
+                pending = stages.start(frame)  # the scene and the watchers, beside the tracker
+                observation = tracker.update(frame)
+                observation.scene = pending.result()
+                row = {"frame": frame.index, "time": frame.time}
+                for checker in checkers:
+                    row.update(checker.process(frame.index, frame, observation))
+                report.rows.append(row)
+                if observer is not None:
+                    observer(frame, observation)
+                decoded += 1
+        except DecodeStopped as error:
+            stopped = error
+        stages.finish()
     report.backend = info.backend
     report.frames = decoded
     if decoded < MIN_FRAMES:
