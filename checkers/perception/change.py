@@ -112,10 +112,8 @@ class ChangeMeter:
         speed = np.linalg.norm(backward, axis=2) / short
         static = inside & ~occluded & (speed < STATIC_SPEED)
 
-        warped_f = warped.astype(np.float32)
-        current_f = rgb.astype(np.float32)
-        photometric = fit_photometric(warped_f, current_f, static)
-        corrected = np.clip(photometric.apply(warped_f), 0, 255).astype(np.uint8)
+        photometric = fit_photometric(warped, rgb, static)
+        corrected = photometric.apply_uint8(warped)
         predicted = cv2.remap(corrected, source[..., 0], source[..., 1], cv2.INTER_LINEAR,
                               borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
         lab_pred = to_lab(cv2.GaussianBlur(predicted, (3, 3), 0))
