@@ -24,6 +24,7 @@ from checkers.base import (
 )
 from checkers.identity import KINDS as IDENTITY_KINDS
 from checkers.identity import IdentityChecker
+from checkers.malloc import keep_freed_memory
 from checkers.overlap import FrameStages
 from checkers.perception.scene import ScenePerception
 from checkers.permanence import PermanenceChecker
@@ -172,6 +173,7 @@ def _analyse(
     report, info, source, checks, sensitivity, perceptual, features, observer=None
 ) -> None:
     report.width, report.height, report.fps = info.width, info.height, round(info.fps, 4)
+    keep_freed_memory()  # frame-sized temporaries are reused, not faulted in afresh
     checkers = make_checkers(checks, sensitivity, perceptual, features)
     for checker in checkers:
         checker.begin(info.scale, info.fps)
