@@ -159,7 +159,8 @@ def _coverage(i, labels, box, lab, field, color) -> tuple[float, float, float]:
     share[(sub != i) & (sub != 0)] = 0.0  # pixels of other parts are not ours
     share[sub == i] = 1.0
     total = float(share.sum())
-    ys, xs = np.mgrid[y0:y1, x0:x1]
+    # Broadcast rows and columns (np.mgrid's values without building its two full grids).
+    ys, xs = np.arange(y0, y1)[:, None], np.arange(x0, x1)[None, :]
     return float((xs * share).sum() / total), float((ys * share).sum() / total), total
 
 
