@@ -40,13 +40,17 @@ class FrameStages:
         stages.finish()
     """
 
-    def __init__(self, scene, checkers: list[Checker]):
+    def __init__(self, scene, checkers: list[Checker], threads: bool = True):
+        """`threads=False` runs every stage on the calling thread, one after the other
+        (the same results; for a caller that already keeps every core busy)."""
         self._scene = scene
         self._watchers = [c for c in checkers if type(c).watch is not Checker.watch]
-        self._scene_thread = ThreadPoolExecutor(1, thread_name_prefix="checkers-scene")
-        self._watch_thread = (
-            ThreadPoolExecutor(1, thread_name_prefix="checkers-watch") if self._watchers else None
-        )
+
+        def pool(name: str):
+            return ThreadPoolExecutor(1, thread_name_prefix=name) if threads else _Inline()
+
+        self._scene_thread = pool("checkers-scene")
+        self._watch_thread = pool("checkers-watch") if self._watchers else None
         self._watching: deque[Future] = deque()
         self._cv_threads = cv2.getNumThreads()
 
@@ -79,3 +83,18 @@ class FrameStages:
     def _watch(self, frame: Frame) -> None:
         for checker in self._watchers:
             checker.watch(frame.index, frame)
+
+
+class _Inline:
+    """Stands in for a one-thread pool: runs each call at once, on the calling thread."""
+
+    def submit(self, fn, *args) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args))
+        except BaseException as error:  # noqa: BLE001 - handed to the caller via result()
+            future.set_exception(error)
+        return future
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        pass
