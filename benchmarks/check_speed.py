@@ -123,7 +123,12 @@ def main() -> None:
     parser.add_argument("--features", default="auto", help="vidgen check --features")
     args = parser.parse_args()
 
-    results = {"clip": args.clip, "features": args.features, "load_average": os.getloadavg()}
+    import checkers
+
+    # Run from a git worktree, `python benchmarks/check_speed.py` imports the checkers that
+    # pip installed (benchmarks/ is first on the path, not the worktree): say which was measured.
+    results = {"clip": args.clip, "features": args.features, "checkers": checkers.__file__,
+               "load_average": os.getloadavg()}  # fmt: skip
     results["end_to_end"] = end_to_end(args.clip, args.repeat, args.features)
     results["decode_only"] = decode_only(args.clip, args.repeat)
     e2e, dec = results["end_to_end"], results["decode_only"]

@@ -123,6 +123,12 @@ class Checker(ABC):
     def process(self, index: int, frame: Frame, tracks: FrameObservation) -> dict[str, float]:
         """Score one frame; return a value (or NaN) for each name in `metrics`."""
 
+    def watch(self, index: int, frame: Frame) -> None:  # noqa: B027 - optional hook
+        """Work on the frame alone, needing no tracks (face tracks): called for every frame
+        in order, on a thread of its own, possibly some frames behind `process`
+        (checkers/overlap.py). It must touch no state that `process` reads; what it finds is
+        read in `finalize`, after the last call has returned."""
+
     def scene_ended(self, bursts: list[Burst]) -> None:  # noqa: B027 - optional hook
         """Called once after the last frame with the scene bursts decided only then (the
         clip's last second); checkers that read scene bursts override it."""

@@ -153,9 +153,11 @@ class IdentityChecker(Checker):
         if self.features is not None and self.features.faces is not None:
             self._faces = FaceTracks(self.features.faces, fps, scale)
 
-    def process(self, index, frame, tracks: FrameObservation) -> dict[str, float]:
+    def watch(self, index, frame) -> None:
         if self._faces is not None:
             self._faces.update(index, frame.time, frame.image)
+
+    def process(self, index, frame, tracks: FrameObservation) -> dict[str, float]:
         self._tracks = tracks.tracks
         self._reliable[index] = tracks.reliable
         self._scene.add(tracks.scene)

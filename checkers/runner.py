@@ -24,6 +24,8 @@ from checkers.base import (
 )
 from checkers.identity import KINDS as IDENTITY_KINDS
 from checkers.identity import IdentityChecker
+from checkers.malloc import keep_freed_memory
+from checkers.overlap import FrameStages
 from checkers.perception.scene import ScenePerception
 from checkers.permanence import PermanenceChecker
 from checkers.physics import PhysicsChecker
@@ -99,6 +101,7 @@ def check_clip(
     features: str = "auto",
     progress: Callable[[int, int], None] | None = None,
     observer: Observer | None = None,
+    overlap: bool = True,
 ) -> ClipReport:
     """Judge one clip with the named checks; errors become an "error" report.
 
@@ -106,6 +109,9 @@ def check_clip(
     count, 0 when it does not say), for a caller that shows progress on long clips.
     `observer(frame, observation)` sees every analysis frame and what the tracker made of
     it, during the one decode (the HTML report keeps its thumbnails and tracks this way).
+    `overlap`: run the frame-only stages beside the tracker on threads of their own
+    (checkers/overlap.py); False runs them one after the other, with the same results, for
+    a caller that already keeps every core busy with other clips.
     """
     start = time.perf_counter()
     report = ClipReport(clip=str(path))
@@ -114,7 +120,7 @@ def check_clip(
         source = frames(info, backend, threads)
         if progress is not None:
             source = _reported(source, info.frames, progress)
-        _analyse(report, info, source, checks, sensitivity, perceptual, features, observer)
+        _analyse(report, info, source, checks, sensitivity, perceptual, features, observer, overlap)
     except CheckError as error:
         report.verdict, report.error = "error", str(error)
     except Exception as error:  # a bug must not stop a batch; say so and go on
@@ -168,9 +174,10 @@ def check_frames(
 
 
 def _analyse(
-    report, info, source, checks, sensitivity, perceptual, features, observer=None
+    report, info, source, checks, sensitivity, perceptual, features, observer=None, overlap=True
 ) -> None:
     report.width, report.height, report.fps = info.width, info.height, round(info.fps, 4)
+    keep_freed_memory()  # frame-sized temporaries are reused, not faulted in afresh
     checkers = make_checkers(checks, sensitivity, perceptual, features)
     for checker in checkers:
         checker.begin(info.scale, info.fps)
@@ -181,19 +188,22 @@ def _analyse(
     )
     stopped: DecodeStopped | None = None
     decoded = 0
-    try:
-        for frame in _timed(source, report):
-            observation = tracker.update(frame)
-            observation.scene = scene.update(frame.index, frame.time, frame.image)
-            row = {"frame": frame.index, "time": frame.time}
-            for checker in checkers:
-                row.update(checker.process(frame.index, frame, observation))
-            report.rows.append(row)
-            if observer is not None:
-                observer(frame, observation)
-            decoded += 1
-    except DecodeStopped as error:
-        stopped = error
+    with FrameStages(scene, checkers, threads=overlap) as stages:
+        try:
+            for frame in _timed(source, report):
+                pending = stages.start(frame)  # the scene and the watchers, beside the tracker
+                observation = tracker.update(frame)
+                observation.scene = pending.result()
+                row = {"frame": frame.index, "time": frame.time}
+                for checker in checkers:
+                    row.update(checker.process(frame.index, frame, observation))
+                report.rows.append(row)
+                if observer is not None:
+                    observer(frame, observation)
+                decoded += 1
+        except DecodeStopped as error:
+            stopped = error
+        stages.finish()
     report.backend = info.backend
     report.frames = decoded
     if decoded < MIN_FRAMES:

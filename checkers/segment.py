@@ -95,9 +95,9 @@ def segment(rgb: np.ndarray) -> Segmentation:
 
     # Per-pixel color gradient (Lab units per pixel): boundaries between parts.
     grad2 = np.zeros(dist.shape, np.float32)
-    for c in range(3):
-        gx = cv2.Sobel(lab[..., c], cv2.CV_32F, 1, 0, ksize=3)
-        gy = cv2.Sobel(lab[..., c], cv2.CV_32F, 0, 1, ksize=3)
+    for channel in cv2.split(lab):  # contiguous planes: Sobel would copy each strided one twice
+        gx = cv2.Sobel(channel, cv2.CV_32F, 1, 0, ksize=3)
+        gy = cv2.Sobel(channel, cv2.CV_32F, 0, 1, ksize=3)
         grad2 += gx * gx + gy * gy
     grad = cv2.sqrt(grad2) * 0.125
     edge_cut = max(6.0, 0.35 * threshold, 3.0 * float(np.median(grad[::3, ::3])))
@@ -159,7 +159,8 @@ def _coverage(i, labels, box, lab, field, color) -> tuple[float, float, float]:
     share[(sub != i) & (sub != 0)] = 0.0  # pixels of other parts are not ours
     share[sub == i] = 1.0
     total = float(share.sum())
-    ys, xs = np.mgrid[y0:y1, x0:x1]
+    # Broadcast rows and columns (np.mgrid's values without building its two full grids).
+    ys, xs = np.arange(y0, y1)[:, None], np.arange(x0, x1)[None, :]
     return float((xs * share).sum() / total), float((ys * share).sum() / total), total
 
 

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from scipy.ndimage import label, maximum_filter
 
 from checkers.perception.change import CHANGE_FLOOR, NOISE_FACTOR, ChangeStep
 
@@ -149,10 +148,8 @@ class BurstFinder:
         first, last = frames[max(0, lo - 2)], frames[min(len(frames) - 1, t + 2)]
         lasting = np.linalg.norm(last.lab - first.lab, axis=2) > LASTING
         nearby = slice(max(1, lo - 2), t + 3)
-        speed = maximum_filter(np.stack([f.speed for f in frames[nearby]]).max(axis=0), size=3)
-        movers = maximum_filter(
-            np.stack([f.movers for f in frames[nearby]]).sum(axis=0), size=MOVER_REACH
-        )
+        speed = _max_filter(np.stack([f.speed for f in frames[nearby]]).max(axis=0), 3)
+        movers = _max_filter(np.stack([f.movers for f in frames[nearby]]).sum(axis=0), MOVER_REACH)
         excess = excess * lasting * (speed < self.still) * (movers == 0)
         score = float(excess.sum())
         if score < MIN_SCORE:
@@ -160,7 +157,7 @@ class BurstFinder:
         return self._burst(frames, lo, t, excess, score, first, last)
 
     def _burst(self, frames, lo, t, excess, score, first, last) -> Burst:
-        groups, count = label(excess > 0)
+        groups, count = _label(excess > 0)
         sizes = [float(excess[groups == g].sum()) for g in range(1, count + 1)]
         cells = groups == 1 + int(np.argmax(sizes))
         rows, cols = np.nonzero(cells)
@@ -178,7 +175,7 @@ class BurstFinder:
 def _kind(before: np.ndarray, after: np.ndarray, cells: np.ndarray) -> str:
     """appear / vanish / change: does the area stand out from its surroundings more after
     the burst than before (something appeared), less (something vanished), or as much?"""
-    ring = maximum_filter(cells, size=3) & ~cells
+    ring = _max_filter(cells.astype(np.uint8), 3).astype(bool) & ~cells
     if not ring.any():
         return "change"
 
@@ -191,3 +188,24 @@ def _kind(before: np.ndarray, after: np.ndarray, cells: np.ndarray) -> str:
     if b > 1.5 * a + 3.0:
         return "vanish"
     return "change"
+
+
+# OpenCV rather than scipy.ndimage: importing scipy.ndimage costs about 0.3 s of every
+# `vidgen check`'s start-up (BENCHMARKS.md, "Speed, session 10"); the results are the same.
+
+
+def _max_filter(values: np.ndarray, size: int) -> np.ndarray:
+    """The maximum over a size x size window around each cell (scipy's maximum_filter: the
+    window's part outside the grid adds nothing)."""
+    return cv2.dilate(values, np.ones((size, size), np.uint8), borderType=cv2.BORDER_REPLICATE)
+
+
+def _label(mask: np.ndarray) -> tuple[np.ndarray, int]:
+    """4-connected groups of a bool grid numbered 1.. in the order a raster scan meets them
+    (as scipy.ndimage.label does, so a tie between groups goes the same way), and their count."""
+    count, labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=4)
+    values, first = np.unique(labels.ravel(), return_index=True)
+    groups = values[values > 0][np.argsort(first[values > 0])]  # in raster order
+    order = np.zeros(count, np.int32)
+    order[groups] = np.arange(1, len(groups) + 1, dtype=np.int32)
+    return order[labels], len(groups)

@@ -16,10 +16,10 @@ reason about what was left over:
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from checkers.flow import FlowMeter
 from checkers.segment import Detection, segment
+from checkers.tracking.assignment import assign
 from checkers.tracking.backdrop import PLAIN_MIN, RELIABLE_FOREGROUND
 from checkers.tracking.boxes import CONTACT_MARGIN, box_gap, covered
 from checkers.tracking.observation import FrameObservation
@@ -110,11 +110,9 @@ class Tracker:
                 if color > 40 or not 0.2 < ratio < 5:
                     continue
                 cost[i, j] = d / gate + color / 20.0 + abs(np.log(ratio))
-        rows, cols = linear_sum_assignment(cost)
-        for i, j in zip(rows, cols, strict=True):
-            if cost[i, j] < UNMATCHED:
-                self._add(live[i], frame, dets[j], "motion")
-                assigned[j] = live[i].id
+        for i, j in assign(cost, UNMATCHED):
+            self._add(live[i], frame, dets[j], "motion")
+            assigned[j] = live[i].id
         return assigned
 
     def _leftovers(self, frame, dets, live, preds, assigned) -> None:

@@ -286,8 +286,9 @@ def _run_all(clips: list[str], options: dict, workers: int, folder=None):
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
-    # One decoder thread per worker: the workers are the parallelism.
-    options = {**options, "threads": 1}
+    # One decoder thread per worker, and each clip's stages one after the other: the workers
+    # are the parallelism (checkers/overlap.py's threads would only add switching).
+    options = {**options, "threads": 1, "overlap": False}
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
         futures = [pool.submit(check_one, clip, options, root) for clip in clips]
         for clip, future in zip(clips, futures, strict=True):
