@@ -102,8 +102,11 @@ class Style:
 
 
 def _palette(rng: np.random.Generator) -> tuple:
+    """Two related colors: mostly a change of brightness (as light and shade), a little of hue."""
     c1 = random_color(rng, sat=(0.0, 0.55), val=(0.08, 0.95))
-    return (c1, shifted(c1, rng, float(rng.uniform(15, 90))))
+    k = float(rng.uniform(0.45, 0.8) if rng.random() < 0.5 else rng.uniform(1.25, 1.8))
+    darker_or_lighter = tuple(min(255.0, c * k + 12.0 * (k - 1.0)) for c in c1)
+    return (c1, shifted(darker_or_lighter, rng, float(rng.uniform(5, 40))))
 
 
 def _photo(rng: np.random.Generator, sources: list) -> dict | None:
