@@ -15,7 +15,7 @@ from vidgen.cli import cli
 from vidgen.world import random_scene, render_clip
 from vidgen.world.wild import make_wild_item
 from vidgen.world.wild_camera import Camera
-from vidgen.world.wild_photos import default_sources
+from vidgen.world.wild_photos import default_sources, read_still
 from vidgen.world.wild_render import WildLook
 from vidgen.world.wild_scene import WILD_FPS
 from vidgen.world.wild_style import random_style
@@ -108,8 +108,8 @@ def test_drawn_formats_stay_in_range():
 
 
 def test_photographic_background_from_a_folder_of_images(tmp_path):
-    still = np.zeros((120, 200, 3), np.uint8)
-    still[:, :, 0] = 230  # pure red: nothing procedural looks like it
+    rng = np.random.default_rng(0)
+    still = np.clip(rng.normal((190, 60, 60), 12, (120, 200, 3)), 0, 255).astype(np.uint8)
     cv2.imwrite(str(tmp_path / "red.png"), cv2.cvtColor(still, cv2.COLOR_RGB2BGR))
     photos = [tmp_path / "red.png"]
     found = None
@@ -121,7 +121,7 @@ def test_photographic_background_from_a_folder_of_images(tmp_path):
     assert found is not None, "no clip drew a photographic background"
     assert found.labels["style"]["photo"]["source"].endswith("/red.png")
     r, g, b = found.frames[0][:20].reshape(-1, 3).mean(axis=0)  # the top rows: no floor there
-    assert r > 120 and r > 2 * max(g, b)
+    assert r > 110 and r > 2 * max(g, b)  # a brick red, nothing like a procedural palette
 
 
 def test_no_shared_folder_means_procedural_backgrounds(tmp_path):
@@ -162,3 +162,16 @@ def test_cli_wild_corpus_is_deterministic_and_bad_input_is_one_line(tmp_path):
     assert len(missing.output.strip().splitlines()) == 1
     wrong = _run("--n", "1", "--out", str(tmp_path / "d"), "--backgrounds", "none", "-q")
     assert wrong.exit_code == 2 and "--profile wild" in wrong.output
+
+
+def test_test_cards_and_tiny_images_make_no_background(tmp_path):
+    bars = np.zeros((90, 160, 3), np.uint8)
+    for k, color in enumerate([(255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 0)]):
+        bars[:, 40 * k : 40 * (k + 1)] = color
+    tiny = np.full((30, 40, 3), 128, np.uint8)
+    photo = np.clip(np.random.default_rng(1).normal(120, 30, (90, 160, 3)), 0, 255)
+    for name, img in (("bars", bars), ("tiny", tiny), ("photo", photo.astype(np.uint8))):
+        cv2.imwrite(str(tmp_path / f"{name}.png"), img)
+    assert read_still(str(tmp_path / "bars.png"), 0) is None
+    assert read_still(str(tmp_path / "tiny.png"), 0) is None
+    assert read_still(str(tmp_path / "photo.png"), 0).shape == (90, 160, 3)

@@ -26,6 +26,8 @@ VIDEO_EXTS = (".mp4", ".mkv", ".mov", ".webm", ".avi")
 IMAGE_EXTS = (".png", ".jpg", ".jpeg")
 MAX_STILL_INDEX = 60  # stills come from the first seconds: decoding stays cheap
 MIN_SIDE = 64  # smaller stills (or clips) make no background worth the name
+MIN_FRAMES = 10
+MAX_PURE_SHARE = 0.3
 
 
 def repo_root() -> Path:
@@ -77,29 +79,38 @@ def sources_in(folder: Path) -> list[Path]:
 
 @functools.lru_cache(maxsize=16)
 def read_still(path: str, index: int) -> np.ndarray | None:
-    """Frame `index` of a clip (or the image itself), RGB uint8; None if it cannot be read or
-    is too small. A clip shorter than `index` gives its last frame."""
+    """Frame `index` of a clip (or the image itself), RGB uint8; None if it cannot be read, is
+    too small or has under MIN_FRAMES frames. A clip shorter than `index` gives its last frame."""
     if Path(path).suffix.lower() in IMAGE_EXTS:
         img = cv2.imread(path, cv2.IMREAD_COLOR)
         still = None if img is None else cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
     else:
         still = _decode(path, index)
-    if still is None or min(still.shape[:2]) < MIN_SIDE:
+    if still is None or min(still.shape[:2]) < MIN_SIDE or _graphic(still):
         return None
     return still
+
+
+def _graphic(still: np.ndarray) -> bool:
+    """A test card or a graphic, not a photograph: mostly pure, saturated colors."""
+    hsv = cv2.cvtColor(cv2.resize(still, (64, 36), interpolation=cv2.INTER_AREA), cv2.COLOR_RGB2HSV)
+    pure = (hsv[:, :, 1] > 216) & (hsv[:, :, 2] > 128)
+    return float(pure.mean()) > MAX_PURE_SHARE
 
 
 def _decode(path: str, index: int) -> np.ndarray | None:
     import av
 
-    last = None
+    chosen, count = None, 0
     try:
         with av.open(path) as container:
             for i, frame in enumerate(container.decode(video=0)):
-                last = frame
-                if i >= index:
+                chosen, count = (frame if i <= index else chosen), i + 1
+                if count >= max(index + 1, MIN_FRAMES):
                     break
-            return None if last is None else last.to_ndarray(format="rgb24")
+            if count < MIN_FRAMES:
+                return None  # a few frames (a test card, a stub) are no footage
+            return chosen.to_ndarray(format="rgb24")
     except Exception as error:  # a broken clip is skipped, as if absent
         log.debug("no still from %s: %s", path, error)
         return None

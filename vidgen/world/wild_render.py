@@ -26,6 +26,7 @@ from vidgen.world.wild_textures import fractal_noise, texture
 
 _SHIFT = 4
 TILE = 32  # object texture tiles, px (resampled to the object's size)
+SHADOW_RISE = 2.5  # radii above the floor where an object's shadow has faded out
 
 
 class WildLook:
@@ -146,6 +147,10 @@ class WildRenderer:
         size = (self.width, self.height)
         img = cv2.warpAffine(self.back, m, size, flags=cv2.INTER_LINEAR,
                              borderMode=cv2.BORDER_REFLECT).astype(np.float32)  # fmt: skip
+        if self.style.shadow > 0 and self.style.surface is not None:
+            for s in states:
+                if s.exists:
+                    self._shadow(img, s, cam, t)
         for s in states:
             if s.exists:
                 self._object(img, s, cam, t)
@@ -188,6 +193,25 @@ class WildRenderer:
         a = mask.astype(np.float32)[:, :, None] / 255.0
         patch = img[y0:y1, x0:x1]
         patch += (color - patch) * a
+
+    def _shadow(self, img: np.ndarray, s: ObjectState, cam: CameraView, t: float) -> None:
+        """A soft contact shadow on the floor, fading as the object rises above it."""
+        rise = (self.scene.floor_y - (s.y + s.r)) / max(s.r, 1e-6)  # in radii, 0 when resting
+        if rise > SHADOW_RISE or s.y - s.r > self.scene.floor_y:
+            return
+        strength = self.style.shadow * (1.0 - max(rise, 0.0) / SHADOW_RISE)
+        r = s.r * cam.scale
+        ax, ay = r * (1.1 + 0.3 * max(rise, 0.0)), max(0.15 * r, 1.0)
+        cx = cam.x(s.x, t) - 0.3 * r * math.cos(self.style.light[0])  # away from the light
+        cy = cam.y(self.scene.floor_y)
+        x0, x1 = max(int(cx - 2 * ax), 0), min(int(cx + 2 * ax) + 2, self.width)
+        y0, y1 = max(int(cy - 2 * ay), 0), min(int(cy + 2 * ay) + 2, self.height)
+        if x1 <= x0 or y1 <= y0:
+            return
+        dx = (np.arange(x0, x1, dtype=np.float32) - cx) / ax
+        dy = (np.arange(y0, y1, dtype=np.float32) - cy) / ay
+        dark = strength * np.exp(-2.0 * (dy[:, None] ** 2 + dx[None, :] ** 2))
+        img[y0:y1, x0:x1] *= (1.0 - dark)[:, :, None]
 
     def _colored(self, s: ObjectState, u: np.ndarray, v: np.ndarray) -> np.ndarray:
         """The object's colors over its patch (u, v: offsets from its center in radii)."""

@@ -21,7 +21,10 @@ WILD_FPS = (8, 10, 12, 15, 16, 20, 24, 30)
 WIDTHS = (256, 1280)  # px, inclusive
 MAX_HEIGHT = 720  # px: a square clip stays a video's size, not a photo's
 ASPECTS = (16 / 9, 832 / 480, 3 / 2, 4 / 3, 1.0)
-DURATION = (2.5, 4.0)  # seconds
+# Seconds. Narrow views get shorter clips: the full world's colliding pair cannot be laid out
+# in a 4:3 view over 3.7 s (random_scene gives up).
+DURATION = (2.0, 3.5)
+NARROW, NARROW_MAX_DURATION = 1.5, 3.0
 CRF = (18, 32)  # H.264 constant rate factor, inclusive
 
 
@@ -58,6 +61,8 @@ def random_format(
     height = max(2, int(round(width / aspect / 2)) * 2)
     rate = WILD_FPS[int(rng.integers(len(WILD_FPS)))]
     seconds = float(rng.uniform(*DURATION))
+    if aspect < NARROW:
+        seconds = min(seconds, NARROW_MAX_DURATION)
     crf = int(rng.integers(CRF[0], CRF[1] + 1))
     if size is not None:
         width, height = size

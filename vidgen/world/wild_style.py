@@ -75,6 +75,7 @@ class Style:
     occluder_palette: tuple
     objects: tuple[ObjectLook, ...]
     light: tuple[float, float, float]  # direction angle (radians), shading, highlight
+    shadow: float = 0.0  # darkening under an object that touches the floor, share of the level
     camera: Camera = field(default_factory=Camera)
     sensor: Sensor = field(default_factory=Sensor)
     seed: int = 0  # texture patterns
@@ -95,6 +96,7 @@ class Style:
             "occluder_palette": rgb(self.occluder_palette),
             "objects": [o.to_dict() for o in self.objects],
             "light": [round(x, 4) for x in self.light],
+            "shadow": round(self.shadow, 4),
             "camera": self.camera.to_dict(),
             "sensor": self.sensor.to_dict(),
             "seed": self.seed,
@@ -203,6 +205,7 @@ def random_style(rng: np.random.Generator, scene: Scene, photos: list | None = N
         occluder_palette=_palette(rng),
         objects=tuple(looks),
         light=light,
+        shadow=float(rng.uniform(0.2, 0.55)) if surface and rng.random() < 0.7 else 0.0,
         camera=random_camera(rng),
         sensor=random_sensor(rng),
         seed=int(rng.integers(2**31)),
