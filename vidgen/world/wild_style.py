@@ -179,15 +179,19 @@ def random_style(rng: np.random.Generator, scene: Scene, photos: list | None = N
         surface_palette = (brown, shifted(brown, rng, float(rng.uniform(20, 50))))
     horizon = float(rng.uniform(0.0, 0.08)) if surface else 0.0
     table = float(rng.uniform(0.02, 0.06)) if surface and rng.random() < 0.4 else 0.0
+    behind = palette[0]  # the color an object "close to the background" is close to
+    if photo is not None:
+        still = read_still(photo["source"], photo["frame"])
+        behind = tuple(float(c) for c in still.reshape(-1, 3).mean(axis=0))
     looks = []
     for obj in scene.objects:
         on_floor = surface is not None and obj.gravity
-        looks.append(_look(rng, obj, surface_palette[0] if on_floor else palette[0]))
+        looks.append(_look(rng, obj, surface_palette[0] if on_floor else behind))
     for v in scene.violations:  # ids past the scene's objects, in order
         if v.kind == "split":
             looks.append(looks[v.object])  # the split-off part looks like its parent
         elif v.kind == "appear":
-            looks.append(_look(rng, v.params["spawn"], palette[0]))
+            looks.append(_look(rng, v.params["spawn"], behind))
     light = (
         float(rng.uniform(-math.pi * 0.9, -math.pi * 0.1)),  # from above, left or right
         float(rng.uniform(0.15, 0.55)),
