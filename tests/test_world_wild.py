@@ -157,6 +157,11 @@ def test_cli_wild_corpus_is_deterministic_and_bad_input_is_one_line(tmp_path):
     records = [json.loads(line) for line in (a / "labels.jsonl").read_text().splitlines()]
     assert all(r["width"] == 96 and r["fps"] in WILD_FPS for r in records)
     assert all(r["style"]["photo"] is None for r in records)
+    # a wild corpus's labels re-render to the same clips in the same styles (same seed)
+    again = _run(*args, "--out", str(tmp_path / "r"), "--seed", "9", "--backgrounds", "none",
+                 "--scene", str(a / "labels.jsonl"))  # fmt: skip
+    assert again.exit_code == 0, again.output
+    assert (tmp_path / "r" / "labels.jsonl").read_bytes() == (a / "labels.jsonl").read_bytes()
     missing = _run(*args, "--out", str(tmp_path / "c"), "--backgrounds", str(tmp_path / "no"))
     assert missing.exit_code == 2 and "--backgrounds" in missing.output
     assert len(missing.output.strip().splitlines()) == 1

@@ -10,6 +10,10 @@ camera, plus:
     style: the look (vidgen.world.wild_style.Style.to_dict); a photographic background names
            its source as folder/file and the frame index of the still
     encoding: {"codec": "libx264", "pixel_format": "yuv420p", "crf": 18..32}
+
+`background`, `noise` and the caption keep the scene's own names (a caption still says "on a
+white background"); the look is in `style`. `vidgen world --profile wild --seed S --scene
+labels.jsonl` re-renders corpus S's scenes in their own styles (at another --size if given).
 """
 
 from __future__ import annotations
