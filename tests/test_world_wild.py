@@ -17,7 +17,7 @@ from vidgen.world.wild import make_wild_item
 from vidgen.world.wild_camera import Camera
 from vidgen.world.wild_photos import default_sources, read_still
 from vidgen.world.wild_render import WildLook
-from vidgen.world.wild_scene import WILD_FPS
+from vidgen.world.wild_scene import WILD_FPS, random_format
 from vidgen.world.wild_style import random_style
 
 SMALL = {"size": (160, 96), "fps": 8, "frames": 9}
@@ -105,6 +105,11 @@ def test_drawn_formats_stay_in_range():
         assert c.labels["fps"] in WILD_FPS and c.labels["num_frames"] == 3
         assert c.frames.shape[1:] == (c.labels["height"], c.labels["width"], 3)
     assert len({c.labels["width"] for c in clips}) > 1
+    # a fixed --frames at a drawn rate keeps clips short enough to lay out (a 4:3 view over
+    # 6 s has no room for the colliding pair)
+    for i in range(30):
+        fmt = random_format(np.random.default_rng([2, i, 1]), frames=49)
+        assert fmt.frames == 49 and 48 / fmt.fps <= 3.5 + 1e-9
 
 
 def test_photographic_background_from_a_folder_of_images(tmp_path):

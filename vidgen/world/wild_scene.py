@@ -66,8 +66,13 @@ def random_format(
     crf = int(rng.integers(CRF[0], CRF[1] + 1))
     if size is not None:
         width, height = size
+    longest = NARROW_MAX_DURATION if width / height < NARROW else DURATION[1]
     if fps is not None:
         rate = fps
+    elif frames is not None and (frames - 1) / rate > longest:
+        # fixed frames at a drawn rate: the slowest rate that keeps the clip short enough
+        fast = [f for f in WILD_FPS if (frames - 1) / f <= longest]
+        rate = fast[0] if fast else WILD_FPS[-1]
     if frames is None:
         frames = int(math.floor(seconds * rate)) + 1
     return ClipFormat(width, height, rate, frames, crf)
