@@ -12,7 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from vidgen.cli import cli
+from vidgen.errors import UsageError
 from vidgen.world import random_scene, render_clip
+from vidgen.world.corpus import CorpusSpec, make_item, write_corpus
 from vidgen.world.wild import make_wild_item
 from vidgen.world.wild_camera import Camera
 from vidgen.world.wild_photos import default_sources, read_still
@@ -185,3 +187,21 @@ def test_test_cards_and_tiny_images_make_no_background(tmp_path):
     assert read_still(str(tmp_path / "bars.png"), 0) is None
     assert read_still(str(tmp_path / "tiny.png"), 0) is None
     assert read_still(str(tmp_path / "photo.png"), 0).shape == (90, 160, 3)
+
+
+def test_an_item_alone_is_the_corpus_item_and_bad_vary_is_named(tmp_path):
+    stills = tmp_path / "stills"
+    stills.mkdir()
+    photo = np.clip(np.random.default_rng(2).normal(120, 30, (90, 160, 3)), 0, 255)
+    cv2.imwrite(str(stills / "photo.png"), photo.astype(np.uint8))
+    spec = CorpusSpec(count=6, width=96, height=64, frames=5, seed=4, profile="wild",
+                      vary=("fps",), backgrounds=(str(stills),))  # fmt: skip
+    write_corpus(spec, tmp_path / "corpus")
+    lines = (tmp_path / "corpus" / "labels.jsonl").read_text().splitlines()
+    records = [json.loads(line) for line in lines]
+    assert any(r["style"]["photo"] for r in records)  # the stills are used...
+    for i, record in enumerate(records):  # ...by an item made alone too
+        alone = make_item(spec, i)
+        assert record == json.loads(json.dumps({"clip": record["clip"], **alone.labels}))
+    with pytest.raises(UsageError, match="vary: unknown 'size '"):
+        CorpusSpec(count=1, profile="wild", vary=("size ",)).check()

@@ -77,6 +77,9 @@ class CorpusSpec:
             raise UsageError(f"--seed must be >= 0, got {self.seed}")
         if self.vary and self.profile != "wild":
             raise UsageError(f"--profile {self.profile} has one size and fps: vary is for wild")
+        unknown = sorted(set(self.vary) - set(VARIABLE))
+        if unknown:
+            raise UsageError(f"vary: unknown {unknown[0]!r}; use any of {', '.join(VARIABLE)}")
         if not random_scenes:
             return  # given scenes render at any size and length check_render_args allows
         aspect = self.width / self.height
@@ -131,10 +134,13 @@ def parse_size(text: str) -> tuple[int, int]:
 def make_item(
     spec: CorpusSpec, index: int, scenes: list[Scene] | None = None, photos: list | None = None
 ):
-    """The index-th clip of a corpus (a Clip), independent of every other item."""
+    """The index-th clip of a corpus (a Clip), independent of every other item. `photos`: the
+    wild profile's still sources, found once per corpus (None: found from spec.backgrounds)."""
     if spec.profile == "wild":
-        from vidgen.world.wild import make_wild_item
+        from vidgen.world.wild import make_wild_item, photo_sources
 
+        if photos is None:
+            photos = photo_sources(spec.backgrounds)
         return make_wild_item(
             seed=spec.seed, index=index, violation_rate=spec.violation_rate,
             size=None if "size" in spec.vary else (spec.width, spec.height),
