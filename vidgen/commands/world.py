@@ -15,9 +15,15 @@ import click
     required=True,
     help="Output folder (created if missing).",
 )
-@click.option("--size", default="832x480", show_default=True, help="WIDTHxHEIGHT, even sides.")
-@click.option("--fps", type=float, default=16, show_default=True, help="Frames per second.")
-@click.option("--frames", type=int, default=49, show_default=True, help="Frames per clip.")
+@click.option(
+    "--size", default=None, help="WIDTHxHEIGHT, even sides [default: 832x480; wild: per clip]."
+)
+@click.option(
+    "--fps", type=float, default=None, help="Frames per second [default: 16; wild: per clip]."
+)
+@click.option(
+    "--frames", type=int, default=None, help="Frames per clip [default: 49; wild: per clip]."
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Corpus seed.")
 @click.option(
     "--violation-rate",
@@ -27,11 +33,20 @@ import click
 )
 @click.option(
     "--profile",
-    type=click.Choice(["full", "simple", "staged"]),
+    type=click.Choice(["full", "simple", "staged", "wild"]),
     default="full",
     show_default=True,
     help="full: the whole world; simple: one object, plain background; staged: simple laid out "
-    "canonically (what the shapes model trains on).",
+    "canonically (what the shapes model trains on); wild: full's scenes in a random style per "
+    "clip (textures, photos, shading, camera shake and zoom, exposure drift, noise, crf 18-32, "
+    "256-1280 px wide, 8-30 fps unless --size, --fps, --frames fix them).",
+)
+@click.option(
+    "--backgrounds",
+    multiple=True,
+    help="wild: a folder of clips or images whose still frames serve as photographic "
+    "backgrounds (repeatable), or 'none' [default: ../shared/real-clips and the real_clean "
+    "clips of ../shared/gen-clips, when present].",
 )
 @click.option(
     "--scene",
@@ -46,13 +61,14 @@ import click
 def world(
     count: int,
     out: Path,
-    size: str,
-    fps: float,
-    frames: int,
+    size: str | None,
+    fps: float | None,
+    frames: int | None,
     seed: int,
     violation_rate: float | None,
     profile: str,
     scene_file: Path | None,
+    backgrounds: tuple[str, ...],
     overwrite: bool,
     quiet: bool,
 ) -> None:
@@ -69,19 +85,27 @@ def world(
       vidgen world --n 300 --out corpus/
       vidgen world --n 1000 --out train/ --profile simple --size 64x64 --fps 8 --frames 17
       vidgen world --scene corpus/labels.jsonl --out small/ --size 208x120
+      vidgen world --n 300 --out wild/ --profile wild --seed 4242
     """
+    from vidgen.errors import UsageError
     from vidgen.world.corpus import CorpusSpec, load_scenes, parse_size, write_corpus
 
-    width, height = parse_size(size)
+    if backgrounds and profile != "wild":
+        raise UsageError("--backgrounds is for --profile wild: drop it or add --profile wild")
+    given = {"size": size, "fps": fps, "frames": frames}
+    vary = tuple(k for k, v in given.items() if v is None) if profile == "wild" else ()
+    width, height = parse_size(size or "832x480")
     spec = CorpusSpec(
         count=count,
         width=width,
         height=height,
-        fps=fps,
-        frames=frames,
+        fps=16 if fps is None else fps,
+        frames=49 if frames is None else frames,
         seed=seed,
         violation_rate=violation_rate,
         profile=profile,
+        vary=vary,
+        backgrounds=tuple(backgrounds) or None,
     )
 
     def progress(done: int, total: int) -> None:

@@ -81,24 +81,39 @@ def check_render_args(width: int, height: int, frames: int, fps: float) -> None:
 
 
 def iter_frames(
-    scene: Scene, *, width: int = 64, height: int = 64, frames: int = 17, fps: float = 8
+    scene: Scene,
+    *,
+    width: int = 64,
+    height: int = 64,
+    frames: int = 17,
+    fps: float = 8,
+    look=None,
 ) -> Iterator[tuple[np.ndarray, list[ObjectState]]]:
-    """Yield (frame, object states) one frame at a time: memory does not grow with length."""
+    """Yield (frame, object states) one frame at a time: memory does not grow with length.
+    `look` (e.g. wild_render.WildLook) draws the scene another way: its renderer(scene, width,
+    height, t_max) replaces render.Renderer, and its views(...) place the labels."""
     check_render_args(width, height, frames, fps)
     scene.validate()
     times = [i / fps for i in range(frames)]
     sim = Simulation(scene)
-    renderer = Renderer(scene, width, height, times[-1])
+    make = Renderer if look is None else look.renderer
+    renderer = make(scene, width, height, times[-1])
     for i, t in enumerate(times):
         states = sim.state_at(t)
         yield renderer.frame(i, t, states), states
 
 
 def render_clip(
-    scene: Scene, *, width: int = 64, height: int = 64, frames: int = 17, fps: float = 8
+    scene: Scene,
+    *,
+    width: int = 64,
+    height: int = 64,
+    frames: int = 17,
+    fps: float = 8,
+    look=None,
 ) -> Clip:
     """Render a scene to frames at time i / fps, with its caption and exact labels."""
-    size = {"width": width, "height": height, "frames": frames, "fps": fps}
+    size = {"width": width, "height": height, "frames": frames, "fps": fps, "look": look}
     out = np.empty((frames, height, width, 3), np.uint8)
     all_states = []
     for i, (frame, states) in enumerate(iter_frames(scene, **size)):
@@ -121,7 +136,11 @@ def render_clip(
                 seen_plain |= plain
                 frames_changed.append((i, plain))
         changed.append(frames_changed)
-    labels = make_labels(scene, all_states, changed, width=width, height=height, fps=fps)
+    views = (
+        None if look is None else look.views(scene, width, height, [i / fps for i in range(frames)])
+    )
+    labels = make_labels(scene, all_states, changed, width=width, height=height, fps=fps,
+                         views=views)  # fmt: skip
     return Clip(frames=out, caption=labels["caption"], labels=labels)
 
 
@@ -145,24 +164,27 @@ def make_labels(
     width: int,
     height: int,
     fps: float,
+    views: list | None = None,
 ) -> dict:
     """The labels of a rendered clip; changed[k]: (frame, plainly visible) for each frame where
-    violation k alters the pixels."""
+    violation k alters the pixels; views: each frame's view when a camera moves (tracks and
+    flags follow it; the other fields stay in the scene's own view)."""
     n_frames = len(all_states)
     times = [i / fps for i in range(n_frames)]
     view = View(scene, width, height)
+    views = views or [view] * n_frames
     n_clean = len(scene.objects)
     extra_src = _extra_objects(scene)
     objects = []
     for oid in range(len(all_states[0])):
         obj = scene.objects[oid] if oid < n_clean else extra_src[oid]
         track: dict[str, list] = {k: [] for k in _TRACK_KEYS}
-        for states, t in zip(all_states, times, strict=True):
+        for states, t, seen in zip(all_states, times, views, strict=True):
             s = states[oid]
-            f = flags(s, scene, view, t)
-            track["x"].append(round(view.x(s.x, t), 2))
-            track["y"].append(round(view.y(s.y), 2))
-            track["size"].append(round(s.r * view.scale, 2))
+            f = flags(s, scene, seen, t)
+            track["x"].append(round(seen.x(s.x, t), 2))
+            track["y"].append(round(seen.y(s.y), 2))
+            track["size"].append(round(s.r * seen.scale, 2))
             track["exists"].append(bool(s.exists))
             for k in ("in_frame", "at_edge", "occluded", "hidden", "visible"):
                 track[k].append(bool(f[k]))

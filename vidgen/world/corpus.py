@@ -26,7 +26,8 @@ from vidgen.world.spec import scene_from_dict
 
 LABELS_NAME = "labels.jsonl"
 MAX_COUNT = 1_000_000
-DEFAULT_VIOLATION_RATE = {"simple": 0.0, "staged": 0.0, "full": 0.5}
+DEFAULT_VIOLATION_RATE = {"simple": 0.0, "staged": 0.0, "full": 0.5, "wild": 0.5}
+VARIABLE = ("size", "fps", "frames")  # what the wild profile may draw per clip
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ class CorpusSpec:
     seed: int = 0
     violation_rate: float | None = None
     profile: str = "full"
+    vary: tuple[str, ...] = ()  # wild: which of VARIABLE to draw per clip (the rest is fixed)
+    backgrounds: tuple[str, ...] | None = None  # wild: folders of stills (None: the default)
 
     def __post_init__(self) -> None:
         if self.violation_rate is None:
@@ -72,6 +75,11 @@ class CorpusSpec:
             raise UsageError(f"--profile must be one of {', '.join(PROFILES)}")
         if self.seed < 0:
             raise UsageError(f"--seed must be >= 0, got {self.seed}")
+        if self.vary and self.profile != "wild":
+            raise UsageError(f"--profile {self.profile} has one size and fps: vary is for wild")
+        unknown = sorted(set(self.vary) - set(VARIABLE))
+        if unknown:
+            raise UsageError(f"vary: unknown {unknown[0]!r}; use any of {', '.join(VARIABLE)}")
         if not random_scenes:
             return  # given scenes render at any size and length check_render_args allows
         aspect = self.width / self.height
@@ -123,8 +131,23 @@ def parse_size(text: str) -> tuple[int, int]:
     return int(parts[0]), int(parts[1])
 
 
-def make_item(spec: CorpusSpec, index: int, scenes: list[Scene] | None = None):
-    """The index-th clip of a corpus (a Clip), independent of every other item."""
+def make_item(
+    spec: CorpusSpec, index: int, scenes: list[Scene] | None = None, photos: list | None = None
+):
+    """The index-th clip of a corpus (a Clip), independent of every other item. `photos`: the
+    wild profile's still sources, found once per corpus (None: found from spec.backgrounds)."""
+    if spec.profile == "wild":
+        from vidgen.world.wild import make_wild_item, photo_sources
+
+        if photos is None:
+            photos = photo_sources(spec.backgrounds)
+        return make_wild_item(
+            seed=spec.seed, index=index, violation_rate=spec.violation_rate,
+            size=None if "size" in spec.vary else (spec.width, spec.height),
+            fps=None if "fps" in spec.vary else spec.fps,
+            frames=None if "frames" in spec.vary else spec.frames,
+            photos=photos, scene=None if scenes is None else scenes[index],
+        )  # fmt: skip
     if scenes is not None:
         scene = scenes[index]
         return render_clip(
@@ -143,7 +166,7 @@ def make_item(spec: CorpusSpec, index: int, scenes: list[Scene] | None = None):
     )
 
 
-def write_mp4(path: Path, frames: np.ndarray, fps: float) -> None:
+def write_mp4(path: Path, frames: np.ndarray, fps: float, crf: int = 18) -> None:
     """H.264 yuv420p MP4, written to a temporary name and renamed into place."""
     import imageio.v2 as iio
 
@@ -152,7 +175,7 @@ def write_mp4(path: Path, frames: np.ndarray, fps: float) -> None:
         writer = iio.get_writer(
             tmp, format="FFMPEG", mode="I", fps=fps, codec="libx264", pixelformat="yuv420p",
             quality=None, macro_block_size=2, ffmpeg_log_level="error",
-            ffmpeg_params=["-crf", "18", "-preset", "veryfast"],
+            ffmpeg_params=["-crf", str(crf), "-preset", "veryfast"],
         )  # fmt: skip
         with writer:
             for frame in frames:
@@ -200,13 +223,19 @@ def write_corpus(
     violated = 0
     digits = max(5, len(str(max(spec.count - 1, 0))))
     written: set[str] = set()
+    photos = None
+    if spec.profile == "wild":
+        from vidgen.world.wild import photo_sources
+
+        photos = photo_sources(spec.backgrounds)
     try:
         with open(tmp_labels, "w", encoding="utf-8") as fh:
             for i in range(spec.count):
-                clip = make_item(spec, i, scenes)
+                clip = make_item(spec, i, scenes, photos)
                 name = f"clip_{i:0{digits}d}.mp4"
                 written.add(name)
-                write_mp4(out / name, clip.frames, spec.fps)
+                crf = clip.labels.get("encoding", {}).get("crf", 18)
+                write_mp4(out / name, clip.frames, clip.labels["fps"], crf)
                 record = {"clip": name, **clip.labels}
                 fh.write(json.dumps(record, sort_keys=True, separators=(",", ":")) + "\n")
                 violated += bool(clip.labels["violations"])

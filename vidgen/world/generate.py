@@ -13,6 +13,7 @@ places (a faint smear with no motion). On the staged layout that average is the 
 
 full: 1-3 objects, soft textures, a floor line, a wall or box in front, camera pans, sensor
 noise, throws, slides, collisions, passing behind the occluder, leaving the frame.
+wild: full's scenes, drawn in a random style per clip (wild_scene.py, wild_style.py).
 
 Every scene is simulated before it is returned and rejected if anything happens that the
 caption would not say (an unplanned collision, a floating object sinking into the floor, an
@@ -40,7 +41,7 @@ from vidgen.world.vocab import (
     SIMPLE_MOTIONS,
 )
 
-PROFILES = ("simple", "staged", "full")
+PROFILES = ("simple", "staged", "full", "wild")
 # Views random scenes can be laid out in: narrower than 3:4 leaves no room for a colliding pair
 # or an occluder with room around it.
 MIN_ASPECT, MAX_ASPECT = 0.75, 5.0
@@ -89,10 +90,10 @@ def random_scene(
     `violation` forces one violation of that kind (see VIOLATION_KINDS) whatever the rate.
     """
     if profile not in PROFILES:
-        raise UsageError(f"unknown profile {profile!r}: use simple or full")
+        raise UsageError(f"unknown profile {profile!r}: use one of {', '.join(PROFILES)}")
     if not 0.0 <= violation_rate <= 1.0:
         raise UsageError(f"violation rate must be in [0, 1], got {violation_rate}")
-    d_aspect, d_duration = DEFAULTS[profile]
+    d_aspect, d_duration = DEFAULTS.get(profile, DEFAULTS["full"])  # wild: full's
     aspect = d_aspect if aspect is None else float(aspect)
     duration = d_duration if duration is None else float(duration)
     if not MIN_ASPECT <= aspect <= MAX_ASPECT:
@@ -118,7 +119,9 @@ def random_scene(
         if profile in ("simple", "staged"):
             scene, pair = _simple(rng, aspect, duration, kind, staged=profile == "staged"), None
         else:
-            scene, pair = _full(rng, aspect, duration, kind)
+            from vidgen.world.wild_scene import LAYOUTS  # wild_scene builds on _full
+
+            scene, pair = LAYOUTS.get(profile, _full)(rng, aspect, duration, kind)
         scene = dataclasses.replace(scene, seed=seed)
         if not acceptable(scene, pair):
             continue
