@@ -19,7 +19,8 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from checkers.flow import FlowMeter
-from checkers.segment import Detection, segment
+from checkers.perception.background import MotionBackground, background_model_enabled
+from checkers.segment import Detection, Segmentation, segment
 from checkers.tracking.backdrop import PLAIN_MIN, RELIABLE_FOREGROUND
 from checkers.tracking.boxes import CONTACT_MARGIN, box_gap, covered
 from checkers.tracking.observation import FrameObservation
@@ -36,8 +37,14 @@ FRAGMENT_SIGHTINGS = 12  # a piece of a partly hidden object is seen only briefl
 
 
 class Tracker:
-    def __init__(self, width: int, height: int):
+    def __init__(self, width: int, height: int, fps: float = 16.0, background: bool | None = None):
         self.width, self.height = width, height
+        # The motion-compensated background model (perception/background.py) segments clips
+        # whose first frame is not plain backdrop; `None` reads VIDGEN_BGMODEL.
+        self._use_background = background_model_enabled() if background is None else background
+        self._fps = fps
+        self._background: MotionBackground | None = None
+        self._mode: str | None = None  # "plain" or "motion", chosen on the first frame
         self.tracks: dict[int, Track] = {}
         self._next_id = 0
         self._shift = np.zeros(2)
@@ -46,16 +53,9 @@ class Tracker:
         self._hiding: list[tuple[int, int]] = []  # (missing track, covering detection) this frame
 
     def update(self, frame: Frame) -> FrameObservation:
-        seg = segment(frame.image)
+        seg, reliable = self._segment(frame)
         flow = self._flow.update(frame.image, seg.background_mask)
         dets = seg.detections
-        # Object-level reasoning needs a plain backdrop with a few flat parts on it; natural
-        # footage (texture everywhere) falls back to the frame-level flow signals.
-        reliable = (
-            seg.foreground_fraction < RELIABLE_FOREGROUND
-            and seg.plain >= PLAIN_MIN
-            and len(dets) <= 16
-        )
         self._shift += flow.camera_shift
         live = [t for t in self.tracks.values() if t.alive]
         # A track lost while partly hidden was last seen as a sliver whose centroid is off
@@ -81,6 +81,31 @@ class Tracker:
             flow.similarity_prev,
             seg.floor_y,
         )
+
+    def _segment(self, frame: Frame) -> tuple[Segmentation, bool]:
+        """The frame's parts, and whether object-level reasoning applies to them.
+
+        The path is chosen once, on the first frame, so a clip is never segmented two ways:
+        a plain backdrop keeps the plain segmentation (the shapes world is unchanged);
+        anything else goes to the background model when it is enabled.
+        """
+        if self._mode == "motion":
+            step = self._background.update(frame.image)
+            return step.segmentation, step.reliable
+        seg = segment(frame.image)
+        # Object-level reasoning needs a plain backdrop with a few flat parts on it; natural
+        # footage (texture everywhere) falls back to the frame-level flow signals.
+        reliable = (
+            seg.foreground_fraction < RELIABLE_FOREGROUND
+            and seg.plain >= PLAIN_MIN
+            and len(seg.detections) <= 16
+        )
+        if self._mode is None:
+            self._mode = "plain" if reliable or not self._use_background else "motion"
+            if self._mode == "motion":
+                self._background = MotionBackground(self._fps, self.width, self.height)
+                return self._segment(frame)
+        return seg, reliable
 
     # -- assignment ------------------------------------------------------------------------
 

@@ -57,7 +57,12 @@ class Track:
         split, merge and change color as light and texture move, which says nothing
         about the objects themselves.
         """
-        spreads = [p.det.lab_spread for p in self.points if p.det is not None]
+        seen = [p.det for p in self.points if p.det is not None]
+        if seen and all(d.source == "motion" for d in seen):
+            # Parts of the background model stand out of a backdrop the camera has seen
+            # (shaded, textured objects included): their color spread says nothing.
+            return True
+        spreads = [d.lab_spread for d in seen]
         return bool(spreads) and float(np.median(spreads)) < SOLID_SPREAD
 
     def recent(self, n: int = 12) -> list[Point]:
