@@ -56,7 +56,7 @@ def clip(frames: int, disc_at) -> list[np.ndarray]:
 def test_a_shaded_disc_on_panned_texture_is_one_part_at_its_place():
     model = MotionBackground(FPS, W, H)
     at = lambda t: (60 + 6 * t, 90 + 0.5 * t)  # noqa: E731
-    for t, image in enumerate(clip(24, at)):
+    for image in clip(24, at):
         step = model.update(image)
     dets = step.segmentation.detections
     assert step.reliable

@@ -29,12 +29,18 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 
-from checkers.perception.camera import MIN_POINTS, camera_step
+from checkers.perception.camera import (
+    CORNER_SPACING,
+    INLIER_RADIUS,
+    MAX_CORNERS,
+    MIN_POINTS,
+    ROUND_TRIP,
+)
 from checkers.perception.cuts import LOST_SCENE
 from checkers.perception.photometric import fit_photometric
 from checkers.segment import Detection, Segmentation, describe_part, lab_distance, to_lab
@@ -45,6 +51,7 @@ JOIN = 0.025  # parts closer than this are one object (a shaded ball's body and 
 OUTLINE = 0.012  # width of the ring on which a part's outline is compared with the model
 # Times in seconds, converted once with the clip's frame rate.
 LEARN_SECONDS = 0.6  # time constant with which the model takes in the backdrop it sees
+FOREGROUND_SECONDS = 6.0  # ... and foreground, so that no misregistration stays for good
 WARM_SECONDS = 0.25  # after a start or a cut the model has seen too little to judge
 # Lab units.
 MIN_DISTANCE = 11.0  # below this outside the model's envelope a pixel is backdrop
@@ -71,6 +78,9 @@ def background_model_enabled() -> bool:
 class BackgroundStep:
     segmentation: Segmentation
     reliable: bool  # the model is warm, the camera was followed and the parts are few
+    # Boxes (x, y, w, h) of ghosts found this frame: where an object that was part of the
+    # model (there since the shot began, or at rest) has just moved away from.
+    ghosts: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 class MotionBackground:
@@ -81,6 +91,7 @@ class MotionBackground:
         short = float(min(width, height))
         self.size = (width, height)
         self.learn = 1.0 - math.exp(-1.0 / (fps * LEARN_SECONDS))
+        self.learn_foreground = 1.0 - math.exp(-1.0 / (fps * FOREGROUND_SECONDS))
         self.warm_frames = max(2, round(WARM_SECONDS * fps))
         self.min_area = max(6.0, (MIN_OBJECT * short) ** 2)
         join = max(3, round(JOIN * short)) | 1
@@ -100,15 +111,12 @@ class MotionBackground:
         if self._model is None:
             self._restart(cur)
         else:
-            step = camera_step(self._gray, gray)
-            lost = step.corners >= MIN_POINTS and (
-                not step.fitted or step.tracked_share * step.inlier_share < LOST_SCENE
-            )
-            if lost:
+            motion = camera_similarity(self._gray, gray)
+            if motion is None:
                 self._restart(cur)
                 camera_ok = False
             else:
-                self._carry(step.homography, cur)
+                self._carry(motion, cur)
         self._gray = gray
         self._age += 1
 
@@ -126,6 +134,7 @@ class MotionBackground:
         count, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
         cur_edges, model_edges = _edges(gray), _edges(_gray_of(model))
         keep: list[int] = []
+        ghosts: list[tuple[int, int, int, int]] = []
         for i in range(1, count):
             if stats[i, cv2.CC_STAT_AREA] < self.min_area:
                 joined[labels == i] = 0
@@ -135,16 +144,19 @@ class MotionBackground:
                 part = labels == i
                 model[part] = cur[part]
                 joined[part] = 0
+                ghosts.append(tuple(int(v) for v in stats[i, :4]))
                 continue
             keep.append(i)
         foreground = joined.astype(bool)
 
-        # Learn the backdrop where nothing stands in front of it (with a margin: an
-        # object's blurred edge is not backdrop).
-        near = cv2.dilate(joined, self._join).astype(bool)
-        mix = np.where(near, 0.0, self.learn).astype(np.float32)[..., None]
-        self._model = model + mix * (cur - model)
-        self._foreground = near
+        # Learn the backdrop where nothing stands in front of it. Foreground learns too, but
+        # slowly: a pixel that never learns keeps any misregistration it once had, and its
+        # neighbours, compared against it, turn foreground in turn (a creeping false part
+        # along every strong edge). An object at rest fades into the model only over
+        # several seconds, longer than the clips judged.
+        mix = np.where(joined.astype(bool), self.learn_foreground, self.learn)
+        self._model = model + mix.astype(np.float32)[..., None] * (cur - model)
+        self._foreground = joined.astype(bool)
 
         lab = to_lab(cv2.GaussianBlur(rgb, (3, 3), 0))
         field = to_lab(_u8(model))
@@ -163,7 +175,7 @@ class MotionBackground:
         clear = ~cv2.dilate(joined, self._ring).astype(bool)
         dominant = np.median(field[::4, ::4].reshape(-1, 3), axis=0)
         seg = Segmentation(detections, fraction, dominant, threshold, clear, None, 0.0)
-        return BackgroundStep(seg, reliable)
+        return BackgroundStep(seg, reliable, ghosts)
 
     def _restart(self, cur: np.ndarray) -> None:
         self._model = cur.copy()
@@ -174,7 +186,9 @@ class MotionBackground:
         """Warp the model into the current frame; border the camera just revealed is taken
         from the frame (nothing is known there yet)."""
         w, h = self.size
-        flags = cv2.INTER_LINEAR
+        # Cubic: the model is resampled every frame, and linear resampling blurs texture a
+        # little more each time until its edges read as foreground.
+        flags = cv2.INTER_CUBIC
         self._model = cv2.warpPerspective(self._model, homography, (w, h), flags=flags)
         known = np.ones((h, w), np.uint8)
         known = cv2.warpPerspective(known, homography, (w, h), flags=cv2.INTER_NEAREST)
@@ -197,6 +211,38 @@ class MotionBackground:
         in_frame = float(cur_edges[y0:y1, x0:x1][ring].mean())
         in_model = float(model_edges[y0:y1, x0:x1][ring].mean())
         return in_frame < GHOST_EDGES * in_model
+
+
+def camera_similarity(prev: np.ndarray, cur: np.ndarray) -> np.ndarray | None:
+    """The camera's motion from `prev` to `cur` (uint8 gray) as a 3x3 similarity (shift,
+    zoom, roll), or None when the scene was lost (a shot cut).
+
+    Corners are followed as in camera.py (Shi-Tomasi, LK with a forward-backward check), but
+    the fit is a similarity, not a homography: the model is carried by every step's fit in
+    turn, and a homography's perspective terms, poorly pinned by corners bunched on one
+    textured region, skew the rest of the frame a little more each step. A frame with too
+    few corners to follow (a plain backdrop) is taken as a still camera.
+    """
+    short = float(min(prev.shape))
+    corners = cv2.goodFeaturesToTrack(
+        prev, MAX_CORNERS, qualityLevel=0.01, minDistance=max(2.0, CORNER_SPACING * short)
+    )
+    if corners is None or len(corners) < MIN_POINTS:
+        return np.eye(3)
+    lk = {"winSize": (13, 13), "maxLevel": 2}
+    ahead, ok1, _ = cv2.calcOpticalFlowPyrLK(prev, cur, corners, None, **lk)
+    back, ok2, _ = cv2.calcOpticalFlowPyrLK(cur, prev, ahead, None, **lk)
+    round_trip = np.linalg.norm((back - corners).reshape(-1, 2), axis=1)
+    good = (ok1.ravel() == 1) & (ok2.ravel() == 1) & (round_trip < ROUND_TRIP * short + 0.5)
+    if good.sum() < LOST_SCENE * len(corners) or good.sum() < MIN_POINTS:
+        return None
+    src, dst = corners.reshape(-1, 2)[good], ahead.reshape(-1, 2)[good]
+    radius = max(0.75, INLIER_RADIUS * short)
+    fit, inliers = cv2.estimateAffinePartial2D(src, dst, method=cv2.RANSAC,
+                                               ransacReprojThreshold=radius)  # fmt: skip
+    if fit is None or inliers is None or inliers.mean() * good.mean() < LOST_SCENE:
+        return None
+    return np.vstack([fit, [0.0, 0.0, 1.0]])
 
 
 def _envelope_distance(lab: np.ndarray, model: np.ndarray) -> np.ndarray:

@@ -33,6 +33,11 @@ HIDDEN_SHARE = 0.5  # share of a missing object's predicted box another part mus
 FIRST_STEP = 24.0  # analysis px an object may move between its first two frames
 MERGED_GROWTH = 1.08  # area over the usual that marks one blob of an object and its split part
 SAME_COLOR = 12.0  # Lab distance within which two parts have one color (objects' colors differ)
+# Share of the first frame that must be plain backdrop for the plain segmentation to take the
+# clip when the background model is on: shapes-world clips start at 0.86-0.99 (seed 555),
+# wild-profile clips anywhere from 0.02 to 0.99 (soft gradients read as plain).
+PLAIN_FIRST = 0.8
+EMERGE_SECONDS = 1.0  # a ghost found this long after a track's birth still explains it
 FRAGMENT_SIGHTINGS = 12  # a piece of a partly hidden object is seen only briefly (slivers: 4-5)
 
 
@@ -91,6 +96,7 @@ class Tracker:
         """
         if self._mode == "motion":
             step = self._background.update(frame.image)
+            self._mark_emerged(frame.index, step.ghosts)
             return step.segmentation, step.reliable
         seg = segment(frame.image)
         # Object-level reasoning needs a plain backdrop with a few flat parts on it; natural
@@ -101,11 +107,26 @@ class Tracker:
             and len(seg.detections) <= 16
         )
         if self._mode is None:
-            self._mode = "plain" if reliable or not self._use_background else "motion"
+            plain = reliable and seg.plain >= PLAIN_FIRST
+            self._mode = "plain" if plain or not self._use_background else "motion"
             if self._mode == "motion":
                 self._background = MotionBackground(self._fps, self.width, self.height)
                 return self._segment(frame)
         return seg, reliable
+
+    def _mark_emerged(self, index: int, ghosts) -> None:
+        """Tracks born lately beside a ghost came out of the model's picture: an object the
+        model held as backdrop (there since the shot began) that has started to move. The
+        ghost is found once the object has cleared its old place, a few frames after birth."""
+        if not ghosts:
+            return
+        recent = index - max(2, round(EMERGE_SECONDS * self._fps))
+        for track in self.tracks.values():
+            first = track.points[0]
+            if first.frame < recent or first.det is None:
+                continue
+            if any(box_gap(first.det.bbox, g) <= CONTACT_MARGIN for g in ghosts):
+                first.emerged = True
 
     # -- assignment ------------------------------------------------------------------------
 

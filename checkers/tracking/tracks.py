@@ -34,6 +34,9 @@ class Point:
     # Missing tracks this part covers this frame: in front of another object, its part may
     # have swallowed the hidden one's visible rim (a similar color), so its look is unreliable.
     hides: list[int] = field(default_factory=list)
+    # A track's first sighting only: the part came out of the background model's own picture
+    # (an object there since the shot began, first seen when it moved), not out of nowhere.
+    emerged: bool = False
 
 
 @dataclass
