@@ -59,6 +59,8 @@ NOISE_FACTOR = 4.0  # ... or below this many times the frame's typical envelope 
 # A part's outline in the frame has under this share of the model's edge strength there:
 # the model shows an edge the frame does not, so the part is where an object used to be.
 GHOST_EDGES = 0.55
+GHOST_STILL = 12  # gray levels of change since the previous frame that count as motion
+GHOST_MOVING = 0.2  # a ghost has under this share of its pixels changing (compression noise)
 # Frames where these bounds are exceeded show no clean objects (clutter, a swarm of parts,
 # a scene change the camera fit missed): object-level reasoning does not apply.
 MAX_FOREGROUND = 0.25
@@ -108,6 +110,7 @@ class MotionBackground:
         cur = rgb.astype(np.float32)
         h, w = gray.shape
         camera_ok = True
+        change = np.zeros((h, w), np.uint8)  # gray change since the previous frame
         if self._model is None:
             self._restart(cur)
         else:
@@ -117,6 +120,9 @@ class MotionBackground:
                 camera_ok = False
             else:
                 self._carry(motion, cur)
+                # The previous frame as this camera sees it: what changed since then moves.
+                still = cv2.warpPerspective(self._gray, motion, (w, h), flags=cv2.INTER_LINEAR)
+                change = cv2.absdiff(gray, still)
         self._gray = gray
         self._age += 1
 
@@ -139,7 +145,7 @@ class MotionBackground:
             if stats[i, cv2.CC_STAT_AREA] < self.min_area:
                 joined[labels == i] = 0
                 continue
-            if self._is_ghost(labels, i, stats[i], cur_edges, model_edges):
+            if self._is_ghost(labels, i, stats[i], cur_edges, model_edges, change):
                 # The backdrop an object left: the frame shows it, so the model takes it.
                 part = labels == i
                 model[part] = cur[part]
@@ -199,7 +205,11 @@ class MotionBackground:
             fg = cv2.warpPerspective(fg, homography, (w, h), flags=cv2.INTER_NEAREST)
             self._foreground = fg.astype(bool) & known
 
-    def _is_ghost(self, labels, i, stat, cur_edges, model_edges) -> bool:
+    def _is_ghost(self, labels, i, stat, cur_edges, model_edges, change) -> bool:
+        """The model shows an outline the frame lacks, and nothing moves there now: the
+        backdrop an object left. An object moving over its own old place (a part that is
+        object and ghost at once) changes from frame to frame, and is never taken into the
+        model whole."""
         x, y, w, h, _ = (int(v) for v in stat)
         r = self._ring.shape[0]
         H, W = labels.shape
@@ -210,7 +220,11 @@ class MotionBackground:
             return False
         in_frame = float(cur_edges[y0:y1, x0:x1][ring].mean())
         in_model = float(model_edges[y0:y1, x0:x1][ring].mean())
-        return in_frame < GHOST_EDGES * in_model
+        if in_frame >= GHOST_EDGES * in_model:
+            return False
+        inside = part.astype(bool)
+        moving = float((change[y0:y1, x0:x1][inside] > GHOST_STILL).mean())
+        return moving < GHOST_MOVING
 
 
 def camera_similarity(prev: np.ndarray, cur: np.ndarray) -> np.ndarray | None:
