@@ -60,7 +60,7 @@ NOISE_FACTOR = 4.0  # ... or below this many times the frame's typical envelope 
 # the model shows an edge the frame does not, so the part is where an object used to be.
 GHOST_EDGES = 0.55
 GHOST_STILL = 12  # gray levels of change since the previous frame that count as motion
-GHOST_RING = 0.5  # share of a still region's perimeter that must border the backdrop
+GHOST_MOVING = 0.2  # a ghost has under this share of its pixels changing (compression noise)
 # Frames where these bounds are exceeded show no clean objects (clutter, a swarm of parts,
 # a scene change the camera fit missed): object-level reasoning does not apply.
 MAX_FOREGROUND = 0.25
@@ -137,12 +137,20 @@ class MotionBackground:
         joined = cv2.morphologyEx(raw, cv2.MORPH_CLOSE, self._join)
         joined = cv2.morphologyEx(joined, cv2.MORPH_OPEN, self._join)
 
-        ghosts = self._remove_ghosts(joined, change, gray, model, cur)
         count, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+        cur_edges, model_edges = _edges(gray), _edges(_gray_of(model))
         keep: list[int] = []
+        ghosts: list[tuple[int, int, int, int]] = []
         for i in range(1, count):
             if stats[i, cv2.CC_STAT_AREA] < self.min_area:
                 joined[labels == i] = 0
+                continue
+            if self._is_ghost(labels, i, stats[i], cur_edges, model_edges, change):
+                # The backdrop an object left: the frame shows it, so the model takes it.
+                part = labels == i
+                model[part] = cur[part]
+                joined[part] = 0
+                ghosts.append(tuple(int(v) for v in stats[i, :4]))
                 continue
             keep.append(i)
         foreground = joined.astype(bool)
@@ -197,43 +205,26 @@ class MotionBackground:
             fg = cv2.warpPerspective(fg, homography, (w, h), flags=cv2.INTER_NEAREST)
             self._foreground = fg.astype(bool) & known
 
-    def _remove_ghosts(self, joined, change, gray, model, cur) -> list[tuple[int, ...]]:
-        """Take ghosts out of `joined` and into `model` (both edited in place); their boxes.
-
-        A ghost is the backdrop an object left: still in the frame (no change since the
-        previous frame, camera removed), and along its border with the backdrop the model
-        shows an outline the frame lacks. The still pixels of each part are judged apart
-        from its moving ones, so the ghost an object is leaving, joined to the object in
-        one part, is found while the object moves on; the object's own outline (beside the
-        moving pixels) is left out of the comparison. A resting object keeps its outline in
-        the frame and stays foreground.
-        """
-        still = joined & (change <= GHOST_STILL).astype(np.uint8)
-        still = cv2.morphologyEx(still, cv2.MORPH_OPEN, self._join)
-        moving = cv2.dilate(joined & ~still.astype(bool), self._ring).astype(bool)
-        count, labels, stats, _ = cv2.connectedComponentsWithStats(still, connectivity=8)
-        cur_edges, model_edges = _edges(gray), _edges(_gray_of(model))
-        ghosts = []
+    def _is_ghost(self, labels, i, stat, cur_edges, model_edges, change) -> bool:
+        """The model shows an outline the frame lacks, and nothing moves there now: the
+        backdrop an object left. An object moving over its own old place (a part that is
+        object and ghost at once) changes from frame to frame, and is never taken into the
+        model whole."""
+        x, y, w, h, _ = (int(v) for v in stat)
         r = self._ring.shape[0]
-        H, W = joined.shape
-        for i in range(1, count):
-            x, y, w, h, area = (int(v) for v in stats[i])
-            if area < self.min_area:
-                continue
-            x0, y0, x1, y1 = max(0, x - r), max(0, y - r), min(W, x + w + r), min(H, y + h + r)
-            sub = (labels[y0:y1, x0:x1] == i).astype(np.uint8)
-            whole = (cv2.dilate(sub, self._ring) - cv2.erode(sub, self._ring)).astype(bool)
-            ring = whole & ~moving[y0:y1, x0:x1]
-            if ring.sum() < GHOST_RING * whole.sum():
-                continue  # mostly bordered by a moving object: nothing to compare
-            in_frame = float(cur_edges[y0:y1, x0:x1][ring].mean())
-            in_model = float(model_edges[y0:y1, x0:x1][ring].mean())
-            if in_frame < GHOST_EDGES * in_model:
-                gone = sub.astype(bool)
-                model[y0:y1, x0:x1][gone] = cur[y0:y1, x0:x1][gone]
-                joined[y0:y1, x0:x1][gone] = 0
-                ghosts.append((x, y, w, h))
-        return ghosts
+        H, W = labels.shape
+        x0, y0, x1, y1 = max(0, x - r), max(0, y - r), min(W, x + w + r), min(H, y + h + r)
+        part = (labels[y0:y1, x0:x1] == i).astype(np.uint8)
+        ring = (cv2.dilate(part, self._ring) - cv2.erode(part, self._ring)).astype(bool)
+        if not ring.any():
+            return False
+        in_frame = float(cur_edges[y0:y1, x0:x1][ring].mean())
+        in_model = float(model_edges[y0:y1, x0:x1][ring].mean())
+        if in_frame >= GHOST_EDGES * in_model:
+            return False
+        inside = part.astype(bool)
+        moving = float((change[y0:y1, x0:x1][inside] > GHOST_STILL).mean())
+        return moving < GHOST_MOVING
 
 
 def camera_similarity(prev: np.ndarray, cur: np.ndarray) -> np.ndarray | None:
