@@ -126,7 +126,9 @@ class PermanenceChecker(Checker):
             len(seen) >= 2
             and (seen[-1].frame >= self._last - 1 or (after is not None and after.behind))
         )
-        if not stays or first.at_edge or not self._reliable.get(first.frame, False):
+        if not stays or first.at_edge or first.emerged:
+            return None
+        if not self._reliable.get(first.frame, False):
             return None
         if first.how == "split":
             if track.parent is None or not self._tracks[track.parent].solid:

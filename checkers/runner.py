@@ -182,7 +182,7 @@ def _analyse(
     for checker in checkers:
         checker.begin(info.scale, info.fps)
     report.metric_names = [m for c in checkers for m in c.metrics]
-    tracker = Tracker(info.analysis_width, info.analysis_height)
+    tracker = Tracker(info.analysis_width, info.analysis_height, info.fps)
     scene = ScenePerception(
         info.fps, info.analysis_width, info.analysis_height, _burst_embedder(checks, features)
     )

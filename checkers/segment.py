@@ -33,6 +33,9 @@ class Detection:
     hist: np.ndarray  # normalized 4x4x4 Lab histogram
     shape: np.ndarray  # circularity, solidity, fill of its min-area rectangle
     at_edge: bool  # touches the frame border
+    # "plain": cut from a plain backdrop (this module); "motion": found by the
+    # motion-compensated background model (perception/background.py) on any backdrop.
+    source: str = "plain"
 
     @property
     def size(self) -> float:
@@ -112,7 +115,7 @@ def segment(rgb: np.ndarray) -> Segmentation:
     keep = [i for i in range(1, count) if stats[i, cv2.CC_STAT_AREA] >= MIN_AREA]
     if len(keep) > MAX_PARTS:
         keep = sorted(keep, key=lambda i: -stats[i, cv2.CC_STAT_AREA])[:MAX_PARTS]
-    detections = [_describe(i, labels, stats, lab, field) for i in keep]
+    detections = [describe_part(i, labels, stats, lab, field) for i in keep]
     clear = cv2.dilate(foreground.astype(np.uint8), np.ones((5, 5), np.uint8)) == 0
     return Segmentation(detections, fraction, dominant, threshold, clear, floor_y, plain)
 
@@ -126,7 +129,9 @@ def _floor_line(foreground: np.ndarray) -> int | None:
     return int(round(rows.mean()))
 
 
-def _describe(i, labels, stats, lab, field) -> Detection:
+def describe_part(i, labels, stats, lab, field) -> Detection:
+    """Part `i` of `labels` (connected-component stats `stats`) as a Detection; `field` is
+    the background behind it (Lab), which its anti-aliased edge is read against."""
     x, y, w, h, _ = (int(v) for v in stats[i])
     roi = labels[y : y + h, x : x + w] == i
     pixels = lab[y : y + h, x : x + w][roi]  # (n, 3)

@@ -18,7 +18,8 @@ from __future__ import annotations
 import numpy as np
 
 from checkers.flow import FlowMeter
-from checkers.segment import Detection, segment
+from checkers.perception.background import MotionBackground, background_model_enabled
+from checkers.segment import Detection, Segmentation, segment
 from checkers.tracking.assignment import assign
 from checkers.tracking.backdrop import PLAIN_MIN, RELIABLE_FOREGROUND
 from checkers.tracking.boxes import CONTACT_MARGIN, box_gap, covered
@@ -32,12 +33,23 @@ HIDDEN_SHARE = 0.5  # share of a missing object's predicted box another part mus
 FIRST_STEP = 24.0  # analysis px an object may move between its first two frames
 MERGED_GROWTH = 1.08  # area over the usual that marks one blob of an object and its split part
 SAME_COLOR = 12.0  # Lab distance within which two parts have one color (objects' colors differ)
+# Share of the first frame that must be plain backdrop for the plain segmentation to take the
+# clip when the background model is on: shapes-world clips start at 0.86-0.99 (seed 555),
+# wild-profile clips anywhere from 0.02 to 0.99 (soft gradients read as plain).
+PLAIN_FIRST = 0.8
+EMERGE_SECONDS = 1.0  # a ghost found this long after a track's birth still explains it
 FRAGMENT_SIGHTINGS = 12  # a piece of a partly hidden object is seen only briefly (slivers: 4-5)
 
 
 class Tracker:
-    def __init__(self, width: int, height: int):
+    def __init__(self, width: int, height: int, fps: float = 16.0, background: bool | None = None):
         self.width, self.height = width, height
+        # The motion-compensated background model (perception/background.py) segments clips
+        # whose first frame is not plain backdrop; `None` reads VIDGEN_BGMODEL.
+        self._use_background = background_model_enabled() if background is None else background
+        self._fps = fps
+        self._background: MotionBackground | None = None
+        self._mode: str | None = None  # "plain" or "motion", chosen on the first frame
         self.tracks: dict[int, Track] = {}
         self._next_id = 0
         self._shift = np.zeros(2)
@@ -46,16 +58,9 @@ class Tracker:
         self._hiding: list[tuple[int, int]] = []  # (missing track, covering detection) this frame
 
     def update(self, frame: Frame) -> FrameObservation:
-        seg = segment(frame.image)
+        seg, reliable = self._segment(frame)
         flow = self._flow.update(frame.image, seg.background_mask)
         dets = seg.detections
-        # Object-level reasoning needs a plain backdrop with a few flat parts on it; natural
-        # footage (texture everywhere) falls back to the frame-level flow signals.
-        reliable = (
-            seg.foreground_fraction < RELIABLE_FOREGROUND
-            and seg.plain >= PLAIN_MIN
-            and len(dets) <= 16
-        )
         self._shift += flow.camera_shift
         live = [t for t in self.tracks.values() if t.alive]
         # A track lost while partly hidden was last seen as a sliver whose centroid is off
@@ -81,6 +86,47 @@ class Tracker:
             flow.similarity_prev,
             seg.floor_y,
         )
+
+    def _segment(self, frame: Frame) -> tuple[Segmentation, bool]:
+        """The frame's parts, and whether object-level reasoning applies to them.
+
+        The path is chosen once, on the first frame, so a clip is never segmented two ways:
+        a plain backdrop keeps the plain segmentation (the shapes world is unchanged);
+        anything else goes to the background model when it is enabled.
+        """
+        if self._mode == "motion":
+            step = self._background.update(frame.image)
+            self._mark_emerged(frame.index, step.ghosts)
+            return step.segmentation, step.reliable
+        seg = segment(frame.image)
+        # Object-level reasoning needs a plain backdrop with a few flat parts on it; natural
+        # footage (texture everywhere) falls back to the frame-level flow signals.
+        reliable = (
+            seg.foreground_fraction < RELIABLE_FOREGROUND
+            and seg.plain >= PLAIN_MIN
+            and len(seg.detections) <= 16
+        )
+        if self._mode is None:
+            plain = reliable and seg.plain >= PLAIN_FIRST
+            self._mode = "plain" if plain or not self._use_background else "motion"
+            if self._mode == "motion":
+                self._background = MotionBackground(self._fps, self.width, self.height)
+                return self._segment(frame)
+        return seg, reliable
+
+    def _mark_emerged(self, index: int, ghosts) -> None:
+        """Tracks born lately beside a ghost came out of the model's picture: an object the
+        model held as backdrop (there since the shot began) that has started to move. The
+        ghost is found once the object has cleared its old place, a few frames after birth."""
+        if not ghosts:
+            return
+        recent = index - max(2, round(EMERGE_SECONDS * self._fps))
+        for track in self.tracks.values():
+            first = track.points[0]
+            if first.frame < recent or first.det is None:
+                continue
+            if any(box_gap(first.det.bbox, g) <= CONTACT_MARGIN for g in ghosts):
+                first.emerged = True
 
     # -- assignment ------------------------------------------------------------------------
 

@@ -34,6 +34,9 @@ class Point:
     # Missing tracks this part covers this frame: in front of another object, its part may
     # have swallowed the hidden one's visible rim (a similar color), so its look is unreliable.
     hides: list[int] = field(default_factory=list)
+    # A track's first sighting only: the part came out of the background model's own picture
+    # (an object there since the shot began, first seen when it moved), not out of nowhere.
+    emerged: bool = False
 
 
 @dataclass
@@ -57,7 +60,12 @@ class Track:
         split, merge and change color as light and texture move, which says nothing
         about the objects themselves.
         """
-        spreads = [p.det.lab_spread for p in self.points if p.det is not None]
+        seen = [p.det for p in self.points if p.det is not None]
+        if seen and all(d.source == "motion" for d in seen):
+            # Parts of the background model stand out of a backdrop the camera has seen
+            # (shaded, textured objects included): their color spread says nothing.
+            return True
+        spreads = [d.lab_spread for d in seen]
         return bool(spreads) and float(np.median(spreads)) < SOLID_SPREAD
 
     def recent(self, n: int = 12) -> list[Point]:
