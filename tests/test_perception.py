@@ -188,8 +188,9 @@ def test_face_identity_change_is_dated_to_its_frame_between_samples():
     assert [c.frame for c in changes] == [41]
     # Plain floats: the event goes into JSON (numpy floats are not serializable).
     assert type(changes[0].distance) is float and type(changes[0].z) is float
-    # Sampled twice a second, plus the frames between the last two samples: far from all 64.
-    assert embedder.embedded < 20
+    # Sampled twice a second, plus at most the buffered 1.5 s since the last calm look (the
+    # stub's jitter keeps its looks 1 sigma off, so that look is far back): not all 64.
+    assert embedder.embedded <= 8 + int(1.5 * 24)
 
 
 def test_a_steady_face_has_no_identity_change():
