@@ -6,8 +6,8 @@ of its frames do (`clean_scene`). Natural footage falls back to frame-level sign
 
 from __future__ import annotations
 
-RELIABLE_FOREGROUND = 0.4
-PLAIN_MIN = 0.5  # share of the frame that must be plain backdrop (world >= 0.8, real <= 0.4)  # above this share of foreground pixels there are no clean objects
+RELIABLE_FOREGROUND = 0.4  # above this share of foreground pixels there are no clean objects
+PLAIN_MIN = 0.5  # share of the frame that must be plain backdrop (world >= 0.8, real <= 0.4)
 CLEAN_SHARE = 0.9  # share of frames that must be reliable for object-level events
 
 
