@@ -173,13 +173,14 @@ class FaceTracks:
                 # A weak candidate may frame part of the face (nose to chin) and its
                 # landmarks, hence its vector, are then another face's: read the face at
                 # the calm box too and keep the nearer reading. Another person is far at both.
-                vectors = self.embedder.embed(rgb, [sighting.box, calm.box])
-                near = int(np.argmin(track.calibration.distances(vectors)))
-                sighting.box, sighting.vector = (sighting.box, calm.box)[near], vectors[near]
-        # A rise under way is embedded frame by frame, so it can be dated; once past the bar
-        # a face is sampled sparsely again.
-        if self._suspect(track, sighting.vector) and not self._past(track, track.last.vector):
-            self._embed_between(track, sighting)
+                at_calm = self.embedder.embed(rgb, [calm.box])[0]
+                both = np.stack([sighting.vector, at_calm])
+                if int(np.argmin(track.calibration.distances(both))) == 1:
+                    sighting.box, sighting.vector = calm.box, at_calm
+            # A rise under way is embedded frame by frame, so it can be dated; once past the
+            # bar a face is sampled sparsely again.
+            if self._suspect(track, sighting.vector) and not self._past(track, track.last.vector):
+                self._embed_between(track, sighting, calm)
         track.sightings.append(sighting)
         if track.calibration is None and len(track.sightings) >= REFERENCE_LOOKS:
             from checkers.features import Calibration
@@ -203,21 +204,22 @@ class FaceTracks:
         calm = [s for s, zs in zip(track.sightings, z, strict=True) if zs <= RISE_Z]
         return calm[-1] if calm else None
 
-    def _embed_between(self, track: FaceTrack, sighting: FaceSighting) -> None:
-        """Embed the buffered frames since the track's last calm look, each at a box between
-        the looks around it (a face embedded at a box a few pixels off reads farther away),
-        or at the calm look's box when the new box is of another size.
+    def _embed_between(
+        self, track: FaceTrack, sighting: FaceSighting, calm: FaceSighting | None
+    ) -> None:
+        """Embed the buffered frames since the track's last calm look `calm`, each at a box
+        between the looks around it (a face embedded at a box a few pixels off reads farther
+        away), or at the calm look's box when the new box is of another size (boxes between
+        a whole face and a part of it frame neither).
 
         From the last calm look, not the last look: a blend's first looks may already read
         a little off (under SUSPECT_Z), and the frames between them are where it began."""
-        calm = self._last_calm(track)
         since = calm.frame if calm is not None else track.last.frame
+        keep_calm_box = calm is not None and not _same_size(calm.box, sighting.box)
         seen = {s.frame for s in track.sightings}
         for i, t, image in self._recent:
             if since < i < sighting.frame and i not in seen:
-                box = _box_between(track.sightings, sighting, i)
-                if calm is not None and not _same_size(calm.box, sighting.box):
-                    box = calm.box  # boxes between a whole face and a part of it frame neither
+                box = calm.box if keep_calm_box else _box_between(track.sightings, sighting, i)
                 vector = self.embedder.embed(image, [box])[0]
                 track.sightings.append(FaceSighting(i, t, box, vector, detected=False))
         track.sightings.sort(key=lambda s: s.frame)
