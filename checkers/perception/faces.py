@@ -33,6 +33,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 SAMPLES_PER_S = 2.0
+# While no face has been seen for LINK_GAP_S, frames are searched this often: the upsampled
+# HOG detector was a quarter of a check's CPU on a clip without faces (benchmarks/
+# check_stages.py), and a face that enters is still found within a second of entering.
+SEARCH_SAMPLES_PER_S = 1.0
 YOUNG_SAMPLES_PER_S = 8.0
 MIN_FACE_PX = 80  # displayed pixels
 WEAK_SCORE = -0.5  # HOG margin of a candidate that may extend a live track
@@ -100,6 +104,7 @@ class FaceTracks:
         fps = fps if fps and np.isfinite(fps) and fps > 0 else 16.0
         self.fps = fps
         self.every = max(1, int(round(fps / SAMPLES_PER_S)))
+        self.search_every = max(self.every, int(round(fps / SEARCH_SAMPLES_PER_S)))
         self.young_every = max(1, int(round(fps / YOUNG_SAMPLES_PER_S)))
         self.gap = max(1, int(round(LINK_GAP_S * fps)))
         # dlib's detector finds faces of about 80 px and more; smaller analysis faces need
@@ -111,15 +116,31 @@ class FaceTracks:
         self._recent: deque[tuple[int, float, np.ndarray]] = deque(
             maxlen=max(self.every, int(math.ceil(BUFFER_S * fps)))
         )
+        self._sampled = -1  # the last frame sampled
+        self._face_seen: int | None = None  # the last frame the detector found a face on
+        self._finished = False
 
     def update(self, index: int, time: float, rgb: np.ndarray) -> None:
-        if index % self.every == 0:
+        searching = self._face_seen is None or index - self._face_seen > self.gap
+        if index % (self.search_every if searching else self.every) == 0:
             self._sample(index, time, rgb)
         elif index % self.young_every == 0:
             young = [t for t in self._live(index) if t.calibration is None]
             if young:
                 self._look_again(young, index, time, rgb)
         self._recent.append((index, time, rgb))
+
+    def finish(self) -> None:
+        """Sample the clip's last frame when a face is still tracked there. A change under
+        way when the clip ends (a morph cut off by it) otherwise has at most one look past
+        the bar, or none: the last sample may come up to 1 / SAMPLES_PER_S before the end.
+        Once per clip; `changes` calls it."""
+        if self._finished or not self._recent:
+            return
+        self._finished = True
+        index, time, rgb = self._recent[-1]
+        if index != self._sampled and self._live(index):
+            self._sample(index, time, rgb)
 
     def _live(self, index: int) -> list[FaceTrack]:
         return [t for t in self.tracks if index - t.last.frame <= self.gap]
@@ -130,10 +151,12 @@ class FaceTracks:
         )
 
     def _sample(self, index: int, time: float, rgb: np.ndarray) -> None:
+        self._sampled = index
         faces = sorted(self._detect(rgb), key=lambda f: -f[1])
         earlier, self._candidates = self._candidates, []
         if not faces:
             return
+        self._face_seen = index
         live, taken = self._live(index), set()
         matched: list[tuple[FaceTrack, tuple[int, int, int, int]]] = []
         for box, score in faces:
@@ -225,7 +248,9 @@ class FaceTracks:
         track.sightings.sort(key=lambda s: s.frame)
 
     def changes(self, k: float = 1.0) -> list[IdentityChange]:
-        """The first identity change of each face track (at most one a track)."""
+        """The first identity change of each face track (at most one a track), once the
+        clip's last frame has been looked at (`finish`)."""
+        self.finish()
         out = []
         for track in self.tracks:
             seen = track.sightings
