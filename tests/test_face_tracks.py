@@ -197,3 +197,31 @@ def test_a_morph_cut_off_by_the_clip_end_is_found():
     morph = ScriptedFaces(blend=lambda i: float(np.clip((i - 79) / 24, 0, 1)), jitter=0.002)
     changes = run(morph, n=96).changes()
     assert len(changes) == 1 and abs(changes[0].frame - 80) <= 3, changes
+
+
+class Prescribed(ScriptedFaces):
+    """A face whose cosine distance from its own early look is `distance(frame)`."""
+
+    def __init__(self, distance, **kwargs):
+        super().__init__(**kwargs)
+        self.distance = distance
+
+    def embed(self, rgb, boxes):
+        self.embedded += len(boxes)
+        cos = 1.0 - self.distance(int(rgb[0, 0, 0]))
+        other = self.b - (self.b @ self.a) * self.a
+        v = cos * self.a + np.sqrt(max(0.0, 1 - cos * cos)) * other / np.linalg.norm(other)
+        return np.stack([v] * len(boxes)).astype(np.float32)
+
+
+def test_a_blend_whose_dense_looks_dip_is_dated_from_the_start_of_its_rise():
+    # A blend from frame 40 that leaves its early look slowly, then faster (the ResNet reads
+    # the first blended frames as almost the same face), and one look (47) that reads a
+    # little farther than the next, within the noise: the rise is not cut there.
+    def distance(i):
+        root = 0.01 * (i - 39) if i <= 49 else 0.1 + 0.03 * (i - 49)
+        root = 0.0 if i < 40 else root
+        return (root + (0.012 if i == 47 else 0.0)) ** 2
+
+    changes = run(Prescribed(distance)).changes()
+    assert len(changes) == 1 and abs(changes[0].frame - 40) <= 3, changes

@@ -61,6 +61,10 @@ SUSPECT_Z = 3.0  # a look this far beyond the early spread has the frames before
 CONFIRM = 2  # consecutive looks past the bar
 RISE_Z = 0.5  # a look this far beyond the early spread is part of a change's rise
 RISE_POINTS = 4  # the rise's first looks that date its start
+# A blend's looks, embedded frame by frame, are noisy: one may read up to this many sigmas of
+# the early spread nearer than the look after it and still be part of the rise (face corpus
+# seed 13, face_0017: 0.0171 then 0.0163 ended a rise at frame 32 that began at 23).
+RISE_NOISE = 1.0
 # A blend's distance grows by at most about 1.7x a frame (the face corpus's 1 s morphs, seed 1);
 # a look this many times farther than the one before is a step.
 RISE_STEP = 3.0
@@ -265,7 +269,7 @@ class FaceTracks:
                 if past[i : i + CONFIRM].all() and any(seen[j].detected for j in run):
                     while i > REFERENCE_LOOKS and past[i - 1]:
                         i -= 1  # the confirmed run's first look past the bar
-                    onset = _rise_start(distances, z, i)
+                    onset = _rise_start(distances, z, i, calibration.sigma)
                     frame = _extrapolated(seen, distances, z, onset, i, calibration.median)
                     s = seen[onset]
                     out.append(
@@ -293,14 +297,15 @@ def _past_bar(distances: np.ndarray, z: np.ndarray, k: float = 1.0) -> np.ndarra
     return (distances > OTHER_PERSON * k) & (z > MIN_Z * k)
 
 
-def _rise_start(distances, z, first_past: int) -> int:
+def _rise_start(distances, z, first_past: int, sigma: float) -> int:
     """The first look of the steady rise that ends at `first_past`: each look before it
-    is farther than its predecessor, by less than a step (RISE_STEP: a swap from one frame
-    to the next is a step, not a rise), and beyond the early spread (RISE_Z)."""
+    is farther than its predecessor (give or take RISE_NOISE sigmas), by less than a step
+    (RISE_STEP: a swap from one frame to the next is a step, not a rise), and beyond the
+    early spread (RISE_Z)."""
     onset = first_past
     while onset > REFERENCE_LOOKS and z[onset - 1] > RISE_Z:
         before, now = distances[onset - 1], distances[onset]
-        if before >= now or before * RISE_STEP < now:
+        if before > now + RISE_NOISE * sigma or before * RISE_STEP < now:
             break
         onset -= 1
     return onset
