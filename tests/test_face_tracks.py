@@ -159,3 +159,69 @@ def test_a_candidate_framing_part_of_the_face_is_read_at_the_calm_box_too():
     # A real change seen through such a box is still found, at its frame.
     swapped = run(Partial(blend=lambda i: 1.0 if i >= 36 else 0.0, sighting=sighting))
     assert [c.frame for c in swapped.changes()] == [36]
+
+
+class Counting(ScriptedFaces):
+    """Counts the frames the detector runs on."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.detected_on: list[int] = []
+
+    def detect(self, rgb, min_size, upsample, threshold=0.0):
+        self.detected_on.append(int(rgb[0, 0, 0]))
+        return super().detect(rgb, min_size, upsample, threshold)
+
+
+def test_a_clip_without_faces_is_searched_once_a_second():
+    empty = Counting(sighting=lambda i: None)
+    assert run(empty, n=96).tracks == []
+    assert empty.detected_on == [0, 24, 48, 72]  # 4 s at 24 fps: one search a second
+
+
+def test_a_face_that_enters_is_found_within_a_second_then_sampled_as_usual():
+    enters = Counting(
+        blend=lambda i: 1.0 if i >= 80 else 0.0,
+        sighting=lambda i: (BOX, 1.0) if i >= 30 else None,
+    )
+    tracks = run(enters, n=120)
+    assert len(tracks.tracks) == 1 and tracks.tracks[0].sightings[0].frame - 30 <= FPS
+    assert [c.frame for c in tracks.changes()] == [80]
+    assert enters.detected_on[:3] == [0, 24, 48]  # searched once a second, found at 48
+    assert {60, 72, 84, 96, 108} <= set(enters.detected_on)  # then twice a second
+
+
+def test_a_morph_cut_off_by_the_clip_end_is_found():
+    # The blend begins 16 frames before the clip ends (it would take 24): the last regular
+    # sample (frame 84) sees it barely begun; the clip's last frame is looked at as well.
+    morph = ScriptedFaces(blend=lambda i: float(np.clip((i - 79) / 24, 0, 1)), jitter=0.002)
+    changes = run(morph, n=96).changes()
+    assert len(changes) == 1 and abs(changes[0].frame - 80) <= 3, changes
+
+
+class Prescribed(ScriptedFaces):
+    """A face whose cosine distance from its own early look is `distance(frame)`."""
+
+    def __init__(self, distance, **kwargs):
+        super().__init__(**kwargs)
+        self.distance = distance
+
+    def embed(self, rgb, boxes):
+        self.embedded += len(boxes)
+        cos = 1.0 - self.distance(int(rgb[0, 0, 0]))
+        other = self.b - (self.b @ self.a) * self.a
+        v = cos * self.a + np.sqrt(max(0.0, 1 - cos * cos)) * other / np.linalg.norm(other)
+        return np.stack([v] * len(boxes)).astype(np.float32)
+
+
+def test_a_blend_whose_dense_looks_dip_is_dated_from_the_start_of_its_rise():
+    # A blend from frame 40 that leaves its early look slowly, then faster (the ResNet reads
+    # the first blended frames as almost the same face), and one look (47) that reads a
+    # little farther than the next, within the noise: the rise is not cut there.
+    def distance(i):
+        root = 0.01 * (i - 39) if i <= 49 else 0.1 + 0.03 * (i - 49)
+        root = 0.0 if i < 40 else root
+        return (root + (0.012 if i == 47 else 0.0)) ** 2
+
+    changes = run(Prescribed(distance)).changes()
+    assert len(changes) == 1 and abs(changes[0].frame - 40) <= 3, changes

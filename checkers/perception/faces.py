@@ -33,6 +33,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 SAMPLES_PER_S = 2.0
+# While no face has been seen for LINK_GAP_S, frames are searched this often: the upsampled
+# HOG detector was a quarter of a check's CPU on a clip without faces (benchmarks/
+# check_stages.py), and a face that enters is still found within a second of entering.
+SEARCH_SAMPLES_PER_S = 1.0
 YOUNG_SAMPLES_PER_S = 8.0
 MIN_FACE_PX = 80  # displayed pixels
 WEAK_SCORE = -0.5  # HOG margin of a candidate that may extend a live track
@@ -57,6 +61,10 @@ SUSPECT_Z = 3.0  # a look this far beyond the early spread has the frames before
 CONFIRM = 2  # consecutive looks past the bar
 RISE_Z = 0.5  # a look this far beyond the early spread is part of a change's rise
 RISE_POINTS = 4  # the rise's first looks that date its start
+# A blend's looks, embedded frame by frame, are noisy: one may read up to this many sigmas of
+# the early spread nearer than the look after it and still be part of the rise (face corpus
+# seed 13, face_0017: 0.0171 then 0.0163 ended a rise at frame 32 that began at 23).
+RISE_NOISE = 1.0
 # A blend's distance grows by at most about 1.7x a frame (the face corpus's 1 s morphs, seed 1);
 # a look this many times farther than the one before is a step.
 RISE_STEP = 3.0
@@ -100,6 +108,7 @@ class FaceTracks:
         fps = fps if fps and np.isfinite(fps) and fps > 0 else 16.0
         self.fps = fps
         self.every = max(1, int(round(fps / SAMPLES_PER_S)))
+        self.search_every = max(self.every, int(round(fps / SEARCH_SAMPLES_PER_S)))
         self.young_every = max(1, int(round(fps / YOUNG_SAMPLES_PER_S)))
         self.gap = max(1, int(round(LINK_GAP_S * fps)))
         # dlib's detector finds faces of about 80 px and more; smaller analysis faces need
@@ -111,15 +120,31 @@ class FaceTracks:
         self._recent: deque[tuple[int, float, np.ndarray]] = deque(
             maxlen=max(self.every, int(math.ceil(BUFFER_S * fps)))
         )
+        self._sampled = -1  # the last frame sampled
+        self._face_seen: int | None = None  # the last frame the detector found a face on
+        self._finished = False
 
     def update(self, index: int, time: float, rgb: np.ndarray) -> None:
-        if index % self.every == 0:
+        searching = self._face_seen is None or index - self._face_seen > self.gap
+        if index % (self.search_every if searching else self.every) == 0:
             self._sample(index, time, rgb)
         elif index % self.young_every == 0:
             young = [t for t in self._live(index) if t.calibration is None]
             if young:
                 self._look_again(young, index, time, rgb)
         self._recent.append((index, time, rgb))
+
+    def finish(self) -> None:
+        """Sample the clip's last frame when a face is still tracked there. A change under
+        way when the clip ends (a morph cut off by it) otherwise has at most one look past
+        the bar, or none: the last sample may come up to 1 / SAMPLES_PER_S before the end.
+        Once per clip; `changes` calls it."""
+        if self._finished or not self._recent:
+            return
+        self._finished = True
+        index, time, rgb = self._recent[-1]
+        if index != self._sampled and self._live(index):
+            self._sample(index, time, rgb)
 
     def _live(self, index: int) -> list[FaceTrack]:
         return [t for t in self.tracks if index - t.last.frame <= self.gap]
@@ -130,10 +155,12 @@ class FaceTracks:
         )
 
     def _sample(self, index: int, time: float, rgb: np.ndarray) -> None:
+        self._sampled = index
         faces = sorted(self._detect(rgb), key=lambda f: -f[1])
         earlier, self._candidates = self._candidates, []
         if not faces:
             return
+        self._face_seen = index
         live, taken = self._live(index), set()
         matched: list[tuple[FaceTrack, tuple[int, int, int, int]]] = []
         for box, score in faces:
@@ -225,7 +252,9 @@ class FaceTracks:
         track.sightings.sort(key=lambda s: s.frame)
 
     def changes(self, k: float = 1.0) -> list[IdentityChange]:
-        """The first identity change of each face track (at most one a track)."""
+        """The first identity change of each face track (at most one a track), once the
+        clip's last frame has been looked at (`finish`)."""
+        self.finish()
         out = []
         for track in self.tracks:
             seen = track.sightings
@@ -240,7 +269,7 @@ class FaceTracks:
                 if past[i : i + CONFIRM].all() and any(seen[j].detected for j in run):
                     while i > REFERENCE_LOOKS and past[i - 1]:
                         i -= 1  # the confirmed run's first look past the bar
-                    onset = _rise_start(distances, z, i)
+                    onset = _rise_start(distances, z, i, calibration.sigma)
                     frame = _extrapolated(seen, distances, z, onset, i, calibration.median)
                     s = seen[onset]
                     out.append(
@@ -268,14 +297,15 @@ def _past_bar(distances: np.ndarray, z: np.ndarray, k: float = 1.0) -> np.ndarra
     return (distances > OTHER_PERSON * k) & (z > MIN_Z * k)
 
 
-def _rise_start(distances, z, first_past: int) -> int:
+def _rise_start(distances, z, first_past: int, sigma: float) -> int:
     """The first look of the steady rise that ends at `first_past`: each look before it
-    is farther than its predecessor, by less than a step (RISE_STEP: a swap from one frame
-    to the next is a step, not a rise), and beyond the early spread (RISE_Z)."""
+    is farther than its predecessor (give or take RISE_NOISE sigmas), by less than a step
+    (RISE_STEP: a swap from one frame to the next is a step, not a rise), and beyond the
+    early spread (RISE_Z)."""
     onset = first_past
     while onset > REFERENCE_LOOKS and z[onset - 1] > RISE_Z:
         before, now = distances[onset - 1], distances[onset]
-        if before >= now or before * RISE_STEP < now:
+        if before > now + RISE_NOISE * sigma or before * RISE_STEP < now:
             break
         onset -= 1
     return onset
