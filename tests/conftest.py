@@ -23,6 +23,8 @@ def offline_hub(monkeypatch, vidgen_home):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     # Signing keys go to a throwaway home, never the developer's ~/.config/vidgen.
     monkeypatch.setenv("VIDGEN_HOME", str(vidgen_home))
+    # Files built once (dlib's face detector) go to a throwaway cache, never ~/.cache/vidgen.
+    monkeypatch.setenv("VIDGEN_CACHE", str(vidgen_home / "cache"))
 
 
 @pytest.fixture(scope="session")
