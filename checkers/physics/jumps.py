@@ -31,7 +31,9 @@ from checkers.tracking import CONTACT_MARGIN, Point, box_gap
 
 # Units: checkers/units.py (shares of the short side; per second; jitter per sample).
 TELEPORT_FLOOR = 0.033  # short sides: smaller position gaps are detection jitter
-SPEED_FLOOR = 0.107  # short sides/s: the smallest change of speed worth reporting
+# A velocity fitted over a few sightings jitters by about this much per frame, whatever the
+# frame rate (at 30 fps a per-second floor fell under it: clean clips failed).
+SPEED_FLOOR = 0.0067  # short sides per frame
 ACCEL_NOISE = 0.0014  # short sides per sample^2: a steadier second difference is jitter
 ACCEL_SPAN = 7  # sightings each side used to estimate the steady acceleration
 LEVEL = 0.044  # short sides/s: vertical speed below which a track moves level
@@ -108,7 +110,7 @@ class Jumps:
             if any(p.at_edge or p.merged for p in seg[max(0, k - 1) : k + 1]):
                 continue
             quiet = self._quiet(seg, k - 2, k + 2, track.id)
-            bar_v = max(self.units.speed(SPEED_FLOOR), 8.0 * sigma_v, 0.45 * speed) * self.k
+            bar_v = max(self.units.length(SPEED_FLOOR), 8.0 * sigma_v, 0.45 * speed) * self.k
             # The largest gap among boundaries whose fits share sightings dates the change.
             near = [b for b in seg_breaks if abs(b[0] - k) < SIDE]
             p = seg[k]
