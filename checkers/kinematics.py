@@ -13,13 +13,19 @@ from checkers.units import Units
 
 SIDE = 4  # sightings fitted on each side of a boundary
 # Speeds in short sides per second (checkers/units.py). A bounce turns a fall round within
-# one frame, so the vertical speed it changes there is about twice the speed of impact;
-# gravity changes it by g / fps a frame, which shrinks faster with the frame rate.
+# one frame, so the vertical speed it changes there is about twice the speed of impact, and
+# that scales with 1 / fps in pixels per frame. (Gravity's own change a frame scales with
+# 1 / fps^2; a bar scaled so, tried at 8 fps on 64x64 clips, missed small bounces and
+# failed a clean clip with a gravity reversal.)
 BOUNCE_KINK = 0.267  # vertical speed lost in one frame at a bounce
 BOUNCE_SLIP = 0.267  # horizontal speed a bounce may change (friction, jitter)
 BOUNCE_GAIN = 1.5  # a bounce leaves at most this much faster than it fell (violations: 1.4)
 MOVING = 0.044  # vertical speed that counts as falling or rising, not level
 CREEPING = 0.027  # ... and the smaller one that counts as coming down onto the ground
+# ... but never under the jitter of one centroid step, in analysis px/frame.
+MOVING_JITTER = 0.5
+CREEPING_JITTER = 0.3
+SLIP_JITTER = 3.0  # (at 64x64 a 2 px/frame slip bar read a bounce's jitter as a jump)
 
 
 def segments(track: Track) -> list[list[Point]]:
@@ -97,7 +103,9 @@ def bounce_points(xy: np.ndarray, units: Units) -> set[int]:
     without these two tests it would read as a bounce and be excused.
     """
     vx, vy = np.diff(xy[:, 0]), np.diff(xy[:, 1])  # v[i]: from i to i + 1
-    moving, kink, slip = units.speed(MOVING), units.speed(BOUNCE_KINK), units.speed(BOUNCE_SLIP)
+    moving = max(MOVING_JITTER, units.speed(MOVING))
+    kink = units.speed(BOUNCE_KINK)
+    slip = max(SLIP_JITTER, units.speed(BOUNCE_SLIP))
     out = set()
     for j in range(1, len(vy)):
         # The ground reverses a fall at once; gravity turning round (reversed) does it a
@@ -127,11 +135,12 @@ def bounce_points(xy: np.ndarray, units: Units) -> set[int]:
 
 def floor_contact(vb: np.ndarray, va: np.ndarray, units: Units) -> bool:
     """Falling before, rising or stopped after: the object met the ground."""
-    return bool(vb[1] > units.speed(MOVING) and va[1] < 0.5 * vb[1])
+    return bool(vb[1] > max(MOVING_JITTER, units.speed(MOVING)) and va[1] < 0.5 * vb[1])
 
 
 def floor_contact_at(ys: np.ndarray, i: int, units: Units) -> bool:
-    creeping, kink = units.speed(CREEPING), units.speed(BOUNCE_KINK)
+    creeping = max(CREEPING_JITTER, units.speed(CREEPING))
+    kink = units.speed(BOUNCE_KINK)
     for j in range(max(1, i - 1), min(len(ys) - 1, i + 2)):
         down, after = ys[j] - ys[j - 1], ys[j + 1] - ys[j]
         if down > creeping and after < 0.3 * down and after - down < -kink:

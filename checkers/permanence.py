@@ -19,12 +19,12 @@ from checkers.units import Units
 from checkers.video import DEFAULT_SHORT_SIDE
 
 # Times in seconds, with a least number of sightings below which nothing can be told at
-# low frame rates; lengths in short sides (checkers/units.py).
+# low frame rates (checkers/units.py).
 ESTABLISHED = 0.19  # an object must be seen this long before its disappearance means anything
 ESTABLISHED_SIGHTINGS = 3
 MIN_GONE = 0.125  # it must stay gone this long (less at the very end of the clip)
 MIN_GONE_FRAMES = 2
-GROW = 0.011  # edge cutting trims this much off each part's box
+GROW = 2  # analysis px: edge cutting trims this much off each part's box
 
 
 def _point_at(track: Track, frame: int) -> Point | None:
@@ -173,11 +173,10 @@ class PermanenceChecker(Checker):
         if other is None or other.det is None:
             return True  # cannot tell: keep the excuse
         x, y, w, h = other.det.bbox
-        grow = self.units.length(GROW)
         for t in np.linspace(0.0, 1.0, 9):
             px = a.det.cx + t * (b.det.cx - a.det.cx)
             py = a.det.cy + t * (b.det.cy - a.det.cy)
-            if x - grow <= px <= x + w + grow and y - grow <= py <= y + h + grow:
+            if x - GROW <= px <= x + w + GROW and y - GROW <= py <= y + h + GROW:
                 return True
         return False
 

@@ -9,8 +9,13 @@ therefore write their thresholds in two kinds of unit, and convert them here onc
 - speeds and accelerations per second, for what the world does (gravity, a bounce turning a
   fall round, an object moving level), and durations in seconds.
 
-Measurement noise is the exception: detection jitter is a few pixels per *sample*, whatever
-the frame rate, so floors against jitter are lengths applied per frame (`length`), not speeds.
+Measurement noise is the exception: a centroid jitters by a fraction of an *analysis pixel*
+per *sample* (the analysis grid, anti-aliased edges, compression), whatever the frame rate
+and however large the scene is, so floors against jitter stay in analysis pixels per frame.
+A threshold that guards against both takes the larger of the two. Measured on shapes-world
+corpora rendered at 8, 16 and 30 fps and at 64x64 (BENCHMARKS.md, "Units, session 11"):
+per-second speed floors failed clean clips at 30 fps and pixel floors scaled down to a 64 px
+frame failed them at 64x64.
 
 The values were tuned on the shapes world at a 180 px analysis short side and 16 fps, where
 each converts back (to rounding) to the pixel value it replaced.

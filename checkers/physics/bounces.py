@@ -11,7 +11,7 @@ from checkers.base import Event
 from checkers.kinematics import bounce_points
 from checkers.physics.gravity import GRAVITY_FLOOR
 
-HEIGHT_SLACK = 0.011  # short sides a rise may exceed 110% of the fall (edges snap to pixels)
+HEIGHT_SLACK = 2.0  # analysis px a rise may exceed 110% of the fall (edges snap to pixels)
 
 
 class Bounces:
@@ -48,7 +48,7 @@ class Bounces:
 
             h_before = float(np.median([height(i) for i in before]))
             h_after = float(np.median([height(i) for i in after]))
-            if h_after > (1.1 * h_before + units.length(HEIGHT_SLACK)) * self.k:
+            if h_after > (1.1 * h_before + HEIGHT_SLACK) * self.k:
                 events.append(self._event("energy_gain", seg[b + 1], track, h_after / max(1.0, h_before) - 1,
                                           f"bounced higher than it fell ({h_after * self.scale:.0f} px vs "
                                           f"{h_before * self.scale:.0f} px)"))  # fmt: skip

@@ -12,10 +12,10 @@ from checkers.kinematics import touching_anything
 from checkers.physics.sightings import SAME_COLOR
 from checkers.tracking import Point, Track
 
-# Lengths in short sides (checkers/units.py).
-BELOW = 0.0167  # past the floor line that a sinking object must show
+# Anti-aliasing and edge cutting work on the analysis grid: analysis px (checkers/units.py).
+BELOW = 3.0  # analysis px past the floor line that a sinking object must show
 SINK = 0.3  # share of its height an object may sink below the floor line (anti-aliasing)
-SINK_LEAST = 0.011  # ... and at least this (a small object's anti-aliased edge)
+SINK_LEAST = 2.0  # ... and at least this many analysis px (a small object's soft edge)
 
 
 class Floor:
@@ -37,14 +37,11 @@ class Floor:
             if any(o not in pieces and not self._under_floor(p.frame, o, floor_y) for o in p.near):
                 continue  # half hidden behind something: its top says nothing
             boxes = [p.det.bbox] + [self._by_frame[p.frame][o].det.bbox for o in pieces]
-            if max(b[1] + b[3] for b in boxes) <= floor_y + self.units.length(BELOW):
+            if max(b[1] + b[3] for b in boxes) <= floor_y + BELOW:
                 continue  # nothing shows below the line: shrinking on the floor, not sinking
             top = min(b[1] for b in boxes)
             sunk = top - (floor_y - height)
-            if (
-                sunk > max(self.units.length(SINK_LEAST), SINK * height) * self.k
-                and p.det.bbox[1] > prev.det.bbox[1]
-            ):
+            if sunk > max(SINK_LEAST, SINK * height) * self.k and p.det.bbox[1] > prev.det.bbox[1]:
                 return [self._event("through_floor", p, track, sunk / height + 0.3,
                                     f"sank {sunk * self.scale:.0f} px into the floor")]  # fmt: skip
         return []
@@ -61,4 +58,4 @@ class Floor:
     def _under_floor(self, frame: int, tid: int, floor_y: float) -> bool:
         """Is that part a piece below the floor line (cut off a sinking object)?"""
         q = self._by_frame.get(frame, {}).get(tid)
-        return q is not None and q.det.bbox[1] >= floor_y - self.units.length(BELOW)
+        return q is not None and q.det.bbox[1] >= floor_y - BELOW

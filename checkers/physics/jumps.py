@@ -29,15 +29,15 @@ from checkers.kinematics import (
 )
 from checkers.tracking import CONTACT_MARGIN, Point, box_gap
 
-# Units: checkers/units.py (shares of the short side; per second; jitter per sample).
-TELEPORT_FLOOR = 0.033  # short sides: smaller position gaps are detection jitter
-# A velocity fitted over a few sightings jitters by about this much per frame, whatever the
-# frame rate (at 30 fps a per-second floor fell under it: clean clips failed).
-SPEED_FLOOR = 0.0067  # short sides per frame
-ACCEL_NOISE = 0.0014  # short sides per sample^2: a steadier second difference is jitter
+# Units (checkers/units.py): jitter floors in analysis px per frame, the world's in short
+# sides and seconds.
+TELEPORT_FLOOR = 6.0  # analysis px: smaller position gaps are detection jitter
+SPEED_JITTER = 1.2  # analysis px/frame: a velocity fitted over a few sightings wobbles so
+SPEED_FLOOR = 0.107  # short sides/s: the smallest change of speed worth reporting
+ACCEL_NOISE = 0.25  # px/frame^2: a steadier acceleration than this is taken as none
 ACCEL_SPAN = 7  # sightings each side used to estimate the steady acceleration
 LEVEL = 0.044  # short sides/s: vertical speed below which a track moves level
-GROUND_BAND = 0.022  # short sides above its lowest level (or half its size) a track is low
+GROUND_BAND = 4.0  # analysis px above its lowest level (or half its size) a track is low
 
 
 class Jumps:
@@ -48,7 +48,7 @@ class Jumps:
         d2 = xy[2:] - 2 * xy[1:-1] + xy[:-2]  # d2[i] centred on seg[i + 1]
         units = self.units
         bounces = bounce_points(xy, units)
-        band = units.length(GROUND_BAND)
+        band = GROUND_BAND
         flight_top = xy[:, 1].max() - max(band, 0.5 * float(np.median([p.det.size for p in seg])))
         # Gravity is the same all along a track: where a boundary's own arc is too short to
         # measure it (at 8 fps a hop of four sightings between bounces has two second
@@ -81,7 +81,7 @@ class Jumps:
             start = arc_lo if arc_lo - 1 in bounces else max(0, arc_lo - 1)
             local = d2[start : max(start, arc_hi - 2)]
             accel = trimmed_mean(local) if len(local) >= 3 else seg_accel.copy()
-            accel[np.abs(accel) < units.length(ACCEL_NOISE)] = 0.0
+            accel[np.abs(accel) < ACCEL_NOISE] = 0.0
             pb, vb = side_fit(xy[lo:k], frames[lo:k], accel, t0)
             pa, va = side_fit(xy[k:hi], frames[k:hi], accel, t0)
             speed = float(max(np.hypot(*vb), np.hypot(*va)))
@@ -102,7 +102,7 @@ class Jumps:
 
     def _jumps(self, track, seg, seg_breaks, sigma_p, sigma_v) -> list[Event]:
         size = float(np.median([p.det.size for p in seg]))
-        bar_p = max(self.units.length(TELEPORT_FLOOR), 0.6 * size, 8.0 * sigma_p) * self.k
+        bar_p = max(TELEPORT_FLOOR, 0.6 * size, 8.0 * sigma_p) * self.k
         events = []
         for k, dp, dv, speed, contact in seg_breaks:
             # Touching another object can change a velocity, never a position: contact
@@ -110,7 +110,10 @@ class Jumps:
             if any(p.at_edge or p.merged for p in seg[max(0, k - 1) : k + 1]):
                 continue
             quiet = self._quiet(seg, k - 2, k + 2, track.id)
-            bar_v = max(self.units.length(SPEED_FLOOR), 8.0 * sigma_v, 0.45 * speed) * self.k
+            bar_v = (
+                max(SPEED_JITTER, self.units.speed(SPEED_FLOOR), 8.0 * sigma_v, 0.45 * speed)
+                * self.k
+            )
             # The largest gap among boundaries whose fits share sightings dates the change.
             near = [b for b in seg_breaks if abs(b[0] - k) < SIDE]
             p = seg[k]

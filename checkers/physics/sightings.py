@@ -15,7 +15,7 @@ import numpy as np
 from checkers.tracking import CONTACT_MARGIN, Point
 
 OCCLUDER_CHROMA = 12.0  # Lab chroma below which a part is colorless (white, gray, black)
-HIDDEN_REACH = 0.011  # short sides a hidden object's height may be off by
+HIDDEN_REACH = 2.0  # analysis px a hidden object's height may be off by (jitter)
 WHOLE = 0.9  # share of its usual area a sighting beside scenery needs to count as unhidden
 SAME_COLOR = 12.0  # Lab distance within which two touching parts are one object's pieces
 
@@ -40,7 +40,7 @@ class Sightings:
             return True
         # Something gone behind the same scenery at about its height may hit it there.
         # (Behind a wall only its height is known: where it was last seen, or predicted.)
-        reach = CONTACT_MARGIN + self.units.length(HIDDEN_REACH)
+        reach = CONTACT_MARGIN + HIDDEN_REACH
         return any(
             set(p.near) & near
             and min(abs(y - p.y) for y in heights) <= 0.6 * (p.det.size + size) + reach

@@ -11,9 +11,9 @@ from checkers.base import Event
 from checkers.kinematics import touching_anything
 from checkers.tracking import Point, Track, box_gap
 
-# Lengths in short sides (checkers/units.py).
-TOUCH = 0.028  # between boxes that touch: edge cutting trims a little off each part
-STILL = 0.022  # the widest a static occluder's position may wander (detection jitter)
+# Edge cutting and jitter work on the analysis grid: analysis px (checkers/units.py).
+TOUCH = 5.0  # between boxes that touch: edge cutting trims ~2 px off each part
+STILL = 4.0  # the widest a static occluder's position may wander (detection jitter)
 
 
 class ThroughObjects:
@@ -22,8 +22,7 @@ class ThroughObjects:
         (walls and boxes are white, gray or black; objects have a hue)."""
         pts = [p for p in self._tracks[tid].points if p.det is not None]
         xs, ys = [p.x for p in pts], [p.y for p in pts]
-        still = self.units.length(STILL)
-        if max(xs) - min(xs) < still and max(ys) - min(ys) < still:
+        if max(xs) - min(xs) < STILL and max(ys) - min(ys) < STILL:
             return True
         return self._colorless(tid)
 
@@ -89,4 +88,4 @@ class ThroughObjects:
         q = self._by_frame.get(p.frame, {}).get(other)
         if p.det is None or q is None or other not in p.near:
             return False
-        return box_gap(p.det.bbox, q.det.bbox) <= self.units.length(TOUCH)
+        return box_gap(p.det.bbox, q.det.bbox) <= TOUCH
