@@ -11,6 +11,9 @@ from checkers.units import Units
 
 REVERSAL_REACH = 0.375  # seconds before a gravity reversal whose other events it explains
 SAME_MOMENT = 0.125  # seconds within which two events of one object are one cause
+# ... and never fewer frames: a change bends the fits of the boundaries next to it, however
+# far apart in time those are.
+SAME_MOMENT_FRAMES = 2
 
 
 def explained_by_reversals(events: list[Event], units: Units) -> list[Event]:
@@ -40,7 +43,7 @@ def dedupe(events: list[Event], units: Units) -> list[Event]:
     """One event per object at one moment (a teleport also reads as accelerations), and one
     per object and kind (a ball that gains energy at one bounce gains it at every bounce)."""
     out: list[Event] = []
-    near = units.frames(SAME_MOMENT)
+    near = units.frames(SAME_MOMENT, least=SAME_MOMENT_FRAMES)
     for e in events:
         if e.object is not None and any(
             o.object == e.object and (abs(o.frame - e.frame) <= near or o.kind == e.kind)

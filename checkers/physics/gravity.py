@@ -13,13 +13,14 @@ from checkers.kinematics import floor_contact_at
 # Units: checkers/units.py.
 GRAVITY_FLOOR = 0.853  # short sides/s^2: weaker sustained upward acceleration is no reversal
 SUSTAINED = 0.19  # seconds a reversed acceleration must last
+SUSTAINED_SAMPLES = 3  # ... and never fewer second differences (at 8 fps 2 let jitter in)
 
 
 class Gravity:
     def _gravity(self, track, seg) -> list[Event]:
         ys = np.array([p.y for p in seg])
         units = self.units
-        sustained = units.frames(SUSTAINED, least=2)
+        sustained = units.frames(SUSTAINED, least=SUSTAINED_SAMPLES)
         if len(ys) < sustained + 2:
             return []
         d2 = ys[2:] - 2 * ys[1:-1] + ys[:-2]  # d2[i] centred on seg[i + 1]
