@@ -25,6 +25,7 @@ from pathlib import Path
 
 from checkers.report import to_json
 from checkers.runner import ALL_CHECKS, check_clip
+from checkers.video import DEFAULT_SHORT_SIDE
 
 
 def generate(n: int, seed: int, out: Path) -> None:
@@ -36,9 +37,9 @@ def generate(n: int, seed: int, out: Path) -> None:
     subprocess.run(cmd, check=True)
 
 
-def _check(args: tuple[str, str]) -> dict:
-    path, sensitivity = args
-    return to_json(check_clip(path, sensitivity=sensitivity, threads=1))
+def _check(args: tuple[str, str, int]) -> dict:
+    path, sensitivity, short_side = args
+    return to_json(check_clip(path, sensitivity=sensitivity, threads=1, short_side=short_side))
 
 
 def score(labels: list[dict], results: dict[str, dict], tolerance: int) -> dict:
@@ -138,6 +139,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0, help="corpus seed for --generate")
     parser.add_argument("--sensitivity", default="medium")
     parser.add_argument("--tolerance", type=int, default=2)
+    parser.add_argument(
+        "--short-side",
+        type=int,
+        default=DEFAULT_SHORT_SIDE,
+        help="analysis short side in pixels (the checks should not depend on it)",
+    )
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--limit", type=int, default=0, help="score only the first N clips")
     parser.add_argument("--json", type=Path, help="write the summary (and misses) here")
@@ -150,7 +157,7 @@ def main() -> None:
         labels = labels[: args.limit]
     paths = [str(args.corpus / record["clip"]) for record in labels]
     start = time.perf_counter()
-    jobs = [(p, args.sensitivity) for p in paths]
+    jobs = [(p, args.sensitivity, args.short_side) for p in paths]
     if args.workers > 1:
         with ProcessPoolExecutor(args.workers) as pool:
             outputs = list(pool.map(_check, jobs))

@@ -9,11 +9,23 @@ import numpy as np
 
 from checkers.stats import robust_sigma
 from checkers.tracking import MAX_ACCEL, Point, Track
+from checkers.units import Units
 
 SIDE = 4  # sightings fitted on each side of a boundary
-BOUNCE_KINK = 3.0  # px/frame of vertical speed lost in one frame at a bounce (gravity: ~2)
-BOUNCE_SLIP = 3.0  # px/frame of horizontal speed a bounce may change (friction, jitter)
+# Speeds in short sides per second (checkers/units.py). A bounce turns a fall round within
+# one frame, so the vertical speed it changes there is about twice the speed of impact, and
+# that scales with 1 / fps in pixels per frame. (Gravity's own change a frame scales with
+# 1 / fps^2; a bar scaled so, tried at 8 fps on 64x64 clips, missed small bounces and
+# failed a clean clip with a gravity reversal.)
+BOUNCE_KINK = 0.267  # vertical speed lost in one frame at a bounce
+BOUNCE_SLIP = 0.267  # horizontal speed a bounce may change (friction, jitter)
 BOUNCE_GAIN = 1.5  # a bounce leaves at most this much faster than it fell (violations: 1.4)
+MOVING = 0.044  # vertical speed that counts as falling or rising, not level
+CREEPING = 0.027  # ... and the smaller one that counts as coming down onto the ground
+# ... but never under the jitter of one centroid step, in analysis px/frame.
+MOVING_JITTER = 0.5
+CREEPING_JITTER = 0.3
+SLIP_JITTER = 3.0  # (at 64x64 a 2 px/frame slip bar read a bounce's jitter as a jump)
 
 
 def segments(track: Track) -> list[list[Point]]:
@@ -82,7 +94,7 @@ def trimmed_mean(values: np.ndarray) -> np.ndarray:
     return v[cut : len(v) - cut].mean(axis=0)
 
 
-def bounce_points(xy: np.ndarray) -> set[int]:
+def bounce_points(xy: np.ndarray, units: Units) -> set[int]:
     """Indices of a bounce's lowest sightings (one, or two when contact fell between them).
 
     `xy`: (n, 2) positions. The ground only turns the vertical motion round: the horizontal
@@ -91,23 +103,26 @@ def bounce_points(xy: np.ndarray) -> set[int]:
     without these two tests it would read as a bounce and be excused.
     """
     vx, vy = np.diff(xy[:, 0]), np.diff(xy[:, 1])  # v[i]: from i to i + 1
+    moving = max(MOVING_JITTER, units.speed(MOVING))
+    kink = units.speed(BOUNCE_KINK)
+    slip = max(SLIP_JITTER, units.speed(BOUNCE_SLIP))
     out = set()
     for j in range(1, len(vy)):
         # The ground reverses a fall at once; gravity turning round (reversed) does it a
         # little per frame, so a bounce needs a sharp kink in vertical speed.
-        if vy[j - 1] > 0.5 and vy[j] < -0.5 and vy[j] - vy[j - 1] < -BOUNCE_KINK:
+        if vy[j - 1] > moving and vy[j] < -moving and vy[j] - vy[j - 1] < -kink:
             after = j
         elif (
             j + 1 < len(vy)
-            and vy[j - 1] > 0.5
-            and abs(vy[j]) <= 0.5
-            and vy[j + 1] < -0.5
-            and vy[j + 1] - vy[j - 1] < -BOUNCE_KINK
+            and vy[j - 1] > moving
+            and abs(vy[j]) <= moving
+            and vy[j + 1] < -moving
+            and vy[j + 1] - vy[j - 1] < -kink
         ):
             after = j + 1
         else:
             continue
-        if abs(vx[after] - vx[j - 1]) > max(BOUNCE_SLIP, 0.5 * abs(vx[j - 1])):
+        if abs(vx[after] - vx[j - 1]) > max(slip, 0.5 * abs(vx[j - 1])):
             continue  # the path broke sideways: a jump, not the ground
         # Contact may fall inside the frame step before the lowest sighting, so the fall
         # speed is the larger of the two steps before it.
@@ -118,14 +133,16 @@ def bounce_points(xy: np.ndarray) -> set[int]:
     return out
 
 
-def floor_contact(vb: np.ndarray, va: np.ndarray) -> bool:
+def floor_contact(vb: np.ndarray, va: np.ndarray, units: Units) -> bool:
     """Falling before, rising or stopped after: the object met the ground."""
-    return bool(vb[1] > 0.5 and va[1] < 0.5 * vb[1])
+    return bool(vb[1] > max(MOVING_JITTER, units.speed(MOVING)) and va[1] < 0.5 * vb[1])
 
 
-def floor_contact_at(ys: np.ndarray, i: int) -> bool:
+def floor_contact_at(ys: np.ndarray, i: int, units: Units) -> bool:
+    creeping = max(CREEPING_JITTER, units.speed(CREEPING))
+    kink = units.speed(BOUNCE_KINK)
     for j in range(max(1, i - 1), min(len(ys) - 1, i + 2)):
         down, after = ys[j] - ys[j - 1], ys[j + 1] - ys[j]
-        if down > 0.3 and after < 0.3 * down and after - down < -BOUNCE_KINK:
+        if down > creeping and after < 0.3 * down and after - down < -kink:
             return True
     return False

@@ -15,9 +15,15 @@ import numpy as np
 from checkers.base import Checker, CheckResult, Event, score_from_events
 from checkers.scene_events import PERMANENCE_BURSTS, SceneLog, burst_events, cut_events
 from checkers.tracking import FrameObservation, Point, Track, clean_scene
+from checkers.units import Units
+from checkers.video import DEFAULT_SHORT_SIDE
 
-ESTABLISHED = 3  # frames an object must be seen before its disappearance means anything
-MIN_GONE = 2  # frames it must stay gone (fewer at the very end of the clip)
+# Times in seconds, with a least number of sightings below which nothing can be told at
+# low frame rates (checkers/units.py).
+ESTABLISHED = 0.19  # an object must be seen this long before its disappearance means anything
+ESTABLISHED_SIGHTINGS = 3
+MIN_GONE = 0.125  # it must stay gone this long (less at the very end of the clip)
+MIN_GONE_FRAMES = 2
 GROW = 2  # analysis px: edge cutting trims this much off each part's box
 
 
@@ -43,9 +49,12 @@ class PermanenceChecker(Checker):
         self._floor: Counter[int] = Counter()
         self._last = -1
         self._scene = SceneLog()
+        self.units = Units.of(DEFAULT_SHORT_SIDE, 0.0)
 
     def process(self, index, frame, tracks: FrameObservation) -> dict[str, float]:
         self._tracks = tracks.tracks
+        if not self._reliable:  # the first frame
+            self.units = Units.of(min(frame.image.shape[:2]), self.fps)
         self._reliable[index] = tracks.reliable
         self._scene.add(tracks.scene)
         if tracks.floor_y is not None:
@@ -67,6 +76,8 @@ class PermanenceChecker(Checker):
         # A cut replaces everything in view, whatever the footage; other scene-level
         # findings stand in for object tracks only where there are no clean objects.
         events: list[Event] = cut_events(self.name, self._scene)
+        self._established = self.units.frames(ESTABLISHED, least=ESTABLISHED_SIGHTINGS)
+        self._min_gone = self.units.frames(MIN_GONE, least=MIN_GONE_FRAMES)
         clean = clean_scene(self._reliable)
         if not clean:
             events += burst_events(self.name, self._scene, PERMANENCE_BURSTS, self.box)
@@ -104,10 +115,10 @@ class PermanenceChecker(Checker):
             back = gone <= 30 and j < len(points)
             if not back:  # dropped from tracking: gone until the end
                 gone = self._last - p.frame + 1
-            needed = min(MIN_GONE, self._last - p.frame + 1) + flicker
+            needed = min(self._min_gone, self._last - p.frame + 1) + flicker
             before = points[i - 1]
             in_view = not p.at_edge and not p.behind and self._reliable.get(p.frame, False)
-            if seen_count >= ESTABLISHED and gone >= needed and in_view:
+            if seen_count >= self._established and gone >= needed and in_view:
                 events.append(self._event("vanish", p, before, track, gone))
             elif back and in_view:
                 flicker = max(flicker, gone)
@@ -122,7 +133,7 @@ class PermanenceChecker(Checker):
         # It stays: seen a few times, or twice and then still there at the end, or twice and
         # then gone behind something (it goes on existing out of sight).
         after = next((p for p in track.points if p.frame > seen[-1].frame), None)
-        stays = len(seen) >= ESTABLISHED or (
+        stays = len(seen) >= self._established or (
             len(seen) >= 2
             and (seen[-1].frame >= self._last - 1 or (after is not None and after.behind))
         )

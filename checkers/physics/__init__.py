@@ -13,6 +13,10 @@ all in `finalize`:
 - through_objects.py: objects passing through one another
 - flow_spikes.py: warping-error spikes where there are no clean objects
 - dedupe.py: one cause reported once
+
+Thresholds are in the units of what they guard against (checkers/units.py): the world's
+speeds, accelerations and durations per second and in short sides, converted once per clip
+from its frame rate and analysis size; measurement jitter in analysis pixels per frame.
 """
 
 from checkers.physics.checker import PhysicsChecker

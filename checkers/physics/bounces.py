@@ -11,6 +11,8 @@ from checkers.base import Event
 from checkers.kinematics import bounce_points
 from checkers.physics.gravity import GRAVITY_FLOOR
 
+HEIGHT_SLACK = 2.0  # analysis px a rise may exceed 110% of the fall (edges snap to pixels)
+
 
 class Bounces:
     def _bounces(self, track, seg) -> list[Event]:
@@ -20,9 +22,10 @@ class Bounces:
             return []
         d2 = ys[2:] - 2 * ys[1:-1] + ys[:-2]
         g = float(np.median(d2))
-        if g < GRAVITY_FLOOR:
+        units = self.units
+        if g < units.accel(GRAVITY_FLOOR):
             return []
-        points = bounce_points(xy)
+        points = bounce_points(xy, units)
         bounces = sorted(j for j in points if j - 1 not in points)
         edges = [0] + [b + 1 for b in bounces] + [len(seg)]
         events = []
@@ -45,7 +48,7 @@ class Bounces:
 
             h_before = float(np.median([height(i) for i in before]))
             h_after = float(np.median([height(i) for i in after]))
-            if h_after > (1.1 * h_before + 2.0) * self.k:
+            if h_after > (1.1 * h_before + HEIGHT_SLACK) * self.k:
                 events.append(self._event("energy_gain", seg[b + 1], track, h_after / max(1.0, h_before) - 1,
                                           f"bounced higher than it fell ({h_after * self.scale:.0f} px vs "
                                           f"{h_before * self.scale:.0f} px)"))  # fmt: skip

@@ -24,6 +24,8 @@ from checkers.physics.jumps import Jumps
 from checkers.physics.sightings import Sightings
 from checkers.physics.through_objects import ThroughObjects
 from checkers.tracking import FrameObservation, Point, Track, clean_scene
+from checkers.units import Units
+from checkers.video import DEFAULT_SHORT_SIDE
 
 
 class PhysicsChecker(
@@ -39,9 +41,13 @@ class PhysicsChecker(
         self._floor: list[int] = []
         self._reliable: dict[int, bool] = {}
         self._cuts: set[int] = set()  # shot cuts: object_permanence reports them
+        # Thresholds in physical units, converted once the analysis size is known.
+        self.units = Units.of(DEFAULT_SHORT_SIDE, 0.0)
 
     def process(self, index, frame, tracks: FrameObservation) -> dict[str, float]:
         self._tracks = tracks.tracks
+        if not self._warp:  # the first frame
+            self.units = Units.of(min(frame.image.shape[:2]), self.fps)
         self._warp.append((index, frame.time, tracks.warp_error, tracks.reliable))
         self._reliable[index] = tracks.reliable
         if tracks.scene is not None and tracks.scene.cut:
@@ -101,9 +107,8 @@ class PhysicsChecker(
         events += self._through_objects(tracks)
         self._thresholds: dict[str, float] = {}
         events += self._flow_spikes()
-        events = dedupe(
-            explained_by_reversals(sorted(events, key=lambda e: (e.frame, -e.severity)))
-        )
+        ordered = sorted(events, key=lambda e: (e.frame, -e.severity))
+        events = dedupe(explained_by_reversals(ordered, self.units), self.units)
         verdict = "fail" if events else "pass"
         return CheckResult(
             self.name, verdict, score_from_events(events), events, thresholds=self._thresholds

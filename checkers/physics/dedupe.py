@@ -7,11 +7,16 @@ without knowing about the others.
 from __future__ import annotations
 
 from checkers.base import Event
+from checkers.units import Units
 
-REVERSAL_REACH = 6  # frames before a gravity reversal whose other events it explains
+REVERSAL_REACH = 0.375  # seconds before a gravity reversal whose other events it explains
+SAME_MOMENT = 0.125  # seconds within which two events of one object are one cause
+# ... and never fewer frames: a change bends the fits of the boundaries next to it, however
+# far apart in time those are.
+SAME_MOMENT_FRAMES = 2
 
 
-def explained_by_reversals(events: list[Event]) -> list[Event]:
+def explained_by_reversals(events: list[Event], units: Units) -> list[Event]:
     """Drop what a later gravity reversal of the same object explains.
 
     Reversed gravity lifts the rise after a bounce (read as the bounce gaining energy) and
@@ -19,27 +24,30 @@ def explained_by_reversals(events: list[Event]) -> list[Event]:
     once, where it starts.
     """
     reversals = [(e.object, e.frame) for e in events if e.kind == "gravity_reversal"]
+    reach = units.frames(REVERSAL_REACH)
 
     def explained(e: Event) -> bool:
         for o, f in reversals:
             if o != e.object:
                 continue
-            if e.kind == "energy_gain" and 0 < f - e.frame <= REVERSAL_REACH:
+            if e.kind == "energy_gain" and 0 < f - e.frame <= reach:
                 return True
-            if e.kind == "speed_jump" and 0 < abs(f - e.frame) <= REVERSAL_REACH:
+            if e.kind == "speed_jump" and 0 < abs(f - e.frame) <= reach:
                 return True  # the fits straddling the change of acceleration, either side
         return False
 
     return [e for e in events if not explained(e)]
 
 
-def dedupe(events: list[Event]) -> list[Event]:
-    """One event per object within 2 frames (a teleport also reads as accelerations), and one
+def dedupe(events: list[Event], units: Units) -> list[Event]:
+    """One event per object at one moment (a teleport also reads as accelerations), and one
     per object and kind (a ball that gains energy at one bounce gains it at every bounce)."""
     out: list[Event] = []
+    near = units.frames(SAME_MOMENT, least=SAME_MOMENT_FRAMES)
     for e in events:
         if e.object is not None and any(
-            o.object == e.object and (abs(o.frame - e.frame) <= 2 or o.kind == e.kind) for o in out
+            o.object == e.object and (abs(o.frame - e.frame) <= near or o.kind == e.kind)
+            for o in out
         ):
             continue
         out.append(e)

@@ -12,8 +12,10 @@ from checkers.kinematics import touching_anything
 from checkers.physics.sightings import SAME_COLOR
 from checkers.tracking import Point, Track
 
+# Anti-aliasing and edge cutting work on the analysis grid: analysis px (checkers/units.py).
 BELOW = 3.0  # analysis px past the floor line that a sinking object must show
 SINK = 0.3  # share of its height an object may sink below the floor line (anti-aliasing)
+SINK_LEAST = 2.0  # ... and at least this many analysis px (a small object's soft edge)
 
 
 class Floor:
@@ -39,7 +41,7 @@ class Floor:
                 continue  # nothing shows below the line: shrinking on the floor, not sinking
             top = min(b[1] for b in boxes)
             sunk = top - (floor_y - height)
-            if sunk > max(2.0, SINK * height) * self.k and p.det.bbox[1] > prev.det.bbox[1]:
+            if sunk > max(SINK_LEAST, SINK * height) * self.k and p.det.bbox[1] > prev.det.bbox[1]:
                 return [self._event("through_floor", p, track, sunk / height + 0.3,
                                     f"sank {sunk * self.scale:.0f} px into the floor")]  # fmt: skip
         return []
@@ -56,4 +58,4 @@ class Floor:
     def _under_floor(self, frame: int, tid: int, floor_y: float) -> bool:
         """Is that part a piece below the floor line (cut off a sinking object)?"""
         q = self._by_frame.get(frame, {}).get(tid)
-        return q is not None and q.det.bbox[1] >= floor_y - 3
+        return q is not None and q.det.bbox[1] >= floor_y - BELOW

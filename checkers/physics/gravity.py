@@ -10,23 +10,27 @@ import numpy as np
 from checkers.base import Event
 from checkers.kinematics import floor_contact_at
 
-GRAVITY_FLOOR = 0.6  # px/frame^2: weaker sustained upward acceleration is not a reversal
-SUSTAINED = 3  # frames a reversed acceleration must last
+# Units: checkers/units.py.
+GRAVITY_FLOOR = 0.853  # short sides/s^2: weaker sustained upward acceleration is no reversal
+SUSTAINED = 0.19  # seconds a reversed acceleration must last
+SUSTAINED_SAMPLES = 3  # ... and never fewer second differences (at 8 fps 2 let jitter in)
 
 
 class Gravity:
     def _gravity(self, track, seg) -> list[Event]:
         ys = np.array([p.y for p in seg])
-        if len(ys) < SUSTAINED + 2:
+        units = self.units
+        sustained = units.frames(SUSTAINED, least=SUSTAINED_SAMPLES)
+        if len(ys) < sustained + 2:
             return []
         d2 = ys[2:] - 2 * ys[1:-1] + ys[:-2]  # d2[i] centred on seg[i + 1]
-        bar = max(GRAVITY_FLOOR, 0.4 * max(0.0, float(np.median(d2)))) * self.k
+        bar = max(units.accel(GRAVITY_FLOOR), 0.4 * max(0.0, float(np.median(d2)))) * self.k
         run = 0
         for i in range(len(d2)):
-            quiet = self._quiet(seg, i, i + 3, track.id) and not floor_contact_at(ys, i + 1)
+            quiet = self._quiet(seg, i, i + 3, track.id) and not floor_contact_at(ys, i + 1, units)
             run = run + 1 if (d2[i] < -bar and quiet) else 0
-            if run == SUSTAINED:
-                start = i - SUSTAINED + 1
+            if run == sustained:
+                start = i - sustained + 1
                 strength = float(-np.median(d2[start : i + 1]))
                 # Frames at a bounce are skipped (the ground kinks the motion there), so a
                 # reversal that starts just before a bounce shows first after it: date it
@@ -35,7 +39,7 @@ class Gravity:
                 while (
                     first > start - 2
                     and first > 1
-                    and floor_contact_at(ys, first - 1)
+                    and floor_contact_at(ys, first - 1, units)
                     and d2[first - 2] < 0
                 ):
                     first -= 1

@@ -29,11 +29,15 @@ from checkers.kinematics import (
 )
 from checkers.tracking import CONTACT_MARGIN, Point, box_gap
 
+# Units (checkers/units.py): jitter floors in analysis px per frame, the world's in short
+# sides and seconds.
 TELEPORT_FLOOR = 6.0  # analysis px: smaller position gaps are detection jitter
-SPEED_FLOOR = 1.2  # analysis px/frame
+SPEED_JITTER = 1.2  # analysis px/frame: a velocity fitted over a few sightings wobbles so
+SPEED_FLOOR = 0.107  # short sides/s: the smallest change of speed worth reporting
 ACCEL_NOISE = 0.25  # px/frame^2: a steadier acceleration than this is taken as none
 ACCEL_SPAN = 7  # sightings each side used to estimate the steady acceleration
-LEVEL = 0.5  # px/frame: vertical speed below which a track moves level
+LEVEL = 0.044  # short sides/s: vertical speed below which a track moves level
+GROUND_BAND = 4.0  # analysis px above its lowest level (or half its size) a track is low
 
 
 class Jumps:
@@ -42,8 +46,10 @@ class Jumps:
         xy = np.array([(p.x, p.y) for p in seg])
         frames = np.array([p.frame for p in seg], dtype=float)
         d2 = xy[2:] - 2 * xy[1:-1] + xy[:-2]  # d2[i] centred on seg[i + 1]
-        bounces = bounce_points(xy)
-        flight_top = xy[:, 1].max() - max(4.0, 0.5 * float(np.median([p.det.size for p in seg])))
+        units = self.units
+        bounces = bounce_points(xy, units)
+        band = GROUND_BAND
+        flight_top = xy[:, 1].max() - max(band, 0.5 * float(np.median([p.det.size for p in seg])))
         # Gravity is the same all along a track: where a boundary's own arc is too short to
         # measure it (at 8 fps a hop of four sightings between bounces has two second
         # differences), the segment's flight stands in: second differences away from bounces
@@ -81,15 +87,15 @@ class Jumps:
             speed = float(max(np.hypot(*vb), np.hypot(*va)))
             dv = va - vb
             # Falling onto the ground, or hopping on it: vertical changes near the lowest level.
-            low = xy[:, 1].max() - max(4.0, 0.5 * seg[k].det.size)
+            low = xy[:, 1].max() - max(band, 0.5 * seg[k].det.size)
             grounded = abs(dv[1]) > abs(dv[0]) and xy[k, 1] > low
             # Sliding along its lowest level and slowing down: friction on the ground.
             sliding = (
                 xy[k, 1] > low
-                and max(abs(vb[1]), abs(va[1])) < LEVEL
+                and max(abs(vb[1]), abs(va[1])) < units.speed(LEVEL)
                 and np.hypot(*va) < np.hypot(*vb)
             )
-            contact = floor_contact(vb, va) or grounded or sliding
+            contact = floor_contact(vb, va, units) or grounded or sliding
             gap_p, gap_v = float(np.hypot(*(pa - pb))), float(np.hypot(*dv))
             out.append((k, gap_p, gap_v, speed, contact))
         return out
@@ -104,7 +110,10 @@ class Jumps:
             if any(p.at_edge or p.merged for p in seg[max(0, k - 1) : k + 1]):
                 continue
             quiet = self._quiet(seg, k - 2, k + 2, track.id)
-            bar_v = max(SPEED_FLOOR, 8.0 * sigma_v, 0.45 * speed) * self.k
+            bar_v = (
+                max(SPEED_JITTER, self.units.speed(SPEED_FLOOR), 8.0 * sigma_v, 0.45 * speed)
+                * self.k
+            )
             # The largest gap among boundaries whose fits share sightings dates the change.
             near = [b for b in seg_breaks if abs(b[0] - k) < SIDE]
             p = seg[k]

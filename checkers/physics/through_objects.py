@@ -11,7 +11,9 @@ from checkers.base import Event
 from checkers.kinematics import touching_anything
 from checkers.tracking import Point, Track, box_gap
 
-TOUCH = 5.0  # analysis px between boxes that touch: edge cutting trims ~2 px off each part
+# Edge cutting and jitter work on the analysis grid: analysis px (checkers/units.py).
+TOUCH = 5.0  # between boxes that touch: edge cutting trims ~2 px off each part
+STILL = 4.0  # the widest a static occluder's position may wander (detection jitter)
 
 
 class ThroughObjects:
@@ -20,7 +22,7 @@ class ThroughObjects:
         (walls and boxes are white, gray or black; objects have a hue)."""
         pts = [p for p in self._tracks[tid].points if p.det is not None]
         xs, ys = [p.x for p in pts], [p.y for p in pts]
-        if max(xs) - min(xs) < 4 and max(ys) - min(ys) < 4:
+        if max(xs) - min(xs) < STILL and max(ys) - min(ys) < STILL:
             return True
         return self._colorless(tid)
 
