@@ -8,10 +8,10 @@ reversal of gravity there (checkers/units.py).
 from __future__ import annotations
 
 import pytest
+from test_check_world import GRAVITY_BESIDE_WALL, TELEPORT_UP
 
 from checkers.runner import check_frames
 from checkers.units import Units
-from test_check_world import GRAVITY_BESIDE_WALL, TELEPORT_UP
 
 
 def render_at(spec: dict, fps: float) -> list:
