@@ -40,9 +40,7 @@ def test_conversions_follow_size_and_rate():
 def test_gravity_reversal_found_at_30_fps():
     start = GRAVITY_BESIDE_WALL["violations"][0]["t_start"] * 30
     report = check_frames(render_at(GRAVITY_BESIDE_WALL, 30), fps=30)
-    found = [
-        e for e in report.events if e.kind == "gravity_reversal" and abs(e.frame - start) <= 4
-    ]
+    found = [e for e in report.events if e.kind == "gravity_reversal" and abs(e.frame - start) <= 4]
     assert found, [(e.check, e.kind, e.frame) for e in report.events]
 
 
