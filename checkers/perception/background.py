@@ -85,6 +85,9 @@ class BackgroundStep:
     # Boxes (x, y, w, h) of ghosts found this frame: where an object that was part of the
     # model (there since the shot began, or at rest) has just moved away from.
     ghosts: list[tuple[int, int, int, int]] = field(default_factory=list)
+    # The camera's motion since the previous frame (3x3, previous pixels -> these), as the
+    # model was carried; None at the start and after a lost scene (nothing to relate to).
+    camera: np.ndarray | None = None
 
 
 class MotionBackground:
@@ -113,6 +116,7 @@ class MotionBackground:
         h, w = gray.shape
         camera_ok = True
         change = np.zeros((h, w), np.uint8)  # gray change since the previous frame
+        motion = None
         if self._model is None:
             self._restart(cur)
         else:
@@ -183,7 +187,7 @@ class MotionBackground:
         clear = ~cv2.dilate(joined, self._ring).astype(bool)
         dominant = np.median(field[::4, ::4].reshape(-1, 3), axis=0)
         seg = Segmentation(detections, fraction, dominant, threshold, clear, None, 0.0)
-        return BackgroundStep(seg, reliable, ghosts)
+        return BackgroundStep(seg, reliable, ghosts, motion)
 
     def _restart(self, cur: np.ndarray) -> None:
         self._model = cur.copy()

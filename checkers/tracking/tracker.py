@@ -23,6 +23,7 @@ from checkers.segment import Detection, Segmentation, segment
 from checkers.tracking.assignment import assign
 from checkers.tracking.backdrop import PLAIN_MIN, RELIABLE_FOREGROUND
 from checkers.tracking.boxes import CONTACT_MARGIN, box_gap, covered
+from checkers.tracking.confidence import Units
 from checkers.tracking.observation import FrameObservation
 from checkers.tracking.tracks import Point, Track
 from checkers.video import Frame
@@ -39,6 +40,15 @@ SAME_COLOR = 12.0  # Lab distance within which two parts have one color (objects
 PLAIN_FIRST = 0.8
 EMERGE_SECONDS = 1.0  # a ghost found this long after a track's birth still explains it
 FRAGMENT_SIGHTINGS = 12  # a piece of a partly hidden object is seen only briefly (slivers: 4-5)
+# Motion parts only. Scenery is backdrop to the background model, so an object sliding
+# behind a wall or a post shrinks with nothing beside it: lost below this share of the area
+# it was recently seen with, it went behind something. A vanish takes the whole object at once.
+SHRUNK = 0.7
+# ... and one coming out from behind scenery (or out of its own first-frame place, which the
+# model holds as backdrop) grows: a new part that reaches 1 / GROWN of its first area within
+# GROW_SECONDS emerged; an object that appears from nowhere is whole at once.
+GROWN = 0.6
+GROW_SECONDS = 0.5
 
 
 class Tracker:
@@ -53,6 +63,10 @@ class Tracker:
         self.tracks: dict[int, Track] = {}
         self._next_id = 0
         self._shift = np.zeros(2)
+        # Motion mode: this frame's pixels -> the first frame's (the scene's coordinates),
+        # from the camera fit the background model was carried by.
+        self._to_scene = np.eye(3)
+        self._units = Units(float(min(width, height)), fps if fps and fps > 0 else 16.0)
         self._flow = FlowMeter()
         self._split_start = 0
         self._hiding: list[tuple[int, int]] = []  # (missing track, covering detection) this frame
@@ -61,7 +75,11 @@ class Tracker:
         seg, reliable = self._segment(frame)
         flow = self._flow.update(frame.image, seg.background_mask)
         dets = seg.detections
-        self._shift += flow.camera_shift
+        if self._mode == "motion":
+            cx, cy = self.width / 2.0, self.height / 2.0
+            self._shift = np.array(self._to_image_scene(cx, cy)) - (cx, cy)
+        else:
+            self._shift += flow.camera_shift
         live = [t for t in self.tracks.values() if t.alive]
         # A track lost while partly hidden was last seen as a sliver whose centroid is off
         # the object's centre: match it where its clean sightings say it is now.
@@ -96,6 +114,10 @@ class Tracker:
         """
         if self._mode == "motion":
             step = self._background.update(frame.image)
+            if step.camera is not None:
+                # Carry the scene frame along with the fitted camera (shift, zoom, roll),
+                # not the median flow: a zoom moves every part away from the centre.
+                self._to_scene = self._to_scene @ np.linalg.inv(step.camera)
             self._mark_emerged(frame.index, step.ghosts)
             return step.segmentation, step.reliable
         seg = segment(frame.image)
@@ -131,7 +153,20 @@ class Tracker:
     # -- assignment ------------------------------------------------------------------------
 
     def _scene(self, det: Detection) -> tuple[float, float]:
+        if self._mode == "motion":
+            return self._to_image_scene(det.cx, det.cy)
         return det.cx + self._shift[0], det.cy + self._shift[1]
+
+    def _to_image_scene(self, x: float, y: float, inverse: bool = False) -> tuple[float, float]:
+        """Image -> scene coordinates under the fitted camera (scene -> image with `inverse`)."""
+        m = np.linalg.inv(self._to_scene) if inverse else self._to_scene
+        px, py, pw = m @ (x, y, 1.0)
+        return float(px / pw), float(py / pw)
+
+    def _image(self, x: float, y: float) -> tuple[float, float]:
+        if self._mode == "motion":
+            return self._to_image_scene(x, y, inverse=True)
+        return x - self._shift[0], y - self._shift[1]
 
     def _assign(self, frame, dets, live, preds) -> dict[int, int]:
         assigned: dict[int, int] = {}
@@ -245,7 +280,7 @@ class Tracker:
         return None
 
     def _new_track(self, parent: int | None) -> Track:
-        track = Track(self._next_id, parent=parent)
+        track = Track(self._next_id, parent=parent, units=self._units)
         self.tracks[track.id] = track
         self._next_id += 1
         return track
@@ -254,11 +289,19 @@ class Tracker:
         x, y = self._scene(det)
         track.points.append(Point(frame.index, frame.time, x, y, det, how, det.at_edge))
         track.missing = 0
+        first = track.points[0]
+        if (
+            det.source == "motion"
+            and first.det is not None
+            and frame.time - first.time <= GROW_SECONDS
+            and first.det.area < GROWN * det.area
+        ):
+            first.emerged = True  # grew out from behind scenery, or out of its first place
 
     def _add_missing(self, track, frame, pred, dets, assigned) -> None:
         last = track.last_seen().det
         pred = track.predict(frame.index, hidden=True)
-        ix, iy = pred[0] - self._shift[0], pred[1] - self._shift[1]
+        ix, iy = self._image(*pred)
         # The whole object's size, not that of the sliver last seen beside an occluder.
         recent = track.recent()
         boxes = [p.det.bbox for p in recent if not p.near]
@@ -299,6 +342,8 @@ class Tracker:
         )
         if last_point.near and (last.area < 0.7 * usual or fragment) and track.missing < 3:
             behind = True
+        if last.source == "motion" and last.area < SHRUNK * usual and track.missing < 3:
+            behind = True  # slid behind scenery, which the background model holds as backdrop
         track.points.append(
             Point(
                 frame.index, frame.time, pred[0], pred[1], None, "missing", at_edge, behind=behind
