@@ -101,3 +101,35 @@ def test_the_scene_frame_follows_the_fitted_camera_through_a_zoom():
         errors.append(np.hypot(p.x - x / w, p.y - y / w))
     # The median image shift (the plain path's) is 5-8 px off here as the zoom grows.
     assert len(errors) >= 15 and max(errors) < 1.0, errors
+
+
+def test_a_part_still_since_the_start_is_an_artifact_but_a_later_one_is_not():
+    n = 24
+    still = [(80.0, 60.0)] * n
+    from_start = track(still, [(20, 20)] * n)
+    assert from_start.confidence().moved == 0.0 and not from_start.solid
+    later = Track(1, units=UNITS)  # an object that appears at 2 s and rests
+    for i in range(n):
+        f = 32 + i
+        later.points.append(
+            Point(f, f / UNITS.fps, 80.0, 60.0, det(80, 60, 20, 20), "motion", False)
+        )
+    assert later.solid
+
+
+def test_identity_judges_the_look_of_plain_parts_only():
+    n = 8
+    moving = track([(40 + 3 * i, 60.0) for i in range(n)], [(20, 20)] * n)
+    assert moving.solid and not moving.look_judged
+    for p in moving.points:
+        p.det.source, p.det.lab_spread = "plain", 0.5
+    assert moving.look_judged
+
+
+def test_an_object_that_vanishes_in_open_view_is_not_hidden():
+    scene = texture(3)[:H, :W]
+    images = [shaded_disc(scene, 60 + 6 * t, 90, 14.0) if t < 22 else scene for t in range(30)]
+    tracker = run_tracker(images)
+    obj = max(tracker.tracks.values(), key=lambda t: len(t.seen))
+    gone = [p for p in obj.points if p.det is None]
+    assert obj.seen[-1].frame == 21 and gone and not gone[0].behind

@@ -186,7 +186,7 @@ class MotionBackground:
         )
         clear = ~cv2.dilate(joined, self._ring).astype(bool)
         dominant = np.median(field[::4, ::4].reshape(-1, 3), axis=0)
-        seg = Segmentation(detections, fraction, dominant, threshold, clear, None, 0.0)
+        seg = Segmentation(detections, fraction, dominant, threshold, clear, None, 0.0, raw > 0)
         return BackgroundStep(seg, reliable, ghosts, motion)
 
     def _restart(self, cur: np.ndarray) -> None:

@@ -11,7 +11,11 @@ misregistered texture, a shadow band or a fragment of a tear is how the part beh
 - mask stability: the typical change of its area from one sighting to the next (a
   rigid object keeps its area; texture caught by a misregistration flickers);
 - coherent motion: the typical second difference of its path, in object sizes a second
-  squared (a thrown or rolling object moves smoothly; a fragment's centroid jitters).
+  squared (a thrown or rolling object moves smoothly; a fragment's centroid jitters);
+- a part seen from the clip's start that never moves is an artifact of the model: anything
+  still since the first frame is learnt as backdrop, so what stands out there is the ghost
+  of a first-frame object that moved away (its old place, held until the frame shows it),
+  or a misregistered edge.
 
 Each is a factor in 0..1 (1: fully trusted), and the track's confidence is their product:
 a track fails when any one of them rules it out. All thresholds are in object or frame
@@ -31,6 +35,8 @@ AREA_STEP = 0.15  # median |log area ratio| between sightings that is still rigi
 # Object sizes / s^2 of typical path jitter still coherent (80: not). Wild dev corpus: tracks
 # of real objects 7 median, 38 at the 90th percentile; other tracks 35 median.
 JERK = 40.0
+START_SECONDS = 1.0  # a part first seen this early was (or stood over) first-frame content
+STILL = 0.5  # object sizes: a part that never strays further from where it was first seen
 TRUSTED = 0.5  # confidence at which checkers judge a track
 
 
@@ -48,10 +54,11 @@ class TrackConfidence:
     length: float
     stability: float
     motion: float
+    moved: float = 1.0  # 0 for a part still since the start (an artifact of the model)
 
     @property
     def value(self) -> float:
-        return self.size * self.length * self.stability * self.motion
+        return self.size * self.length * self.stability * self.motion * self.moved
 
 
 def _ramp(value: float, bad: float, good: float) -> float:
@@ -74,7 +81,12 @@ def track_confidence(points, units: Units) -> TrackConfidence:
     step = float(np.median(np.abs(np.diff(areas)))) if len(areas) > 1 else 0.0
     stability = _ramp(step, 2 * AREA_STEP, AREA_STEP)
     motion = _ramp(_jerk(clear, units), 2 * JERK, JERK)
-    return TrackConfidence(size, length, stability, motion)
+    moved = 1.0
+    if seen[0].frame / units.fps <= START_SECONDS:
+        size_px = float(np.median([p.det.size for p in seen]))
+        stray = max(float(np.hypot(p.x - seen[0].x, p.y - seen[0].y)) for p in seen)
+        moved = _ramp(stray / max(1.0, size_px), 0.5 * STILL, STILL)
+    return TrackConfidence(size, length, stability, motion, moved)
 
 
 def _jerk(seen, units: Units) -> float:

@@ -49,6 +49,10 @@ SHRUNK = 0.7
 # GROW_SECONDS emerged; an object that appears from nowhere is whole at once.
 GROWN = 0.6
 GROW_SECONDS = 0.5
+# A lost motion part whose predicted box still holds this share of pixels unlike the
+# backdrop is partly in view: going behind something (a vanish leaves the backdrop whole).
+REMNANT = 0.12
+WHOLE = 0.9  # sightings below this share of the object's area are partly hidden
 
 
 class Tracker:
@@ -70,9 +74,11 @@ class Tracker:
         self._flow = FlowMeter()
         self._split_start = 0
         self._hiding: list[tuple[int, int]] = []  # (missing track, covering detection) this frame
+        self._residue: np.ndarray | None = None  # this frame's raw foreground (motion mode)
 
     def update(self, frame: Frame) -> FrameObservation:
         seg, reliable = self._segment(frame)
+        self._residue = seg.residue
         flow = self._flow.update(frame.image, seg.background_mask)
         dets = seg.detections
         if self._mode == "motion":
@@ -297,6 +303,7 @@ class Tracker:
             and first.det.area < GROWN * det.area
         ):
             first.emerged = True  # grew out from behind scenery, or out of its first place
+            _mark_partial(track.seen, det.area)
 
     def _add_missing(self, track, frame, pred, dets, assigned) -> None:
         last = track.last_seen().det
@@ -342,8 +349,14 @@ class Tracker:
         )
         if last_point.near and (last.area < 0.7 * usual or fragment) and track.missing < 3:
             behind = True
-        if last.source == "motion" and last.area < SHRUNK * usual and track.missing < 3:
-            behind = True  # slid behind scenery, which the background model holds as backdrop
+        # Scenery is backdrop to the background model: nothing stands beside an object going
+        # behind it, but the object shrinks, or a remnant too small to be a part is left
+        # where it should be.
+        hiding = last.area < SHRUNK * usual or self._remnant(box) >= REMNANT
+        if last.source == "motion" and track.missing < 3 and hiding:
+            behind = True
+            if track.missing == 0:
+                _mark_partial(recent[::-1], usual)
         track.points.append(
             Point(
                 frame.index, frame.time, pred[0], pred[1], None, "missing", at_edge, behind=behind
@@ -352,6 +365,17 @@ class Tracker:
         track.missing += 1
         if track.missing > MAX_GAP:
             track.alive = False
+
+    def _remnant(self, box) -> float:
+        """Share of `box` (x, y, w, h) that this frame's raw foreground covers."""
+        if self._residue is None:
+            return 0.0
+        x, y, w, h = box
+        x0, y0 = max(0, x), max(0, y)
+        x1, y1 = min(self.width, x + w), min(self.height, y + h)
+        if x1 <= x0 or y1 <= y0:
+            return 0.0
+        return float(self._residue[y0:y1, x0:x1].mean())
 
     def _mark_contacts(self, index, dets, assigned) -> None:
         """Record which tracks touch each other this frame (contact excuses checks), and
@@ -369,6 +393,15 @@ class Tracker:
                 if box_gap(dets[ja].bbox, dets[jb].bbox) <= margin:
                     self.tracks[ta].points[-1].near.append(tb)
                     self.tracks[tb].points[-1].near.append(ta)
+
+
+def _mark_partial(points, whole: float) -> None:
+    """The run of sightings (from the first of `points` on) smaller than the whole object
+    (`whole`, its area): partly hidden, so their look and centroid are unreliable."""
+    for p in points:
+        if p.det is None or p.det.area >= WHOLE * whole:
+            break
+        p.merged = True
 
 
 def _velocity(track: Track) -> tuple[float, float]:
