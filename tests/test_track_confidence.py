@@ -133,3 +133,15 @@ def test_an_object_that_vanishes_in_open_view_is_not_hidden():
     obj = max(tracker.tracks.values(), key=lambda t: len(t.seen))
     gone = [p for p in obj.points if p.det is None]
     assert obj.seen[-1].frame == 21 and gone and not gone[0].behind
+
+
+def test_a_part_born_while_the_model_is_young_emerged():
+    """An object that stood in the first frame is backdrop to the model until it moves off
+    its place: the part then found is not an appearance. Later ones are judged."""
+    scene = texture(3)[:H, :W]
+    images = [scene] * 4 + [shaded_disc(scene, 60 + 6 * t, 90, 14.0) for t in range(4, 12)]
+    early = run_tracker(images)
+    assert all(t.points[0].emerged for t in early.tracks.values())
+    images = [scene] * 12 + [shaded_disc(scene, 60 + 6 * t, 90, 14.0) for t in range(12, 20)]
+    late = run_tracker(images)
+    assert late.tracks and not any(t.points[0].emerged for t in late.tracks.values())

@@ -189,6 +189,11 @@ class MotionBackground:
         seg = Segmentation(detections, fraction, dominant, threshold, clear, None, 0.0, raw > 0)
         return BackgroundStep(seg, reliable, ghosts, motion)
 
+    @property
+    def age(self) -> int:
+        """Frames since the model (re)started (1 on its first frame)."""
+        return self._age
+
     def _restart(self, cur: np.ndarray) -> None:
         self._model = cur.copy()
         self._foreground = None

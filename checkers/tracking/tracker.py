@@ -23,7 +23,7 @@ from checkers.segment import Detection, Segmentation, segment
 from checkers.tracking.assignment import assign
 from checkers.tracking.backdrop import PLAIN_MIN, RELIABLE_FOREGROUND
 from checkers.tracking.boxes import CONTACT_MARGIN, box_gap, covered
-from checkers.tracking.confidence import Units
+from checkers.tracking.confidence import START_SECONDS, Units
 from checkers.tracking.observation import FrameObservation
 from checkers.tracking.tracks import Point, Track
 from checkers.video import Frame
@@ -298,6 +298,10 @@ class Tracker:
         track.points.append(Point(frame.index, frame.time, x, y, det, how, det.at_edge))
         track.missing = 0
         first = track.points[0]
+        if len(track.points) == 1 and self._young():
+            # Born while the model still holds the first frame (or the first after a cut)
+            # wherever something stood: it came out of that picture, not out of nowhere.
+            first.emerged = True
         if (
             det.source == "motion"
             and first.det is not None
@@ -367,6 +371,11 @@ class Tracker:
         track.missing += 1
         if track.missing > MAX_GAP:
             track.alive = False
+
+    def _young(self) -> bool:
+        """The background model has not yet seen behind what its first frame showed."""
+        model = self._background if self._mode == "motion" else None
+        return model is not None and model.age <= START_SECONDS * self._fps
 
     def _remnant(self, box) -> float:
         """Share of `box` (x, y, w, h) that this frame's raw foreground covers."""
