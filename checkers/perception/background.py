@@ -67,10 +67,11 @@ MAX_FOREGROUND = 0.25
 MAX_PARTS = 8
 
 
-# Off by default: it finds more of the wild profile's violations but fails far more clean
-# clips and real footage (wild dev corpus: 10 of 31 clean clips failed, against 4 without
-# it; ../shared/gen-clips clean and real_clean: 9 of 30 failed, against 2). Set
-# VIDGEN_BGMODEL=1 to try it.
+# Off by default. With track confidence (tracking/confidence.py) and the occlusion rules
+# of the tracker it fails no more clean clips of the wild dev corpus than the plain path
+# (4 of 31) and finds more (permanence 4/9 against 3/9, physics 4/16 against 0/16), but it
+# still fails two more clean clips of ../shared/gen-clips (4 of 30 against 2: pouring syrup,
+# a juggler). Set VIDGEN_BGMODEL=1 to use it.
 ENV_SWITCH = "VIDGEN_BGMODEL"
 
 
