@@ -25,6 +25,14 @@ from checkers.tracking.backdrop import PLAIN_MIN, RELIABLE_FOREGROUND
 from checkers.tracking.boxes import CONTACT_MARGIN, box_gap, covered
 from checkers.tracking.confidence import START_SECONDS, Units
 from checkers.tracking.observation import FrameObservation
+from checkers.tracking.occlusion import (
+    GROW_SECONDS,
+    GROWN,
+    REMNANT,
+    SHRUNK,
+    mark_partial,
+    remnant,
+)
 from checkers.tracking.tracks import Point, Track
 from checkers.video import Frame
 
@@ -40,21 +48,6 @@ SAME_COLOR = 12.0  # Lab distance within which two parts have one color (objects
 PLAIN_FIRST = 0.8
 EMERGE_SECONDS = 1.0  # a ghost found this long after a track's birth still explains it
 FRAGMENT_SIGHTINGS = 12  # a piece of a partly hidden object is seen only briefly (slivers: 4-5)
-# Motion parts only. Scenery is backdrop to the background model, so an object sliding
-# behind a wall or a post shrinks with nothing beside it: lost below this share of the area
-# it was recently seen with, it went behind something. A vanish takes the whole object at once.
-SHRUNK = 0.7
-# ... and one coming out from behind scenery (or out of its own first-frame place, which the
-# model holds as backdrop) grows: a new part that reaches 1 / GROWN of its first area within
-# GROW_SECONDS emerged; an object that appears from nowhere is whole at once.
-GROWN = 0.6
-GROW_SECONDS = 0.5
-# A lost motion part whose predicted box still holds this share of pixels unlike the
-# backdrop is partly in view: going behind something (a vanish leaves the backdrop whole).
-# Wild dev corpus: 0.31 beside a post, 0.21 where an object vanished (its faint trace in the
-# model, which learns foreground slowly).
-REMNANT = 0.25
-WHOLE = 0.9  # sightings below this share of the object's area are partly hidden
 
 
 class Tracker:
@@ -309,7 +302,7 @@ class Tracker:
             and first.det.area < GROWN * det.area
         ):
             first.emerged = True  # grew out from behind scenery, or out of its first place
-            _mark_partial(track.seen, det.area)
+            mark_partial(track.seen, det.area)
 
     def _add_missing(self, track, frame, pred, dets, assigned) -> None:
         last = track.last_seen().det
@@ -358,11 +351,11 @@ class Tracker:
         # Scenery is backdrop to the background model: nothing stands beside an object going
         # behind it, but the object shrinks, or a remnant too small to be a part is left
         # where it should be.
-        hiding = last.area < SHRUNK * usual or self._remnant(box) >= REMNANT
+        hiding = last.area < SHRUNK * usual or remnant(self._residue, box) >= REMNANT
         if last.source == "motion" and track.missing < 3 and hiding:
             behind = True
             if track.missing == 0:
-                _mark_partial(recent[::-1], usual)
+                mark_partial(recent[::-1], usual)
         track.points.append(
             Point(
                 frame.index, frame.time, pred[0], pred[1], None, "missing", at_edge, behind=behind
@@ -376,17 +369,6 @@ class Tracker:
         """The background model has not yet seen behind what its first frame showed."""
         model = self._background if self._mode == "motion" else None
         return model is not None and model.age <= START_SECONDS * self._fps
-
-    def _remnant(self, box) -> float:
-        """Share of `box` (x, y, w, h) that this frame's raw foreground covers."""
-        if self._residue is None:
-            return 0.0
-        x, y, w, h = box
-        x0, y0 = max(0, x), max(0, y)
-        x1, y1 = min(self.width, x + w), min(self.height, y + h)
-        if x1 <= x0 or y1 <= y0:
-            return 0.0
-        return float(self._residue[y0:y1, x0:x1].mean())
 
     def _mark_contacts(self, index, dets, assigned) -> None:
         """Record which tracks touch each other this frame (contact excuses checks), and
@@ -404,15 +386,6 @@ class Tracker:
                 if box_gap(dets[ja].bbox, dets[jb].bbox) <= margin:
                     self.tracks[ta].points[-1].near.append(tb)
                     self.tracks[tb].points[-1].near.append(ta)
-
-
-def _mark_partial(points, whole: float) -> None:
-    """The run of sightings (from the first of `points` on) smaller than the whole object
-    (`whole`, its area): partly hidden, so their look and centroid are unreliable."""
-    for p in points:
-        if p.det is None or p.det.area >= WHOLE * whole:
-            break
-        p.merged = True
 
 
 def _velocity(track: Track) -> tuple[float, float]:
