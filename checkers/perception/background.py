@@ -68,10 +68,10 @@ MAX_PARTS = 8
 
 
 # Off by default. With track confidence (tracking/confidence.py) and the occlusion rules
-# of the tracker it fails no more clean clips of the wild dev corpus than the plain path
-# (4 of 31) and finds more (permanence 4/9 against 3/9, physics 4/16 against 0/16), but it
-# still fails two more clean clips of ../shared/gen-clips (4 of 30 against 2: pouring syrup,
-# a juggler). Set VIDGEN_BGMODEL=1 to use it.
+# (tracking/occlusion.py) it finds more of the wild profile's violations (held-out seed
+# 5151, 150 clips: permanence 5/18 against 2/18, physics 9/42 against 2/42) but fails more
+# clean clips (17 of 74 against 8, mostly physics on motion tracks) and two more clean
+# clips of ../shared/gen-clips (4 of 30 against 2). Set VIDGEN_BGMODEL=1 to use it.
 ENV_SWITCH = "VIDGEN_BGMODEL"
 
 
