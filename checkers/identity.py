@@ -200,7 +200,7 @@ class IdentityChecker(Checker):
         clean = clean_scene(self._reliable)
         tracks = self._tracks.values() if clean else []
         for track in tracks:
-            ref = _reference(track) if track.solid else None
+            ref = _reference(track) if track.look_judged else None
             if ref is None:
                 continue
             pts = [p for p in track.points if _clean(p) and self._reliable.get(p.frame, False)]

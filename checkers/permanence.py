@@ -142,7 +142,9 @@ class PermanenceChecker(Checker):
         if not self._reliable.get(first.frame, False):
             return None
         if first.how == "split":
-            if track.parent is None or not self._tracks[track.parent].solid:
+            # A split is read off two same-colored parts side by side: a judgement of look,
+            # made on plain parts only (Track.look_judged).
+            if track.parent is None or not self._tracks[track.parent].look_judged:
                 return None
             # Two pieces of one object on either side of something in front of it (a thin
             # wall, another object) look like a split; a part that only touches something

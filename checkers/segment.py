@@ -51,6 +51,10 @@ class Segmentation:
     background_mask: np.ndarray  # bool, pixels well clear of any foreground
     floor_y: int | None  # row of a ground line spanning the frame, analysis pixels
     plain: float  # share of the frame near the dominant background color
+    # Background model only: every pixel unlike the backdrop, before small parts are dropped
+    # (bool). Where a lost object still shows a remnant, it is going out of sight behind
+    # something, not vanishing.
+    residue: np.ndarray | None = None
 
 
 def to_lab(rgb: np.ndarray) -> np.ndarray:

@@ -67,10 +67,11 @@ MAX_FOREGROUND = 0.25
 MAX_PARTS = 8
 
 
-# Off by default: it finds more of the wild profile's violations but fails far more clean
-# clips and real footage (wild dev corpus: 10 of 31 clean clips failed, against 4 without
-# it; ../shared/gen-clips clean and real_clean: 9 of 30 failed, against 2). Set
-# VIDGEN_BGMODEL=1 to try it.
+# Off by default. With track confidence (tracking/confidence.py) and the occlusion rules
+# (tracking/occlusion.py) it finds more of the wild profile's violations (held-out seed
+# 5151, 150 clips: permanence 5/18 against 2/18, physics 9/42 against 2/42) but fails more
+# clean clips (17 of 74 against 8, mostly physics on motion tracks) and two more clean
+# clips of ../shared/gen-clips (4 of 30 against 2). Set VIDGEN_BGMODEL=1 to use it.
 ENV_SWITCH = "VIDGEN_BGMODEL"
 
 
@@ -85,6 +86,9 @@ class BackgroundStep:
     # Boxes (x, y, w, h) of ghosts found this frame: where an object that was part of the
     # model (there since the shot began, or at rest) has just moved away from.
     ghosts: list[tuple[int, int, int, int]] = field(default_factory=list)
+    # The camera's motion since the previous frame (3x3, previous pixels -> these), as the
+    # model was carried; None at the start and after a lost scene (nothing to relate to).
+    camera: np.ndarray | None = None
 
 
 class MotionBackground:
@@ -113,6 +117,7 @@ class MotionBackground:
         h, w = gray.shape
         camera_ok = True
         change = np.zeros((h, w), np.uint8)  # gray change since the previous frame
+        motion = None
         if self._model is None:
             self._restart(cur)
         else:
@@ -182,8 +187,13 @@ class MotionBackground:
         )
         clear = ~cv2.dilate(joined, self._ring).astype(bool)
         dominant = np.median(field[::4, ::4].reshape(-1, 3), axis=0)
-        seg = Segmentation(detections, fraction, dominant, threshold, clear, None, 0.0)
-        return BackgroundStep(seg, reliable, ghosts)
+        seg = Segmentation(detections, fraction, dominant, threshold, clear, None, 0.0, raw > 0)
+        return BackgroundStep(seg, reliable, ghosts, motion)
+
+    @property
+    def age(self) -> int:
+        """Frames since the model (re)started (1 on its first frame)."""
+        return self._age
 
     def _restart(self, cur: np.ndarray) -> None:
         self._model = cur.copy()

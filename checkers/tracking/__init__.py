@@ -6,6 +6,8 @@
 - assignment.py: the cheapest assignment of tracks to parts
 - boxes.py: box geometry (gaps, coverage) and the contact margin
 - backdrop.py: when a frame, and a clip, is clean enough for object-level reasoning
+- confidence.py: how far a track of the background model behaves as one object
+- occlusion.py: objects going behind scenery the background model holds as backdrop
 
 Checkers read the track histories; nothing here decides what is a violation.
 """

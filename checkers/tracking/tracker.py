@@ -23,7 +23,16 @@ from checkers.segment import Detection, Segmentation, segment
 from checkers.tracking.assignment import assign
 from checkers.tracking.backdrop import PLAIN_MIN, RELIABLE_FOREGROUND
 from checkers.tracking.boxes import CONTACT_MARGIN, box_gap, covered
+from checkers.tracking.confidence import START_SECONDS, Units
 from checkers.tracking.observation import FrameObservation
+from checkers.tracking.occlusion import (
+    GROW_SECONDS,
+    GROWN,
+    REMNANT,
+    SHRUNK,
+    mark_partial,
+    remnant,
+)
 from checkers.tracking.tracks import Point, Track
 from checkers.video import Frame
 
@@ -53,15 +62,25 @@ class Tracker:
         self.tracks: dict[int, Track] = {}
         self._next_id = 0
         self._shift = np.zeros(2)
+        # Motion mode: this frame's pixels -> the first frame's (the scene's coordinates),
+        # from the camera fit the background model was carried by.
+        self._to_scene = np.eye(3)
+        self._units = Units(float(min(width, height)), fps if fps and fps > 0 else 16.0)
         self._flow = FlowMeter()
         self._split_start = 0
         self._hiding: list[tuple[int, int]] = []  # (missing track, covering detection) this frame
+        self._residue: np.ndarray | None = None  # this frame's raw foreground (motion mode)
 
     def update(self, frame: Frame) -> FrameObservation:
         seg, reliable = self._segment(frame)
+        self._residue = seg.residue
         flow = self._flow.update(frame.image, seg.background_mask)
         dets = seg.detections
-        self._shift += flow.camera_shift
+        if self._mode == "motion":
+            cx, cy = self.width / 2.0, self.height / 2.0
+            self._shift = np.array(self._to_image_scene(cx, cy)) - (cx, cy)
+        else:
+            self._shift += flow.camera_shift
         live = [t for t in self.tracks.values() if t.alive]
         # A track lost while partly hidden was last seen as a sliver whose centroid is off
         # the object's centre: match it where its clean sightings say it is now.
@@ -96,6 +115,10 @@ class Tracker:
         """
         if self._mode == "motion":
             step = self._background.update(frame.image)
+            if step.camera is not None:
+                # Carry the scene frame along with the fitted camera (shift, zoom, roll),
+                # not the median flow: a zoom moves every part away from the centre.
+                self._to_scene = self._to_scene @ np.linalg.inv(step.camera)
             self._mark_emerged(frame.index, step.ghosts)
             return step.segmentation, step.reliable
         seg = segment(frame.image)
@@ -131,7 +154,20 @@ class Tracker:
     # -- assignment ------------------------------------------------------------------------
 
     def _scene(self, det: Detection) -> tuple[float, float]:
+        if self._mode == "motion":
+            return self._to_image_scene(det.cx, det.cy)
         return det.cx + self._shift[0], det.cy + self._shift[1]
+
+    def _to_image_scene(self, x: float, y: float, inverse: bool = False) -> tuple[float, float]:
+        """Image -> scene coordinates under the fitted camera (scene -> image with `inverse`)."""
+        m = np.linalg.inv(self._to_scene) if inverse else self._to_scene
+        px, py, pw = m @ (x, y, 1.0)
+        return float(px / pw), float(py / pw)
+
+    def _image(self, x: float, y: float) -> tuple[float, float]:
+        if self._mode == "motion":
+            return self._to_image_scene(x, y, inverse=True)
+        return x - self._shift[0], y - self._shift[1]
 
     def _assign(self, frame, dets, live, preds) -> dict[int, int]:
         assigned: dict[int, int] = {}
@@ -245,7 +281,7 @@ class Tracker:
         return None
 
     def _new_track(self, parent: int | None) -> Track:
-        track = Track(self._next_id, parent=parent)
+        track = Track(self._next_id, parent=parent, units=self._units)
         self.tracks[track.id] = track
         self._next_id += 1
         return track
@@ -254,11 +290,24 @@ class Tracker:
         x, y = self._scene(det)
         track.points.append(Point(frame.index, frame.time, x, y, det, how, det.at_edge))
         track.missing = 0
+        first = track.points[0]
+        if len(track.points) == 1 and self._young():
+            # Born while the model still holds the first frame (or the first after a cut)
+            # wherever something stood: it came out of that picture, not out of nowhere.
+            first.emerged = True
+        if (
+            det.source == "motion"
+            and first.det is not None
+            and frame.time - first.time <= GROW_SECONDS
+            and first.det.area < GROWN * det.area
+        ):
+            first.emerged = True  # grew out from behind scenery, or out of its first place
+            mark_partial(track.seen, det.area)
 
     def _add_missing(self, track, frame, pred, dets, assigned) -> None:
         last = track.last_seen().det
         pred = track.predict(frame.index, hidden=True)
-        ix, iy = pred[0] - self._shift[0], pred[1] - self._shift[1]
+        ix, iy = self._image(*pred)
         # The whole object's size, not that of the sliver last seen beside an occluder.
         recent = track.recent()
         boxes = [p.det.bbox for p in recent if not p.near]
@@ -299,6 +348,14 @@ class Tracker:
         )
         if last_point.near and (last.area < 0.7 * usual or fragment) and track.missing < 3:
             behind = True
+        # Scenery is backdrop to the background model: nothing stands beside an object going
+        # behind it, but the object shrinks, or a remnant too small to be a part is left
+        # where it should be.
+        hiding = last.area < SHRUNK * usual or remnant(self._residue, box) >= REMNANT
+        if last.source == "motion" and track.missing < 3 and hiding:
+            behind = True
+            if track.missing == 0:
+                mark_partial(recent[::-1], usual)
         track.points.append(
             Point(
                 frame.index, frame.time, pred[0], pred[1], None, "missing", at_edge, behind=behind
@@ -307,6 +364,11 @@ class Tracker:
         track.missing += 1
         if track.missing > MAX_GAP:
             track.alive = False
+
+    def _young(self) -> bool:
+        """The background model has not yet seen behind what its first frame showed."""
+        model = self._background if self._mode == "motion" else None
+        return model is not None and model.age <= START_SECONDS * self._fps
 
     def _mark_contacts(self, index, dets, assigned) -> None:
         """Record which tracks touch each other this frame (contact excuses checks), and
