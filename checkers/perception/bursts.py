@@ -41,7 +41,7 @@ MOVER_REACH = 5  # cells around a burst in which a moving corner explains it
 # holds this share of the window's change (dev-set tuned, see BENCHMARKS.md, session 11).
 STEP_SHARE = 0.7
 STEP_CONCENTRATION = 0.9
-MIN_SCORE = 0.8  # summed cell excess of a burst that counts (dev-set tuned, see BENCHMARKS.md)
+MIN_SCORE = 0.95  # summed cell excess of a burst that counts (dev-set tuned, see BENCHMARKS.md)
 
 
 @dataclass
