@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
-from checkers.perception.bursts import BurstFinder
+from checkers.perception.bursts import GRID, BurstFinder, _CellFrame
 from checkers.perception.camera import camera_step
 from checkers.perception.change import ChangeMeter
 from checkers.perception.photometric import fit_photometric
@@ -133,6 +133,43 @@ def test_a_patch_appearing_in_a_calm_place_is_found_where_and_when():
     assert abs(found[0].frame - 20) <= 2
     x, y, w, h = found[0].bbox
     assert x <= 194 and x + w >= 150 and y <= 114 and y + h >= 70
+
+
+def test_a_patch_pasted_in_one_frame_is_found_despite_the_motion_it_fakes():
+    # A textured patch 13% of the short side pasted in at once over a panning scene: DIS and
+    # the corner tracker read motion inside it in that one frame, which used to excuse it.
+    scene = texture(5)
+    patch = (0.5 * texture(105, 24, 24) + np.float32([110, 20, 10])).astype(np.uint8)
+    frames = [view(scene, dx=0.5 * t) for t in range(48)]
+    frames = [paste(f, patch, 150, 70) if t >= 20 else f for t, f in enumerate(frames)]
+    report = check_frames(frames, 16.0, name="synthetic", features="classical")
+    found = [e for e in report.events if e.kind == "appear_in_place"]
+    assert found and abs(found[0].frame - 20) <= 2, report.events
+
+
+def _cells(index: int, strong: float, speed: float) -> _CellFrame:
+    """A grid frame whose centre cell has this much strong change and residual speed."""
+    rows, cols = GRID[1], GRID[0]
+    grid = np.zeros((rows, cols), np.float32)
+    s, v = grid.copy(), grid.copy()
+    s[9, 16], v[9, 16] = strong, speed
+    return _CellFrame(index, index / 16.0, s, v, grid.copy(), np.zeros((rows, cols, 3), np.float32))
+
+
+def test_motion_only_in_a_steps_own_frame_does_not_excuse_it():
+    finder = BurstFinder(16.0, W, H)
+    steps = np.ones((GRID[1], GRID[0]), bool)
+    # Motion in the onset frame only (what a paste fakes): left out, the place is still.
+    pasted = [_cells(i, 1.0 if i == 3 else 0.0, 0.05 if i == 3 else 0.0) for i in range(7)]
+    speed, _ = finder._motion(pasted, steps)
+    assert speed[9, 16] == 0.0
+    # A mover moves in the frames around its onset too: still seen there.
+    mover = [_cells(i, 1.0 if i == 3 else 0.0, 0.05) for i in range(7)]
+    speed, _ = finder._motion(mover, steps)
+    assert speed[9, 16] == pytest.approx(0.05)
+    # A place that did not change in one step keeps its onset frame's motion.
+    speed, _ = finder._motion(pasted, ~steps)
+    assert speed[9, 16] == pytest.approx(0.05)
 
 
 def test_an_object_sliding_across_texture_is_not_a_burst():

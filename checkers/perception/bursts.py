@@ -37,7 +37,11 @@ LASTING = 8.0  # Lab units a cell must differ between before and after the burst
 STILL_SPEED = 0.48  # residual flow of a cell and its neighbours under which nothing moves there
 MOVER_SPEED = 0.16  # a corner moving on its own faster than this moves something
 MOVER_REACH = 5  # cells around a burst in which a moving corner explains it
-MIN_SCORE = 1.1  # summed cell excess of a burst that counts (dev-set tuned, see BENCHMARKS.md)
+# A cell changed in one step when this share of it changed in one frame, and that frame
+# holds this share of the window's change (dev-set tuned, see BENCHMARKS.md, session 11).
+STEP_SHARE = 0.7
+STEP_CONCENTRATION = 0.9
+MIN_SCORE = 0.95  # summed cell excess of a burst that counts (dev-set tuned, see BENCHMARKS.md)
 
 
 @dataclass
@@ -147,14 +151,41 @@ class BurstFinder:
             return None
         first, last = frames[max(0, lo - 2)], frames[min(len(frames) - 1, t + 2)]
         lasting = np.linalg.norm(last.lab - first.lab, axis=2) > LASTING
-        nearby = slice(max(1, lo - 2), t + 3)
-        speed = _max_filter(np.stack([f.speed for f in frames[nearby]]).max(axis=0), 3)
-        movers = _max_filter(np.stack([f.movers for f in frames[nearby]]).sum(axis=0), MOVER_REACH)
+        # Cells that changed in one step: most of the cell at once, and nearly all of the
+        # window's change in that one frame (an edit's signature; a mover spreads its change).
+        inside = np.stack([f.strong for f in frames[lo : t + 1]])  # (w, rows, cols)
+        peak = inside.max(axis=0)
+        steps = (peak >= STEP_SHARE) & (peak >= STEP_CONCENTRATION * window)
+        steps = _max_filter(steps.astype(np.uint8), 3) > 0
+        speed, movers = self._motion(frames[max(1, lo - 2) : t + 3], steps)
         excess = excess * lasting * (speed < self.still) * (movers == 0)
         score = float(excess.sum())
         if score < MIN_SCORE:
             return None
         return self._burst(frames, lo, t, excess, score, first, last)
+
+    def _motion(self, nearby: list[_CellFrame], steps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The fastest residual flow near each cell and the moving corners around it, over
+        the frames near a window; where a cell changed in one step (`steps`), its own onset
+        frame is left out.
+
+        Content pasted in or wiped out between two frames makes DIS and the corner tracker
+        report motion inside it, in that one frame only: motion with no source before or
+        after it. A real mover moves in the frames around too, and is still seen there.
+        """
+        strong = np.stack([_max_filter(f.strong, 3) for f in nearby])  # (n, rows, cols)
+        onset = (np.arange(len(nearby))[:, None, None] == strong.argmax(axis=0)) & (
+            strong.max(axis=0) > 0
+        )
+        wide = np.stack([_max_filter(o.astype(np.uint8), MOVER_REACH) for o in onset]) > 0
+        speed = np.stack([f.speed for f in nearby])  # (n, rows, cols)
+        movers = np.stack([f.movers for f in nearby])
+        every = _max_filter(speed.max(axis=0), 3), _max_filter(movers.sum(axis=0), MOVER_REACH)
+        unsourced = (
+            _max_filter(np.where(onset, 0.0, speed).max(axis=0).astype(np.float32), 3),
+            _max_filter(np.where(wide, 0.0, movers).sum(axis=0).astype(np.float32), MOVER_REACH),
+        )
+        return tuple(np.where(steps, u, e) for u, e in zip(unsourced, every, strict=True))
 
     def _burst(self, frames, lo, t, excess, score, first, last) -> Burst:
         groups, count = _label(excess > 0)
