@@ -231,7 +231,7 @@ class Tracker:
                 free.remove(best)
                 lost.remove(track)
         for track in lost:
-            self._add_missing(track, frame, preds[track.id], dets, assigned)
+            self._add_missing(track, frame, dets, assigned)
         for j in free:
             det = dets[j]
             parent = self._split_parent(det, dets, assigned)
@@ -304,8 +304,9 @@ class Tracker:
             first.emerged = True  # grew out from behind scenery, or out of its first place
             mark_partial(track.seen, det.area)
 
-    def _add_missing(self, track, frame, pred, dets, assigned) -> None:
+    def _add_missing(self, track, frame, dets, assigned) -> None:
         last = track.last_seen().det
+        # Where the whole object would be now, from its clean sightings (not the sliver's).
         pred = track.predict(frame.index, hidden=True)
         ix, iy = self._image(*pred)
         # The whole object's size, not that of the sliver last seen beside an occluder.
