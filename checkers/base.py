@@ -13,6 +13,8 @@ from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from checkers.units import TUNED_SHORT_SIDE, Units
+
 if TYPE_CHECKING:
     from checkers.perception.bursts import Burst
     from checkers.tracking import FrameObservation
@@ -110,10 +112,13 @@ class Checker(ABC):
         self.k = SENSITIVITY_K[sensitivity]
         self.scale = 1.0  # displayed pixels per analysis pixel (for event boxes)
         self.fps = 0.0
+        self.units = Units.of(TUNED_SHORT_SIDE, 0.0)  # thresholds in scene units
 
-    def begin(self, scale: float, fps: float) -> None:
-        """Called once before the first frame with the clip's geometry."""
+    def begin(self, scale: float, fps: float, short_side: int = TUNED_SHORT_SIDE) -> None:
+        """Called once before the first frame with the clip's geometry (`short_side`: the
+        analysis frames' short side)."""
         self.scale, self.fps = scale, fps
+        self.units = Units.of(short_side, fps)
 
     def box(self, bbox: tuple[int, int, int, int] | None) -> list[int] | None:
         """An analysis-pixel box in displayed pixels."""

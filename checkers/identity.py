@@ -31,6 +31,7 @@ from checkers.tracking import (
     box_gap,
     clean_scene,
 )
+from checkers.units import TUNED_SHORT_SIDE
 
 REFERENCE_POINTS = 3
 # Floors per descriptor, in its own units: Lab distance, |log area ratio|, shape numbers.
@@ -148,8 +149,8 @@ class IdentityChecker(Checker):
         self._distances: dict[tuple[int, int], float] = {}  # (object, frame) -> distance
         self._scene = SceneLog()
 
-    def begin(self, scale: float, fps: float) -> None:
-        super().begin(scale, fps)
+    def begin(self, scale: float, fps: float, short_side: int = TUNED_SHORT_SIDE) -> None:
+        super().begin(scale, fps, short_side)
         if self.features is not None and self.features.faces is not None:
             self._faces = FaceTracks(self.features.faces, fps, scale)
 

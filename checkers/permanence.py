@@ -15,8 +15,6 @@ import numpy as np
 from checkers.base import Checker, CheckResult, Event, score_from_events
 from checkers.scene_events import PERMANENCE_BURSTS, SceneLog, burst_events, cut_events
 from checkers.tracking import FrameObservation, Point, Track, clean_scene
-from checkers.units import Units
-from checkers.video import DEFAULT_SHORT_SIDE
 
 # Times in seconds, with a least number of sightings below which nothing can be told at
 # low frame rates (checkers/units.py).
@@ -49,12 +47,9 @@ class PermanenceChecker(Checker):
         self._floor: Counter[int] = Counter()
         self._last = -1
         self._scene = SceneLog()
-        self.units = Units.of(DEFAULT_SHORT_SIDE, 0.0)
 
     def process(self, index, frame, tracks: FrameObservation) -> dict[str, float]:
         self._tracks = tracks.tracks
-        if not self._reliable:  # the first frame
-            self.units = Units.of(min(frame.image.shape[:2]), self.fps)
         self._reliable[index] = tracks.reliable
         self._scene.add(tracks.scene)
         if tracks.floor_y is not None:

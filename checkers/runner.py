@@ -180,7 +180,7 @@ def _analyse(
     keep_freed_memory()  # frame-sized temporaries are reused, not faulted in afresh
     checkers = make_checkers(checks, sensitivity, perceptual, features)
     for checker in checkers:
-        checker.begin(info.scale, info.fps)
+        checker.begin(info.scale, info.fps, min(info.analysis_width, info.analysis_height))
     report.metric_names = [m for c in checkers for m in c.metrics]
     tracker = Tracker(info.analysis_width, info.analysis_height, info.fps)
     scene = ScenePerception(

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 # When a clip's frame rate is unknown (a stream without timing), assume the common one.
 FALLBACK_FPS = 16.0
+TUNED_SHORT_SIDE = 180  # analysis px the thresholds were tuned at (until a clip says otherwise)
 
 
 @dataclass(frozen=True)

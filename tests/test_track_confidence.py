@@ -14,7 +14,8 @@ from test_background_model import FPS, H, W, camera, shaded_disc, texture
 
 from checkers.segment import Detection
 from checkers.tracking import Point, Track, Tracker
-from checkers.tracking.confidence import TRUSTED, Units
+from checkers.tracking.confidence import TRUSTED
+from checkers.units import Units
 from checkers.video import Frame
 
 UNITS = Units(180.0, 16.0)

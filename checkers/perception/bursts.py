@@ -173,14 +173,16 @@ class BurstFinder:
         report motion inside it, in that one frame only: motion with no source before or
         after it. A real mover moves in the frames around too, and is still seen there.
         """
-        strong = np.stack([_max_filter(f.strong, 3) for f in nearby])  # (n, rows, cols)
+        speed = np.stack([f.speed for f in nearby])  # (n, rows, cols)
+        movers = np.stack([f.movers for f in nearby])
+        every = _max_filter(speed.max(axis=0), 3), _max_filter(movers.sum(axis=0), MOVER_REACH)
+        if not steps.any():
+            return every  # (most windows: no one-step cell, nothing to leave out)
+        strong = np.stack([_max_filter(f.strong, 3) for f in nearby])
         onset = (np.arange(len(nearby))[:, None, None] == strong.argmax(axis=0)) & (
             strong.max(axis=0) > 0
         )
         wide = np.stack([_max_filter(o.astype(np.uint8), MOVER_REACH) for o in onset]) > 0
-        speed = np.stack([f.speed for f in nearby])  # (n, rows, cols)
-        movers = np.stack([f.movers for f in nearby])
-        every = _max_filter(speed.max(axis=0), 3), _max_filter(movers.sum(axis=0), MOVER_REACH)
         unsourced = (
             _max_filter(np.where(onset, 0.0, speed).max(axis=0).astype(np.float32), 3),
             _max_filter(np.where(wide, 0.0, movers).sum(axis=0).astype(np.float32), MOVER_REACH),

@@ -24,8 +24,6 @@ from checkers.physics.jumps import Jumps
 from checkers.physics.sightings import Sightings
 from checkers.physics.through_objects import ThroughObjects
 from checkers.tracking import FrameObservation, Point, Track, clean_scene
-from checkers.units import Units
-from checkers.video import DEFAULT_SHORT_SIDE
 
 
 class PhysicsChecker(
@@ -41,13 +39,9 @@ class PhysicsChecker(
         self._floor: list[int] = []
         self._reliable: dict[int, bool] = {}
         self._cuts: set[int] = set()  # shot cuts: object_permanence reports them
-        # Thresholds in physical units, converted once the analysis size is known.
-        self.units = Units.of(DEFAULT_SHORT_SIDE, 0.0)
 
     def process(self, index, frame, tracks: FrameObservation) -> dict[str, float]:
         self._tracks = tracks.tracks
-        if not self._warp:  # the first frame
-            self.units = Units.of(min(frame.image.shape[:2]), self.fps)
         self._warp.append((index, frame.time, tracks.warp_error, tracks.reliable))
         self._reliable[index] = tracks.reliable
         if tracks.scene is not None and tracks.scene.cut:

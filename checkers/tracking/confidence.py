@@ -28,6 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from checkers.units import Units
+
 # Units: shares of the frame's short side, seconds, object sizes.
 MIN_SIDE = 0.04  # a part whose box is thinner than this is a sliver (trusted from 0.06)
 MIN_SECONDS = 0.3  # seen for less than this, a part is a fragment (trusted from 0.5 s)
@@ -40,14 +42,6 @@ JERK = 40.0
 START_SECONDS = 0.5
 STILL = 0.5  # object sizes: a part that never strays further from where it was first seen
 TRUSTED = 0.5  # confidence at which checkers judge a track
-
-
-@dataclass(frozen=True)
-class Units:
-    """The clip's scale, so tracks can state their behaviour in world units."""
-
-    short: float  # analysis pixels of the frame's short side
-    fps: float
 
 
 @dataclass(frozen=True)
@@ -74,7 +68,7 @@ def track_confidence(points, units: Units) -> TrackConfidence:
     if not seen:
         return TrackConfidence(0.0, 0.0, 0.0, 0.0)
     sides = [min(p.det.bbox[2], p.det.bbox[3]) for p in seen]
-    size = _ramp(float(np.median(sides)) / units.short, MIN_SIDE, 1.5 * MIN_SIDE)
+    size = _ramp(float(np.median(sides)) / units.short_side, MIN_SIDE, 1.5 * MIN_SIDE)
     seconds = (seen[-1].frame - seen[0].frame + 1) / units.fps
     length = _ramp(seconds, MIN_SECONDS, MIN_SECONDS + 0.2)
     # Only sightings in open view: one sliding behind something shrinks for a reason.

@@ -23,7 +23,7 @@ from checkers.segment import Detection, Segmentation, segment
 from checkers.tracking.assignment import assign
 from checkers.tracking.backdrop import PLAIN_MIN, RELIABLE_FOREGROUND
 from checkers.tracking.boxes import CONTACT_MARGIN, box_gap, covered
-from checkers.tracking.confidence import START_SECONDS, Units
+from checkers.tracking.confidence import START_SECONDS
 from checkers.tracking.observation import FrameObservation
 from checkers.tracking.occlusion import (
     GROW_SECONDS,
@@ -34,6 +34,7 @@ from checkers.tracking.occlusion import (
     remnant,
 )
 from checkers.tracking.tracks import Point, Track
+from checkers.units import Units
 from checkers.video import Frame
 
 MAX_GAP = 30  # frames a missing track is kept for reacquisition (behind an occluder)
@@ -65,7 +66,7 @@ class Tracker:
         # Motion mode: this frame's pixels -> the first frame's (the scene's coordinates),
         # from the camera fit the background model was carried by.
         self._to_scene = np.eye(3)
-        self._units = Units(float(min(width, height)), fps if fps and fps > 0 else 16.0)
+        self._units = Units.of(min(width, height), fps)
         self._flow = FlowMeter()
         self._split_start = 0
         self._hiding: list[tuple[int, int]] = []  # (missing track, covering detection) this frame

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from checkers.segment import Detection
-from checkers.tracking.confidence import TRUSTED, TrackConfidence, Units, track_confidence
+from checkers.tracking.confidence import TRUSTED, TrackConfidence, track_confidence
+from checkers.units import TUNED_SHORT_SIDE, Units
 
 SOLID_SPREAD = 1.5  # Lab units: median color spread of a flat-colored part (world: <= 1)
 MIN_ACCEL = 1.0  # px/frame^2: weaker accelerations from three sightings are pixel noise
@@ -86,7 +87,7 @@ class Track:
 
     def confidence(self) -> TrackConfidence:
         """How far this track behaves as one object (tracking/confidence.py)."""
-        units = self.units or Units(180.0, 16.0)
+        units = self.units or Units.of(TUNED_SHORT_SIDE, 0.0)
         return track_confidence(self.points, units)
 
     def recent(self, n: int = 12) -> list[Point]:
