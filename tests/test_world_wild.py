@@ -205,3 +205,13 @@ def test_an_item_alone_is_the_corpus_item_and_bad_vary_is_named(tmp_path):
         assert record == json.loads(json.dumps({"clip": record["clip"], **alone.labels}))
     with pytest.raises(UsageError, match="vary: unknown 'size '"):
         CorpusSpec(count=1, profile="wild", vary=("size ",)).check()
+
+
+def test_a_fixed_narrow_size_keeps_clips_short():
+    # The duration cap of narrow views (layouts there fail past it) follows the clip's real
+    # size: with --size 640x480 the drawn aspect may be wide, the clip is not.
+    from vidgen.world.wild_scene import NARROW_MAX_DURATION, random_format
+
+    for seed in range(60):
+        fmt = random_format(np.random.default_rng(seed), size=(640, 480))
+        assert (fmt.frames - 1) / fmt.fps <= NARROW_MAX_DURATION, (seed, fmt)

@@ -67,6 +67,9 @@ def random_format(
     if size is not None:
         width, height = size
     longest = NARROW_MAX_DURATION if width / height < NARROW else DURATION[1]
+    # The cap follows the size the clip really has (a fixed --size, or a drawn one rounded
+    # to even sides), not the drawn aspect alone.
+    seconds = min(seconds, longest)
     if fps is not None:
         rate = fps
     elif frames is not None and (frames - 1) / rate > longest:

@@ -18,14 +18,13 @@ of its named color, so the labeled frames are those the pixels show.
 
 from __future__ import annotations
 
-import colorsys
 import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from vidgen.world.scene import Scene, WorldObject
-from vidgen.world.vocab import COLORS
+from vidgen.world.vocab import hue_degrees
 from vidgen.world.wild_camera import Camera, Sensor, random_camera, random_sensor
 from vidgen.world.wild_photos import MAX_STILL_INDEX, read_still
 from vidgen.world.wild_textures import (
@@ -132,8 +131,7 @@ def _photo(rng: np.random.Generator, sources: list) -> dict | None:
 def _object_color(rng: np.random.Generator, obj: WorldObject, near) -> tuple:
     """Around the named hue in any saturation and brightness, or grey, dark, or close to `near`
     (the color behind it) but still told apart from it."""
-    r, g, b = (c / 255.0 for c in COLORS[obj.color])
-    hue = math.degrees(_hue(r, g, b)) + float(rng.uniform(-25, 25))
+    hue = hue_degrees(obj.color) + float(rng.uniform(-25, 25))
     mode = rng.choice(["vivid", "muted", "grey", "dark", "near"], p=[0.3, 0.3, 0.12, 0.13, 0.15])
     if mode == "vivid":
         return hsv_color(hue, float(rng.uniform(0.55, 1.0)), float(rng.uniform(0.5, 1.0)))
@@ -148,10 +146,6 @@ def _object_color(rng: np.random.Generator, obj: WorldObject, near) -> tuple:
         if max(abs(a - b) for a, b in zip(color, near, strict=True)) >= MIN_CONTRAST:
             return color
     return hsv_color(hue, 0.8, 0.8)
-
-
-def _hue(r: float, g: float, b: float) -> float:
-    return colorsys.rgb_to_hsv(r, g, b)[0] * 2 * math.pi
 
 
 def _look(rng: np.random.Generator, obj: WorldObject, near) -> ObjectLook:
