@@ -21,6 +21,7 @@ from checkers.physics.floor import Floor
 from checkers.physics.flow_spikes import FlowSpikes
 from checkers.physics.gravity import Gravity
 from checkers.physics.jumps import Jumps
+from checkers.physics.motion_gate import motion_track, vouched
 from checkers.physics.sightings import Sightings
 from checkers.physics.through_objects import ThroughObjects
 from checkers.tracking import FrameObservation, Point, Track, clean_scene
@@ -99,6 +100,9 @@ class PhysicsChecker(
                 events += self._bounces(track, seg)
             events += self._through_floor(track)
         events += self._through_objects(tracks)
+        # A background-model part's centroid also moves when its cut changes or the camera
+        # fit steps: keep the changes its mask and the camera vouch for (motion_gate.py).
+        events = [e for e in events if self._vouched(e)]
         self._thresholds: dict[str, float] = {}
         events += self._flow_spikes()
         ordered = sorted(events, key=lambda e: (e.frame, -e.severity))
@@ -107,6 +111,10 @@ class PhysicsChecker(
         return CheckResult(
             self.name, verdict, score_from_events(events), events, thresholds=self._thresholds
         )
+
+    def _vouched(self, event: Event) -> bool:
+        track = self._tracks.get(event.object)
+        return track is None or not motion_track(track) or vouched(track, event.kind, event.frame)
 
     def _mostly_reliable(self, track: Track) -> bool:
         seen = track.seen

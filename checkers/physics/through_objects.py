@@ -9,6 +9,7 @@ import numpy as np
 
 from checkers.base import Event
 from checkers.kinematics import touching_anything
+from checkers.physics.motion_gate import motion_track, steady_before
 from checkers.tracking import Point, Track, box_gap
 
 # Edge cutting and jitter work on the analysis grid: analysis px (checkers/units.py).
@@ -68,6 +69,10 @@ class ThroughObjects:
                     j -= 1
                 before = [q for q in t.points[:j] if q.det is not None][-1:]
                 if before and p.det.area > 0.8 * before[0].det.area:
+                    continue
+                # A background-model part's area also changes with its cut (a ghost or a
+                # shadow joining it, a crescent growing): it must have been steady first.
+                if motion_track(t) and not steady_before(t, t.points[j].frame):
                     continue
                 pairs.update((t.id, other))
                 start = i

@@ -1,0 +1,108 @@
+"""Which changes of motion a part of the background model can vouch for.
+
+A part of the plain segmentation is a flat-colored object cut cleanly from a plain backdrop:
+its centroid moves only when the object does. A part of the motion-compensated background
+model (perception/background.py) is whatever differs from the model's picture, so its
+centroid also moves when the *cut* changes: the object merging with its own first-frame
+ghost or with its shadow, a piece of texture joining it, the ghost coming away again, a part
+growing out of a crescent. Measured on the wild corpora (BENCHMARKS.md, session 12): every
+false speed jump and passing-through on a clean clip came with the part's area or box
+changing by 1.37-3.7x within the fitted sightings, against at most 1.13x (box 1.21x) for the
+changes that were real; the rest came from the camera fit, which carries the scene
+coordinates and can step by a few pixels while the object moves on smoothly in the image.
+
+So a change of motion of a motion part counts only when:
+- the mask is steady across it: area and box sides within `STEADY` over the sightings fitted
+  on both sides (a teleport is exempt: the object may land half-merged with something);
+- the camera fit did not make it: the change of the fit's own offset at the object, fitted the
+  same way, is under `CAMERA_SHARE` of the change seen in scene coordinates.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from checkers.kinematics import SIDE
+from checkers.tracking import Point, Track
+
+# Ratio (largest / smallest) of area, width and height over the sightings around a change
+# still read as one rigid object's mask (real changes: <= 1.13 area, 1.21 box; false: >= 1.37).
+STEADY = 1.35
+CAMERA_SHARE = 0.5  # share of a change of motion the camera fit may account for
+# Kinds judged from the path around one sighting; through_object reads the mask itself.
+PATH_KINDS = ("teleport", "speed_jump", "energy_gain", "gravity_reversal")
+
+
+def motion_track(track: Track) -> bool:
+    """A track of the background model (any backdrop), not of the plain segmentation."""
+    seen = track.seen
+    return bool(seen) and all(p.det.source == "motion" for p in seen)
+
+
+def steady(points: list[Point]) -> bool:
+    """At least three sightings, none merged, whose area and box sides are those of one
+    rigid mask."""
+    if len(points) < 3 or any(p.merged for p in points):
+        return False
+    sizes = np.array([(p.det.area, p.det.bbox[2], p.det.bbox[3]) for p in points], float)
+    sizes = np.maximum(sizes, 1.0)
+    return bool((sizes.max(axis=0) / sizes.min(axis=0)).max() <= STEADY)
+
+
+def _line(frames: np.ndarray, values: np.ndarray, t0: float) -> tuple[np.ndarray, np.ndarray]:
+    """Position and velocity at t0 of a straight line fitted to values (N, 2) over frames."""
+    if len(frames) < 2:
+        return values.mean(axis=0), np.zeros(2)
+    slope, icept = np.polyfit(frames - t0, values, 1)
+    return icept, slope
+
+
+def camera_made(points: list[Point], k: int, teleport: bool) -> bool:
+    """Could the camera fit account for the change at points[k-1] | points[k]?
+
+    The offset between scene and image coordinates at the object is what the camera fit
+    adds to its path; fitted on each side like the path itself, a step in it (teleport) or
+    a change of its slope (speed) is the part of the change the camera made.
+    """
+    frames = np.array([p.frame for p in points], float)
+    scene = np.array([(p.x, p.y) for p in points])
+    offset = scene - np.array([(p.det.cx, p.det.cy) for p in points])
+    t0 = frames[k] - 0.5
+    gaps = []
+    for values in (scene, offset):
+        pb, vb = _line(frames[:k], values[:k], t0)
+        pa, va = _line(frames[k:], values[k:], t0)
+        gaps.append(float(np.hypot(*(pa - pb) if teleport else (va - vb))))
+    change, camera = gaps
+    return camera > CAMERA_SHARE * change
+
+
+def vouched(track: Track, kind: str, frame: int) -> bool:
+    """Does a motion part's path vouch for an event of `kind` dated at `frame`?"""
+    if kind not in PATH_KINDS:
+        return True
+    seen = track.seen
+    at = [i for i, p in enumerate(seen) if p.frame == frame]
+    if not at:
+        return True
+    k = at[0]
+    # The sightings fitted on each side, in consecutive frames as the detectors fit them.
+    lo, hi = k, k + 1
+    while lo > max(0, k - SIDE) and seen[lo - 1].frame == seen[lo].frame - 1:
+        lo -= 1
+    while hi < min(len(seen), k + SIDE) and seen[hi].frame == seen[hi - 1].frame + 1:
+        hi += 1
+    window = seen[lo:hi]
+    if kind != "teleport" and not steady(window):
+        return False
+    if kind in ("teleport", "speed_jump") and k - lo >= 2 and hi - k >= 2:
+        return not camera_made(window, k - lo, kind == "teleport")
+    return True
+
+
+def steady_before(track: Track, frame: int) -> bool:
+    """Was a motion part's mask steady over the sightings just before `frame` (and not the
+    crescent of a part growing out of its first place)? A part losing area to another object
+    must first have had a whole, steady area to lose."""
+    before = [p for p in track.seen if p.frame < frame][-SIDE:]
+    return len(before) >= SIDE and steady(before)
