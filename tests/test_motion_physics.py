@@ -1,0 +1,81 @@
+"""Physics on parts of the background model (checkers/physics/motion_gate.py).
+
+A motion part's centroid moves when its cut changes (a merge with its own first-frame
+ghost, a shadow joining it) or when the fitted camera steps, not only when the object does.
+Each case feeds the physics checker one track of motion parts built in code: a real speed
+change of a rigid part is reported; the same apparent change made by the mask or by the
+camera fit is not.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from checkers.physics import PhysicsChecker
+from checkers.segment import Detection
+from checkers.tracking import FrameObservation, Point, Track
+from checkers.units import Units
+from checkers.video import Frame
+
+FPS = 16.0
+SIDE_PX = 20.0  # the part's box side: 11% of a 180 px short side
+N = 26
+CHANGE = 13  # the frame where the apparent speed changes
+
+
+def det(cx: float, cy: float, w: float, h: float) -> Detection:
+    return Detection(
+        cx, cy, (int(cx - w / 2), int(cy - h / 2), int(w), int(h)), w * h,
+        np.array([50.0, 40.0, 20.0]), 5.0, np.zeros(64), np.zeros(3), False, source="motion",
+    )  # fmt: skip
+
+
+def judge(path, boxes, offsets=None) -> list[str]:
+    """Physics events (kinds) for one motion track: image path, box sizes, and the camera
+    fit's offset (scene minus image) per frame."""
+    offsets = offsets or [(0.0, 0.0)] * len(path)
+    track = Track(0, units=Units(180.0, FPS))
+    checker = PhysicsChecker()
+    checker.begin(1.0, FPS, 180)
+    image = np.zeros((180, 320, 3), np.uint8)
+    for i, ((x, y), (w, h), (ox, oy)) in enumerate(zip(path, boxes, offsets, strict=True)):
+        d = det(x, y, w, h)
+        track.points.append(Point(i, i / FPS, x + ox, y + oy, d, "motion", False))
+        obs = FrameObservation(i, i / FPS, [d], {0: 0}, {0: track}, (ox, oy), 0.01, True,
+                               1.0, 1.0, 1.0)  # fmt: skip
+        checker.process(i, Frame(i, i / FPS, image), obs)
+    assert track.solid  # a trusted motion part: the physics checks judge it
+    return [e.kind for e in checker.finalize().events]
+
+
+def level(speed_before: float, speed_after: float) -> list[tuple[float, float]]:
+    """A level flight across the frame whose speed changes at CHANGE (px per frame)."""
+    xs, x = [], 40.0
+    for i in range(N):
+        xs.append(x)
+        x += speed_before if i < CHANGE - 1 else speed_after
+    return [(x, 90.0) for x in xs]
+
+
+def test_a_rigid_part_changing_speed_is_a_speed_jump():
+    assert "speed_jump" in judge(level(3.0, 9.0), [(SIDE_PX, SIDE_PX)] * N)
+
+
+def test_a_part_merging_with_its_ghost_is_no_speed_jump():
+    # From CHANGE on the part also holds the ghost trailing it: twice as wide, its centroid
+    # half a width behind, so the path seems to slow down. The object moves on steadily.
+    path, boxes = [], []
+    for i, (x, y) in enumerate(level(6.0, 6.0)):
+        merged = i >= CHANGE
+        grow = min(i - CHANGE + 1, 3) / 3 if merged else 0.0  # the ghost joins over 3 frames
+        path.append((x - grow * SIDE_PX / 2, y))
+        boxes.append((SIDE_PX * (1 + grow), SIDE_PX))
+    assert judge(path, boxes) == []
+
+
+def test_a_step_of_the_camera_fit_is_no_speed_jump():
+    # The object moves steadily in the image; the fitted camera (scene minus image) starts
+    # drifting at CHANGE, as a misfitted pan does.
+    path = level(3.0, 3.0)
+    offsets = [(max(0, i - CHANGE + 1) * 4.0, 0.0) for i in range(N)]
+    assert judge(path, [(SIDE_PX, SIDE_PX)] * N, offsets) == []
