@@ -146,3 +146,16 @@ def test_a_part_born_while_the_model_is_young_emerged():
     images = [scene] * 12 + [shaded_disc(scene, 60 + 6 * t, 90, 14.0) for t in range(12, 20)]
     late = run_tracker(images)
     assert late.tracks and not any(t.points[0].emerged for t in late.tracks.values())
+
+
+def test_a_ghost_first_seen_as_a_crescent_is_not_trusted():
+    # The old place of an object there since the first frame, found as the object leaves
+    # it: a crescent off its centre for the first frames, then still while the model
+    # slowly takes it back into the backdrop.
+    n = 24
+    path = [(100.0 - max(0, 3 - i) * 4.0, 60.0) for i in range(n)]
+    t = track(path, [(20, 20)] * n)
+    assert t.confidence().moved == 0.0 and not t.solid
+    # An object that really leaves from there (slowly: one size over 1.5 s) stays trusted.
+    slow = track([(100.0 + 20 * i / n, 60.0) for i in range(n)], [(20, 20)] * n)
+    assert slow.confidence().moved == 1.0 and slow.solid

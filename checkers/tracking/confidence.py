@@ -40,7 +40,8 @@ JERK = 40.0
 # A part first seen this early was (or stood over) first-frame content. Wild dev corpus: such
 # artifacts are born by 0.4 s; an object appearing at 0.8 s and resting is real.
 START_SECONDS = 0.5
-STILL = 0.5  # object sizes: a part that never strays further from where it was first seen
+STILL = 0.5  # object sizes: a part whose path never reaches further is still
+OUTLYING = 10  # percent of sightings at either end of the path left out (a ghost's first few)
 TRUSTED = 0.5  # confidence at which checkers judge a track
 
 
@@ -80,7 +81,11 @@ def track_confidence(points, units: Units) -> TrackConfidence:
     moved = 1.0
     if seen[0].frame / units.fps <= START_SECONDS:
         size_px = float(np.median([p.det.size for p in seen]))
-        stray = max(float(np.hypot(p.x - seen[0].x, p.y - seen[0].y)) for p in seen)
+        # How far it travels, from the extent of most of its path rather than from its first
+        # sighting: a ghost is first seen as a crescent off its centre as the object leaves.
+        xy = np.array([(p.x, p.y) for p in seen])
+        lo, hi = np.percentile(xy, [OUTLYING, 100 - OUTLYING], axis=0)
+        stray = float(np.hypot(*(hi - lo)))
         moved = _ramp(stray / max(1.0, size_px), 0.5 * STILL, STILL)
     return TrackConfidence(size, length, stability, motion, moved)
 
