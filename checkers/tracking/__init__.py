@@ -16,11 +16,12 @@ from checkers.tracking.backdrop import clean_scene
 from checkers.tracking.boxes import CONTACT_MARGIN, box_gap
 from checkers.tracking.observation import FrameObservation
 from checkers.tracking.tracker import Tracker
-from checkers.tracking.tracks import MAX_ACCEL, Point, Track
+from checkers.tracking.tracks import MAX_ACCEL, MIN_ACCEL, Point, Track
 
 __all__ = [
     "CONTACT_MARGIN",
     "MAX_ACCEL",
+    "MIN_ACCEL",
     "FrameObservation",
     "Point",
     "Track",

@@ -37,10 +37,12 @@ from checkers.tracking.tracks import Point, Track
 from checkers.units import Units
 from checkers.video import Frame
 
-MAX_GAP = 30  # frames a missing track is kept for reacquisition (behind an occluder)
+# Units (checkers/units.py): seconds and short sides per second, converted per clip; each
+# converts back to the value it replaced at 180 px and 16 fps (30 frames, 24 px, 12 sightings).
+MAX_GAP = 1.875  # seconds a missing track is kept for reacquisition (behind an occluder)
 UNMATCHED = 1e6
 HIDDEN_SHARE = 0.5  # share of a missing object's predicted box another part must cover
-FIRST_STEP = 24.0  # analysis px an object may move between its first two frames
+FIRST_STEP = 32 / 15  # short sides/s (2.133) an object may go between its first two frames
 MERGED_GROWTH = 1.08  # area over the usual that marks one blob of an object and its split part
 SAME_COLOR = 12.0  # Lab distance within which two parts have one color (objects' colors differ)
 # Share of the first frame that must be plain backdrop for the plain segmentation to take the
@@ -48,7 +50,7 @@ SAME_COLOR = 12.0  # Lab distance within which two parts have one color (objects
 # wild-profile clips anywhere from 0.02 to 0.99 (soft gradients read as plain).
 PLAIN_FIRST = 0.8
 EMERGE_SECONDS = 1.0  # a ghost found this long after a track's birth still explains it
-FRAGMENT_SIGHTINGS = 12  # a piece of a partly hidden object is seen only briefly (slivers: 4-5)
+FRAGMENT_SECONDS = 0.75  # a piece of a partly hidden object is seen only briefly (slivers: 4-5)
 
 
 class Tracker:
@@ -182,7 +184,8 @@ class Tracker:
             speed = np.hypot(*_velocity(track))
             gate = max(4.0, 0.9 * last.det.size + 1.6 * speed) * (1 + 0.25 * (step - 1))
             if len(track.points) == 1:
-                gate += FIRST_STEP  # no velocity yet: a thrown object can be anywhere near
+                # No velocity yet: a thrown object can be anywhere near.
+                gate += self._units.speed(FIRST_STEP)
             for j, det in enumerate(dets):
                 sx, sy = self._scene(det)
                 d = np.hypot(sx - px, sy - py)
@@ -345,7 +348,7 @@ class Tracker:
         # earlier, or seen whole for long (two resting objects side by side), is not a
         # piece, and gone in place it vanished.
         seen = track.seen
-        fragment = len(seen) <= FRAGMENT_SIGHTINGS and all(
+        fragment = len(seen) <= self._units.frames(FRAGMENT_SECONDS) and all(
             set(p.near) & set(last_point.near) for p in seen
         )
         if last_point.near and (last.area < 0.7 * usual or fragment) and track.missing < 3:
@@ -364,7 +367,7 @@ class Tracker:
             )
         )
         track.missing += 1
-        if track.missing > MAX_GAP:
+        if track.missing > self._units.frames(MAX_GAP):
             track.alive = False
 
     def _young(self) -> bool:

@@ -15,8 +15,10 @@ from checkers.tracking.confidence import TRUSTED, TrackConfidence, track_confide
 from checkers.units import TUNED_SHORT_SIDE, Units
 
 SOLID_SPREAD = 1.5  # Lab units: median color spread of a flat-colored part (world: <= 1)
-MIN_ACCEL = 1.0  # px/frame^2: weaker accelerations from three sightings are pixel noise
-MAX_ACCEL = 3.0  # analysis px/frame^2; shapes-world gravity is ~2.1 at 180 px and 16 fps
+MIN_ACCEL = 1.0  # analysis px/frame^2 (jitter): weaker ones from three sightings are noise
+# Short sides / s^2: the most a prediction keeps (a bounce must not throw it off). 3.0 analysis
+# px/frame^2 at 180 px and 16 fps; the shapes world's gravity is 0.853 (2.1 px/frame^2 there).
+MAX_ACCEL = 64 / 15  # 4.267
 
 
 @dataclass
@@ -87,8 +89,10 @@ class Track:
 
     def confidence(self) -> TrackConfidence:
         """How far this track behaves as one object (tracking/confidence.py)."""
-        units = self.units or Units.of(TUNED_SHORT_SIDE, 0.0)
-        return track_confidence(self.points, units)
+        return track_confidence(self.points, self._units())
+
+    def _units(self) -> Units:
+        return self.units or Units.of(TUNED_SHORT_SIDE, 0.0)
 
     def recent(self, n: int = 12) -> list[Point]:
         """The last `n` sightings, oldest first. Sightings, not points: a track missing
@@ -132,7 +136,8 @@ class Track:
             # so keep only a clear vertical one (gravity), and only as far as gravity goes:
             # a bounce must not throw predictions off.
             ax = 0.0
-            ay = float(np.clip(ay, -MAX_ACCEL, MAX_ACCEL)) if abs(ay) >= MIN_ACCEL else 0.0
+            limit = max(MIN_ACCEL, self._units().accel(MAX_ACCEL))
+            ay = float(np.clip(ay, -limit, limit)) if abs(ay) >= MIN_ACCEL else 0.0
         # Velocity at the last sighting, then constant acceleration up to `frame`.
         dt_b = last.frame - b.frame
         vx, vy = vx + ax * (dt_b + 0.5 * step), vy + ay * (dt_b + 0.5 * step)
