@@ -11,6 +11,8 @@ from checkers.base import Event
 from checkers.kinematics import touching_anything
 from checkers.physics.motion_gate import motion_track, steady_before
 from checkers.tracking import Point, Track, box_gap
+from checkers.tracking.confidence import STILL as STILL_PART
+from checkers.tracking.confidence import travel
 
 # Edge cutting and jitter work on the analysis grid: analysis px (checkers/units.py).
 TOUCH = 5.0  # between boxes that touch: edge cutting trims ~2 px off each part
@@ -57,6 +59,10 @@ class ThroughObjects:
                 occluders = [
                     o for o in p.near if o in ref and self._occluder(o) and ref[o] > ref[t.id]
                 ]
+                if motion_track(t):
+                    # A background-model part that never travels is a ghost (an object's old
+                    # place) or scenery: both are passed behind or uncovered, never hit.
+                    others = [o for o in others if travel(self._tracks[o].seen) >= STILL_PART]
                 if not others or occluders:
                     continue  # nothing to pass through, or the area went behind an occluder
                 other = others[0]

@@ -80,14 +80,18 @@ def track_confidence(points, units: Units) -> TrackConfidence:
     motion = _ramp(_jerk(clear, units), 2 * JERK, JERK)
     moved = 1.0
     if seen[0].frame / units.fps <= START_SECONDS:
-        size_px = float(np.median([p.det.size for p in seen]))
-        # How far it travels, from the extent of most of its path rather than from its first
-        # sighting: a ghost is first seen as a crescent off its centre as the object leaves.
-        xy = np.array([(p.x, p.y) for p in seen])
-        lo, hi = np.percentile(xy, [OUTLYING, 100 - OUTLYING], axis=0)
-        stray = float(np.hypot(*(hi - lo)))
-        moved = _ramp(stray / max(1.0, size_px), 0.5 * STILL, STILL)
+        moved = _ramp(travel(seen), 0.5 * STILL, STILL)
     return TrackConfidence(size, length, stability, motion, moved)
+
+
+def travel(seen) -> float:
+    """How far a part travels in the scene, in its own sizes: the extent of most of its path
+    rather than the stray from its first sighting (a ghost is first seen as a crescent off
+    its centre as the object leaves it)."""
+    size_px = float(np.median([p.det.size for p in seen]))
+    xy = np.array([(p.x, p.y) for p in seen])
+    lo, hi = np.percentile(xy, [OUTLYING, 100 - OUTLYING], axis=0)
+    return float(np.hypot(*(hi - lo))) / max(1.0, size_px)
 
 
 def _jerk(seen, units: Units) -> float:
