@@ -7,8 +7,8 @@ centroid also moves when the *cut* changes: the object merging with its own firs
 ghost or with its shadow, a piece of texture joining it, the ghost coming away again, a part
 growing out of a crescent. Measured on the wild corpora (BENCHMARKS.md, session 12): every
 false speed jump and passing-through on a clean clip came with the part's area or box
-changing by 1.37-3.7x within the fitted sightings, against at most 1.13x (box 1.21x) for the
-changes that were real; the rest came from the camera fit, which carries the scene
+changing by 1.37x or more within the fitted sightings, against at most 1.13x (box 1.21x) for
+the real bounces gaining energy; the rest came from the camera fit, which carries the scene
 coordinates and can step by a few pixels while the object moves on smoothly in the image.
 
 So a change of motion of a motion part counts only when:
