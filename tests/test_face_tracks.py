@@ -225,37 +225,3 @@ def test_a_blend_whose_dense_looks_dip_is_dated_from_the_start_of_its_rise():
 
     changes = run(Prescribed(distance)).changes()
     assert len(changes) == 1 and abs(changes[0].frame - 40) <= 3, changes
-
-
-class WindowedFaces(ScriptedFaces):
-    """A detector like dlib's: it finds no face under its 80 px window in the image it is given
-    (enlarged by `upsample` doublings); the face is SIDE analysis pixels in a 312x180 copy."""
-
-    def __init__(self, side: int):
-        super().__init__()
-        self.side = side
-
-    def detect(self, rgb, min_size, upsample, threshold=0.0):
-        factor = rgb.shape[0] / 180 * 2**upsample
-        side = round(self.side * factor)
-        if side < 80 or side < min_size:
-            return []
-        x = round(100 * rgb.shape[0] / 180)
-        return [((x, x, side, side), 1.0)]
-
-
-def test_faces_of_80_displayed_px_at_832x480_are_found():
-    # 832x480 is analysed at 312x180 (scale 2.67): an 82 px face is 31 analysis px. Doubling the
-    # frame (dlib's upsampling) makes it 62 px, under the detector's window; the copy must be
-    # enlarged by 80 / 30 instead.
-    faces = WindowedFaces(side=31)
-    tracks = FaceTracks(faces, FPS, scale=832 / 312)
-    for i in range(48):
-        tracks.update(i, i / FPS, np.full((180, 312, 3), i, np.uint8))
-    assert len(tracks.tracks) == 1
-    assert abs(tracks.tracks[0].sightings[0].box[2] - 31) <= 1
-    # ... and a face under MIN_FACE_PX (29 analysis px = 77 displayed) is still skipped.
-    small = FaceTracks(WindowedFaces(side=28), FPS, scale=832 / 312)
-    for i in range(48):
-        small.update(i, i / FPS, np.full((180, 312, 3), i, np.uint8))
-    assert small.tracks == []

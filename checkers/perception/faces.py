@@ -30,7 +30,6 @@ import math
 from collections import deque
 from dataclasses import dataclass, field
 
-import cv2
 import numpy as np
 
 SAMPLES_PER_S = 2.0
@@ -40,7 +39,6 @@ SAMPLES_PER_S = 2.0
 SEARCH_SAMPLES_PER_S = 1.0
 YOUNG_SAMPLES_PER_S = 8.0
 MIN_FACE_PX = 80  # displayed pixels
-DETECTOR_WINDOW_PX = 80  # dlib's HOG frontal detector finds no face smaller
 WEAK_SCORE = -0.5  # HOG margin of a candidate that may extend a live track
 # A candidate this strong starts a track when it is found again at the same place on the next
 # sample: a three-quarter face or one in glasses reads -0.4 to 0 sample after sample (the face
@@ -113,12 +111,10 @@ class FaceTracks:
         self.search_every = max(self.every, int(round(fps / SEARCH_SAMPLES_PER_S)))
         self.young_every = max(1, int(round(fps / YOUNG_SAMPLES_PER_S)))
         self.gap = max(1, int(round(LINK_GAP_S * fps)))
-        # dlib's detector window is 80 px: an analysis copy whose MIN_FACE_PX faces are
-        # smaller is enlarged for detection by just the factor that makes them 80 px. dlib's
-        # own upsampling doubles, which at 832x480 (180 px analysis copy, faces of 30 px)
-        # left faces of 80-107 displayed px unseen.
+        # dlib's detector finds faces of about 80 px and more; smaller analysis faces need
+        # the frame doubled first (4x the cost).
         self.min_size = max(16, int(round(MIN_FACE_PX / max(scale, 1e-6))))
-        self.zoom = max(1.0, DETECTOR_WINDOW_PX / self.min_size)
+        self.upsample = 1 if self.min_size < 80 else 0
         self.tracks: list[FaceTrack] = []
         self._candidates: list[tuple[int, int, int, int]] = []  # last sample's unlinked faces
         self._recent: deque[tuple[int, float, np.ndarray]] = deque(
@@ -154,11 +150,9 @@ class FaceTracks:
         return [t for t in self.tracks if index - t.last.frame <= self.gap]
 
     def _detect(self, rgb: np.ndarray) -> list[tuple[tuple[int, int, int, int], float]]:
-        if self.zoom == 1.0:
-            return self.embedder.detect(rgb, self.min_size, 0, WEAK_SCORE)
-        big = cv2.resize(rgb, None, fx=self.zoom, fy=self.zoom, interpolation=cv2.INTER_CUBIC)
-        faces = self.embedder.detect(big, int(self.min_size * self.zoom), 0, WEAK_SCORE)
-        return [(_shrunk(box, self.zoom, rgb.shape), score) for box, score in faces]
+        return self.embedder.detect(
+            rgb, min_size=self.min_size, upsample=self.upsample, threshold=WEAK_SCORE
+        )
 
     def _sample(self, index: int, time: float, rgb: np.ndarray) -> None:
         self._sampled = index
@@ -384,12 +378,3 @@ def _iou(a, b) -> float:
     inter = max(0, x1 - x0) * max(0, y1 - y0)
     union = a[2] * a[3] + b[2] * b[3] - inter
     return inter / union if union > 0 else 0.0
-
-
-def _shrunk(box, zoom: float, shape) -> tuple[int, int, int, int]:
-    """A box found on the enlarged copy, in the analysis frame's pixels."""
-    x, y, w, h = box
-    x0, y0 = int(round(x / zoom)), int(round(y / zoom))
-    x1 = min(shape[1], int(round((x + w) / zoom)))
-    y1 = min(shape[0], int(round((y + h) / zoom)))
-    return x0, y0, x1 - x0, y1 - y0
