@@ -93,7 +93,24 @@ def random_scene(
         raise UsageError(f"unknown profile {profile!r}: use one of {', '.join(PROFILES)}")
     if not 0.0 <= violation_rate <= 1.0:
         raise UsageError(f"violation rate must be in [0, 1], got {violation_rate}")
-    d_aspect, d_duration = DEFAULTS.get(profile, DEFAULTS["full"])  # wild: full's
+    if violation is not None and violation not in applicable_kinds(profile):
+        raise UsageError(
+            f"violation {violation!r} does not fit profile {profile!r}: use one of "
+            f"{', '.join(applicable_kinds(profile))}"
+        )
+    if profile == "wild":
+        # The full world's scene; its soft texture and sensor noise are the full look's, and
+        # the wild style (wild_style.py) draws its own.
+        scene = random_scene(
+            rng,
+            profile="full",
+            violation_rate=violation_rate,
+            aspect=aspect,
+            duration=duration,
+            violation=violation,
+        )
+        return dataclasses.replace(scene, texture=0.0, noise=0.0)
+    d_aspect, d_duration = DEFAULTS[profile]
     aspect = d_aspect if aspect is None else float(aspect)
     duration = d_duration if duration is None else float(duration)
     if not MIN_ASPECT <= aspect <= MAX_ASPECT:
@@ -108,20 +125,13 @@ def random_scene(
     violated = bool(rng.random() < violation_rate)
     kinds = applicable_kinds(profile) if violated else ()
     if violation is not None:
-        if violation not in applicable_kinds(profile):
-            raise UsageError(
-                f"violation {violation!r} does not fit profile {profile!r}: use one of "
-                f"{', '.join(applicable_kinds(profile))}"
-            )
         kinds = (violation,)
     kind = pick(rng, kinds) if kinds else None
     for _ in range(400):
         if profile in ("simple", "staged"):
             scene, pair = _simple(rng, aspect, duration, kind, staged=profile == "staged"), None
         else:
-            from vidgen.world.wild_scene import LAYOUTS  # wild_scene builds on _full
-
-            scene, pair = LAYOUTS.get(profile, _full)(rng, aspect, duration, kind)
+            scene, pair = _full(rng, aspect, duration, kind)
         scene = dataclasses.replace(scene, seed=seed)
         if not acceptable(scene, pair):
             continue
