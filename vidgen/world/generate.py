@@ -1,5 +1,5 @@
-"""Random scenes: the "simple" profile, its "staged" layout the shapes model trains on, and the
-"full" world.
+"""Random scenes: the "simple" profile, its "staged" layout the shapes model trains on (both laid
+out in simple_scene.py), and the "full" world.
 
 simple: one object of a named color on a plain background, no floor line, pan, noise or
 occluder; motions a reader can tell apart from the centroid track over 2 s (falls and bounces,
