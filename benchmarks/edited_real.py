@@ -270,6 +270,13 @@ def main() -> None:
     mk.add_argument("--out", required=True)
     mk.add_argument("--sources", nargs="*", help="source clips (default: ../shared real clips)")
     mk.add_argument("--faces", help="folder of face photos: make the face-swap corpus instead")
+    mk.add_argument("--short", type=int, help="face corpus: frame height, px (default 360)")
+    mk.add_argument("--face-px", type=float, nargs=2, metavar=("LO", "HI"),
+                    help="face corpus: face box height range in output px (default 30-45%% of the"
+                    " frame); the frame is then ASPECT wide (832x480 video: --short 480)")  # fmt: skip
+    mk.add_argument(
+        "--aspect", type=float, default=832 / 480, help="with --face-px (default 832/480)"
+    )
     sc = sub.add_parser("score", help="run vidgen check over a corpus and score it")
     sc.add_argument("corpus")
     sc.add_argument("--out", help="results JSON")

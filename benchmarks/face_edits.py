@@ -66,11 +66,12 @@ def swap_face(a: dict, b: dict) -> np.ndarray:
     return (a["img"] * (1 - mask) + lb * mask).round().astype(np.uint8)
 
 
-def camera(rng, face: dict, T: int, size: tuple[int, int]) -> list[np.ndarray]:
-    """Per frame, the affine from the photo to the frame: slow zoom, pan and roll round the face."""
+def camera(rng, face: dict, T: int, size: tuple[int, int], share=(0.3, 0.45)) -> list[np.ndarray]:
+    """Per frame, the affine from the photo to the frame: slow zoom, pan and roll round the face,
+    whose box is `share` (drawn from the range) of the frame's height."""
     x, y, fw, fh = face["rect"]
     ih, iw = face["img"].shape[:2]
-    win = min(fh / rng.uniform(0.3, 0.45), ih, iw * size[1] / size[0])  # window height in the photo
+    win = min(fh / rng.uniform(*share), ih, iw * size[1] / size[0])  # window height in the photo
     c0 = np.array([x + fw / 2, y + fh / 2]) + rng.uniform(-0.1, 0.1, 2) * win
     z0, z1 = rng.uniform(1.06, 1.2, 2)
     pan, roll, phase = rng.uniform(0.01, 0.03) * win, rng.uniform(-1.5, 1.5), rng.uniform(0, 6, 2)
@@ -87,8 +88,25 @@ def camera(rng, face: dict, T: int, size: tuple[int, int]) -> list[np.ndarray]:
     return out
 
 
+def framed(face: dict, times: float) -> tuple[dict, tuple[int, int]]:
+    """The photo in the middle of a canvas `times` its size, filled with a blurred enlargement
+    of itself, as phone footage of a photo often is: room for a wide camera window around the
+    face, with no second sharp face. Returns the face moved onto it and the photo's offset."""
+    img = face["img"]
+    h, w = img.shape[:2]
+    ch, cw = int(h * times), int(w * times)
+    canvas = cv2.GaussianBlur(cv2.resize(img, (cw, ch)), (0, 0), max(h, w) * 0.05)
+    oy, ox = (ch - h) // 2, (cw - w) // 2
+    canvas[oy : oy + h, ox : ox + w] = img
+    x, y, fw, fh = face["rect"]
+    moved = {**face, "img": canvas, "rect": (x + ox, y + oy, fw, fh)}
+    return moved, (ox, oy)
+
+
 def make_faces(args, out: Path) -> list[dict]:
     faces = load_faces(Path(args.faces))
+    short = getattr(args, "short", None) or SHORT
+    face_px = getattr(args, "face_px", None)
     if len(faces) < 2:
         raise SystemExit(f"error: {args.faces}: fewer than 2 faces of 80 px or more; add photos")
     labels = []
@@ -96,10 +114,21 @@ def make_faces(args, out: Path) -> list[dict]:
         rng = np.random.default_rng([args.seed, i])
         a = faces[int(rng.integers(len(faces)))]
         aspect = np.clip(a["img"].shape[1] / a["img"].shape[0], 0.75, 16 / 9)
-        size = (2 * round(SHORT * aspect / 2), SHORT)
+        if face_px:  # a fixed output shape, as 832x480 video, and faces of a given height
+            aspect = getattr(args, "aspect", None) or aspect
+        size = (2 * round(short * aspect / 2), short)
         fps = float(rng.choice([24.0, 25.0, 30.0]))
         T = round(rng.uniform(2, 4) * fps)
-        cams, f0 = camera(rng, a, T, size), int(rng.integers(round(0.3 * T), round(0.7 * T) + 1))
+        share, seen, offset = (0.3, 0.45), a, (0, 0)
+        if face_px:
+            share = (face_px[0] / short, face_px[1] / short)
+            # Room for the widest window the drawn face height asks for, zoom and pan included.
+            need = a["rect"][3] / share[0] / a["img"].shape[0] * 1.25
+            wide = need * size[0] / size[1] * a["img"].shape[0] / a["img"].shape[1]
+            if max(need, wide) > 1:
+                seen, offset = framed(a, max(need, wide))
+        cams = camera(rng, seen, T, size, share)
+        f0 = int(rng.integers(round(0.3 * T), round(0.7 * T) + 1))
         rec = {"clip": f"face_{i:04d}.mp4", "source": a["name"], "frames": T, "fps": fps,
                "width": size[0], "height": size[1], "edit": kind}  # fmt: skip
         if kind:
@@ -111,11 +140,16 @@ def make_faces(args, out: Path) -> list[dict]:
             if kind and k >= f0:
                 s = 1.0 if kind == "face_swap" else min(1.0, (k - f0 + 1) / n)
                 img = (a["img"] * (1 - s) + swapped * s).round().astype(np.uint8)
+            if seen is not a:
+                ox, oy = offset
+                placed = seen["img"].copy()
+                placed[oy : oy + img.shape[0], ox : ox + img.shape[1]] = img
+                img = placed
             frame = cv2.warpAffine(img, cams[k], size, flags=cv2.INTER_LINEAR,
                                    borderMode=cv2.BORDER_REFLECT101).astype(np.float32)  # fmt: skip
             frames[k] = np.clip(frame + rng.normal(0, 2, frame.shape), 0, 255).astype(np.uint8)
         if kind:
-            x, y, w, h = a["rect"]
+            x, y, w, h = seen["rect"]
             corners = np.array([[x, y, 1], [x + w, y, 1], [x, y + h, 1], [x + w, y + h, 1]])
             pts = corners @ cams[f0].T
             x0, y0 = np.maximum(pts.min(0).round().astype(int), 0)

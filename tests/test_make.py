@@ -266,3 +266,16 @@ def test_quiet_leaves_stderr_empty(tiny_wan_dir, tmp_path, monkeypatch):
     result = run_make("--model", str(tiny_wan_dir), *SMALL, "-o", str(tmp_path), "a red zeppelin")
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--model", "{tmp}/nope"], ["--model", "{model}", "--frames", "10"]],
+    ids=["missing-model", "frames-refused-after-loading"],
+)
+def test_a_refused_request_leaves_no_folder(args, tiny_wan_dir, tmp_path):
+    args = [a.format(tmp=tmp_path, model=tiny_wan_dir) for a in args]
+    out = tmp_path / "new" / "clips"
+    result = CliRunner().invoke(cli, ["make", "-q", *args, "-o", str(out), "x"])
+    assert result.exit_code == 2, result.output
+    assert not (tmp_path / "new").exists()

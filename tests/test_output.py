@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from vidgen.output import first_free, plan_path, slugify
+from vidgen.errors import UsageError
+from vidgen.output import check_writable_folder, first_free, make_folder, plan_path, slugify
 
 
 @pytest.mark.parametrize(
@@ -35,4 +36,18 @@ def test_plan_path_in_a_folder(tmp_path):
         plan_path(tmp_path / "new", "Hi there", 7, overwrite=False)
         == tmp_path / "new" / "hi-there-7.mp4"
     )
-    assert (tmp_path / "new").is_dir()
+    # Planning creates nothing: the folder is made when the clip is written (make_folder).
+    assert not (tmp_path / "new").exists()
+
+
+def test_checking_a_new_folder_creates_nothing(tmp_path):
+    check_writable_folder(tmp_path / "a" / "b")
+    assert list(tmp_path.iterdir()) == []
+    make_folder(tmp_path / "a" / "b")
+    assert (tmp_path / "a" / "b").is_dir()
+
+
+def test_a_file_on_the_way_is_refused_before_anything_is_made(tmp_path):
+    (tmp_path / "taken").write_text("x")
+    with pytest.raises(UsageError, match="taken is a file"):
+        check_writable_folder(tmp_path / "taken" / "sub" / "deeper")

@@ -215,3 +215,42 @@ def test_a_fixed_narrow_size_keeps_clips_short():
     for seed in range(60):
         fmt = random_format(np.random.default_rng(seed), size=(640, 480))
         assert (fmt.frames - 1) / fmt.fps <= NARROW_MAX_DURATION, (seed, fmt)
+
+
+def test_the_occluder_is_composited_over_its_own_box_only():
+    # Frames warp and blend only the occluder's box (a speed-up); they must match blending
+    # the whole warped canvas, within the 1-2 levels of warpAffine's fixed-point rounding.
+    from vidgen.world.wild_render import WildRenderer
+
+    for index in range(40):
+        scene = random_scene(
+            np.random.default_rng([9, index]), profile="wild", aspect=16 / 9, duration=2.0
+        )
+        if scene.occluder is not None:
+            break
+    renderer = WildRenderer(scene, random_style(np.random.default_rng(3), scene), 320, 180, 2.0)
+    front, alpha, _ = renderer.front
+    base = np.random.default_rng(0).uniform(0, 255, (180, 320, 3)).astype(np.float32)
+    for zoom, tx, ty in ((1.0, -20.0, -15.0), (0.93, -11.3, -7.6)):
+        m = np.float32([[zoom, 0, tx], [0, zoom, ty]])
+        boxed = base.copy()
+        renderer._occluder(boxed, m)
+        rgb = cv2.warpAffine(front, m, (320, 180), flags=cv2.INTER_LINEAR)
+        a = cv2.warpAffine(alpha, m, (320, 180), flags=cv2.INTER_LINEAR)[:, :, None] / 255.0
+        whole = base + (rgb.astype(np.float32) - base) * a
+        assert np.abs(boxed - whole).max() <= 2.0
+        assert (a > 0).any() and np.array_equal(boxed[a[..., 0] == 0], base[a[..., 0] == 0])
+
+
+def test_objects_violations_add_keep_their_parents_look():
+    for index in range(200):
+        scene = random_scene(
+            np.random.default_rng([4, index]), profile="wild", violation="split", duration=2.0
+        )
+        extra = scene.extra_objects()
+        if extra:
+            break
+    ((new_id, (obj, parent)),) = extra.items()
+    assert new_id == len(scene.objects) and obj is scene.objects[parent]
+    style = random_style(np.random.default_rng(1), scene)
+    assert style.objects[new_id] == style.objects[parent]

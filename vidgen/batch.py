@@ -27,7 +27,7 @@ from vidgen.generate import MAX_SEED, Request
 from vidgen.judge import check_exit, judge, verdict_text
 from vidgen.loading import RuntimeOptions
 from vidgen.manifest import MANIFEST_NAME, Manifest, intact, tag_id
-from vidgen.output import ensure_writable_folder, refuse_to_replace, slugify
+from vidgen.output import check_writable_folder, make_folder, refuse_to_replace, slugify
 from vidgen.promptfile import PromptItem
 from vidgen.video import remove_stale_temps
 
@@ -156,7 +156,8 @@ def run_batch(
     shard = current_shard(runtime.device)
     if shard.device and runtime.device == "auto":
         runtime = replace(runtime, device=shard.device)
-    ensure_writable_folder(options.out)
+    # Made only once every item has been checked: a refused batch leaves no empty folder.
+    check_writable_folder(options.out)
     for stale in remove_stale_temps(options.out) + remove_stale_temps(
         options.out / CANDIDATES_FOLDER
     ):
@@ -176,6 +177,7 @@ def run_batch(
         # Load and check every pending item before the first clip: a model that cannot load,
         # or a line asking for frames the model cannot take, fails now, not at 3 a.m.
         _check_items(pending, base, model, runtime, options, notify)
+    make_folder(options.out)
     job = _Job(base, model, runtime, options, manifest, fingerprint, notify)
     for number, item in enumerate(mine, start=1):
         outcome = _previous_outcome(item, finished, fingerprint)

@@ -36,7 +36,7 @@ from vidgen.loading import (
     resolve_model,
 )
 from vidgen.lora import LoraFile, apply_loras, resolve_loras
-from vidgen.output import plan_path, target_folder
+from vidgen.output import make_folder, plan_path, target_folder
 from vidgen.parallel import is_writer, runtime_for_rank
 from vidgen.provenance import ProvenanceOptions, mark_frames, prepare, seal_clip
 from vidgen.provenance.record import build_record, dump_record, record_path_for
@@ -128,6 +128,7 @@ def make_clip(
     frames, _ = mark_frames(generation.frames, record_id, provenance)
     timings["watermark_s"] = time.perf_counter() - mark_started
     encode_started = time.perf_counter()
+    make_folder(final.parent)  # only now: a refused or failed request leaves no empty folder
     with staged(final) as temp:
         encode_mp4(frames, request.fps, temp)
         timings["encode_s"] = time.perf_counter() - encode_started

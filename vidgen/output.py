@@ -35,10 +35,12 @@ OTHER_VIDEO_SUFFIXES = (".mkv", ".mov", ".webm", ".avi", ".m4v", ".gif")
 
 
 def target_folder(out: Path | None) -> Path:
-    """The folder a clip goes to, checked: it exists (made if need be) and takes files.
+    """The folder a clip goes to, checked: it exists or can be made, and takes files.
 
     Called before any model loads, so a bad -o (or an unwritable default folder) is the
-    first thing a user hears, not the last.
+    first thing a user hears, not the last. Nothing is created here: a request refused later
+    (a bad image, a missing model) must not leave an empty folder behind; `make_folder`
+    creates it when the clip is about to be written.
     """
     if out is not None and out.suffix.lower() in OTHER_VIDEO_SUFFIXES and not out.is_dir():
         raise UsageError(
@@ -49,7 +51,7 @@ def target_folder(out: Path | None) -> Path:
         folder = DEFAULT_ROOT / dt.date.today().isoformat()
     else:
         folder = out if is_folder_target(out) else out.parent
-    ensure_writable_folder(folder)
+    check_writable_folder(folder)
     return folder
 
 
@@ -61,23 +63,46 @@ def plan_path(out: Path | None, prompt: str, seed: int, overwrite: bool) -> Path
     return wanted if overwrite else first_free(wanted)
 
 
-def ensure_writable_folder(folder: Path) -> None:
+def check_writable_folder(folder: Path) -> None:
+    """Raise the one-line error `make_folder` would raise, without creating anything.
+
+    A folder that does not exist yet is judged by its nearest existing parent, where it
+    would be made; a file anywhere on the way is refused at once.
+    """
+    existing = folder.absolute()
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UsageError(
+            f"--out {folder}: cannot create the folder ({existing} is a file); "
+            "pick a writable place"
+        )
+    _probe(existing, folder, "create the folder" if existing != folder.absolute() else None)
+
+
+def make_folder(folder: Path) -> None:
+    """Create `folder` (and its parents) and make sure it takes files."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise UsageError(
             f"--out {folder}: cannot create the folder ({error.strerror}); pick a writable place"
         ) from None
+    _probe(folder, folder, None)
+
+
+def _probe(place: Path, folder: Path, creating: str | None) -> None:
     # Try a file rather than ask os.access: root passes access() on /proc and read-only mounts.
-    probe = folder / f".vidgen-probe-{os.getpid()}"
+    probe = place / f".vidgen-probe-{os.getpid()}"
     try:
         os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         probe.unlink()
     except FileExistsError:
         pass  # this process is probing it right now from another thread
     except OSError as error:
+        what = creating or "write files there"
         raise UsageError(
-            f"--out {folder}: cannot write files there ({error.strerror}); pick a writable place"
+            f"--out {folder}: cannot {what} ({error.strerror}); pick a writable place"
         ) from None
 
 

@@ -174,7 +174,7 @@ def make_labels(
     view = View(scene, width, height)
     views = views or [view] * n_frames
     n_clean = len(scene.objects)
-    extra_src = _extra_objects(scene)
+    extra_src = {i: obj for i, (obj, _) in scene.extra_objects().items()}
     objects = []
     for oid in range(len(all_states[0])):
         obj = scene.objects[oid] if oid < n_clean else extra_src[oid]
@@ -233,16 +233,6 @@ def make_labels(
 
 _TRACK_KEYS = ("x", "y", "size", "exists", "in_frame", "at_edge", "occluded", "hidden", "visible",
                "visible_fraction")  # fmt: skip
-
-
-def _extra_objects(scene: Scene) -> dict:
-    extra = {}
-    for v in scene.violations:
-        if v.kind == "appear":
-            extra[v.params["new_object"]] = v.params["spawn"]
-        elif v.kind == "split":
-            extra[v.params["new_object"]] = scene.objects[v.object]
-    return extra
 
 
 GRADUAL = ("color_drift", "shape_morph", "size_change")

@@ -1,5 +1,5 @@
-"""Random scenes: the "simple" profile, its "staged" layout the shapes model trains on, and the
-"full" world.
+"""Random scenes: the "simple" profile, its "staged" layout the shapes model trains on (both laid
+out in simple_scene.py), and the "full" world.
 
 simple: one object of a named color on a plain background, no floor line, pan, noise or
 occluder; motions a reader can tell apart from the centroid track over 2 s (falls and bounces,
@@ -31,6 +31,7 @@ from vidgen.errors import UsageError
 from vidgen.world.geometry import in_open_view, reference_view
 from vidgen.world.physics import Simulation
 from vidgen.world.scene import VIOLATION_KINDS, Occluder, Scene, WorldObject
+from vidgen.world.simple_scene import direction, motion_object, random_start, simple_layout
 from vidgen.world.violations import applicable_kinds, inject, pick
 from vidgen.world.vocab import (
     BACKGROUND_COLORS,
@@ -38,7 +39,6 @@ from vidgen.world.vocab import (
     MOTIONS,
     OBJECT_COLORS,
     SHAPES,
-    SIMPLE_MOTIONS,
 )
 
 PROFILES = ("simple", "staged", "full", "wild")
@@ -51,27 +51,9 @@ DEFAULTS = {  # profile -> (aspect, duration): 64x64 17 frames at 8 fps; 832x480
     "staged": (1.0, 2.0),
     "full": (832 / 480, 3.0),
 }
-SIMPLE_FLOOR = 0.97
-# Largest offset of a staged path from its canonical place, in view heights (3 px at 64x64).
-STAGED_JITTER = 0.05
 # How often `acceptable` samples a clean scene. Kept at 24 Hz (not physics.SAMPLE_HZ): the
 # simple profile's training stream depends on which scenes this rejects.
 _CHECK_HZ = 24
-
-_DIRECTIONS = {
-    "up": (0.0, -1.0),
-    "down": (0.0, 1.0),
-    "left": (-1.0, 0.0),
-    "right": (1.0, 0.0),
-}
-
-
-def _direction(motion: str) -> tuple[float, float]:
-    dx = dy = 0.0
-    for part in motion.split("_")[1:]:
-        ddx, ddy = _DIRECTIONS[part]
-        dx, dy = dx + ddx, dy + ddy
-    return dx, dy
 
 
 def random_scene(
@@ -93,7 +75,24 @@ def random_scene(
         raise UsageError(f"unknown profile {profile!r}: use one of {', '.join(PROFILES)}")
     if not 0.0 <= violation_rate <= 1.0:
         raise UsageError(f"violation rate must be in [0, 1], got {violation_rate}")
-    d_aspect, d_duration = DEFAULTS.get(profile, DEFAULTS["full"])  # wild: full's
+    if violation is not None and violation not in applicable_kinds(profile):
+        raise UsageError(
+            f"violation {violation!r} does not fit profile {profile!r}: use one of "
+            f"{', '.join(applicable_kinds(profile))}"
+        )
+    if profile == "wild":
+        # The full world's scene; its soft texture and sensor noise are the full look's, and
+        # the wild style (wild_style.py) draws its own.
+        scene = random_scene(
+            rng,
+            profile="full",
+            violation_rate=violation_rate,
+            aspect=aspect,
+            duration=duration,
+            violation=violation,
+        )
+        return dataclasses.replace(scene, texture=0.0, noise=0.0)
+    d_aspect, d_duration = DEFAULTS[profile]
     aspect = d_aspect if aspect is None else float(aspect)
     duration = d_duration if duration is None else float(duration)
     if not MIN_ASPECT <= aspect <= MAX_ASPECT:
@@ -108,20 +107,16 @@ def random_scene(
     violated = bool(rng.random() < violation_rate)
     kinds = applicable_kinds(profile) if violated else ()
     if violation is not None:
-        if violation not in applicable_kinds(profile):
-            raise UsageError(
-                f"violation {violation!r} does not fit profile {profile!r}: use one of "
-                f"{', '.join(applicable_kinds(profile))}"
-            )
         kinds = (violation,)
     kind = pick(rng, kinds) if kinds else None
     for _ in range(400):
         if profile in ("simple", "staged"):
-            scene, pair = _simple(rng, aspect, duration, kind, staged=profile == "staged"), None
+            scene, pair = (
+                simple_layout(rng, aspect, duration, kind, staged=profile == "staged"),
+                None,
+            )
         else:
-            from vidgen.world.wild_scene import LAYOUTS  # wild_scene builds on _full
-
-            scene, pair = LAYOUTS.get(profile, _full)(rng, aspect, duration, kind)
+            scene, pair = _full(rng, aspect, duration, kind)
         scene = dataclasses.replace(scene, seed=seed)
         if not acceptable(scene, pair):
             continue
@@ -133,132 +128,6 @@ def random_scene(
         if rng.random() < 0.1:  # some scenes never suit a kind: let another kind try
             kind = pick(rng, kinds)
     raise RuntimeError("could not lay out a scene; this is a bug, please report it")
-
-
-# -- simple ---------------------------------------------------------------------------------
-
-
-def _simple(
-    rng: np.random.Generator, aspect: float, duration: float, kind: str | None, *, staged: bool
-) -> Scene:
-    motion = pick(rng, SIMPLE_MOTIONS)
-    if kind in ("gravity_reversal", "bounce_gain"):
-        motion = "falls_bounces"
-    elif kind == "speed_jump":
-        motion = pick(rng, [m for m in SIMPLE_MOTIONS if m.startswith("moves")])
-    r = float(rng.uniform(6.0, 9.0)) / 64.0
-    pad = 0.03
-    box = (r + pad, r + pad, aspect - r - pad, SIMPLE_FLOOR - r - 0.01)
-    if staged:
-        obj = _staged_object(rng, motion, r, box, duration)
-    else:
-        obj = _motion_object(rng, motion, r, box, duration, floor_y=SIMPLE_FLOOR, fall_top=0.35)
-    return Scene(
-        background=pick(rng, tuple(BACKGROUND_COLORS)),
-        objects=(obj,),
-        floor_y=SIMPLE_FLOOR,
-        aspect=aspect,
-        duration=duration,
-    )
-
-
-def _motion_object(
-    rng: np.random.Generator,
-    motion: str,
-    r: float,
-    box: tuple[float, float, float, float],
-    duration: float,
-    *,
-    floor_y: float,
-    fall_top: float,
-    on_floor_rest: bool = False,
-) -> WorldObject:
-    color = pick(rng, tuple(OBJECT_COLORS))
-    shape = pick(rng, SHAPES)
-    x0, y0, x1, y1 = box
-    if motion == "falls_bounces":
-        return WorldObject(
-            color, shape, r, float(rng.uniform(x0, x1)), float(rng.uniform(y0, max(y0, fall_top))),
-            motion=motion, gravity=True, restitution=float(rng.uniform(0.55, 0.75)),
-            friction=0.2,
-        )  # fmt: skip
-    if motion == "rests":
-        if on_floor_rest:
-            return WorldObject(color, shape, r, float(rng.uniform(x0, x1)), floor_y - r,
-                               motion=motion, gravity=True, friction=0.3)  # fmt: skip
-        return WorldObject(color, shape, r, float(rng.uniform(x0, x1)), float(rng.uniform(y0, y1)))
-    dx, dy = _direction(motion)
-    frac = float(rng.uniform(0.45, 0.65))  # share of the free range the path covers
-    span_x, span_y = frac * (x1 - x0), frac * (y1 - y0)
-    if dx and dy:  # a diagonal covers the same share on both axes
-        span_x = span_y = min(span_x, span_y)
-    x = _start(rng, dx, x0, x1, span_x)
-    y = _start(rng, dy, y0, y1, span_y)
-    vx, vy = dx * span_x / duration, dy * span_y / duration
-    return WorldObject(color, shape, r, x, y, vx, vy, motion=motion)
-
-
-def _staged_object(
-    rng: np.random.Generator,
-    motion: str,
-    r: float,
-    box: tuple[float, float, float, float],
-    duration: float,
-) -> WorldObject:
-    """An object of the staged layout: its path centred in `box`, then jittered."""
-    color = pick(rng, tuple(OBJECT_COLORS))
-    shape = pick(rng, SHAPES)
-    x0, y0, x1, y1 = box
-    if motion == "falls_bounces":  # from the top centre, so the fall is as long as it can be
-        x, y = _centred_start(rng, 0.0, x0, x1, 0.0), min(y1, y0 + abs(_jitter(rng)))
-        return WorldObject(
-            color, shape, r, x, y, motion=motion, gravity=True,
-            restitution=float(rng.uniform(0.55, 0.75)), friction=0.2,
-        )  # fmt: skip
-    if motion == "rests":
-        return WorldObject(
-            color,
-            shape,
-            r,
-            _centred_start(rng, 0.0, x0, x1, 0.0),
-            _centred_start(rng, 0.0, y0, y1, 0.0),
-        )
-    dx, dy = _direction(motion)
-    frac = float(rng.uniform(0.5, 0.6))
-    span_x, span_y = frac * (x1 - x0), frac * (y1 - y0)
-    if dx and dy:
-        span_x = span_y = min(span_x, span_y)
-    x, y = _centred_start(rng, dx, x0, x1, span_x), _centred_start(rng, dy, y0, y1, span_y)
-    vx, vy = dx * span_x / duration, dy * span_y / duration
-    return WorldObject(color, shape, r, x, y, vx, vy, motion=motion)
-
-
-def _jitter(rng: np.random.Generator) -> float:
-    return float(rng.uniform(-STAGED_JITTER, STAGED_JITTER))
-
-
-def _centred_start(rng: np.random.Generator, d: float, lo: float, hi: float, span: float) -> float:
-    """A start coordinate whose path of `span` in direction d is centred in [lo, hi], jittered
-    and kept inside."""
-    start = (lo + hi) / 2 - d * span / 2 + _jitter(rng)
-    low, high = _start_range(d, lo, hi, span)
-    return float(min(max(start, low), high))
-
-
-def _start(rng: np.random.Generator, d: float, lo: float, hi: float, span: float) -> float:
-    """A start coordinate in [lo, hi] that leaves `span` of room in direction d (a point if
-    there is no room, never an error)."""
-    return float(rng.uniform(*_start_range(d, lo, hi, span)))
-
-
-def _start_range(d: float, lo: float, hi: float, span: float) -> tuple[float, float]:
-    """The starts in [lo, hi] that leave `span` of room in direction d; a single point when
-    there is no room."""
-    if d > 0:
-        hi = hi - span
-    elif d < 0:
-        lo = lo + span
-    return lo, max(lo, hi)
 
 
 # -- full -------------------------------------------------------------------------------------
@@ -352,15 +221,15 @@ def _full_object(
         )  # fmt: skip
     if motion.startswith("moves") and motion.count("_") == 1 and rng.random() < 0.3:
         # a horizontal or vertical move fast enough to leave the frame before the end
-        dx, dy = _direction(motion)
+        dx, dy = direction(motion)
         x0, y0, x1, y1 = box
-        x = _start(rng, dx, x0, x1, 0.5 * (x1 - x0)) if dx else float(rng.uniform(x0, x1))
-        y = _start(rng, dy, y0, y1, 0.5 * (y1 - y0)) if dy else float(rng.uniform(y0, y1))
+        x = random_start(rng, dx, x0, x1, 0.5 * (x1 - x0)) if dx else float(rng.uniform(x0, x1))
+        y = random_start(rng, dy, y0, y1, 0.5 * (y1 - y0)) if dy else float(rng.uniform(y0, y1))
         speed = float(rng.uniform(0.7, 1.0)) * (aspect if dx else 1.0) / duration
         if dy > 0:  # nothing sinks through the floor: downward exits need no floor in the way
-            return _motion_object(rng, motion, r, box, duration, floor_y=floor_y, fall_top=0.4)
+            return motion_object(rng, motion, r, box, duration, floor_y=floor_y, fall_top=0.4)
         return WorldObject(color, shape, r, x, y, dx * speed, dy * speed, motion=motion)
-    obj = _motion_object(
+    obj = motion_object(
         rng, motion, r, box, duration, floor_y=floor_y, fall_top=0.4,
         on_floor_rest=rng.random() < 0.6,
     )  # fmt: skip

@@ -104,10 +104,7 @@ class Renderer:
             self._strip[:] = bg.astype(np.uint8)
         self._noise: list[tuple[np.ndarray, np.ndarray]] = []
         if scene.noise > 0:
-            # A small bank of noise fields, cycled with shifts: drawing fresh Gaussian noise
-            # for every 832x480 frame would cost more than the rest of the frame.
-            for _ in range(3):
-                n = rng.normal(0.0, scene.noise, size=(height, width + 64, 3)).astype(np.float32)
+            for n in noise_bank(rng, scene.noise, height, width):
                 pos = np.clip(n, 0, 255).astype(np.uint8)
                 neg = np.clip(-n, 0, 255).astype(np.uint8)
                 self._noise.append((pos, neg))
@@ -143,7 +140,7 @@ class Renderer:
             )  # fmt: skip
         if self._noise:
             pos, neg = self._noise[index % len(self._noise)]
-            dx = (index * 37) % 64
+            dx = noise_shift(index)
             img = cv2.subtract(
                 cv2.add(img, pos[:, dx : dx + self.width]), neg[:, dx : dx + self.width]
             )
@@ -170,3 +167,18 @@ def _color_tuple(color) -> tuple[int, int, int]:
     """An (R, G, B) color as OpenCV's integer 3-tuple. Frames are RGB end to end: OpenCV only
     sees a 3-tuple, whatever it calls the channels, so no BGR swap."""
     return (int(round(color[0])), int(round(color[1])), int(round(color[2])))
+
+
+NOISE_FIELDS, NOISE_SLACK = 3, 64
+
+
+def noise_bank(rng: np.random.Generator, sigma: float, height: int, width: int) -> list:
+    """A small bank of Gaussian noise fields, cycled with shifts (`noise_shift`): drawing fresh
+    noise for every 832x480 frame would cost more than the rest of the frame."""
+    size = (height, width + NOISE_SLACK, 3)
+    return [rng.normal(0.0, sigma, size=size).astype(np.float32) for _ in range(NOISE_FIELDS)]
+
+
+def noise_shift(index: int) -> int:
+    """The column frame `index` reads its noise field from."""
+    return (index * 37) % NOISE_SLACK

@@ -115,6 +115,17 @@ class Scene:
         """The clean twin: the same scene without its violations."""
         return dataclasses.replace(self, violations=())
 
+    def extra_objects(self) -> dict[int, tuple[WorldObject, int | None]]:
+        """The objects its violations add, by their new id in violation order: (the object,
+        the id it split from, or None for one that appears from nothing)."""
+        extra = {}
+        for v in self.violations:
+            if v.kind == "appear":
+                extra[v.params["new_object"]] = (v.params["spawn"], None)
+            elif v.kind == "split":
+                extra[v.params["new_object"]] = (self.objects[v.object], v.object)
+        return extra
+
     def validate(self) -> Scene:
         """Raise UsageError naming the bad field; return self so calls can chain."""
         _text(self.background, "scene", "background")

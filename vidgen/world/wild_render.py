@@ -16,7 +16,7 @@ import numpy as np
 
 from vidgen.world.geometry import outline_px
 from vidgen.world.physics import ObjectState
-from vidgen.world.render import View
+from vidgen.world.render import View, noise_bank, noise_shift
 from vidgen.world.scene import Scene
 from vidgen.world.vocab import COLORS
 from vidgen.world.wild_camera import MAX_SHAKE, MIN_ZOOM, CameraView
@@ -46,11 +46,7 @@ class WildLook:
 def _named_colors(scene: Scene) -> list[tuple]:
     """Each object id's named color at t=0 (spawned and split-off objects included)."""
     names = [o.color for o in scene.objects]
-    for v in scene.violations:
-        if v.kind == "split":
-            names.append(names[v.object])
-        elif v.kind == "appear":
-            names.append(v.params["spawn"].color)
+    names += [obj.color for obj, _ in scene.extra_objects().values()]
     return [COLORS[n] for n in names]
 
 
@@ -121,7 +117,10 @@ class WildRenderer:
         rgb = texture(style.occluder, rng, ch, cw, h, style.occluder_palette)
         ys = np.arange(ch, dtype=np.float32)[:, None]
         rgb *= (1.05 - 0.15 * np.clip((ys - y0) / max(y1 - y0, 1.0), 0, 1))[:, :, None]
-        return np.clip(rgb, 0, 255).astype(np.uint8), alpha
+        # The occluder's box on the canvas, padded for the anti-aliased edge: frames warp and
+        # blend only what it covers (the whole canvas was half a 1280x720 frame's time).
+        box = (int(x0) - 2, int(y0) - 2, int(math.ceil(x1)) + 3, int(math.ceil(y1)) + 3)
+        return np.clip(rgb, 0, 255).astype(np.uint8), alpha, box
 
     def _sensor_setup(self, rng: np.random.Generator) -> None:
         sensor, w, h = self.style.sensor, self.width, self.height
@@ -130,11 +129,7 @@ class WildRenderer:
             ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
             d2 = ((xs - (w - 1) / 2) ** 2 + (ys - (h - 1) / 2) ** 2) / ((w / 2) ** 2 + (h / 2) ** 2)
             self.vignette = (1.0 - sensor.vignette * d2)[:, :, None]
-        self.noise = []
-        if sensor.noise > 0:  # a small bank, cycled with shifts (fresh noise per frame costs)
-            for _ in range(3):
-                field = rng.normal(0.0, sensor.noise, size=(h, w + 64, 3)).astype(np.float32)
-                self.noise.append(field)
+        self.noise = noise_bank(rng, sensor.noise, h, w) if sensor.noise > 0 else []
 
     # -- frames ---------------------------------------------------------------------------
 
@@ -155,11 +150,26 @@ class WildRenderer:
             if s.exists:
                 self._object(img, s, cam, t)
         if self.front is not None:
-            rgb = cv2.warpAffine(self.front[0], m, size, flags=cv2.INTER_LINEAR)
-            alpha = cv2.warpAffine(self.front[1], m, size, flags=cv2.INTER_LINEAR)
-            a = alpha.astype(np.float32)[:, :, None] / 255.0
-            img += (rgb.astype(np.float32) - img) * a
+            self._occluder(img, m)
         return self._sensor(img, index, t)
+
+    def _occluder(self, img: np.ndarray, m: np.ndarray) -> None:
+        front, alpha, (bx0, by0, bx1, by1) = self.front
+        corners = np.float32([[bx0, by0], [bx1, by0], [bx0, by1], [bx1, by1]])
+        seen = corners * m[0, 0] + m[:, 2]  # zoom and shift only: the corners bound it
+        x0, y0 = np.maximum(np.floor(seen.min(0)).astype(int), 0)
+        x1 = min(self.width, int(math.ceil(seen[:, 0].max())) + 1)
+        y1 = min(self.height, int(math.ceil(seen[:, 1].max())) + 1)
+        if x1 <= x0 or y1 <= y0:
+            return
+        part = m.copy()
+        part[:, 2] -= (x0, y0)
+        size = (int(x1 - x0), int(y1 - y0))
+        rgb = cv2.warpAffine(front, part, size, flags=cv2.INTER_LINEAR)
+        a = cv2.warpAffine(alpha, part, size, flags=cv2.INTER_LINEAR)
+        a = a.astype(np.float32)[:, :, None] / 255.0
+        region = img[y0:y1, x0:x1]
+        region += (rgb.astype(np.float32) - region) * a
 
     def _sensor(self, img: np.ndarray, index: int, t: float) -> np.ndarray:
         sensor = self.style.sensor
@@ -169,7 +179,7 @@ class WildRenderer:
         gains = sensor.gains(t, self.t_max)
         img *= gains if self.vignette is None else self.vignette * gains
         if self.noise:
-            dx = (index * 37) % 64
+            dx = noise_shift(index)
             img += self.noise[index % len(self.noise)][:, dx : dx + self.width]
         img += 0.5
         return np.clip(img, 0, 255).astype(np.uint8)

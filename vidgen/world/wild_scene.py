@@ -1,9 +1,8 @@
-"""The wild profile's scenes: the full world's layouts, with the look left to the style.
+"""The wild profile's clip format: size, frame rate, length and H.264 quality, drawn per clip
+when the user does not fix them.
 
-The scene (objects, motions, floor, occluder, pan, violations) is drawn exactly as the full
-profile draws it; its soft texture and noise are dropped, because the wild style (wild_style.py)
-draws its own backgrounds and sensor noise. Also here: the clip format the profile draws per
-clip (size, frame rate, length, H.264 quality) when the user does not fix it.
+Its scenes are the full world's (random_scene lays them out as full, then drops the full
+look's soft texture and noise: the wild style, wild_style.py, draws its own).
 """
 
 from __future__ import annotations
@@ -12,9 +11,6 @@ import dataclasses
 import math
 
 import numpy as np
-
-from vidgen.world.generate import _full
-from vidgen.world.scene import Scene
 
 # Frame rates that divide physics.STEP_HZ (240), so every frame falls on a physics step.
 WILD_FPS = (8, 10, 12, 15, 16, 20, 24, 30)
@@ -26,16 +22,6 @@ ASPECTS = (16 / 9, 832 / 480, 3 / 2, 4 / 3, 1.0)
 DURATION = (2.0, 3.5)
 NARROW, NARROW_MAX_DURATION = 1.5, 3.0
 CRF = (18, 32)  # H.264 constant rate factor, inclusive
-
-
-def wild_layout(
-    rng: np.random.Generator, aspect: float, duration: float, kind: str | None
-) -> tuple[Scene, tuple[int, int] | None]:
-    scene, pair = _full(rng, aspect, duration, kind)
-    return dataclasses.replace(scene, texture=0.0, noise=0.0), pair
-
-
-LAYOUTS = {"wild": wild_layout}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -181,11 +181,9 @@ def random_style(rng: np.random.Generator, scene: Scene, photos: list | None = N
     for obj in scene.objects:
         on_floor = surface is not None and obj.gravity
         looks.append(_look(rng, obj, surface_palette[0] if on_floor else behind))
-    for v in scene.violations:  # ids past the scene's objects, in order
-        if v.kind == "split":
-            looks.append(looks[v.object])  # the split-off part looks like its parent
-        elif v.kind == "appear":
-            looks.append(_look(rng, v.params["spawn"], behind))
+    for obj, parent in scene.extra_objects().values():  # ids past the scene's objects
+        # a split-off part looks like its parent
+        looks.append(looks[parent] if parent is not None else _look(rng, obj, behind))
     light = (
         float(rng.uniform(-math.pi * 0.9, -math.pi * 0.1)),  # from above, left or right
         float(rng.uniform(0.15, 0.55)),
