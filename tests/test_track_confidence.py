@@ -159,3 +159,27 @@ def test_a_ghost_first_seen_as_a_crescent_is_not_trusted():
     # An object that really leaves from there (slowly: one size over 1.5 s) stays trusted.
     slow = track([(100.0 + 20 * i / n, 60.0) for i in range(n)], [(20, 20)] * n)
     assert slow.confidence().moved == 1.0 and slow.solid
+
+
+def test_a_plain_sliver_is_no_solid_object_however_flat_its_color():
+    # A line of printed text or a floor band cut from a plain backdrop: 3 px thick at 180 px
+    # (1.7% of the short side), its few pixels read flat (spread 0.5 Lab), as an object's do.
+    def plain(w: float, h: float) -> Track:
+        t = Track(0, units=UNITS)
+        for i in range(12):
+            d = det(40.0 + i, 60.0, w, h)
+            d.source, d.lab_spread = "plain", 0.5
+            t.points.append(Point(i, i / UNITS.fps, d.cx, d.cy, d, "plain", False))
+        return t
+
+    assert not plain(40, 3).solid
+    assert plain(20, 18).solid  # the shapes world's smallest object is 0.1 short sides
+    # An object that shrinks to a sliver (a size_change violation) was an object first.
+    shrinking = plain(20, 18)
+    for p in shrinking.points[3:]:
+        p.det.bbox = (p.det.bbox[0], p.det.bbox[1], 20, 3)
+    assert shrinking.solid
+    # At 64x64 the same share is under the segmentation's grain: 2 px parts still count.
+    small = plain(6, 3)
+    small.units = Units(64.0, 8.0)
+    assert small.solid

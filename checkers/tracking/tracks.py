@@ -15,6 +15,10 @@ from checkers.tracking.confidence import TRUSTED, TrackConfidence, track_confide
 from checkers.units import TUNED_SHORT_SIDE, Units
 
 SOLID_SPREAD = 1.5  # Lab units: median color spread of a flat-colored part (world: <= 1)
+# Plain parts never wider than this (box short side) are slivers, not objects: short
+# sides of the frame, and analysis px for the segmentation's own grain.
+SLIVER_SHORT_SIDES = 0.025
+SLIVER_PX = 2.0
 MIN_ACCEL = 1.0  # analysis px/frame^2 (jitter): weaker ones from three sightings are noise
 # Short sides / s^2: the most a prediction keeps (a bounce must not throw it off). 3.0 analysis
 # px/frame^2 at 180 px and 16 fps; the shapes world's gravity is 0.853 (2.1 px/frame^2 there).
@@ -74,7 +78,14 @@ class Track:
             # they behave does (size, length, rigidity, smooth motion).
             return self.confidence().value >= TRUSTED
         spreads = [d.lab_spread for d in seen]
-        return bool(spreads) and float(np.median(spreads)) < SOLID_SPREAD
+        if not spreads or float(np.median(spreads)) >= SOLID_SPREAD:
+            return False
+        # A sliver (a line of texture, a highlight, a letter of a printed word) has almost
+        # no inside, so its color spread reads flat whatever it is. Objects are far wider,
+        # at least while they are whole (the shapes world's smallest is 0.1 short sides
+        # across; a shrinking one may end as thin as a sliver).
+        widest = max(min(d.bbox[2], d.bbox[3]) for d in seen)
+        return widest >= max(SLIVER_PX, self._units().length(SLIVER_SHORT_SIDES))
 
     @property
     def look_judged(self) -> bool:
