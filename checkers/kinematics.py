@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from checkers.stats import robust_sigma
-from checkers.tracking import MAX_ACCEL, MIN_ACCEL, Point, Track
+from checkers.tracking import Point, Track, accel_limit
 from checkers.units import Units
 
 SIDE = 4  # sightings fitted on each side of a boundary
@@ -127,7 +127,7 @@ def bounce_points(xy: np.ndarray, units: Units) -> set[int]:
         # Contact may fall inside the frame step before the lowest sighting, so the fall
         # speed is the larger of the two steps before it.
         fall = float(vy[max(0, j - 2) : j].max())
-        if -vy[after] > BOUNCE_GAIN * fall + 2 * max(MIN_ACCEL, units.accel(MAX_ACCEL)):
+        if -vy[after] > BOUNCE_GAIN * fall + 2 * accel_limit(units):
             continue  # rose far faster than it fell
         out.update(range(j, after + 1))
     return out

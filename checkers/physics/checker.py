@@ -21,7 +21,7 @@ from checkers.physics.floor import Floor
 from checkers.physics.flow_spikes import FlowSpikes
 from checkers.physics.gravity import Gravity
 from checkers.physics.jumps import Jumps
-from checkers.physics.motion_gate import motion_track, vouched
+from checkers.physics.motion_gate import vouched
 from checkers.physics.sightings import Sightings
 from checkers.physics.through_objects import ThroughObjects
 from checkers.tracking import FrameObservation, Point, Track, clean_scene
@@ -114,7 +114,11 @@ class PhysicsChecker(
 
     def _vouched(self, event: Event) -> bool:
         track = self._tracks.get(event.object)
-        return track is None or not motion_track(track) or vouched(track, event.kind, event.frame)
+        return (
+            track is None
+            or not track.from_background_model
+            or vouched(track, event.kind, event.frame)
+        )
 
     def _mostly_reliable(self, track: Track) -> bool:
         seen = track.seen

@@ -33,12 +33,6 @@ CAMERA_SHARE = 0.5  # share of a change of motion the camera fit may account for
 PATH_KINDS = ("teleport", "speed_jump", "energy_gain", "gravity_reversal")
 
 
-def motion_track(track: Track) -> bool:
-    """A track of the background model (any backdrop), not of the plain segmentation."""
-    seen = track.seen
-    return bool(seen) and all(p.det.source == "motion" for p in seen)
-
-
 def steady(points: list[Point]) -> bool:
     """At least three sightings, none merged, whose area and box sides are those of one
     rigid mask."""

@@ -9,7 +9,7 @@ import numpy as np
 
 from checkers.base import Event
 from checkers.kinematics import touching_anything
-from checkers.physics.motion_gate import motion_track, steady_before
+from checkers.physics.motion_gate import steady_before
 from checkers.tracking import Point, Track, box_gap
 from checkers.tracking.confidence import STILL as STILL_PART
 from checkers.tracking.confidence import travel
@@ -59,7 +59,7 @@ class ThroughObjects:
                 occluders = [
                     o for o in p.near if o in ref and self._occluder(o) and ref[o] > ref[t.id]
                 ]
-                if motion_track(t):
+                if t.from_background_model:
                     # A background-model part that never travels is a ghost (an object's old
                     # place) or scenery: both are passed behind or uncovered, never hit.
                     others = [o for o in others if travel(self._tracks[o].seen) >= STILL_PART]
@@ -78,7 +78,7 @@ class ThroughObjects:
                     continue
                 # A background-model part's area also changes with its cut (a ghost or a
                 # shadow joining it, a crescent growing): it must have been steady first.
-                if motion_track(t) and not steady_before(t, t.points[j].frame):
+                if t.from_background_model and not steady_before(t, t.points[j].frame):
                     continue
                 pairs.update((t.id, other))
                 start = i

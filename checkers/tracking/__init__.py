@@ -16,15 +16,14 @@ from checkers.tracking.backdrop import clean_scene
 from checkers.tracking.boxes import CONTACT_MARGIN, box_gap
 from checkers.tracking.observation import FrameObservation
 from checkers.tracking.tracker import Tracker
-from checkers.tracking.tracks import MAX_ACCEL, MIN_ACCEL, Point, Track
+from checkers.tracking.tracks import Point, Track, accel_limit
 
 __all__ = [
     "CONTACT_MARGIN",
-    "MAX_ACCEL",
-    "MIN_ACCEL",
     "FrameObservation",
     "Point",
     "Track",
+    "accel_limit",
     "Tracker",
     "box_gap",
     "clean_scene",

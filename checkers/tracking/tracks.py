@@ -25,6 +25,11 @@ MIN_ACCEL = 1.0  # analysis px/frame^2 (jitter): weaker ones from three sighting
 MAX_ACCEL = 64 / 15  # 4.267
 
 
+def accel_limit(units: Units) -> float:
+    """MAX_ACCEL in analysis px/frame^2 for a clip, never under the jitter floor."""
+    return max(MIN_ACCEL, units.accel(MAX_ACCEL))
+
+
 @dataclass
 class Point:
     """One track at one frame: observed (`det` set) or missing (prediction only)."""
@@ -72,7 +77,7 @@ class Track:
         about the objects themselves.
         """
         seen = [p.det for p in self.points if p.det is not None]
-        if seen and all(d.source == "motion" for d in seen):
+        if self.from_background_model:
             # Parts of the background model stand out of a backdrop the camera has seen
             # (shaded, textured objects included): their color spread says nothing, how
             # they behave does (size, length, rigidity, smooth motion).
@@ -86,6 +91,13 @@ class Track:
         # across; a shrinking one may end as thin as a sliver).
         widest = max(min(d.bbox[2], d.bbox[3]) for d in seen)
         return widest >= max(SLIVER_PX, self._units().length(SLIVER_SHORT_SIDES))
+
+    @property
+    def from_background_model(self) -> bool:
+        """Seen only as parts of the motion-compensated background model (any backdrop),
+        never of the plain segmentation."""
+        seen = self.seen
+        return bool(seen) and all(p.det.source == "motion" for p in seen)
 
     @property
     def look_judged(self) -> bool:
@@ -147,7 +159,7 @@ class Track:
             # so keep only a clear vertical one (gravity), and only as far as gravity goes:
             # a bounce must not throw predictions off.
             ax = 0.0
-            limit = max(MIN_ACCEL, self._units().accel(MAX_ACCEL))
+            limit = accel_limit(self._units())
             ay = float(np.clip(ay, -limit, limit)) if abs(ay) >= MIN_ACCEL else 0.0
         # Velocity at the last sighting, then constant acceleration up to `frame`.
         dt_b = last.frame - b.frame
