@@ -225,3 +225,52 @@ def test_a_blend_whose_dense_looks_dip_is_dated_from_the_start_of_its_rise():
 
     changes = run(Prescribed(distance)).changes()
     assert len(changes) == 1 and abs(changes[0].frame - 40) <= 3, changes
+
+
+class PartFramingFaces(ScriptedFaces):
+    """dlib may box a face at two pyramid levels, the smaller nose to chin; landmarks in
+    that box read as another face (vector c) whatever the frame shows."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        rng = np.random.default_rng(1)
+        self.c = rng.normal(size=128)
+        self.c /= np.linalg.norm(self.c)
+
+    def embed(self, rgb, boxes):
+        whole = super().embed(rgb, boxes)
+        return np.stack(
+            [self.c if box[2] < BOX[2] else v for box, v in zip(boxes, whole, strict=True)]
+        ).astype(np.float32)
+
+
+PART = (110, 60, 42, 42)  # inside BOX, 0.7 of its size
+
+
+def test_reference_looks_keep_the_whole_face_when_the_detector_frames_a_part():
+    # The young track's looks alternate between the part and the whole face (einstein.jpg in
+    # the face corpus); a morph from frame 40 must still read against the whole face.
+    def framing(i):
+        return (PART, 0.2) if i < 24 and i % 2 == 0 else (BOX, 0.2)
+
+    morph = PartFramingFaces(
+        blend=lambda i: float(np.clip((i - 39) / 24, 0, 1)), sighting=framing, jitter=0.002
+    )
+    tracks = run(morph)
+    assert len(tracks.tracks) == 1
+    reference = tracks.tracks[0].sightings[:3]
+    assert all(s.box == BOX for s in reference), [s.box for s in reference]
+    changes = tracks.changes()
+    assert len(changes) == 1 and abs(changes[0].frame - 40) <= 3, changes
+
+
+def test_a_part_seen_first_gives_way_to_the_whole_face():
+    # Only the part is found at first; once the whole face is found, the part's looks are
+    # dropped from the references rather than mixed with it.
+    def framing(i):
+        return (PART, 0.5) if i < 4 else (BOX, 0.5)
+
+    tracks = run(PartFramingFaces(sighting=framing), n=48)
+    assert len(tracks.tracks) == 1
+    assert all(s.box == BOX for s in tracks.tracks[0].sightings[:3])
+    assert tracks.changes() == []

@@ -194,6 +194,8 @@ class FaceTracks:
                 self._add(track, FaceSighting(index, time, box, vector), rgb)
 
     def _add(self, track: FaceTrack, sighting: FaceSighting, rgb: np.ndarray) -> None:
+        if track.calibration is None and track.sightings:
+            self._keep_one_framing(track, sighting, rgb)
         if self._suspect(track, sighting.vector):
             calm = self._last_calm(track)
             if calm is not None and not _same_size(calm.box, sighting.box):
@@ -214,6 +216,23 @@ class FaceTracks:
 
             early = np.stack([s.vector for s in track.sightings[:REFERENCE_LOOKS]])
             track.calibration = Calibration.from_early(early, self.embedder.noise_floor)
+
+    def _keep_one_framing(self, track: FaceTrack, sighting: FaceSighting, rgb) -> None:
+        """A young track's reference looks all frame the face at one size. dlib's detector
+        may box a face at two pyramid levels from one look to the next, the smaller box
+        nose to chin; the landmarks in it, hence the vector, are then another face's, and
+        reference looks mixing both framings spread as far as two people do (issue 17:
+        einstein.jpg read 0.11 from itself, so a whole morph to another face stayed inside
+        the spread). The larger box is the whole face: a larger one restarts the reference
+        looks, a smaller one is read at the references' box instead."""
+        reference = track.last
+        if _same_size(reference.box, sighting.box):
+            return
+        if sighting.box[2] * sighting.box[3] > reference.box[2] * reference.box[3]:
+            track.sightings.clear()
+        else:
+            sighting.box = reference.box
+            sighting.vector = self.embedder.embed(rgb, [reference.box])[0]
 
     def _suspect(self, track: FaceTrack, vector: np.ndarray) -> bool:
         if track.calibration is None:
