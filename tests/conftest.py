@@ -98,3 +98,15 @@ def tiny_cogvideox_i2v_dir(tmp_path_factory) -> Path:
     from tiny_pipelines import tiny_cogvideox_i2v
 
     return tiny_cogvideox_i2v(tmp_path_factory.mktemp("tiny") / "cogvideox-i2v")
+
+
+@pytest.fixture
+def one_torch_thread():
+    """One torch thread: tiny ops gain nothing from two, and on a busy machine the second
+    thread's spin-waiting makes them many times slower."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
