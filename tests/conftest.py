@@ -23,8 +23,10 @@ def offline_hub(monkeypatch, vidgen_home):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     # Signing keys go to a throwaway home, never the developer's ~/.config/vidgen.
     monkeypatch.setenv("VIDGEN_HOME", str(vidgen_home))
-    # Files built once (dlib's face detector) go to a throwaway cache, never ~/.cache/vidgen.
+    # Files built once (dlib's face detector) go to a throwaway cache, never ~/.cache/vidgen
+    # or ~/.cache/checkers, whether vidgen lends its folder to checkers or checkers names its own.
     monkeypatch.setenv("VIDGEN_CACHE", str(vidgen_home / "cache"))
+    monkeypatch.setenv("CHECKERS_CACHE", str(vidgen_home / "cache"))
 
 
 @pytest.fixture(scope="session")
