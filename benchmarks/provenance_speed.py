@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from test_provenance import textured_frames, write_mp4  # noqa: E402
+from provenance_clips import textured_frames, write_mp4  # noqa: E402
 
 
 def main() -> None:

@@ -28,7 +28,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from test_provenance import _psnr, _read, reencode, textured_frames, write_mp4  # noqa: E402
+from provenance_clips import psnr, read_mark, reencode, textured_frames, write_mp4  # noqa: E402
 
 from vidgen.provenance import watermark as wm  # noqa: E402
 from vidgen.provenance import wmcode  # noqa: E402
@@ -99,7 +99,7 @@ def main() -> None:
                 started = time.perf_counter()
                 marked = wm.embed(frames, payload)
                 mark_ms.append((time.perf_counter() - started) / len(frames) * 1000)
-                psnrs.append(_psnr(frames, marked))
+                psnrs.append(psnr(frames, marked))
                 # at the fps `vidgen make` writes: the model's preset is 8, the others 16
                 fps = 8 if name.startswith("shapes model") else 16
                 source = write_mp4(marked, folder / "marked.mp4", fps=fps)
@@ -111,7 +111,7 @@ def main() -> None:
                         continue
                     else:
                         clip = reencode(source, folder / "attacked.mp4", **kw)
-                    reading = _read(clip)
+                    reading = read_mark(clip)
                     got = wm._bits(reading.raw_payload) if reading.raw_payload else 1 - truth
                     bits = float(np.mean(got == truth))
                     chips = 0.5

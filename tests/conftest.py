@@ -23,8 +23,10 @@ def offline_hub(monkeypatch, vidgen_home):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     # Signing keys go to a throwaway home, never the developer's ~/.config/vidgen.
     monkeypatch.setenv("VIDGEN_HOME", str(vidgen_home))
-    # Files built once (dlib's face detector) go to a throwaway cache, never ~/.cache/vidgen.
+    # Files built once (dlib's face detector) go to a throwaway cache, never ~/.cache/vidgen
+    # or ~/.cache/checkers, whether vidgen lends its folder to checkers or checkers names its own.
     monkeypatch.setenv("VIDGEN_CACHE", str(vidgen_home / "cache"))
+    monkeypatch.setenv("CHECKERS_CACHE", str(vidgen_home / "cache"))
 
 
 @pytest.fixture(scope="session")
@@ -98,3 +100,15 @@ def tiny_cogvideox_i2v_dir(tmp_path_factory) -> Path:
     from tiny_pipelines import tiny_cogvideox_i2v
 
     return tiny_cogvideox_i2v(tmp_path_factory.mktemp("tiny") / "cogvideox-i2v")
+
+
+@pytest.fixture
+def one_torch_thread():
+    """One torch thread: tiny ops gain nothing from two, and on a busy machine the second
+    thread's spin-waiting makes them many times slower."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)

@@ -4,7 +4,8 @@ import math
 
 import numpy as np
 import pytest
-from test_check_world import SPLIT_INTO_WALL, as_mp4
+from test_check_world import SPLIT_INTO_WALL
+from world_scenes import as_mp4
 
 from checkers.base import Checker, CheckResult
 from checkers.overlap import FrameStages

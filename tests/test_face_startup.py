@@ -1,5 +1,5 @@
 """The face backend's start-up (checkers/features/faces.py): dlib's frontal detector is built
-once and read from the user cache after that; a cache that cannot be written or read only
+once and read from checkers' cache folder after that (vidgen's, when vidgen runs it); a cache that cannot be written or read only
 costs the build; the identity models are read on the first face to embed."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from checkers import cache
 from checkers.features import faces
 
 dlib = pytest.importorskip("dlib")
@@ -44,7 +45,7 @@ def candidates(detector) -> list:
 
 
 def test_the_detector_is_built_once_then_read_from_the_cache(monkeypatch, tmp_path, builds):
-    monkeypatch.setenv(faces.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
     first = faces.FaceEmbedder()
     cached = tmp_path / "cache" / f"dlib-{dlib.__version__}" / faces.DETECTOR_FILE
     assert cached.is_file() and len(builds) == 1
@@ -61,7 +62,7 @@ def test_the_detector_is_built_once_then_read_from_the_cache(monkeypatch, tmp_pa
 def test_an_unwritable_cache_still_gives_a_detector(monkeypatch, tmp_path, builds):
     blocker = tmp_path / "a_file"
     blocker.write_text("not a folder")
-    monkeypatch.setenv(faces.CACHE_ENV, str(blocker / "cache"))
+    monkeypatch.setenv(cache.CACHE_ENV, str(blocker / "cache"))
     for _ in range(2):
         embedder = faces.FaceEmbedder()
         assert candidates(embedder._detector) == candidates(BUILD())
@@ -69,7 +70,7 @@ def test_an_unwritable_cache_still_gives_a_detector(monkeypatch, tmp_path, build
 
 
 def test_a_damaged_cache_file_is_rebuilt(monkeypatch, tmp_path, builds):
-    monkeypatch.setenv(faces.CACHE_ENV, str(tmp_path))
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path))
     cached = tmp_path / f"dlib-{dlib.__version__}" / faces.DETECTOR_FILE
     cached.parent.mkdir(parents=True)
     whole = saved_bytes(BUILD(), tmp_path / "whole")
@@ -80,7 +81,7 @@ def test_a_damaged_cache_file_is_rebuilt(monkeypatch, tmp_path, builds):
 
 
 def test_identity_models_are_read_on_the_first_face_only(monkeypatch, tmp_path):
-    monkeypatch.setenv(faces.CACHE_ENV, str(tmp_path))
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path))
     reads = []
     predictor = dlib.shape_predictor
     monkeypatch.setattr(dlib, "shape_predictor", lambda path: reads.append(path) or predictor(path))
@@ -91,3 +92,20 @@ def test_identity_models_are_read_on_the_first_face_only(monkeypatch, tmp_path):
     for _ in range(2):
         assert embedder.embed(frame, [(20, 20, 90, 90)]).shape == (1, 128)
     assert len(reads) == 1
+
+
+def test_a_detector_cached_by_earlier_vidgen_versions_is_still_found(monkeypatch, tmp_path, builds):
+    # Before checkers named its own folder, the detector went to $VIDGEN_CACHE (default
+    # ~/.cache/vidgen). Run by vidgen, checkers is handed that folder and reads the file there.
+    from vidgen.cache import lend_cache_to_checkers
+
+    old = tmp_path / "vidgen-cache"
+    cached = old / f"dlib-{dlib.__version__}" / faces.DETECTOR_FILE
+    cached.parent.mkdir(parents=True)
+    BUILD().save(str(cached))
+    monkeypatch.setenv("VIDGEN_CACHE", str(old))
+    monkeypatch.delenv(cache.CACHE_ENV)
+    lend_cache_to_checkers()
+    embedder = faces.FaceEmbedder()
+    assert builds == []  # read, not built
+    assert candidates(embedder._detector) == candidates(BUILD())

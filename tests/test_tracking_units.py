@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from checkers.tracking import Tracker
-from checkers.tracking.tracker import FIRST_STEP, MAX_GAP
+from checkers.tracking.missing import MAX_GAP
+from checkers.tracking.tracker import FIRST_STEP
 from checkers.tracking.tracks import MAX_ACCEL
 from checkers.units import Units
 from checkers.video import Frame

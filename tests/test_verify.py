@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_provenance import make_sealed, textured_frames, write_mp4
+from provenance_clips import make_sealed, textured_frames, write_mp4
 
 from vidgen.cli import cli
 from vidgen.provenance import ProvenanceOptions

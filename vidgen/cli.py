@@ -13,6 +13,7 @@ import sys
 import click
 
 from vidgen import __version__
+from vidgen.cache import lend_cache_to_checkers
 from vidgen.cpu import prefer_passive_openmp_wait
 from vidgen.errors import EXIT_USAGE, VidgenError
 
@@ -70,6 +71,7 @@ def cli() -> None:
 
     Exit codes: 0 all good, 1 a problem was found, 2 bad usage or unreadable input.
     """
+    lend_cache_to_checkers()  # checkers' built-once files go in vidgen's cache folder
 
 
 def _register_commands() -> None:

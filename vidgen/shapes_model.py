@@ -131,7 +131,7 @@ def build_vae(sizes: ModelSizes):
         num_res_blocks=1,
         attn_scales=[],
         temperal_downsample=list(sizes.vae_temporal_downsample),
-        # Replaced by the measured statistics once the VAE is trained (see train.py).
+        # Replaced by the measured statistics once the VAE is trained (train_stages.py).
         latents_mean=[0.0] * sizes.vae_z_dim,
         latents_std=[1.0] * sizes.vae_z_dim,
         scale_factor_spatial=2**stages,

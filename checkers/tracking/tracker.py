@@ -6,9 +6,10 @@ not read as motion), assign parts to tracks (Hungarian on position + color cost)
 reason about what was left over:
 
 - a track with no part is *missing*; the point records whether it could be hidden (near
-  the frame edge, or overlapping another part that may be in front of it);
-- a far-away part that looks like a just-lost track is the same object *jumping*;
-- a new part next to a same-colored track that shrank is a *split* from it;
+  the frame edge, or overlapping another part that may be in front of it): missing.py;
+- a far-away part that looks like a just-lost track is the same object *jumping* (looks.py
+  says how alike two parts look);
+- a new part next to a same-colored track that shrank is a *split* from it: splits.py;
 - any other new part is a new track, noting whether it came in at an edge or from behind
   another part.
 """
@@ -22,35 +23,26 @@ from checkers.perception.background import MotionBackground, background_model_en
 from checkers.segment import Detection, Segmentation, segment
 from checkers.tracking.assignment import assign
 from checkers.tracking.backdrop import PLAIN_MIN, RELIABLE_FOREGROUND
-from checkers.tracking.boxes import CONTACT_MARGIN, box_gap, covered
+from checkers.tracking.boxes import CONTACT_MARGIN, box_gap
 from checkers.tracking.confidence import START_SECONDS
+from checkers.tracking.looks import appearance_cost
+from checkers.tracking.missing import MAX_GAP, missing_point
 from checkers.tracking.observation import FrameObservation
-from checkers.tracking.occlusion import (
-    GROW_SECONDS,
-    GROWN,
-    REMNANT,
-    SHRUNK,
-    mark_partial,
-    remnant,
-)
+from checkers.tracking.occlusion import GROW_SECONDS, GROWN, mark_partial
+from checkers.tracking.splits import beside_same_color, split_parent
 from checkers.tracking.tracks import Point, Track
 from checkers.units import Units
 from checkers.video import Frame
 
 # Units (checkers/units.py): seconds and short sides per second, converted per clip; each
-# converts back to the value it replaced at 180 px and 16 fps (30 frames, 24 px, 12 sightings).
-MAX_GAP = 1.875  # seconds a missing track is kept for reacquisition (behind an occluder)
+# converts back to the value it replaced at 180 px and 16 fps (24 px).
 UNMATCHED = 1e6
-HIDDEN_SHARE = 0.5  # share of a missing object's predicted box another part must cover
 FIRST_STEP = 32 / 15  # short sides/s (2.133) an object may go between its first two frames
-MERGED_GROWTH = 1.08  # area over the usual that marks one blob of an object and its split part
-SAME_COLOR = 12.0  # Lab distance within which two parts have one color (objects' colors differ)
 # Share of the first frame that must be plain backdrop for the plain segmentation to take the
 # clip when the background model is on: shapes-world clips start at 0.86-0.99 (seed 555),
 # wild-profile clips anywhere from 0.02 to 0.99 (soft gradients read as plain).
 PLAIN_FIRST = 0.8
 EMERGE_SECONDS = 1.0  # a ghost found this long after a track's birth still explains it
-FRAGMENT_SECONDS = 0.75  # a piece of a partly hidden object is seen only briefly (slivers: 4-5)
 
 
 class Tracker:
@@ -70,7 +62,6 @@ class Tracker:
         self._to_scene = np.eye(3)
         self._units = Units.of(min(width, height), fps)
         self._flow = FlowMeter()
-        self._split_start = 0
         self._hiding: list[tuple[int, int]] = []  # (missing track, covering detection) this frame
         self._residue: np.ndarray | None = None  # this frame's raw foreground (motion mode)
 
@@ -209,7 +200,7 @@ class Tracker:
             ref = track.last_seen().det
             best, best_cost = None, 1.0
             for j in free:
-                cost = _appearance_cost(ref, dets[j])
+                cost = appearance_cost(ref, dets[j])
                 if cost < best_cost:
                     best, best_cost = j, cost
             if best is not None and not dets[best].at_edge:
@@ -226,8 +217,8 @@ class Tracker:
             ref = (clear or recent)[-1].det
             best, best_cost = None, 1.0
             for j in free:
-                cost = _appearance_cost(ref, dets[j])
-                if cost < best_cost and not self._beside_same_color(dets[j], dets, assigned):
+                cost = appearance_cost(ref, dets[j])
+                if cost < best_cost and not beside_same_color(dets[j], dets, assigned):
                     best, best_cost = j, cost
             if best is not None:
                 self._add(track, frame, dets[best], "jump")
@@ -235,54 +226,14 @@ class Tracker:
                 free.remove(best)
                 lost.remove(track)
         for track in lost:
-            self._add_missing(track, frame, dets, assigned)
+            self._add_missing(track, frame, dets)
         for j in free:
             det = dets[j]
-            parent = self._split_parent(det, dets, assigned)
-            track = self._new_track(parent)
-            self._add(track, frame, det, "split" if parent is not None else "new")
-            track.origin = self._split_start if parent is not None else frame.index
+            split = split_parent(det, dets, assigned, self.tracks)
+            track = self._new_track(split[0] if split else None)
+            self._add(track, frame, det, "split" if split else "new")
+            track.origin = split[1] if split else frame.index
             assigned[j] = track.id
-
-    def _beside_same_color(self, det, dets, assigned) -> bool:
-        """Next to a tracked part of its color: a piece split off that part (objects' colors
-        differ), whatever lost track it may also look like."""
-        return any(
-            np.linalg.norm(dets[j].lab - det.lab) <= SAME_COLOR
-            and box_gap(dets[j].bbox, det.bbox) <= CONTACT_MARGIN + 1.5 * dets[j].size
-            for j in assigned
-        )
-
-    def _split_parent(self, det, dets, assigned) -> int | None:
-        """A matched neighbour of the same color and size: the object this part split from.
-
-        Objects in a scene have distinct colors, so a second part of the same color right
-        next to a tracked object is that object coming apart. The parent's sightings while
-        the two were still one blob (grown past its usual area) are marked `merged`, and
-        the split is dated from the first of them.
-        """
-        for j, tid in assigned.items():
-            other, track = dets[j], self.tracks[tid]
-            seen = track.seen
-            if len(seen) < 3 or np.linalg.norm(other.lab - det.lab) > SAME_COLOR:
-                continue
-            # Its usual area from sightings touching nothing (one emerging from behind a
-            # wall grows as it comes out; that growth is not the split).
-            clear = [p for p in seen if not p.near and not p.at_edge][:5]
-            usual = float(np.median([p.det.area for p in (clear if len(clear) >= 3 else seen[:5])]))
-            if not 0.3 < det.area / usual < 2.5:
-                continue
-            if box_gap(other.bbox, det.bbox) > CONTACT_MARGIN + 1.5 * other.size:
-                continue
-            self._split_start = seen[-1].frame + 1
-            for p in reversed(seen[:-1]):
-                if p.det.area < MERGED_GROWTH * usual:
-                    break
-                p.merged = True
-                self._split_start = p.frame
-            seen[-1].merged = True
-            return tid
-        return None
 
     def _new_track(self, parent: int | None) -> Track:
         track = Track(self._next_id, parent=parent, units=self._units)
@@ -308,64 +259,13 @@ class Tracker:
             first.emerged = True  # grew out from behind scenery, or out of its first place
             mark_partial(track.seen, det.area)
 
-    def _add_missing(self, track, frame, dets, assigned) -> None:
-        last = track.last_seen().det
-        # Where the whole object would be now, from its clean sightings (not the sliver's).
-        pred = track.predict(frame.index, hidden=True)
-        ix, iy = self._image(*pred)
-        # The whole object's size, not that of the sliver last seen beside an occluder.
-        recent = track.recent()
-        boxes = [p.det.bbox for p in recent if not p.near]
-        w, h = np.median([b[2:] for b in boxes], axis=0) if boxes else last.bbox[2:]
-        half_w, half_h = w / 2 + 2, h / 2 + 2
-        at_edge = (
-            ix - half_w <= 1
-            or iy - half_h <= 1
-            or ix + half_w >= self.width - 1
-            or iy + half_h >= self.height - 1
-            or track.last_seen().at_edge
+    def _add_missing(self, track: Track, frame: Frame, dets) -> None:
+        size = (self.width, self.height)
+        point, in_front = missing_point(
+            track, frame, dets, self._image, size, self._units, self._residue
         )
-        box = (int(ix - half_w), int(iy - half_h), int(2 * half_w), int(2 * half_h))
-        # To be hidden the object must be mostly covered: its predicted box must lie largely
-        # inside a part at least a third its size (an occluder, or another object in front).
-        covers = [
-            j
-            for j, d in enumerate(dets)
-            if covered(box, d.bbox) >= HIDDEN_SHARE and d.area >= 0.3 * last.area
-        ]
-        behind = bool(covers)
-        # A part of the lost track's own color over it is that object, not one in front.
-        self._hiding += [
-            (track.id, j) for j in covers if np.linalg.norm(dets[j].lab - last.lab) > SAME_COLOR
-        ]
-        # Shrinking beside another part, then gone: it slid behind that part (its sliver's
-        # centroid lags, so the prediction alone may place it just outside).
-        last_point = track.last_seen()
-        usual = max(p.det.area for p in recent)
-        # A part only ever seen touching the same other part, and only briefly, is a piece
-        # of something that part partly hides (its true extent unknown): gone beside it, it
-        # went behind it. The whole track, not its last sightings: an object seen clear
-        # earlier, or seen whole for long (two resting objects side by side), is not a
-        # piece, and gone in place it vanished.
-        seen = track.seen
-        fragment = len(seen) <= self._units.frames(FRAGMENT_SECONDS) and all(
-            set(p.near) & set(last_point.near) for p in seen
-        )
-        if last_point.near and (last.area < 0.7 * usual or fragment) and track.missing < 3:
-            behind = True
-        # Scenery is backdrop to the background model: nothing stands beside an object going
-        # behind it, but the object shrinks, or a remnant too small to be a part is left
-        # where it should be.
-        hiding = last.area < SHRUNK * usual or remnant(self._residue, box) >= REMNANT
-        if last.source == "motion" and track.missing < 3 and hiding:
-            behind = True
-            if track.missing == 0:
-                mark_partial(recent[::-1], usual)
-        track.points.append(
-            Point(
-                frame.index, frame.time, pred[0], pred[1], None, "missing", at_edge, behind=behind
-            )
-        )
+        self._hiding += [(track.id, j) for j in in_front]
+        track.points.append(point)
         track.missing += 1
         if track.missing > self._units.frames(MAX_GAP):
             track.alive = False
@@ -399,11 +299,3 @@ def _velocity(track: Track) -> tuple[float, float]:
         return 0.0, 0.0
     step = max(1, seen[1].frame - seen[0].frame)
     return (seen[1].x - seen[0].x) / step, (seen[1].y - seen[0].y) / step
-
-
-def _appearance_cost(a: Detection, b: Detection) -> float:
-    """0 for identical looks; 1 or more for different objects."""
-    color = float(np.linalg.norm(a.lab - b.lab)) / SAME_COLOR
-    size = abs(np.log(max(1.0, b.area) / max(1.0, a.area))) / 0.5
-    shape = float(np.abs(a.shape - b.shape).max()) / 0.25
-    return max(color, size, shape)

@@ -1,0 +1,93 @@
+"""A track with no part this frame: where the object should be, and whether it could be
+hidden there (behind another part or behind scenery, or out past the frame's edge) rather
+than gone. The checkers read this to tell an object going out of view from one vanishing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from checkers.segment import Detection
+from checkers.tracking.boxes import covered
+from checkers.tracking.looks import SAME_COLOR
+from checkers.tracking.occlusion import REMNANT, SHRUNK, mark_partial, remnant
+from checkers.tracking.tracks import Point, Track
+from checkers.units import Units
+from checkers.video import Frame
+
+# Units (checkers/units.py): seconds, converted per clip; each converts back to the value it
+# replaced at 16 fps (30 frames, 12 sightings).
+MAX_GAP = 1.875  # seconds a missing track is kept for reacquisition (behind an occluder)
+HIDDEN_SHARE = 0.5  # share of a missing object's predicted box another part must cover
+FRAGMENT_SECONDS = 0.75  # a piece of a partly hidden object is seen only briefly (slivers: 4-5)
+
+
+def missing_point(
+    track: Track,
+    frame: Frame,
+    dets: list[Detection],
+    image: Callable[[float, float], tuple[float, float]],
+    size: tuple[int, int],
+    units: Units,
+    residue: np.ndarray | None,
+) -> tuple[Point, list[int]]:
+    """The point a lost track gets this frame, and the parts of another color that cover it
+    (in front of it). `image` maps scene to image coordinates; `size` is (width, height);
+    `residue` is the background model's raw foreground (None on a plain backdrop)."""
+    width, height = size
+    last = track.last_seen().det
+    # Where the whole object would be now, from its clean sightings (not the sliver's).
+    pred = track.predict(frame.index, hidden=True)
+    ix, iy = image(*pred)
+    # The whole object's size, not that of the sliver last seen beside an occluder.
+    recent = track.recent()
+    boxes = [p.det.bbox for p in recent if not p.near]
+    w, h = np.median([b[2:] for b in boxes], axis=0) if boxes else last.bbox[2:]
+    half_w, half_h = w / 2 + 2, h / 2 + 2
+    at_edge = (
+        ix - half_w <= 1
+        or iy - half_h <= 1
+        or ix + half_w >= width - 1
+        or iy + half_h >= height - 1
+        or track.last_seen().at_edge
+    )
+    box = (int(ix - half_w), int(iy - half_h), int(2 * half_w), int(2 * half_h))
+    # To be hidden the object must be mostly covered: its predicted box must lie largely
+    # inside a part at least a third its size (an occluder, or another object in front).
+    covers = [
+        j
+        for j, d in enumerate(dets)
+        if covered(box, d.bbox) >= HIDDEN_SHARE and d.area >= 0.3 * last.area
+    ]
+    behind = bool(covers)
+    # A part of the lost track's own color over it is that object, not one in front.
+    in_front = [j for j in covers if np.linalg.norm(dets[j].lab - last.lab) > SAME_COLOR]
+    # Shrinking beside another part, then gone: it slid behind that part (its sliver's
+    # centroid lags, so the prediction alone may place it just outside).
+    last_point = track.last_seen()
+    usual = max(p.det.area for p in recent)
+    # A part only ever seen touching the same other part, and only briefly, is a piece
+    # of something that part partly hides (its true extent unknown): gone beside it, it
+    # went behind it. The whole track, not its last sightings: an object seen clear
+    # earlier, or seen whole for long (two resting objects side by side), is not a
+    # piece, and gone in place it vanished.
+    seen = track.seen
+    fragment = len(seen) <= units.frames(FRAGMENT_SECONDS) and all(
+        set(p.near) & set(last_point.near) for p in seen
+    )
+    if last_point.near and (last.area < 0.7 * usual or fragment) and track.missing < 3:
+        behind = True
+    # Scenery is backdrop to the background model: nothing stands beside an object going
+    # behind it, but the object shrinks, or a remnant too small to be a part is left
+    # where it should be.
+    hiding = last.area < SHRUNK * usual or remnant(residue, box) >= REMNANT
+    if last.source == "motion" and track.missing < 3 and hiding:
+        behind = True
+        if track.missing == 0:
+            mark_partial(recent[::-1], usual)
+    point = Point(
+        frame.index, frame.time, pred[0], pred[1], None, "missing", at_edge, behind=behind
+    )
+    return point, in_front
