@@ -135,7 +135,7 @@ def random_camera(rng: np.random.Generator) -> Camera:
 
 def random_roll(rng: np.random.Generator, camera: Camera) -> Camera:
     """The camera with a roll for ROLL_SHARE of clips: a tilt that drifts, and a wobble when
-    the camera is handheld."""
+    the camera is handheld (never past MAX_ROLL, which the renderer's canvas allows for)."""
     if rng.random() >= ROLL_SHARE:
         return camera
     wobble = float(rng.uniform(0.05, 0.2)) * MAX_ROLL if camera.shake > 0 else 0.0

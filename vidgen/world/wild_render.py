@@ -23,7 +23,7 @@ from vidgen.world.physics import ObjectState, Simulation
 from vidgen.world.render import View, noise_bank, noise_shift
 from vidgen.world.scene import Scene
 from vidgen.world.vocab import COLORS
-from vidgen.world.wild_camera import MAX_SHAKE, MIN_ZOOM, CameraView
+from vidgen.world.wild_camera import MAX_ROLL, MAX_SHAKE, MIN_ZOOM, CameraView
 from vidgen.world.wild_motion_blur import exposure_states
 from vidgen.world.wild_photos import read_still
 from vidgen.world.wild_style import Style
@@ -70,10 +70,11 @@ class WildRenderer:
         rng = np.random.default_rng(style.seed)
         mx = int(math.ceil((1 / MIN_ZOOM - 1) * width / 2 + 1.5 * MAX_SHAKE * h / MIN_ZOOM)) + 4
         my = int(math.ceil((1 / MIN_ZOOM - 1) * h / 2 + 1.5 * MAX_SHAKE * h / MIN_ZOOM)) + 4
-        turn = math.sin(min(style.camera.max_roll(), math.pi / 2))
-        if turn > 0:  # a rolled frame's corners reach past the unrolled one's
-            mx += int(math.ceil(turn * h / 2 / MIN_ZOOM)) + 1
-            my += int(math.ceil(turn * width / 2 / MIN_ZOOM)) + 1
+        # a rolled frame's corners reach past the unrolled one's; every clip's canvas allows
+        # for the largest roll, so the world drawn on it is the same whether the camera rolls
+        turn = math.sin(MAX_ROLL)
+        mx += int(math.ceil(turn * h / 2 / MIN_ZOOM)) + 1
+        my += int(math.ceil(turn * width / 2 / MIN_ZOOM)) + 1
         # motion blur: the exposure in seconds, and a simulation to sample it
         self.exposure = style.sensor.shutter / fps
         self.sim = Simulation(scene) if self.exposure > 0 else None
