@@ -268,3 +268,23 @@ def test_captions_say_swings_and_enters_and_parse_back():
             assert read["motion"] == obj.motion and read["shape"] == obj.shape
         seen |= {w for w in ("swings on a string", "enters the frame") if w in caption}
     assert seen == {"swings on a string", "enters the frame"}
+
+
+@pytest.mark.parametrize("shutter", [pytest.param(s, id=f"shutter{s}") for s in (0.0, 0.5)])
+def test_a_teleported_pendulum_is_labeled_from_the_first_frame_that_sees_the_jump(shutter):
+    from vidgen.world.scene import Violation
+
+    pivot, fps, t0 = (0.8, 0.0), 12, 1.0 + 0.2 / 12  # the jump falls between frames 12 and 13
+    bob = WorldObject("red", "star", 0.07, 0.8 + 0.25, 0.43, motion="swings", pivot=pivot)
+    jump = Violation("teleport", 0, round(t0 * 240) / 240, None, {"dx": 0.3, "dy": 0.05})
+    scene = Scene(objects=(bob,), aspect=1.6, duration=2.0, violations=(jump,))
+    size = {"width": 192, "height": 120, "frames": 25, "fps": fps}
+    clip = render_clip(scene, look=WildLook(_plain_style(scene, shutter=shutter)), **size)
+    (label,) = clip.labels["violations"]
+    # sharp: the first frame at or after the jump; blurred: the first whose exposure (shutter /
+    # fps s centred on it) reaches the jump, and that frame shows both places at once
+    reach = shutter / fps / 2
+    assert label["start_frame"] == math.ceil((jump.t_start - reach) * fps - 1e-9)
+    track = clip.labels["objects"][0]["track"]
+    moved = math.hypot(track["x"][13] - track["x"][12], track["y"][13] - track["y"][12])
+    assert moved > 0.25 * 120  # the labeled track jumps with the pendulum, pivot and all
