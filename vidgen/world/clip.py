@@ -91,7 +91,8 @@ def iter_frames(
 ) -> Iterator[tuple[np.ndarray, list[ObjectState]]]:
     """Yield (frame, object states) one frame at a time: memory does not grow with length.
     `look` (e.g. wild_render.WildLook) draws the scene another way: its renderer(scene, width,
-    height, t_max) replaces render.Renderer, and its views(...) place the labels."""
+    height, t_max, fps=fps) replaces render.Renderer (the frame rate sets a shutter's exposure),
+    and its views(...) place the labels."""
     check_render_args(width, height, frames, fps)
     scene.validate()
     times = [i / fps for i in range(frames)]
