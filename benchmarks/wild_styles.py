@@ -4,7 +4,8 @@
     python benchmarks/wild_styles.py --corpus DIR --json out.json
 
 For each style feature (background, floor, camera, exposure drift, noise, size, fps, crf,
-object fill and color), one table row per value: clips, clean clips failed, and labeled
+object fill and color) and wild motion (pendulum, wild shape, entry, exit, roll, motion blur),
+one table row per value: clips, clean clips failed, and labeled
 violations found (an event of the right check within --tolerance frames of the start).
 """
 
@@ -40,6 +41,26 @@ def _features(record: dict) -> dict[str, str]:
         "dark object": "yes" if dark else "no",
         "grey object": "yes" if grey else "no",
         "occluder": "yes" if record["occluder"] else "no",
+        **_motions(record),
+    }
+
+
+WILD_SHAPES = ("hexagon", "octagon", "star", "diamond")
+
+
+def _motions(record: dict) -> dict[str, str]:
+    """The wild profile's own motions (session 13); a corpus made before them reads "no"."""
+    cam, sensor = record["style"]["camera"], record["style"]["sensor"]
+    own = [o for o in record["objects"] if not o["extra"]]
+    seen = [o["track"]["in_frame"] for o in own]
+    roll = cam.get("roll", [0.0, 0.0])
+    return {
+        "pendulum": "yes" if any(o["motion"] == "swings" for o in own) else "no",
+        "wild shape": "yes" if any(o["shape"] in WILD_SHAPES for o in own) else "no",
+        "entry": "yes" if any(not s[0] and any(s) for s in seen) else "no",
+        "exit": "yes" if any(s[0] and not s[-1] for s in seen) else "no",
+        "roll": "yes" if roll[0] or roll[1] or cam.get("roll_shake", 0.0) else "no",
+        "motion blur": "yes" if sensor.get("shutter", 0.0) > 0 else "no",
     }
 
 

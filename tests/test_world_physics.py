@@ -141,7 +141,7 @@ def test_any_size_and_fps():
     "scene",
     [
         pytest.param(Scene(objects=(WorldObject("pink", "ball", 0.1, 0.5, 0.5),)), id="color"),
-        pytest.param(Scene(objects=(WorldObject("red", "star", 0.1, 0.5, 0.5),)), id="shape"),
+        pytest.param(Scene(objects=(WorldObject("red", "blob", 0.1, 0.5, 0.5),)), id="shape"),
         pytest.param(Scene(background="plaid", objects=_drop_scene().objects), id="background"),
         pytest.param(Scene(objects=()), id="no-objects"),
     ],

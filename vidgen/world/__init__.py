@@ -6,7 +6,8 @@
 
 Modules: vocab (names and vocabulary), scene (dataclasses), physics (stepped simulation),
 render (frames), geometry (visibility flags), caption (grammar and parser), generate (random
-scenes), violations (labeled edits), clip (scene -> Clip), corpus (the MP4 + labels.jsonl writer).
+scenes), violations (labeled edits), clip (scene -> Clip), corpus (the MP4 + labels.jsonl writer);
+wild* (the wild profile: its format, motions (wild_layout), style, camera, motion blur, render).
 """
 
 from vidgen.world.caption import make_caption, parse_caption

@@ -3,7 +3,10 @@
     caption  := clause [" while " clause [" and they collide"]] [" and " clause]
                 " on a " ["textured "] BACKGROUND " background" [" as the camera pans to the " DIR]
     clause   := "a " COLOR " " SHAPE " " MOTION [" behind a " COLOR " " OCCLUDER]
-                [" and leaves the frame"]
+                [" and enters the frame"] [" and leaves the frame"]
+
+The wild profile adds shapes and "swings on a string" (vocab.WILD_*), and objects laid out
+outside the view that come in ("and enters the frame"); the other profiles never say those.
 
 ("a" is "an" before a vowel: "an orange ball".)
 
@@ -19,12 +22,12 @@ from vidgen.world.geometry import flags, reference_view
 from vidgen.world.physics import SAMPLE_HZ, Simulation
 from vidgen.world.scene import Scene, canonical_shape
 from vidgen.world.vocab import (
+    ALL_MOTION_PHRASES,
+    ALL_SHAPES,
     BACKGROUND_COLORS,
     COLORS,
     MOTION_DIRECTION,
-    MOTION_PHRASES,
     SHAPE_SYNONYMS,
-    SHAPES,
     article,
 )
 
@@ -42,7 +45,11 @@ def scene_facts(
     n = len(clean.objects)
     hidden = [False] * n
     seen_start = [False] * n
+    seen_later = [False] * n
     gone_end = [False] * n
+    # laid out outside its own view: an object placed to come in (the wild profile's entries)
+    laid = reference_view(clean)
+    outside = [not flags(s, clean, laid, 0.0)["in_frame"] for s in Simulation(clean).state_at(0)]
     steps = int(math.floor(duration * SAMPLE_HZ + 1e-6))
     times = [k / SAMPLE_HZ for k in range(steps + 1)]
     if times[-1] < duration - 1e-9:
@@ -53,11 +60,13 @@ def scene_facts(
             hidden[s.id] |= f["hidden"] and f["in_frame"]
             if k == 0:
                 seen_start[s.id] = f["in_frame"]
+            seen_later[s.id] |= f["in_frame"]
             if k == len(times) - 1:
                 gone_end[s.id] = not f["in_frame"]
     collided = any(e.kind == "collision" and {e.a, e.b} == {0, 1} for e in sim.events)
     return {
         "hidden": hidden,
+        "enters": [a and b for a, b in zip(outside, seen_later, strict=True)],
         "leaves": [a and b for a, b in zip(seen_start, gone_end, strict=True)],
         "collide": collided,
     }
@@ -71,10 +80,12 @@ def make_caption(
     clauses = []
     for i, obj in enumerate(scene.objects):
         shape = canonical_shape(obj.shape)
-        words = f"{article(obj.color)} {obj.color} {shape} {MOTION_PHRASES[obj.motion]}"
+        words = f"{article(obj.color)} {obj.color} {shape} {ALL_MOTION_PHRASES[obj.motion]}"
         if facts["hidden"][i] and scene.occluder is not None:
             occ = scene.occluder
             words += f" behind {article(occ.color)} {occ.color} {occ.kind}"
+        if facts["enters"][i]:
+            words += " and enters the frame"
         if facts["leaves"][i]:
             words += " and leaves the frame"
         clauses.append(words)
@@ -95,7 +106,7 @@ def make_caption(
 def _match_motion(words: list[str], i: int) -> tuple[str | None, int]:
     """Longest motion phrase starting at words[i]: (motion kind, index after it)."""
     best, best_end = None, i
-    for kind, phrase in MOTION_PHRASES.items():
+    for kind, phrase in ALL_MOTION_PHRASES.items():
         p = phrase.split()
         if words[i : i + len(p)] == p and i + len(p) > best_end:
             best, best_end = kind, i + len(p)
@@ -128,7 +139,7 @@ def parse_caption(caption: str) -> dict:
         if w == "behind":
             i += 4 if i + 3 < len(words) else 1  # "behind a gray wall"
             continue
-        if w in COLORS and nxt is not None and (nxt in SHAPES or nxt in SHAPE_SYNONYMS):
+        if w in COLORS and nxt is not None and (nxt in ALL_SHAPES or nxt in SHAPE_SYNONYMS):
             motion, end = _match_motion(words, i + 2)
             objects.append(
                 {

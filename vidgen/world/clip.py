@@ -91,13 +91,16 @@ def iter_frames(
 ) -> Iterator[tuple[np.ndarray, list[ObjectState]]]:
     """Yield (frame, object states) one frame at a time: memory does not grow with length.
     `look` (e.g. wild_render.WildLook) draws the scene another way: its renderer(scene, width,
-    height, t_max) replaces render.Renderer, and its views(...) place the labels."""
+    height, t_max, fps=fps) replaces render.Renderer (the frame rate sets a shutter's exposure),
+    and its views(...) place the labels."""
     check_render_args(width, height, frames, fps)
     scene.validate()
     times = [i / fps for i in range(frames)]
     sim = Simulation(scene)
-    make = Renderer if look is None else look.renderer
-    renderer = make(scene, width, height, times[-1])
+    if look is None:
+        renderer = Renderer(scene, width, height, times[-1])
+    else:
+        renderer = look.renderer(scene, width, height, times[-1], fps=fps)
     for i, t in enumerate(times):
         states = sim.state_at(t)
         yield renderer.frame(i, t, states), states
@@ -182,8 +185,9 @@ def make_labels(
         for states, t, seen in zip(all_states, times, views, strict=True):
             s = states[oid]
             f = flags(s, scene, seen, t)
-            track["x"].append(round(seen.x(s.x, t), 2))
-            track["y"].append(round(seen.y(s.y), 2))
+            x, y = seen.point(s.x, s.y, t)
+            track["x"].append(round(x, 2))
+            track["y"].append(round(y, 2))
             track["size"].append(round(s.r * seen.scale, 2))
             track["exists"].append(bool(s.exists))
             for k in ("in_frame", "at_edge", "occluded", "hidden", "visible"):

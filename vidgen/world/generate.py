@@ -13,7 +13,8 @@ places (a faint smear with no motion). On the staged layout that average is the 
 
 full: 1-3 objects, soft textures, a floor line, a wall or box in front, camera pans, sensor
 noise, throws, slides, collisions, passing behind the occluder, leaving the frame.
-wild: full's scenes, drawn in a random style per clip (wild_scene.py, wild_style.py).
+wild: full's scenes with the wild motions over them (pendulums, more shapes, entries and exits
+at the frame's edges: wild_layout.py), drawn in a random style per clip (wild_style.py).
 
 Every scene is simulated before it is returned and rejected if anything happens that the
 caption would not say (an unplanned collision, a floating object sinking into the floor, an
@@ -40,6 +41,7 @@ from vidgen.world.vocab import (
     OBJECT_COLORS,
     SHAPES,
 )
+from vidgen.world.wild_layout import WILD_STREAM, swings_clear, wild_variants
 
 PROFILES = ("simple", "staged", "full", "wild")
 # Views random scenes can be laid out in: narrower than 3:4 leaves no room for a colliding pair
@@ -80,19 +82,8 @@ def random_scene(
             f"violation {violation!r} does not fit profile {profile!r}: use one of "
             f"{', '.join(applicable_kinds(profile))}"
         )
-    if profile == "wild":
-        # The full world's scene; its soft texture and sensor noise are the full look's, and
-        # the wild style (wild_style.py) draws its own.
-        scene = random_scene(
-            rng,
-            profile="full",
-            violation_rate=violation_rate,
-            aspect=aspect,
-            duration=duration,
-            violation=violation,
-        )
-        return dataclasses.replace(scene, texture=0.0, noise=0.0)
-    d_aspect, d_duration = DEFAULTS[profile]
+    wild = profile == "wild"
+    d_aspect, d_duration = DEFAULTS["full" if wild else profile]
     aspect = d_aspect if aspect is None else float(aspect)
     duration = d_duration if duration is None else float(duration)
     if not MIN_ASPECT <= aspect <= MAX_ASPECT:
@@ -109,6 +100,8 @@ def random_scene(
     if violation is not None:
         kinds = (violation,)
     kind = pick(rng, kinds) if kinds else None
+    # the wild motions draw from a generator of their own: the full draws stay the full's
+    wild_rng = np.random.default_rng([seed, WILD_STREAM]) if wild else None
     for _ in range(400):
         if profile in ("simple", "staged"):
             scene, pair = (
@@ -120,6 +113,8 @@ def random_scene(
         scene = dataclasses.replace(scene, seed=seed)
         if not acceptable(scene, pair):
             continue
+        if wild_rng is not None:
+            scene = _with_wild_motions(wild_rng, scene, kind, pair)
         if kind is None:
             return scene
         violated_scene = inject(scene, kind, rng)
@@ -128,6 +123,16 @@ def random_scene(
         if rng.random() < 0.1:  # some scenes never suit a kind: let another kind try
             kind = pick(rng, kinds)
     raise RuntimeError("could not lay out a scene; this is a bug, please report it")
+
+
+def _with_wild_motions(rng: np.random.Generator, scene: Scene, kind: str | None, pair) -> Scene:
+    """The first of a few wild variants of an acceptable full scene that is acceptable too (the
+    scene itself if none is); the wild style draws its own texture and noise, so they go."""
+    for variant, enters in wild_variants(rng, scene, kind, pair):
+        if acceptable(variant, pair, enters) and swings_clear(variant):
+            scene = variant
+            break
+    return dataclasses.replace(scene, texture=0.0, noise=0.0)
 
 
 # -- full -------------------------------------------------------------------------------------
@@ -283,8 +288,11 @@ def _passer(
 # -- rejection ------------------------------------------------------------------------------
 
 
-def acceptable(scene: Scene, pair: tuple[int, int] | None) -> bool:
-    """True if the clean scene does only what its caption will say."""
+def acceptable(
+    scene: Scene, pair: tuple[int, int] | None, enters: frozenset[int] = frozenset()
+) -> bool:
+    """True if the clean scene does only what its caption will say; the objects in `enters`
+    were laid out to come in from outside the view (the wild profile's entries)."""
     scene.validate()
     colors = [o.color for o in scene.objects]
     if len(set(colors)) != len(colors):  # one color per object: a caption names each uniquely
@@ -301,7 +309,7 @@ def acceptable(scene: Scene, pair: tuple[int, int] | None) -> bool:
         if k == 0:
             first_x = [s.x for s in states]
         for s, obj in zip(states, scene.objects, strict=True):
-            if k == 0 and not in_open_view(s, scene, view, t, margin):
+            if k == 0 and s.id not in enters and not in_open_view(s, scene, view, t, margin):
                 return False
             sinking = not obj.gravity and s.y + s.r > scene.floor_y + 1e-6
             if sinking and s.y - s.r < 1.0:  # into the floor while still on screen

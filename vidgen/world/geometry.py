@@ -3,9 +3,14 @@
 Flags come from areas of the drawn outline (the renderer's polygon) clipped against the frame
 and the occluder, so a ball's or triangle's corner-free bounding box does not count as shown.
 `in_open_view` (layout checks) stays on bounding boxes: it is the stricter test.
+
+A view that rolls (wild_camera.CameraView) turns outlines and the occluder with it: the
+occluder is then a turned rectangle, and what it covers is clipped against that polygon.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -29,15 +34,34 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
     return w * h if w > 0 and h > 0 else 0.0
 
 
+def _bounds(pts: np.ndarray) -> tuple[float, float, float, float]:
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    return (float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1]))
+
+
 def object_box(s: ObjectState, view: View, t: float) -> tuple[float, float, float, float]:
+    if view.roll:
+        return _bounds(outline_px(s, view, t))
     x, y, r = view.x(s.x, t), view.y(s.y), s.r * view.scale
     return (x - r, y - r, x + r, y + r)
 
 
-def occluder_box(scene: Scene, view: View, t: float) -> tuple[float, float, float, float] | None:
+def occluder_polygon(scene: Scene, view: View, t: float) -> np.ndarray | None:
+    """The occluder's corners in pixels (4 x 2), turned with the view."""
     occ = scene.occluder
     if occ is None:
         return None
+    corners = ((occ.x0, occ.y0), (occ.x1, occ.y0), (occ.x1, occ.y1), (occ.x0, occ.y1))
+    return np.array([view.point(x, y, t) for x, y in corners])
+
+
+def occluder_box(scene: Scene, view: View, t: float) -> tuple[float, float, float, float] | None:
+    """The occluder's bounding box in pixels (exactly the occluder unless the view rolls)."""
+    occ = scene.occluder
+    if occ is None:
+        return None
+    if view.roll:
+        return _bounds(occluder_polygon(scene, view, t))
     return (view.x(occ.x0, t), view.y(occ.y0), view.x(occ.x1, t), view.y(occ.y1))
 
 
@@ -46,7 +70,11 @@ def outline_px(s: ObjectState, view: View, t: float) -> np.ndarray:
     outline = OUTLINES[s.shape]
     if s.morph > 0.0:
         outline = (1.0 - s.morph) * outline + s.morph * OUTLINES[s.morph_to]
-    return outline * (s.r * view.scale) + (view.x(s.x, t), view.y(s.y))
+    if not view.roll:
+        return outline * (s.r * view.scale) + (view.x(s.x, t), view.y(s.y))
+    c, n = math.cos(view.roll), math.sin(view.roll)
+    turned = outline @ np.array([[c, n], [-n, c]])  # (x c - y n, x n + y c) per row
+    return turned * (s.r * view.scale) + view.point(s.x, s.y, t)
 
 
 def _unit_areas() -> dict[str, float]:
@@ -99,6 +127,39 @@ def clip_to_box(poly, box: tuple[float, float, float, float]) -> list[tuple[floa
     return pts
 
 
+def clip_to_convex(poly, hull: np.ndarray) -> list[tuple[float, float]]:
+    """The part of a polygon inside a convex polygon `hull` (Sutherland-Hodgman)."""
+    pts = poly.tolist() if isinstance(poly, np.ndarray) else [tuple(p) for p in poly]
+    corners = hull.tolist()
+    turn = 1.0 if polygon_signed_area(corners) > 0 else -1.0
+    for (ax, ay), (bx, by) in zip(corners, corners[1:] + corners[:1], strict=True):
+        if not pts:
+            break
+        ex, ey = bx - ax, by - ay
+        dist = [turn * (ex * (p[1] - ay) - ey * (p[0] - ax)) for p in pts]
+        out = []
+        px, py = pts[-1]
+        pd = dist[-1]
+        for (cx, cy), cd in zip(pts, dist, strict=True):
+            if (cd >= 0.0) != (pd >= 0.0):
+                w = pd / (pd - cd)
+                out.append((px + w * (cx - px), py + w * (cy - py)))
+            if cd >= 0.0:
+                out.append((cx, cy))
+            px, py, pd = cx, cy, cd
+        pts = out
+    return pts
+
+
+def polygon_signed_area(pts: list) -> float:
+    twice = 0.0
+    px, py = pts[-1]
+    for x, y in pts:
+        twice += px * y - x * py
+        px, py = x, y
+    return 0.5 * twice
+
+
 _UNIT_AREA = _unit_areas()
 
 
@@ -127,7 +188,11 @@ def flags(s: ObjectState, scene: Scene, view: View, t: float) -> dict:
         area = shape_area(s, view, t)
         shown = clip_to_box(poly, frame)
         inside = polygon_area(shown)
-        covered = polygon_area(clip_to_box(shown, occ)) if touches_occ else 0.0
+        covered = 0.0
+        if touches_occ and view.roll:
+            covered = polygon_area(clip_to_convex(shown, occluder_polygon(scene, view, t)))
+        elif touches_occ:
+            covered = polygon_area(clip_to_box(shown, occ))
     strip = MIN_AREA_PX
     in_frame = inside > strip
     at_edge = in_frame and inside < area - strip

@@ -5,6 +5,9 @@ are solved for their exact time inside the step, so a dropped ball follows h0 - 
 float precision whatever the step. Rendering asks for states at any time: the simulation runs
 whole steps up to it, then advances a copy by the remainder, so any fps sees the same motion.
 
+A pendulum's bob (an object with a pivot) is stepped on its angle with fourth-order
+Runge-Kutta: the string keeps its length exactly and the swing loses no height to numerics.
+
 Violations that change motion (teleport, speed jump, gravity reversal, bounce gain, passing
 through the floor or another object, size change, spawning) act here at their start step;
 those that only change the look (color drift, shape morph, vanish) act in `state_at`.
@@ -29,7 +32,8 @@ class Body:
     """Mutable physical state of one object."""
 
     __slots__ = ("x", "y", "vx", "vy", "r", "r0", "gravity", "gravity_sign", "restitution",
-                 "friction", "resting", "floor", "alive")  # fmt: skip
+                 "friction", "resting", "floor", "alive", "pivot", "length", "theta",
+                 "omega")  # fmt: skip
 
     def __init__(self, obj: WorldObject, floor_y: float, alive: bool = True):
         self.x, self.y, self.vx, self.vy = obj.x, obj.y, obj.vx, obj.vy
@@ -43,6 +47,15 @@ class Body:
         self.resting = obj.gravity and abs(obj.vy) < _EPS and obj.y + obj.size >= floor_y - 1e-6
         if self.resting:
             self.y = floor_y - self.r
+        self.pivot = obj.pivot
+        self.length = self.theta = self.omega = 0.0
+        if obj.pivot is not None:
+            px, py = obj.pivot
+            self.length = math.hypot(obj.x - px, obj.y - py)
+            self.theta = math.atan2(obj.x - px, obj.y - py)  # from straight down, + to the right
+            # only the velocity across the string counts: the string takes the rest
+            across = obj.vx * math.cos(self.theta) - obj.vy * math.sin(self.theta)
+            self.omega = across / self.length
 
     def copy(self) -> Body:
         new = Body.__new__(Body)
@@ -64,6 +77,7 @@ class ObjectState:
     morph_to: str  # the shape it is morphing into (== shape when not morphing)
     morph: float  # 0..1 progress of the morph
     exists: bool  # drawn at all: False before an appear, during a vanish
+    pivot: tuple[float, float] | None = None  # a pendulum bob's pivot now (teleports move it)
 
 
 @dataclass(frozen=True)
@@ -139,6 +153,27 @@ def _slide(b: Body, dt: float) -> None:
         b.vx -= sign * dec * dt
 
 
+def _place(b: Body) -> None:
+    """A bob's position and velocity from its angle and angular speed."""
+    px, py = b.pivot
+    sin, cos = math.sin(b.theta), math.cos(b.theta)
+    b.x, b.y = px + b.length * sin, py + b.length * cos
+    b.vx, b.vy = b.length * b.omega * cos, -b.length * b.omega * sin
+
+
+def _swing(b: Body, dt: float) -> None:
+    """One RK4 step of theta'' = -(g / L) sin(theta)."""
+    k = GRAVITY / b.length
+    th, om = b.theta, b.omega
+    k1t, k1o = om, -k * math.sin(th)
+    k2t, k2o = om + 0.5 * dt * k1o, -k * math.sin(th + 0.5 * dt * k1t)
+    k3t, k3o = om + 0.5 * dt * k2o, -k * math.sin(th + 0.5 * dt * k2t)
+    k4t, k4o = om + dt * k3o, -k * math.sin(th + dt * k3t)
+    b.theta = th + dt / 6.0 * (k1t + 2.0 * k2t + 2.0 * k3t + k4t)
+    b.omega = om + dt / 6.0 * (k1o + 2.0 * k2o + 2.0 * k3o + k4o)
+    _place(b)
+
+
 def _collide(a: Body, b: Body) -> bool:
     """Elastic collision of two discs (mass ~ area); returns True if they bounced."""
     dx, dy = b.x - a.x, b.y - a.y
@@ -210,9 +245,15 @@ class Simulation:
             self._next += 1
             b = self.bodies[v.object]
             p = v.params
-            if v.kind == "teleport":
+            if v.kind == "teleport" and b.pivot is not None:  # the whole pendulum jumps
+                b.pivot = (b.pivot[0] + p.get("dx", 0.0), b.pivot[1] + p.get("dy", 0.0))
+                _place(b)
+            elif v.kind == "teleport":
                 b.x += p.get("dx", 0.0)
                 b.y += p.get("dy", 0.0)
+            elif v.kind == "speed_jump" and b.pivot is not None:
+                b.omega *= p["factor"]
+                _place(b)
             elif v.kind == "speed_jump":
                 b.vx *= p["factor"]
                 b.vy *= p["factor"]
@@ -230,6 +271,7 @@ class Simulation:
                 self.bodies[p["new_object"]].alive = True
             elif v.kind == "split":
                 clone = b.copy()
+                clone.pivot = None  # a part split off a bob flies free, at the bob's velocity
                 clone.vx += p["dvx"]
                 clone.vy += p["dvy"]
                 clone.friction = 0.0
@@ -243,7 +285,9 @@ class Simulation:
         for i, b in enumerate(bodies):
             if not b.alive:
                 continue
-            if b.gravity:
+            if b.pivot is not None:
+                _swing(b, dt)
+            elif b.gravity:
                 if b.resting and (not b.floor or b.gravity_sign < 0):
                     b.resting = False
                 if b.resting:
@@ -261,13 +305,15 @@ class Simulation:
         n = len(bodies)
         no_collide = self.no_collide
         ghosts = {v.object for v in self._vanishes if _vanished(v, t_end)} if self._vanishes else ()
+        # A bob's string fixes where it is: it does not collide (layouts keep others clear).
         for i in range(n - 1):
-            if not bodies[i].alive or i in ghosts:
+            if not bodies[i].alive or i in ghosts or bodies[i].pivot is not None:
                 continue
             for j in range(i + 1, n):
                 if (
                     not bodies[j].alive
                     or j in ghosts
+                    or bodies[j].pivot is not None
                     or (no_collide and frozenset((i, j)) in no_collide)
                 ):
                     continue
@@ -315,7 +361,7 @@ class Simulation:
                 morph = _ramp(v, t, 0.0, 1.0)
             elif v.kind == "vanish" and _vanished(v, t):
                 exists = False
-        return ObjectState(i, b.x, b.y, b.r, rgb, shape, morph_to, morph, exists)  # type: ignore[arg-type]
+        return ObjectState(i, b.x, b.y, b.r, rgb, shape, morph_to, morph, exists, b.pivot)  # type: ignore[arg-type]
 
 
 def _vanished(v: Violation, t: float) -> bool:

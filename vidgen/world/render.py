@@ -26,6 +26,27 @@ _VERTICES = {
     "square": [(-1.0, -1.0), (1.0, -1.0), (1.0, 1.0), (-1.0, 1.0)],
     "triangle": [(0.0, -1.0), (1.0, 1.0), (-1.0, 1.0)],
 }
+# The wild profile's shapes (vocab.WILD_SHAPES). Every vertex lies on one of the N_POINTS rays
+# (angles in steps of 7.5 degrees from straight up), so no corner is shaved off; each fits the
+# half-extent box and touches y = 1, so it rests on the floor like the others.
+_R8 = 1.0 / math.cos(math.pi / 8)  # the octagon's corners: its flat sides touch the box
+
+
+def _polar(radii: list[float], start_deg: float) -> list[tuple[float, float]]:
+    step = 360.0 / len(radii)
+    out = []
+    for k, rad in enumerate(radii):
+        a = math.radians(start_deg + k * step)
+        out.append((rad * math.cos(a), rad * math.sin(a)))
+    return out
+
+
+_VERTICES.update(
+    hexagon=_polar([1.0] * 6, -90.0),  # pointed top and bottom
+    octagon=_polar([_R8] * 8, -90.0 + 22.5),  # flat top, bottom and sides
+    star=_polar([1.0, 0.5] * 6, -90.0),  # six points
+    diamond=[(0.0, -1.0), (1.0, 0.0), (0.0, 1.0), (-1.0, 0.0)],
+)
 
 
 def _ray_outline(vertices: list[tuple[float, float]], angles: np.ndarray) -> np.ndarray:
@@ -72,11 +93,17 @@ class View:
         self.offset = (width - scene.aspect * height) / 2.0
         self.pan = scene.pan
 
+    roll = 0.0  # radians: this view never rotates (wild_camera.CameraView can)
+
     def x(self, x: float, t: float) -> float:
         return (x - self.pan * t) * self.scale + self.offset
 
     def y(self, y: float) -> float:
         return y * self.scale
+
+    def point(self, x: float, y: float, t: float) -> tuple[float, float]:
+        """A world point's pixel (x, y) at time t."""
+        return self.x(x, t), self.y(y)
 
 
 class Renderer:

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 
 from vidgen.errors import UsageError
 from vidgen.world.vocab import (
+    ALL_MOTIONS,
+    ALL_SHAPES,
     BACKGROUND_COLORS,
     COLORS,
-    MOTIONS,
     OBJECT_COLORS,
     OCCLUDER_KINDS,
     SHAPE_SYNONYMS,
-    SHAPES,
 )
 
 GRAVITY = 3.0  # view heights per s^2: a drop across the frame takes ~0.8 s, like a real ball
@@ -49,7 +49,9 @@ class WorldObject:
     `size` is the half-extent (radius of a ball, half-side of a square), in view heights.
     `gravity` objects fall, bounce with `restitution` on the floor, and slide with `friction`
     (a deceleration of friction * GRAVITY while on the floor); the others move at constant
-    velocity (vx, vy).
+    velocity (vx, vy). A `pivot` (x, y) makes it a pendulum's bob (the wild profile's): it swings
+    under gravity on a string as long as its start is from the pivot, starting with the part of
+    (vx, vy) across the string; it needs gravity False (the string, not the floor, holds it).
     """
 
     color: str
@@ -63,6 +65,7 @@ class WorldObject:
     gravity: bool = False
     restitution: float = 0.7
     friction: float = 0.0
+    pivot: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -214,9 +217,23 @@ def _validate_object(obj: WorldObject, where: str) -> None:
         raise UsageError(
             f"{where}: unknown color {obj.color!r}: use one of {', '.join(OBJECT_COLORS)}"
         )
-    if canonical_shape(obj.shape) not in SHAPES:
-        raise UsageError(f"{where}: unknown shape {obj.shape!r}: use one of {', '.join(SHAPES)}")
-    if obj.motion not in MOTIONS:
-        raise UsageError(f"{where}: unknown motion {obj.motion!r}: use one of {', '.join(MOTIONS)}")
+    if canonical_shape(obj.shape) not in ALL_SHAPES:
+        raise UsageError(
+            f"{where}: unknown shape {obj.shape!r}: use one of {', '.join(ALL_SHAPES)}"
+        )
+    if obj.motion not in ALL_MOTIONS:
+        raise UsageError(
+            f"{where}: unknown motion {obj.motion!r}: use one of {', '.join(ALL_MOTIONS)}"
+        )
     if not obj.size > 0:
         raise UsageError(f"{where}: size must be positive, got {obj.size}")
+    if obj.pivot is not None:
+        pivot = obj.pivot
+        if not isinstance(pivot, tuple | list) or len(pivot) != 2:
+            raise UsageError(f"{where}: pivot must be [x, y] (world units), got {pivot!r}")
+        for value in pivot:
+            _number(value, where, "pivot")
+        if obj.gravity:
+            raise UsageError(f"{where}: a pendulum (pivot) needs gravity false")
+        if math.hypot(obj.x - pivot[0], obj.y - pivot[1]) <= obj.size:
+            raise UsageError(f"{where}: the pivot must be farther from the object than its size")

@@ -22,7 +22,7 @@ from vidgen.world.scene import (
     _validate_object,
     canonical_shape,
 )
-from vidgen.world.vocab import OBJECT_COLORS, SHAPES
+from vidgen.world.vocab import ALL_SHAPES, OBJECT_COLORS
 
 SPEC_VERSION = "vidgen.world.scene/1"
 
@@ -45,6 +45,14 @@ _PARAMS: dict[str, tuple[str, ...]] = {
 
 def scene_to_dict(scene: Scene) -> dict:
     out = dataclasses.asdict(scene)
+    # An object without a pivot is written as before pendulums existed: the labels of every
+    # scene without one stay byte for byte what they were.
+    spawns = [v["params"]["spawn"] for v in out["violations"] if "spawn" in v["params"]]
+    for obj in [*out["objects"], *spawns]:
+        if obj.get("pivot", 0) is None:
+            del obj["pivot"]
+        elif "pivot" in obj:
+            obj["pivot"] = list(obj["pivot"])
     out["schema"] = SPEC_VERSION
     return out
 
@@ -62,8 +70,11 @@ def _fields(cls, data: Any, where: str) -> dict:
 
 
 def _object(data: Any, where: str) -> WorldObject:
+    fields = _fields(WorldObject, data, where)
+    if isinstance(fields.get("pivot"), list):
+        fields["pivot"] = tuple(fields["pivot"])
     try:
-        return WorldObject(**_fields(WorldObject, data, where))
+        return WorldObject(**fields)
     except TypeError as error:  # a missing required field
         raise UsageError(f"{where}: {error}") from None
 
@@ -140,7 +151,7 @@ def check_violations(scene: Scene) -> None:
             raise UsageError(f"{where}: object {v.object} does not exist (0..{next_new - 1})")
         if v.kind == "color_drift" and v.params["to"] not in OBJECT_COLORS:
             raise UsageError(f"{where}: unknown color {v.params['to']!r}")
-        if v.kind == "shape_morph" and canonical_shape(v.params["to"]) not in SHAPES:
+        if v.kind == "shape_morph" and canonical_shape(v.params["to"]) not in ALL_SHAPES:
             raise UsageError(f"{where}: unknown shape {v.params['to']!r}")
         if v.kind == "through_object" and not 0 <= v.params["other"] < n:
             raise UsageError(f"{where}: other object {v.params['other']} does not exist")

@@ -28,6 +28,11 @@ COLORS: dict[str, tuple[int, int, int]] = {**OBJECT_COLORS, **BACKGROUND_COLORS}
 
 SHAPES: tuple[str, ...] = ("ball", "square", "triangle")
 SHAPE_SYNONYMS: dict[str, str] = {"circle": "ball"}
+# The wild profile's extra shapes and motions live apart from SHAPES, MOTIONS and VOCABULARY:
+# the full profile draws from those tuples (a longer one would change every seed's scenes) and
+# the shapes model's tokenizer is built from VOCABULARY.
+WILD_SHAPES: tuple[str, ...] = ("hexagon", "octagon", "star", "diamond")
+ALL_SHAPES: tuple[str, ...] = SHAPES + WILD_SHAPES
 
 OCCLUDER_KINDS: tuple[str, ...] = ("wall", "box")
 
@@ -49,6 +54,9 @@ MOTION_PHRASES: dict[str, str] = {
     "rests": "stays still",
 }
 MOTIONS: tuple[str, ...] = tuple(MOTION_PHRASES)
+WILD_MOTION_PHRASES: dict[str, str] = {"swings": "swings on a string"}  # a pendulum's bob
+ALL_MOTION_PHRASES: dict[str, str] = {**MOTION_PHRASES, **WILD_MOTION_PHRASES}
+ALL_MOTIONS: tuple[str, ...] = tuple(ALL_MOTION_PHRASES)
 
 # What a reader of the centroid track can tell: used by parse_caption and by the shapes model's
 # evaluation (does the generated object go where the caption says?).
@@ -67,6 +75,7 @@ MOTION_DIRECTION: dict[str, str] = {
     "moves_down_left": "down_left",
     "moves_down_right": "down_right",
     "rests": "none",
+    "swings": "none",  # back and forth about one place: no net direction
 }
 
 # Motions whose centroid tracks are told apart at 64x64 over 2 s: the "simple" profile.

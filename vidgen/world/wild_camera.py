@@ -1,8 +1,8 @@
-"""The wild profile's camera: zoom and handheld shake on top of the scene's pan, and the
-exposure and white-balance drift of its sensor.
+"""The wild profile's camera: zoom, handheld shake and roll on top of the scene's pan, and the
+exposure and white-balance drift, shutter (motion blur) and noise of its sensor.
 
-The camera is a similarity without rotation, x' = cx + zoom * (x - cx) + dx (same for y), applied
-to the scene's own view (which already pans). Objects are drawn through it (no resampling), the
+The camera is a similarity, q = c + zoom * (p - c) + (dx, dy), then a roll by `roll` radians
+about the frame's center c, applied to the scene's own view (which already pans). Objects are drawn through it (no resampling), the
 background canvas is warped with the same matrix, and the labels' tracks and flags come from it,
 so every label stays frame-exact. Everything is a function of time in seconds and of view
 heights, never of frames or pixels: a clip at 8 fps and one at 30 fps share the same camera.
@@ -11,7 +11,7 @@ heights, never of frames or pixels: a clip at 8 fps and one at 30 fps share the 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -19,24 +19,47 @@ from vidgen.world.render import View
 
 MIN_ZOOM = 0.86  # the camera only widens from the laid-out view: nothing laid out leaves it
 MAX_SHAKE = 0.012  # view heights: handheld, not an earthquake
+MAX_ROLL = math.radians(5.0)  # a tilted horizon, not a barrel roll
+ROLL_SHARE = 0.3  # of clips whose camera rolls
+SHUTTER_SHARE = 0.5  # of clips with motion blur
+SHUTTER = (0.2, 0.5)  # share of the frame interval the shutter is open (0.5: a 180-degree one)
 
 
 class CameraView:
     """A View seen through the camera at one instant: same interface as render.View."""
 
-    def __init__(self, base: View, zoom: float, dx: float, dy: float):
+    def __init__(self, base: View, zoom: float, dx: float, dy: float, roll: float = 0.0):
         self.base = base
         self.width, self.height = base.width, base.height
         self.scale = base.scale * zoom
         self.pan = base.pan
         self.zoom, self.dx, self.dy = zoom, dx, dy
         self.cx, self.cy = (base.width - 1) / 2.0, (base.height - 1) / 2.0
+        self.roll = roll
+        self.cos, self.sin = math.cos(roll), math.sin(roll)
 
+    # x and y are the camera's before its roll: exact only when roll == 0 (use point)
     def x(self, x: float, t: float) -> float:
         return self.cx + self.zoom * (self.base.x(x, t) - self.cx) + self.dx
 
     def y(self, y: float) -> float:
         return self.cy + self.zoom * (self.base.y(y) - self.cy) + self.dy
+
+    def point(self, x: float, y: float, t: float) -> tuple[float, float]:
+        """A world point's pixel (x, y) at time t, roll included."""
+        qx, qy = self.x(x, t), self.y(y)
+        return (qx, qy) if self.roll == 0.0 else self.turn(qx, qy)
+
+    def turn(self, qx: float, qy: float) -> tuple[float, float]:
+        """A pixel of the unrolled camera, turned by the roll about the frame's center."""
+        ux, uy = qx - self.cx, qy - self.cy
+        return self.cx + self.cos * ux - self.sin * uy, self.cy + self.sin * ux + self.cos * uy
+
+    def matrix(self) -> np.ndarray:
+        """The roll as a 2x3 affine matrix on pixels (about the frame's center)."""
+        c, s = self.cos, self.sin
+        return np.float64([[c, -s, self.cx - c * self.cx + s * self.cy],
+                           [s, c, self.cy - s * self.cx - c * self.cy]])  # fmt: skip
 
 
 def _smooth(u: float) -> float:
@@ -53,6 +76,9 @@ class Camera:
     shake: float = 0.0  # amplitude, view heights
     freqs: tuple[float, ...] = ()
     phases: tuple[float, ...] = ()  # two per frequency: x, then y
+    roll: tuple[float, float] = (0.0, 0.0)  # radians at the start and at the end (eased)
+    roll_shake: float = 0.0  # radians: a handheld wobble at the first shake frequency
+    roll_phase: float = 0.0
 
     def at(self, t: float, duration: float) -> tuple[float, float, float]:
         """(zoom, dx, dy) at time t; dx, dy in view heights."""
@@ -65,9 +91,20 @@ class Camera:
                 dy += norm * math.sin(2 * math.pi * f * t + self.phases[2 * k + 1])
         return zoom, dx, dy
 
+    def roll_at(self, t: float, duration: float) -> float:
+        """The roll at time t, radians (positive turns the picture clockwise)."""
+        a = self.roll[0] + (self.roll[1] - self.roll[0]) * _smooth(t / max(duration, 1e-6))
+        if self.roll_shake > 0 and self.freqs:
+            a += self.roll_shake * math.sin(2 * math.pi * self.freqs[0] * t + self.roll_phase)
+        return a
+
+    def max_roll(self) -> float:
+        return max(abs(self.roll[0]), abs(self.roll[1])) + self.roll_shake
+
     def view(self, base: View, t: float, duration: float) -> CameraView:
         zoom, dx, dy = self.at(t, duration)
-        return CameraView(base, zoom, dx * base.height, dy * base.height)
+        roll = self.roll_at(t, duration)
+        return CameraView(base, zoom, dx * base.height, dy * base.height, roll)
 
     def to_dict(self) -> dict:
         return {
@@ -75,6 +112,9 @@ class Camera:
             "shake": round(self.shake, 5),
             "freqs": [round(f, 4) for f in self.freqs],
             "phases": [round(p, 4) for p in self.phases],
+            "roll": [round(self.roll[0], 5), round(self.roll[1], 5)],
+            "roll_shake": round(self.roll_shake, 5),
+            "roll_phase": round(self.roll_phase, 4),
         }
 
 
@@ -93,6 +133,19 @@ def random_camera(rng: np.random.Generator) -> Camera:
     return Camera(zoom0, zoom1, shake, freqs, phases)
 
 
+def random_roll(rng: np.random.Generator, camera: Camera) -> Camera:
+    """The camera with a roll for ROLL_SHARE of clips: a tilt that drifts, and a wobble when
+    the camera is handheld (never past MAX_ROLL, which the renderer's canvas allows for)."""
+    if rng.random() >= ROLL_SHARE:
+        return camera
+    wobble = float(rng.uniform(0.05, 0.2)) * MAX_ROLL if camera.shake > 0 else 0.0
+    limit = MAX_ROLL - wobble  # the tilt plus the wobble stays within MAX_ROLL
+    start = float(rng.uniform(-0.6, 0.6)) * limit
+    end = float(np.clip(start + rng.uniform(-0.8, 0.8) * limit, -limit, limit))
+    phase = float(rng.uniform(0, 2 * math.pi))
+    return replace(camera, roll=(start, end), roll_shake=wobble, roll_phase=phase)
+
+
 @dataclass(frozen=True)
 class Sensor:
     """Exposure and white balance drift (eased ramps over the clip), vignette and noise."""
@@ -105,6 +158,7 @@ class Sensor:
     vignette: float = 0.0  # darkening at the corners, share of the level
     noise: float = 0.0  # Gaussian sigma, 8-bit levels
     blur: float = 0.0  # Gaussian sigma, view heights (focus and lens softness)
+    shutter: float = 0.0  # share of the frame interval the shutter is open: motion blur
 
     def gains(self, t: float, duration: float) -> np.ndarray:
         """Per-channel (R, G, B) gains at time t."""
@@ -120,6 +174,7 @@ class Sensor:
             "vignette": round(self.vignette, 4),
             "noise": round(self.noise, 3),
             "blur": round(self.blur, 5),
+            "shutter": round(self.shutter, 4),
         }
 
 
@@ -140,3 +195,10 @@ def random_sensor(rng: np.random.Generator) -> Sensor:
         noise=float(rng.uniform(0.5, 5.0)),
         blur=float(rng.uniform(0.0005, 0.0025)) if rng.random() < 0.5 else 0.0,
     )
+
+
+def random_shutter(rng: np.random.Generator, sensor: Sensor) -> Sensor:
+    """The sensor with an open shutter (motion blur) for SHUTTER_SHARE of clips."""
+    if rng.random() >= SHUTTER_SHARE:
+        return sensor
+    return replace(sensor, shutter=float(rng.uniform(*SHUTTER)))

@@ -4,7 +4,11 @@ Per clip, two canvases are drawn once in the scene's own pixel frame, wide enoug
 the zoom and the shake: the back (background and floor surface) and the front (the occluder,
 with its alpha). Per frame both are warped by the camera's matrix, the objects are drawn
 between them through the camera's view (exact outlines, no resampling), and the sensor applies
-blur, exposure and white balance, vignette and noise. Nothing depends on the frame rate.
+blur, exposure and white balance, vignette and noise. A pendulum's string is drawn from its
+pivot to its bob. Nothing depends on the frame rate except motion blur, which by its nature
+does: with an open shutter each object is the average of its outlines over the exposure
+(shutter / fps seconds centred on the frame's time, from a simulation of the renderer's own),
+so its streak is as long as it moves in that time. The camera's own motion is not blurred.
 """
 
 from __future__ import annotations
@@ -15,11 +19,12 @@ import cv2
 import numpy as np
 
 from vidgen.world.geometry import outline_px
-from vidgen.world.physics import ObjectState
+from vidgen.world.physics import ObjectState, Simulation
 from vidgen.world.render import View, noise_bank, noise_shift
 from vidgen.world.scene import Scene
 from vidgen.world.vocab import COLORS
-from vidgen.world.wild_camera import MAX_SHAKE, MIN_ZOOM, CameraView
+from vidgen.world.wild_camera import MAX_ROLL, MAX_SHAKE, MIN_ZOOM, CameraView
+from vidgen.world.wild_motion_blur import exposure_states
 from vidgen.world.wild_photos import read_still
 from vidgen.world.wild_style import Style
 from vidgen.world.wild_textures import fractal_noise, texture
@@ -27,6 +32,8 @@ from vidgen.world.wild_textures import fractal_noise, texture
 _SHIFT = 4
 TILE = 32  # object texture tiles, px (resampled to the object's size)
 SHADOW_RISE = 2.5  # radii above the floor where an object's shadow has faded out
+STRING_WIDTH = 0.004  # view heights: a pendulum's string
+STRING_LEVEL = 45.0  # a dark string, whatever the background
 
 
 class WildLook:
@@ -35,8 +42,10 @@ class WildLook:
     def __init__(self, style: Style):
         self.style = style
 
-    def renderer(self, scene: Scene, width: int, height: int, t_max: float) -> WildRenderer:
-        return WildRenderer(scene, self.style, width, height, t_max)
+    def renderer(
+        self, scene: Scene, width: int, height: int, t_max: float, fps: float = 16.0
+    ) -> WildRenderer:
+        return WildRenderer(scene, self.style, width, height, t_max, fps)
 
     def views(self, scene: Scene, width: int, height: int, times: list[float]) -> list:
         base = View(scene, width, height)
@@ -51,7 +60,9 @@ def _named_colors(scene: Scene) -> list[tuple]:
 
 
 class WildRenderer:
-    def __init__(self, scene: Scene, style: Style, width: int, height: int, t_max: float):
+    def __init__(
+        self, scene: Scene, style: Style, width: int, height: int, t_max: float, fps: float = 16.0
+    ):
         self.scene, self.style = scene, style
         self.width, self.height, self.t_max = width, height, t_max
         self.base = View(scene, width, height)
@@ -59,6 +70,14 @@ class WildRenderer:
         rng = np.random.default_rng(style.seed)
         mx = int(math.ceil((1 / MIN_ZOOM - 1) * width / 2 + 1.5 * MAX_SHAKE * h / MIN_ZOOM)) + 4
         my = int(math.ceil((1 / MIN_ZOOM - 1) * h / 2 + 1.5 * MAX_SHAKE * h / MIN_ZOOM)) + 4
+        # a rolled frame's corners reach past the unrolled one's; every clip's canvas allows
+        # for the largest roll, so the world drawn on it is the same whether the camera rolls
+        turn = math.sin(MAX_ROLL)
+        mx += int(math.ceil(turn * h / 2 / MIN_ZOOM)) + 1
+        my += int(math.ceil(turn * width / 2 / MIN_ZOOM)) + 1
+        # motion blur: the exposure in seconds, and a simulation to sample it
+        self.exposure = style.sensor.shutter / fps
+        self.sim = Simulation(scene) if self.exposure > 0 else None
         travel = scene.pan * t_max * h
         self.u0 = -mx + min(0.0, travel)
         self.v0 = -my
@@ -139,6 +158,8 @@ class WildRenderer:
         tx = cam.zoom * (self.u0 - pan_px - cam.cx) + cam.cx + cam.dx
         ty = cam.zoom * (self.v0 - cam.cy) + cam.cy + cam.dy
         m = np.float32([[cam.zoom, 0, tx], [0, cam.zoom, ty]])
+        if cam.roll:
+            m = np.float32(cam.matrix() @ np.vstack([m.astype(np.float64), [0, 0, 1]]))
         size = (self.width, self.height)
         img = cv2.warpAffine(self.back, m, size, flags=cv2.INTER_LINEAR,
                              borderMode=cv2.BORDER_REFLECT).astype(np.float32)  # fmt: skip
@@ -146,9 +167,12 @@ class WildRenderer:
             for s in states:
                 if s.exists:
                     self._shadow(img, s, cam, t)
-        for s in states:
-            if s.exists:
-                self._object(img, s, cam, t)
+        samples = exposure_states(self.sim, t, self.exposure, states, cam.scale)
+        for s, over in zip(states, samples, strict=True):
+            if s.pivot is not None and s.exists:
+                self._string(img, s, cam, t)
+            if any(o.exists for o in over):
+                self._object(img, over, cam, t)
         if self.front is not None:
             self._occluder(img, m)
         return self._sensor(img, index, t)
@@ -156,7 +180,7 @@ class WildRenderer:
     def _occluder(self, img: np.ndarray, m: np.ndarray) -> None:
         front, alpha, (bx0, by0, bx1, by1) = self.front
         corners = np.float32([[bx0, by0], [bx1, by0], [bx0, by1], [bx1, by1]])
-        seen = corners * m[0, 0] + m[:, 2]  # zoom and shift only: the corners bound it
+        seen = corners @ m[:, :2].T + m[:, 2]  # an affine map: the corners bound it
         x0, y0 = np.maximum(np.floor(seen.min(0)).astype(int), 0)
         x1 = min(self.width, int(math.ceil(seen[:, 0].max())) + 1)
         y1 = min(self.height, int(math.ceil(seen[:, 1].max())) + 1)
@@ -184,25 +208,46 @@ class WildRenderer:
         img += 0.5
         return np.clip(img, 0, 255).astype(np.uint8)
 
-    def _object(self, img: np.ndarray, s: ObjectState, cam: CameraView, t: float) -> None:
-        pts = outline_px(s, cam, t)
+    def _object(self, img: np.ndarray, over: list, cam: CameraView, t: float) -> None:
+        """Draw one object averaged over its states during the exposure (one state: sharp)."""
+        outlines = [outline_px(s, cam, t) for s in over]
+        pts = np.concatenate(outlines)
         x0 = max(int(math.floor(pts[:, 0].min())) - 2, 0)
         y0 = max(int(math.floor(pts[:, 1].min())) - 2, 0)
         x1 = min(int(math.ceil(pts[:, 0].max())) + 3, self.width)
         y1 = min(int(math.ceil(pts[:, 1].max())) + 3, self.height)
         if x1 <= x0 or y1 <= y0:
             return
-        mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
-        poly = np.round((pts - (x0, y0)) * (1 << _SHIFT)).astype(np.int32)
-        cv2.fillPoly(mask, [poly], 255, cv2.LINE_AA, _SHIFT)
-        r = max(s.r * cam.scale, 1e-3)
-        u = (np.arange(x0, x1, dtype=np.float32) - cam.x(s.x, t)) / r
-        v = (np.arange(y0, y1, dtype=np.float32) - cam.y(s.y)) / r
-        u, v = np.meshgrid(u, v)
-        color = self._colored(s, u, v)
-        a = mask.astype(np.float32)[:, :, None] / 255.0
         patch = img[y0:y1, x0:x1]
-        patch += (color - patch) * a
+        change = np.zeros_like(patch)
+        for s, outline in zip(over, outlines, strict=True):
+            if not s.exists:
+                continue  # vanished for this part of the exposure: the background shows
+            mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
+            poly = np.round((outline - (x0, y0)) * (1 << _SHIFT)).astype(np.int32)
+            cv2.fillPoly(mask, [poly], 255, cv2.LINE_AA, _SHIFT)
+            r = max(s.r * cam.scale, 1e-3)
+            cx, cy = cam.point(s.x, s.y, t)
+            u = (np.arange(x0, x1, dtype=np.float32) - cx) / r
+            v = (np.arange(y0, y1, dtype=np.float32) - cy) / r
+            u, v = np.meshgrid(u, v)
+            if cam.roll:  # shading and texture keep to the world's axes: turn back
+                u, v = cam.cos * u + cam.sin * v, cam.cos * v - cam.sin * u
+            color = self._colored(s, u, v)
+            a = mask.astype(np.float32)[:, :, None] / 255.0
+            change += (color - patch) * a
+        patch += change if len(over) == 1 else change / len(over)
+
+    def _string(self, img: np.ndarray, s: ObjectState, cam: CameraView, t: float) -> None:
+        """A pendulum's string from its pivot to its bob's center, and a small pin."""
+        ax, ay = cam.point(s.pivot[0], s.pivot[1], t)
+        bx, by = cam.point(s.x, s.y, t)
+        thick = max(1, int(round(STRING_WIDTH * self.height)))
+        ends = np.round(np.float64([ax, ay, bx, by]) * (1 << _SHIFT)).astype(int)
+        color = (STRING_LEVEL,) * 3
+        cv2.line(img, tuple(ends[:2]), tuple(ends[2:]), color, thick, cv2.LINE_AA, _SHIFT)
+        pin = max(1, int(round(2 * STRING_WIDTH * self.height * (1 << _SHIFT))))
+        cv2.circle(img, tuple(ends[:2]), pin, color, -1, cv2.LINE_AA, _SHIFT)
 
     def _shadow(self, img: np.ndarray, s: ObjectState, cam: CameraView, t: float) -> None:
         """A soft contact shadow on the floor, fading as the object rises above it."""
@@ -214,13 +259,18 @@ class WildRenderer:
         ax, ay = r * (1.1 + 0.3 * max(rise, 0.0)), max(0.15 * r, 1.0)
         cx = cam.x(s.x, t) - 0.3 * r * math.cos(self.style.light[0])  # away from the light
         cy = cam.y(self.scene.floor_y)
-        x0, x1 = max(int(cx - 2 * ax), 0), min(int(cx + 2 * ax) + 2, self.width)
-        y0, y1 = max(int(cy - 2 * ay), 0), min(int(cy + 2 * ay) + 2, self.height)
+        if cam.roll:
+            cx, cy = cam.turn(cx, cy)
+        reach_x, reach_y = (2 * max(ax, ay),) * 2 if cam.roll else (2 * ax, 2 * ay)
+        x0, x1 = max(int(cx - reach_x), 0), min(int(cx + reach_x) + 2, self.width)
+        y0, y1 = max(int(cy - reach_y), 0), min(int(cy + reach_y) + 2, self.height)
         if x1 <= x0 or y1 <= y0:
             return
-        dx = (np.arange(x0, x1, dtype=np.float32) - cx) / ax
-        dy = (np.arange(y0, y1, dtype=np.float32) - cy) / ay
-        dark = strength * np.exp(-2.0 * (dy[:, None] ** 2 + dx[None, :] ** 2))
+        du = np.arange(x0, x1, dtype=np.float32)[None, :] - cx
+        dv = np.arange(y0, y1, dtype=np.float32)[:, None] - cy
+        if cam.roll:  # the ellipse lies on the floor: along the world's axes
+            du, dv = cam.cos * du + cam.sin * dv, cam.cos * dv - cam.sin * du
+        dark = strength * np.exp(-2.0 * ((dv / ay) ** 2 + (du / ax) ** 2))
         img[y0:y1, x0:x1] *= (1.0 - dark)[:, :, None]
 
     def _colored(self, s: ObjectState, u: np.ndarray, v: np.ndarray) -> np.ndarray:

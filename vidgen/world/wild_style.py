@@ -10,7 +10,8 @@ those of the scene alone. What it varies:
   edge, or the ground), never a thin line;
 - objects: any color (around the name's hue, or grey, dark, muted, or close to what is behind
   them), flat, shaded by one light (with a highlight), with a gradient, or textured;
-- camera (zoom, handheld shake), exposure and white-balance drift, vignette, blur, noise.
+- camera (zoom, handheld shake, roll), exposure and white-balance drift, vignette, blur,
+  motion blur (an open shutter), noise.
 
 A color drift stays a color drift: an object's rendered color is its base color plus the change
 of its named color, so the labeled frames are those the pixels show.
@@ -18,6 +19,7 @@ of its named color, so the labeled frames are those the pixels show.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 
@@ -25,7 +27,14 @@ import numpy as np
 
 from vidgen.world.scene import Scene, WorldObject
 from vidgen.world.vocab import hue_degrees
-from vidgen.world.wild_camera import Camera, Sensor, random_camera, random_sensor
+from vidgen.world.wild_camera import (
+    Camera,
+    Sensor,
+    random_camera,
+    random_roll,
+    random_sensor,
+    random_shutter,
+)
 from vidgen.world.wild_photos import MAX_STILL_INDEX, read_still
 from vidgen.world.wild_textures import (
     BACKGROUND_KINDS,
@@ -189,7 +198,7 @@ def random_style(rng: np.random.Generator, scene: Scene, photos: list | None = N
         float(rng.uniform(0.15, 0.55)),
         float(rng.uniform(0.0, 0.7)),
     )
-    return Style(
+    style = Style(
         background=background,
         palette=palette,
         photo=photo,
@@ -206,3 +215,6 @@ def random_style(rng: np.random.Generator, scene: Scene, photos: list | None = N
         sensor=random_sensor(rng),
         seed=int(rng.integers(2**31)),
     )
+    # Drawn last, so a clip keeps every other part of the look it had before rolls and blur.
+    camera = random_roll(rng, style.camera)
+    return dataclasses.replace(style, camera=camera, sensor=random_shutter(rng, style.sensor))
