@@ -41,7 +41,7 @@ def quantization_config(choice: str, components: list[str]):
         from diffusers import TorchAoConfig
         from torchao.quantization import Float8WeightOnlyConfig, Int8WeightOnlyConfig
 
-        kind = Int8WeightOnlyConfig() if choice == "int8" else Float8WeightOnlyConfig()
+        kind = _int8_config(Int8WeightOnlyConfig) if choice == "int8" else Float8WeightOnlyConfig()
         return PipelineQuantizationConfig(quant_mapping={n: TorchAoConfig(kind) for n in targets})
     if choice == "bnb-8bit":
         return PipelineQuantizationConfig(
@@ -60,6 +60,17 @@ def quantization_config(choice: str, components: list[str]):
         },
         components_to_quantize=targets,
     )
+
+
+def _int8_config(config_class):
+    """Int8 weight-only in torchao's version 2 format wherever torchao has one (0.15 on).
+
+    torchao 0.15-0.17 default to version 1, deprecated (four warnings a load, seen on a GPU
+    in session 13), and 0.18 to version 2: naming it makes each torchao quantize alike.
+    """
+    if "version" in getattr(config_class, "__dataclass_fields__", {}):
+        return config_class(version=2)
+    return config_class()
 
 
 # Bytes per transformer parameter, for the VRAM guide of `vidgen models`.
