@@ -113,17 +113,7 @@ def clip_to_box(poly, box: tuple[float, float, float, float]) -> list[tuple[floa
         dist = [sign * (p[axis] - limit) for p in pts]
         if min(dist) >= 0.0:
             continue  # wholly inside this edge: nothing to cut
-        out = []
-        px, py = pts[-1]
-        pd = dist[-1]
-        for (cx, cy), cd in zip(pts, dist, strict=True):
-            if (cd >= 0.0) != (pd >= 0.0):
-                w = pd / (pd - cd)
-                out.append((px + w * (cx - px), py + w * (cy - py)))
-            if cd >= 0.0:
-                out.append((cx, cy))
-            px, py, pd = cx, cy, cd
-        pts = out
+        pts = _keep_inside(pts, dist)
     return pts
 
 
@@ -137,18 +127,24 @@ def clip_to_convex(poly, hull: np.ndarray) -> list[tuple[float, float]]:
             break
         ex, ey = bx - ax, by - ay
         dist = [turn * (ex * (p[1] - ay) - ey * (p[0] - ax)) for p in pts]
-        out = []
-        px, py = pts[-1]
-        pd = dist[-1]
-        for (cx, cy), cd in zip(pts, dist, strict=True):
-            if (cd >= 0.0) != (pd >= 0.0):
-                w = pd / (pd - cd)
-                out.append((px + w * (cx - px), py + w * (cy - py)))
-            if cd >= 0.0:
-                out.append((cx, cy))
-            px, py, pd = cx, cy, cd
-        pts = out
+        pts = _keep_inside(pts, dist)
     return pts
+
+
+def _keep_inside(pts: list, dist: list[float]) -> list[tuple[float, float]]:
+    """One Sutherland-Hodgman step: the polygon `pts` cut to where `dist` (each vertex's
+    signed distance inside the edge) is >= 0, with a vertex added where a side crosses."""
+    out = []
+    px, py = pts[-1]
+    pd = dist[-1]
+    for (cx, cy), cd in zip(pts, dist, strict=True):
+        if (cd >= 0.0) != (pd >= 0.0):
+            w = pd / (pd - cd)
+            out.append((px + w * (cx - px), py + w * (cy - py)))
+        if cd >= 0.0:
+            out.append((cx, cy))
+        px, py, pd = cx, cy, cd
+    return out
 
 
 def polygon_signed_area(pts: list) -> float:
