@@ -205,10 +205,7 @@ class FaceTracks:
                 # A weak candidate may frame part of the face (nose to chin) and its
                 # landmarks, hence its vector, are then another face's: read the face at
                 # the calm box too and keep the nearer reading. Another person is far at both.
-                at_calm = self.embedder.embed(rgb, [calm.box])[0]
-                both = np.stack([sighting.vector, at_calm])
-                if int(np.argmin(track.calibration.distances(both))) == 1:
-                    sighting.box, sighting.vector = calm.box, at_calm
+                self._keep_nearer_reading(track, sighting, rgb, calm.box)
             # A rise under way is embedded frame by frame, so it can be dated; once past the
             # bar a face is sampled sparsely again.
             if self._suspect(track, sighting.vector) and not self._past(track, track.last.vector):
@@ -246,12 +243,16 @@ class FaceTracks:
         x, y, w, h = sighting.box
         lw, lh = track.last.box[2], track.last.box[3]
         box = (int(round(x + (w - lw) / 2)), int(round(y + (h - lh) / 2)), lw, lh)
+        self._keep_nearer_reading(track, sighting, rgb, box)
+
+    def _keep_nearer_reading(self, track: FaceTrack, sighting: FaceSighting, rgb, box) -> None:
+        """Read the face again at `box` and keep whichever reading is nearer the track's
+        references (the same person may read far at a poor framing; another person reads
+        far at both)."""
         again = self.embedder.embed(rgb, [box])[0]
-        if (
-            track.calibration.distances(again[None])[0]
-            < track.calibration.distances(sighting.vector[None])[0]
-        ):
-            sighting.box, sighting.vector = box, again
+        both = np.stack([sighting.vector, again])
+        if int(np.argmin(track.calibration.distances(both))) == 1:
+            sighting.box, sighting.vector = tuple(box), again
 
     def _suspect(self, track: FaceTrack, vector: np.ndarray) -> bool:
         if track.calibration is None:
