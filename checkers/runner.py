@@ -22,6 +22,7 @@ from checkers.base import (
     Event,
     score_from_events,
 )
+from checkers.cadence import DistinctFrames, renumbered
 from checkers.identity import KINDS as IDENTITY_KINDS
 from checkers.identity import IdentityChecker
 from checkers.malloc import keep_freed_memory
@@ -61,6 +62,7 @@ class ClipReport:
     metric_names: list[str] = field(default_factory=list)
     rows: list[dict[str, float]] = field(default_factory=list)  # per-frame metrics
     backend: str = ""
+    picture_fps: float = 0.0  # the rate new pictures arrive: below fps when frames repeat
 
     @property
     def exit_code(self) -> int:
@@ -179,41 +181,56 @@ def _analyse(
     report.width, report.height, report.fps = info.width, info.height, round(info.fps, 4)
     keep_freed_memory()  # frame-sized temporaries are reused, not faulted in afresh
     checkers = make_checkers(checks, sensitivity, perceptual, features)
+    # A clip that repeats its pictures is analysed as its distinct pictures, at the rate they
+    # arrive; events, rows and thumbnails get the decoded frames' numbers back (cadence.py).
+    pictures = DistinctFrames(source, info.fps)
+    report.picture_fps = round(pictures.fps, 4)
     for checker in checkers:
-        checker.begin(info.scale, info.fps, min(info.analysis_width, info.analysis_height))
+        checker.begin(info.scale, pictures.fps, min(info.analysis_width, info.analysis_height))
     report.metric_names = [m for c in checkers for m in c.metrics]
-    tracker = Tracker(info.analysis_width, info.analysis_height, info.fps)
+    tracker = Tracker(info.analysis_width, info.analysis_height, pictures.fps)
     scene = ScenePerception(
-        info.fps, info.analysis_width, info.analysis_height, _burst_embedder(checks, features)
+        pictures.fps, info.analysis_width, info.analysis_height, _burst_embedder(checks, features)
     )
     stopped: DecodeStopped | None = None
     decoded = 0
+    first_shown: list[Frame] = []  # per picture, the decoded frame that first shows it
+    row, observation = {}, None
     with FrameStages(scene, checkers, threads=overlap) as stages:
         try:
-            for frame in _timed(source, report):
+            for shown in _timed(iter(pictures), report):
+                decoded += 1
+                if shown.repeat:  # nothing new to see: the picture's findings stand
+                    report.rows.append(dict(row, frame=shown.frame.index, time=shown.frame.time))
+                    if observer is not None:
+                        observer(shown.frame, observation)
+                    continue
+                frame = shown.analysed()
+                first_shown.append(shown.frame)
                 pending = stages.start(frame)  # the scene and the watchers, beside the tracker
                 observation = tracker.update(frame)
                 observation.scene = pending.result()
-                row = {"frame": frame.index, "time": frame.time}
+                row = {"frame": shown.frame.index, "time": shown.frame.time}
                 for checker in checkers:
                     row.update(checker.process(frame.index, frame, observation))
                 report.rows.append(row)
                 if observer is not None:
-                    observer(frame, observation)
-                decoded += 1
+                    observer(shown.frame, observation)
         except DecodeStopped as error:
             stopped = error
         stages.finish()
     report.backend = info.backend
     report.frames = decoded
-    if decoded < MIN_FRAMES:
+    if len(first_shown) < MIN_FRAMES:
         if stopped:
             raise stopped
-        raise CheckError(_too_short(info, decoded))
+        raise CheckError(_too_short(info, decoded, len(first_shown)))
     late = scene.flush()
     for checker in checkers:
         checker.scene_ended(late)
     results = _explained([checker.finalize() for checker in checkers])
+    if pictures.repeats:
+        results = [renumbered(r, first_shown) for r in results]
     report.checks = {r.name: r for r in results}
     report.events = sorted((e for r in results for e in r.events), key=lambda e: (e.frame, e.check))
     if stopped:
@@ -277,14 +294,15 @@ def _explained(results: list[CheckResult]) -> list[CheckResult]:
     return out
 
 
-def _too_short(info: VideoInfo, decoded: int) -> str:
+def _too_short(info: VideoInfo, decoded: int, pictures: int) -> str:
     need = f"{MIN_FRAMES} frames"
     if info.fps and math.isfinite(info.fps):
         need += f" ({MIN_FRAMES / info.fps:.2f} s at {info.fps:g} fps)"
-    return (
-        f"{info.path}: too short to judge: {decoded} frame{'s' if decoded != 1 else ''}, "
-        f"the checks need at least {need}; pass a longer clip"
-    )
+    shown = f"{decoded} frame{'s' if decoded != 1 else ''}"
+    if pictures < decoded:
+        shown += f" showing {pictures} distinct picture{'s' if pictures != 1 else ''}"
+        need = f"{MIN_FRAMES} distinct pictures"
+    return f"{info.path}: too short to judge: {shown}, the checks need at least {need}; pass a longer clip"
 
 
 def _reported(source: Iterator[Frame], total: int, progress) -> Iterator[Frame]:
@@ -293,7 +311,7 @@ def _reported(source: Iterator[Frame], total: int, progress) -> Iterator[Frame]:
         progress(done, total)
 
 
-def _timed(source: Iterator[Frame], report: ClipReport) -> Iterator[Frame]:
+def _timed(source: Iterator, report: ClipReport) -> Iterator:
     """Time the decoder separately from the analysis."""
     while True:
         t0 = time.perf_counter()
