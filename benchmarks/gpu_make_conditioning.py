@@ -28,6 +28,7 @@ import os
 import subprocess
 import sys
 import time
+import traceback
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -223,32 +224,45 @@ def write_lora(transformer, folder: Path) -> dict:
 
 
 def build_all(work: Path, device: str, tiny: bool, size: tuple[int, int]) -> dict:
-    """Every model and file the variants need, under `work`; reused when already there."""
+    """Every model and file the variants need, under `work`; reused when already there.
+    A part that fails is recorded and left out (its variants are skipped), so that one
+    missing package on the device costs those variants, not the run."""
     import torch
     from diffusers import WanTransformer3DModel
     from tiny_pipelines import tiny_image
 
     t2v, i2v, files = work / "t2v", work / "i2v", work / "files"
     files.mkdir(parents=True, exist_ok=True)
-    built = {"files": {}}
+    built = {"files": {}, "errors": {}}
+
+    def attempt(part: str, make, *arguments):
+        try:
+            return make(*arguments)
+        except Exception:  # recorded whole: the device run cannot be watched
+            built["errors"][part] = traceback.format_exc()[-1500:]
+            return None
+
     if not (t2v / "model_index.json").is_file():
-        built["t2v"] = base.build_pipeline(t2v, tiny, device)
+        built["t2v"] = base.build_pipeline(t2v, tiny, device)  # every variant needs it
     if not (i2v / "model_index.json").is_file():
-        built["i2v"] = build_i2v(t2v, i2v, tiny, device)
+        built["i2v"] = attempt("i2v", build_i2v, t2v, i2v, tiny, device)
     built["files"]["image"] = str(tiny_image(files / "first_frame.png", size=size))
     transformer = WanTransformer3DModel.from_pretrained(
         str(t2v / "transformer"), dtype=torch.float32 if tiny else torch.bfloat16
     ).to(device)
     state = {k: v.detach() for k, v in transformer.state_dict().items()}
-    built["packers_match_gguf"] = check_packers(state)
+    built["packers_match_gguf"] = attempt("packers", check_packers, state)
     for kind in PACKERS:
         path = files / f"wan_t2v_1.3b_{kind.lower()}.gguf"
-        built["files"][kind.lower()] = str(path)
         if not path.is_file():
-            built[f"gguf_{kind.lower()}"] = write_gguf(state, path, kind)
+            written = attempt(f"gguf_{kind}", write_gguf, state, path, kind)
+            built[f"gguf_{kind.lower()}"] = written
+        if path.is_file() and f"gguf_{kind}" not in built["errors"]:
+            built["files"][kind.lower()] = str(path)
     del state
-    built["lora"] = write_lora(transformer, files)
-    built["files"]["lora"] = built["lora"]["path"]
+    built["lora"] = attempt("lora", write_lora, transformer, files)
+    if built["lora"]:
+        built["files"]["lora"] = built["lora"]["path"]
     return built
 
 
@@ -301,8 +315,18 @@ def main() -> None:
             results["variants"].append({"variant": name, "rc": "skipped", "error": "out of time"})
             save()
             continue
-        flags = [flag.format(**files) for flag in flags]
         model = args.work / kind
+        try:
+            flags = [flag.format(**files) for flag in flags]
+        except KeyError as missing:
+            results["variants"].append({"variant": name, "rc": "skipped",
+                                        "error": f"not built: {missing}"})  # fmt: skip
+            save()
+            continue
+        if not (model / "model_index.json").is_file():
+            results["variants"].append({"variant": name, "rc": "skipped", "error": "no model"})
+            save()
+            continue
         result = base.run_variant(name, flags, None, min(timeout, left), args, model, clips)
         result["model"] = kind
         if name in VERIFIED and result.get("clip"):
