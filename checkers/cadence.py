@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
@@ -48,6 +49,7 @@ CONTRAST = 4.0
 MIN_REPEAT_SHARE = 0.15  # of the look-ahead's frames: one in five or more
 MAX_RUN = 4  # a picture shown more than five times is a still, not a cadence
 MIN_PICTURES = 4  # fresh pictures in the look-ahead that show the rhythm
+RHYTHM_SHARE = 0.75  # of the runs between them that keep it
 
 
 @dataclass
@@ -83,26 +85,42 @@ def find_cadence(changes: list[float]) -> int:
     repeat = values < REPEAT_LEVEL
     if repeat.mean() < MIN_REPEAT_SHARE or repeat.all():
         return 0
-    fresh = values[~repeat]
-    if np.median(fresh) < CONTRAST * max(values[repeat].max(), 1.0):
+    changed = values[~repeat]
+    # Against the repeats' 90th percentile, not their largest: a slow new picture (an object
+    # coming to rest) can change less than REPEAT_LEVEL and so count among the repeats.
+    if np.median(changed) < CONTRAST * max(float(np.percentile(values[repeat], 90)), 1.0):
         return 0
-    # Runs of repeats between fresh pictures: a rhythm keeps them within one of each other
-    # (3:3, 2:3 pulldown, one in five). A run longer than MAX_RUN is a still inside the
-    # rhythm (nothing moved), not part of it; the run still open at the end of the
-    # look-ahead may be cut short, so it only has to stay under the longest closed one.
-    runs, run = [], 0
-    for is_repeat in repeat[int(np.argmax(~repeat)) :]:  # from the first fresh picture
-        if is_repeat:
-            run += 1
-        else:
-            runs.append(run)
-            run = 0
-    rhythm = [r for r in runs[1:] if r <= MAX_RUN]  # runs[0] counts nothing: always 0
-    if len(rhythm) < MIN_PICTURES or max(rhythm) == 0 or max(rhythm) - min(rhythm) > 1:
+    # The frames from the first fresh picture on, as alternating runs of fresh pictures and
+    # of repeats. In a cadence both kinds of run keep one length (within one: 3:3 is runs of
+    # 1 fresh and 2 repeats, one frame in five 4 and 1, 2:3 pulldown 1 and 1-2); stills
+    # scattered at random do not. A run of repeats longer than MAX_RUN is a still inside the
+    # rhythm (nothing moved), and a slow new picture read as a repeat joins two runs into a
+    # longer one: the rhythm must hold for most runs, not all. The last run may be cut short
+    # by the end of the look-ahead and is left out.
+    flags = repeat[int(np.argmax(~repeat)) :]
+    edges = np.flatnonzero(np.diff(flags.astype(np.int8))) + 1
+    bounds = [0, *edges.tolist(), len(flags)]
+    runs = [(bool(flags[a]), b - a) for a, b in zip(bounds, bounds[1:], strict=False)]
+    last_repeats = runs[-1][1] if runs[-1][0] else 0
+    repeats = [n for is_repeat, n in runs[:-1] if is_repeat and n <= MAX_RUN]
+    fresh = [n for is_repeat, n in runs[:-1] if not is_repeat]
+    rhythm = _rhythm(repeats)
+    if len(repeats) < MIN_PICTURES or not rhythm or not _rhythm(fresh):
         return 0
-    if max(rhythm) < run <= MAX_RUN:
+    if max(rhythm) < last_repeats <= MAX_RUN:
         return 0
     return max(rhythm)
+
+
+def _rhythm(lengths: list[int]) -> list[int]:
+    """The lengths within one of the commonest, when they are most of them; else []."""
+    if not lengths:
+        return []
+    commonest = Counter(lengths).most_common(1)[0][0]
+    kept = [n for n in lengths if abs(n - commonest) <= 1]
+    if len(kept) < RHYTHM_SHARE * len(lengths) or max(kept) - min(kept) > 1:
+        return []
+    return kept
 
 
 class DistinctFrames:
