@@ -188,21 +188,34 @@ def _analyse(
     )
     stopped: DecodeStopped | None = None
     decoded = 0
+
+    def judge(frame, observation, pending) -> None:
+        observation.scene = pending.result()
+        row = {"frame": frame.index, "time": frame.time}
+        for checker in checkers:
+            row.update(checker.process(frame.index, frame, observation))
+        report.rows.append(row)
+        if observer is not None:
+            observer(frame, observation)
+
     with FrameStages(scene, checkers, threads=overlap) as stages:
+        # One frame in hand: frame i's scene step is queued before the checkers judge frame
+        # i - 1, so the scene thread (the longest stage) never waits for the checkers and the
+        # decoder. Each stage still sees the frames in order, and the checkers judge frame
+        # i - 1 before the tracker moves on to frame i, as when run in turn.
+        held = None
         try:
             for frame in _timed(source, report):
                 pending = stages.start(frame)  # the scene and the watchers, beside the tracker
-                observation = tracker.update(frame)
-                observation.scene = pending.result()
-                row = {"frame": frame.index, "time": frame.time}
-                for checker in checkers:
-                    row.update(checker.process(frame.index, frame, observation))
-                report.rows.append(row)
-                if observer is not None:
-                    observer(frame, observation)
-                decoded += 1
+                if held is not None:
+                    judge(*held)
+                    decoded += 1
+                held = frame, tracker.update(frame), pending
         except DecodeStopped as error:
             stopped = error
+        if held is not None:
+            judge(*held)
+            decoded += 1
         stages.finish()
     report.backend = info.backend
     report.frames = decoded
