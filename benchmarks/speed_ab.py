@@ -25,7 +25,8 @@ from checkers.runner import check_clip
 clips, features = json.loads(sys.argv[1]), sys.argv[2]
 for clip in clips:
     check_clip(clip, features=features)
-print(json.dumps({"ready": True}), flush=True)
+import checkers
+print(json.dumps({"ready": checkers.__file__}), flush=True)
 for _ in sys.stdin:
     frames = 0
     c0, w0 = time.process_time(), time.perf_counter()
@@ -39,12 +40,16 @@ for _ in sys.stdin:
 
 
 def start(tree: str, clips: list[str], features: str) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONPATH=os.path.abspath(tree))
+    tree = os.path.abspath(tree)
+    # `python -c` puts its working folder first on sys.path: run it in the tree measured.
     worker = subprocess.Popen(
-        [sys.executable, "-c", WORKER, json.dumps(clips), features],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
+        [sys.executable, "-c", WORKER, json.dumps([os.path.abspath(c) for c in clips]), features],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=tree,
+        env=dict(os.environ, PYTHONPATH=tree),
     )  # fmt: skip
-    json.loads(worker.stdout.readline())  # warmed up
+    ready = json.loads(worker.stdout.readline())["ready"]  # warmed up
+    if not ready.startswith(tree + os.sep):
+        sys.exit(f"the worker for {tree} imported checkers from {ready}")
     return worker
 
 

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 import logging
 import math
@@ -26,10 +27,11 @@ from checkers.identity import KINDS as IDENTITY_KINDS
 from checkers.identity import IdentityChecker
 from checkers.malloc import keep_freed_memory
 from checkers.overlap import FrameStages
+from checkers.perception.on_demand import OnDemandScene
 from checkers.perception.scene import ScenePerception
 from checkers.permanence import PermanenceChecker
 from checkers.physics import PhysicsChecker
-from checkers.tracking import FrameObservation, Tracker
+from checkers.tracking import FrameObservation, Tracker, clean_scene, could_end_clean
 from checkers.video import DEFAULT_SHORT_SIDE, Frame, VideoInfo, analysis_size, frames, probe
 
 log = logging.getLogger("checkers")
@@ -120,7 +122,8 @@ def check_clip(
         source = frames(info, backend, threads)
         if progress is not None:
             source = _reported(source, info.frames, progress)
-        _analyse(report, info, source, checks, sensitivity, perceptual, features, observer, overlap)
+        _analyse(report, info, source, checks, sensitivity, perceptual, features, observer,
+                 overlap, replay=lambda: frames(copy.copy(info), backend, threads))  # fmt: skip
     except CheckError as error:
         report.verdict, report.error = "error", str(error)
     except Exception as error:  # a bug must not stop a batch; say so and go on
@@ -174,8 +177,19 @@ def check_frames(
 
 
 def _analyse(
-    report, info, source, checks, sensitivity, perceptual, features, observer=None, overlap=True
+    report,
+    info,
+    source,
+    checks,
+    sensitivity,
+    perceptual,
+    features,
+    observer=None,
+    overlap=True,
+    replay=None,
 ) -> None:
+    """`replay()`: the clip's frames decoded again from the first (None: frames that cannot
+    be, so the scene perception runs in full from the start; see perception/on_demand.py)."""
     report.width, report.height, report.fps = info.width, info.height, round(info.fps, 4)
     keep_freed_memory()  # frame-sized temporaries are reused, not faulted in afresh
     checkers = make_checkers(checks, sensitivity, perceptual, features)
@@ -183,13 +197,21 @@ def _analyse(
         checker.begin(info.scale, info.fps, min(info.analysis_width, info.analysis_height))
     report.metric_names = [m for c in checkers for m in c.metrics]
     tracker = Tracker(info.analysis_width, info.analysis_height, info.fps)
-    scene = ScenePerception(
-        info.fps, info.analysis_width, info.analysis_height, _burst_embedder(checks, features)
+    embedder = _burst_embedder(checks, features)
+    scene = OnDemandScene(
+        lambda bursts: ScenePerception(
+            info.fps, info.analysis_width, info.analysis_height, embedder, bursts
+        ),
+        replay,
     )
+    # Scene bursts are read only by these checks, and only on a clip that is not clean.
+    bursts_read = bool({IdentityChecker.name, PermanenceChecker.name} & set(checks))
+    reliable: dict[int, bool] = {}
     stopped: DecodeStopped | None = None
     decoded = 0
 
     def judge(frame, observation, pending) -> None:
+        reliable[frame.index] = observation.reliable
         observation.scene = pending.result()
         row = {"frame": frame.index, "time": frame.time}
         for checker in checkers:
@@ -203,27 +225,37 @@ def _analyse(
         # i - 1, so the scene thread (the longest stage) never waits for the checkers and the
         # decoder. Each stage still sees the frames in order, and the checkers judge frame
         # i - 1 before the tracker moves on to frame i, as when run in turn.
-        held = None
+        held, unreliable = None, 0
         try:
             for frame in _timed(source, report):
+                # Once the clip cannot be clean (at its declared length, or at this frame's if
+                # it runs longer), its bursts will be read.
+                length = max(info.frames, frame.index + 1)
+                if bursts_read and not could_end_clean(unreliable, length):
+                    scene.want_bursts()
                 pending = stages.start(frame)  # the scene and the watchers, beside the tracker
                 if held is not None:
                     judge(*held)
                     decoded += 1
                 held = frame, tracker.update(frame), pending
+                unreliable += not held[1].reliable
         except DecodeStopped as error:
             stopped = error
         if held is not None:
             judge(*held)
             decoded += 1
         stages.finish()
+        late = []
+        if decoded >= MIN_FRAMES:
+            late = scene.flush(bursts_read and not clean_scene(reliable), decoded)
+        log.debug("%s: scene bursts %s; %d frames decoded again for them", info.path,
+                  "found" if scene.full else "not needed", scene.replayed)  # fmt: skip
     report.backend = info.backend
     report.frames = decoded
     if decoded < MIN_FRAMES:
         if stopped:
             raise stopped
         raise CheckError(_too_short(info, decoded))
-    late = scene.flush()
     for checker in checkers:
         checker.scene_ended(late)
     results = _explained([checker.finalize() for checker in checkers])
