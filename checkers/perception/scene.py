@@ -51,7 +51,8 @@ class ScenePerception:
     """`embedder`: an appearance embedder (checkers/features) that must confirm each burst
     as a lasting change of look (lasting.py), or None to take bursts as found.
     `bursts=False` finds cuts alone (the camera step, the histogram and the layout), with no
-    unexplained change and no bursts: the cuts are those of the full perception."""
+    unexplained change and no bursts: the cuts are those of the full perception, and the
+    steps' `exposure` and `changed_share` are 0 (on_demand.py runs it so)."""
 
     def __init__(self, fps: float, width: int, height: int, embedder=None, bursts: bool = True):
         self.fps = fps if fps and math.isfinite(fps) and fps > 0 else 16.0
