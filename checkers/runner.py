@@ -229,9 +229,14 @@ def _analyse(
         try:
             for frame in _timed(source, report):
                 # Once the clip cannot be clean (at its declared length, or at this frame's if
-                # it runs longer), its bursts will be read.
+                # it runs longer), its bursts will be read. A clip unclean so far when the
+                # frames the scene keeps run out asks too: a guess, which at worst computes
+                # bursts that go unread, and spares decoding those frames again.
                 length = max(info.frames, frame.index + 1)
-                if bursts_read and not could_end_clean(unreliable, length):
+                if bursts_read and (
+                    not could_end_clean(unreliable, length)
+                    or (frame.index == scene.keep and not could_end_clean(unreliable, frame.index))
+                ):
                     scene.want_bursts()
                 pending = stages.start(frame)  # the scene and the watchers, beside the tracker
                 if held is not None:

@@ -147,3 +147,31 @@ def test_a_clip_that_starts_clean_and_ends_unclean_keeps_its_look_change(monkeyp
     full = runner.check_clip(clip, features="classical")
     assert _decisions(on_demand) == _decisions(full)
     assert ("look_change", 5) in [(e.kind, e.frame) for e in full.events]
+
+
+def test_a_clip_unclean_from_its_start_switches_before_its_kept_frames_run_out(
+    tmp_path, monkeypatch
+):
+    """Ten times longer than the scene keeps frames, and textured from the first frame: the
+    full perception starts from the frames at hand, with nothing decoded again."""
+    rng = np.random.default_rng(5)
+    texture = cv2.GaussianBlur(rng.integers(0, 255, (120, 208, 3), np.uint8), (0, 0), 2)
+    texture = cv2.normalize(texture, None, 0, 255, cv2.NORM_MINMAX)
+    path = tmp_path / "wall.mp4"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 16, (208, 120))
+    for i in range(40):
+        writer.write(np.roll(texture, i, axis=1))
+    writer.release()
+    made = []
+
+    class _Kept(OnDemandScene):
+        def __init__(self, make, replay):
+            super().__init__(make, replay, keep=4)
+            made.append(self)
+
+    monkeypatch.setattr(runner, "OnDemandScene", _Kept)
+    on_demand = runner.check_clip(str(path), features="classical")
+    assert on_demand.verdict != "error", on_demand.error
+    assert made[0].full and made[0].replayed == 0
+    monkeypatch.setattr(runner, "OnDemandScene", _FullFromStart)
+    assert _decisions(runner.check_clip(str(path), features="classical")) == _decisions(on_demand)

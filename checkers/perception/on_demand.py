@@ -52,6 +52,7 @@ class OnDemandScene:
         self._replay = replay
         self.full = replay is None
         self._scene = make(self.full)
+        self.keep = keep
         self._held: deque[tuple[int, float, np.ndarray]] = deque(maxlen=keep)
         self._wanted = False
         self._caught_up: list[Burst] = []  # bursts of the frames the full perception caught up
