@@ -185,6 +185,12 @@ class DistinctFrames:
         yield from self._source
 
 
+def distinct_pictures(source: Iterator[Frame], fps: float) -> Iterator[Frame]:
+    """A clip's frames as the analysis sees them: its distinct pictures, numbered by picture
+    (for a stage that decodes the clip again from the start)."""
+    return (s.analysed() for s in DistinctFrames(source, fps) if not s.repeat)
+
+
 # "frame 12", "frames 12-15" in an event's message: numbered like the event's own frames.
 FRAME_NUMBERS = re.compile(r"\b(frames?) (\d+)(?:-(\d+))?")
 

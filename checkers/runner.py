@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 import logging
 import math
@@ -22,15 +23,16 @@ from checkers.base import (
     Event,
     score_from_events,
 )
-from checkers.cadence import DistinctFrames, renumbered
+from checkers.cadence import DistinctFrames, distinct_pictures, renumbered
 from checkers.identity import KINDS as IDENTITY_KINDS
 from checkers.identity import IdentityChecker
 from checkers.malloc import keep_freed_memory
 from checkers.overlap import FrameStages
+from checkers.perception.on_demand import OnDemandScene
 from checkers.perception.scene import ScenePerception
 from checkers.permanence import PermanenceChecker
 from checkers.physics import PhysicsChecker
-from checkers.tracking import FrameObservation, Tracker
+from checkers.tracking import FrameObservation, Tracker, clean_scene, could_end_clean
 from checkers.video import DEFAULT_SHORT_SIDE, Frame, VideoInfo, analysis_size, frames, probe
 
 log = logging.getLogger("checkers")
@@ -122,7 +124,8 @@ def check_clip(
         source = frames(info, backend, threads)
         if progress is not None:
             source = _reported(source, info.frames, progress)
-        _analyse(report, info, source, checks, sensitivity, perceptual, features, observer, overlap)
+        _analyse(report, info, source, checks, sensitivity, perceptual, features, observer,
+                 overlap, replay=lambda: frames(copy.copy(info), backend, threads))  # fmt: skip
     except CheckError as error:
         report.verdict, report.error = "error", str(error)
     except Exception as error:  # a bug must not stop a batch; say so and go on
@@ -176,8 +179,19 @@ def check_frames(
 
 
 def _analyse(
-    report, info, source, checks, sensitivity, perceptual, features, observer=None, overlap=True
+    report,
+    info,
+    source,
+    checks,
+    sensitivity,
+    perceptual,
+    features,
+    observer=None,
+    overlap=True,
+    replay=None,
 ) -> None:
+    """`replay()`: the clip's frames decoded again from the first (None: frames that cannot
+    be, so the scene perception runs in full from the start; see perception/on_demand.py)."""
     report.width, report.height, report.fps = info.width, info.height, round(info.fps, 4)
     keep_freed_memory()  # frame-sized temporaries are reused, not faulted in afresh
     checkers = make_checkers(checks, sensitivity, perceptual, features)
@@ -189,43 +203,81 @@ def _analyse(
         checker.begin(info.scale, pictures.fps, min(info.analysis_width, info.analysis_height))
     report.metric_names = [m for c in checkers for m in c.metrics]
     tracker = Tracker(info.analysis_width, info.analysis_height, pictures.fps)
-    scene = ScenePerception(
-        pictures.fps, info.analysis_width, info.analysis_height, _burst_embedder(checks, features)
+    embedder = _burst_embedder(checks, features)
+    scene = OnDemandScene(
+        lambda bursts: ScenePerception(
+            pictures.fps, info.analysis_width, info.analysis_height, embedder, bursts
+        ),
+        (lambda: distinct_pictures(replay(), info.fps)) if replay is not None else None,
     )
+    # Scene bursts are read only by these checks, and only on a clip that is not clean.
+    bursts_read = bool({IdentityChecker.name, PermanenceChecker.name} & set(checks))
+    reliable: dict[int, bool] = {}
     stopped: DecodeStopped | None = None
     decoded = 0
     first_shown: list[Frame] = []  # per picture, the decoded frame that first shows it
-    row, observation = {}, None
+    # The declared length in pictures, for the question whether the clip can still be clean.
+    declared = round(info.frames * pictures.fps / info.fps) if info.frames and info.fps else 0
+
+    def judge(frame, shown, observation, pending, repeats) -> None:
+        reliable[frame.index] = observation.reliable
+        observation.scene = pending.result()
+        row = {"frame": shown.index, "time": shown.time}
+        for checker in checkers:
+            row.update(checker.process(frame.index, frame, observation))
+        report.rows.append(row)
+        if observer is not None:
+            observer(shown, observation)
+        for again in repeats:  # frames that show the picture again: its findings stand
+            report.rows.append(dict(row, frame=again.index, time=again.time))
+            if observer is not None:
+                observer(again, observation)
+
     with FrameStages(scene, checkers, threads=overlap) as stages:
+        # One frame in hand: frame i's scene step is queued before the checkers judge frame
+        # i - 1, so the scene thread (the longest stage) never waits for the checkers and the
+        # decoder. Each stage still sees the frames in order, and the checkers judge frame
+        # i - 1 before the tracker moves on to frame i, as when run in turn.
+        held, unreliable = None, 0
         try:
             for shown in _timed(iter(pictures), report):
                 decoded += 1
-                if shown.repeat:  # nothing new to see: the picture's findings stand
-                    report.rows.append(dict(row, frame=shown.frame.index, time=shown.frame.time))
-                    if observer is not None:
-                        observer(shown.frame, observation)
+                if shown.repeat:  # the first frame never is, so a picture is in hand
+                    held[-1].append(shown.frame)
                     continue
                 frame = shown.analysed()
                 first_shown.append(shown.frame)
+                # Once the clip cannot be clean (at its declared length, or at this frame's if
+                # it runs longer), its bursts will be read. A clip unclean so far when the
+                # frames the scene keeps run out asks too: a guess, which at worst computes
+                # bursts that go unread, and spares decoding those frames again.
+                length = max(declared, frame.index + 1)
+                if bursts_read and (
+                    not could_end_clean(unreliable, length)
+                    or (frame.index == scene.keep and not could_end_clean(unreliable, frame.index))
+                ):
+                    scene.want_bursts()
                 pending = stages.start(frame)  # the scene and the watchers, beside the tracker
-                observation = tracker.update(frame)
-                observation.scene = pending.result()
-                row = {"frame": shown.frame.index, "time": shown.frame.time}
-                for checker in checkers:
-                    row.update(checker.process(frame.index, frame, observation))
-                report.rows.append(row)
-                if observer is not None:
-                    observer(shown.frame, observation)
+                if held is not None:
+                    judge(*held)
+                held = frame, shown.frame, tracker.update(frame), pending, []
+                unreliable += not held[2].reliable
         except DecodeStopped as error:
             stopped = error
+        if held is not None:
+            judge(*held)
         stages.finish()
+        late = []
+        if len(first_shown) >= MIN_FRAMES:
+            late = scene.flush(bursts_read and not clean_scene(reliable), len(first_shown))
+        log.debug("%s: scene bursts %s; %d frames decoded again for them", info.path,
+                  "found" if scene.full else "not needed", scene.replayed)  # fmt: skip
     report.backend = info.backend
     report.frames = decoded
     if len(first_shown) < MIN_FRAMES:
         if stopped:
             raise stopped
         raise CheckError(_too_short(info, decoded, len(first_shown)))
-    late = scene.flush()
     for checker in checkers:
         checker.scene_ended(late)
     results = _explained([checker.finalize() for checker in checkers])

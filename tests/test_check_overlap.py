@@ -59,3 +59,33 @@ def test_a_watchers_error_reaches_the_caller(threads):
         for i in range(4):
             assert stages.start(Frame(i, i / 16, image)).result() == i
         stages.finish()
+
+
+def test_next_scene_step_is_queued_before_the_checkers_judge_a_frame(tmp_path, monkeypatch):
+    """The runner keeps one frame in hand: frame i + 1 goes to the scene before the checkers
+    judge frame i (so the scene thread never waits on them), and the tracker takes frame
+    i + 1 only after they have judged frame i (they read its tracks as of frame i)."""
+    from checkers.perception.scene import ScenePerception
+    from checkers.physics import PhysicsChecker
+    from checkers.tracking import Tracker
+
+    log: list[tuple[str, int]] = []
+
+    def logged(cls, name, what, index_of):
+        original = getattr(cls, name)
+
+        def wrapper(self, *args):
+            log.append((what, index_of(args)))
+            return original(self, *args)
+
+        monkeypatch.setattr(cls, name, wrapper)
+
+    logged(ScenePerception, "update", "scene", lambda a: a[0])
+    logged(Tracker, "update", "tracker", lambda a: a[0].index)
+    logged(PhysicsChecker, "process", "judge", lambda a: a[0])
+    clip = as_mp4(SPLIT_INTO_WALL, tmp_path / "split.mp4", 208, 120)
+    report = check_clip(clip, checks=("physics_sanity",), overlap=False)
+    assert report.frames == 49 and log.count(("judge", 48)) == 1
+    at = {entry: n for n, entry in enumerate(log)}
+    for i in range(48):
+        assert at[("scene", i + 1)] < at[("judge", i)] < at[("tracker", i + 1)], i

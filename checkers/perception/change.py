@@ -85,12 +85,15 @@ class ChangeMeter:
         self._keep_map = keep_map
         self._regions = regions
 
-    def update(self, rgb: np.ndarray) -> ChangeStep:
+    def update(self, rgb: np.ndarray, compare: bool = True) -> ChangeStep:
+        """`compare=False`: the camera step and the Lab frame only, with no unexplained
+        change (neutral, as on the first frame): what finding cuts needs, at a fifth of the
+        cost."""
         gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
         lab = to_lab(cv2.GaussianBlur(rgb, (3, 3), 0))
         step = self._camera.update(gray)
         prev, self._prev_rgb = self._prev_rgb, rgb
-        if prev is None:
+        if prev is None or not compare:
             return ChangeStep(step, NEUTRAL, 0.0, 0.0, 0.0, 0.0, lab=lab)
         return self._compare(prev, rgb, gray, lab, step)
 

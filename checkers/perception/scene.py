@@ -49,9 +49,12 @@ class SceneStep:
 
 class ScenePerception:
     """`embedder`: an appearance embedder (checkers/features) that must confirm each burst
-    as a lasting change of look (lasting.py), or None to take bursts as found."""
+    as a lasting change of look (lasting.py), or None to take bursts as found.
+    `bursts=False` finds cuts alone (the camera step, the histogram and the layout), with no
+    unexplained change and no bursts: the cuts are those of the full perception, and the
+    steps' `exposure` and `changed_share` are 0 (on_demand.py runs it so)."""
 
-    def __init__(self, fps: float, width: int, height: int, embedder=None):
+    def __init__(self, fps: float, width: int, height: int, embedder=None, bursts: bool = True):
         self.fps = fps if fps and math.isfinite(fps) and fps > 0 else 16.0
         self.factor = min(1.0, SCENE_SHORT_SIDE / min(width, height))
         self.size = (round(width * self.factor), round(height * self.factor))
@@ -64,6 +67,7 @@ class ScenePerception:
         self._prev_layout: np.ndarray | None = None
         self._exposure = 0.0
         self._embedder = embedder
+        self.bursts = bursts
         # The frames a burst's confirmation needs: its own and a calm stretch on each side.
         self._frames: deque[tuple[int, np.ndarray]] = deque(
             maxlen=self._bursts.burst + 2 * self._bursts.calm + 8
@@ -75,7 +79,7 @@ class ScenePerception:
             return SceneStep(index, time, IDENTITY_STEP, False, 0.0, 0.0, 0.0)
         if self.factor < 1.0:
             rgb = cv2.resize(rgb, self.size, interpolation=cv2.INTER_AREA)
-        step = self._change.update(rgb)
+        step = self._change.update(rgb, compare=self.bursts)
         lab = step.lab
         hist = color_histogram(lab)
         jump = 0.0 if self._prev_hist is None else histogram_change(self._prev_hist, hist)
@@ -85,6 +89,8 @@ class ScenePerception:
         self._prev_layout = layout
         cut = index > 0 and is_cut(jump, same, step.camera)
         bursts: list[Burst] = []
+        if not self.bursts:
+            return SceneStep(index, time, step.camera, cut, jump, 0.0, 0.0)
         if cut:
             # Nothing before a cut is compared with anything after it: the old shot's
             # bursts are decided and confirmed on its own frames, then both are dropped.
@@ -103,7 +109,7 @@ class ScenePerception:
 
     def flush(self) -> list[Burst]:
         """Bursts in the clip's last second, decided once the clip has ended."""
-        if self.blind:
+        if self.blind or not self.bursts:
             return []
         return [self._to_analysis(b) for b in self._confirmed(self._bursts.flush())]
 

@@ -15,7 +15,7 @@
 Checkers read the track histories; nothing here decides what is a violation.
 """
 
-from checkers.tracking.backdrop import clean_scene
+from checkers.tracking.backdrop import clean_scene, could_end_clean
 from checkers.tracking.boxes import CONTACT_MARGIN, box_gap
 from checkers.tracking.observation import FrameObservation
 from checkers.tracking.tracker import Tracker
@@ -30,4 +30,5 @@ __all__ = [
     "Tracker",
     "box_gap",
     "clean_scene",
+    "could_end_clean",
 ]

@@ -18,3 +18,9 @@ def clean_scene(reliable: dict[int, bool]) -> bool:
     moment are fragments of texture, not objects, so the whole clip must qualify.
     """
     return bool(reliable) and sum(reliable.values()) >= CLEAN_SHARE * len(reliable)
+
+
+def could_end_clean(unreliable: int, frames: int) -> bool:
+    """Whether a clip of `frames` frames, `unreliable` of them not reliable, can be clean:
+    `clean_scene` on the whole clip, decided before its end."""
+    return frames - unreliable >= CLEAN_SHARE * frames
