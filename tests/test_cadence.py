@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from test_check_world import COLOR_AFTER_BOX, TELEPORT_UP
+from test_scene_on_demand import _clip as stage_then_wall
 from world_scenes import render
 
 from checkers.base import CheckResult, Event
@@ -81,3 +82,30 @@ def test_a_tripled_clip_is_judged_like_the_clip(spec):
     ]
     assert [e.time for e in tripled.events] == pytest.approx([e.time for e in plain.events])
     assert len(tripled.rows) == 3 * len(plain.rows)
+
+
+@pytest.mark.parametrize("keep", [32, 2], ids=["frames at hand", "decoded again"])
+def test_the_scene_decoded_again_sees_the_same_pictures(tmp_path, monkeypatch, keep):
+    # The scene perception may decode the clip again from its start (perception/on_demand.py):
+    # the replay must be the same distinct pictures, or the bursts would be dated in another
+    # numbering.
+    from checkers import runner
+    from checkers.perception.on_demand import OnDemandScene
+
+    made = []
+
+    class _Kept(OnDemandScene):
+        def __init__(self, make, replay):
+            super().__init__(make, replay, keep=keep)
+            made.append(self)
+
+    monkeypatch.setattr(runner, "OnDemandScene", _Kept)
+    plain = runner.check_clip(stage_then_wall(tmp_path / "plain.mp4", 1), features="classical")
+    tripled = runner.check_clip(stage_then_wall(tmp_path / "tripled.mp4", 3), features="classical")
+    assert tripled.picture_fps == pytest.approx(16.0) and plain.picture_fps == 16.0
+    assert any(e.kind == "appear_in_place" for e in plain.events), plain.events
+    # The tripled clip's scene went full, from frames at hand or decoded again.
+    assert made[1].full and (made[1].replayed > 0) == (keep == 2)
+    assert [(e.check, e.kind, 3 * e.frame) for e in plain.events] == [
+        (e.check, e.kind, e.frame) for e in tripled.events
+    ]

@@ -85,13 +85,14 @@ def test_bursts_never_read_cost_no_full_perception():
     assert [p.bursts for p in made] == [False] and not decoded_again
 
 
-def _clip(path: Path) -> str:
+def _clip(path: Path, repeat: int = 1) -> str:
     """A plain grey stage with a disc (clean frames), then a textured wall (not clean) on which
-    a patch appears at frame 30 and stays: a burst the full perception must find."""
+    a patch appears at frame 30 and stays: a burst the full perception must find. With
+    `repeat`, each picture is shown that many times, at 16 * repeat fps (tests/test_cadence.py)."""
     rng = np.random.default_rng(3)
     texture = cv2.GaussianBlur(rng.integers(0, 255, (192, 320, 3), np.uint8), (0, 0), 3)
     texture = cv2.normalize(texture, None, 40, 220, cv2.NORM_MINMAX)
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 16, (320, 192))
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 16 * repeat, (320, 192))
     for i in range(48):
         if i < 12:
             frame = np.full((192, 320, 3), 128, np.uint8)
@@ -100,7 +101,8 @@ def _clip(path: Path) -> str:
             frame = texture.copy()
             if i >= 30:
                 frame[70:120, 200:260] = (30, 200, 60)
-        writer.write(frame)
+        for _ in range(repeat):
+            writer.write(frame)
     writer.release()
     return str(path)
 
