@@ -13,12 +13,13 @@ calibrated on their spread (checkers.features.Calibration), never against an abs
 cut-off alone.
 
 Dating: when a sampled face starts to read as someone else, the frames since its last look
-(kept in a short buffer) are embedded at its box. A change counts once CONFIRM looks in a row
-are past the bar and one of them was a fresh detection (a buffered look at an old box may
-miss a face that moved); it is dated where its ramp leaves the calm level: the square root of
-the distance grows about linearly as one face blends into another, so the ramp is
-extrapolated back, which dates a gradual morph to its start rather than to where it crossed
-the bar. A swap from one frame to the next is a ramp of one step, dated to that frame.
+(kept in a short buffer) are embedded at its box, and the face's aligned pixels (a small chip
+on dlib's 5 landmarks, at the box the detector finds on each frame) are kept for the whole
+buffer. A change counts once CONFIRM looks in a row are past the bar and one of them was a
+fresh detection (a buffered look at an old box may miss a face that moved). A swap from one
+frame to the next is a ramp of one step, dated to that frame; a gradual change is dated where
+its aligned pixels start to move (checkers/perception/face_dating.py), or, without them,
+where the identity distance's ramp, extrapolated back, leaves the calm level.
 
 Faces smaller than MIN_FACE_PX displayed pixels are skipped: one person's own distances
 reach dlib's "other person" range there (issue 17's measurement).
