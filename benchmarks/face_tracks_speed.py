@@ -39,13 +39,14 @@ def load_old(commit: str):
 
 
 class PlainDetect:
-    """The embedder as older trackers call it (no `threshold`)."""
+    """The embedder as older trackers call it (`threshold` only from session 10 on; no
+    `chips`, so an older tracker dates from its vectors alone)."""
 
     def __init__(self, embedder):
         self.embedder, self.noise_floor = embedder, embedder.noise_floor
 
-    def detect(self, rgb, min_size, upsample):
-        return self.embedder.detect(rgb, min_size=min_size, upsample=upsample)
+    def detect(self, rgb, min_size, upsample, **threshold):
+        return self.embedder.detect(rgb, min_size=min_size, upsample=upsample, **threshold)
 
     def embed(self, rgb, boxes):
         return self.embedder.embed(rgb, boxes)

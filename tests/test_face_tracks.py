@@ -274,3 +274,62 @@ def test_a_part_seen_first_gives_way_to_the_whole_face():
     assert len(tracks.tracks) == 1
     assert all(s.box == BOX for s in tracks.tracks[0].sightings[:3])
     assert tracks.changes() == []
+
+
+class PixelFaces(ScriptedFaces):
+    """Also the face's aligned pixels (`chips`): a linear blend from image A to image B, as a
+    pixel morph is, while the identity vector follows `blend` (dlib's vector barely moves in a
+    blend's first 20-30%). `offset(box, frame)` px of misalignment shift a chip toward B, as a
+    landmark fit in a box off the face does."""
+
+    def __init__(self, pixels, offset=lambda box, i: 0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.pixels, self.offset = pixels, offset
+        rng = np.random.default_rng(2)
+        self.img_a, self.img_b = rng.uniform(0, 255, size=(2, 32, 32, 3))
+
+    def chips(self, rgb, boxes, size):
+        index = int(rgb[0, 0, 0])
+        noise = np.random.default_rng(1000 + index).normal(scale=2.0, size=(32, 32, 3))
+        out = []
+        for box in boxes:
+            s = min(1.0, self.pixels(index) + 0.05 * self.offset(box, index))
+            out.append(np.clip((1 - s) * self.img_a + s * self.img_b + noise, 0, 255))
+        return np.stack(out).astype(np.uint8)
+
+
+def linear(i, start=40, frames=24):
+    return float(np.clip((i - start + 1) / frames, 0, 1))
+
+
+def test_a_morph_the_identity_vector_reads_late_is_dated_on_its_pixels():
+    # The vector follows the cube of the blend: at the sample of frame 48 (3/8 of the way) it
+    # still reads as the same face, so a date from the vectors alone can be no earlier than
+    # frame 49. The face's aligned pixels move from the first blended frame (40).
+    morph = PixelFaces(pixels=linear, blend=lambda i: linear(i) ** 3, jitter=0.002)
+    changes = run(morph).changes()
+    assert len(changes) == 1 and abs(changes[0].frame - 40) <= 1, changes
+    # A swap is still dated to its frame by the vectors (a step, not a rise).
+    swap = PixelFaces(pixels=lambda i: float(i >= 53), blend=lambda i: float(i >= 53))
+    assert [c.frame for c in run(swap).changes()] == [53]
+
+
+def test_a_morphs_pixels_are_read_where_the_detector_finds_the_face():
+    # The detector's box snaps 8 px right at frame 45 (its grid of cells) while the face moves
+    # smoothly; boxes interpolated between the samples at 36 and 48 sit up to 8 px off the face
+    # on the calm frames before the blend, and a chip read there leans toward the new face.
+    def sighting(i):
+        return ((100 if i < 45 else 108, 40, 60, 60), 1.0)
+
+    def offset(box, i):
+        return abs(box[0] - sighting(i)[0][0])
+
+    morph = PixelFaces(
+        pixels=lambda i: linear(i, 46),
+        offset=offset,
+        blend=lambda i: linear(i, 46) ** 3,
+        sighting=sighting,
+        jitter=0.002,
+    )
+    changes = run(morph).changes()
+    assert len(changes) == 1 and abs(changes[0].frame - 46) <= 1, changes

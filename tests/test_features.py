@@ -252,6 +252,31 @@ def test_faces_detected_and_embedded_on_real_frame(face_embedder):
     assert face_embedder.detect(frame, min_size=w + 1) == []  # too small for the bar: skipped
 
 
+def test_face_chips_take_the_camera_out(face_embedder):
+    # The same face panned and zoomed by the camera gives the same chip (it is aligned on
+    # the face's landmarks); the chip of a dated morph compares pixels across frames.
+    if not FACE_CLIP.is_file():
+        pytest.skip(f"{FACE_CLIP} is absent (../shared is not in a fresh clone)")
+    av = pytest.importorskip("av")
+    cv2 = pytest.importorskip("cv2")
+    with av.open(str(FACE_CLIP)) as container:
+        frame = next(container.decode(video=0)).to_ndarray(format="rgb24")
+    (x, y, w, h), _ = face_embedder.detect(frame)[0]
+    chip = face_embedder.chips(frame, [(x, y, w, h)], 32)
+    assert chip.shape == (1, 32, 32, 3) and chip.dtype == np.uint8
+    panned = np.ascontiguousarray(frame[8:, 8:])
+    zoomed = cv2.resize(frame, None, fx=1.25, fy=1.25, interpolation=cv2.INTER_LINEAR)
+    again = [
+        face_embedder.chips(panned, [(x - 8, y - 8, w, h)], 32)[0],
+        face_embedder.chips(zoomed, [tuple(round(v * 1.25) for v in (x, y, w, h))], 32)[0],
+    ]
+    spread = float(chip[0].astype(float).std())  # about 40 grey levels on this face
+    for other in again:
+        assert np.abs(other.astype(float) - chip[0]).mean() < 0.1 * spread
+    # ... while the face upside down (the wrong alignment) differs by half its spread.
+    assert np.abs(chip[0, ::-1].astype(float) - chip[0]).mean() > 0.4 * spread
+
+
 # --- choosing a backend ------------------------------------------------------------------
 
 

@@ -177,6 +177,19 @@ class FaceEmbedder(Embedder):
         vectors = resnet.compute_face_descriptor(image, shapes, 0, CHIP_PADDING)
         return l2_normalize(np.array(vectors, dtype=np.float32))
 
+    def chips(self, frame: np.ndarray, boxes: Sequence[Box], size: int) -> np.ndarray:
+        """(n, size, size, 3) uint8: each face aligned on the 5 landmarks fitted in its box
+        and cropped to the face itself (no padding): the camera's pan, zoom and roll taken
+        out, so one face's pixels compare across frames. About 1 ms a face (no ResNet)."""
+        landmarks, _ = self._identity_models()
+        image = _contiguous(frame)
+        out = np.empty((len(boxes), size, size, 3), np.uint8)
+        for i, box in enumerate(boxes):
+            x0, y0, x1, y1 = clip_box(box, frame.shape)
+            shape = landmarks(image, self._dlib.rectangle(x0, y0, x1 - 1, y1 - 1))
+            out[i] = self._dlib.get_face_chip(image, shape, size=size, padding=0.0)
+        return out
+
 
 def _contiguous(frame: np.ndarray) -> np.ndarray:
     # dlib takes only C-contiguous uint8 RGB arrays (a cropped or flipped view raises).

@@ -13,12 +13,13 @@ calibrated on their spread (checkers.features.Calibration), never against an abs
 cut-off alone.
 
 Dating: when a sampled face starts to read as someone else, the frames since its last look
-(kept in a short buffer) are embedded at its box. A change counts once CONFIRM looks in a row
-are past the bar and one of them was a fresh detection (a buffered look at an old box may
-miss a face that moved); it is dated where its ramp leaves the calm level: the square root of
-the distance grows about linearly as one face blends into another, so the ramp is
-extrapolated back, which dates a gradual morph to its start rather than to where it crossed
-the bar. A swap from one frame to the next is a ramp of one step, dated to that frame.
+(kept in a short buffer) are embedded at its box, and the face's aligned pixels (a small chip
+on dlib's 5 landmarks, at the box the detector finds on each frame) are kept for the whole
+buffer. A change counts once CONFIRM looks in a row are past the bar and one of them was a
+fresh detection (a buffered look at an old box may miss a face that moved). A swap from one
+frame to the next is a ramp of one step, dated to that frame; a gradual change is dated where
+its aligned pixels start to move (checkers/perception/face_dating.py), or, without them,
+where the identity distance's ramp, extrapolated back, leaves the calm level.
 
 Faces smaller than MIN_FACE_PX displayed pixels are skipped: one person's own distances
 reach dlib's "other person" range there (issue 17's measurement).
@@ -31,6 +32,15 @@ from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from checkers.perception.face_dating import (
+    CHIP_PX,
+    RISE_Z,
+    calm_level,
+    chip_onset,
+    extrapolated,
+    rise_onset,
+)
 
 SAMPLES_PER_S = 2.0
 # While no face has been seen for LINK_GAP_S, frames are searched this often: the upsampled
@@ -59,16 +69,6 @@ OTHER_PERSON = 0.07
 MIN_Z = 6.0
 SUSPECT_Z = 3.0  # a look this far beyond the early spread has the frames before it embedded
 CONFIRM = 2  # consecutive looks past the bar
-RISE_Z = 0.5  # a look this far beyond the early spread is part of a change's rise
-RISE_POINTS = 4  # the rise's first looks that date its start
-# A blend's looks, embedded frame by frame, are noisy: one may read up to this many sigmas of
-# the early spread nearer than the look after it and still be part of the rise (face corpus
-# seed 13, face_0017: 0.0171 then 0.0163 ended a rise at frame 32 that began at 23).
-RISE_NOISE = 1.0
-# A blend's distance grows by at most about 1.7x a frame (the face corpus's 1 s morphs, seed 1);
-# a look this many times farther than the one before is a step.
-RISE_STEP = 3.0
-CALM_LOOKS = 6  # looks before a rise that give the level it rises from
 
 
 @dataclass
@@ -85,6 +85,7 @@ class FaceTrack:
     id: int
     sightings: list[FaceSighting] = field(default_factory=list)
     calibration: object | None = None  # checkers.features.Calibration, once early looks exist
+    chips: dict[int, np.ndarray] = field(default_factory=dict)  # frame -> aligned face pixels
 
     @property
     def last(self) -> FaceSighting:
@@ -106,6 +107,10 @@ class FaceTracks:
 
     def __init__(self, embedder, fps: float, scale: float):
         self.embedder = embedder
+        # Aligned face pixels to date a gradual change by; an embedder without them (a
+        # test's stub) dates from the identity vectors alone.
+        self._chips = getattr(embedder, "chips", None)
+        self._chip_boxes: dict[int, tuple[int, int, int, int]] = {}  # track -> last chip's box
         fps = fps if fps and np.isfinite(fps) and fps > 0 else 16.0
         self.fps = fps
         self.every = max(1, int(round(fps / SAMPLES_PER_S)))
@@ -210,6 +215,7 @@ class FaceTracks:
             # bar a face is sampled sparsely again.
             if self._suspect(track, sighting.vector) and not self._past(track, track.last.vector):
                 self._embed_between(track, sighting, calm)
+                self._keep_chips(track, sighting, rgb)
         track.sightings.append(sighting)
         if track.calibration is None and len(track.sightings) >= REFERENCE_LOOKS:
             from checkers.features import Calibration
@@ -290,6 +296,25 @@ class FaceTracks:
                 track.sightings.append(FaceSighting(i, t, box, vector, detected=False))
         track.sightings.sort(key=lambda s: s.frame)
 
+    def _keep_chips(self, track: FaceTrack, sighting: FaceSighting, rgb) -> None:
+        """The aligned face pixels of the buffered frames not yet kept, and of this look, to
+        date a gradual change by (face_dating.chip_onset). dlib's landmark fit moves by a
+        few pixels when its box moves by one; the detector's boxes are steady (they lie on
+        its grid of 8 px cells), so each frame's face is boxed where the detector finds it,
+        at the size of the box before (another pyramid level frames the face otherwise)."""
+        if self._chips is None:
+            return
+        kept = max(track.chips, default=track.sightings[0].frame - 1)
+        box = self._chip_boxes.get(track.id)
+        for i, _, image in self._recent:
+            if kept < i < sighting.frame:
+                guess = box or _box_between(track.sightings, sighting, i)
+                box = _steady_box(guess, [f for f, _ in self._detect(image)])
+                track.chips[i] = self._chips(image, [box], CHIP_PX)[0]
+        box = _steady_box(box or sighting.box, [sighting.box])
+        track.chips[sighting.frame] = self._chips(rgb, [box], CHIP_PX)[0]
+        self._chip_boxes[track.id] = box
+
     def changes(self, k: float = 1.0) -> list[IdentityChange]:
         """The first identity change of each face track (at most one a track), once the
         clip's last frame has been looked at (`finish`)."""
@@ -308,9 +333,12 @@ class FaceTracks:
                 if past[i : i + CONFIRM].all() and any(seen[j].detected for j in run):
                     while i > REFERENCE_LOOKS and past[i - 1]:
                         i -= 1  # the confirmed run's first look past the bar
-                    onset = _rise_start(distances, z, i, calibration.sigma)
-                    calm = _calm_level(distances, z, onset, calibration.median)
-                    frame = _extrapolated(seen, distances, z, onset, i, calm)
+                    onset = rise_onset(distances, z, i, calibration.sigma, REFERENCE_LOOKS)
+                    calm = calm_level(distances, z, onset, calibration.median)
+                    frame = extrapolated(seen, distances, z, onset, i, calm)
+                    pixels = chip_onset(track.chips, seen[i].frame) if onset < i else None
+                    if pixels is not None:  # a gradual change; a step (a swap) is dated above
+                        frame = min(pixels, seen[i].frame)
                     s = seen[onset]
                     out.append(
                         IdentityChange(
@@ -337,47 +365,6 @@ def _past_bar(distances: np.ndarray, z: np.ndarray, k: float = 1.0) -> np.ndarra
     return (distances > OTHER_PERSON * k) & (z > MIN_Z * k)
 
 
-def _rise_start(distances, z, first_past: int, sigma: float) -> int:
-    """The first look of the steady rise that ends at `first_past`: each look before it
-    is farther than its predecessor (give or take RISE_NOISE sigmas), by less than a step
-    (RISE_STEP: a swap from one frame to the next is a step, not a rise), and beyond the
-    early spread (RISE_Z)."""
-    onset = first_past
-    while onset > REFERENCE_LOOKS and z[onset - 1] > RISE_Z:
-        before, now = distances[onset - 1], distances[onset]
-        if before > now + RISE_NOISE * sigma or before * RISE_STEP < now:
-            break
-        onset -= 1
-    return onset
-
-
-def _calm_level(distances, z, onset: int, early: float) -> float:
-    """The distance the face read at just before its rise: the median of its last
-    CALM_LOOKS calm looks (within RISE_Z). The early looks' own median can sit above it (a
-    face that settles reads nearer its references than they read from one another), and a
-    rise extrapolated back to too high a level is dated late."""
-    calm = [distances[j] for j in range(onset) if z[j] <= RISE_Z][-CALM_LOOKS:]
-    return float(np.median(calm)) if calm else early
-
-
-def _extrapolated(seen, distances, z, onset: int, first_past: int, calm: float) -> int:
-    """The frame where the rise leaves the calm level: a line through the square roots of
-    the rise's first RISE_POINTS distances, extrapolated back; never before the last
-    detected look at the calm level, never after the rise's first look."""
-    last = min(first_past, onset + RISE_POINTS - 1)
-    frames = np.array([seen[j].frame for j in range(onset, last + 1)], float)
-    if len(frames) < 2:
-        return int(seen[onset].frame)
-    roots = np.sqrt(np.maximum(distances[onset : last + 1], 0.0))
-    slope, intercept = np.polyfit(frames, roots, 1)
-    if slope <= 0:
-        return int(seen[onset].frame)
-    start = (math.sqrt(max(calm, 0.0)) - intercept) / slope
-    calm_looks = [j for j in range(onset) if seen[j].detected and z[j] <= RISE_Z]
-    earliest = seen[calm_looks[-1]].frame + 1 if calm_looks else seen[onset].frame
-    return int(np.clip(round(start), earliest, seen[onset].frame))
-
-
 def _box_between(sightings, after: FaceSighting, frame: int) -> tuple[int, int, int, int]:
     """The face's box at `frame`, between the last detected look before it and `after`."""
     before = [s for s in sightings if s.detected and s.frame < frame]
@@ -386,6 +373,13 @@ def _box_between(sightings, after: FaceSighting, frame: int) -> tuple[int, int, 
     b = before[-1]
     w = (frame - b.frame) / max(1, after.frame - b.frame)
     return tuple(int(round(p + w * (q - p))) for p, q in zip(b.box, after.box, strict=True))
+
+
+def _steady_box(last, found) -> tuple[int, int, int, int]:
+    """The found box of `last`'s size nearest it, or `last` when none is: a chip's box
+    (FaceTracks._keep_chips)."""
+    near = [tuple(f) for f in found if _same_size(f, last) and _linked(last, f)]
+    return min(near, key=lambda f: _link_cost(last, f)) if near else tuple(last)
 
 
 def _same_size(a, b) -> bool:
