@@ -36,6 +36,8 @@ def to_json(report: ClipReport) -> dict[str, Any]:
         "checks": checks,
         "events": [e.as_dict() for e in report.events],
         "timings": {"decode_s": round(report.decode_s, 4), "total_s": round(report.total_s, 4)},
+        # The rate new pictures arrive: under fps where frames repeat (checkers/cadence.py).
+        "picture_fps": report.picture_fps,
     }
 
 
@@ -47,7 +49,10 @@ def human_line(report: ClipReport) -> str:
     for e in report.events:
         obj = f" object {e.object}" if e.object is not None else ""
         parts.append(f"{e.check}/{e.kind} at frame {e.frame} ({e.time:.2f}s){obj}")
-    head = f"{report.verdict.upper()} {report.clip} ({report.frames} frames)"
+    shown = f"{report.frames} frames"
+    if 0 < report.picture_fps < report.fps:  # checkers/cadence.py: pictures repeat
+        shown += f", frames repeat their picture: judged at {report.picture_fps:g} pictures/s"
+    head = f"{report.verdict.upper()} {report.clip} ({shown})"
     if report.verdict == "error":
         head = f"ERROR {report.error}"
     if not parts:

@@ -23,6 +23,7 @@ from checkers.base import (
     Event,
     score_from_events,
 )
+from checkers.cadence import DistinctFrames, renumbered
 from checkers.identity import KINDS as IDENTITY_KINDS
 from checkers.identity import IdentityChecker
 from checkers.malloc import keep_freed_memory
@@ -63,6 +64,7 @@ class ClipReport:
     metric_names: list[str] = field(default_factory=list)
     rows: list[dict[str, float]] = field(default_factory=list)  # per-frame metrics
     backend: str = ""
+    picture_fps: float = 0.0  # the rate new pictures arrive: below fps when frames repeat
 
     @property
     def exit_code(self) -> int:
@@ -193,77 +195,95 @@ def _analyse(
     report.width, report.height, report.fps = info.width, info.height, round(info.fps, 4)
     keep_freed_memory()  # frame-sized temporaries are reused, not faulted in afresh
     checkers = make_checkers(checks, sensitivity, perceptual, features)
+    # A clip that repeats its pictures is analysed as its distinct pictures, at the rate they
+    # arrive; events, rows and thumbnails get the decoded frames' numbers back (cadence.py).
+    pictures = DistinctFrames(source, info.fps)
+    report.picture_fps = round(pictures.fps, 4)
     for checker in checkers:
-        checker.begin(info.scale, info.fps, min(info.analysis_width, info.analysis_height))
+        checker.begin(info.scale, pictures.fps, min(info.analysis_width, info.analysis_height))
     report.metric_names = [m for c in checkers for m in c.metrics]
-    tracker = Tracker(info.analysis_width, info.analysis_height, info.fps)
+    tracker = Tracker(info.analysis_width, info.analysis_height, pictures.fps)
     embedder = _burst_embedder(checks, features)
     scene = OnDemandScene(
         lambda bursts: ScenePerception(
-            info.fps, info.analysis_width, info.analysis_height, embedder, bursts
+            pictures.fps, info.analysis_width, info.analysis_height, embedder, bursts
         ),
-        replay,
+        None if replay is None else lambda: _analysed(DistinctFrames(replay(), info.fps)),
     )
     # Scene bursts are read only by these checks, and only on a clip that is not clean.
     bursts_read = bool({IdentityChecker.name, PermanenceChecker.name} & set(checks))
+    length = _pictures_declared(info, pictures)
     reliable: dict[int, bool] = {}
     stopped: DecodeStopped | None = None
     decoded = 0
+    first_shown: list[Frame] = []  # per picture, the decoded frame that first shows it
+    row, observation = {}, None
 
-    def judge(frame, observation, pending) -> None:
-        reliable[frame.index] = observation.reliable
-        observation.scene = pending.result()
-        row = {"frame": frame.index, "time": frame.time}
+    def judge(shown, frame, seen, pending) -> None:
+        nonlocal row, observation
+        observation, reliable[frame.index] = seen, seen.reliable
+        seen.scene = pending.result()
+        row = {"frame": shown.frame.index, "time": shown.frame.time}
         for checker in checkers:
-            row.update(checker.process(frame.index, frame, observation))
+            row.update(checker.process(frame.index, frame, seen))
         report.rows.append(row)
         if observer is not None:
-            observer(frame, observation)
+            observer(shown.frame, seen)
 
     with FrameStages(scene, checkers, threads=overlap) as stages:
-        # One frame in hand: frame i's scene step is queued before the checkers judge frame
-        # i - 1, so the scene thread (the longest stage) never waits for the checkers and the
-        # decoder. Each stage still sees the frames in order, and the checkers judge frame
-        # i - 1 before the tracker moves on to frame i, as when run in turn.
+        # One picture in hand: picture i's scene step is queued before the checkers judge
+        # picture i - 1, so the scene thread (the longest stage) never waits for the checkers
+        # and the decoder. Each stage still sees the pictures in order, and the checkers judge
+        # picture i - 1 before the tracker moves on to picture i, as when run in turn.
         held, unreliable = None, 0
         try:
-            for frame in _timed(source, report):
-                # Once the clip cannot be clean (at its declared length, or at this frame's if
-                # it runs longer), its bursts will be read. A clip unclean so far when the
+            for shown in _timed(iter(pictures), report):
+                decoded += 1
+                if shown.repeat:  # nothing new to see: the picture's findings stand
+                    if held is not None:
+                        judge(*held)
+                        held = None
+                    report.rows.append(dict(row, frame=shown.frame.index, time=shown.frame.time))
+                    if observer is not None:
+                        observer(shown.frame, observation)
+                    continue
+                frame = shown.analysed()
+                first_shown.append(shown.frame)
+                # Once the clip cannot be clean (at its declared length, or at this picture's
+                # if it runs longer), its bursts will be read. A clip unclean so far when the
                 # frames the scene keeps run out asks too: a guess, which at worst computes
                 # bursts that go unread, and spares decoding those frames again.
-                length = max(info.frames, frame.index + 1)
                 if bursts_read and (
-                    not could_end_clean(unreliable, length)
+                    not could_end_clean(unreliable, max(length, frame.index + 1))
                     or (frame.index == scene.keep and not could_end_clean(unreliable, frame.index))
                 ):
                     scene.want_bursts()
                 pending = stages.start(frame)  # the scene and the watchers, beside the tracker
                 if held is not None:
                     judge(*held)
-                    decoded += 1
-                held = frame, tracker.update(frame), pending
-                unreliable += not held[1].reliable
+                held = shown, frame, tracker.update(frame), pending
+                unreliable += not held[2].reliable
         except DecodeStopped as error:
             stopped = error
         if held is not None:
             judge(*held)
-            decoded += 1
         stages.finish()
         late = []
-        if decoded >= MIN_FRAMES:
-            late = scene.flush(bursts_read and not clean_scene(reliable), decoded)
-        log.debug("%s: scene bursts %s; %d frames decoded again for them", info.path,
+        if len(first_shown) >= MIN_FRAMES:
+            late = scene.flush(bursts_read and not clean_scene(reliable), len(first_shown))
+        log.debug("%s: scene bursts %s; %d pictures decoded again for them", info.path,
                   "found" if scene.full else "not needed", scene.replayed)  # fmt: skip
     report.backend = info.backend
     report.frames = decoded
-    if decoded < MIN_FRAMES:
+    if len(first_shown) < MIN_FRAMES:
         if stopped:
             raise stopped
-        raise CheckError(_too_short(info, decoded))
+        raise CheckError(_too_short(info, decoded, len(first_shown)))
     for checker in checkers:
         checker.scene_ended(late)
     results = _explained([checker.finalize() for checker in checkers])
+    if pictures.repeats:
+        results = [renumbered(r, first_shown) for r in results]
     report.checks = {r.name: r for r in results}
     report.events = sorted((e for r in results for e in r.events), key=lambda e: (e.frame, e.check))
     if stopped:
@@ -271,6 +291,18 @@ def _analyse(
         report.verdict, report.error = "error", f"{stopped} (frames 0-{decoded - 1} were checked)"
     else:
         report.verdict = "fail" if any(r.verdict == "fail" for r in results) else "pass"
+
+
+def _analysed(pictures: DistinctFrames) -> Iterator[Frame]:
+    """The frames the analysis sees: each picture once, numbered by picture."""
+    return (shown.analysed() for shown in pictures if not shown.repeat)
+
+
+def _pictures_declared(info: VideoInfo, pictures: DistinctFrames) -> int:
+    """How many pictures the clip's declared frame count holds (0 when it declares none)."""
+    if pictures.repeats and info.fps > 0 and pictures.fps > 0:
+        return round(info.frames * pictures.fps / info.fps)
+    return info.frames
 
 
 def _burst_embedder(checks, features: str):
@@ -327,14 +359,15 @@ def _explained(results: list[CheckResult]) -> list[CheckResult]:
     return out
 
 
-def _too_short(info: VideoInfo, decoded: int) -> str:
+def _too_short(info: VideoInfo, decoded: int, pictures: int) -> str:
     need = f"{MIN_FRAMES} frames"
     if info.fps and math.isfinite(info.fps):
         need += f" ({MIN_FRAMES / info.fps:.2f} s at {info.fps:g} fps)"
-    return (
-        f"{info.path}: too short to judge: {decoded} frame{'s' if decoded != 1 else ''}, "
-        f"the checks need at least {need}; pass a longer clip"
-    )
+    shown = f"{decoded} frame{'s' if decoded != 1 else ''}"
+    if pictures < decoded:
+        shown += f" showing {pictures} distinct picture{'s' if pictures != 1 else ''}"
+        need = f"{MIN_FRAMES} distinct pictures"
+    return f"{info.path}: too short to judge: {shown}, the checks need at least {need}; pass a longer clip"
 
 
 def _reported(source: Iterator[Frame], total: int, progress) -> Iterator[Frame]:
@@ -343,7 +376,7 @@ def _reported(source: Iterator[Frame], total: int, progress) -> Iterator[Frame]:
         progress(done, total)
 
 
-def _timed(source: Iterator[Frame], report: ClipReport) -> Iterator[Frame]:
+def _timed(source: Iterator, report: ClipReport) -> Iterator:
     """Time the decoder separately from the analysis."""
     while True:
         t0 = time.perf_counter()

@@ -255,10 +255,11 @@ def _load_cached(source: ModelSource, options: RuntimeOptions) -> LoadedPipeline
     dtype = pick_dtype(options.dtype, device)
     extra = {}
     if options.quantize != "none":
-        from vidgen.quantize import quantization_config
+        from vidgen.quantize import quantization_config, quiet_repeated_logs
 
         components = list(json.loads((source.path / "model_index.json").read_text()))
         extra["quantization_config"] = quantization_config(options.quantize, components)
+        quiet_repeated_logs(options.quantize)
     if options.gguf:
         from vidgen.gguf import load_transformer
 
