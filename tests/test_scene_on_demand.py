@@ -177,3 +177,25 @@ def test_a_clip_unclean_from_its_start_switches_before_its_kept_frames_run_out(
     assert made[0].full and made[0].replayed == 0
     monkeypatch.setattr(runner, "OnDemandScene", _FullFromStart)
     assert _decisions(runner.check_clip(str(path), features="classical")) == _decisions(on_demand)
+
+
+def test_a_clip_of_repeated_frames_keeps_its_rows_and_events(tmp_path, monkeypatch):
+    """Each picture shown three times (cadence.py): the scene, on demand or in full, sees the
+    distinct pictures, and a repeated frame's row is its picture's, judged first."""
+    from test_check_world import TELEPORT_UP
+    from world_scenes import render
+
+    from vidgen.world.corpus import write_mp4
+
+    path = tmp_path / "tripled.mp4"
+    write_mp4(path, np.stack([f for f in render(TELEPORT_UP) for _ in range(3)]), 48)
+    on_demand = runner.check_clip(str(path), features="classical")
+    monkeypatch.setattr(runner, "OnDemandScene", _FullFromStart)
+    full = runner.check_clip(str(path), features="classical")
+    assert on_demand.picture_fps == pytest.approx(16.0) and on_demand.events
+    assert _decisions(on_demand) == _decisions(full)
+    assert on_demand.rows == full.rows
+    for k in range(0, len(on_demand.rows), 3):
+        first, *repeats = on_demand.rows[k : k + 3]
+        for row in repeats:
+            assert {**row, "frame": first["frame"], "time": first["time"]} == first
