@@ -47,6 +47,11 @@ PLACE = 0.1
 # small changes spread evenly, is never a cadence.
 CONTRAST = 4.0
 MIN_REPEAT_SHARE = 0.15  # of the look-ahead's frames: one in five or more
+# Frames read before giving up when none repeats the one before: a cadence with repeats
+# that rare would not reach MIN_REPEAT_SHARE. Most clips stop here, so the look-ahead,
+# decoded before any analysis starts, costs them only this much of the overlap between
+# decoding and analysis (shapes clips: 159 -> 185 frames/s wall, benchmarks/speed_ab.py).
+FIRST_LOOK = 8
 MAX_RUN = 4  # a picture shown more than five times is a still, not a cadence
 MIN_PICTURES = 4  # fresh pictures in the look-ahead that show the rhythm
 RHYTHM_SHARE = 0.75  # of the runs between them that keep it
@@ -141,6 +146,8 @@ class DistinctFrames:
                 self._head.append(frame)
                 if len(self._head) >= look:
                     break
+                if len(self._head) == FIRST_LOOK and min(changes) >= REPEAT_LEVEL:
+                    break  # no repeat at all yet: no cadence could reach MIN_REPEAT_SHARE
         except DecodeStopped as error:  # raised again after the frames before it
             self._stopped = error
         self.repeats = find_cadence(changes)
@@ -178,8 +185,9 @@ class DistinctFrames:
             yield Shown(frame, picture, repeat)
 
     def _frames(self) -> Iterator[Frame]:
-        head, self._head = self._head, []  # handed over once: memory stays flat
-        yield from head
+        head, self._head = self._head, []
+        while head:  # handed over once, and let go of: memory stays flat
+            yield head.pop(0)
         if self._stopped is not None:
             raise self._stopped
         yield from self._source
@@ -195,24 +203,25 @@ def distinct_pictures(source: Iterator[Frame], fps: float) -> Iterator[Frame]:
 FRAME_NUMBERS = re.compile(r"\b(frames?) (\d+)(?:-(\d+))?")
 
 
-def renumbered(result: CheckResult, first_shown: list[Frame]) -> CheckResult:
+def renumbered(result: CheckResult, first_shown: list[tuple[int, float]]) -> CheckResult:
     """`result` with every event's frames, time and message in the decoded clip's numbers:
-    picture k becomes the decoded frame that first showed it."""
+    picture k becomes the decoded frame that first showed it (`first_shown[k]`: its index
+    and time)."""
 
     def decoded(picture: int) -> int:
-        return first_shown[min(max(picture, 0), len(first_shown) - 1)].index
+        return first_shown[min(max(picture, 0), len(first_shown) - 1)][0]
 
     def message(match: re.Match) -> str:
         text = f"{match[1]} {decoded(int(match[2]))}"
         return text + (f"-{decoded(int(match[3]))}" if match[3] else "")
 
     def event(e: Event) -> Event:
-        start = first_shown[min(max(e.frame, 0), len(first_shown) - 1)]
+        index, time = first_shown[min(max(e.frame, 0), len(first_shown) - 1)]
         return replace(
             e,
-            frame=start.index,
+            frame=index,
             end_frame=decoded(e.end_frame),
-            time=start.time,
+            time=time,
             message=FRAME_NUMBERS.sub(message, e.message),
         )
 

@@ -215,7 +215,9 @@ def _analyse(
     reliable: dict[int, bool] = {}
     stopped: DecodeStopped | None = None
     decoded = 0
-    first_shown: list[Frame] = []  # per picture, the decoded frame that first shows it
+    # Per picture, the decoded frame that first shows it: its number and time only (holding
+    # the frames themselves would grow memory with the clip's length).
+    first_shown: list[tuple[int, float]] = []
     # The declared length in pictures, for the question whether the clip can still be clean.
     declared = round(info.frames * pictures.fps / info.fps) if info.frames and info.fps else 0
 
@@ -246,7 +248,7 @@ def _analyse(
                     held[-1].append(shown.frame)
                     continue
                 frame = shown.analysed()
-                first_shown.append(shown.frame)
+                first_shown.append((shown.frame.index, shown.frame.time))
                 # Once the clip cannot be clean (at its declared length, or at this frame's if
                 # it runs longer), its bursts will be read. A clip unclean so far when the
                 # frames the scene keeps run out asks too: a guess, which at worst computes
