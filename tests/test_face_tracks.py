@@ -333,3 +333,18 @@ def test_a_morphs_pixels_are_read_where_the_detector_finds_the_face():
     )
     changes = run(morph).changes()
     assert len(changes) == 1 and abs(changes[0].frame - 46) <= 1, changes
+
+
+def test_chips_of_an_earlier_suspect_stretch_do_not_date_a_later_change():
+    # A track kept chips of a bright face at frames 0-12 for a suspect look that came to
+    # nothing; much later it blends linearly from its calm look (frames 40-59) to another
+    # from frame 60 on. Only the last unbroken stretch of chips dates the change.
+    from checkers.perception.face_dating import chip_onset
+
+    def chips(frames, level):
+        return {f: np.full((32, 32, 3), level(f), np.uint8) for f in frames}
+
+    change = chips(range(40, 81), lambda f: 80 + max(0, f - 60) * 6)
+    earlier = chips(range(0, 13), lambda f: 200)
+    assert chip_onset(change, 80) == 60
+    assert chip_onset({**earlier, **change}, 80) == 60

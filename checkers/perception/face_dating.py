@@ -34,6 +34,8 @@ CHIP_PX = 32  # side of the aligned face chip (dlib's, cropped to the face)
 CHIP_ENDS = 3
 # Chips a hinge needs on each side of its corner: fewer, and one noisy chip can be the "line".
 CHIP_SIDE = 3
+# Chips are kept for every frame of a suspect stretch; a longer gap starts another stretch.
+MAX_CHIP_GAP = 2
 
 
 def rise_onset(distances, z, first_past: int, sigma: float, first: int) -> int:
@@ -84,6 +86,11 @@ def chip_onset(chips: dict[int, np.ndarray], end: int) -> int | None:
     their first CHIP_ENDS to their last CHIP_ENDS. None when too few frames were kept or
     nothing rises."""
     frames = np.array(sorted(f for f in chips if f <= end))
+    # Only the last unbroken run of kept frames: chips kept for an earlier suspect look
+    # that came to nothing (a gap of unkept frames before this one) would bend the fit.
+    breaks = np.flatnonzero(np.diff(frames) > MAX_CHIP_GAP)
+    if len(breaks):
+        frames = frames[breaks[-1] + 1 :]
     if len(frames) < 2 * CHIP_SIDE + 1:
         return None
     pixels = np.stack([chips[f].astype(np.float32).ravel() for f in frames])  # (n, px)
