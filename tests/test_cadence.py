@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from test_check_world import COLOR_AFTER_BOX, TELEPORT_UP
 from test_scene_on_demand import _clip as stage_then_wall
+from test_scene_on_demand import keep_scenes
 from world_scenes import render
 
 from checkers.base import CheckResult, Event
@@ -90,16 +91,8 @@ def test_the_scene_decoded_again_sees_the_same_pictures(tmp_path, monkeypatch, k
     # the replay must be the same distinct pictures, or the bursts would be dated in another
     # numbering.
     from checkers import runner
-    from checkers.perception.on_demand import OnDemandScene
 
-    made = []
-
-    class _Kept(OnDemandScene):
-        def __init__(self, make, replay):
-            super().__init__(make, replay, keep=keep)
-            made.append(self)
-
-    monkeypatch.setattr(runner, "OnDemandScene", _Kept)
+    made = keep_scenes(monkeypatch, keep)
     plain = runner.check_clip(stage_then_wall(tmp_path / "plain.mp4", 1), features="classical")
     tripled = runner.check_clip(stage_then_wall(tmp_path / "tripled.mp4", 3), features="classical")
     assert tripled.picture_fps == pytest.approx(16.0) and plain.picture_fps == 16.0

@@ -107,6 +107,20 @@ def _clip(path: Path, repeat: int = 1) -> str:
     return str(path)
 
 
+def keep_scenes(monkeypatch, keep: int) -> list[OnDemandScene]:
+    """Make the runner's scene perception keep `keep` frames; the scenes it makes are listed
+    in the returned list as they are made."""
+    made = []
+
+    class _Kept(OnDemandScene):
+        def __init__(self, make, replay):
+            super().__init__(make, replay, keep=keep)
+            made.append(self)
+
+    monkeypatch.setattr(runner, "OnDemandScene", _Kept)
+    return made
+
+
 class _FullFromStart(OnDemandScene):
     """The scene perception as it ran before: in full on every frame from the first."""
 
@@ -125,14 +139,7 @@ def test_on_demand_decides_as_the_full_perception(tmp_path, monkeypatch, keep):
     with monkeypatch.context() as m:
         m.setattr(runner, "OnDemandScene", _FullFromStart)
         full = runner.check_clip(clip, features="classical")
-    made = []
-
-    class _Kept(OnDemandScene):
-        def __init__(self, make, replay):
-            super().__init__(make, replay, keep=keep)
-            made.append(self)
-
-    monkeypatch.setattr(runner, "OnDemandScene", _Kept)
+    made = keep_scenes(monkeypatch, keep)
     on_demand = runner.check_clip(clip, features="classical")
     assert full.verdict != "error", full.error
     assert _decisions(on_demand) == _decisions(full)
@@ -164,14 +171,7 @@ def test_a_clip_unclean_from_its_start_switches_before_its_kept_frames_run_out(
     for i in range(40):
         writer.write(np.roll(texture, i, axis=1))
     writer.release()
-    made = []
-
-    class _Kept(OnDemandScene):
-        def __init__(self, make, replay):
-            super().__init__(make, replay, keep=4)
-            made.append(self)
-
-    monkeypatch.setattr(runner, "OnDemandScene", _Kept)
+    made = keep_scenes(monkeypatch, 4)
     on_demand = runner.check_clip(str(path), features="classical")
     assert on_demand.verdict != "error", on_demand.error
     assert made[0].full and made[0].replayed == 0
