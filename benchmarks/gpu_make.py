@@ -293,11 +293,12 @@ def as_cli(peak_file: str, argv: list[str]) -> None:
     main()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def harness_arguments(description: str, work: str) -> argparse.ArgumentParser:
+    """The options every device harness takes (this one and gpu_make_conditioning.py)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--out", type=Path, required=True, help="results.json goes here")
-    parser.add_argument("--work", type=Path, required=True, help="model folder and clips")
-    parser.add_argument("--tiny", action="store_true", help="tiny config: a CPU rehearsal")
+    parser.add_argument("--work", type=Path, required=True, help=work)
+    parser.add_argument("--tiny", action="store_true", help="tiny configs: a CPU rehearsal")
     parser.add_argument("--device", default="cuda")
     parser.add_argument("--frames", type=int, default=33)
     parser.add_argument("--height", type=int, default=480)
@@ -306,6 +307,11 @@ def main() -> None:
     parser.add_argument("--variants", default=None, help="comma-separated names [default: all]")
     parser.add_argument("--budget-s", type=float, default=380, help="start no variant after")
     parser.add_argument("--ffmpeg", choices=["auto", "standin"], default="auto")
+    return parser
+
+
+def main() -> None:
+    parser = harness_arguments(__doc__.splitlines()[0], "model folder and clips")
     args = parser.parse_args()
     started = time.perf_counter()
     args.out.mkdir(parents=True, exist_ok=True)

@@ -22,7 +22,6 @@ this reuses): the same real-size Wan2.1-T2V-1.3B with random weights, plus, buil
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
@@ -267,18 +266,7 @@ def build_all(work: Path, device: str, tiny: bool, size: tuple[int, int]) -> dic
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, required=True, help="results.json goes here")
-    parser.add_argument("--work", type=Path, required=True, help="models, files and clips")
-    parser.add_argument("--tiny", action="store_true", help="tiny configs: a CPU rehearsal")
-    parser.add_argument("--device", default="cuda")
-    parser.add_argument("--frames", type=int, default=33)
-    parser.add_argument("--height", type=int, default=480)
-    parser.add_argument("--width", type=int, default=832)
-    parser.add_argument("--steps", type=int, default=4)
-    parser.add_argument("--variants", default=None, help="comma-separated names [default: all]")
-    parser.add_argument("--budget-s", type=float, default=380, help="start no variant after")
-    parser.add_argument("--ffmpeg", choices=["auto", "standin"], default="auto")
+    parser = base.harness_arguments(__doc__.splitlines()[0], "models, files and clips")
     args = parser.parse_args()
     started = time.perf_counter()
     args.out.mkdir(parents=True, exist_ok=True)
