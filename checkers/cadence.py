@@ -43,8 +43,8 @@ LOOK_MIN, LOOK_MAX = 12, 96  # frames
 REPEAT_LEVEL = 2.5
 PLACE = 0.1
 # The frames that bring a new picture must change this many times more than the repeats do
-# (their median against the repeats' largest), so that a slowly changing real scene, whose
-# small changes spread evenly, is never a cadence.
+# (their median against the repeats' 90th percentile, at least 1 gray level), so that a
+# slowly changing real scene, whose small changes spread evenly, is never a cadence.
 CONTRAST = 4.0
 MIN_REPEAT_SHARE = 0.15  # of the look-ahead's frames: one in five or more
 # Frames read before giving up when none repeats the one before: a cadence with repeats
@@ -176,7 +176,7 @@ class DistinctFrames:
                     change = self._changes[position - 1]
                 else:
                     change = gray_change(previous.image, frame.image)
-                repeat = self._repeat(change, run)
+                repeat = change < REPEAT_LEVEL
             if repeat:
                 run += 1
             else:

@@ -197,7 +197,8 @@ def _analyse(
     checkers = make_checkers(checks, sensitivity, perceptual, features)
     # A clip that repeats its pictures is analysed as its distinct pictures, at the rate they
     # arrive; events, rows and thumbnails get the decoded frames' numbers back (cadence.py).
-    pictures = DistinctFrames(source, info.fps)
+    # Decoding is timed beneath the look-ahead, which decodes the clip's first frames.
+    pictures = DistinctFrames(_timed(source, report), info.fps)
     report.picture_fps = round(pictures.fps, 4)
     for checker in checkers:
         checker.begin(info.scale, pictures.fps, min(info.analysis_width, info.analysis_height))
@@ -242,7 +243,7 @@ def _analyse(
         # i - 1 before the tracker moves on to frame i, as when run in turn.
         held, unreliable = None, 0
         try:
-            for shown in _timed(iter(pictures), report):
+            for shown in pictures:
                 decoded += 1
                 if shown.repeat:  # the first frame never is, so a picture is in hand
                     held[-1].append(shown.frame)
@@ -356,7 +357,10 @@ def _too_short(info: VideoInfo, decoded: int, pictures: int) -> str:
     if pictures < decoded:
         shown += f" showing {pictures} distinct picture{'s' if pictures != 1 else ''}"
         need = f"{MIN_FRAMES} distinct pictures"
-    return f"{info.path}: too short to judge: {shown}, the checks need at least {need}; pass a longer clip"
+    return (
+        f"{info.path}: too short to judge: {shown}, the checks need at least {need}; "
+        "pass a longer clip"
+    )
 
 
 def _reported(source: Iterator[Frame], total: int, progress) -> Iterator[Frame]:
@@ -365,7 +369,7 @@ def _reported(source: Iterator[Frame], total: int, progress) -> Iterator[Frame]:
         progress(done, total)
 
 
-def _timed(source: Iterator, report: ClipReport) -> Iterator:
+def _timed(source: Iterator[Frame], report: ClipReport) -> Iterator[Frame]:
     """Time the decoder separately from the analysis."""
     while True:
         t0 = time.perf_counter()
