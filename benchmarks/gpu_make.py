@@ -28,6 +28,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -310,21 +311,42 @@ def harness_arguments(description: str, work: str) -> argparse.ArgumentParser:
     return parser
 
 
-def main() -> None:
-    parser = harness_arguments(__doc__.splitlines()[0], "model folder and clips")
-    args = parser.parse_args()
+@dataclass
+class Harness:
+    """A device harness's run: its options, clips folder, results and start time."""
+
+    args: argparse.Namespace
+    clips: Path
+    results: dict
+    started: float
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+    def save(self) -> None:
+        """Write the results to OUT/results.json, with the time so far."""
+        self.results["elapsed_s"] = round(self.elapsed(), 1)
+        (self.args.out / "results.json").write_text(json.dumps(self.results, indent=1))
+
+
+def start_harness(description: str, work: str, schema: str) -> Harness:
+    """Parse a device harness's options and prepare its folders and results."""
+    args = harness_arguments(description, work).parse_args()
     started = time.perf_counter()
     args.out.mkdir(parents=True, exist_ok=True)
     clips = args.work / "clips"
     clips.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("VIDGEN_HOME", str(args.work / "home"))  # the local signing CA
-    results = {"schema": "vidgen.bench.gpu_make/1", "args": vars(args) | {"out": str(args.out),
-               "work": str(args.work)}, "ffmpeg": ffmpeg_for(args.work, args.ffmpeg)}  # fmt: skip
-    results["variants"] = []
+    results = {"schema": schema, "args": vars(args) | {"out": str(args.out), "work": str(args.work)},
+               "ffmpeg": ffmpeg_for(args.work, args.ffmpeg), "variants": []}  # fmt: skip
+    return Harness(args, clips, results, started)
 
-    def save() -> None:
-        results["elapsed_s"] = round(time.perf_counter() - started, 1)
-        (args.out / "results.json").write_text(json.dumps(results, indent=1))
+
+def main() -> None:
+    run = start_harness(
+        __doc__.splitlines()[0], "model folder and clips", "vidgen.bench.gpu_make/1"
+    )
+    args, clips, results, save = run.args, run.clips, run.results, run.save
 
     # The build runs in its own process so that this one never holds a CUDA context, which
     # nvidia-smi's figures would count in every variant.
@@ -342,7 +364,7 @@ def main() -> None:
     for name, flags, steps, timeout in VARIANTS:
         if wanted and name not in wanted or (not wanted and args.tiny and name not in CPU_VARIANTS):
             continue
-        left = args.budget_s - (time.perf_counter() - started)
+        left = args.budget_s - run.elapsed()
         if left < 20:
             results["variants"].append({"variant": name, "rc": "skipped", "error": "out of time"})
             save()

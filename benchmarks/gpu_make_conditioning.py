@@ -23,7 +23,6 @@ this reuses): the same real-size Wan2.1-T2V-1.3B with random weights, plus, buil
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -266,20 +265,10 @@ def build_all(work: Path, device: str, tiny: bool, size: tuple[int, int]) -> dic
 
 
 def main() -> None:
-    parser = base.harness_arguments(__doc__.splitlines()[0], "models, files and clips")
-    args = parser.parse_args()
-    started = time.perf_counter()
-    args.out.mkdir(parents=True, exist_ok=True)
-    clips = args.work / "clips"
-    clips.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("VIDGEN_HOME", str(args.work / "home"))  # the local signing CA
-    results = {"schema": "vidgen.bench.gpu_make_conditioning/1",
-               "args": vars(args) | {"out": str(args.out), "work": str(args.work)},
-               "ffmpeg": base.ffmpeg_for(args.work, args.ffmpeg), "variants": []}  # fmt: skip
-
-    def save() -> None:
-        results["elapsed_s"] = round(time.perf_counter() - started, 1)
-        (args.out / "results.json").write_text(json.dumps(results, indent=1))
+    run = base.start_harness(
+        __doc__.splitlines()[0], "models, files and clips", "vidgen.bench.gpu_make_conditioning/1"
+    )
+    args, clips, results, save = run.args, run.clips, run.results, run.save
 
     # Built in a process of its own: this one never holds a CUDA context (gpu_make.py's reason).
     build = [sys.executable, str(Path(__file__).resolve()), "--build", str(args.work), args.device,
@@ -290,7 +279,7 @@ def main() -> None:
         save()
         sys.exit(f"building the models failed:\n{done.stderr[-3000:]}")
     results.update(json.loads(done.stdout.strip().splitlines()[-1]))
-    results["build_wall_s"] = round(time.perf_counter() - started, 1)
+    results["build_wall_s"] = round(run.elapsed(), 1)
     save()
     print(json.dumps({k: v for k, v in results.items() if k != "variants"}), flush=True)
     files = results["built"]["files"]
@@ -298,7 +287,7 @@ def main() -> None:
     for name, kind, flags, timeout in VARIANTS:
         if wanted and name not in wanted:
             continue
-        left = args.budget_s - (time.perf_counter() - started)
+        left = args.budget_s - run.elapsed()
         if left < 25:
             results["variants"].append({"variant": name, "rc": "skipped", "error": "out of time"})
             save()
