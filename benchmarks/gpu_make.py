@@ -323,6 +323,18 @@ class Harness:
     def elapsed(self) -> float:
         return time.perf_counter() - self.started
 
+    def time_for(self, variant: str, margin_s: float) -> float | None:
+        """Seconds of the budget left for `variant`, or None (recorded as skipped) when
+        fewer than `margin_s` are left."""
+        left = self.args.budget_s - self.elapsed()
+        if left >= margin_s:
+            return left
+        self.results["variants"].append(
+            {"variant": variant, "rc": "skipped", "error": "out of time"}
+        )
+        self.save()
+        return None
+
     def save(self) -> None:
         """Write the results to OUT/results.json, with the time so far."""
         self.results["elapsed_s"] = round(self.elapsed(), 1)
@@ -364,10 +376,8 @@ def main() -> None:
     for name, flags, steps, timeout in VARIANTS:
         if wanted and name not in wanted or (not wanted and args.tiny and name not in CPU_VARIANTS):
             continue
-        left = args.budget_s - run.elapsed()
-        if left < 20:
-            results["variants"].append({"variant": name, "rc": "skipped", "error": "out of time"})
-            save()
+        left = run.time_for(name, 20)
+        if left is None:
             continue
         result = run_variant(name, flags, steps, min(timeout, left), args, model, clips)
         if name == "bf16" and result.get("clip"):
