@@ -15,6 +15,7 @@ import numpy as np
 from checkers.base import Checker, CheckResult, Event, score_from_events
 from checkers.scene_events import PERMANENCE_BURSTS, SceneLog, burst_events, cut_events
 from checkers.tracking import FrameObservation, Point, Track, clean_scene
+from checkers.tracking.boxes import covered
 
 # Times in seconds, with a least number of sightings below which nothing can be told at
 # low frame rates (checkers/units.py).
@@ -23,6 +24,8 @@ ESTABLISHED_SIGHTINGS = 3
 MIN_GONE = 0.125  # it must stay gone this long (less at the very end of the clip)
 MIN_GONE_FRAMES = 2
 GROW = 2  # analysis px: edge cutting trims this much off each part's box
+# Share of a new part's box inside the last box of a track lost as it was born: a re-cut.
+RECUT_SHARE = 0.5
 
 
 def _point_at(track: Track, frame: int) -> Point | None:
@@ -46,6 +49,7 @@ class PermanenceChecker(Checker):
         # does not grow with the clip's length.
         self._floor: Counter[int] = Counter()
         self._last = -1
+        self._size = (0, 0)  # analysis frame (width, height)
         self._scene = SceneLog()
 
     def process(self, index, frame, tracks: FrameObservation) -> dict[str, float]:
@@ -55,6 +59,7 @@ class PermanenceChecker(Checker):
         if tracks.floor_y is not None:
             self._floor[int(tracks.floor_y)] += 1
         self._last = index
+        self._size = (frame.image.shape[1], frame.image.shape[0])
         live = [t for t in tracks.tracks.values() if t.points and t.points[-1].frame == index]
         seen = sum(1 for t in live if t.points[-1].det is not None)
         open_view = sum(
@@ -137,9 +142,9 @@ class PermanenceChecker(Checker):
         if not self._reliable.get(first.frame, False):
             return None
         if first.how == "split":
-            # A split is read off two same-colored parts side by side: a judgement of look,
-            # made on plain parts only (Track.look_judged).
-            if track.parent is None or not self._tracks[track.parent].look_judged:
+            # A split is read off two same-colored parts side by side, both of them trusted
+            # objects (on any backdrop: a shaded object's two pieces share its shading).
+            if track.parent is None or not self._tracks[track.parent].solid:
                 return None
             # Two pieces of one object on either side of something in front of it (a thin
             # wall, another object) look like a split; a part that only touches something
@@ -161,8 +166,39 @@ class PermanenceChecker(Checker):
             event.frame = min(event.frame, track.origin)
             return event
         if first.how == "new" and not first.near:
+            if self._entered_unseen(track) or self._recut(track):
+                return None
             return self._event("appear", first, first, track, len(seen))
         return None
+
+    def _entered_unseen(self, track: Track) -> bool:
+        """It came in across the frame's border between two frames: its path, run one frame
+        back, lies across the border (a fast fall at a low frame rate is out of view in one
+        frame and wholly inside in the next, never seen touching the edge)."""
+        seen = track.seen
+        if len(seen) < 2 or seen[1].frame - seen[0].frame != 1:
+            return False
+        a, b = seen[0].det, seen[1].det
+        x, y, w, h = a.bbox
+        x, y = x - (b.cx - a.cx), y - (b.cy - a.cy)
+        width, height = self._size
+        return x <= 1 or y <= 1 or x + w >= width - 1 or y + h >= height - 1
+
+    def _recut(self, track: Track) -> bool:
+        """Its part covers where another track was last seen the frame before, and that
+        track is lost now: the same object cut anew (a blob of an object and its ghost or
+        shadow that came apart), not one from nowhere."""
+        first = track.points[0]
+        for other in self._tracks.values():
+            if other.id == track.id:
+                continue
+            gone = _point_at(other, first.frame)
+            before = _point_at(other, first.frame - 1)
+            if gone is None or gone.det is not None or before is None or before.det is None:
+                continue
+            if covered(first.det.bbox, before.det.bbox) >= RECUT_SHARE:
+                return True
+        return False
 
     def _between(self, tid: int, a: Point, b: Point) -> bool:
         """Does part `tid` lie across the line joining the centres of sightings a and b?"""

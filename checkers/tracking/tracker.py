@@ -20,6 +20,7 @@ import numpy as np
 
 from checkers.flow import FlowMeter
 from checkers.perception.background import MotionBackground, background_model_enabled
+from checkers.perception.clean_plate import clean_plate
 from checkers.segment import Detection, Segmentation, segment
 from checkers.tracking.assignment import assign
 from checkers.tracking.backdrop import PLAIN_MIN, RELIABLE_FOREGROUND
@@ -116,20 +117,37 @@ class Tracker:
             self._mark_emerged(frame.index, step.ghosts)
             return step.segmentation, step.reliable
         seg = segment(frame.image)
-        # Object-level reasoning needs a plain backdrop with a few flat parts on it; natural
-        # footage (texture everywhere) falls back to the frame-level flow signals.
-        reliable = (
-            seg.foreground_fraction < RELIABLE_FOREGROUND
-            and seg.plain >= PLAIN_MIN
-            and len(seg.detections) <= 16
-        )
+        reliable = _plain_reliable(seg)
         if self._mode is None:
-            plain = reliable and seg.plain >= PLAIN_FIRST
-            self._mode = "plain" if plain or not self._use_background else "motion"
+            self._choose_mode(seg, reliable)
             if self._mode == "motion":
-                self._background = MotionBackground(self._fps, self.width, self.height)
                 return self._segment(frame)
         return seg, reliable
+
+    @property
+    def looks_ahead(self) -> bool:
+        """Whether `prime` may use the clip's leading frames (the background model is on)."""
+        return self._use_background and self._mode is None
+
+    def prime(self, images: list[np.ndarray]) -> None:
+        """Look at the clip's leading analysis frames (uint8 RGB, in order) before the first
+        `update`: on a clip the background model segments, it then starts from the first
+        frame's backdrop without the objects that move away (perception/clean_plate.py)."""
+        if self._mode is not None or not images or not self._use_background:
+            return
+        seg = segment(images[0])
+        self._choose_mode(seg, _plain_reliable(seg))
+        if self._mode == "motion":
+            plate = clean_plate(images)
+            if plate is not None:
+                self._background.start_from(plate)
+
+    def _choose_mode(self, seg: Segmentation, reliable: bool) -> None:
+        """The path for the whole clip, from its first frame's plain segmentation."""
+        plain = reliable and seg.plain >= PLAIN_FIRST
+        self._mode = "plain" if plain or not self._use_background else "motion"
+        if self._mode == "motion":
+            self._background = MotionBackground(self._fps, self.width, self.height)
 
     def _mark_emerged(self, index: int, ghosts) -> None:
         """Tracks born lately beside a ghost came out of the model's picture: an object the
@@ -271,9 +289,10 @@ class Tracker:
             track.alive = False
 
     def _young(self) -> bool:
-        """The background model has not yet seen behind what its first frame showed."""
+        """The background model has not yet seen behind what its first frame showed (a
+        model started from a clean plate has)."""
         model = self._background if self._mode == "motion" else None
-        return model is not None and model.age <= START_SECONDS * self._fps
+        return model is not None and not model.primed and model.age <= START_SECONDS * self._fps
 
     def _mark_contacts(self, index, dets, assigned) -> None:
         """Record which tracks touch each other this frame (contact excuses checks), and
@@ -299,3 +318,13 @@ def _velocity(track: Track) -> tuple[float, float]:
         return 0.0, 0.0
     step = max(1, seen[1].frame - seen[0].frame)
     return (seen[1].x - seen[0].x) / step, (seen[1].y - seen[0].y) / step
+
+
+def _plain_reliable(seg: Segmentation) -> bool:
+    """Object-level reasoning needs a plain backdrop with a few flat parts on it; natural
+    footage (texture everywhere) falls back to the frame-level flow signals."""
+    return (
+        seg.foreground_fraction < RELIABLE_FOREGROUND
+        and seg.plain >= PLAIN_MIN
+        and len(seg.detections) <= 16
+    )

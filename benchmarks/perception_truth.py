@@ -1,0 +1,150 @@
+"""How well the shared perception sees the wild world's objects, against its ground truth.
+
+The checkers can only judge objects that perception hands them. This probe runs the
+tracker's segmentation on each clip of a `vidgen world` corpus and compares its detections,
+frame by frame, with the objects the world drew (labels.jsonl: centre, size, visibility):
+
+- seen: share of fully visible object-frames with a detection whose box (grown by a quarter)
+  holds the object's centre and whose size is within a factor 2 of the object's;
+- whole: share of those where the matching detection is the object's size (factor 1.5);
+- stray: detections a frame that match no object (texture, shadows, ghosts, slivers);
+- reliable: share of frames the tracker marks fit for object-level reasoning.
+
+Broken down by background style and by whether the objects were there from the first frame
+(a background model that starts from frame 0 holds them as backdrop until they move).
+
+    python benchmarks/perception_truth.py --corpus /tmp/wild/d3131 [--limit 40] [--model on|off]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+FULLY_VISIBLE = 0.8
+GROW = 0.25
+SIZE_FACTOR = 2.0
+WHOLE_FACTOR = 1.5
+
+
+def object_frames(label: dict, frame: int, scale: float) -> list[tuple[float, float, float, bool]]:
+    """(x, y, size, first_frame_present) of the objects fully visible at `frame`, analysis px."""
+    out = []
+    for obj in label["objects"]:
+        track = obj["track"]
+        if frame >= len(track["x"]):
+            continue
+        if not track["in_frame"][frame] or track["at_edge"][frame]:
+            continue
+        if track["visible_fraction"][frame] < FULLY_VISIBLE or track["occluded"][frame]:
+            continue
+        present = bool(track["visible"][0])
+        out.append(
+            (
+                track["x"][frame] * scale,
+                track["y"][frame] * scale,
+                track["size"][frame] * scale,
+                present,
+            )
+        )
+    return out
+
+
+def matches(det, x: float, y: float, size: float, factor: float) -> bool:
+    bx, by, bw, bh = det.bbox
+    gx, gy = GROW * bw, GROW * bh
+    if not (bx - gx <= x <= bx + bw + gx and by - gy <= y <= by + bh + gy):
+        return False
+    # The world's size is the object's half-extent; a detection's size is sqrt(area).
+    expected = 1.6 * size
+    return expected / factor <= det.size <= expected * factor
+
+
+def probe_clip(path: Path, label: dict) -> dict:
+    from checkers.perception.clean_plate import plate_frames
+    from checkers.tracking.tracker import Tracker
+    from checkers.video import frames, probe
+
+    info = probe(path)
+    scale = info.analysis_width / float(label["width"])
+    tracker = Tracker(info.analysis_width, info.analysis_height, info.fps)
+    clip_frames = list(frames(info))
+    if tracker.looks_ahead:  # as the runner does: a clean plate from the leading frames
+        tracker.prime([f.image for f in clip_frames[: plate_frames(info.fps)]])
+    counts = defaultdict(float)
+    for frame in clip_frames:
+        seg, reliable = tracker._segment(frame)
+        counts["frames"] += 1
+        counts["reliable"] += bool(reliable)
+        truth = object_frames(label, frame.index, scale)
+        used = set()
+        for x, y, size, present in truth:
+            key = "first" if present else "later"
+            counts[f"objects_{key}"] += 1
+            hit = [i for i, d in enumerate(seg.detections) if matches(d, x, y, size, SIZE_FACTOR)]
+            if hit:
+                counts[f"seen_{key}"] += 1
+                used.update(hit)
+                if any(matches(seg.detections[i], x, y, size, WHOLE_FACTOR) for i in hit):
+                    counts[f"whole_{key}"] += 1
+        near = set()
+        for i, d in enumerate(seg.detections):
+            for x, y, size, _ in truth:
+                if matches(d, x, y, size, 4.0):
+                    near.add(i)
+        counts["stray"] += len(set(range(len(seg.detections))) - used - near)
+    counts["mode"] = tracker._mode
+    return dict(counts)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", required=True, type=Path)
+    parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--model", choices=["on", "off"], default="on")
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args()
+    os.environ["VIDGEN_BGMODEL"] = "1" if args.model == "on" else "0"
+    labels = [json.loads(line) for line in (args.corpus / "labels.jsonl").open()]
+    if args.limit:
+        labels = labels[: args.limit]
+    per_clip, groups = {}, defaultdict(lambda: defaultdict(float))
+    start = time.perf_counter()
+    for label in labels:
+        counts = probe_clip(args.corpus / label["clip"], label)
+        per_clip[label["clip"]] = counts
+        style = label["style"]["background"] if label.get("textured") else "plain-world"
+        for key in (style, "all"):
+            for name, value in counts.items():
+                if name != "mode":
+                    groups[key][name] += value
+            groups[key]["clips"] += 1
+            groups[key][f"mode_{counts['mode']}"] += 1
+    print(f"{len(labels)} clips in {time.perf_counter() - start:.1f} s, model {args.model}")
+    print("| style | clips | motion mode | seen (first / later) | whole (first / later) "
+          "| stray a frame | reliable |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|")
+
+    def share(a, b):
+        return f"{a / b:.2f}" if b else "-"
+
+    for key, g in sorted(groups.items(), key=lambda kv: -kv[1]["clips"]):
+        print(
+            f"| {key} | {g['clips']:.0f} | {g['mode_motion']:.0f} "
+            f"| {share(g['seen_first'], g['objects_first'])} / {share(g['seen_later'], g['objects_later'])} "
+            f"| {share(g['whole_first'], g['objects_first'])} / {share(g['whole_later'], g['objects_later'])} "
+            f"| {g['stray'] / max(1, g['frames']):.2f} | {share(g['reliable'], g['frames'])} |"
+        )
+    if args.json:
+        args.json.write_text(json.dumps(per_clip, indent=1))
+
+
+if __name__ == "__main__":
+    main()

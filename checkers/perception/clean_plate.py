@@ -1,0 +1,61 @@
+"""The backdrop of a clip's first frame with its moving objects taken out (a clean plate).
+
+The background model (background.py) learns the backdrop from what it sees. Started from the
+first frame alone, it holds every object in that frame as backdrop: such an object is seen
+only as a crescent off its centre until it has cleared its old place, and a slow one comes
+apart in fragments that "vanish" and "appear" while it is plainly there (wild dev corpus: most
+false permanence events on clean clips were such fragments).
+
+Here the first second or so is looked at before the model starts: each frame is carried back
+into the first frame's view by the chained camera fit (the same similarity the model is carried
+by), and the per-pixel median over them is what stands still there. An object that moves more
+than about half its size over that time is taken out; one that rests all along stays, as
+scenery (it is backdrop for this clip; it becomes an object when it starts to move, through
+the model's ghost rule). A shot cut ends the look: frames after it show another scene.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from checkers.perception.background import camera_similarity
+
+PLATE_SECONDS = 1.5  # how far ahead the plate looks
+PLATE_FRAMES = 12  # at most this many frames, spread over that time (the median's cost)
+MIN_FRAMES = 3  # with fewer, the median cannot outvote an object: no plate
+
+
+def plate_frames(fps: float) -> int:
+    """How many leading frames the plate wants to see."""
+    return max(MIN_FRAMES, round(PLATE_SECONDS * fps))
+
+
+def clean_plate(images: list[np.ndarray]) -> np.ndarray | None:
+    """The first frame's backdrop (float32 RGB, its pixels) from `images` (uint8 RGB, the
+    clip's leading frames in order), or None when too few frames share its scene."""
+    if len(images) < MIN_FRAMES:
+        return None
+    h, w = images[0].shape[:2]
+    step = max(1, len(images) // PLATE_FRAMES)
+    keep = set(range(0, len(images), step))
+    to_first = np.eye(3)  # maps the first frame's pixels to the current frame's
+    grays = [cv2.cvtColor(images[0], cv2.COLOR_RGB2GRAY)]
+    views = [images[0].astype(np.float32)]
+    for i in range(1, len(images)):
+        gray = cv2.cvtColor(images[i], cv2.COLOR_RGB2GRAY)
+        motion = camera_similarity(grays[-1], gray)
+        if motion is None:  # a cut: the rest is another scene
+            break
+        grays.append(gray)
+        to_first = motion @ to_first
+        if i not in keep:
+            continue
+        flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+        view = cv2.warpPerspective(images[i].astype(np.float32), to_first, (w, h), flags=flags,
+                                   borderMode=cv2.BORDER_CONSTANT, borderValue=(np.nan,) * 3)  # fmt: skip
+        views.append(view)
+    if len(views) < MIN_FRAMES:
+        return None
+    # Border the camera never showed in a frame is NaN there; the others decide.
+    return np.nanmedian(np.stack(views), axis=0).astype(np.float32)
