@@ -12,6 +12,9 @@ misregistered texture, a shadow band or a fragment of a tear is how the part beh
   rigid object keeps its area; texture caught by a misregistration flickers);
 - coherent motion: the typical second difference of its path, in object sizes a second
   squared (a thrown or rolling object moves smoothly; a fragment's centroid jitters);
+- apartness: the share of its sightings in which it touches another part (a hand among
+  fingers, a person's pieces, a blob that merges and parts with others is not clearly one
+  object; the wild world's objects touch others only while they collide);
 - a part seen from the clip's start that never moves is an artifact of the model: anything
   still since the first frame is learnt as backdrop, so what stands out there is the ghost
   of a first-frame object that moved away (its old place, held until the frame shows it),
@@ -43,6 +46,10 @@ START_SECONDS = 0.5
 STILL = 0.5  # object sizes: a part whose path never reaches further is still
 OUTLYING = 10  # percent of sightings at either end of the path left out (a ghost's first few)
 TRUSTED = 0.5  # confidence at which checkers judge a track
+# Share of sightings touching another part above which a part is not one clear object
+# (trusted up to 0.3). Wild dev 1515: true permanence events' tracks 0-0.21; false ones on
+# real footage in ../shared/gen-clips (hands, a juggler, a signer) 0.47-0.96.
+TOUCHING = 0.5
 
 
 @dataclass(frozen=True)
@@ -52,10 +59,11 @@ class TrackConfidence:
     stability: float
     motion: float
     moved: float = 1.0  # 0 for a part still since the start (an artifact of the model)
+    apart: float = 1.0  # 0 for a part touching others most of the time
 
     @property
     def value(self) -> float:
-        return self.size * self.length * self.stability * self.motion * self.moved
+        return self.size * self.length * self.stability * self.motion * self.moved * self.apart
 
 
 def _ramp(value: float, bad: float, good: float) -> float:
@@ -81,7 +89,9 @@ def track_confidence(points, units: Units) -> TrackConfidence:
     moved = 1.0
     if seen[0].frame / units.fps <= START_SECONDS:
         moved = _ramp(travel(seen), 0.5 * STILL, STILL)
-    return TrackConfidence(size, length, stability, motion, moved)
+    touching = float(np.mean([bool(p.near) for p in seen]))
+    apart = _ramp(touching, TOUCHING, 0.6 * TOUCHING)
+    return TrackConfidence(size, length, stability, motion, moved, apart)
 
 
 def travel(seen) -> float:

@@ -31,7 +31,7 @@ from checkers.tracking.missing import MAX_GAP, missing_point
 from checkers.tracking.observation import FrameObservation
 from checkers.tracking.occlusion import GROW_SECONDS, GROWN, mark_partial
 from checkers.tracking.splits import beside_same_color, split_parent
-from checkers.tracking.tracks import Point, Track
+from checkers.tracking.tracks import SOLID_SPREAD, Point, Track
 from checkers.units import Units
 from checkers.video import Frame
 
@@ -144,7 +144,13 @@ class Tracker:
 
     def _choose_mode(self, seg: Segmentation, reliable: bool) -> None:
         """The path for the whole clip, from its first frame's plain segmentation."""
-        plain = reliable and seg.plain >= PLAIN_FIRST
+        # Flat-colored parts on a plain backdrop (the shapes world) keep the plain path; a
+        # plain backdrop with shaded or textured objects goes to the background model, which
+        # sees them whole (the plain path cuts them along their shading).
+        flat = (
+            not seg.detections or np.median([d.lab_spread for d in seg.detections]) < SOLID_SPREAD
+        )
+        plain = reliable and seg.plain >= PLAIN_FIRST and flat
         self._mode = "plain" if plain or not self._use_background else "motion"
         if self._mode == "motion":
             self._background = MotionBackground(self._fps, self.width, self.height)
