@@ -21,7 +21,7 @@ import numpy as np
 
 from checkers.perception.background import camera_similarity
 
-PLATE_SECONDS = 2.5  # how far ahead the plate looks
+PLATE_SECONDS = 1.5  # how far ahead the plate looks
 PLATE_FRAMES = 12  # at most this many frames, spread over that time (the median's cost)
 MIN_FRAMES = 3  # with fewer, the median cannot outvote an object: no plate
 
