@@ -34,12 +34,14 @@ from checkers.tracking.looks import core_chroma, hue_shift
 # the world moves the hue by 60 degrees or more, to a saturated color.
 HUE_SHIFT = 25.0
 SIZE_STEP = 0.7  # |log area ratio| (size ratio 1.42); the world resizes by 0.45-0.6 or 1.6-2.0
+BOTH_WAYS = 0.5  # the smaller of the box's width and height changes, as a share of the larger
 SIZE_RESIDUAL = 0.15  # rms log area about the fitted step that still reads as one resize
 # A change of look fitted quicker than this is a cut that merged, split or was taken over by
 # another object; the world's gradual changes take 0.4 s or more.
 MIN_CHANGE_SECONDS = 0.3
 HOLD_SECONDS = 0.25
 MIN_SIGHTINGS = 5
+HUE_BEHIND = True
 # Sightings the first fit sees at most: a longer series is pooled into medians of
 # consecutive sightings (the fit's work grows with the cube of its points).
 MAX_FIT_POINTS = 40
@@ -74,12 +76,11 @@ class MotionLooks:
             for p in track.points
             if p.det is not None
             and not p.merged
-            and not p.hides
             and reliable.get(p.frame, False)
             and (track.id, p.frame) in self._chroma
         ]
-        hue = self._hue(track.id, seen, fps, k)
-        size = self._size(seen, fps, k)
+        hue = self._hue(track.id, seen if HUE_BEHIND else [p for p in seen if not p.hides], fps, k)
+        size = self._size([p for p in seen if not p.hides], fps, k)
         found = [c for c in (hue, size) if c is not None]
         return min(found, key=lambda c: c.start.frame) if found else None
 
@@ -98,7 +99,14 @@ class MotionLooks:
             return None
         amount = float(abs(step.after - step.before)[0])
         change = _judged("size", open_view, step, amount, SIZE_STEP * k, fps)
-        if change is None:
+        # The size before the change must have been seen: a part growing from its first
+        # sightings is an object coming into view (out from behind something, or out of
+        # the model's own picture), not one that grows.
+        before = [p for p in open_view if p.frame <= step.t0]
+        if change is None or len(before) < max(2, round(HOLD_SECONDS * fps)):
+            return None
+        after = [p for p in open_view if p.frame >= step.t1]
+        if not _both_ways(before[-len(after) :], after[: len(before)]):
             return None
         # Dated on the sightings beside other parts too (not those cut by the edge): a resize
         # begun while the object passes close to another starts there, and the open-view
@@ -111,6 +119,18 @@ class MotionLooks:
         t0 = fit_step(np.array([p.frame for p in window]), _log_areas(window)).t0
         start = next(p for p in window if p.frame > t0)
         return MotionChange("size", start, change.end, amount, change.threshold)
+
+
+def _both_ways(before: list[Point], after: list[Point]) -> bool:
+    """The part's box grew or shrank in width and height alike, as a resized object's does.
+    A part cut by scenery it slides behind, or dragging a shadow, changes along one side
+    (wild dev: width and height changed by ratios of 0.25-0.3 there, 0.75-1.0 on resizes)."""
+    sides = [
+        np.median([np.log(np.maximum(p.det.bbox[2:], 1)) for p in ps], axis=0)
+        for ps in (before, after)
+    ]
+    dw, dh = sides[1] - sides[0]
+    return dw * dh > 0 and min(abs(dw), abs(dh)) >= BOTH_WAYS * max(abs(dw), abs(dh))
 
 
 def _log_areas(seen: list[Point]) -> np.ndarray:

@@ -46,14 +46,18 @@ def core_chroma(image: np.ndarray, det: Detection) -> np.ndarray:
 
 
 def hue_shift(before: np.ndarray, after: np.ndarray) -> float:
-    """How far chroma `after` lies off the hue line of `before` (Lab units).
+    """How far chroma `after` lies from the hue line of `before` (Lab units): its distance
+    to the half-line from gray through `before`.
 
-    Shading scales an object's color, which moves its chroma along its own hue line, not
-    off it: a shaded ball rolling into shadow or light keeps its hue. A nearly gray object
-    has no hue line to keep, so any chroma change counts there.
+    Shading scales an object's color, which moves its chroma along that half-line, not off
+    it: a shaded ball rolling into shadow or light keeps its hue. A hue turned half-way
+    round (yellow to blue) is as far from it as its chroma is from gray. A nearly gray
+    object has no hue line to keep, so any chroma change counts there.
     """
     norm = float(np.linalg.norm(before))
     if norm < GRAY_CHROMA:
         return float(np.linalg.norm(after - before))
     ux, uy = before / norm
+    if ux * after[0] + uy * after[1] < 0.0:
+        return float(np.linalg.norm(after))
     return float(abs(ux * after[1] - uy * after[0]))
