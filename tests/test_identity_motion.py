@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from test_background_model import FPS, H, W, camera, texture
 
+import checkers.identity_motion as im
 from checkers.runner import check_frames
 from checkers.tracking.looks import hue_shift
 
@@ -74,10 +75,10 @@ def test_a_size_change_is_an_identity_event_where_it_began(monkeypatch):
     ("before", "after", "far"),
     [
         pytest.param((40, 30), (20, 15), False, id="darker, same hue"),
-        pytest.param((40, 30), (-30, -20), True, id="hue turned half-way round"),
-        pytest.param((40, 30), (10, 45), True, id="hue turned a quarter"),
-        pytest.param((1, 1), (30, 0), True, id="gray to a color"),
+        pytest.param((40, 30), (-40, -30), True, id="hue turned half-way round"),
+        pytest.param((40, 30), (-20, 50), True, id="hue turned a quarter"),
+        pytest.param((1, 1), (50, 0), True, id="gray to a color"),
     ],
 )
 def test_hue_shift_ignores_shading_only(before, after, far):
-    assert (hue_shift(np.array(before, float), np.array(after, float)) > 25.0) == far
+    assert (hue_shift(np.array(before, float), np.array(after, float)) > im.HUE_SHIFT) == far
