@@ -43,6 +43,10 @@ SIZE_RESIDUAL = 0.15  # rms log area about the fitted step that still reads as o
 MIN_CHANGE_SECONDS = 0.3
 HOLD_SECONDS = 0.25
 MIN_SIGHTINGS = 5
+# Open-view sightings a resize must hold for: one. A resize often ends as the object leaves
+# open view or the clip ends; the seen size before it, the fit and a box scaled both ways
+# already tell it from a cut (wild dev: one more resize found, no clean track more).
+SIZE_HOLD = 1
 # Sightings the first fit sees at most: a longer series is pooled into medians of
 # consecutive sightings (the fit's work grows with the cube of its points).
 MAX_FIT_POINTS = 40
@@ -101,7 +105,7 @@ class MotionLooks:
         if step is None or step.residual > SIZE_RESIDUAL * k:
             return None
         amount = float(abs(step.after - step.before)[0])
-        change = _judged("size", open_view, step, amount, SIZE_STEP * k, fps)
+        change = _judged("size", open_view, step, amount, SIZE_STEP * k, fps, hold=SIZE_HOLD)
         # The size before the change must have been seen: a part growing from its first
         # sightings is an object coming into view (out from behind something, or out of
         # the model's own picture), not one that grows.
@@ -163,11 +167,13 @@ def _fit(seen: list[Point], values, fps: float) -> Step | None:
     return Step(local.t0, max(local.t1, pooled.t1), pooled.before, pooled.after, pooled.residual)
 
 
-def _judged(key, seen, step: Step, amount, threshold, fps) -> MotionChange | None:
+def _judged(key, seen, step: Step, amount, threshold, fps, hold=None) -> MotionChange | None:
+    """The change fitted by `step`, if large enough, slow enough and held for `hold`
+    sightings (HOLD_SECONDS when None)."""
     if amount <= threshold or (step.t1 - step.t0) / fps < MIN_CHANGE_SECONDS:
         return None
     held = [p for p in seen if p.frame >= step.t1]
-    if len(held) < max(2, round(HOLD_SECONDS * fps)):
+    if len(held) < (max(2, round(HOLD_SECONDS * fps)) if hold is None else hold):
         return None
     start = next(p for p in seen if p.frame > step.t0)
     return MotionChange(key, start, held[0], amount, threshold)
