@@ -13,6 +13,10 @@ reads sightings beside another part that do not touch it (a change made while an
 passes close to another is dated where it happens, not where the object is clear again).
 The frame-level signal (histogram similarity to the first and previous frame) is reported
 per frame for content without clean objects.
+
+Tracks of the background model (any backdrop) are judged apart, on the looks that survive
+shading and a loose cut: the hue of their middle and their open-view size
+(identity_motion.py).
 """
 
 from __future__ import annotations
