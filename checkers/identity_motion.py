@@ -14,7 +14,7 @@ Each series is fitted once with "steady, then changing, then steady" (step_fit.p
 no early reference to compare with, so an object first seen just as it starts to change is
 judged too. A change counts when its size passes the bar, it took at least
 MIN_CHANGE_SECONDS (an instant jump of a cut is a merge, a split or a track taken over), and
-the new look held for HOLD_SECONDS. A resize must also have been seen before it began (a part
+the new look held (a hue for HOLD_SECONDS, a size for SIZE_HOLD sightings). A resize must also have been seen before it began (a part
 growing from its first sightings is coming into view), fit the series (an area that wanders
 is a cut following shadows), and scale the box's width and height alike. A change is dated
 at the first sighting after the fitted start. Shape numbers are not judged: on the wild dev
