@@ -1,0 +1,84 @@
+"""Identity drift on parts of the background model (checkers/identity_motion.py).
+
+A shaded ball rolls across a panned, zooming textured backdrop with the model on. Its hue
+drifting, or its size changing, is an identity event dated where the change began; the same
+ball unchanged, or only darkening as shading does, is none.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from test_background_model import FPS, H, W, camera, texture
+
+import checkers.identity_motion as im
+from checkers.runner import check_frames
+from checkers.tracking.looks import hue_shift
+
+FRAMES = 48
+START, SPAN = 20, 10  # the change begins at frame 20 and takes 10 frames (0.6 s at 16 fps)
+RED, BLUE = np.array([200.0, 50.0, 40.0]), np.array([40.0, 70.0, 210.0])
+
+
+def ramp(t: int) -> float:
+    return float(np.clip((t - START) / SPAN, 0.0, 1.0))
+
+
+def ball(frame: np.ndarray, cx: float, cy: float, r: float, rgb) -> np.ndarray:
+    """A ball lit from the top left in color `rgb`: shading scales its color."""
+    ys, xs = np.mgrid[0:H, 0:W]
+    inside = np.hypot(xs - cx, ys - cy) <= r
+    light = np.clip(1.2 - np.hypot(xs - cx + 0.4 * r, ys - cy + 0.4 * r) / r, 0.35, 1.0)
+    out = frame.astype(np.float32)
+    out[inside] = (light[..., None] * np.asarray(rgb, np.float32))[inside]
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def scene(color=lambda t: RED, radius=lambda t: 14.0) -> list[np.ndarray]:
+    backdrop = texture(5)
+    frames = []
+    for t in range(FRAMES):
+        view = cv2.warpPerspective(backdrop, camera(t), (W, H), flags=cv2.INTER_LINEAR)
+        frames.append(ball(view, 50 + 4.5 * t, 95 + 0.3 * t, radius(t), color(t)))
+    return frames
+
+
+def identity_events(frames, monkeypatch):
+    monkeypatch.setenv("VIDGEN_BGMODEL", "1")
+    report = check_frames(frames, fps=FPS, checks=("identity_drift",))
+    assert report.verdict != "error", report.error
+    return [(e.kind, e.frame) for e in report.checks["identity_drift"].events]
+
+
+def test_a_hue_drift_is_an_identity_event_where_it_began(monkeypatch):
+    events = identity_events(
+        scene(color=lambda t: (1 - ramp(t)) * RED + ramp(t) * BLUE), monkeypatch
+    )
+    assert [kind for kind, _ in events] == ["color_drift"], events
+    assert abs(events[0][1] - START) <= 2, events
+
+
+def test_the_same_ball_unchanged_or_darkening_is_no_event(monkeypatch):
+    assert identity_events(scene(), monkeypatch) == []
+    # Into shadow: the color scales by half along its own hue line, as shading does.
+    assert identity_events(scene(color=lambda t: (1 - 0.5 * ramp(t)) * RED), monkeypatch) == []
+
+
+def test_a_size_change_is_an_identity_event_where_it_began(monkeypatch):
+    events = identity_events(scene(radius=lambda t: 14.0 + 8.0 * ramp(t)), monkeypatch)
+    assert [kind for kind, _ in events] == ["size_change"], events
+    assert abs(events[0][1] - START) <= 2, events
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "far"),
+    [
+        pytest.param((40, 30), (20, 15), False, id="darker, same hue"),
+        pytest.param((40, 30), (-40, -30), True, id="hue turned half-way round"),
+        pytest.param((40, 30), (-20, 50), True, id="hue turned a quarter"),
+        pytest.param((1, 1), (50, 0), True, id="gray to a color"),
+    ],
+)
+def test_hue_shift_ignores_shading_only(before, after, far):
+    assert (hue_shift(np.array(before, float), np.array(after, float)) > im.HUE_SHIFT) == far
