@@ -18,17 +18,21 @@ from checkers.kinematics import gap_noise, segments, usual_area
 from checkers.physics.bounces import Bounces
 from checkers.physics.dedupe import dedupe, explained_by_reversals
 from checkers.physics.floor import Floor
+from checkers.physics.floor_line import Line, find_line
+from checkers.physics.floor_sinking import FloorSinking
 from checkers.physics.flow_spikes import FlowSpikes
 from checkers.physics.gravity import Gravity
+from checkers.physics.judged import clip_judged, judged
 from checkers.physics.jumps import Jumps
 from checkers.physics.motion_gate import vouched
+from checkers.physics.pendulum import swinging
 from checkers.physics.sightings import Sightings
 from checkers.physics.through_objects import ThroughObjects
-from checkers.tracking import FrameObservation, Point, Track, clean_scene
+from checkers.tracking import FrameObservation, Point, Track
 
 
 class PhysicsChecker(
-    Sightings, Jumps, Gravity, Bounces, Floor, ThroughObjects, FlowSpikes, Checker
+    Sightings, Jumps, Gravity, Bounces, Floor, FloorSinking, ThroughObjects, FlowSpikes, Checker
 ):
     name = "physics_sanity"
     metrics = ("warp_error", "accel_max")
@@ -40,6 +44,7 @@ class PhysicsChecker(
         self._floor: list[int] = []
         self._reliable: dict[int, bool] = {}
         self._cuts: set[int] = set()  # shot cuts: object_permanence reports them
+        self._lines: dict[int, Line | None] = {}  # background-model clips: the floor edge
 
     def process(self, index, frame, tracks: FrameObservation) -> dict[str, float]:
         self._tracks = tracks.tracks
@@ -49,6 +54,9 @@ class PhysicsChecker(
             self._cuts.add(index)
         if tracks.floor_y is not None:
             self._floor.append(tracks.floor_y)
+        elif any(d.source == "motion" for d in tracks.detections):
+            # The background model's clips have no plain ground line: find the floor's edge.
+            self._lines[index] = find_line(frame.image)
         accel = 0.0
         for tid in tracks.assigned.values():
             pts = tracks.tracks[tid].points[-3:]
@@ -59,9 +67,10 @@ class PhysicsChecker(
         return {"warp_error": tracks.warp_error, "accel_max": accel}
 
     def finalize(self) -> CheckResult:
-        tracks = [t for t in self._tracks.values() if len(t.seen) >= 4 and t.solid]
+        tracks = [t for t in self._tracks.values() if judged(t)]
         tracks = [t for t in tracks if self._mostly_reliable(t)]
-        if not clean_scene(self._reliable):
+        motion = any(t.from_background_model for t in self._tracks.values())
+        if not clip_judged(self._reliable, motion):
             tracks = []
         breaks = {t.id: [self._breaks(seg) for seg in segments(t)] for t in tracks}
         sigma_p = gap_noise([seg for per in breaks.values() for seg in per], 1)
@@ -94,11 +103,16 @@ class PhysicsChecker(
                     )
         events: list[Event] = []
         for track in tracks:
+            # A pendulum's string pulls it up and changes its speed: no free flight to judge.
+            free = not swinging(track)
             for seg, seg_breaks in zip(segments(track), breaks[track.id], strict=True):
                 events += self._jumps(track, seg, seg_breaks, sigma_p, sigma_v)
-                events += self._gravity(track, seg)
-                events += self._bounces(track, seg)
+                if free:
+                    events += self._gravity(track, seg)
+                    events += self._bounces(track, seg)
             events += self._through_floor(track)
+            if not self._floor:
+                events += self._sinking(track)
         events += self._through_objects(tracks)
         # A background-model part's centroid also moves when its cut changes or the camera
         # fit steps: keep the changes its mask and the camera vouch for (motion_gate.py).
