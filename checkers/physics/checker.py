@@ -16,6 +16,7 @@ import numpy as np
 from checkers.base import Checker, CheckResult, Event, score_from_events
 from checkers.kinematics import gap_noise, segments, usual_area
 from checkers.physics.bounces import Bounces
+from checkers.physics.crossings import Crossings
 from checkers.physics.dedupe import dedupe, explained_by_reversals
 from checkers.physics.floor import Floor
 from checkers.physics.floor_line import Line, find_line
@@ -32,7 +33,16 @@ from checkers.tracking import FrameObservation, Point, Track
 
 
 class PhysicsChecker(
-    Sightings, Jumps, Gravity, Bounces, Floor, FloorSinking, ThroughObjects, FlowSpikes, Checker
+    Sightings,
+    Jumps,
+    Gravity,
+    Bounces,
+    Floor,
+    FloorSinking,
+    ThroughObjects,
+    Crossings,
+    FlowSpikes,
+    Checker,
 ):
     name = "physics_sanity"
     metrics = ("warp_error", "accel_max")
@@ -113,7 +123,10 @@ class PhysicsChecker(
             events += self._through_floor(track)
             if not self._floor:
                 events += self._sinking(track)
-        events += self._through_objects(tracks)
+        # Parts of the background model are one part while two objects touch: who passed
+        # whom is told by their colors as they come apart (crossings.py).
+        events += self._through_objects([t for t in tracks if not t.from_background_model])
+        events += self._crossings(tracks)
         # A background-model part's centroid also moves when its cut changes or the camera
         # fit steps: keep the changes its mask and the camera vouch for (motion_gate.py).
         events = [e for e in events if self._vouched(e)]

@@ -23,6 +23,8 @@ LONGEST = 12.0  # the longest string (a larger circle is a straight path)
 SWEEP = 1.0  # the least horizontal extent of the path (a still object fits any circle)
 LOWER_FASTER = 0.2  # least correlation between depth and speed along the path
 MIN_SIGHTINGS = 6
+BEND = 2.0  # times the circle's residual by which a straight line must fit the path worse
+BEND_LEAST = 0.05  # ... and at least this (a flat path's jitter)
 INLIERS = 0.8  # share of sightings the circle is fitted to (the rest stray with the cut)
 
 
@@ -54,6 +56,12 @@ def swinging(track: Track) -> bool:
         keep = off <= max(np.quantile(off, INLIERS), 1e-6)
     cx, cy, r, residual = _circle(xy[keep])
     if residual > FIT * size or r > LONGEST * size or xy[:, 1].min() - cy < PIVOT_ABOVE * size:
+        return False
+    # A nearly straight path fits a large circle too: the arc must bend clearly more than
+    # the path strays from it.
+    line = np.polyfit(xy[keep, 0], xy[keep, 1], 1)
+    straight = float(np.sqrt(np.mean((np.polyval(line, xy[keep, 0]) - xy[keep, 1]) ** 2)))
+    if straight < max(BEND * residual, BEND_LEAST * size):
         return False
     # Speed along the path against depth, over steps between consecutive frames.
     frames = np.array([p.frame for p in seen])
