@@ -19,7 +19,7 @@ from checkers.physics.bounces import Bounces
 from checkers.physics.crossings import Crossings
 from checkers.physics.dedupe import dedupe, explained_by_reversals
 from checkers.physics.floor import Floor
-from checkers.physics.floor_line import Line, find_line
+from checkers.physics.floor_line import Line, find_lines, floor_lines
 from checkers.physics.floor_sinking import FloorSinking
 from checkers.physics.flow_spikes import FlowSpikes
 from checkers.physics.gravity import Gravity
@@ -54,7 +54,7 @@ class PhysicsChecker(
         self._floor: list[int] = []
         self._reliable: dict[int, bool] = {}
         self._cuts: set[int] = set()  # shot cuts: object_permanence reports them
-        self._lines: dict[int, Line | None] = {}  # background-model clips: the floor edge
+        self._lines: dict[int, list[Line]] = {}  # background-model clips: floor edge candidates
 
     def process(self, index, frame, tracks: FrameObservation) -> dict[str, float]:
         self._tracks = tracks.tracks
@@ -66,7 +66,8 @@ class PhysicsChecker(
             self._floor.append(tracks.floor_y)
         elif any(d.source == "motion" for d in tracks.detections):
             # The background model's clips have no plain ground line: find the floor's edge.
-            self._lines[index] = find_line(frame.image)
+            self._lines[index] = find_lines(frame.image)
+            self._width = frame.image.shape[1]
         accel = 0.0
         for tid in tracks.assigned.values():
             pts = tracks.tracks[tid].points[-3:]
@@ -111,6 +112,9 @@ class PhysicsChecker(
                     self._hidden.setdefault(p.frame, []).append(
                         (set(last.near), (last.y, p.y), last.det.size, last.det.lab)
                     )
+        self._floor_edge = (
+            floor_lines(self._lines, self._width, self.units.short_side) if self._lines else {}
+        )
         events: list[Event] = []
         for track in tracks:
             # A pendulum's string pulls it up and changes its speed: no free flight to judge.

@@ -1,7 +1,7 @@
 """Falling through a floor found on any backdrop: an object sinking well below the floor edge.
 
 A mixin of PhysicsChecker for background-model clips, which have no plain ground line
-(floor.py judges those): reads `_lines`, the floor line of each frame (floor_line.py).
+(floor.py judges those): reads `_floor_edge`, the floor's edge in each frame that shows it (floor_line.py).
 
 The line found is the edge where the wall meets the floor, seen from a little above: objects
 stand on the floor a little below that edge (the floor's visible depth, up to `DEPTH`), never
@@ -21,15 +21,14 @@ from checkers.tracking import Point, Track
 DEPTH = 0.08  # how far below the floor edge objects stand (the floor seen from above)
 SINK = 0.3  # share of its height an object must show beyond that (edges, shading, blur)
 ON_FLOOR = 0.5  # share of DEPTH below the edge where an object still stands on the floor
-LINE_SHARE = 0.5  # share of the clip's frames that must show the floor line
 TALLER = 1.3  # a box this much taller than usual is merged with something: its bottom lies
 STILL = 2.0  # analysis px a landed object's top may still move (jitter)
+EXIT = 1.0  # seconds within which an object sinking through the floor is out of sight
 
 
 class FloorSinking:
     def _sinking(self, track: Track) -> list[Event]:
-        lines = self._lines
-        if not lines or sum(ln is not None for ln in lines.values()) < LINE_SHARE * len(lines):
+        if not self._floor_edge:
             return []
         depth = self.units.length(DEPTH)
         seen = [p for p in track.seen if not p.at_edge and not p.merged]
@@ -52,6 +51,8 @@ class FloorSinking:
                 continue  # it rose above the line again: a bounce, or the line is no floor
             if not self._falls_on(track, p):
                 continue  # it stopped there: it landed on a floor lower than the line found
+            if self._stays(track, p):
+                return []  # still in view long after: it rests on a floor below the line found
             first = self._sink_start(seen, i, depth)
             return [self._event("through_floor", first, track, (below - depth) / height,
                                 f"sank {(below - depth) * self.scale:.0f} px into the floor")]  # fmt: skip
@@ -65,6 +66,13 @@ class FloorSinking:
             return True
         return later[0].det.bbox[1] > p.det.bbox[1] + STILL
 
+    def _stays(self, track: Track, p: Point) -> bool:
+        """Is the object still seen whole EXIT seconds after sighting p? Falling through the
+        floor takes it out of sight at the frame's bottom well before then."""
+        # (Or in view at the clip's end, if that comes sooner.)
+        late = min(p.frame + self.units.frames(EXIT), max(self._reliable))
+        return any(q.frame >= late and not q.at_edge for q in track.seen)
+
     def _comes_back(self, later: list[Point], depth: float) -> bool:
         """Is any of these sightings standing on the floor line or above it again?"""
         for p in later:
@@ -75,7 +83,7 @@ class FloorSinking:
 
     def _edge_below(self, p: Point) -> float | None:
         """The floor edge under this sighting's centre, in its own frame."""
-        line = self._lines.get(p.frame)
+        line = self._floor_edge.get(p.frame)
         return None if line is None else line.at(p.det.cx)
 
     def _sink_start(self, seen: list[Point], i: int, depth: float) -> Point:
