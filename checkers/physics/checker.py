@@ -117,10 +117,12 @@ class PhysicsChecker(
         )
         events: list[Event] = []
         for track in tracks:
-            # A pendulum's string pulls it up and changes its speed: no free flight to judge.
+            # A pendulum's string pulls it up and changes its speed all along its swing: no
+            # free flight to judge, only its jumps off its path.
             free = not swinging(track)
             for seg, seg_breaks in zip(segments(track), breaks[track.id], strict=True):
-                events += self._jumps(track, seg, seg_breaks, sigma_p, sigma_v)
+                jumps = self._jumps(track, seg, seg_breaks, sigma_p, sigma_v)
+                events += [e for e in jumps if free or e.kind == "teleport"]
                 if free:
                     events += self._gravity(track, seg)
                     events += self._bounces(track, seg)
