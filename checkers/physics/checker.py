@@ -30,6 +30,8 @@ from checkers.physics.pendulum import swinging
 from checkers.physics.sightings import Sightings
 from checkers.physics.through_objects import ThroughObjects
 from checkers.tracking import FrameObservation, Point, Track
+from checkers.tracking.confidence import STILL as STILL_PART
+from checkers.tracking.confidence import travel
 
 
 class PhysicsChecker(
@@ -99,6 +101,15 @@ class PhysicsChecker(
             t.id: self._usual[t.id]
             for t in self._tracks.values()
             if t.seen and self._colorless(t.id)
+        }
+        # Background-model parts that never travel: the ghost of an object's first place (the
+        # model's picture until the frame shows the backdrop again) or uncovered backdrop.
+        # Nothing real stands still there (a still object is backdrop to the model), so
+        # touching one is no contact.
+        self._ghosts = {
+            t.id
+            for t in self._tracks.values()
+            if t.seen and t.from_background_model and travel(t.seen) < STILL_PART
         }
         # Objects gone behind scenery: (frame, scenery it was last seen touching, heights it
         # may be at, size, color). They can still hit what passes that scenery's edge.

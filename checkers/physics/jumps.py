@@ -150,8 +150,8 @@ class Jumps:
             after = self._by_frame.get(a1.frame, {})
             usual = self._usual.get(tid, a0.det.area)
             for oid in set(before) | set(after):
-                if oid == tid or self._scenery.get(oid, 0.0) > usual:
-                    continue  # scenery is passed behind, never hit
+                if oid == tid or self._scenery.get(oid, 0.0) > usual or oid in self._ghosts:
+                    continue  # scenery is passed behind, never hit; a ghost is no object
                 q0, q1 = before.get(oid), after.get(oid)
                 ref = q0 or q1
                 margin = CONTACT_MARGIN + 0.3 * min(a0.det.size, ref.det.size)

@@ -34,9 +34,11 @@ class Sightings:
         if p.at_edge or p.merged:
             return True
         usual = self._usual.get(tid, p.det.area)
-        if any(self._scenery.get(o, 0.0) <= usual for o in p.near):
+        # (A background model's ghost touches nothing: see `_ghosts` in checker.py.)
+        touching = [o for o in p.near if o not in self._ghosts]
+        if any(self._scenery.get(o, 0.0) <= usual for o in touching):
             return True
-        if not p.near:
+        if not touching:
             return False
         if p.det.area < WHOLE * usual:
             return True
