@@ -17,7 +17,7 @@ from checkers.physics import PhysicsChecker
 from checkers.physics.floor_line import find_lines, floor_lines
 from checkers.physics.pendulum import swinging
 from checkers.segment import Detection
-from checkers.tracking import FrameObservation, Point, Track
+from checkers.tracking import FrameObservation, Point, Track, box_gap
 from checkers.units import Units
 from checkers.video import Frame
 
@@ -32,9 +32,10 @@ def det(x, y, w=SIDE, h=SIDE, lab=RED, source="motion", spread=5.0) -> Detection
                      spread, np.zeros(64), np.zeros(3), False, source=source)  # fmt: skip
 
 
-def run(frames, image=None, reliable=None) -> list[tuple[str, int]]:
+def run(frames, image=None, reliable=None, touch=False) -> list[tuple[str, int]]:
     """Physics events (kind, frame) of a clip given per frame as {track id: Detection or
-    None (lost)}; `image(i)` draws frame i (a flat gray one by default)."""
+    None (lost)}; `image(i)` draws frame i (a flat gray one by default); `touch`: parts
+    whose boxes are within 2 px are marked touching, as the tracker marks them."""
     units = Units(float(min(W, H)), FPS)
     tracks: dict[int, Track] = {}
     checker = PhysicsChecker()
@@ -50,6 +51,12 @@ def run(frames, image=None, reliable=None) -> list[tuple[str, int]]:
             track.points.append(Point(i, i / FPS, d.cx, d.cy, d, "motion", False))
             assigned[len(dets)] = tid
             dets.append(d)
+        if touch:
+            seen = [(tid, d) for tid, d in parts.items() if d is not None]
+            for tid, d in seen:
+                tracks[tid].points[-1].near = [
+                    o for o, e in seen if o != tid and box_gap(d.bbox, e.bbox) <= 2
+                ]
         ok = True if reliable is None else reliable(i)
         obs = FrameObservation(i, i / FPS, dets, assigned, tracks, (0.0, 0.0), 0.02, ok,
                                1.0, 1.0, 1.0)  # fmt: skip
@@ -201,3 +208,31 @@ def test_sinking_through_a_found_floor_is_reported_and_landing_is_not():
     image = lambda i: backdrop(seed=i)  # noqa: E731
     assert "through_floor" in kinds(run(falling(through=True), image=image))
     assert "through_floor" not in kinds(run(falling(through=False), image=image))
+
+
+# What a background-model part's jump or size says -----------------------------------
+
+
+def jumping(touching_before: bool, side: float = SIDE) -> list[dict]:
+    """A part gliding right that jumps 120 px further at frame 15; before the jump it may
+    touch another part standing by its path (whose place it could have taken)."""
+    frames = []
+    for i in range(30):
+        x = 40.0 + 3.0 * i + (120.0 if i >= 15 else 0.0)
+        parts = {0: det(x, 90.0, side, side)}
+        if touching_before and 12 <= i < 15:
+            parts[1] = det(x + side + 1.0, 90.0, lab=BLUE)
+        frames.append(parts)
+    return frames
+
+
+def test_a_part_that_jumps_away_from_another_it_touched_is_no_teleport():
+    assert "teleport" in kinds(run(jumping(touching_before=False)))
+    # Touching another part just before, the tracker may have swapped the two: a teleport
+    # read off that swap was a false alarm on clean clips (dev 1515 clip 107, a juggler).
+    assert "teleport" not in kinds(run(jumping(touching_before=True), touch=True))
+
+
+def test_a_part_as_wide_as_the_frame_is_not_judged():
+    # A band of floor the model misregistered (0.9 short sides long) jumping between two cuts.
+    assert run(jumping(touching_before=False, side=160.0)) == []

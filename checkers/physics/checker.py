@@ -80,7 +80,7 @@ class PhysicsChecker(
         return {"warp_error": tracks.warp_error, "accel_max": accel}
 
     def finalize(self) -> CheckResult:
-        tracks = [t for t in self._tracks.values() if judged(t)]
+        tracks = [t for t in self._tracks.values() if judged(t, self.units)]
         tracks = [t for t in tracks if self._mostly_reliable(t)]
         motion = any(t.from_background_model for t in self._tracks.values())
         if not clip_judged(self._reliable, motion):
