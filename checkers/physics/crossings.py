@@ -52,6 +52,13 @@ def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool
     )
 
 
+def _moving(points: list[Point]) -> bool:
+    """Did the part move over these sightings by more than jitter (CLOSING px a frame)?"""
+    frames = max(1, points[-1].frame - points[0].frame)
+    step = np.hypot(points[-1].x - points[0].x, points[-1].y - points[0].y)
+    return step / frames > CLOSING
+
+
 def _color(points: list[Point]) -> np.ndarray:
     return np.median([p.det.lab for p in points], axis=0)
 
@@ -153,6 +160,8 @@ class Crossings:
         # growing around it, or a part sliding out of another it stood in front of).
         if not self._closing(before_a, before_b):
             return None
+        if not (_moving(before_a) and _moving(before_b)):
+            return None  # one stood still: a ghost (the model's old picture of an object)
         place = np.array([(pa.x + pb.x) / 2, (pa.y + pb.y) / 2])
         last = meet.frame + self.units.frames(APART)
         sides: dict[str, list[float]] = {"a": [], "b": []}
