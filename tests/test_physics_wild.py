@@ -48,7 +48,9 @@ def run(frames, image=None, reliable=None, touch=False) -> list[tuple[str, int]]
                 last = track.points[-1]
                 track.points.append(Point(i, i / FPS, last.x, last.y, None, "missing", False))
                 continue
-            track.points.append(Point(i, i / FPS, d.cx, d.cy, d, "motion", False))
+            x, y, w, h = d.bbox
+            edge = x <= 0 or y <= 0 or x + w >= W or y + h >= H  # as the tracker marks it
+            track.points.append(Point(i, i / FPS, d.cx, d.cy, d, "motion", edge))
             assigned[len(dets)] = tid
             dets.append(d)
         if touch:
@@ -73,12 +75,13 @@ def kinds(events) -> list[str]:
 
 
 def reversed_flight(source: str, spread: float) -> list[dict]:
-    """Thrown up and right; from frame 14 gravity points up (2 px/frame^2 each way)."""
-    frames, x, y, vy = [], 40.0, 120.0, -6.0
+    """Thrown up and right; from frame 10 gravity points up (1 px/frame^2 each way, 1.4
+    short sides/s^2 at 16 fps)."""
+    frames, x, y, vy = [], 40.0, 70.0, -3.0
     for i in range(30):
         frames.append({0: det(x, y, source=source, spread=spread)})
         x, y = x + 4.0, y + vy
-        vy += 2.0 if i < 14 else -2.0
+        vy += 1.0 if i < 10 else -1.0
     return frames
 
 
@@ -236,3 +239,16 @@ def test_a_part_that_jumps_away_from_another_it_touched_is_no_teleport():
 def test_a_part_as_wide_as_the_frame_is_not_judged():
     # A band of floor the model misregistered (0.9 short sides long) jumping between two cuts.
     assert run(jumping(touching_before=False, side=160.0)) == []
+
+
+def test_a_bounce_gaining_energy_is_judged_beside_the_frames_side():
+    # The camera pans past a bouncing part and the frame's side cuts it: its height is
+    # whole, so its bounce still counts (it was dropped as cut by the edge).
+    frames, y, vy = [], 60.0, 0.0
+    for _ in range(40):
+        if y >= 150.0 and vy > 0:
+            y, vy = 150.0, -vy * 1.3
+        frames.append({0: det(SIDE / 2 - 4.0, y, lab=RED)})
+        vy += 2.0
+        y += vy
+    assert "energy_gain" in kinds(run(frames))

@@ -55,11 +55,13 @@ class PhysicsChecker(
         self._warp: list[tuple[int, float, float, bool]] = []
         self._floor: list[int] = []
         self._reliable: dict[int, bool] = {}
+        self._size: tuple[int, int] | None = None  # the analysis frame's height and width
         self._cuts: set[int] = set()  # shot cuts: object_permanence reports them
         self._lines: dict[int, list[Line]] = {}  # background-model clips: floor edge candidates
 
     def process(self, index, frame, tracks: FrameObservation) -> dict[str, float]:
         self._tracks = tracks.tracks
+        self._size = frame.image.shape[:2]
         self._warp.append((index, frame.time, tracks.warp_error, tracks.reliable))
         self._reliable[index] = tracks.reliable
         if tracks.scene is not None and tracks.scene.cut:
