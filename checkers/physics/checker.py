@@ -71,7 +71,6 @@ class PhysicsChecker(
         elif any(d.source == "motion" for d in tracks.detections):
             # The background model's clips have no plain ground line: find the floor's edge.
             self._lines[index] = find_lines(frame.image)
-            self._width = frame.image.shape[1]
         accel = 0.0
         for tid in tracks.assigned.values():
             pts = tracks.tracks[tid].points[-3:]
@@ -126,7 +125,7 @@ class PhysicsChecker(
                         (set(last.near), (last.y, p.y), last.det.size, last.det.lab)
                     )
         self._floor_edge = (
-            floor_lines(self._lines, self._width, self.units.short_side) if self._lines else {}
+            floor_lines(self._lines, self._size[1], self.units.short_side) if self._lines else {}
         )
         events: list[Event] = []
         for track in tracks:
@@ -142,8 +141,8 @@ class PhysicsChecker(
             events += self._through_floor(track)
             if not self._floor:
                 events += self._sinking(track)
-        # Parts of the background model are one part while two objects touch: who passed
-        # whom is told by their colors as they come apart (crossings.py).
+        # Parts of the background model are one part while two objects touch: passing through
+        # shows as that part overlapping them, or each coming out on the other's side.
         events += self._through_objects([t for t in tracks if not t.from_background_model])
         events += self._crossings(tracks)
         # A background-model part's centroid also moves when its cut changes or the camera
