@@ -252,3 +252,24 @@ def test_a_bounce_gaining_energy_is_judged_beside_the_frames_side():
         vy += 2.0
         y += vy
     assert "energy_gain" in kinds(run(frames))
+
+
+def test_a_textured_part_touching_a_box_is_not_read_as_reversing():
+    # A shaded triangle slides level into a white box (dev 3131 clip 34): as its corner goes
+    # behind the box its cut, and so its centroid, rises, which read as gravity reversing.
+    white = np.array([95.0, 0.0, 0.0])
+
+    def clip(box: bool) -> list[dict]:
+        frames = []
+        for i in range(30):
+            rise = 0.5 * max(0, i - 8) ** 2 if i < 16 else 24.5 + 7 * (i - 15)
+            x, y = 100.0 + 2.0 * i, 120.0 - rise * 0.8
+            parts = {0: det(x, y, source="plain", spread=5.0)}
+            if box:
+                parts[1] = det(x + SIDE + 1.0, 120.0, 40.0, 60.0, lab=white, source="plain",
+                               spread=0.5)  # fmt: skip
+            frames.append(parts)
+        return frames
+
+    assert "gravity_reversal" in kinds(run(clip(box=False), touch=True))
+    assert "gravity_reversal" not in kinds(run(clip(box=True), touch=True))

@@ -103,6 +103,8 @@ class PhysicsChecker(
             for t in self._tracks.values()
             if t.seen and self._colorless(t.id)
         }
+        # Plain parts judged by how they behave, not by a flat color (judged.py).
+        self._textured = {t.id for t in tracks if not t.from_background_model and not t.solid}
         # Background-model parts that never travel: the ghost of an object's first place (the
         # model's picture until the frame shows the backdrop again) or uncovered backdrop.
         # Nothing real stands still there (a still object is backdrop to the model), so

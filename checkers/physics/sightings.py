@@ -4,8 +4,8 @@ Shared by the detectors: a change of motion only means something where nothing e
 have moved the centroid (contact, the frame edge, a merge, something hidden behind the same
 scenery), and scenery (colorless walls and boxes) is passed behind, never hit.
 
-A mixin of PhysicsChecker: reads `_tracks` (kept by `process`) and `_usual`, `_scenery` and
-`_hidden` (built by `finalize`).
+A mixin of PhysicsChecker: reads `_tracks` (kept by `process`) and `_usual`, `_scenery`,
+`_hidden`, `_ghosts` and `_textured` (built by `finalize`).
 """
 
 from __future__ import annotations
@@ -45,6 +45,10 @@ class Sightings:
             return True
         if not touching:
             return False
+        if tid in self._textured:
+            # A shaded or textured part cut from a plain backdrop: where it touches anything
+            # its cut follows the shading along the contact, and its centroid with it.
+            return True
         if p.det.area < WHOLE * usual:
             return True
         # Something gone behind the same scenery at about its height may hit it there.
