@@ -82,28 +82,35 @@ def test_a_step_of_the_camera_fit_is_no_speed_jump():
 
 
 def judge_pair(other_speed: float) -> list[str]:
-    """A part sliding right into another and losing its area while they touch. The other is
-    first seen at 0.6 s and moves left at `other_speed` px/frame (0: it stands still, like
-    the ghost of a first-frame object that comes away from the object late)."""
+    """A part sliding right into another and on through it. The other is first seen at
+    0.6 s and moves left at `other_speed` px/frame (0: it stands still, like the ghost of a
+    first-frame object that comes away from the object late). While their boxes overlap the
+    background model cuts them as one part (the other's track keeps it, the first is lost),
+    with less area than the two have: solid objects cannot overlap."""
     units = Units(180.0, FPS)
     a, b = Track(0, units=units), Track(1, units=units)
     checker = PhysicsChecker()
     checker.begin(1.0, FPS, 180)
     image = np.zeros((180, 320, 3), np.uint8)
     for i in range(N):
-        xb = 200.0 - other_speed * i
-        xa = min(60.0 + 5 * i, xb - SIDE_PX + 2)  # pressed against the other from i = 18
-        touching = xb - xa <= SIDE_PX + 2
-        # Touching, it loses a quarter of its width a frame behind the other.
-        lost = min(0.8, 0.25 * max(0, i - 18)) if touching else 0.0
-        da = det(xa - lost * SIDE_PX / 2, 90.0, SIDE_PX * (1 - lost), SIDE_PX)
-        db = det(xb, 90.0, SIDE_PX, SIDE_PX)
-        pa = Point(i, i / FPS, da.cx, da.cy, da, "motion", False, near=[1] if touching else [])
+        xa, xb = 60.0 + 5 * i, 200.0 - other_speed * i
+        overlap = abs(xb - xa) < SIDE_PX
+        da, db = det(xa, 90.0, SIDE_PX, SIDE_PX), det(xb, 90.0, SIDE_PX, SIDE_PX)
+        da.lab, db.lab = np.array([50.0, 60.0, 40.0]), np.array([50.0, -20.0, -40.0])
+        if overlap:
+            lo, hi = min(xa, xb) - SIDE_PX / 2, max(xa, xb) + SIDE_PX / 2
+            db = det((lo + hi) / 2, 90.0, hi - lo, SIDE_PX)
+            db.area = SIDE_PX * (hi - lo)  # the union: less than both areas once they overlap
+            db.lab = np.array([50.0, 20.0, 0.0])
+        touching = not overlap and abs(xb - xa) <= SIDE_PX + 2
+        pa = Point(i, i / FPS, xa, 90.0, None if overlap else da, "motion", False,
+                   near=[1] if touching else [])  # fmt: skip
         pb = Point(i, i / FPS, db.cx, db.cy, db, "motion", False, near=[0] if touching else [])
         a.points.append(pa)
         if i >= 10:
             b.points.append(pb)
-        dets, assigned = ([da, db], {0: 0, 1: 1}) if i >= 10 else ([da], {0: 0})
+        dets = ([] if overlap else [da]) + ([db] if i >= 10 else [])
+        assigned = {k: t for k, t in enumerate(([] if overlap else [0]) + ([1] if i >= 10 else []))}
         obs = FrameObservation(i, i / FPS, dets, assigned, {0: a, 1: b}, (0.0, 0.0),
                                0.02, True, 1.0, 1.0, 1.0)  # fmt: skip
         checker.process(i, Frame(i, i / FPS, image), obs)

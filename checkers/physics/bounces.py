@@ -32,12 +32,20 @@ class Bounces:
         for n, b in enumerate(bounces):
             # Interior sightings of the fall and of the rise, where nothing hides part of it.
             before = [
-                i for i in range(max(1, edges[n] + 1), b) if not self._unreliable(seg[i], track.id)
+                i
+                for i in range(max(1, edges[n] + 1), b)
+                if not self._unreliable(seg[i], track.id, heights=True)
             ]
             after = [
-                i for i in range(b + 2, edges[n + 2] - 1) if not self._unreliable(seg[i], track.id)
+                i
+                for i in range(b + 2, edges[n + 2] - 1)
+                if not self._unreliable(seg[i], track.id, heights=True)
             ]
-            if len(before) < 2 or len(after) < 2 or not self._quiet(seg, b, b + 2, track.id):
+            if (
+                len(before) < 2
+                or len(after) < 2
+                or not self._quiet(seg, b, b + 2, track.id, heights=True)
+            ):
                 continue
             floor_y = float(ys[b : b + 2].max())
 

@@ -16,19 +16,35 @@ import numpy as np
 from checkers.base import Checker, CheckResult, Event, score_from_events
 from checkers.kinematics import gap_noise, segments, usual_area
 from checkers.physics.bounces import Bounces
+from checkers.physics.crossings import Crossings
 from checkers.physics.dedupe import dedupe, explained_by_reversals
 from checkers.physics.floor import Floor
+from checkers.physics.floor_line import Line, find_lines, floor_lines
+from checkers.physics.floor_sinking import FloorSinking
 from checkers.physics.flow_spikes import FlowSpikes
 from checkers.physics.gravity import Gravity
+from checkers.physics.judged import clip_judged, judged
 from checkers.physics.jumps import Jumps
 from checkers.physics.motion_gate import vouched
+from checkers.physics.pendulum import swinging
 from checkers.physics.sightings import Sightings
 from checkers.physics.through_objects import ThroughObjects
-from checkers.tracking import FrameObservation, Point, Track, clean_scene
+from checkers.tracking import FrameObservation, Point, Track
+from checkers.tracking.confidence import STILL as STILL_PART
+from checkers.tracking.confidence import travel
 
 
 class PhysicsChecker(
-    Sightings, Jumps, Gravity, Bounces, Floor, ThroughObjects, FlowSpikes, Checker
+    Sightings,
+    Jumps,
+    Gravity,
+    Bounces,
+    Floor,
+    FloorSinking,
+    ThroughObjects,
+    Crossings,
+    FlowSpikes,
+    Checker,
 ):
     name = "physics_sanity"
     metrics = ("warp_error", "accel_max")
@@ -39,16 +55,22 @@ class PhysicsChecker(
         self._warp: list[tuple[int, float, float, bool]] = []
         self._floor: list[int] = []
         self._reliable: dict[int, bool] = {}
+        self._size: tuple[int, int] | None = None  # the analysis frame's height and width
         self._cuts: set[int] = set()  # shot cuts: object_permanence reports them
+        self._lines: dict[int, list[Line]] = {}  # background-model clips: floor edge candidates
 
     def process(self, index, frame, tracks: FrameObservation) -> dict[str, float]:
         self._tracks = tracks.tracks
+        self._size = frame.image.shape[:2]
         self._warp.append((index, frame.time, tracks.warp_error, tracks.reliable))
         self._reliable[index] = tracks.reliable
         if tracks.scene is not None and tracks.scene.cut:
             self._cuts.add(index)
         if tracks.floor_y is not None:
             self._floor.append(tracks.floor_y)
+        elif any(d.source == "motion" for d in tracks.detections):
+            # The background model's clips have no plain ground line: find the floor's edge.
+            self._lines[index] = find_lines(frame.image)
         accel = 0.0
         for tid in tracks.assigned.values():
             pts = tracks.tracks[tid].points[-3:]
@@ -59,9 +81,10 @@ class PhysicsChecker(
         return {"warp_error": tracks.warp_error, "accel_max": accel}
 
     def finalize(self) -> CheckResult:
-        tracks = [t for t in self._tracks.values() if len(t.seen) >= 4 and t.solid]
+        tracks = [t for t in self._tracks.values() if judged(t, self.units)]
         tracks = [t for t in tracks if self._mostly_reliable(t)]
-        if not clean_scene(self._reliable):
+        motion = any(t.from_background_model for t in self._tracks.values())
+        if not clip_judged(self._reliable, motion):
             tracks = []
         breaks = {t.id: [self._breaks(seg) for seg in segments(t)] for t in tracks}
         sigma_p = gap_noise([seg for per in breaks.values() for seg in per], 1)
@@ -80,6 +103,17 @@ class PhysicsChecker(
             for t in self._tracks.values()
             if t.seen and self._colorless(t.id)
         }
+        # Plain parts judged by how they behave, not by a flat color (judged.py).
+        self._textured = {t.id for t in tracks if not t.from_background_model and not t.solid}
+        # Background-model parts that never travel: the ghost of an object's first place (the
+        # model's picture until the frame shows the backdrop again) or uncovered backdrop.
+        # Nothing real stands still there (a still object is backdrop to the model), so
+        # touching one is no contact.
+        self._ghosts = {
+            t.id
+            for t in self._tracks.values()
+            if t.seen and t.from_background_model and travel(t.seen) < STILL_PART
+        }
         # Objects gone behind scenery: (frame, scenery it was last seen touching, heights it
         # may be at, size, color). They can still hit what passes that scenery's edge.
         self._hidden: dict[int, list[tuple[set[int], tuple[float, float], float, np.ndarray]]] = {}
@@ -92,14 +126,27 @@ class PhysicsChecker(
                     self._hidden.setdefault(p.frame, []).append(
                         (set(last.near), (last.y, p.y), last.det.size, last.det.lab)
                     )
+        self._floor_edge = (
+            floor_lines(self._lines, self._size[1], self.units.short_side) if self._lines else {}
+        )
         events: list[Event] = []
         for track in tracks:
+            # A pendulum's string pulls it up and changes its speed all along its swing: no
+            # free flight to judge, only its jumps off its path.
+            free = not swinging(track)
             for seg, seg_breaks in zip(segments(track), breaks[track.id], strict=True):
-                events += self._jumps(track, seg, seg_breaks, sigma_p, sigma_v)
-                events += self._gravity(track, seg)
-                events += self._bounces(track, seg)
+                jumps = self._jumps(track, seg, seg_breaks, sigma_p, sigma_v)
+                events += [e for e in jumps if free or e.kind == "teleport"]
+                if free:
+                    events += self._gravity(track, seg)
+                    events += self._bounces(track, seg)
             events += self._through_floor(track)
-        events += self._through_objects(tracks)
+            if not self._floor:
+                events += self._sinking(track)
+        # Parts of the background model are one part while two objects touch: passing through
+        # shows as that part overlapping them, or each coming out on the other's side.
+        events += self._through_objects([t for t in tracks if not t.from_background_model])
+        events += self._crossings(tracks)
         # A background-model part's centroid also moves when its cut changes or the camera
         # fit steps: keep the changes its mask and the camera vouch for (motion_gate.py).
         events = [e for e in events if self._vouched(e)]

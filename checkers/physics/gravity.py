@@ -27,7 +27,9 @@ class Gravity:
         bar = max(units.accel(GRAVITY_FLOOR), 0.4 * max(0.0, float(np.median(d2)))) * self.k
         run = 0
         for i in range(len(d2)):
-            quiet = self._quiet(seg, i, i + 3, track.id) and not floor_contact_at(ys, i + 1, units)
+            quiet = self._quiet(seg, i, i + 3, track.id, heights=True) and not floor_contact_at(
+                ys, i + 1, units
+            )
             run = run + 1 if (d2[i] < -bar and quiet) else 0
             if run == sustained:
                 start = i - sustained + 1

@@ -118,7 +118,10 @@ class Jumps:
             near = [b for b in seg_breaks if abs(b[0] - k) < SIDE]
             p = seg[k]
             same_look = 0.7 < seg[k].det.area / max(1.0, seg[k - 1].det.area) < 1.4
-            if dp > bar_p and dp >= max(b[1] for b in near) and same_look:
+            # A background-model part touching another just before it jumps may have
+            # swapped places with it (the tracker re-associating a lost part by its look).
+            swapped = track.from_background_model and bool(seg[k - 1].near)
+            if dp > bar_p and dp >= max(b[1] for b in near) and same_look and not swapped:
                 events.append(self._event("teleport", p, track, dp / bar_p - 0.5,
                                           f"jumped {dp * self.scale:.0f} px off its path"))  # fmt: skip
             elif (
@@ -150,8 +153,8 @@ class Jumps:
             after = self._by_frame.get(a1.frame, {})
             usual = self._usual.get(tid, a0.det.area)
             for oid in set(before) | set(after):
-                if oid == tid or self._scenery.get(oid, 0.0) > usual:
-                    continue  # scenery is passed behind, never hit
+                if oid == tid or self._scenery.get(oid, 0.0) > usual or oid in self._ghosts:
+                    continue  # scenery is passed behind, never hit; a ghost is no object
                 q0, q1 = before.get(oid), after.get(oid)
                 ref = q0 or q1
                 margin = CONTACT_MARGIN + 0.3 * min(a0.det.size, ref.det.size)

@@ -1,0 +1,100 @@
+"""Falling through a floor found on any backdrop: an object sinking well below the floor edge.
+
+A mixin of PhysicsChecker for background-model clips, which have no plain ground line
+(floor.py judges those): reads `_floor_edge`, the floor's edge in each frame that shows it (floor_line.py).
+
+The line found is the edge where the wall meets the floor, seen from a little above: objects
+stand on the floor a little below that edge (the floor's visible depth, up to `DEPTH`), never
+further. So an object coming from above whose bottom goes deeper than that, moving down, is
+sinking into the floor. Its event is dated where its bottom first passed the edge's resting
+band, the frame the sinking begins.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from checkers.base import Event
+from checkers.tracking import Point, Track
+
+# Units: shares of the frame's short side, and the object's own height; jitter in analysis px.
+DEPTH = 0.08  # how far below the floor edge objects stand (the floor seen from above)
+SINK = 0.3  # share of its height an object must show beyond that (edges, shading, blur)
+ON_FLOOR = 0.5  # share of DEPTH below the edge where an object still stands on the floor
+TALLER = 1.3  # a box this much taller than usual is merged with something: its bottom lies
+STILL = 2.0  # analysis px a landed object's top may still move (jitter)
+EXIT = 1.0  # seconds within which an object sinking through the floor is out of sight
+
+
+class FloorSinking:
+    def _sinking(self, track: Track) -> list[Event]:
+        if not self._floor_edge:
+            return []
+        depth = self.units.length(DEPTH)
+        seen = [p for p in track.seen if not p.at_edge and not p.merged]
+        if len(seen) < 4:
+            return []
+        height = float(np.median([p.det.bbox[3] for p in seen]))
+        above = False  # seen standing on the floor or above it
+        for i, p in enumerate(seen):
+            edge = self._edge_below(p)
+            if edge is None or p.det.bbox[3] > TALLER * height:
+                continue
+            below = p.det.bbox[1] + p.det.bbox[3] - edge
+            if below <= depth:
+                above = True
+                continue
+            sinking = i > 0 and p.det.bbox[1] > seen[i - 1].det.bbox[1]
+            if not (above and sinking and below > depth + SINK * height * self.k):
+                continue
+            if self._comes_back(seen[i + 1 :], depth):
+                continue  # it rose above the line again: a bounce, or the line is no floor
+            if not self._falls_on(track, p):
+                continue  # it stopped there: it landed on a floor lower than the line found
+            if self._stays(track, p):
+                return []  # still in view long after: it rests on a floor below the line found
+            first = self._sink_start(seen, i, depth)
+            return [self._event("through_floor", first, track, (below - depth) / height,
+                                f"sank {(below - depth) * self.scale:.0f} px into the floor")]  # fmt: skip
+        return []
+
+    def _falls_on(self, track: Track, p: Point) -> bool:
+        """Does the object go on down after sighting p (lower at its next sighting, or gone
+        out of sight), as something falling through the floor does?"""
+        later = [q for q in track.points if q.frame > p.frame]
+        if not later or later[0].det is None or later[0].at_edge:
+            return True
+        return later[0].det.bbox[1] > p.det.bbox[1] + STILL
+
+    def _stays(self, track: Track, p: Point) -> bool:
+        """Is the object still seen whole EXIT seconds after sighting p? Falling through the
+        floor takes it out of sight at the frame's bottom well before then."""
+        # (Or in view at the clip's end, if that comes sooner.)
+        late = min(p.frame + self.units.frames(EXIT), max(self._reliable))
+        return any(q.frame >= late and not q.at_edge for q in track.seen)
+
+    def _comes_back(self, later: list[Point], depth: float) -> bool:
+        """Is any of these sightings standing on the floor line or above it again?"""
+        for p in later:
+            edge = self._edge_below(p)
+            if edge is not None and p.det.bbox[1] + p.det.bbox[3] - edge <= depth:
+                return True
+        return False
+
+    def _edge_below(self, p: Point) -> float | None:
+        """The floor edge under this sighting's centre, in its own frame."""
+        line = self._floor_edge.get(p.frame)
+        return None if line is None else line.at(p.det.cx)
+
+    def _sink_start(self, seen: list[Point], i: int, depth: float) -> Point:
+        """The first sighting of the descent that ends at seen[i] to pass the band where
+        objects stand (half of it: where in the band this floor's objects stand is unknown)."""
+        j = i
+        while j > 0 and seen[j - 1].det.bbox[1] < seen[j].det.bbox[1]:
+            edge = self._edge_below(seen[j - 1])
+            if edge is None:
+                break
+            if seen[j - 1].det.bbox[1] + seen[j - 1].det.bbox[3] - edge <= ON_FLOOR * depth:
+                break
+            j -= 1
+        return seen[j]

@@ -1,0 +1,75 @@
+"""Objects swinging on a string: their path is an arc about a fixed point above them.
+
+A pendulum's bob is pulled by its string, not only by gravity: it accelerates upward at the
+bottom of every swing and changes speed all along it, which the free-flight rules (gravity
+reversing, bounces gaining energy) would read as violations. Its path gives it away: an arc
+of a circle whose centre (the pivot) lies above the path, a few object sizes away, along
+which it is fastest where it is lowest (it trades height for speed as any swing does;
+reversed gravity does the opposite, fastest where it is highest).
+
+Works on the track's scene coordinates (the fitted camera removed).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from checkers.tracking import Track
+
+# Units: the object's own size (the square root of its area).
+FIT = 0.1  # rms distance of the path from the fitted circle
+PIVOT_ABOVE = 1.0  # the least height of the pivot above the path's highest point
+LONGEST = 12.0  # the longest string (a larger circle is a straight path)
+SWEEP = 1.0  # the least horizontal extent of the path (a still object fits any circle)
+LOWER_FASTER = 0.2  # least correlation between depth and speed along the path
+MIN_SIGHTINGS = 6
+BEND = 2.0  # times the circle's residual by which a straight line must fit the path worse
+BEND_LEAST = 0.05  # ... and at least this (a flat path's jitter)
+INLIERS = 0.8  # share of sightings the circle is fitted to (the rest stray with the cut)
+
+
+def _circle(xy: np.ndarray) -> tuple[float, float, float, float]:
+    """Centre, radius and rms residual of the least-squares circle through points (N, 2)."""
+    x, y = xy[:, 0], xy[:, 1]
+    a = np.c_[2 * x, 2 * y, np.ones(len(x))]
+    (cx, cy, c), *_ = np.linalg.lstsq(a, x * x + y * y, rcond=None)
+    r = float(np.sqrt(max(c + cx * cx + cy * cy, 1e-9)))
+    residual = np.hypot(x - cx, y - cy) - r
+    return float(cx), float(cy), r, float(np.sqrt(np.mean(residual**2)))
+
+
+def swinging(track: Track) -> bool:
+    """Does this track swing on a string (a pendulum's bob)?"""
+    seen = [p for p in track.seen if not p.at_edge and not p.merged]
+    if len(seen) < MIN_SIGHTINGS:
+        return False
+    xy = np.array([(p.x, p.y) for p in seen])
+    size = float(np.median([p.det.size for p in seen]))
+    if np.ptp(xy[:, 0]) < SWEEP * size:
+        return False
+    # A motion part's centroid strays where its cut does (a shadow joining it, a crescent):
+    # the circle is refitted without the sightings furthest off it.
+    keep = np.ones(len(xy), bool)
+    for _ in range(2):
+        cx, cy, r, _ = _circle(xy[keep])
+        off = np.abs(np.hypot(xy[:, 0] - cx, xy[:, 1] - cy) - r)
+        keep = off <= max(np.quantile(off, INLIERS), 1e-6)
+    cx, cy, r, residual = _circle(xy[keep])
+    if residual > FIT * size or r > LONGEST * size or xy[:, 1].min() - cy < PIVOT_ABOVE * size:
+        return False
+    # A nearly straight path fits a large circle too: the arc must bend clearly more than
+    # the path strays from it.
+    line = np.polyfit(xy[keep, 0], xy[keep, 1], 1)
+    straight = float(np.sqrt(np.mean((np.polyval(line, xy[keep, 0]) - xy[keep, 1]) ** 2)))
+    if straight < max(BEND * residual, BEND_LEAST * size):
+        return False
+    # Speed along the path against depth, over steps between consecutive frames.
+    frames = np.array([p.frame for p in seen])
+    step = np.flatnonzero(np.diff(frames) == 1)
+    if len(step) < MIN_SIGHTINGS - 1:
+        return False
+    speed = np.hypot(*(xy[step + 1] - xy[step]).T)
+    depth = (xy[step + 1, 1] + xy[step, 1]) / 2.0
+    if np.std(speed) == 0 or np.std(depth) == 0:
+        return False
+    return float(np.corrcoef(depth, speed)[0, 1]) >= LOWER_FASTER
