@@ -19,6 +19,13 @@ from checkers.runner import check_frames
 W, H = 320, 180
 
 
+@pytest.fixture(autouse=True)
+def scene_level_only(monkeypatch):
+    """These tests are about the scene-level stage, which reads what object tracks cannot:
+    with the background model off, every textured clip here falls back to it."""
+    monkeypatch.setenv("VIDGEN_BGMODEL", "0")
+
+
 def texture(seed: int, width: int = W + 80, height: int = H + 80) -> np.ndarray:
     """Colored multi-scale noise: a stand-in for a natural scene (walls, grass, a floor)."""
     rng = np.random.default_rng(seed)
@@ -133,6 +140,18 @@ def test_a_patch_appearing_in_a_calm_place_is_found_where_and_when():
     assert abs(found[0].frame - 20) <= 2
     x, y, w, h = found[0].bbox
     assert x <= 194 and x + w >= 150 and y <= 114 and y + h >= 70
+
+
+def test_with_the_background_model_a_toy_fading_in_on_a_rug_is_an_object_that_appears(
+    monkeypatch,
+):
+    monkeypatch.setenv("VIDGEN_BGMODEL", "1")
+    report, events = events_of(clip_with(48, 20, "appear"))
+    found = [e for e in report.events if e.kind == "appear"]
+    assert [e.check for e in report.events] == ["object_permanence"], events
+    assert found and abs(found[0].frame - 20) <= 2, events
+    x, y, w, h = found[0].bbox
+    assert abs(x - 150) <= 4 and abs(y - 70) <= 4 and 36 <= w <= 52 and 36 <= h <= 52
 
 
 def test_a_patch_pasted_in_one_frame_is_found_despite_the_motion_it_fakes():
