@@ -101,12 +101,12 @@ class Track:
 
     @property
     def look_judged(self) -> bool:
-        """Identity drift judges this track's look: a solid part of a plain backdrop.
+        """Identity drift judges this track's look by the plain path's descriptors: a solid
+        part of a plain backdrop.
 
-        Not a background-model part yet: its color, size and shape are read off a cut that
-        follows shading, shadows and the model's own errors, and drift by themselves (wild
-        dev corpus: identity events on 7 of 10 failed clean clips, against 2 of 4 labeled
-        identity violations found).
+        Background-model parts are judged by checkers/identity_motion.py instead: their
+        colour, size and shape read off a cut that follows shading and the model's own
+        errors, so only looks that survive that (core chroma, open-view size) are compared.
         """
         return self.solid and not any(p.det.source == "motion" for p in self.seen)
 
