@@ -26,6 +26,7 @@ from checkers.base import (
 from checkers.cadence import DistinctFrames, distinct_pictures, renumbered
 from checkers.identity import KINDS as IDENTITY_KINDS
 from checkers.identity import IdentityChecker
+from checkers.look_ahead import look_ahead, raising
 from checkers.malloc import keep_freed_memory
 from checkers.overlap import FrameStages
 from checkers.perception.clean_plate import plate_frames
@@ -247,8 +248,8 @@ def _analyse(
             pending_pictures = iter(pictures)
             # The tracker looks at the leading pictures before judging the first (a clean
             # plate for the background model); they are then judged as usual.
-            ahead, error = _look_ahead(pending_pictures, tracker, plate_frames(pictures.fps))
-            rest = _raising(error) if error is not None else pending_pictures
+            ahead, error = look_ahead(pending_pictures, tracker, plate_frames(pictures.fps))
+            rest = raising(error) if error is not None else pending_pictures
             for shown in itertools.chain(ahead, rest):
                 decoded += 1
                 if shown.repeat:  # the first frame never is, so a picture is in hand
@@ -396,31 +397,3 @@ def result_dict(report: ClipReport) -> dict[str, Any]:
     from checkers.report import to_json
 
     return to_json(report)
-
-
-def _look_ahead(pictures, tracker: Tracker, count: int):
-    """Take up to `count` distinct pictures off `pictures` and let the tracker look at them
-    first (`Tracker.prime`). Returns the pictures taken (repeats included), to be judged as
-    usual, and the decode error that stopped the look, if one did (raised once they are).
-    Only a tracker that may use the background model looks ahead."""
-    taken, images = [], []
-    if not tracker.looks_ahead:
-        return taken, None
-    try:
-        for shown in pictures:
-            taken.append(shown)
-            if not shown.repeat:
-                images.append(shown.analysed().image)
-                if len(images) >= count:
-                    break
-    except DecodeStopped as error:
-        tracker.prime(images)
-        return taken, error
-    tracker.prime(images)
-    return taken, None
-
-
-def _raising(error: Exception) -> Iterator:
-    """An iterator that raises `error` when it is first asked for an item."""
-    raise error
-    yield  # a generator: nothing is raised until it is iterated
