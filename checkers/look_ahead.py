@@ -27,7 +27,8 @@ def look_ahead(pictures, tracker: Tracker, count: int):
             taken.append(shown)
             if not shown.repeat:
                 images.append(shown.analysed().image)
-                if len(images) >= count:
+                # A clip on the plain path needs nothing ahead: only its first picture.
+                if len(images) >= count or not tracker.choose_path(images[0]):
                     break
     except DecodeStopped as error:
         tracker.prime(images)

@@ -26,6 +26,9 @@ class Primed(Tracker):
     def prime(self, images):
         self.looked = len(images)
 
+    def choose_path(self, image):
+        return True
+
 
 def test_the_leading_pictures_are_looked_at_and_handed_back_in_order():
     tracker = Primed(64, 36, 16.0, background=True)
@@ -50,3 +53,11 @@ def test_without_the_background_model_nothing_is_taken():
     taken, error = look_ahead(stream, tracker, 4)
     assert taken == [] and error is None
     assert next(stream).picture == 0
+
+
+def test_a_plain_backdrop_clip_gives_up_only_its_first_picture():
+    tracker = Tracker(64, 36, 16.0, background=True)
+    stream = pictures(10)  # flat gray frames: a plain backdrop with nothing on it
+    taken, error = look_ahead(stream, tracker, 4)
+    assert [s.picture for s in taken] == [0] and error is None
+    assert next(stream).picture == 1

@@ -129,15 +129,22 @@ class Tracker:
         """Whether `prime` may use the clip's leading frames (the background model is on)."""
         return self._use_background and self._mode is None
 
+    def choose_path(self, image: np.ndarray) -> bool:
+        """Choose the clip's path from its first analysis frame (once, before any `update`);
+        whether the background model takes the clip (the plain path's clips need no look
+        ahead)."""
+        if self._mode is None:
+            seg = segment(image)
+            self._choose_mode(seg, _plain_reliable(seg))
+        return self._mode == "motion"
+
     def prime(self, images: list[np.ndarray]) -> None:
         """Look at the clip's leading analysis frames (uint8 RGB, in order) before the first
         `update`: on a clip the background model segments, it then starts from the first
         frame's backdrop without the objects that move away (perception/clean_plate.py)."""
-        if self._mode is not None or not images or not self._use_background:
+        if not images or not self._use_background or self.tracks:
             return
-        seg = segment(images[0])
-        self._choose_mode(seg, _plain_reliable(seg))
-        if self._mode == "motion":
+        if self.choose_path(images[0]) and self._background.age == 0:
             plate = clean_plate(images)
             if plate is not None:
                 self._background.start_from(plate)
