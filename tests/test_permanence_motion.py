@@ -1,0 +1,74 @@
+"""Object permanence on the background model's parts (any backdrop; checkers/permanence.py
+with tracking/missing.py and tracking/confidence.py): a fast entry between two frames is not
+an appearance, a vanish in open view is found at its frame, a part that touches others most
+of the time is not trusted, and a part that shrank only against an outlier is not hidden."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from test_background_model import H, W, shaded_disc, texture
+from test_track_confidence import UNITS, det, track
+
+from checkers.runner import check_frames
+from checkers.tracking.confidence import TRUSTED
+from checkers.tracking.missing import missing_point
+from checkers.video import Frame
+
+R = 14.0
+
+
+@pytest.fixture(autouse=True)
+def background_model(monkeypatch):
+    monkeypatch.setenv("VIDGEN_BGMODEL", "1")
+
+
+def permanence_events(images, fps):
+    report = check_frames(images, fps, name="synthetic", features="classical")
+    assert report.verdict in ("pass", "fail"), report.error
+    return [(e.kind, e.frame) for e in report.events if e.check == "object_permanence"]
+
+
+def test_a_fall_into_view_between_two_frames_is_no_appearance():
+    # 8 frames a second: out of view above the frame in one, wholly inside the next (never
+    # touching the edge), then falling on.
+    scene = texture(3)[:H, :W]
+    images = [scene] * 6
+    images += [shaded_disc(scene, 120, 40 + 28 * t, R) for t in range(5)]
+    assert permanence_events(images, 8.0) == []
+
+
+def test_an_object_appearing_in_open_view_is_still_an_appearance():
+    scene = texture(3)[:H, :W]
+    images = [scene] * 10 + [shaded_disc(scene, 60 + 6 * t, 90, R) for t in range(10)]
+    assert ("appear", 10) in permanence_events(images, 16.0)
+
+
+def test_an_object_vanishing_in_open_view_is_found_at_its_frame():
+    scene = texture(3)[:H, :W]
+    images = [shaded_disc(scene, 60 + 6 * t, 90, R) if t < 22 else scene for t in range(32)]
+    assert ("vanish", 22) in permanence_events(images, 16.0)
+
+
+def test_a_part_touching_others_most_of_the_time_is_not_trusted():
+    n = 16
+    alone = track([(40 + 3 * i, 60.0) for i in range(n)], [(20, 20)] * n)
+    assert alone.confidence().value >= TRUSTED
+    for p in alone.points[: n // 2 + 2]:
+        p.near = [7]
+    assert alone.confidence().apart == 0.0 and not alone.solid
+
+
+def test_a_vanish_after_a_merged_sighting_is_not_read_as_hiding():
+    # One early sighting merged with a shadow or ghost reads twice the object's area; the
+    # object's last sighting is its usual size, so its absence is not a shrink behind scenery.
+    n = 12
+    obj = track([(40 + 3 * i, 90.0) for i in range(n)], [(20, 20)] * n)
+    obj.points[1].det = det(43, 90, 40, 20)
+    frame = Frame(n, n / UNITS.fps, np.zeros((H, W, 3), np.uint8))
+    point, _ = missing_point(obj, frame, [], lambda x, y: (x, y), (W, H), UNITS, None)
+    assert not point.behind
+    # Shrunk to half its usual size in its last sighting: going behind something.
+    obj.points[-1].det = det(40 + 3 * (n - 1), 90, 14, 14)
+    point, _ = missing_point(obj, frame, [], lambda x, y: (x, y), (W, H), UNITS, None)
+    assert point.behind
