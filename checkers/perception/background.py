@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections import deque
 from dataclasses import dataclass, field
 
 import cv2
@@ -116,11 +117,15 @@ class MotionBackground:
         # caller could look ahead: the model starts from it instead of the first frame.
         self._plate: np.ndarray | None = None
         self.primed = False  # this start of the model began from a plate
+        self._steps: deque[np.ndarray] = deque()  # camera steps fitted ahead (start_from)
 
-    def start_from(self, plate: np.ndarray) -> None:
+    def start_from(self, plate: np.ndarray, steps: list[np.ndarray] = ()) -> None:
         """Start from `plate` (float32 RGB, the first frame's pixels) rather than from the
-        first frame itself: objects in that frame are then foreground from the start."""
+        first frame itself: objects in that frame are then foreground from the start.
+        `steps`: the camera's motion between the first frames, already fitted for the plate
+        (clean_plate.camera_steps), used instead of fitting it again."""
         self._plate = plate
+        self._steps = deque(steps)
 
     def update(self, rgb: np.ndarray) -> BackgroundStep:
         gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
@@ -132,7 +137,8 @@ class MotionBackground:
         if self._model is None:
             self._restart(cur)
         else:
-            motion = camera_similarity(self._gray, gray)
+            fitted = self._steps.popleft() if self._steps else None
+            motion = fitted if fitted is not None else camera_similarity(self._gray, gray)
             if motion is None:
                 self._restart(cur)
                 camera_ok = False
@@ -190,14 +196,15 @@ class MotionBackground:
             det.source = "motion"
             detections.append(det)
         fraction = float(foreground.mean())
-        if self._age <= self._warm:
+        warming = self._age <= self._warm
+        if warming:
             # Too little seen to tell objects from the backdrop: no parts at all. Such a
             # frame shows nothing to judge rather than clutter, so it does not count against
             # the clip's share of clean frames (a 0.25 s warm-up is 14% of a 1.75 s clip, more
             # than that share allows). Objects first seen after it are marked emerged.
             detections = []
         reliable = camera_ok and (
-            not detections or (fraction < MAX_FOREGROUND and len(detections) <= MAX_PARTS)
+            warming or (fraction < MAX_FOREGROUND and len(detections) <= MAX_PARTS)
         )
         clear = ~cv2.dilate(joined, self._ring).astype(bool)
         dominant = np.median(field[::4, ::4].reshape(-1, 3), axis=0)
@@ -211,6 +218,8 @@ class MotionBackground:
 
     def _restart(self, cur: np.ndarray) -> None:
         plate, self._plate = self._plate, None  # the first start only: not after a cut
+        if plate is None:
+            self._steps.clear()  # fitted for the first start's frames only
         self._model = cur.copy() if plate is None else plate
         self.primed = plate is not None
         self._foreground = None

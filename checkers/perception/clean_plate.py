@@ -31,25 +31,38 @@ def plate_frames(fps: float) -> int:
     return max(MIN_FRAMES, round(PLATE_SECONDS * fps))
 
 
-def clean_plate(images: list[np.ndarray]) -> np.ndarray | None:
-    """The first frame's backdrop (float32 RGB, its pixels) from `images` (uint8 RGB, the
-    clip's leading frames in order), or None when too few frames share its scene."""
-    if len(images) < MIN_FRAMES:
-        return None
-    h, w = images[0].shape[:2]
-    step = max(1, len(images) // PLATE_FRAMES)
-    keep = set(range(0, len(images), step))
-    to_first = np.eye(3)  # maps the first frame's pixels to the current frame's
-    grays = [cv2.cvtColor(images[0], cv2.COLOR_RGB2GRAY)]
-    views = [images[0].astype(np.float32)]
-    for i in range(1, len(images)):
-        gray = cv2.cvtColor(images[i], cv2.COLOR_RGB2GRAY)
-        motion = camera_similarity(grays[-1], gray)
+def camera_steps(images: list[np.ndarray]) -> list[np.ndarray]:
+    """The camera's motion from each leading frame to the next (`camera_similarity`, 3x3),
+    up to the first shot cut. The background model takes them over for its first frames
+    (`MotionBackground.start_from`), so each is fitted once."""
+    steps = []
+    previous = cv2.cvtColor(images[0], cv2.COLOR_RGB2GRAY)
+    for image in images[1:]:
+        gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+        motion = camera_similarity(previous, gray)
         if motion is None:  # a cut: the rest is another scene
             break
-        grays.append(gray)
+        steps.append(motion)
+        previous = gray
+    return steps
+
+
+def clean_plate(
+    images: list[np.ndarray], steps: list[np.ndarray] | None = None
+) -> np.ndarray | None:
+    """The first frame's backdrop (float32 RGB, its pixels) from `images` (uint8 RGB, the
+    clip's leading frames in order; `steps` their `camera_steps` when already fitted), or
+    None when too few frames share its scene."""
+    if len(images) < MIN_FRAMES:
+        return None
+    steps = camera_steps(images) if steps is None else steps
+    h, w = images[0].shape[:2]
+    step = max(1, len(images) // PLATE_FRAMES)
+    to_first = np.eye(3)  # maps the first frame's pixels to the current frame's
+    views = [images[0].astype(np.float32)]
+    for i, motion in enumerate(steps, start=1):
         to_first = motion @ to_first
-        if i not in keep:
+        if i % step:
             continue
         flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
         view = cv2.warpPerspective(images[i].astype(np.float32), to_first, (w, h), flags=flags,

@@ -20,7 +20,7 @@ import numpy as np
 
 from checkers.flow import FlowMeter
 from checkers.perception.background import MotionBackground, background_model_enabled
-from checkers.perception.clean_plate import clean_plate
+from checkers.perception.clean_plate import camera_steps, clean_plate
 from checkers.segment import Detection, Segmentation, segment
 from checkers.tracking.assignment import assign
 from checkers.tracking.backdrop import PLAIN_MIN, RELIABLE_FOREGROUND
@@ -145,9 +145,10 @@ class Tracker:
         if not images or not self._use_background or self.tracks:
             return
         if self.choose_path(images[0]) and self._background.age == 0:
-            plate = clean_plate(images)
+            steps = camera_steps(images)
+            plate = clean_plate(images, steps)
             if plate is not None:
-                self._background.start_from(plate)
+                self._background.start_from(plate, steps)
 
     def _choose_mode(self, seg: Segmentation, reliable: bool) -> None:
         """The path for the whole clip, from its first frame's plain segmentation."""
