@@ -83,8 +83,9 @@ class PhysicsChecker(
     def finalize(self) -> CheckResult:
         tracks = [t for t in self._tracks.values() if judged(t, self.units)]
         tracks = [t for t in tracks if self._mostly_reliable(t)]
-        motion = any(t.from_background_model for t in self._tracks.values())
-        if not clip_judged(self._reliable, motion):
+        # Tracks of the background model, found once (the property walks a whole track).
+        self._motion_ids = {t.id for t in self._tracks.values() if t.from_background_model}
+        if not clip_judged(self._reliable, bool(self._motion_ids)):
             tracks = []
         breaks = {t.id: [self._breaks(seg) for seg in segments(t)] for t in tracks}
         sigma_p = gap_noise([seg for per in breaks.values() for seg in per], 1)
@@ -112,7 +113,7 @@ class PhysicsChecker(
         self._ghosts = {
             t.id
             for t in self._tracks.values()
-            if t.seen and t.from_background_model and travel(t.seen) < STILL_PART
+            if t.id in self._motion_ids and travel(t.seen) < STILL_PART
         }
         # Objects gone behind scenery: (frame, scenery it was last seen touching, heights it
         # may be at, size, color). They can still hit what passes that scenery's edge.

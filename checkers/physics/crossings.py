@@ -22,8 +22,6 @@ import numpy as np
 from checkers.base import Event
 from checkers.physics.pendulum import swinging
 from checkers.tracking import Point, Track, box_gap
-from checkers.tracking.confidence import STILL as STILL_PART
-from checkers.tracking.confidence import travel
 from checkers.tracking.looks import SAME_COLOR
 
 # Units: seconds, object sizes, Lab units; box gaps in analysis px (edge cutting).
@@ -67,7 +65,7 @@ class Crossings:
         motion = [
             t
             for t in tracks
-            if t.from_background_model and not swinging(t) and travel(t.seen) >= STILL_PART
+            if t.id in self._motion_ids and t.id not in self._ghosts and not swinging(t)
         ]
         events, done = [], set()
         for a in motion:

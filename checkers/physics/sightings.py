@@ -72,7 +72,7 @@ class Sightings:
     def _side_cut(self, p: Point, tid: int) -> bool:
         """A background-model part cut by the frame's left or right side only, with most of
         its width still in view?"""
-        if not self._tracks[tid].from_background_model or self._size is None:
+        if tid not in self._motion_ids or self._size is None:
             return False
         height, width = self._size
         x, y, w, h = p.det.bbox
