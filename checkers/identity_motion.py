@@ -48,7 +48,7 @@ MIN_SIGHTINGS = 5
 # already tell it from a cut (wild dev: one more resize found, no clean track more).
 SIZE_HOLD = 1
 # Sightings the first fit sees at most: a longer series is pooled into medians of
-# consecutive sightings (the fit searches a grid that grows with its points squared).
+# consecutive sightings (the search also grows with the frames the series spans).
 MAX_FIT_POINTS = 40
 DATING_WINDOW = 24  # sightings either side of a pooled onset that date it exactly
 

@@ -32,12 +32,8 @@ def bends(frames: np.ndarray, values: np.ndarray) -> tuple[float, float]:
     """
     f = np.asarray(frames, dtype=float)
     y = np.asarray(values, dtype=float).reshape(len(f), -1)
-    # Steps in units of the series' own spacing: a series pooled over groups of frames is
-    # searched as finely as its points allow, so the grid grows with its points, not with the
-    # frames it spans (a 300-frame track pooled to 40 points took a second a series).
-    spacing = max(1.0, float(np.median(np.diff(f)))) if len(f) > 1 else 1.0
-    starts = np.arange(f[0] - ONSET_STEP * spacing, f[-1], ONSET_STEP * spacing)
-    ends = np.arange(f[0], f[-1] + END_STEP * spacing, END_STEP * spacing)
+    starts = np.arange(f[0] - ONSET_STEP, f[-1], ONSET_STEP)
+    ends = np.arange(f[0], f[-1] + END_STEP, END_STEP)
     t0, t1 = np.meshgrid(starts, ends, indexing="ij")
     keep = t1 > t0
     t0, t1 = t0[keep], t1[keep]
