@@ -64,3 +64,22 @@ def test_no_plate_from_too_few_frames_or_a_cut():
     other = [shaded_disc(np.full((H, W, 3), 90, np.uint8), 100, 90, R)] * 4
     # A cut after the first frame leaves it alone: no plate to build.
     assert clean_plate(images[:1] + other) is None
+
+
+def test_the_nan_aware_median_is_taken_only_where_a_view_has_a_gap(monkeypatch):
+    """The panning camera leaves border the later views never showed (NaN there). The plate
+    is the NaN-aware median of all views to the bit, but only the gap pixels pay for it."""
+    images = clip(plate_frames(FPS), rolling)
+    nanmedian, seen = np.nanmedian, []
+
+    def spy(a, axis=None):
+        seen.append(a.size)
+        return nanmedian(a, axis=axis)
+
+    with monkeypatch.context() as m:  # the reference: every pixel NaN-aware
+        m.setattr(np, "median", lambda a, axis=None: nanmedian(a, axis=axis))
+        reference = clean_plate(images)
+    monkeypatch.setattr(np, "nanmedian", spy)
+    plate = clean_plate(images)
+    assert plate.dtype == np.float32 and np.array_equal(plate, reference)
+    assert len(seen) == 1 and 0 < seen[0] < 0.2 * len(images) * plate.size, seen

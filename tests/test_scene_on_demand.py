@@ -9,7 +9,7 @@ import pytest
 
 import checkers.runner as runner
 from checkers.perception.camera import IDENTITY_STEP
-from checkers.perception.on_demand import OnDemandScene
+from checkers.perception.on_demand import KEEP_FRAMES, OnDemandScene
 from checkers.perception.scene import SceneStep
 from checkers.video import Frame
 
@@ -22,6 +22,9 @@ class _Perception:
     def __init__(self, bursts: bool):
         self.bursts = bursts
         self.fed: list[int] = []
+
+    def shrink(self, rgb):
+        return rgb
 
     def update(self, index, time, rgb) -> SceneStep:
         self.fed.append(index)
@@ -201,3 +204,45 @@ def test_a_clip_of_repeated_frames_keeps_its_rows_and_events(tmp_path, monkeypat
         first, *repeats = on_demand.rows[k : k + 3]
         for row in repeats:
             assert {**row, "frame": first["frame"], "time": first["time"]} == first
+
+
+def test_a_clip_asked_late_catches_up_from_frames_at_hand():
+    """The background model keeps a real clip clean for a while and then cannot: asked at
+    frame 166 of 300, the full perception starts from the frames kept, decoding none again."""
+    scene, made, bursts, cuts, decoded_again = _run(300, 166, KEEP_FRAMES, False)
+    assert made[-1].fed == list(range(300))
+    assert scene.replayed == 0 and not decoded_again
+
+
+def test_frames_are_kept_at_the_scenes_own_size():
+    """What is kept is what the cuts-only perception ran on (a quarter of the pixels of the
+    analysis frame), so many frames cost little memory; the full perception catching up from
+    them decides as one fed the analysis frames."""
+    from checkers.perception.scene import ScenePerception
+
+    rng = np.random.default_rng(7)
+    texture = cv2.GaussianBlur(rng.integers(0, 255, (180, 360, 3), np.uint8), (0, 0), 2)
+    images = [np.ascontiguousarray(texture[:, i : i + 320]) for i in range(0, 40, 2)]
+    images[12] = images[12].copy()
+    images[12][60:110, 100:160] = (30, 200, 60)  # a patch that comes and goes: a burst
+    scenes = []
+
+    def make(bursts):
+        scenes.append(ScenePerception(16.0, 320, 180, None, bursts))
+        return scenes[-1]
+
+    on_demand = OnDemandScene(make, lambda: iter(()))  # decoding again would raise
+    steps = [on_demand.update(i, i / 16, im) for i, im in enumerate(images[:10])]
+    assert {rgb.shape for _, _, rgb in on_demand._held} == {(96, 171, 3)}
+    on_demand.want_bursts()
+    steps += [on_demand.update(i, i / 16, im) for i, im in enumerate(images) if i >= 10]
+    late = on_demand.flush(True, len(images))
+    full = ScenePerception(16.0, 320, 180)
+    expected = [full.update(i, i / 16, im) for i, im in enumerate(images)]
+    assert on_demand.replayed == 0
+    assert [s.cut for s in steps] == [s.cut for s in expected]
+    found = [(b.frame, b.bbox) for s in steps for b in s.bursts] + [(b.frame, b.bbox) for b in late]
+    wanted = [(b.frame, b.bbox) for s in expected for b in s.bursts] + [
+        (b.frame, b.bbox) for b in full.flush()
+    ]
+    assert found == wanted

@@ -154,7 +154,10 @@ class MotionBackground:
         static = ~self._foreground if self._foreground is not None else np.ones((h, w), bool)
         light = fit_photometric(model, cur, static)
         model = light.apply(model)  # the backdrop as this frame's exposure shows it
-        distance = _envelope_distance(to_lab(_u8(cur)), to_lab(_u8(model)))
+        model_u8 = _u8(model)
+        # `cur` holds whole numbers 0..255, so `rgb` is its uint8 copy: convert that.
+        cur_lab, model_lab = to_lab(rgb), to_lab(model_u8)
+        distance = _envelope_distance(cur_lab, model_lab)
         typical = float(np.median(distance[::2, ::2]))
         threshold = max(MIN_DISTANCE, NOISE_FACTOR * typical)
         raw = (distance > threshold).astype(np.uint8)
@@ -162,7 +165,8 @@ class MotionBackground:
         joined = cv2.morphologyEx(joined, cv2.MORPH_OPEN, self._join)
 
         count, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
-        cur_edges, model_edges = _edges(gray), _edges(_gray_of(model))
+        cur_edges = _edges(gray)
+        model_edges = _edges(cv2.cvtColor(model_u8, cv2.COLOR_RGB2GRAY))
         keep: list[int] = []
         ghosts: list[tuple[int, int, int, int]] = []
         for i in range(1, count):
@@ -173,6 +177,8 @@ class MotionBackground:
                 # The backdrop an object left: the frame shows it, so the model takes it.
                 part = labels == i
                 model[part] = cur[part]
+                # Lab is converted pixel by pixel: the model's Lab there is now the frame's.
+                model_lab[part] = cur_lab[part]
                 joined[part] = 0
                 ghosts.append(tuple(int(v) for v in stats[i, :4]))
                 continue
@@ -184,12 +190,13 @@ class MotionBackground:
         # neighbours, compared against it, turn foreground in turn (a creeping false part
         # along every strong edge). An object at rest fades into the model only over
         # several seconds, longer than the clips judged.
-        mix = np.where(joined.astype(bool), self.learn_foreground, self.learn)
-        self._model = model + mix.astype(np.float32)[..., None] * (cur - model)
+        rates = np.float32(self.learn_foreground), np.float32(self.learn)
+        mix = np.where(joined.astype(bool), *rates)[..., None]  # float32, as cast before
+        self._model = model + mix * (cur - model)
         self._foreground = joined.astype(bool)
 
         lab = to_lab(cv2.GaussianBlur(rgb, (3, 3), 0))
-        field = to_lab(_u8(model))
+        field = model_lab  # the model as learnt from (ghosts taken from the frame)
         detections: list[Detection] = []
         for i in keep:
             det = describe_part(i, labels, stats, lab, field)
@@ -311,10 +318,6 @@ def _edges(gray: np.ndarray) -> np.ndarray:
     gx = cv2.Sobel(gray, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(gray, cv2.CV_32F, 0, 1, ksize=3)
     return cv2.magnitude(gx, gy)
-
-
-def _gray_of(rgb: np.ndarray) -> np.ndarray:
-    return cv2.cvtColor(_u8(rgb), cv2.COLOR_RGB2GRAY)
 
 
 def _u8(rgb: np.ndarray) -> np.ndarray:

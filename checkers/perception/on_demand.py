@@ -28,10 +28,13 @@ from checkers.perception.bursts import Burst
 from checkers.perception.scene import ScenePerception, SceneStep
 from checkers.video import Frame
 
-# Analysis frames kept while only cuts are found: a clip that is unclean from its start asks
-# for bursts within its first tenth, and starts the full perception from these without
-# decoding again (32 frames at 312x180 are 5 MB, whatever the clip's length).
-KEEP_FRAMES = 32
+# Frames kept while only cuts are found, at the scene's own size (scene.py: 96 px short
+# side; 320 frames of 171x96 are 16 MB, whatever the clip's length). A clip unclean from its
+# start asks for bursts within its first tenth; one that the background model keeps clean
+# for a while and then cannot asks later (a real clip of 300 frames asked at frame 166, and
+# with 32 frames kept was decoded again from its first: a third of its check time). Both
+# start the full perception from these, without decoding again.
+KEEP_FRAMES = 320
 
 
 class OnDemandScene:
@@ -66,6 +69,8 @@ class OnDemandScene:
     def update(self, index: int, time: float, rgb: np.ndarray) -> SceneStep:
         if self._wanted and not self.full:
             self._catch_up(index)
+        # Shrunk once: the frame the cuts-only perception runs on is the one held.
+        rgb = self._scene.shrink(rgb)
         if not self.full:
             self._held.append((index, time, rgb))
         step = self._scene.update(index, time, rgb)

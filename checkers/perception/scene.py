@@ -73,12 +73,18 @@ class ScenePerception:
             maxlen=self._bursts.burst + 2 * self._bursts.calm + 8
         )
 
+    def shrink(self, rgb: np.ndarray) -> np.ndarray:
+        """The analysis frame `rgb` at the size the stages run on (`update` takes either)."""
+        if self.blind or self.factor >= 1.0 or rgb.shape[1::-1] == self.size:
+            return rgb
+        return cv2.resize(rgb, self.size, interpolation=cv2.INTER_AREA)
+
     def update(self, index: int, time: float, rgb: np.ndarray) -> SceneStep:
-        """`rgb`: the analysis frame; bursts come back in its pixels."""
+        """`rgb`: the analysis frame, or its `shrink`; bursts come back in the analysis
+        frame's pixels."""
         if self.blind:
             return SceneStep(index, time, IDENTITY_STEP, False, 0.0, 0.0, 0.0)
-        if self.factor < 1.0:
-            rgb = cv2.resize(rgb, self.size, interpolation=cv2.INTER_AREA)
+        rgb = self.shrink(rgb)
         step = self._change.update(rgb, compare=self.bursts)
         lab = step.lab
         hist = color_histogram(lab)
