@@ -195,21 +195,20 @@ class MotionBackground:
         self._model = model + mix * (cur - model)
         self._foreground = joined.astype(bool)
 
-        lab = to_lab(cv2.GaussianBlur(rgb, (3, 3), 0))
         field = model_lab  # the model as learnt from (ghosts taken from the frame)
-        detections: list[Detection] = []
-        for i in keep:
-            det = describe_part(i, labels, stats, lab, field)
-            det.source = "motion"
-            detections.append(det)
         fraction = float(foreground.mean())
         warming = self._age <= self._warm
-        if warming:
-            # Too little seen to tell objects from the backdrop: no parts at all. Such a
-            # frame shows nothing to judge rather than clutter, so it does not count against
-            # the clip's share of clean frames (a 0.25 s warm-up is 14% of a 1.75 s clip, more
-            # than that share allows). Objects first seen after it are marked emerged.
-            detections = []
+        # Too little seen to tell objects from the backdrop while warming: no parts at all.
+        # Such a frame shows nothing to judge rather than clutter, so it does not count
+        # against the clip's share of clean frames (a 0.25 s warm-up is 14% of a 1.75 s
+        # clip, more than that share allows). Objects first seen after it are marked emerged.
+        detections: list[Detection] = []
+        if keep and not warming:  # the smoothed frame's Lab is read by parts alone
+            lab = to_lab(cv2.GaussianBlur(rgb, (3, 3), 0))
+            for i in keep:
+                det = describe_part(i, labels, stats, lab, field)
+                det.source = "motion"
+                detections.append(det)
         reliable = camera_ok and (
             warming or (fraction < MAX_FOREGROUND and len(detections) <= MAX_PARTS)
         )
