@@ -29,6 +29,7 @@ from checkers.identity import IdentityChecker
 from checkers.look_ahead import look_ahead, raising
 from checkers.malloc import keep_freed_memory
 from checkers.overlap import FrameStages
+from checkers.perception.background import background_model_enabled
 from checkers.perception.clean_plate import plate_frames
 from checkers.perception.on_demand import OnDemandScene
 from checkers.perception.scene import ScenePerception
@@ -67,6 +68,8 @@ class ClipReport:
     rows: list[dict[str, float]] = field(default_factory=list)  # per-frame metrics
     backend: str = ""
     picture_fps: float = 0.0  # the rate new pictures arrive: below fps when frames repeat
+    # What segmented the clip's objects: "background model" or "plain backdrop" (tracking).
+    segmented_by: str | None = None
 
     @property
     def exit_code(self) -> int:
@@ -108,6 +111,7 @@ def check_clip(
     progress: Callable[[int, int], None] | None = None,
     observer: Observer | None = None,
     overlap: bool = True,
+    perception: str | None = None,
 ) -> ClipReport:
     """Judge one clip with the named checks; errors become an "error" report.
 
@@ -118,6 +122,8 @@ def check_clip(
     `overlap`: run the frame-only stages beside the tracker on threads of their own
     (checkers/overlap.py); False runs them one after the other, with the same results, for
     a caller that already keeps every core busy with other clips.
+    `perception`: "auto" (the background model takes clips that are not plain backdrop) or
+    "plain"; None reads VIDGEN_BGMODEL (perception/background.py).
     """
     start = time.perf_counter()
     report = ClipReport(clip=str(path))
@@ -127,7 +133,8 @@ def check_clip(
         if progress is not None:
             source = _reported(source, info.frames, progress)
         _analyse(report, info, source, checks, sensitivity, perceptual, features, observer,
-                 overlap, replay=lambda: frames(copy.copy(info), backend, threads))  # fmt: skip
+                 overlap, replay=lambda: frames(copy.copy(info), backend, threads),
+                 perception=perception)  # fmt: skip
     except CheckError as error:
         report.verdict, report.error = "error", str(error)
     except Exception as error:  # a bug must not stop a batch; say so and go on
@@ -147,6 +154,7 @@ def check_frames(
     short_side: int = DEFAULT_SHORT_SIDE,
     perceptual: str = "classical",
     features: str = "auto",
+    perception: str | None = None,
 ) -> ClipReport:
     """Judge frames already in memory (an iterable of (H, W, 3) uint8 RGB arrays).
 
@@ -173,7 +181,8 @@ def check_frames(
     start = time.perf_counter()
     report = ClipReport(clip=name)
     try:
-        _analyse(report, info, source(), checks, sensitivity, perceptual, features)
+        _analyse(report, info, source(), checks, sensitivity, perceptual, features,
+                 perception=perception)  # fmt: skip
     except CheckError as error:
         report.verdict, report.error = "error", str(error)
     report.total_s = time.perf_counter() - start
@@ -191,6 +200,7 @@ def _analyse(
     observer=None,
     overlap=True,
     replay=None,
+    perception=None,
 ) -> None:
     """`replay()`: the clip's frames decoded again from the first (None: frames that cannot
     be, so the scene perception runs in full from the start; see perception/on_demand.py)."""
@@ -205,7 +215,12 @@ def _analyse(
     for checker in checkers:
         checker.begin(info.scale, pictures.fps, min(info.analysis_width, info.analysis_height))
     report.metric_names = [m for c in checkers for m in c.metrics]
-    tracker = Tracker(info.analysis_width, info.analysis_height, pictures.fps)
+    tracker = Tracker(
+        info.analysis_width,
+        info.analysis_height,
+        pictures.fps,
+        background_model_enabled(perception),
+    )
     embedder = _burst_embedder(checks, features)
     scene = OnDemandScene(
         lambda bursts: ScenePerception(
@@ -284,6 +299,7 @@ def _analyse(
                   "found" if scene.full else "not needed", scene.replayed)  # fmt: skip
     report.backend = info.backend
     report.frames = decoded
+    report.segmented_by = tracker.segmented_by
     if len(first_shown) < MIN_FRAMES:
         if stopped:
             raise stopped
