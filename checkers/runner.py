@@ -21,10 +21,9 @@ from checkers.base import (
     CheckResult,
     DecodeStopped,
     Event,
-    score_from_events,
 )
 from checkers.cadence import DistinctFrames, distinct_pictures, renumbered
-from checkers.identity import KINDS as IDENTITY_KINDS
+from checkers.explained import explained
 from checkers.identity import IdentityChecker
 from checkers.look_ahead import look_ahead, raising
 from checkers.malloc import keep_freed_memory
@@ -306,7 +305,7 @@ def _analyse(
         raise CheckError(_too_short(info, decoded, len(first_shown)))
     for checker in checkers:
         checker.scene_ended(late)
-    results = _explained([checker.finalize() for checker in checkers])
+    results = explained([checker.finalize() for checker in checkers])
     if pictures.repeats:
         results = [renumbered(r, first_shown) for r in results]
     report.checks = {r.name: r for r in results}
@@ -325,51 +324,6 @@ def _burst_embedder(checks, features: str):
     from checkers.features.choice import resolve_features
 
     return resolve_features(features).object_embedder()
-
-
-# Identity changes that make an object lose area, and so can read as passing through another.
-SHRINKING_KINDS = tuple(IDENTITY_KINDS[k] for k in ("size", "shape", "perceptual"))
-# Frames a change may start before the contact and still explain it: area lost just before
-# the touch reads as lost in it. A change started long before is a separate violation.
-EXPLAIN_LEAD = 6
-
-
-def _explained(results: list[CheckResult]) -> list[CheckResult]:
-    """Drop a physics event that another check's event of the same object explains.
-
-    An object that morphs or shrinks while it passes close to another loses area beside it,
-    which physics_sanity reads as passing through it; identity_drift sees the change itself.
-    When the change began during the contact (or just before it), the change is the one
-    violation; one that began long before is a violation of its own.
-    """
-    changes = {
-        (e.object, e.frame)
-        for r in results
-        if r.name == IdentityChecker.name
-        for e in r.events
-        if e.kind in SHRINKING_KINDS
-    }
-    if not changes:
-        return results
-    out = []
-    for r in results:
-        if r.name == PhysicsChecker.name:
-            kept = [
-                e
-                for e in r.events
-                if not (
-                    e.kind == "through_object"
-                    and any(
-                        o == e.object and e.frame - EXPLAIN_LEAD <= f <= e.end_frame
-                        for o, f in changes
-                    )
-                )
-            ]
-            if len(kept) < len(r.events):
-                r = CheckResult(r.name, "fail" if kept else "pass", score_from_events(kept),
-                                kept, r.extra)  # fmt: skip
-        out.append(r)
-    return out
 
 
 def _too_short(info: VideoInfo, decoded: int, pictures: int) -> str:
