@@ -20,6 +20,7 @@ import math
 import numpy as np
 
 from checkers.base import Event
+from checkers.physics.judged import partner
 from checkers.physics.pendulum import swinging
 from checkers.tracking import Point, Track, box_gap
 from checkers.tracking.looks import SAME_COLOR
@@ -62,11 +63,19 @@ class Crossings:
         # A pendulum swings in front of or behind what passes under it, never into it.
         # A part that never travels is a ghost (an object's old place) or scenery: passed
         # behind or uncovered, never hit.
+        # The other object may touch things for much of the clip (judged.partner).
+        ids = {t.id for t in tracks}
+        extra = [
+            t
+            for t in self._tracks.values()
+            if t.id not in ids and partner(t, self.units) and self._mostly_reliable(t)
+        ]
         motion = [
             t
-            for t in tracks
+            for t in [*tracks, *extra]
             if t.id in self._motion_ids and t.id not in self._ghosts and not swinging(t)
         ]
+        motion.sort(key=lambda t: t.id)
         events, done = [], set()
         for a in motion:
             for b in motion:
@@ -143,8 +152,8 @@ class Crossings:
             return None
         color_a, color_b = _color(before_a), _color(before_b)
         apart_colors = float(np.linalg.norm(color_a - color_b))
-        if apart_colors < DISTINCT * SAME_COLOR:
-            return None  # colors too alike to tell who is who afterwards
+        # Colors too alike to tell who is who afterwards: only the overlap can tell.
+        told_apart = apart_colors >= DISTINCT * SAME_COLOR
         # Which side each came from, along the line between them as they met.
         pa, pb = before_a[-1], before_b[-1]
         axis = np.array([pa.x - pb.x, pa.y - pb.y])
@@ -172,6 +181,8 @@ class Crossings:
             if deep == DEEP_FRAMES:
                 return self._event("through_object", self._contact(a, before_a, before_b), a, 0.5,
                                    f"passed through object {b.id}")  # fmt: skip
+            if not told_apart:
+                continue
             here = [
                 p
                 for p in self._by_frame.get(frame, {}).values()

@@ -9,6 +9,8 @@ pass (tracking/confidence.py: size, length, a steady area, a coherent path).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from checkers.tracking import Track, clean_scene
@@ -36,6 +38,20 @@ def judged(track: Track, units: Units) -> bool:
         return True
     # A plain part that is not flat-colored: trusted by how it behaves, like a motion part.
     return not track.from_background_model and track.confidence().value >= TRUSTED
+
+
+def partner(track: Track, units: Units) -> bool:
+    """Can a background-model part be the other object of a meeting (crossings.py)?
+
+    Judged as `judged` does, except for the time it spends touching others: an object that
+    passes through another touches it, and a pendulum swinging past, for a good share of a
+    short clip, which says nothing about whether it is one object.
+    """
+    if not track.from_background_model or len(track.seen) < MIN_SIGHTINGS:
+        return False
+    if _largest(track) > units.length(LARGEST):
+        return False
+    return replace(track.confidence(), apart=1.0).value >= TRUSTED
 
 
 def _largest(track: Track) -> float:
