@@ -35,6 +35,7 @@ LOOK = 3  # sightings whose colors are taken (the median: a shadow or ghost may 
 OVERLAP = 0.8  # share of the two objects' areas below which one part over both overlaps them
 DEEP_FRAMES = 2  # frames in a row the overlap must show (a cut may lose a piece once)
 CLOSING = 0.5  # analysis px a frame the gap between two meeting objects must shrink by
+RECENT = 0.3  # seconds before the meeting within which both were last seen apart
 
 
 def _inside(lost: Point, seen: Point) -> bool:
@@ -150,6 +151,9 @@ class Crossings:
         before_b = [p for p in b.seen if p.frame < meet.frame and not p.near][-LOOK:]
         if len(before_a) < LOOK or len(before_b) < LOOK:
             return None
+        recent = meet.frame - self.units.frames(RECENT)
+        if before_a[-1].frame < recent or before_b[-1].frame < recent:
+            return None  # one was lost long before: a prediction met it, not the object
         color_a, color_b = _color(before_a), _color(before_b)
         apart_colors = float(np.linalg.norm(color_a - color_b))
         # Colors too alike to tell who is who afterwards: only the overlap can tell.

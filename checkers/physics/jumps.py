@@ -24,6 +24,7 @@ from checkers.kinematics import (
     bounce_points,
     floor_contact,
     side_fit,
+    sustained_change,
     swept_box,
     trimmed_mean,
 )
@@ -38,6 +39,10 @@ ACCEL_NOISE = 0.25  # px/frame^2: a steadier acceleration than this is taken as 
 ACCEL_SPAN = 7  # sightings each side used to estimate the steady acceleration
 LEVEL = 0.044  # short sides/s: vertical speed below which a track moves level
 GROUND_BAND = 4.0  # analysis px above its lowest level (or half its size) a track is low
+# A speed jump keeps its new speed: the median steps over SUSTAIN_SPAN steps either side must
+# differ by this share of the faster (as the fits must, SPEED_SHARE of the speed).
+SPEED_SHARE = 0.45
+SUSTAIN_SPAN = 6
 
 
 class Jumps:
@@ -104,6 +109,7 @@ class Jumps:
         size = float(np.median([p.det.size for p in seg]))
         bar_p = max(TELEPORT_FLOOR, 0.6 * size, 8.0 * sigma_p) * self.k
         events = []
+        xy = np.array([(p.x, p.y) for p in seg])
         for k, dp, dv, speed, contact in seg_breaks:
             # Touching another object can change a velocity, never a position: contact
             # excuses speed jumps only.
@@ -111,7 +117,7 @@ class Jumps:
                 continue
             quiet = self._quiet(seg, k - 2, k + 2, track.id)
             bar_v = (
-                max(SPEED_JITTER, self.units.speed(SPEED_FLOOR), 8.0 * sigma_v, 0.45 * speed)
+                max(SPEED_JITTER, self.units.speed(SPEED_FLOOR), 8.0 * sigma_v, SPEED_SHARE * speed)
                 * self.k
             )
             # The largest gap among boundaries whose fits share sightings dates the change.
@@ -131,6 +137,7 @@ class Jumps:
                 and dv >= max(b[2] for b in near)
                 and not contact
                 and not self._collided(track.id, seg, k)
+                and sustained_change(xy, k, SUSTAIN_SPAN) >= SPEED_SHARE
             ):
                 events.append(self._event("speed_jump", p, track, dv / bar_v - 0.5,
                                           f"changed speed by {dv * self.scale:.1f} px/frame with no contact"))  # fmt: skip
