@@ -21,11 +21,14 @@ A mixin of PhysicsChecker: reads `_tracks` and `_ghosts`.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
 from checkers.base import Event
+from checkers.physics.judged import LARGEST, _largest
 from checkers.tracking import Point, Track
+from checkers.tracking.confidence import TRUSTED
 from checkers.tracking.looks import SAME_COLOR
 
 GAP = 0.1  # seconds an object may go unseen across a teleport (at least GAP_FRAMES frames)
@@ -51,6 +54,11 @@ def _predicted(before: list[Point], frame: int) -> tuple[float, float]:
     return last.x + slope[0] * (frame - last.frame), last.y + slope[1] * (frame - last.frame)
 
 
+def _unlike(a: Point, b: Point) -> bool:
+    """Do two sightings of one track show different colors (the track changed objects)?"""
+    return float(np.linalg.norm(a.det.lab - b.det.lab)) > COLOR * SAME_COLOR
+
+
 def _clear(p: Point) -> bool:
     """A sighting whose place and look are the object's own: in view and not merged."""
     return not (p.at_edge or p.merged)
@@ -67,8 +75,8 @@ class Relocations:
             and t.points[0].det is not None
             and t.points[0].how == "new"
             and len(t.seen) >= LANDED
-            and t.id not in self._ghosts
         ]
+        moving = [t for t in starts if t.id not in self._ghosts]
         events = []
         for track in tracks:
             for before, after in self._losses(track, gap):
@@ -77,17 +85,41 @@ class Relocations:
                     events.append(event)
                     break
             else:
-                for before in self._ends(track, gap):
-                    found = [
-                        self._relocated(track, before, t.seen[:LANDED])
-                        for t in starts
-                        if t.id != track.id and 0 < t.points[0].frame - before[-1].frame <= gap
-                    ]
-                    found = [e for e in found if e is not None]
-                    if found:
-                        events.append(max(found, key=lambda e: e.severity))
-                        break
+                event = self._landed(track, self._ends(track, gap), moving, gap)
+                if event is not None:
+                    events.append(event)
+        # A resting object is not judged (it never moves: tracking/confidence.py) and lands
+        # at rest, a part that never travels: only its track changing look tells it left.
+        judged = {t.id for t in tracks}
+        for track in self._tracks.values():
+            if track.id not in judged and self._resting(track):
+                event = self._landed(track, self._ends(track, gap, left_only=True), starts, gap)
+                if event is not None:
+                    events.append(event)
         return events
+
+    def _landed(self, track: Track, ends, starts: list[Track], gap: int) -> Event | None:
+        """The surest relocation of `track` into one of the parts that `starts` after one
+        of its `ends` (sightings before a loss)."""
+        for before in ends:
+            found = [
+                self._relocated(track, before, t.seen[:LANDED])
+                for t in starts
+                if t.id != track.id and 0 < t.points[0].frame - before[-1].frame <= gap
+            ]
+            found = [e for e in found if e is not None]
+            if found:
+                return max(found, key=lambda e: e.severity)
+        return None
+
+    def _resting(self, track: Track) -> bool:
+        """A background-model part of one object that never moves (a ghost by its path):
+        an object at rest, judged as `judged` does apart from never having moved."""
+        if track.id not in self._ghosts or len(track.seen) < LANDED:
+            return False
+        if not self._mostly_reliable(track) or _largest(track) > self.units.length(LARGEST):
+            return False
+        return replace(track.confidence(), moved=1.0).value >= TRUSTED
 
     @staticmethod
     def _losses(track: Track, gap: int):
@@ -103,14 +135,19 @@ class Relocations:
                 yield seen[max(0, i - FIT) : i], seen[i : i + LANDED]
 
     @staticmethod
-    def _ends(track: Track, gap: int):
-        """Sightings before each loss in open view: the track's end, or a gap longer than
-        `gap` (the tracker gave the object up and a new track may hold it)."""
+    def _ends(track: Track, gap: int, left_only: bool = False):
+        """Sightings before each loss in open view: the track's end, a gap longer than `gap`
+        (the tracker gave the object up and a new track may hold it), or a sudden change of
+        look (the track goes on with what the object left behind: a resting object is part
+        of the model's picture, so where it was, its ghost stays; dev 3131 clip 57)."""
         seen = track.seen
         for i, p in enumerate(seen):
             after = [q for q in track.points if q.frame > p.frame]
-            nxt = next((q for q in track.points if q.frame > p.frame and q.det is not None), None)
-            if nxt is not None and nxt.frame - p.frame <= gap + 1:
+            nxt = next((q for q in after if q.det is not None), None)
+            left = nxt is not None and _unlike(p, nxt) and nxt.frame - p.frame <= gap
+            if left_only and not left:
+                continue
+            if nxt is not None and nxt.frame - p.frame <= gap + 1 and not left:
                 continue
             if after and (after[0].behind or after[0].at_edge):
                 continue
