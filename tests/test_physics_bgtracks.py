@@ -1,4 +1,5 @@
-"""Physics on background-model tracks (issue 16, session 16): meetings of alike objects.
+"""Physics on background-model tracks (issue 16, session 16): meetings of alike objects, a
+resting object that teleports.
 
 Clips are drawn on a panned, zooming textured backdrop (test_background_model's) with the
 model on, and checked end to end: what the fix is for gives an event at the right frame,
@@ -51,3 +52,29 @@ def test_alike_objects_passing_through_each_other_are_reported(monkeypatch):
 
 def test_alike_objects_bouncing_apart_are_not(monkeypatch):
     assert physics_events(meeting(through=False), monkeypatch) == []
+
+
+# A resting object that teleports ---------------------------------------------------------
+
+JUMP = 20  # the frame the resting ball is first seen at its new place
+
+
+def resting(jump: bool) -> list[np.ndarray]:
+    """A ball creeping (0.3 px a frame, at rest to the eye) that jumps 120 px at JUMP."""
+    backdrop = texture(9)
+    frames = []
+    for t in range(FRAMES):
+        x = 70 + 0.3 * t + (120 if jump and t >= JUMP else 0)
+        view = cv2.warpPerspective(backdrop, camera(t), (W, H), flags=cv2.INTER_LINEAR)
+        frames.append(ball(view, x, 120, RADIUS, ORANGE))
+    return frames
+
+
+def test_a_resting_object_that_jumps_away_is_a_teleport(monkeypatch):
+    events = physics_events(resting(jump=True), monkeypatch)
+    assert [kind for kind, _ in events] == ["teleport"], events
+    assert abs(events[0][1] - JUMP) <= 2, events
+
+
+def test_a_resting_object_that_stays_is_no_event(monkeypatch):
+    assert physics_events(resting(jump=False), monkeypatch) == []

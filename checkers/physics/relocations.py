@@ -67,7 +67,8 @@ def _clear(p: Point) -> bool:
 class Relocations:
     def _relocations(self, tracks: list[Track]) -> list[Event]:
         gap = self.units.frames(GAP, least=GAP_FRAMES)
-        # Parts that start after the first frame, the candidates for where an object landed.
+        # Parts that start after the first frame, the candidates for where an object landed
+        # (moving on, or at rest: then a part that never travels, like a ghost).
         starts = [
             t
             for t in self._tracks.values()
@@ -76,7 +77,6 @@ class Relocations:
             and t.points[0].how == "new"
             and len(t.seen) >= LANDED
         ]
-        moving = [t for t in starts if t.id not in self._ghosts]
         events = []
         for track in tracks:
             for before, after in self._losses(track, gap):
@@ -85,7 +85,7 @@ class Relocations:
                     events.append(event)
                     break
             else:
-                event = self._landed(track, self._ends(track, gap), moving, gap)
+                event = self._landed(track, self._ends(track, gap), starts, gap)
                 if event is not None:
                     events.append(event)
         # A resting object is not judged (it never moves: tracking/confidence.py) and lands
