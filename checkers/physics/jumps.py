@@ -33,6 +33,13 @@ from checkers.tracking import CONTACT_MARGIN, Point, box_gap
 # Units (checkers/units.py): jitter floors in analysis px per frame, the world's in short
 # sides and seconds.
 TELEPORT_FLOOR = 6.0  # analysis px: smaller position gaps are detection jitter
+JUMP_SIZES = 0.6  # object sizes: a position gap past this bends the speed fits around it
+# A teleport lands further off its path than a part's re-cut, a merge or a bounce between two
+# frames at 8 fps moves its centroid: wild dev corpora (session 16), such false teleports
+# 0.6-1.13 object sizes and 0.07-0.17 short sides off, real ones 1.56-6.7 and 0.23-0.52 (the
+# world jumps 0.2-0.32 of the frame's width).
+TELEPORT_SIZES = 1.2
+TELEPORT_SHARE = 0.15
 SPEED_JITTER = 1.2  # analysis px/frame: a velocity fitted over a few sightings wobbles so
 SPEED_FLOOR = 0.107  # short sides/s: the smallest change of speed worth reporting
 ACCEL_NOISE = 0.25  # px/frame^2: a steadier acceleration than this is taken as none
@@ -107,7 +114,9 @@ class Jumps:
 
     def _jumps(self, track, seg, seg_breaks, sigma_p, sigma_v) -> list[Event]:
         size = float(np.median([p.det.size for p in seg]))
-        bar_p = max(TELEPORT_FLOOR, 0.6 * size, 8.0 * sigma_p) * self.k
+        jump_p = max(TELEPORT_FLOOR, JUMP_SIZES * size, 8.0 * sigma_p) * self.k
+        far = max(TELEPORT_SIZES * size, self.units.length(TELEPORT_SHARE))
+        bar_p = max(jump_p, far * self.k)
         events = []
         xy = np.array([(p.x, p.y) for p in seg])
         for k, dp, dv, speed, contact in seg_breaks:
@@ -132,7 +141,7 @@ class Jumps:
                                           f"jumped {dp * self.scale:.0f} px off its path"))  # fmt: skip
             elif (
                 quiet
-                and max(b[1] for b in near) <= bar_p  # a jump nearby bends these fits too
+                and max(b[1] for b in near) <= jump_p  # a jump nearby bends these fits too
                 and dv > bar_v
                 and dv >= max(b[2] for b in near)
                 and not contact

@@ -11,9 +11,9 @@ between two runs, which no run's fit reaches.
 So the relocation is judged on the tracks' ends: an object lost in open view and, within
 `GAP` seconds, a part of the same look found far off its path (the same track after a gap,
 or a new one), neither at the frame's edge nor coming out from behind anything. Far means
-past `FAR` object sizes and `FAR_SHARE` of the short side from where its motion would have
-taken it: the world teleports by a fifth of the frame's width or more, and an object
-re-cut in place, or its ghost coming away, lands within about one size of its path.
+past the teleport bar of `jumps.py` (object sizes and short sides) from where its motion
+would have taken it: an object re-cut in place, or its ghost coming away, lands within
+about one size of its path.
 
 A mixin of PhysicsChecker: reads `_tracks` and `_ghosts`.
 """
@@ -27,14 +27,13 @@ import numpy as np
 
 from checkers.base import Event
 from checkers.physics.judged import LARGEST, _largest
+from checkers.physics.jumps import TELEPORT_SHARE, TELEPORT_SIZES
 from checkers.tracking import Point, Track
 from checkers.tracking.confidence import TRUSTED
 from checkers.tracking.looks import SAME_COLOR
 
 GAP = 0.1  # seconds an object may go unseen across a teleport (at least GAP_FRAMES frames)
 GAP_FRAMES = 2
-FAR = 1.5  # object sizes from its predicted place
-FAR_SHARE = 0.12  # short sides from its predicted place
 # The look of the two parts: one color and about one area. Looser than the tracker's own
 # match (which already failed), since a part's first cut can take in blur or a rim.
 COLOR = 1.5  # SAME_COLOR units
@@ -166,7 +165,7 @@ class Relocations:
         px, py = _predicted(before, after[0].frame)
         off = math.hypot(after[0].x - px, after[0].y - py)
         size = float(np.median([p.det.size for p in before]))
-        bar = max(FAR * size, self.units.length(FAR_SHARE)) * self.k
+        bar = max(TELEPORT_SIZES * size, self.units.length(TELEPORT_SHARE)) * self.k
         if off <= bar:
             return None
         return self._event("teleport", after[0], track, off / bar - 0.5,
