@@ -78,3 +78,11 @@ def test_a_resting_object_that_jumps_away_is_a_teleport(monkeypatch):
 
 def test_a_resting_object_that_stays_is_no_event(monkeypatch):
     assert physics_events(resting(jump=False), monkeypatch) == []
+
+
+def test_the_part_where_it_landed_is_the_teleport_not_an_appear(monkeypatch):
+    # The tracker starts a new part where the ball landed: object_permanence alone would
+    # call it an object appearing from nowhere (checkers/explained.py).
+    monkeypatch.setenv("VIDGEN_BGMODEL", "1")
+    events = check_frames(resting(jump=True), fps=FPS).events
+    assert [(e.check, e.kind) for e in events] == [("physics_sanity", "teleport")], events
