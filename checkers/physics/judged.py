@@ -34,7 +34,7 @@ def judged(track: Track, units: Units) -> bool:
     """Does physics judge this track's motion?"""
     if len(track.seen) < MIN_SIGHTINGS:
         return False
-    if track.from_background_model and _largest(track) > units.length(LARGEST):
+    if track.from_background_model and largest_side(track) > units.length(LARGEST):
         return False  # a band of floor or a photo's patch the model misregistered
     if track.solid:
         return True
@@ -53,14 +53,14 @@ def partner(track: Track, units: Units) -> bool:
     seen = track.seen
     if not track.from_background_model or len(seen) < MIN_SIGHTINGS:
         return False
-    if _largest(track) > units.length(LARGEST):
+    if largest_side(track) > units.length(LARGEST):
         return False
     if np.mean([bool(p.near) for p in seen]) > PARTNER_TOUCHING:
         return False
     return replace(track.confidence(), apart=1.0).value >= TRUSTED
 
 
-def _largest(track: Track) -> float:
+def largest_side(track: Track) -> float:
     """The typical long side of the track's box, analysis px."""
     return float(np.median([max(p.det.bbox[2], p.det.bbox[3]) for p in track.seen]))
 

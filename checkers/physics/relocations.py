@@ -1,21 +1,23 @@
-"""Teleports the tracker did not follow as one path: judged from events of whole tracks.
+"""Teleports the tracker did not follow as one path: judged from the ends of whole tracks.
 
-`jumps.py` reads a teleport off one track's run of consecutive sightings. On a part of the
-background model the tracker often does not carry the object across the jump: the part at
-the new place is cut a little differently in its first frame (motion blur, the model's
-picture catching up), so it looks too unlike the lost track to be joined, and a new track
-starts there. Object permanence then sees a vanish and an appear, and one track's run sees
-nothing. Or the tracker joins it after a frame or two unseen, and the jump falls in the gap
-between two runs, which no run's fit reaches.
+`jumps.py` reads a teleport off one track's run of consecutive sightings, which holds when
+the tracker joins the object across the jump (its "jump" step matches a part of the same
+look far away). When it does not, the jump falls between tracks: the object's track is lost
+(object permanence: a vanish) and a new one starts where it landed (an appear), or the
+tracker joins them after a frame or two unseen, where no run's fit reaches. On the wild dev
+corpora the tracker joined every moving teleported object it saw; the case found was an
+object at rest, which the background model holds as backdrop: its track goes on with the
+ghost it leaves and a new, still part starts where it landed (d3131 clip 57).
 
-So the relocation is judged on the tracks' ends: an object lost in open view and, within
-`GAP` seconds, a part of the same look found far off its path (the same track after a gap,
-or a new one), neither at the frame's edge nor coming out from behind anything. Far means
-past the teleport bar of `jumps.py` (object sizes and short sides) from where its motion
-would have taken it: an object re-cut in place, or its ghost coming away, lands within
-about one size of its path.
+So the relocation is judged on the tracks' ends: an object lost in open view (or whose
+track changes look at once), and within `GAP` seconds a part of the same look found far off
+its path (the same track after a gap, or a new one), neither at the frame's edge nor coming
+out from behind anything. Far means past the teleport bar of `jumps.py` (object sizes and
+short sides) from where its motion would have taken it: an object re-cut in place, or its
+ghost coming away, lands within about one size of its path.
 
-A mixin of PhysicsChecker: reads `_tracks` and `_ghosts`.
+A mixin of PhysicsChecker: reads `_tracks` and `_ghosts`; `checkers/explained.py` drops the
+vanish and the appear a teleport explains.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from dataclasses import replace
 import numpy as np
 
 from checkers.base import Event
-from checkers.physics.judged import LARGEST, _largest
+from checkers.physics.judged import LARGEST, largest_side
 from checkers.physics.jumps import TELEPORT_SHARE, TELEPORT_SIZES
 from checkers.tracking import Point, Track
 from checkers.tracking.confidence import TRUSTED
@@ -116,7 +118,7 @@ class Relocations:
         an object at rest, judged as `judged` does apart from never having moved."""
         if track.id not in self._ghosts or len(track.seen) < LANDED:
             return False
-        if not self._mostly_reliable(track) or _largest(track) > self.units.length(LARGEST):
+        if not self._mostly_reliable(track) or largest_side(track) > self.units.length(LARGEST):
             return False
         return replace(track.confidence(), moved=1.0).value >= TRUSTED
 
