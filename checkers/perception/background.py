@@ -1,4 +1,4 @@
-"""Foreground on any backdrop: a motion-compensated background model (a prototype).
+"""Foreground on any backdrop: a motion-compensated background model.
 
 The plain-backdrop segmentation (checkers/segment.py) models the backdrop as one smooth
 color field, so texture, photographs and floors become "objects". Here the backdrop is
