@@ -87,6 +87,24 @@ def gap_noise(segments: list[list[tuple]], field: int) -> float:
     return robust_sigma(values) if len(values) >= 8 else 0.0
 
 
+def sustained_change(xy: np.ndarray, k: int, span: int) -> float:
+    """How much the motion changed at the boundary xy[k-1] | xy[k] and stayed changed.
+
+    The median step (a velocity, analysis px per frame) over up to `span` steps wholly
+    before the boundary and wholly after it, compared: the size of their difference as a
+    share of the faster of the two. A speed jump holds its new speed (dev1515 clips 50, 145:
+    0.6-0.7 of the faster, a stop 1.0); the wobble of a part's cut changes the two short
+    fits either side of one boundary and not the medians beyond it (clip 37: 0.22).
+    """
+    steps = np.diff(xy, axis=0)  # steps[i]: xy[i] -> xy[i + 1]
+    before, after = steps[max(0, k - 1 - span) : k - 1], steps[k : k + span]
+    if len(before) == 0 or len(after) == 0:
+        return 1.0  # nothing to compare with: the fits' own verdict stands
+    vb, va = np.median(before, axis=0), np.median(after, axis=0)
+    faster = max(float(np.hypot(*vb)), float(np.hypot(*va)), 1e-9)
+    return float(np.hypot(*(va - vb))) / faster
+
+
 def trimmed_mean(values: np.ndarray) -> np.ndarray:
     """Mean of the middle 60% per column: the arc's average acceleration, ignoring kinks."""
     v = np.sort(values, axis=0)

@@ -38,6 +38,8 @@ def to_json(report: ClipReport) -> dict[str, Any]:
         "timings": {"decode_s": round(report.decode_s, 4), "total_s": round(report.total_s, 4)},
         # The rate new pictures arrive: under fps where frames repeat (checkers/cadence.py).
         "picture_fps": report.picture_fps,
+        # What segmented the objects: "background model" or "plain backdrop" (--perception).
+        "segmented_by": report.segmented_by,
     }
 
 

@@ -21,14 +21,14 @@ from checkers.base import (
     CheckResult,
     DecodeStopped,
     Event,
-    score_from_events,
 )
 from checkers.cadence import DistinctFrames, distinct_pictures, renumbered
-from checkers.identity import KINDS as IDENTITY_KINDS
+from checkers.explained import explained
 from checkers.identity import IdentityChecker
 from checkers.look_ahead import look_ahead, raising
 from checkers.malloc import keep_freed_memory
 from checkers.overlap import FrameStages
+from checkers.perception.background import background_model_enabled
 from checkers.perception.clean_plate import plate_frames
 from checkers.perception.on_demand import OnDemandScene
 from checkers.perception.scene import ScenePerception
@@ -67,6 +67,8 @@ class ClipReport:
     rows: list[dict[str, float]] = field(default_factory=list)  # per-frame metrics
     backend: str = ""
     picture_fps: float = 0.0  # the rate new pictures arrive: below fps when frames repeat
+    # What segmented the clip's objects: "background model" or "plain backdrop" (tracking).
+    segmented_by: str | None = None
 
     @property
     def exit_code(self) -> int:
@@ -108,6 +110,7 @@ def check_clip(
     progress: Callable[[int, int], None] | None = None,
     observer: Observer | None = None,
     overlap: bool = True,
+    perception: str | None = None,
 ) -> ClipReport:
     """Judge one clip with the named checks; errors become an "error" report.
 
@@ -118,6 +121,8 @@ def check_clip(
     `overlap`: run the frame-only stages beside the tracker on threads of their own
     (checkers/overlap.py); False runs them one after the other, with the same results, for
     a caller that already keeps every core busy with other clips.
+    `perception`: "auto" (the background model takes clips that are not plain backdrop) or
+    "plain"; None reads VIDGEN_BGMODEL (perception/background.py).
     """
     start = time.perf_counter()
     report = ClipReport(clip=str(path))
@@ -127,7 +132,8 @@ def check_clip(
         if progress is not None:
             source = _reported(source, info.frames, progress)
         _analyse(report, info, source, checks, sensitivity, perceptual, features, observer,
-                 overlap, replay=lambda: frames(copy.copy(info), backend, threads))  # fmt: skip
+                 overlap, replay=lambda: frames(copy.copy(info), backend, threads),
+                 perception=perception)  # fmt: skip
     except CheckError as error:
         report.verdict, report.error = "error", str(error)
     except Exception as error:  # a bug must not stop a batch; say so and go on
@@ -147,6 +153,7 @@ def check_frames(
     short_side: int = DEFAULT_SHORT_SIDE,
     perceptual: str = "classical",
     features: str = "auto",
+    perception: str | None = None,
 ) -> ClipReport:
     """Judge frames already in memory (an iterable of (H, W, 3) uint8 RGB arrays).
 
@@ -173,7 +180,8 @@ def check_frames(
     start = time.perf_counter()
     report = ClipReport(clip=name)
     try:
-        _analyse(report, info, source(), checks, sensitivity, perceptual, features)
+        _analyse(report, info, source(), checks, sensitivity, perceptual, features,
+                 perception=perception)  # fmt: skip
     except CheckError as error:
         report.verdict, report.error = "error", str(error)
     report.total_s = time.perf_counter() - start
@@ -191,6 +199,7 @@ def _analyse(
     observer=None,
     overlap=True,
     replay=None,
+    perception=None,
 ) -> None:
     """`replay()`: the clip's frames decoded again from the first (None: frames that cannot
     be, so the scene perception runs in full from the start; see perception/on_demand.py)."""
@@ -205,7 +214,12 @@ def _analyse(
     for checker in checkers:
         checker.begin(info.scale, pictures.fps, min(info.analysis_width, info.analysis_height))
     report.metric_names = [m for c in checkers for m in c.metrics]
-    tracker = Tracker(info.analysis_width, info.analysis_height, pictures.fps)
+    tracker = Tracker(
+        info.analysis_width,
+        info.analysis_height,
+        pictures.fps,
+        background_model_enabled(perception),
+    )
     embedder = _burst_embedder(checks, features)
     scene = OnDemandScene(
         lambda bursts: ScenePerception(
@@ -284,13 +298,14 @@ def _analyse(
                   "found" if scene.full else "not needed", scene.replayed)  # fmt: skip
     report.backend = info.backend
     report.frames = decoded
+    report.segmented_by = tracker.segmented_by
     if len(first_shown) < MIN_FRAMES:
         if stopped:
             raise stopped
         raise CheckError(_too_short(info, decoded, len(first_shown)))
     for checker in checkers:
         checker.scene_ended(late)
-    results = _explained([checker.finalize() for checker in checkers])
+    results = explained([checker.finalize() for checker in checkers])
     if pictures.repeats:
         results = [renumbered(r, first_shown) for r in results]
     report.checks = {r.name: r for r in results}
@@ -309,51 +324,6 @@ def _burst_embedder(checks, features: str):
     from checkers.features.choice import resolve_features
 
     return resolve_features(features).object_embedder()
-
-
-# Identity changes that make an object lose area, and so can read as passing through another.
-SHRINKING_KINDS = tuple(IDENTITY_KINDS[k] for k in ("size", "shape", "perceptual"))
-# Frames a change may start before the contact and still explain it: area lost just before
-# the touch reads as lost in it. A change started long before is a separate violation.
-EXPLAIN_LEAD = 6
-
-
-def _explained(results: list[CheckResult]) -> list[CheckResult]:
-    """Drop a physics event that another check's event of the same object explains.
-
-    An object that morphs or shrinks while it passes close to another loses area beside it,
-    which physics_sanity reads as passing through it; identity_drift sees the change itself.
-    When the change began during the contact (or just before it), the change is the one
-    violation; one that began long before is a violation of its own.
-    """
-    changes = {
-        (e.object, e.frame)
-        for r in results
-        if r.name == IdentityChecker.name
-        for e in r.events
-        if e.kind in SHRINKING_KINDS
-    }
-    if not changes:
-        return results
-    out = []
-    for r in results:
-        if r.name == PhysicsChecker.name:
-            kept = [
-                e
-                for e in r.events
-                if not (
-                    e.kind == "through_object"
-                    and any(
-                        o == e.object and e.frame - EXPLAIN_LEAD <= f <= e.end_frame
-                        for o, f in changes
-                    )
-                )
-            ]
-            if len(kept) < len(r.events):
-                r = CheckResult(r.name, "fail" if kept else "pass", score_from_events(kept),
-                                kept, r.extra)  # fmt: skip
-        out.append(r)
-    return out
 
 
 def _too_short(info: VideoInfo, decoded: int, pictures: int) -> str:

@@ -285,8 +285,8 @@ def test_a_change_long_before_a_contact_does_not_explain_it():
     # An identity change of an object explains its through_object only when it began about
     # when the contact did; one 30 frames earlier is a violation of its own.
     from checkers.base import CheckResult, Event
+    from checkers.explained import explained
     from checkers.identity import KINDS
-    from checkers.runner import _explained
 
     def event(check, kind, frame, end):
         return Event(check, kind, frame, end, frame / 16, 0, 0.5, None, kind)
@@ -297,7 +297,7 @@ def test_a_change_long_before_a_contact_does_not_explain_it():
             CheckResult("physics_sanity", "fail", 0.5, [event("physics_sanity", "through_object", 34, 40)]),
         ]  # fmt: skip
 
-    kept = {at: [e.kind for r in _explained(results(at)) for e in r.events] for at in (5, 32, 36)}
+    kept = {at: [e.kind for r in explained(results(at)) for e in r.events] for at in (5, 32, 36)}
     assert kept == {
         5: ["size_change", "through_object"],
         32: ["size_change"],

@@ -10,6 +10,7 @@ import av
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from test_background_model import clip as panned_texture_clip
 from test_check_checkers import synth
 
 from vidgen.cli import cli
@@ -28,6 +29,7 @@ KEYS = {
     "events",
     "timings",
     "picture_fps",
+    "segmented_by",
 }
 EVENT_KEYS = {
     "check",
@@ -249,3 +251,20 @@ def test_decode_backends_give_the_same_verdicts_on_generated_clips(name, verdict
         pytest.skip("../shared/gen-clips is absent")
     decord, pyav = _verdict(GEN / name, "decord"), _verdict(GEN / name, "pyav")
     assert decord == pyav and decord[0] == verdict
+
+
+def test_perception_chooses_what_segments_a_textured_clip(clips, tmp_path):
+    textured = write_mp4(
+        tmp_path / "textured.mp4", panned_texture_clip(16, lambda t: (60 + 8 * t, 90))
+    )
+
+    def segmented_by(*args):
+        result = run("--json", "--checks", "physics_sanity", *args)
+        assert result.exit_code in (0, 1), result.output
+        return json.loads(result.output.splitlines()[0])["segmented_by"]
+
+    assert segmented_by(textured) == "background model"
+    assert segmented_by("--perception", "plain", textured) == "plain backdrop"
+    assert segmented_by("--perception", "auto", clips["good"]) == "plain backdrop"
+    result = run("--perception", "model", textured)
+    assert result.exit_code == 2 and "--perception" in result.output

@@ -1,16 +1,23 @@
 """Shared perception for footage of any kind: one stage a file, run in this order per frame.
 
     camera.py       camera motion between frames: homography from tracked corners (LK + USAC)
+    clean_plate.py  the first frame's backdrop with its moving objects taken out (look-ahead)
+    background.py   foreground on any backdrop: a motion-compensated background model whose
+                    parts the tracker (checkers/tracking/) follows on textured footage
     cuts.py         shot cuts: the scene is lost and its colors or layout are replaced
     photometric.py  exposure and white balance: per-channel gain and offset on the static scene
     change.py       unexplained change: what neither camera, exposure nor motion (DIS) explains
     bursts.py       bursts of unexplained change in a calm place, with nothing moving next to it
     lasting.py      the appearance embedder's confirmation that a burst changed the place's look
     faces.py        face tracks and their identity, calibrated on each face's early looks
-    scene.py        runs the stages above and hands each frame's SceneStep to the checkers
+    face_dating.py  where a face track's identity change began
+    scene.py        runs the scene stages (cuts to lasting) and hands each frame's SceneStep
+                    to the checkers
+    on_demand.py    runs scene.py at the cost a clip needs: bursts only where a check reads them
 
-Object-level perception for clean backdrops (the shapes world, studio shots) predates this
-package and lives beside it: checkers/segment.py (foreground parts), checkers/tracking/
-(object tracks), checkers/flow.py (frame-level flow signals). Appearance vectors come from
+Object-level perception lives beside it: checkers/segment.py (foreground parts on a plain
+backdrop, the shapes world and studio shots), checkers/tracking/ (object tracks over the
+parts of either segmentation, with a confidence per track), checkers/flow.py (frame-level
+flow signals). The tracker chooses the segmentation once per clip, on its first frame. Appearance vectors come from
 checkers/features/ (classical, MobileNetV2, DINOv2, dlib faces).
 """

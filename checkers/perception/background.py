@@ -1,4 +1,4 @@
-"""Foreground on any backdrop: a motion-compensated background model (a prototype).
+"""Foreground on any backdrop: a motion-compensated background model.
 
 The plain-backdrop segmentation (checkers/segment.py) models the backdrop as one smooth
 color field, so texture, photographs and floors become "objects". Here the backdrop is
@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from checkers.base import CheckError
 from checkers.perception.camera import (
     CORNER_SPACING,
     INLIER_RADIUS,
@@ -73,12 +74,21 @@ MAX_PARTS = 8
 # (dev seed 1515: identity 15/34, permanence 7/21, physics 20/39 against 0, 4 and 2 with it
 # off) and fails fewer of their clean clips (8 of 106 against 9); on ../shared/gen-clips
 # 3/17 detected, 2/17 localized, 3/30 false alarms (2/17, 1/17, 2/30 off). VIDGEN_BGMODEL=0
-# turns it off (the plain segmentation alone, with frame-level signals on other footage).
+# turns it off (the plain segmentation alone, with frame-level signals on other footage),
+# as does `vidgen check --perception plain`.
 ENV_SWITCH = "VIDGEN_BGMODEL"
+# What `--perception` chooses: "auto" lets the model take clips whose first frame is not
+# plain backdrop; "plain" keeps the plain segmentation on every clip (faster, shapes world).
+PERCEPTIONS = ("auto", "plain")
 
 
-def background_model_enabled() -> bool:
-    return os.environ.get(ENV_SWITCH, "1").strip().lower() not in ("0", "off", "false", "no")
+def background_model_enabled(perception: str | None = None) -> bool:
+    """Whether the model may take clips: `perception` when given, else VIDGEN_BGMODEL."""
+    if perception is None:
+        return os.environ.get(ENV_SWITCH, "1").strip().lower() not in ("0", "off", "false", "no")
+    if perception not in PERCEPTIONS:
+        raise CheckError(f"unknown perception {perception!r}; choose from {', '.join(PERCEPTIONS)}")
+    return perception == "auto"
 
 
 @dataclass

@@ -27,6 +27,7 @@ from checkers.physics.judged import clip_judged, judged
 from checkers.physics.jumps import Jumps
 from checkers.physics.motion_gate import vouched
 from checkers.physics.pendulum import swinging
+from checkers.physics.relocations import Relocations
 from checkers.physics.sightings import Sightings
 from checkers.physics.through_objects import ThroughObjects
 from checkers.tracking import FrameObservation, Point, Track
@@ -43,6 +44,7 @@ class PhysicsChecker(
     FloorSinking,
     ThroughObjects,
     Crossings,
+    Relocations,
     FlowSpikes,
     Checker,
 ):
@@ -148,6 +150,8 @@ class PhysicsChecker(
         # shows as that part overlapping them, or each coming out on the other's side.
         events += self._through_objects([t for t in tracks if not t.from_background_model])
         events += self._crossings(tracks)
+        # Teleports the tracker split into a loss and a new track, or joined across a gap.
+        events += self._relocations(tracks)
         # A background-model part's centroid also moves when its cut changes or the camera
         # fit steps: keep the changes its mask and the camera vouch for (motion_gate.py).
         events = [e for e in events if self._vouched(e)]

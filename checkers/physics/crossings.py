@@ -20,6 +20,7 @@ import math
 import numpy as np
 
 from checkers.base import Event
+from checkers.physics.judged import partner
 from checkers.physics.pendulum import swinging
 from checkers.tracking import Point, Track, box_gap
 from checkers.tracking.looks import SAME_COLOR
@@ -34,6 +35,7 @@ LOOK = 3  # sightings whose colors are taken (the median: a shadow or ghost may 
 OVERLAP = 0.8  # share of the two objects' areas below which one part over both overlaps them
 DEEP_FRAMES = 2  # frames in a row the overlap must show (a cut may lose a piece once)
 CLOSING = 0.5  # analysis px a frame the gap between two meeting objects must shrink by
+RECENT = 0.3  # seconds before the meeting within which both were last seen apart
 
 
 def _inside(lost: Point, seen: Point) -> bool:
@@ -62,11 +64,19 @@ class Crossings:
         # A pendulum swings in front of or behind what passes under it, never into it.
         # A part that never travels is a ghost (an object's old place) or scenery: passed
         # behind or uncovered, never hit.
+        # The other object may touch things for much of the clip (judged.partner).
+        ids = {t.id for t in tracks}
+        extra = [
+            t
+            for t in self._tracks.values()
+            if t.id not in ids and partner(t, self.units) and self._mostly_reliable(t)
+        ]
         motion = [
             t
-            for t in tracks
+            for t in [*tracks, *extra]
             if t.id in self._motion_ids and t.id not in self._ghosts and not swinging(t)
         ]
+        motion.sort(key=lambda t: t.id)
         events, done = [], set()
         for a in motion:
             for b in motion:
@@ -141,10 +151,13 @@ class Crossings:
         before_b = [p for p in b.seen if p.frame < meet.frame and not p.near][-LOOK:]
         if len(before_a) < LOOK or len(before_b) < LOOK:
             return None
+        recent = meet.frame - self.units.frames(RECENT)
+        if before_a[-1].frame < recent or before_b[-1].frame < recent:
+            return None  # one was lost long before: a prediction met it, not the object
         color_a, color_b = _color(before_a), _color(before_b)
         apart_colors = float(np.linalg.norm(color_a - color_b))
-        if apart_colors < DISTINCT * SAME_COLOR:
-            return None  # colors too alike to tell who is who afterwards
+        # Colors too alike to tell who is who afterwards: only the overlap can tell.
+        told_apart = apart_colors >= DISTINCT * SAME_COLOR
         # Which side each came from, along the line between them as they met.
         pa, pb = before_a[-1], before_b[-1]
         axis = np.array([pa.x - pb.x, pa.y - pb.y])
@@ -172,6 +185,8 @@ class Crossings:
             if deep == DEEP_FRAMES:
                 return self._event("through_object", self._contact(a, before_a, before_b), a, 0.5,
                                    f"passed through object {b.id}")  # fmt: skip
+            if not told_apart:
+                continue
             here = [
                 p
                 for p in self._by_frame.get(frame, {}).values()

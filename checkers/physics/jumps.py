@@ -24,6 +24,7 @@ from checkers.kinematics import (
     bounce_points,
     floor_contact,
     side_fit,
+    sustained_change,
     swept_box,
     trimmed_mean,
 )
@@ -32,12 +33,23 @@ from checkers.tracking import CONTACT_MARGIN, Point, box_gap
 # Units (checkers/units.py): jitter floors in analysis px per frame, the world's in short
 # sides and seconds.
 TELEPORT_FLOOR = 6.0  # analysis px: smaller position gaps are detection jitter
+JUMP_SIZES = 0.6  # object sizes: a position gap past this bends the speed fits around it
+# A teleport lands further off its path than a part's re-cut, a merge or a bounce between two
+# frames at 8 fps moves its centroid: wild dev corpora (session 16), such false teleports
+# 0.6-1.13 object sizes and 0.07-0.17 short sides off, real ones 1.56-6.7 and 0.23-0.52 (the
+# world jumps 0.2-0.32 of the frame's width).
+TELEPORT_SIZES = 1.2
+TELEPORT_SHARE = 0.15
 SPEED_JITTER = 1.2  # analysis px/frame: a velocity fitted over a few sightings wobbles so
 SPEED_FLOOR = 0.107  # short sides/s: the smallest change of speed worth reporting
 ACCEL_NOISE = 0.25  # px/frame^2: a steadier acceleration than this is taken as none
 ACCEL_SPAN = 7  # sightings each side used to estimate the steady acceleration
 LEVEL = 0.044  # short sides/s: vertical speed below which a track moves level
 GROUND_BAND = 4.0  # analysis px above its lowest level (or half its size) a track is low
+# A speed jump keeps its new speed: the median steps over SUSTAIN_SPAN steps either side must
+# differ by this share of the faster (as the fits must, SPEED_SHARE of the speed).
+SPEED_SHARE = 0.45
+SUSTAIN_SPAN = 6
 
 
 class Jumps:
@@ -102,8 +114,11 @@ class Jumps:
 
     def _jumps(self, track, seg, seg_breaks, sigma_p, sigma_v) -> list[Event]:
         size = float(np.median([p.det.size for p in seg]))
-        bar_p = max(TELEPORT_FLOOR, 0.6 * size, 8.0 * sigma_p) * self.k
+        jump_p = max(TELEPORT_FLOOR, JUMP_SIZES * size, 8.0 * sigma_p) * self.k
+        far = max(TELEPORT_SIZES * size, self.units.length(TELEPORT_SHARE))
+        bar_p = max(jump_p, far * self.k)
         events = []
+        xy = np.array([(p.x, p.y) for p in seg])
         for k, dp, dv, speed, contact in seg_breaks:
             # Touching another object can change a velocity, never a position: contact
             # excuses speed jumps only.
@@ -111,7 +126,7 @@ class Jumps:
                 continue
             quiet = self._quiet(seg, k - 2, k + 2, track.id)
             bar_v = (
-                max(SPEED_JITTER, self.units.speed(SPEED_FLOOR), 8.0 * sigma_v, 0.45 * speed)
+                max(SPEED_JITTER, self.units.speed(SPEED_FLOOR), 8.0 * sigma_v, SPEED_SHARE * speed)
                 * self.k
             )
             # The largest gap among boundaries whose fits share sightings dates the change.
@@ -126,11 +141,12 @@ class Jumps:
                                           f"jumped {dp * self.scale:.0f} px off its path"))  # fmt: skip
             elif (
                 quiet
-                and max(b[1] for b in near) <= bar_p  # a jump nearby bends these fits too
+                and max(b[1] for b in near) <= jump_p  # a jump nearby bends these fits too
                 and dv > bar_v
                 and dv >= max(b[2] for b in near)
                 and not contact
                 and not self._collided(track.id, seg, k)
+                and sustained_change(xy, k, SUSTAIN_SPAN) >= SPEED_SHARE
             ):
                 events.append(self._event("speed_jump", p, track, dv / bar_v - 0.5,
                                           f"changed speed by {dv * self.scale:.1f} px/frame with no contact"))  # fmt: skip

@@ -68,13 +68,17 @@ def camera_made(points: list[Point], k: int, teleport: bool) -> bool:
     scene = np.array([(p.x, p.y) for p in points])
     offset = scene - np.array([(p.det.cx, p.det.cy) for p in points])
     t0 = frames[k] - 0.5
-    gaps = []
+    steps = []
     for values in (scene, offset):
         pb, vb = _line(frames[:k], values[:k], t0)
         pa, va = _line(frames[k:], values[k:], t0)
-        gaps.append(float(np.hypot(*(pa - pb) if teleport else (va - vb))))
-    change, camera = gaps
-    return camera > CAMERA_SHARE * change
+        steps.append((pa - pb) if teleport else (va - vb))
+    change, camera = steps
+    size = float(np.hypot(*change))
+    # Only the camera's step along the change can have made it: a fit stepping the other
+    # way (shake) makes the change in the picture larger, not smaller.
+    along = float(np.dot(camera, change)) / max(size, 1e-9)
+    return along > CAMERA_SHARE * size
 
 
 def vouched(track: Track, kind: str, frame: int) -> bool:

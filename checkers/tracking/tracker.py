@@ -50,7 +50,8 @@ class Tracker:
     def __init__(self, width: int, height: int, fps: float = 16.0, background: bool | None = None):
         self.width, self.height = width, height
         # The motion-compensated background model (perception/background.py) segments clips
-        # whose first frame is not plain backdrop; `None` reads VIDGEN_BGMODEL.
+        # whose first frame is not plain backdrop; `None` reads VIDGEN_BGMODEL (the runner
+        # passes `--perception`).
         self._use_background = background_model_enabled() if background is None else background
         self._fps = fps
         self._background: MotionBackground | None = None
@@ -123,6 +124,12 @@ class Tracker:
             if self._mode == "motion":
                 return self._segment(frame)
         return seg, reliable
+
+    @property
+    def segmented_by(self) -> str | None:
+        """What segmented the clip, for the report: "background model" or "plain backdrop"
+        (None before the first frame)."""
+        return {"motion": "background model", "plain": "plain backdrop"}.get(self._mode)
 
     @property
     def looks_ahead(self) -> bool:

@@ -108,6 +108,16 @@ def _parse_checks(value: str) -> tuple[str, ...]:
     "mobilenet,faces. The JSON names what judged each clip. Default from VIDGEN_FEATURES.",
 )
 @click.option(
+    "--perception",
+    type=click.Choice(["auto", "plain"]),
+    default=None,
+    envvar="VIDGEN_PERCEPTION",
+    help="How objects are segmented: auto (a motion-compensated background model on textured "
+    "or photographic footage and moving cameras, the plain segmentation on plain backdrops) "
+    "or plain (the plain segmentation everywhere: faster, for shapes-world clips). The JSON "
+    "says which segmented each clip.  [default: auto; VIDGEN_PERCEPTION]",
+)
+@click.option(
     "--workers",
     "-j",
     type=click.IntRange(min=1),
@@ -128,6 +138,7 @@ def check(
     sensitivity: str,
     perceptual: str,
     features: str,
+    perception: str | None,
     workers: int,
     exit_zero: bool,
     quiet: bool,
@@ -145,6 +156,7 @@ def check(
       vidgen check clip.mp4 --csv metrics/ --sensitivity high
       vidgen check outputs/ --report report/    # then open report/index.html
       vidgen check clip.mp4 --features classical   # no learned model, fastest start
+      vidgen check shapes/ --perception plain      # plain backdrops only: faster
 
     Exit codes: 0 every clip passed, 1 a clip failed, 2 a clip could not be read.
     """
@@ -179,6 +191,7 @@ def check(
         "sensitivity": sensitivity,
         "perceptual": perceptual,
         "features": features,
+        "perception": perception,
     }
     for _item, problem in items:
         if problem is not None:

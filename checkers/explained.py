@@ -1,0 +1,108 @@
+"""One violation, one event: an event that another check's event explains is dropped."""
+
+from __future__ import annotations
+
+from checkers.base import CheckResult, score_from_events
+from checkers.identity import KINDS as IDENTITY_KINDS
+from checkers.identity import IdentityChecker
+from checkers.permanence import PermanenceChecker
+from checkers.physics import PhysicsChecker
+
+# Identity changes that make an object lose area, and so can read as passing through another.
+SHRINKING_KINDS = tuple(IDENTITY_KINDS[k] for k in ("size", "shape", "perceptual"))
+# Frames a change may start before the contact and still explain it: area lost just before
+# the touch reads as lost in it. A change started long before is a separate violation.
+EXPLAIN_LEAD = 6
+# Frames either side of a teleport within which the tracker's loss of the object and the
+# new part where it landed are that teleport (the tracker gives up or starts a part within
+# a frame or two of the jump).
+TELEPORT_REACH = 2
+
+
+def explained(results: list[CheckResult]) -> list[CheckResult]:
+    """Drop the events another check's event explains (see the two rules below)."""
+    return _teleported(_shrunk(results))
+
+
+def _replaced(result: CheckResult, kept: list) -> CheckResult:
+    if len(kept) == len(result.events):
+        return result
+    return CheckResult(result.name, "fail" if kept else "pass", score_from_events(kept), kept,
+                       result.extra)  # fmt: skip
+
+
+def _overlap(a: list[int] | None, b: list[int] | None) -> bool:
+    if a is None or b is None:
+        return False
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def _teleported(results: list[CheckResult]) -> list[CheckResult]:
+    """Drop the vanish and the appear a physics teleport explains.
+
+    When the tracker does not carry an object across its jump, its track is lost where it
+    was (object_permanence: vanished) and a new one starts where it landed (appeared from
+    nowhere); physics_sanity judges the two together as one teleport (physics/
+    relocations.py). The vanish is the teleported object's own; the appear is the part at
+    the teleport's landing box.
+    """
+    jumps = [
+        e
+        for r in results
+        if r.name == PhysicsChecker.name
+        for e in r.events
+        if e.kind == "teleport"
+    ]
+    if not jumps:
+        return results
+
+    def explained_by_jump(e) -> bool:
+        near = [j for j in jumps if abs(j.frame - e.frame) <= TELEPORT_REACH]
+        if e.kind == "vanish":
+            return any(j.object == e.object for j in near)
+        return e.kind == "appear" and any(_overlap(j.bbox, e.bbox) for j in near)
+
+    return [
+        _replaced(r, [e for e in r.events if not explained_by_jump(e)])
+        if r.name == PermanenceChecker.name
+        else r
+        for r in results
+    ]
+
+
+def _shrunk(results: list[CheckResult]) -> list[CheckResult]:
+    """Drop a physics event that another check's event of the same object explains.
+
+    An object that morphs or shrinks while it passes close to another loses area beside it,
+    which physics_sanity reads as passing through it; identity_drift sees the change itself.
+    When the change began during the contact (or just before it), the change is the one
+    violation; one that began long before is a violation of its own.
+    """
+    changes = {
+        (e.object, e.frame)
+        for r in results
+        if r.name == IdentityChecker.name
+        for e in r.events
+        if e.kind in SHRINKING_KINDS
+    }
+    if not changes:
+        return results
+    out = []
+    for r in results:
+        if r.name == PhysicsChecker.name:
+            kept = [
+                e
+                for e in r.events
+                if not (
+                    e.kind == "through_object"
+                    and any(
+                        o == e.object and e.frame - EXPLAIN_LEAD <= f <= e.end_frame
+                        for o, f in changes
+                    )
+                )
+            ]
+            if len(kept) < len(r.events):
+                r = CheckResult(r.name, "fail" if kept else "pass", score_from_events(kept),
+                                kept, r.extra)  # fmt: skip
+        out.append(r)
+    return out

@@ -1,0 +1,174 @@
+"""Teleports the tracker did not follow as one path: judged from the ends of whole tracks.
+
+`jumps.py` reads a teleport off one track's run of consecutive sightings, which holds when
+the tracker joins the object across the jump (its "jump" step matches a part of the same
+look far away). When it does not, the jump falls between tracks: the object's track is lost
+(object permanence: a vanish) and a new one starts where it landed (an appear), or the
+tracker joins them after a frame or two unseen, where no run's fit reaches. On the wild dev
+corpora the tracker joined every moving teleported object it saw; the case found was an
+object at rest, which the background model holds as backdrop: its track goes on with the
+ghost it leaves and a new, still part starts where it landed (d3131 clip 57).
+
+So the relocation is judged on the tracks' ends: an object lost in open view (or whose
+track changes look at once), and within `GAP` seconds a part of the same look found far off
+its path (the same track after a gap, or a new one), neither at the frame's edge nor coming
+out from behind anything. Far means past the teleport bar of `jumps.py` (object sizes and
+short sides) from where its motion would have taken it: an object re-cut in place, or its
+ghost coming away, lands within about one size of its path.
+
+A mixin of PhysicsChecker: reads `_tracks` and `_ghosts`; `checkers/explained.py` drops the
+vanish and the appear a teleport explains.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+
+from checkers.base import Event
+from checkers.physics.judged import LARGEST, largest_side
+from checkers.physics.jumps import TELEPORT_SHARE, TELEPORT_SIZES
+from checkers.tracking import Point, Track
+from checkers.tracking.confidence import TRUSTED
+from checkers.tracking.looks import SAME_COLOR
+
+GAP = 0.1  # seconds an object may go unseen across a teleport (at least GAP_FRAMES frames)
+GAP_FRAMES = 2
+# The look of the two parts: one color and about one area. Looser than the tracker's own
+# match (which already failed), since a part's first cut can take in blur or a rim.
+COLOR = 1.5  # SAME_COLOR units
+AREA = 2.0  # largest ratio of the two areas
+FIT = 4  # sightings before the loss whose motion predicts where the object would be
+LANDED = 3  # sightings the part at the new place needs: a blink of a sliver is no object
+
+
+def _predicted(before: list[Point], frame: int) -> tuple[float, float]:
+    """Where the object's last steady motion would have taken it by `frame`."""
+    last = before[-1]
+    if len(before) < 2:
+        return last.x, last.y
+    frames = np.array([p.frame for p in before], float)
+    xy = np.array([(p.x, p.y) for p in before])
+    slope = np.polyfit(frames, xy, 1)[0]  # (2,) px per frame
+    return last.x + slope[0] * (frame - last.frame), last.y + slope[1] * (frame - last.frame)
+
+
+def _unlike(a: Point, b: Point) -> bool:
+    """Do two sightings of one track show different colors (the track changed objects)?"""
+    return float(np.linalg.norm(a.det.lab - b.det.lab)) > COLOR * SAME_COLOR
+
+
+def _clear(p: Point) -> bool:
+    """A sighting whose place and look are the object's own: in view and not merged."""
+    return not (p.at_edge or p.merged)
+
+
+class Relocations:
+    def _relocations(self, tracks: list[Track]) -> list[Event]:
+        gap = self.units.frames(GAP, least=GAP_FRAMES)
+        # Parts that start after the first frame, the candidates for where an object landed
+        # (moving on, or at rest: then a part that never travels, like a ghost).
+        starts = [
+            t
+            for t in self._tracks.values()
+            if t.points
+            and t.points[0].det is not None
+            and t.points[0].how == "new"
+            and len(t.seen) >= LANDED
+        ]
+        events = []
+        for track in tracks:
+            for before, after in self._losses(track, gap):
+                event = self._relocated(track, before, after)
+                if event is not None:
+                    events.append(event)
+                    break
+            else:
+                event = self._landed(track, self._ends(track, gap), starts, gap)
+                if event is not None:
+                    events.append(event)
+        # A resting object is not judged (it never moves: tracking/confidence.py) and lands
+        # at rest, a part that never travels: only its track changing look tells it left.
+        judged = {t.id for t in tracks}
+        for track in self._tracks.values():
+            if track.id not in judged and self._resting(track):
+                event = self._landed(track, self._ends(track, gap, left_only=True), starts, gap)
+                if event is not None:
+                    events.append(event)
+        return events
+
+    def _landed(self, track: Track, ends, starts: list[Track], gap: int) -> Event | None:
+        """The surest relocation of `track` into one of the parts that `starts` after one
+        of its `ends` (sightings before a loss)."""
+        for before in ends:
+            found = [
+                self._relocated(track, before, t.seen[:LANDED])
+                for t in starts
+                if t.id != track.id and 0 < t.points[0].frame - before[-1].frame <= gap
+            ]
+            found = [e for e in found if e is not None]
+            if found:
+                return max(found, key=lambda e: e.severity)
+        return None
+
+    def _resting(self, track: Track) -> bool:
+        """A background-model part of one object that never moves (a ghost by its path):
+        an object at rest, judged as `judged` does apart from never having moved."""
+        if track.id not in self._ghosts or len(track.seen) < LANDED:
+            return False
+        if not self._mostly_reliable(track) or largest_side(track) > self.units.length(LARGEST):
+            return False
+        return replace(track.confidence(), moved=1.0).value >= TRUSTED
+
+    @staticmethod
+    def _losses(track: Track, gap: int):
+        """(sightings before, sightings after) around each short gap in one track's path."""
+        seen = track.seen
+        for i in range(1, len(seen)):
+            missed = seen[i].frame - seen[i - 1].frame - 1
+            if 1 <= missed < gap + 1 and not any(
+                p.behind or p.at_edge
+                for p in track.points
+                if seen[i - 1].frame < p.frame < seen[i].frame
+            ):
+                yield seen[max(0, i - FIT) : i], seen[i : i + LANDED]
+
+    @staticmethod
+    def _ends(track: Track, gap: int, left_only: bool = False):
+        """Sightings before each loss in open view: the track's end, a gap longer than `gap`
+        (the tracker gave the object up and a new track may hold it), or a sudden change of
+        look (the track goes on with what the object left behind: a resting object is part
+        of the model's picture, so where it was, its ghost stays; dev 3131 clip 57)."""
+        seen = track.seen
+        for i, p in enumerate(seen):
+            after = [q for q in track.points if q.frame > p.frame]
+            nxt = next((q for q in after if q.det is not None), None)
+            left = nxt is not None and _unlike(p, nxt) and nxt.frame - p.frame <= gap
+            if left_only and not left:
+                continue
+            if nxt is not None and nxt.frame - p.frame <= gap + 1 and not left:
+                continue
+            if after and (after[0].behind or after[0].at_edge):
+                continue
+            yield seen[max(0, i - FIT + 1) : i + 1]
+
+    def _relocated(self, track: Track, before: list[Point], after: list[Point]) -> Event | None:
+        if len(before) < 2 or not after or not all(_clear(p) for p in (before[-1], after[0])):
+            return None
+        last, first = before[-1].det, after[0].det
+        if after[0].emerged:
+            return None  # out of the model's own picture: an object there all along
+        if float(np.linalg.norm(last.lab - first.lab)) > COLOR * SAME_COLOR:
+            return None
+        if max(last.area, first.area) > AREA * max(1.0, min(last.area, first.area)):
+            return None
+        px, py = _predicted(before, after[0].frame)
+        off = math.hypot(after[0].x - px, after[0].y - py)
+        size = float(np.median([p.det.size for p in before]))
+        bar = max(TELEPORT_SIZES * size, self.units.length(TELEPORT_SHARE)) * self.k
+        if off <= bar:
+            return None
+        return self._event("teleport", after[0], track, off / bar - 0.5,
+                           f"jumped {off * self.scale:.0f} px off its path while unseen")  # fmt: skip
