@@ -229,7 +229,7 @@ class IdentityChecker(Checker):
 
     def _motion_event(self, track: Track, change: MotionChange) -> Event:
         kind = KINDS[change.key]
-        what = "hue" if change.key == "color" else "size"
+        what = {"color": "hue", "size": "size", "shape": "outline"}[change.key]
         return Event(
             check=self.name,
             kind=kind,

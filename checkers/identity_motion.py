@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from checkers.shape_motion import SHAPE_STEP, shape_step
 from checkers.step_fit import Step, fit_step
 from checkers.tracking import Point, Track
 from checkers.tracking.looks import core_chroma, hue_shift
@@ -88,7 +89,10 @@ class MotionLooks:
         # nothing then, but its middle is still its own (wild dev: one more drift found).
         hue = self._hue(track.id, seen, fps, k)
         size = self._size([p for p in seen if not p.hides], fps, k)
-        found = [c for c in (hue, size) if c is not None]
+        if size is None:
+            size = _size_behind(seen, fps, k)
+        shape = _shape([p for p in seen if not p.at_edge and not p.near and not p.hides], fps, k)
+        found = [c for c in (hue, size, shape) if c is not None]
         return min(found, key=lambda c: c.start.frame) if found else None
 
     def _hue(self, tid: int, seen: list[Point], fps: float, k: float):
@@ -127,6 +131,43 @@ class MotionLooks:
         t0 = fit_step(np.array([p.frame for p in window]), _log_areas(window)).t0
         start = next(p for p in window if p.frame > t0)
         return MotionChange("size", start, change.end, amount, change.threshold)
+
+
+def _shape(open_view: list[Point], fps: float, k: float) -> MotionChange | None:
+    found = shape_step(open_view, fps, k)
+    if found is None:
+        return None
+    _, amount, start, end = found
+    return MotionChange("shape", start, end, amount, SHAPE_STEP * k)
+
+
+def _size_behind(seen: list[Point], fps: float, k: float) -> MotionChange | None:
+    """A resize made while the part was in front of or beside another: fitted on every
+    sighting inside the frame, and borne out by the open-view sizes either side of it.
+
+    A part in front of a hidden object may take in its rim, so those sightings alone say
+    nothing; but when the object is seen in open view before and after, and its size
+    there differs as the fit says, the fit dates the change where it happened (wild dev:
+    a ball that grew while it swung in front of a lost part)."""
+    inside = [p for p in seen if not p.at_edge]
+    step = _fit(inside, _log_areas(inside), fps)
+    if step is None:
+        return None
+    amount = float(abs(step.after - step.before)[0])
+    change = _judged("size", inside, step, amount, SIZE_STEP * k, fps, hold=SIZE_HOLD)
+    if change is None:
+        return None
+    open_view = [p for p in seen if not p.at_edge and not p.near and not p.hides]
+    before = [p for p in open_view if p.frame <= step.t0]
+    after = [p for p in open_view if p.frame >= step.t1]
+    if len(before) < max(2, round(HOLD_SECONDS * fps)) or len(after) < 2:
+        return None
+    seen_step = float(np.median(_log_areas(after)) - np.median(_log_areas(before)))
+    if seen_step * float((step.after - step.before)[0]) <= 0 or abs(seen_step) <= SIZE_STEP * k:
+        return None
+    if not _both_ways(before[-len(after) :], after[: len(before)]):
+        return None
+    return change
 
 
 def _both_ways(before: list[Point], after: list[Point]) -> bool:
