@@ -167,6 +167,13 @@ def _size_behind(seen: list[Point], fps: float, k: float) -> MotionChange | None
         return None
     if not _both_ways(before[-len(after) :], after[: len(before)]):
         return None
+    # The open-view sizes lie on the fitted step as one resize's do (a cut following
+    # shadows wanders about it).
+    frames = np.array([p.frame for p in open_view], dtype=float)
+    ramp = np.clip((frames - step.t0) / max(step.t1 - step.t0, 1e-9), 0.0, 1.0)
+    fitted = step.before[0] + ramp * (step.after[0] - step.before[0])
+    if np.sqrt(np.mean((_log_areas(open_view)[:, 0] - fitted) ** 2)) > SIZE_RESIDUAL * k:
+        return None
     return change
 
 

@@ -67,7 +67,13 @@ def shape_step(seen: list[Point], fps: float, k: float):
         return None
     if not _area_follows([seen[i] for i in before], [seen[i] for i in after]):
         return None
-    start = next(p for p in seen if p.frame > step.t0)
+    # Dated on the outline and the area together, each in its own jitter: an outline's
+    # numbers move little at the start of a morph, while the area it covers already has
+    # (wild dev: two frames earlier).
+    area = np.log(np.maximum([p.det.area for p in seen], 1.0))[:, None]
+    joint = np.column_stack([values / noise, area / _jitter(area[before])])
+    onset = min(fit_step(frames, joint).t0, step.t0)
+    start = next(p for p in seen if p.frame > onset)
     return step, amount, start, seen[after[0]]
 
 
