@@ -15,8 +15,8 @@ The frame-level signal (histogram similarity to the first and previous frame) is
 per frame for content without clean objects.
 
 Tracks of the background model (any backdrop) are judged apart, on the looks that survive
-shading and a loose cut: the hue of their middle and their open-view size
-(identity_motion.py).
+shading and a loose cut: the hue of their middle, their open-view size and how their outline
+fills its box (identity_motion.py, shape_motion.py).
 """
 
 from __future__ import annotations

@@ -16,9 +16,11 @@ judged too. A change counts when its size passes the bar, it took at least
 MIN_CHANGE_SECONDS (an instant jump of a cut is a merge, a split or a track taken over), and
 the new look held (a hue for HOLD_SECONDS, a size for SIZE_HOLD sightings). A resize must also have been seen before it began (a part
 growing from its first sightings is coming into view), fit the series (an area that wanders
-is a cut following shadows), and scale the box's width and height alike. A change is dated
-at the first sighting after the fitted start. Shape numbers are not judged: on the wild dev
-corpora a motion cut's outline changed as much on clean tracks as in a morph.
+is a cut following shadows), and scale the box's width and height alike. A resize made in
+front of another part is fitted on every sighting inside the frame when the open-view sizes
+either side bear it out. A change is dated at the first sighting after the fitted start.
+Shape: a held change of the outline against the track's own jitter, with the box kept
+(shape_motion.py).
 """
 
 from __future__ import annotations
