@@ -3,7 +3,8 @@
 A flat-colored object slides across a panned, zooming textured backdrop with the model on.
 Its outline turning from a hexagon into a square inside the same box (as the shapes world
 morphs; the area grows by less than a resize) is an identity event dated where the morph
-began; the same hexagon unchanged, or turning on itself, is none.
+began; the same hexagon unchanged, or turning on itself, is none. And a resize made while
+in front of another part, borne out by the open-view sizes either side of it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ import cv2
 import numpy as np
 from test_background_model import FPS, H, W, camera, texture
 
+from checkers.identity_motion import MotionLooks
 from checkers.runner import check_frames
+from checkers.segment import Detection
+from checkers.tracking import Point, Track
 
 FRAMES = 48
 START, SPAN = 20, 10  # the morph begins at frame 20 and takes 10 frames (0.6 s at 16 fps)
@@ -86,3 +90,43 @@ def test_the_same_hexagon_unchanged_or_turning_is_no_event(monkeypatch):
     assert identity_events(scene(), monkeypatch) == []
     # Turning by half a side over the clip: its box changes, its shape does not.
     assert identity_events(scene(turn=lambda t: np.radians(30) * t / FRAMES), monkeypatch) == []
+
+
+# A resize made in front of another part (identity_motion._size_behind), on a track built by
+# hand: a ball seen in open view, then in front of a lost part for a second while it grows,
+# then in open view again. Its area in front of the lost part might be the lost part's rim;
+# the open-view sizes either side say whether it grew.
+def _ball_track(after_side: float) -> Track:
+    fps, points = 15.0, []
+    for f in range(37):
+        hides = 7 <= f <= 23
+        if hides:  # growing from frame 12 to 21, with the lost part's rim taken in at 8
+            side = 25.0 + (after_side - 25.0) * float(np.clip((f - 12) / 9, 0, 1))
+            side += 4.0 if f == 8 else 0.0
+        else:
+            side = 25.0 if f < 7 else after_side
+        det = Detection(100.0, 60.0, (88, 48, int(side), int(side)), side * side * 0.8,
+                        np.zeros(3), 1.0, np.zeros(64), np.array([0.8, 0.96, 0.79]), False,
+                        "motion")  # fmt: skip
+        points.append(Point(f, f / fps, 100.0, 60.0, det, "motion", False,
+                            hides=[9] if hides else []))  # fmt: skip
+    return Track(1, points)
+
+
+def _motion_change(track: Track):
+    looks = MotionLooks()
+    image = np.full((120, 200, 3), (40, 160, 60), np.uint8)
+    for p in track.points:
+        looks.add(track.id, p.frame, image, p.det)
+    return looks.change(track, dict.fromkeys(range(37), True), 15.0, 1.0)
+
+
+def test_a_resize_in_front_of_a_lost_part_is_dated_where_it_began():
+    change = _motion_change(_ball_track(after_side=46.0))
+    assert change is not None and change.key == "size", change
+    assert abs(change.start.frame - 12) <= 2, change
+
+
+def test_a_size_seen_only_in_front_of_a_lost_part_is_no_resize():
+    # Back to its own size in open view: what grew was the lost part's rim.
+    assert _motion_change(_ball_track(after_side=25.0)) is None
