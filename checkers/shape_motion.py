@@ -22,8 +22,8 @@ from checkers.tracking import Point
 # Shape numbers (circularity, solidity, fill), in their own units. The shapes world's
 # outlines differ by 0.2 or more on at least one of them (square 1.0 and ball 0.79 fill,
 # star 0.6 solidity against 1.0); octagon and ball differ by less than the cut's jitter.
-# Wild dev (dev1515): morphs found at 0.21 and 0.34; clean tracks that passed every other
-# test reached 0.115 (one).
+# Wild dev (dev1515): morphs found at 0.21 and 0.34; two clean tracks reached 0.115 (each
+# failed another test too).
 SHAPE_STEP = 0.12
 # The change, in units of the track's own jitter of that number: a clean part's outline
 # wanders, and the bar follows how much it did before.
