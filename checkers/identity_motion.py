@@ -77,8 +77,9 @@ class MotionLooks:
     def add(self, track: int, frame: int, image: np.ndarray, det) -> None:
         self._chroma[(track, frame)] = core_chroma(image, det)
 
-    def change(self, track: Track, reliable: dict[int, bool], fps: float, k: float):
-        """The first change of look of `track` (a MotionChange), or None."""
+    def change(self, track: Track, reliable, fps: float, k: float, hue_only: bool = False):
+        """The first change of look of `track` (a MotionChange), or None; with `hue_only`,
+        of its hue only (a part whose outline and area are not its own)."""
         seen = [
             p
             for p in track.points
@@ -90,6 +91,8 @@ class MotionLooks:
         # A part in front of a hidden object may have taken in its rim: its area says
         # nothing then, but its middle is still its own (wild dev: one more drift found).
         hue = self._hue(track.id, seen, fps, k)
+        if hue_only:
+            return hue
         size = self._size([p for p in seen if not p.hides], fps, k)
         if size is None:
             size = _size_behind(seen, fps, k)
