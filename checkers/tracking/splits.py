@@ -64,20 +64,23 @@ def _parted_blob(
             continue
         if box_gap(other.bbox, det.bbox) > CONTACT_MARGIN + 1.5 * other.size:
             continue
-        if _swallowed(tid, blob, tracks):
+        usual = _usual_area(seen)
+        start = _merged_since(seen, usual)
+        if _swallowed(tid, start, blob, tracks):
             continue
-        return tid, _mark_merged(seen, _usual_area(seen))
+        _mark_merged(seen, usual)
+        return tid, start
     return None
 
 
-def _swallowed(tid: int, blob, tracks: dict[int, Track]) -> bool:
-    """Another object went into the blob lately (lost while touching it, or lost where the
-    blob now lies): the two blobs parting are two objects after a collision or an overlap."""
+def _swallowed(tid: int, start: int, blob, tracks: dict[int, Track]) -> bool:
+    """Another object went into the blob since it began to hold two (lost then, touching it
+    or where it lay): the blobs parting are two objects after a collision or an overlap."""
     for other in tracks.values():
         if other.id == tid or not other.missing or not other.seen:
             continue
         last = other.last_seen()
-        if blob.frame - last.frame > 2 * max(1, other.missing):
+        if last.frame < start - 1:
             continue
         if tid in last.near or box_gap(last.det.bbox, blob.det.bbox) <= CONTACT_MARGIN:
             return True
@@ -91,17 +94,25 @@ def _usual_area(seen) -> float:
     return float(np.median([p.det.area for p in (clear if len(clear) >= 3 else seen[:5])]))
 
 
-def _mark_merged(seen, usual: float) -> int:
-    """Mark the parent's sightings while the two were one blob (grown past its usual area)
-    as `merged`; the frame the split began (the first of them, or this frame)."""
+def _merged_since(seen, usual: float) -> int:
+    """The frame the parent's blob began to hold both pieces: the first of its latest run of
+    sightings grown past its usual area, or this frame (seen[-1]) when it never grew."""
     start = seen[-1].frame
     for p in reversed(seen[:-1]):
         if p.det.area < MERGED_GROWTH * usual:
             break
-        p.merged = True
         start = p.frame
-    seen[-1].merged = True
     return start
+
+
+def _mark_merged(seen, usual: float) -> None:
+    """Mark the parent's sightings while the two were one blob as `merged` (their look and
+    centroid are those of two objects)."""
+    for p in reversed(seen[:-1]):
+        if p.det.area < MERGED_GROWTH * usual:
+            break
+        p.merged = True
+    seen[-1].merged = True
 
 
 def _same_color_parent(
