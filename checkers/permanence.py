@@ -32,6 +32,8 @@ GROW = 2  # analysis px: edge cutting trims this much off each part's box
 FIRM = 0.8
 # Share of a new part's box inside the last box of a track lost as it was born: a re-cut.
 RECUT_SHARE = 0.5
+# Area ratio within which a new part and a trusted track lost as it was born are one object.
+JUMPED_SIZE = 2.0
 # Object sizes a split piece must draw away from its parent soon after it came out: the two
 # pieces of a real split part; a blob that only wobbles in two keeps its pieces together.
 APART = 0.3
@@ -246,9 +248,9 @@ class PermanenceChecker(Checker):
         )
 
     def _recut(self, track: Track) -> bool:
-        """Its part covers where another track was last seen the frame before, and that
-        track is lost now: the same object cut anew (a blob of an object and its ghost or
-        shadow that came apart), not one from nowhere."""
+        """Another track is lost now, seen the frame before: where this part covers its last
+        box, the same object cut anew (a blob of an object and its ghost or shadow that came
+        apart); elsewhere, of its size, the same object jumped. Not one from nowhere."""
         first = track.points[0]
         for other in self._tracks.values():
             if other.id == track.id:
@@ -258,6 +260,11 @@ class PermanenceChecker(Checker):
             if gone is None or gone.det is not None or before is None or before.det is None:
                 continue
             if covered(first.det.bbox, before.det.bbox) >= RECUT_SHARE:
+                return True
+            # Or a trusted object of its size lost at this very frame, wherever it was: the
+            # same object moved here at once (a teleport: physics_sanity judges the jump).
+            ratio = first.det.area / max(1.0, before.det.area)
+            if self._judged(other) and 1 / JUMPED_SIZE <= ratio <= JUMPED_SIZE:
                 return True
         return False
 
