@@ -32,6 +32,9 @@ GROW = 2  # analysis px: edge cutting trims this much off each part's box
 FIRM = 0.8
 # Share of a new part's box inside the last box of a track lost as it was born: a re-cut.
 RECUT_SHARE = 0.5
+# Share of a lost part's area the part it touched must gain as it goes, for the two to be one
+# blob now (its cut merges them whole; a third lost at the rim still leaves half).
+SWALLOWED = 0.5
 # Area ratio within which a new part and a trusted track lost as it was born are one object.
 JUMPED_SIZE = 2.0
 # Object sizes a split piece must draw away from its parent soon after it came out: the two
@@ -168,12 +171,26 @@ class PermanenceChecker(Checker):
             in_view = not p.at_edge and not p.behind and self._reliable.get(p.frame, False)
             if back and _came_out(points[:i], points[j]):
                 pass  # it was behind scenery all along (occlusion.py): hidden, not gone
+            elif self._swallowed(before, p.frame):
+                pass  # one blob with what it touched: in view, not gone
             elif seen_count >= self._established and gone >= needed and in_view:
                 events.append(self._event("vanish", p, before, track, gone))
             elif back and in_view:
                 flicker = max(flicker, gone)
             i = j
         return events
+
+    def _swallowed(self, before: Point, frame: int) -> bool:
+        """A part it touched in its last sighting grew by half its mass or more as it went:
+        the two are one blob now (a collision, one in front of the other)."""
+        for tid in before.near:
+            other = self._tracks[tid]
+            was, now = _point_at(other, before.frame), _point_at(other, frame)
+            if was is None or now is None or was.det is None or now.det is None:
+                continue
+            if now.det.area - was.det.area >= SWALLOWED * before.det.area:
+                return True
+        return False
 
     def _arrival(self, track: Track) -> Event | None:
         first = track.points[0]
