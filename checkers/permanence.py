@@ -129,8 +129,12 @@ class PermanenceChecker(Checker):
         if first.how != "split" or track.parent is None or not track.from_background_model:
             return False
         parent = self._tracks[track.parent]
-        # No sliver as it came out (it may shrink after, going behind something).
+        # No sliver as it came out (it may shrink after, going behind something), and no
+        # ghost: a part of the clip's first frames that stays put is the old place of its
+        # parent, left behind as the parent moves off (tracking/confidence.py).
         if not self._judged(parent) or track_confidence(track.seen[:1], self.units).size < FIRM:
+            return False
+        if track_confidence(track.seen, self.units).moved < FIRM:
             return False
         seen = track.seen
         if len(seen) < self._established:
