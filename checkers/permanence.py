@@ -181,6 +181,11 @@ class PermanenceChecker(Checker):
                 events.append(self._event("vanish", p, before, track, gone))
             elif back and in_view:
                 flicker = max(flicker, gone)
+            if not in_view:
+                # Back from out of view (past the edge, behind something): what it is now
+                # is told by its sightings since, not by those of before (a lost track can
+                # be picked up on a stray part).
+                seen_count = 0
             i = j
         return events
 
