@@ -132,12 +132,12 @@ class PermanenceChecker(Checker):
         # No sliver as it came out (it may shrink after, going behind something), and no
         # ghost: a part of the clip's first frames that stays put is the old place of its
         # parent, left behind as the parent moves off (tracking/confidence.py).
-        if not self._judged(parent) or track_confidence(track.seen[:1], self.units).size < FIRM:
-            return False
-        if track_confidence(track.seen, self.units).moved < FIRM:
-            return False
         seen = track.seen
-        if len(seen) < self._established:
+        if not self._judged(parent) or len(seen) < self._established:
+            return False
+        if track_confidence(seen[:1], self.units).size < FIRM:
+            return False
+        if track_confidence(seen, self.units).moved < FIRM:
             return False
         # How far apart the two are over the piece's first sightings with its parent in view.
         early = seen[0].frame + self.units.frames(PARTING)
@@ -175,7 +175,7 @@ class PermanenceChecker(Checker):
             in_view = not p.at_edge and not p.behind and self._reliable.get(p.frame, False)
             if back and _came_out(points[:i], points[j]):
                 pass  # it was behind scenery all along (occlusion.py): hidden, not gone
-            elif self._swallowed(before, p.frame):
+            elif self._merged_into_neighbour(before, p.frame):
                 pass  # one blob with what it touched: in view, not gone
             elif seen_count >= self._established and gone >= needed and in_view:
                 events.append(self._event("vanish", p, before, track, gone))
@@ -189,7 +189,7 @@ class PermanenceChecker(Checker):
             i = j
         return events
 
-    def _swallowed(self, before: Point, frame: int) -> bool:
+    def _merged_into_neighbour(self, before: Point, frame: int) -> bool:
         """A part it touched in its last sighting grew by half its mass or more as it went:
         the two are one blob now (a collision, one in front of the other)."""
         for tid in before.near:
@@ -218,8 +218,8 @@ class PermanenceChecker(Checker):
         if not self._reliable.get(first.frame, False):
             return None
         if first.how == "split":
-            # A split is read off two same-colored parts side by side, both of them trusted
-            # objects (on any backdrop: a shaded object's two pieces share its shading).
+            # A split is two parts side by side out of one trusted object: same-colored on a
+            # plain backdrop, one blob's mass parted in two on the background model's parts.
             if track.parent is None or not self._judged(self._tracks[track.parent]):
                 return None
             if track.from_background_model and not self._piece(track):

@@ -60,6 +60,7 @@ def _parted_blob(
         kept = (other.area + det.area) / max(1.0, blob.det.area)
         if not MASS_KEPT[0] <= kept <= MASS_KEPT[1]:
             continue
+        # The piece lies where the blob was, give or take its own step since.
         if box_gap(blob.det.bbox, det.bbox) > CONTACT_MARGIN + 0.5 * det.size:
             continue
         if box_gap(other.bbox, det.bbox) > CONTACT_MARGIN + 1.5 * other.size:
