@@ -22,6 +22,9 @@ MERGED_GROWTH = 1.08  # area over the usual that marks one blob of an object and
 # cut in two keeps its mass (1.0); the cut's rim and the pieces' own motion between two
 # frames move it by a fifth or so either way.
 MASS_KEPT = (0.75, 1.35)
+# Seconds before the blob began to hold two in which another object lost into it makes the
+# parting a collision's end, not a split (a blob already merged when first seen hides when).
+SWALLOW_SECONDS = 1.0
 
 
 def beside_same_color(det: Detection, dets: list[Detection], assigned: dict[int, int]) -> bool:
@@ -65,9 +68,16 @@ def _parted_blob(
             continue
         if box_gap(other.bbox, det.bbox) > CONTACT_MARGIN + 1.5 * other.size:
             continue
+        # The parent goes on as itself (a copy slid out of it) or as one piece of the whole
+        # (the two halve it): either way the pieces are the size of the object it was.
         usual = _usual_area(seen)
+        itself = other.area / usual
+        halved = (other.area + det.area) / usual
+        if not (MASS_KEPT[0] <= itself <= MASS_KEPT[1] or MASS_KEPT[0] <= halved <= MASS_KEPT[1]):
+            continue
         start = _merged_since(seen, usual)
-        if _swallowed(tid, start, blob, tracks):
+        lately = start - track.clip_units().frames(SWALLOW_SECONDS)
+        if _swallowed(tid, lately, blob, tracks):
             continue
         _mark_merged(seen, usual)
         return tid, start
@@ -75,11 +85,14 @@ def _parted_blob(
 
 
 def _swallowed(tid: int, start: int, blob, tracks: dict[int, Track]) -> bool:
-    """Another object went into the blob since it began to hold two (lost then, touching it
-    or where it lay): the blobs parting are two objects after a collision or an overlap."""
+    """Another object (not a still artifact of the model's first frames) went into the blob
+    since `start`, lost then touching it or where it lay: the blobs parting are two objects
+    after a collision or an overlap."""
     for other in tracks.values():
         if other.id == tid or not other.missing or not other.seen:
             continue
+        if other.confidence().moved == 0.0:
+            continue  # still since the clip's start: the model's artifact, no object
         last = other.last_seen()
         if last.frame < start - 1:
             continue
