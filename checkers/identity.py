@@ -15,8 +15,8 @@ The frame-level signal (histogram similarity to the first and previous frame) is
 per frame for content without clean objects.
 
 Tracks of the background model (any backdrop) are judged apart, on the looks that survive
-shading and a loose cut: the hue of their middle and their open-view size
-(identity_motion.py).
+shading and a loose cut: the hue of their middle, their open-view size and how their outline
+fills its box (identity_motion.py, shape_motion.py).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from checkers.tracking import (
     box_gap,
     clean_scene,
 )
+from checkers.tracking.confidence import TRUSTED
 from checkers.units import TUNED_SHORT_SIDE
 
 REFERENCE_POINTS = 3
@@ -61,6 +62,14 @@ DATING_AFTER = 4
 
 def _clean(p: Point) -> bool:
     return p.det is not None and not p.at_edge and not p.near and not p.merged and not p.hides
+
+
+def _among_others(track: Track) -> bool:
+    """One object by every sign but that it often touches other parts (objects that collide
+    or pass close). Its outline and area are shared with theirs then, but the middle of its
+    part is its own: its hue is judged (wild dev: 2 color drifts more, no clean clip more)."""
+    c = track.confidence()
+    return c.size * c.length * c.stability * c.motion * c.moved >= TRUSTED
 
 
 def _reference(track: Track) -> dict[str, np.ndarray] | None:
@@ -176,11 +185,13 @@ class IdentityChecker(Checker):
         clean = clean_scene(self._reliable)
         events = []
         for track in self._tracks.values():
-            if track.from_background_model and track.solid:
+            if track.from_background_model and (track.solid or _among_others(track)):
                 # Read on the frames the model found reliable, whether or not most of the
                 # clip was: its parts are objects wherever the camera was followed (wild dev:
                 # 3 of 34 identity labels more, no clean clip more).
-                change = self._motion.change(track, self._reliable, self.fps, self.k)
+                change = self._motion.change(
+                    track, self._reliable, self.fps, self.k, hue_only=not track.solid
+                )
                 if change is not None:
                     events.append(self._motion_event(track, change))
                 continue
@@ -229,7 +240,7 @@ class IdentityChecker(Checker):
 
     def _motion_event(self, track: Track, change: MotionChange) -> Event:
         kind = KINDS[change.key]
-        what = "hue" if change.key == "color" else "size"
+        what = {"color": "hue", "size": "size", "shape": "outline"}[change.key]
         return Event(
             check=self.name,
             kind=kind,

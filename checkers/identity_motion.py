@@ -16,9 +16,11 @@ judged too. A change counts when its size passes the bar, it took at least
 MIN_CHANGE_SECONDS (an instant jump of a cut is a merge, a split or a track taken over), and
 the new look held (a hue for HOLD_SECONDS, a size for SIZE_HOLD sightings). A resize must also have been seen before it began (a part
 growing from its first sightings is coming into view), fit the series (an area that wanders
-is a cut following shadows), and scale the box's width and height alike. A change is dated
-at the first sighting after the fitted start. Shape numbers are not judged: on the wild dev
-corpora a motion cut's outline changed as much on clean tracks as in a morph.
+is a cut following shadows), and scale the box's width and height alike. A resize made in
+front of another part is fitted on every sighting inside the frame when the open-view sizes
+either side bear it out. A change is dated at the first sighting after the fitted start.
+Shape: a held change of the outline against the track's own jitter, with the box kept
+(shape_motion.py).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from checkers.shape_motion import SHAPE_STEP, shape_step
 from checkers.step_fit import Step, fit_step
 from checkers.tracking import Point, Track
 from checkers.tracking.looks import core_chroma, hue_shift
@@ -74,8 +77,9 @@ class MotionLooks:
     def add(self, track: int, frame: int, image: np.ndarray, det) -> None:
         self._chroma[(track, frame)] = core_chroma(image, det)
 
-    def change(self, track: Track, reliable: dict[int, bool], fps: float, k: float):
-        """The first change of look of `track` (a MotionChange), or None."""
+    def change(self, track: Track, reliable, fps: float, k: float, hue_only: bool = False):
+        """The first change of look of `track` (a MotionChange), or None; with `hue_only`,
+        of its hue only (a part whose outline and area are not its own)."""
         seen = [
             p
             for p in track.points
@@ -87,8 +91,13 @@ class MotionLooks:
         # A part in front of a hidden object may have taken in its rim: its area says
         # nothing then, but its middle is still its own (wild dev: one more drift found).
         hue = self._hue(track.id, seen, fps, k)
+        if hue_only:
+            return hue
         size = self._size([p for p in seen if not p.hides], fps, k)
-        found = [c for c in (hue, size) if c is not None]
+        if size is None:
+            size = _size_behind(seen, fps, k)
+        shape = _shape([p for p in seen if not p.at_edge and not p.near and not p.hides], fps, k)
+        found = [c for c in (hue, size, shape) if c is not None]
         return min(found, key=lambda c: c.start.frame) if found else None
 
     def _hue(self, tid: int, seen: list[Point], fps: float, k: float):
@@ -127,6 +136,50 @@ class MotionLooks:
         t0 = fit_step(np.array([p.frame for p in window]), _log_areas(window)).t0
         start = next(p for p in window if p.frame > t0)
         return MotionChange("size", start, change.end, amount, change.threshold)
+
+
+def _shape(open_view: list[Point], fps: float, k: float) -> MotionChange | None:
+    found = shape_step(open_view, fps, k)
+    if found is None:
+        return None
+    _, amount, start, end = found
+    return MotionChange("shape", start, end, amount, SHAPE_STEP * k)
+
+
+def _size_behind(seen: list[Point], fps: float, k: float) -> MotionChange | None:
+    """A resize made while the part was in front of or beside another: fitted on every
+    sighting inside the frame, and borne out by the open-view sizes either side of it.
+
+    A part in front of a hidden object may take in its rim, so those sightings alone say
+    nothing; but when the object is seen in open view before and after, and its size
+    there differs as the fit says, the fit dates the change where it happened (wild dev:
+    a ball that grew while it swung in front of a lost part)."""
+    inside = [p for p in seen if not p.at_edge]
+    step = _fit(inside, _log_areas(inside), fps)
+    if step is None:
+        return None
+    amount = float(abs(step.after - step.before)[0])
+    change = _judged("size", inside, step, amount, SIZE_STEP * k, fps, hold=SIZE_HOLD)
+    if change is None:
+        return None
+    open_view = [p for p in seen if not p.at_edge and not p.near and not p.hides]
+    before = [p for p in open_view if p.frame <= step.t0]
+    after = [p for p in open_view if p.frame >= step.t1]
+    if len(before) < max(2, round(HOLD_SECONDS * fps)) or len(after) < 2:
+        return None
+    seen_step = float(np.median(_log_areas(after)) - np.median(_log_areas(before)))
+    if seen_step * float((step.after - step.before)[0]) <= 0 or abs(seen_step) <= SIZE_STEP * k:
+        return None
+    if not _both_ways(before[-len(after) :], after[: len(before)]):
+        return None
+    # The open-view sizes lie on the fitted step as one resize's do (a cut following
+    # shadows wanders about it).
+    frames = np.array([p.frame for p in open_view], dtype=float)
+    ramp = np.clip((frames - step.t0) / max(step.t1 - step.t0, 1e-9), 0.0, 1.0)
+    fitted = step.before[0] + ramp * (step.after[0] - step.before[0])
+    if np.sqrt(np.mean((_log_areas(open_view)[:, 0] - fitted) ** 2)) > SIZE_RESIDUAL * k:
+        return None
+    return change
 
 
 def _both_ways(before: list[Point], after: list[Point]) -> bool:

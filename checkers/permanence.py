@@ -16,6 +16,8 @@ from checkers.base import Checker, CheckResult, Event, score_from_events
 from checkers.scene_events import PERMANENCE_BURSTS, SceneLog, burst_events, cut_events
 from checkers.tracking import FrameObservation, Point, Track, clean_scene
 from checkers.tracking.boxes import covered
+from checkers.tracking.confidence import track_confidence
+from checkers.tracking.occlusion import SHRUNK
 
 # Times in seconds, with a least number of sightings below which nothing can be told at
 # low frame rates (checkers/units.py).
@@ -30,6 +32,15 @@ GROW = 2  # analysis px: edge cutting trims this much off each part's box
 FIRM = 0.8
 # Share of a new part's box inside the last box of a track lost as it was born: a re-cut.
 RECUT_SHARE = 0.5
+# Share of a lost part's area the part it touched must gain as it goes, for the two to be one
+# blob now (its cut merges them whole; a third lost at the rim still leaves half).
+SWALLOWED = 0.5
+# Area ratio within which a new part and a trusted track lost as it was born are one object.
+JUMPED_SIZE = 2.0
+# Object sizes a split piece must draw away from its parent soon after it came out: the two
+# pieces of a real split part; a blob that only wobbles in two keeps its pieces together.
+APART = 0.3
+PARTING = 0.5  # seconds over which that is measured
 
 
 def _point_at(track: Track, frame: int) -> Point | None:
@@ -88,9 +99,11 @@ class PermanenceChecker(Checker):
         tracks = self._tracks.values() if clean else []
         for track in tracks:
             seen = track.seen
-            if len(seen) < 2 or not self._judged(track):
+            judged = self._judged(track)
+            if len(seen) < 2 or not (judged or self._piece(track)):
                 continue
-            events += self._vanishes(track)
+            if judged:
+                events += self._vanishes(track)
             event = self._arrival(track)
             if event:
                 events.append(event)
@@ -106,6 +119,35 @@ class PermanenceChecker(Checker):
         if not track.solid:
             return False
         return not track.from_background_model or track.confidence().value >= FIRM
+
+    def _piece(self, track: Track) -> bool:
+        """A background-model part that came out of a firmly trusted part's blob (mass kept,
+        tracking/splits.py) is judged as a piece of that object, not as an object in its own
+        right: it may touch its parent or others and slip out of view soon after. It must be
+        no sliver, be seen a few times, and move away from where its parent goes."""
+        first = track.points[0]
+        if first.how != "split" or track.parent is None or not track.from_background_model:
+            return False
+        parent = self._tracks[track.parent]
+        # No sliver as it came out (it may shrink after, going behind something), and no
+        # ghost: a part of the clip's first frames that stays put is the old place of its
+        # parent, left behind as the parent moves off (tracking/confidence.py).
+        seen = track.seen
+        if not self._judged(parent) or len(seen) < self._established:
+            return False
+        if track_confidence(seen[:1], self.units).size < FIRM:
+            return False
+        if track_confidence(seen, self.units).moved < FIRM:
+            return False
+        # How far apart the two are over the piece's first sightings with its parent in view.
+        early = seen[0].frame + self.units.frames(PARTING)
+        gaps = []
+        for p in seen:
+            q = _point_at(parent, p.frame)
+            if p.frame <= early and q is not None and q.det is not None:
+                gaps.append(np.hypot(p.x - q.x, p.y - q.y))
+        size = float(np.median([p.det.size for p in seen]))
+        return len(gaps) >= 2 and gaps[-1] - gaps[0] >= APART * size
 
     def _vanishes(self, track: Track) -> list[Event]:
         events = []
@@ -131,12 +173,33 @@ class PermanenceChecker(Checker):
             needed = min(self._min_gone, self._last - p.frame + 1) + flicker
             before = points[i - 1]
             in_view = not p.at_edge and not p.behind and self._reliable.get(p.frame, False)
-            if seen_count >= self._established and gone >= needed and in_view:
+            if back and _came_out(points[:i], points[j]):
+                pass  # it was behind scenery all along (occlusion.py): hidden, not gone
+            elif self._merged_into_neighbour(before, p.frame):
+                pass  # one blob with what it touched: in view, not gone
+            elif seen_count >= self._established and gone >= needed and in_view:
                 events.append(self._event("vanish", p, before, track, gone))
             elif back and in_view:
                 flicker = max(flicker, gone)
+            if not in_view:
+                # Back from out of view (past the edge, behind something): what it is now
+                # is told by its sightings since, not by those of before (a lost track can
+                # be picked up on a stray part).
+                seen_count = 0
             i = j
         return events
+
+    def _merged_into_neighbour(self, before: Point, frame: int) -> bool:
+        """A part it touched in its last sighting grew by half its mass or more as it went:
+        the two are one blob now (a collision, one in front of the other)."""
+        for tid in before.near:
+            other = self._tracks[tid]
+            was, now = _point_at(other, before.frame), _point_at(other, frame)
+            if was is None or now is None or was.det is None or now.det is None:
+                continue
+            if now.det.area - was.det.area >= SWALLOWED * before.det.area:
+                return True
+        return False
 
     def _arrival(self, track: Track) -> Event | None:
         first = track.points[0]
@@ -155,9 +218,11 @@ class PermanenceChecker(Checker):
         if not self._reliable.get(first.frame, False):
             return None
         if first.how == "split":
-            # A split is read off two same-colored parts side by side, both of them trusted
-            # objects (on any backdrop: a shaded object's two pieces share its shading).
+            # A split is two parts side by side out of one trusted object: same-colored on a
+            # plain backdrop, one blob's mass parted in two on the background model's parts.
             if track.parent is None or not self._judged(self._tracks[track.parent]):
+                return None
+            if track.from_background_model and not self._piece(track):
                 return None
             # Two pieces of one object on either side of something in front of it (a thin
             # wall, another object) look like a split; a part that only touches something
@@ -193,14 +258,25 @@ class PermanenceChecker(Checker):
             return False
         a, b = seen[0].det, seen[1].det
         x, y, w, h = a.bbox
-        x, y = x - (b.cx - a.cx), y - (b.cy - a.cy)
+        dx, dy = b.cx - a.cx, b.cy - a.cy
         width, height = self._size
-        return x <= 1 or y <= 1 or x + w >= width - 1 or y + h >= height - 1
+        if x - dx <= 1 or y - dy <= 1 or x + w - dx >= width - 1 or y + h - dy >= height - 1:
+            return True
+        # Or it was found first within its own size of the border, moving in: a dim object
+        # on a busy backdrop is cut only once its inner part is clear of the edge, and the
+        # part that shows first lies short of it.
+        reach = max(w, h)
+        return (
+            (x <= reach and dx > 0)
+            or (y <= reach and dy > 0)
+            or (x + w >= width - reach and dx < 0)
+            or (y + h >= height - reach and dy < 0)
+        )
 
     def _recut(self, track: Track) -> bool:
-        """Its part covers where another track was last seen the frame before, and that
-        track is lost now: the same object cut anew (a blob of an object and its ghost or
-        shadow that came apart), not one from nowhere."""
+        """Another track is lost now, seen the frame before: where this part covers its last
+        box, the same object cut anew (a blob of an object and its ghost or shadow that came
+        apart); elsewhere, of its size, the same object jumped. Not one from nowhere."""
         first = track.points[0]
         for other in self._tracks.values():
             if other.id == track.id:
@@ -210,6 +286,11 @@ class PermanenceChecker(Checker):
             if gone is None or gone.det is not None or before is None or before.det is None:
                 continue
             if covered(first.det.bbox, before.det.bbox) >= RECUT_SHARE:
+                return True
+            # Or a trusted object of its size lost at this very frame, wherever it was: the
+            # same object moved here at once (a teleport: physics_sanity judges the jump).
+            ratio = first.det.area / max(1.0, before.det.area)
+            if self._judged(other) and 1 / JUMPED_SIZE <= ratio <= JUMPED_SIZE:
                 return True
         return False
 
@@ -245,6 +326,17 @@ class PermanenceChecker(Checker):
             bbox=bbox,
             message=messages[kind],
         )
+
+
+def _came_out(before: list[Point], back: Point) -> bool:
+    """A background-model part found again as a piece of itself, growing back: it comes out
+    from behind scenery the model holds as backdrop (or out of the backdrop it was learnt
+    into while it crept), so it was hidden there, not gone. An object that vanishes and
+    comes back does so whole, at once (occlusion.py)."""
+    if back.det is None or back.det.source != "motion":
+        return False
+    areas = [p.det.area for p in before if p.det is not None][-12:]
+    return bool(areas) and back.det.area < SHRUNK * float(np.median(areas))
 
 
 def _counted_median(counts: Counter[int]) -> float:

@@ -1,7 +1,9 @@
 """Object permanence on the background model's parts (any backdrop; checkers/permanence.py
 with tracking/missing.py and tracking/confidence.py): a fast entry between two frames is not
-an appearance, a vanish in open view is found at its frame, a part that touches others most
-of the time is not trusted, and a part that shrank only against an outlier is not hidden."""
+an appearance, nor is a part first cut just short of the border moving in; a vanish in open
+view is found at its frame, but not one behind scenery that the object grows back out of; a
+part that touches others most of the time is not trusted, and a part that shrank only
+against an outlier is not hidden."""
 
 from __future__ import annotations
 
@@ -48,6 +50,36 @@ def test_an_object_vanishing_in_open_view_is_found_at_its_frame():
     scene = texture(3)[:H, :W]
     images = [shaded_disc(scene, 60 + 6 * t, 90, R) if t < 22 else scene for t in range(32)]
     assert ("vanish", 22) in permanence_events(images, 16.0)
+
+
+def test_a_part_first_cut_short_of_the_border_moving_in_entered():
+    # A dim object on a busy backdrop is cut only once clear of the edge: its first part lies
+    # 6 px short of the right border. Moving in, it entered; moving out, it came from nowhere.
+    scene = texture(3)[:H, :W]
+    start = W - 6 - R
+    entering = [scene] * 10 + [shaded_disc(scene, start - 4 * t, 90, R) for t in range(10)]
+    assert permanence_events(entering, 16.0) == []
+    leaving = [scene] * 10 + [shaded_disc(scene, start + 2 * t, 90, R) for t in range(10)]
+    assert ("appear", 10) in permanence_events(leaving, 16.0)
+
+
+def behind_wall(image, wall):
+    """The frame with a dark wall (scenery: backdrop to the model) over columns `wall`."""
+    out = image.copy()
+    out[:, wall[0] : wall[1]] = (30, 30, 35)
+    return out
+
+
+def test_an_object_growing_back_out_from_behind_scenery_did_not_vanish():
+    # 8 frames a second: in from the left edge, whole beside a wall at one frame and wholly
+    # behind it the next, then half out, then whole again.
+    scene = texture(3)[:H, :W]
+    at = [None] * 6 + [-R + 32 * t for t in range(11)]
+    images = [shaded_disc(scene, x, 90, R) if x is not None else scene for x in at]
+    assert permanence_events([behind_wall(i, (160, 240)) for i in images], 8.0) == []
+    # The same path in open view, not drawn for those two frames: back whole, it vanished.
+    images = [scene if t in (12, 13) else image for t, image in enumerate(images)]
+    assert ("vanish", 12) in permanence_events(images, 8.0)
 
 
 def test_a_part_touching_others_most_of_the_time_is_not_trusted():

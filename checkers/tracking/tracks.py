@@ -90,7 +90,7 @@ class Track:
         # at least while they are whole (the shapes world's smallest is 0.1 short sides
         # across; a shrinking one may end as thin as a sliver).
         widest = max(min(d.bbox[2], d.bbox[3]) for d in seen)
-        return widest >= max(SLIVER_PX, self._units().length(SLIVER_SHORT_SIDES))
+        return widest >= max(SLIVER_PX, self.clip_units().length(SLIVER_SHORT_SIDES))
 
     @property
     def from_background_model(self) -> bool:
@@ -112,9 +112,9 @@ class Track:
 
     def confidence(self) -> TrackConfidence:
         """How far this track behaves as one object (tracking/confidence.py)."""
-        return track_confidence(self.points, self._units())
+        return track_confidence(self.points, self.clip_units())
 
-    def _units(self) -> Units:
+    def clip_units(self) -> Units:
         return self.units or Units.of(TUNED_SHORT_SIDE, 0.0)
 
     def recent(self, n: int = 12) -> list[Point]:
@@ -159,7 +159,7 @@ class Track:
             # so keep only a clear vertical one (gravity), and only as far as gravity goes:
             # a bounce must not throw predictions off.
             ax = 0.0
-            limit = accel_limit(self._units())
+            limit = accel_limit(self.clip_units())
             ay = float(np.clip(ay, -limit, limit)) if abs(ay) >= MIN_ACCEL else 0.0
         # Velocity at the last sighting, then constant acceleration up to `frame`.
         dt_b = last.frame - b.frame

@@ -1,0 +1,58 @@
+"""Splits on the background model's parts (checkers/tracking/splits.py, checkers/permanence.py):
+a shaded object that comes apart in two pieces of different shades is found by mass at its
+frame; two objects that meet, overlap and part again are no split."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from test_background_model import H, W, texture
+
+from checkers.runner import check_frames
+
+FPS = 16.0
+A, B = 26.0, 13.0  # the capsule's half axes, analysis px
+
+
+@pytest.fixture(autouse=True)
+def background_model(monkeypatch):
+    monkeypatch.setenv("VIDGEN_BGMODEL", "1")
+
+
+def permanence_events(images):
+    report = check_frames(images, FPS, name="synthetic", features="classical")
+    assert report.verdict in ("pass", "fail"), report.error
+    return [(e.kind, e.frame) for e in report.events if e.check == "object_permanence"]
+
+
+def lit_capsule(frame, cx, cy, gap=0.0, color=(200, 70, 40)):
+    """A wide ellipse lit from the left (bright left end, dark right end); with `gap`, its
+    left and right halves drawn that far apart, each keeping its own shade."""
+    ys, xs = np.mgrid[0:H, 0:W]
+    out = frame.astype(np.float32)
+    for side in (-1, 1):
+        x0 = cx + side * gap / 2
+        inside = ((xs - x0) / A) ** 2 + ((ys - cy) / B) ** 2 <= 1
+        inside &= side * (xs - x0) >= 0
+        light = 1.0 - 0.5 * np.clip((xs - x0 + A) / (2 * A), 0.0, 1.0)
+        body = np.stack([c * light for c in color], axis=-1)
+        out[inside] = body[inside]
+    return out.astype(np.uint8)
+
+
+def test_a_shaded_object_splitting_in_two_is_found_at_its_frame():
+    scene = texture(5)[:H, :W]
+    images = [lit_capsule(scene, 60 + 5 * t, 90, gap=max(0, t - 16) * 8.0) for t in range(32)]
+    events = permanence_events(images)
+    assert any(kind == "split" and abs(frame - 16) <= 2 for kind, frame in events), events
+
+
+def test_two_objects_that_overlap_and_part_are_no_split():
+    scene = texture(5)[:H, :W]
+    images = []
+    for t in range(40):
+        # Two capsules of different colours slide through each other (the later one drawn
+        # over the first) and apart again.
+        image = lit_capsule(scene, 60 + 5 * t, 70 + 0.5 * t)
+        images.append(lit_capsule(image, 260 - 5 * t, 90 - 0.5 * t, color=(60, 90, 210)))
+    assert not [e for e in permanence_events(images) if e[0] == "split"]

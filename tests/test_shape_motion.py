@@ -1,0 +1,164 @@
+"""Shape change of a background-model part (checkers/shape_motion.py).
+
+A flat-colored object slides across a panned, zooming textured backdrop with the model on.
+Its outline turning from a hexagon into a square inside the same box (as the shapes world
+morphs; the area grows by less than a resize) is an identity event dated where the morph
+began; the same hexagon unchanged, or turning on itself, is none. And a resize made while
+in front of another part, borne out by the open-view sizes either side of it; and the hue
+alone of a part that often touches others.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from test_background_model import FPS, H, W, camera, texture
+
+from checkers.identity import _among_others
+from checkers.identity_motion import MotionLooks
+from checkers.runner import check_frames
+from checkers.segment import Detection
+from checkers.tracking import Point, Track
+from checkers.units import Units
+
+FRAMES = 48
+START, SPAN = 20, 10  # the morph begins at frame 20 and takes 10 frames (0.6 s at 16 fps)
+RADIUS = 15.0
+RAYS = 48
+_ANGLES = -np.pi / 2 + 2 * np.pi * np.arange(RAYS) / RAYS
+
+
+def _on_rays(vertices: np.ndarray) -> np.ndarray:
+    """Where rays from the center at _ANGLES leave the convex or star polygon `vertices`."""
+    out = np.zeros((RAYS, 2))
+    edges = list(zip(vertices, np.roll(vertices, -1, axis=0), strict=True))
+    for k, a in enumerate(_ANGLES):
+        d = np.array([np.cos(a), np.sin(a)])
+        best = np.inf
+        for p, q in edges:
+            e = q - p
+            den = d[0] * e[1] - d[1] * e[0]
+            if abs(den) < 1e-12:
+                continue
+            s = (p[0] * e[1] - p[1] * e[0]) / den
+            u = (p[0] * d[1] - p[1] * d[0]) / den
+            if s > 0 and -1e-9 <= u <= 1 + 1e-9:
+                best = min(best, s)
+        out[k] = d * best
+    return out
+
+
+_HEXAGON = _on_rays(
+    np.array(
+        [(np.cos(np.radians(-90 + 60 * i)), np.sin(np.radians(-90 + 60 * i))) for i in range(6)]
+    )
+)
+_SQUARE = _on_rays(np.array([(-1.0, -1.0), (1.0, -1.0), (1.0, 1.0), (-1.0, 1.0)]))
+
+
+def morph(t: int) -> float:
+    return float(np.clip((t - START) / SPAN, 0.0, 1.0))
+
+
+def scene(amount=lambda t: 0.0, turn=lambda t: 0.0) -> list[np.ndarray]:
+    backdrop = texture(7)
+    frames = []
+    for t in range(FRAMES):
+        view = cv2.warpPerspective(backdrop, camera(t), (W, H), flags=cv2.INTER_LINEAR)
+        w = amount(t)
+        outline = (1.0 - w) * _HEXAGON + w * _SQUARE
+        c, s = np.cos(turn(t)), np.sin(turn(t))
+        outline = outline @ np.array([[c, s], [-s, c]])
+        center = np.array([50 + 4.5 * t, 95 + 0.3 * t])
+        pts = np.round((center + RADIUS * outline) * 16).astype(np.int32)
+        cv2.fillPoly(view, [pts], (40, 90, 220), lineType=cv2.LINE_AA, shift=4)
+        frames.append(view)
+    return frames
+
+
+def identity_events(frames, monkeypatch):
+    monkeypatch.setenv("VIDGEN_BGMODEL", "1")
+    report = check_frames(frames, fps=FPS, checks=("identity_drift",))
+    assert report.verdict != "error", report.error
+    return [(e.kind, e.frame) for e in report.checks["identity_drift"].events]
+
+
+def test_a_hexagon_morphing_into_a_square_is_an_identity_event_where_it_began(monkeypatch):
+    events = identity_events(scene(amount=morph), monkeypatch)
+    assert [kind for kind, _ in events] == ["shape_change"], events
+    assert abs(events[0][1] - START) <= 2, events
+
+
+def test_the_same_hexagon_unchanged_or_turning_is_no_event(monkeypatch):
+    assert identity_events(scene(), monkeypatch) == []
+    # Turning by half a side over the clip: its box changes, its shape does not.
+    assert identity_events(scene(turn=lambda t: np.radians(30) * t / FRAMES), monkeypatch) == []
+
+
+# A resize made in front of another part (identity_motion._size_behind), on a track built by
+# hand: a ball seen in open view, then in front of a lost part for a second while it grows,
+# then in open view again. Its area in front of the lost part might be the lost part's rim;
+# the open-view sizes either side say whether it grew.
+def _ball_track(after_side: float) -> Track:
+    fps, points = 15.0, []
+    for f in range(37):
+        hides = 7 <= f <= 23
+        if hides:  # growing from frame 12 to 21, with the lost part's rim taken in at 8
+            side = 25.0 + (after_side - 25.0) * float(np.clip((f - 12) / 9, 0, 1))
+            side += 4.0 if f == 8 else 0.0
+        else:
+            side = 25.0 if f < 7 else after_side
+        det = Detection(100.0, 60.0, (88, 48, int(side), int(side)), side * side * 0.8,
+                        np.zeros(3), 1.0, np.zeros(64), np.array([0.8, 0.96, 0.79]), False,
+                        "motion")  # fmt: skip
+        points.append(Point(f, f / fps, 100.0, 60.0, det, "motion", False,
+                            hides=[9] if hides else []))  # fmt: skip
+    return Track(1, points)
+
+
+def _motion_change(track: Track):
+    looks = MotionLooks()
+    image = np.full((120, 200, 3), (40, 160, 60), np.uint8)
+    for p in track.points:
+        looks.add(track.id, p.frame, image, p.det)
+    return looks.change(track, dict.fromkeys(range(37), True), 15.0, 1.0)
+
+
+def test_a_resize_in_front_of_a_lost_part_is_dated_where_it_began():
+    change = _motion_change(_ball_track(after_side=46.0))
+    assert change is not None and change.key == "size", change
+    assert abs(change.start.frame - 12) <= 2, change
+
+
+def test_a_size_seen_only_in_front_of_a_lost_part_is_no_resize():
+    # Back to its own size in open view: what grew was the lost part's rim.
+    assert _motion_change(_ball_track(after_side=25.0)) is None
+
+
+# A part that touches other parts on most sightings (objects that collide or pass close) is
+# not trusted as one object, but the middle of its part is its own: its hue is judged, and
+# only its hue (its outline and area are shared with the others').
+def _touching_track(drift: bool) -> tuple[Track, MotionLooks]:
+    fps, points, looks = 15.0, [], MotionLooks()
+    red, blue = np.array([200.0, 50.0, 40.0]), np.array([40.0, 70.0, 210.0])
+    for f in range(36):
+        w = float(np.clip((f - 15) / 8, 0, 1)) if drift else 0.0
+        side = 24 if f < 15 else 40  # a box that doubles: read as a resize if judged
+        det = Detection(60.0 + 3 * f, 60.0, (48 + 3 * f, 48, side, side), side * side * 0.8,
+                        np.zeros(3), 1.0, np.zeros(64), np.array([0.8, 0.96, 0.79]), False,
+                        "motion")  # fmt: skip
+        points.append(Point(f, f / fps, 60.0 + 3 * f, 60.0, det, "motion", False,
+                            near=[9] if f % 4 else []))  # fmt: skip
+        image = np.full((120, 200, 3), (1 - w) * red + w * blue, np.uint8)
+        looks.add(1, f, image, det)
+    return Track(1, points, units=Units.of(120, fps)), looks
+
+
+def test_a_part_among_others_is_judged_on_its_hue_only():
+    track, looks = _touching_track(drift=True)
+    assert not track.solid and _among_others(track)
+    change = looks.change(track, dict.fromkeys(range(36), True), 15.0, 1.0, hue_only=True)
+    assert change is not None and change.key == "color", change
+    assert abs(change.start.frame - 15) <= 2, change
+    track, looks = _touching_track(drift=False)
+    assert looks.change(track, dict.fromkeys(range(36), True), 15.0, 1.0, hue_only=True) is None
