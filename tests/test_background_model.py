@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 
 from checkers.perception.background import MotionBackground
+from checkers.runner import check_frames
 from checkers.tracking import Tracker
 from checkers.video import Frame
 
@@ -42,6 +43,13 @@ def shaded_disc(frame: np.ndarray, cx: float, cy: float, r: float) -> np.ndarray
     out = frame.astype(np.float32)
     out[d <= r] = ball[d <= r]
     return out.astype(np.uint8)
+
+
+def model_events(frames: list[np.ndarray], check: str) -> list[tuple[str, int]]:
+    """(kind, frame) of one check's events on frames judged with the background model on."""
+    report = check_frames(frames, fps=FPS, checks=(check,), perception="auto")
+    assert report.verdict != "error", report.error
+    return [(e.kind, e.frame) for e in report.checks[check].events]
 
 
 def clip(frames: int, disc_at) -> list[np.ndarray]:

@@ -10,10 +10,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-from test_background_model import FPS, H, W, camera, texture
+from test_background_model import H, W, camera, model_events, texture
 
 import checkers.identity_motion as im
-from checkers.runner import check_frames
 from checkers.tracking.looks import hue_shift
 
 FRAMES = 48
@@ -44,29 +43,24 @@ def scene(color=lambda t: RED, radius=lambda t: 14.0) -> list[np.ndarray]:
     return frames
 
 
-def identity_events(frames, monkeypatch):
-    monkeypatch.setenv("VIDGEN_BGMODEL", "1")
-    report = check_frames(frames, fps=FPS, checks=("identity_drift",))
-    assert report.verdict != "error", report.error
-    return [(e.kind, e.frame) for e in report.checks["identity_drift"].events]
+def identity_events(frames):
+    return model_events(frames, "identity_drift")
 
 
-def test_a_hue_drift_is_an_identity_event_where_it_began(monkeypatch):
-    events = identity_events(
-        scene(color=lambda t: (1 - ramp(t)) * RED + ramp(t) * BLUE), monkeypatch
-    )
+def test_a_hue_drift_is_an_identity_event_where_it_began():
+    events = identity_events(scene(color=lambda t: (1 - ramp(t)) * RED + ramp(t) * BLUE))
     assert [kind for kind, _ in events] == ["color_drift"], events
     assert abs(events[0][1] - START) <= 2, events
 
 
-def test_the_same_ball_unchanged_or_darkening_is_no_event(monkeypatch):
-    assert identity_events(scene(), monkeypatch) == []
+def test_the_same_ball_unchanged_or_darkening_is_no_event():
+    assert identity_events(scene()) == []
     # Into shadow: the color scales by half along its own hue line, as shading does.
-    assert identity_events(scene(color=lambda t: (1 - 0.5 * ramp(t)) * RED), monkeypatch) == []
+    assert identity_events(scene(color=lambda t: (1 - 0.5 * ramp(t)) * RED)) == []
 
 
-def test_a_size_change_is_an_identity_event_where_it_began(monkeypatch):
-    events = identity_events(scene(radius=lambda t: 14.0 + 8.0 * ramp(t)), monkeypatch)
+def test_a_size_change_is_an_identity_event_where_it_began():
+    events = identity_events(scene(radius=lambda t: 14.0 + 8.0 * ramp(t)))
     assert [kind for kind, _ in events] == ["size_change"], events
     assert abs(events[0][1] - START) <= 2, events
 

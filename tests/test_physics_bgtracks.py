@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-from test_background_model import FPS, H, W, camera, texture
+from test_background_model import FPS, H, W, camera, model_events, texture
 from test_identity_motion import ball
 
 from checkers.runner import check_frames
@@ -37,21 +37,18 @@ def meeting(through: bool) -> list[np.ndarray]:
     return frames
 
 
-def physics_events(frames, monkeypatch):
-    monkeypatch.setenv("VIDGEN_BGMODEL", "1")
-    report = check_frames(frames, fps=FPS, checks=("physics_sanity",))
-    assert report.verdict != "error", report.error
-    return [(e.kind, e.frame) for e in report.checks["physics_sanity"].events]
+def physics_events(frames):
+    return model_events(frames, "physics_sanity")
 
 
-def test_alike_objects_passing_through_each_other_are_reported(monkeypatch):
-    events = physics_events(meeting(through=True), monkeypatch)
+def test_alike_objects_passing_through_each_other_are_reported():
+    events = physics_events(meeting(through=True))
     assert [kind for kind, _ in events] == ["through_object"], events
     assert abs(events[0][1] - MEET) <= 2, events
 
 
-def test_alike_objects_bouncing_apart_are_not(monkeypatch):
-    assert physics_events(meeting(through=False), monkeypatch) == []
+def test_alike_objects_bouncing_apart_are_not():
+    assert physics_events(meeting(through=False)) == []
 
 
 # A resting object that teleports ---------------------------------------------------------
@@ -70,19 +67,18 @@ def resting(jump: bool) -> list[np.ndarray]:
     return frames
 
 
-def test_a_resting_object_that_jumps_away_is_a_teleport(monkeypatch):
-    events = physics_events(resting(jump=True), monkeypatch)
+def test_a_resting_object_that_jumps_away_is_a_teleport():
+    events = physics_events(resting(jump=True))
     assert [kind for kind, _ in events] == ["teleport"], events
     assert abs(events[0][1] - JUMP) <= 2, events
 
 
-def test_a_resting_object_that_stays_is_no_event(monkeypatch):
-    assert physics_events(resting(jump=False), monkeypatch) == []
+def test_a_resting_object_that_stays_is_no_event():
+    assert physics_events(resting(jump=False)) == []
 
 
-def test_the_part_where_it_landed_is_the_teleport_not_an_appear(monkeypatch):
+def test_the_part_where_it_landed_is_the_teleport_not_an_appear():
     # The tracker starts a new part where the ball landed: object_permanence alone would
     # call it an object appearing from nowhere (checkers/explained.py).
-    monkeypatch.setenv("VIDGEN_BGMODEL", "1")
-    events = check_frames(resting(jump=True), fps=FPS).events
+    events = check_frames(resting(jump=True), fps=FPS, perception="auto").events
     assert [(e.check, e.kind) for e in events] == [("physics_sanity", "teleport")], events

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-from test_background_model import FPS, H, W, camera, texture
+from test_background_model import H, W, camera, model_events, texture
 
 from checkers.identity import _among_others
 from checkers.identity_motion import MotionLooks
-from checkers.runner import check_frames
 from checkers.segment import Detection
 from checkers.tracking import Point, Track
 from checkers.units import Units
@@ -76,23 +75,20 @@ def scene(amount=lambda t: 0.0, turn=lambda t: 0.0) -> list[np.ndarray]:
     return frames
 
 
-def identity_events(frames, monkeypatch):
-    monkeypatch.setenv("VIDGEN_BGMODEL", "1")
-    report = check_frames(frames, fps=FPS, checks=("identity_drift",))
-    assert report.verdict != "error", report.error
-    return [(e.kind, e.frame) for e in report.checks["identity_drift"].events]
+def identity_events(frames):
+    return model_events(frames, "identity_drift")
 
 
-def test_a_hexagon_morphing_into_a_square_is_an_identity_event_where_it_began(monkeypatch):
-    events = identity_events(scene(amount=morph), monkeypatch)
+def test_a_hexagon_morphing_into_a_square_is_an_identity_event_where_it_began():
+    events = identity_events(scene(amount=morph))
     assert [kind for kind, _ in events] == ["shape_change"], events
     assert abs(events[0][1] - START) <= 2, events
 
 
-def test_the_same_hexagon_unchanged_or_turning_is_no_event(monkeypatch):
-    assert identity_events(scene(), monkeypatch) == []
+def test_the_same_hexagon_unchanged_or_turning_is_no_event():
+    assert identity_events(scene()) == []
     # Turning by half a side over the clip: its box changes, its shape does not.
-    assert identity_events(scene(turn=lambda t: np.radians(30) * t / FRAMES), monkeypatch) == []
+    assert identity_events(scene(turn=lambda t: np.radians(30) * t / FRAMES)) == []
 
 
 # A resize made in front of another part (identity_motion._size_behind), on a track built by
