@@ -13,10 +13,12 @@ SHRINKING_KINDS = tuple(IDENTITY_KINDS[k] for k in ("size", "shape", "perceptual
 # Frames a change may start before the contact and still explain it: area lost just before
 # the touch reads as lost in it. A change started long before is a separate violation.
 EXPLAIN_LEAD = 6
-# Frames either side of a teleport within which the tracker's loss of the object and the
-# new part where it landed are that teleport (the tracker gives up or starts a part within
-# a frame or two of the jump).
+# Either side of a teleport, the tracker's loss of the object and the new part where it
+# landed are that teleport when within this many frames or this many seconds, whichever is
+# more: the teleport is dated at the landing, which physics/relocations.py accepts up to its
+# GAP (0.1 s) after the loss, two frames at 8 fps but six at 60.
 TELEPORT_REACH = 2
+TELEPORT_REACH_S = 0.15
 
 
 def explained(results: list[CheckResult]) -> list[CheckResult]:
@@ -57,7 +59,11 @@ def _teleported(results: list[CheckResult]) -> list[CheckResult]:
         return results
 
     def explained_by_jump(e) -> bool:
-        near = [j for j in jumps if abs(j.frame - e.frame) <= TELEPORT_REACH]
+        near = [
+            j
+            for j in jumps
+            if abs(j.frame - e.frame) <= TELEPORT_REACH or abs(j.time - e.time) <= TELEPORT_REACH_S
+        ]
         if e.kind == "vanish":
             return any(j.object == e.object for j in near)
         return e.kind == "appear" and any(_overlap(j.bbox, e.bbox) for j in near)

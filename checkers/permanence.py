@@ -17,6 +17,7 @@ from checkers.scene_events import PERMANENCE_BURSTS, SceneLog, burst_events, cut
 from checkers.tracking import FrameObservation, Point, Track, clean_scene
 from checkers.tracking.boxes import covered
 from checkers.tracking.confidence import track_confidence
+from checkers.tracking.looks import SAME_COLOR
 from checkers.tracking.occlusion import SHRUNK
 
 # Times in seconds, with a least number of sightings below which nothing can be told at
@@ -35,8 +36,13 @@ RECUT_SHARE = 0.5
 # Share of a lost part's area the part it touched must gain as it goes, for the two to be one
 # blob now (its cut merges them whole; a third lost at the rim still leaves half).
 SWALLOWED = 0.5
-# Area ratio within which a new part and a trusted track lost as it was born are one object.
+# Area ratio within which a new part and a trusted track lost as it was born are one object,
+# and their color distance in SAME_COLOR units (physics/relocations.py judges a jump alike).
 JUMPED_SIZE = 2.0
+JUMPED_COLOR = 1.5
+# Object sizes a second a part first seen near the border must move inward to have entered:
+# a still part's centroid jitters by a pixel or so either way (0.1 sizes/s at 16 fps).
+MOVING_IN = 0.5
 # Object sizes a split piece must draw away from its parent soon after it came out: the two
 # pieces of a real split part; a blob that only wobbles in two keeps its pieces together.
 APART = 0.3
@@ -182,16 +188,17 @@ class PermanenceChecker(Checker):
             elif back and in_view:
                 flicker = max(flicker, gone)
             if not in_view:
-                # Back from out of view (past the edge, behind something): what it is now
-                # is told by its sightings since, not by those of before (a lost track can
-                # be picked up on a stray part).
+                # Back from out of view (past the edge, behind something, or frames the
+                # model could not follow): what it is now is told by its sightings since,
+                # not by those of before (a lost track can be picked up on a stray part).
                 seen_count = 0
             i = j
         return events
 
     def _merged_into_neighbour(self, before: Point, frame: int) -> bool:
         """A part it touched in its last sighting grew by half its mass or more as it went:
-        the two are one blob now (a collision, one in front of the other)."""
+        the two are one blob now (a collision, one in front of the other). On either path:
+        on a plain backdrop too, two parts cut as one are one blob, not one gone."""
         for tid in before.near:
             other = self._tracks[tid]
             was, now = _point_at(other, before.frame), _point_at(other, frame)
@@ -244,7 +251,7 @@ class PermanenceChecker(Checker):
             event.frame = min(event.frame, track.origin)
             return event
         if first.how == "new" and not first.near:
-            if self._entered_unseen(track) or self._recut(track):
+            if self._entered_unseen(track) or self._recut(track) or self._jumped_here(track):
                 return None
             return self._event("appear", first, first, track, len(seen))
         return None
@@ -266,33 +273,51 @@ class PermanenceChecker(Checker):
         # on a busy backdrop is cut only once its inner part is clear of the edge, and the
         # part that shows first lies short of it.
         reach = max(w, h)
+        step = MOVING_IN * reach / self.units.fps
         return (
-            (x <= reach and dx > 0)
-            or (y <= reach and dy > 0)
-            or (x + w >= width - reach and dx < 0)
-            or (y + h >= height - reach and dy < 0)
+            (x <= reach and dx > step)
+            or (y <= reach and dy > step)
+            or (x + w >= width - reach and dx < -step)
+            or (y + h >= height - reach and dy < -step)
         )
 
     def _recut(self, track: Track) -> bool:
-        """Another track is lost now, seen the frame before: where this part covers its last
-        box, the same object cut anew (a blob of an object and its ghost or shadow that came
-        apart); elsewhere, of its size, the same object jumped. Not one from nowhere."""
+        """Another track is lost now, seen the frame before, where this part covers its last
+        box: the same object cut anew (a blob of an object and its ghost or shadow that came
+        apart), not one from nowhere."""
         first = track.points[0]
+        return any(
+            covered(first.det.bbox, before.det.bbox) >= RECUT_SHARE
+            for _, before in self._lost_as_born(track)
+        )
+
+    def _jumped_here(self, track: Track) -> bool:
+        """A trusted object of this part's size and look is lost at the frame it is born,
+        wherever it was: the same object moved here at once (a teleport: physics_sanity
+        judges the jump), not one from nowhere."""
+        first = track.points[0].det
+        for other, before in self._lost_as_born(track):
+            ratio = first.area / max(1.0, before.det.area)
+            alike = float(np.linalg.norm(first.lab - before.det.lab)) <= JUMPED_COLOR * SAME_COLOR
+            if self._judged(other) and 1 / JUMPED_SIZE <= ratio <= JUMPED_SIZE and alike:
+                return True
+        return False
+
+    def _lost_as_born(self, track: Track):
+        """(track, its last sighting) of each other track lost at the frame this one is
+        first seen, having been seen the frame before."""
+        born = track.points[0].frame
         for other in self._tracks.values():
             if other.id == track.id:
                 continue
-            gone = _point_at(other, first.frame)
-            before = _point_at(other, first.frame - 1)
-            if gone is None or gone.det is not None or before is None or before.det is None:
-                continue
-            if covered(first.det.bbox, before.det.bbox) >= RECUT_SHARE:
-                return True
-            # Or a trusted object of its size lost at this very frame, wherever it was: the
-            # same object moved here at once (a teleport: physics_sanity judges the jump).
-            ratio = first.det.area / max(1.0, before.det.area)
-            if self._judged(other) and 1 / JUMPED_SIZE <= ratio <= JUMPED_SIZE:
-                return True
-        return False
+            gone, before = _point_at(other, born), _point_at(other, born - 1)
+            if (
+                gone is not None
+                and gone.det is None
+                and before is not None
+                and before.det is not None
+            ):
+                yield other, before
 
     def _between(self, tid: int, a: Point, b: Point) -> bool:
         """Does part `tid` lie across the line joining the centres of sightings a and b?"""

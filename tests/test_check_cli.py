@@ -253,7 +253,9 @@ def test_decode_backends_give_the_same_verdicts_on_generated_clips(name, verdict
     assert decord == pyav and decord[0] == verdict
 
 
-def test_perception_chooses_what_segments_a_textured_clip(clips, tmp_path):
+def test_perception_chooses_what_segments_a_textured_clip(clips, tmp_path, monkeypatch):
+    for name in ("VIDGEN_PERCEPTION", "VIDGEN_BGMODEL"):  # the defaults, whatever the shell says
+        monkeypatch.delenv(name, raising=False)
     textured = write_mp4(
         tmp_path / "textured.mp4", panned_texture_clip(16, lambda t: (60 + 8 * t, 90))
     )

@@ -82,6 +82,8 @@ class Crossings:
             for b in motion:
                 if a.id >= b.id or a.id in done or b.id in done:
                     continue
+                if a.id not in ids and b.id not in ids:
+                    continue  # two partners: neither is an object physics judges
                 event = self._crossing(a, b)
                 if event is not None:
                     events.append(event)

@@ -141,21 +141,28 @@ class Relocations:
         (the tracker gave the object up and a new track may hold it), or a sudden change of
         look (the track goes on with what the object left behind: a resting object is part
         of the model's picture, so where it was, its ghost stays; dev 3131 clip 57)."""
-        seen = track.seen
+        seen, points = track.seen, track.points
+        k = 0  # index into points of the first point after the sighting (points are in order)
         for i, p in enumerate(seen):
-            after = [q for q in track.points if q.frame > p.frame]
-            nxt = next((q for q in after if q.det is not None), None)
+            while k < len(points) and points[k].frame <= p.frame:
+                k += 1
+            following = points[k] if k < len(points) else None
+            nxt = seen[i + 1] if i + 1 < len(seen) else None
             left = nxt is not None and _unlike(p, nxt) and nxt.frame - p.frame <= gap
             if left_only and not left:
                 continue
             if nxt is not None and nxt.frame - p.frame <= gap + 1 and not left:
                 continue
-            if after and (after[0].behind or after[0].at_edge):
+            if following is not None and (following.behind or following.at_edge):
                 continue
             yield seen[max(0, i - FIT + 1) : i + 1]
 
     def _relocated(self, track: Track, before: list[Point], after: list[Point]) -> Event | None:
-        if len(before) < 2 or not after or not all(_clear(p) for p in (before[-1], after[0])):
+        if (
+            len(before) < 2
+            or len(after) < LANDED
+            or not all(_clear(p) for p in (before[-1], after[0]))
+        ):
             return None
         last, first = before[-1].det, after[0].det
         if after[0].emerged:

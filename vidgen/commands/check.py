@@ -115,7 +115,8 @@ def _parse_checks(value: str) -> tuple[str, ...]:
     help="How objects are segmented: auto (a motion-compensated background model on textured "
     "or photographic footage and moving cameras, the plain segmentation on plain backdrops) "
     "or plain (the plain segmentation everywhere: faster, for shapes-world clips). The JSON "
-    "says which segmented each clip.  [default: auto; VIDGEN_PERCEPTION]",
+    "says which segmented each clip.  [default: VIDGEN_PERCEPTION, else auto (the older "
+    "VIDGEN_BGMODEL=0 still means plain)]",
 )
 @click.option(
     "--workers",
