@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from checkers.shape_motion import SHAPE_STEP, shape_step
-from checkers.step_fit import Step, fit_step
+from checkers.step_fit import DATING_WINDOW, Step, fit_step, pooled_fit
 from checkers.tracking import Point, Track
 from checkers.tracking.looks import core_chroma, hue_shift
 
@@ -50,10 +50,6 @@ MIN_SIGHTINGS = 5
 # open view or the clip ends; the seen size before it, the fit and a box scaled both ways
 # already tell it from a cut (wild dev: one more resize found, no clean track more).
 SIZE_HOLD = 1
-# Sightings the first fit sees at most: a longer series is pooled into medians of
-# consecutive sightings (the search also grows with the frames the series spans).
-MAX_FIT_POINTS = 40
-DATING_WINDOW = 24  # sightings either side of a pooled onset that date it exactly
 
 
 @dataclass(frozen=True)
@@ -199,25 +195,10 @@ def _log_areas(seen: list[Point]) -> np.ndarray:
 
 
 def _fit(seen: list[Point], values, fps: float) -> Step | None:
-    """The step fit of a series, dated on the sightings themselves when it was pooled."""
+    """The step fit of a series (pooled when long), or None for too few sightings."""
     if len(seen) < MIN_SIGHTINGS:
         return None
-    frames = np.array([p.frame for p in seen], dtype=float)
-    values = np.asarray(values, dtype=float).reshape(len(seen), -1)
-    group = -(-len(seen) // MAX_FIT_POINTS)  # ceil
-    if group == 1:
-        return fit_step(frames, values)
-    cut = range(0, len(seen), group)
-    pooled = fit_step(
-        np.array([frames[i : i + group].mean() for i in cut]),
-        np.array([np.median(values[i : i + group], axis=0) for i in cut]),
-    )
-    at = int(np.searchsorted(frames, pooled.t0))
-    near = slice(max(0, at - DATING_WINDOW), at + DATING_WINDOW)
-    if len(frames[near]) < MIN_SIGHTINGS:
-        return pooled
-    local = fit_step(frames[near], values[near])
-    return Step(local.t0, max(local.t1, pooled.t1), pooled.before, pooled.after, pooled.residual)
+    return pooled_fit(np.array([p.frame for p in seen], dtype=float), values)
 
 
 def _judged(key, seen, step: Step, amount, threshold, fps, hold=None) -> MotionChange | None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from checkers.stats import robust_sigma
-from checkers.step_fit import Step, fit_step
+from checkers.step_fit import Step, pooled_fit
 from checkers.tracking import Point
 
 # Shape numbers (circularity, solidity, fill), in their own units. The shapes world's
@@ -52,7 +52,7 @@ def shape_step(seen: list[Point], fps: float, k: float):
         return None
     frames = np.array([p.frame for p in seen], dtype=float)
     values = np.array([p.det.shape for p in seen], dtype=float)  # (n, 3)
-    step = fit_step(frames, values)
+    step = pooled_fit(frames, values)
     before = [i for i, p in enumerate(seen) if p.frame <= step.t0]
     after = [i for i, p in enumerate(seen) if p.frame >= step.t1]
     if len(before) < max(3, round(BEFORE_SECONDS * fps)):
@@ -76,7 +76,7 @@ def shape_step(seen: list[Point], fps: float, k: float):
     # (wild dev: two frames earlier).
     area = np.log(np.maximum([p.det.area for p in seen], 1.0))[:, None]
     joint = np.column_stack([values / noise, area / _jitter(area[before])])
-    onset = min(fit_step(frames, joint).t0, step.t0)
+    onset = min(pooled_fit(frames, joint).t0, step.t0)
     start = next(p for p in seen if p.frame > onset)
     return step, amount, start, seen[after[0]]
 

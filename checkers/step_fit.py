@@ -82,3 +82,31 @@ def fit_step(frames: np.ndarray, values: np.ndarray) -> Step:
     (a, b), *_ = np.linalg.lstsq(design, y, rcond=None)
     residual = float(np.sqrt(((y - design @ np.stack([a, b])) ** 2).sum(axis=1).mean()))
     return Step(t0, t1, a, a + b, residual)
+
+
+# Sightings the first fit of `pooled_fit` sees at most: a longer series is pooled into medians
+# of consecutive sightings (the bend search grows with the cube of the sightings).
+MAX_FIT_POINTS = 40
+DATING_WINDOW = 24  # sightings either side of a pooled onset that date it exactly
+MIN_DATING = 5  # sightings the exact dating needs, else the pooled onset stands
+
+
+def pooled_fit(frames: np.ndarray, values: np.ndarray) -> Step:
+    """`fit_step` of a long series at bounded cost: fitted on pooled medians, then dated on
+    the sightings themselves around the pooled onset."""
+    frames = np.asarray(frames, dtype=float)
+    values = np.asarray(values, dtype=float).reshape(len(frames), -1)
+    group = -(-len(frames) // MAX_FIT_POINTS)  # ceil
+    if group == 1:
+        return fit_step(frames, values)
+    cut = range(0, len(frames), group)
+    pooled = fit_step(
+        np.array([frames[i : i + group].mean() for i in cut]),
+        np.array([np.median(values[i : i + group], axis=0) for i in cut]),
+    )
+    at = int(np.searchsorted(frames, pooled.t0))
+    near = slice(max(0, at - DATING_WINDOW), at + DATING_WINDOW)
+    if len(frames[near]) < MIN_DATING:
+        return pooled
+    local = fit_step(frames[near], values[near])
+    return Step(local.t0, max(local.t1, pooled.t1), pooled.before, pooled.after, pooled.residual)
