@@ -56,10 +56,10 @@ SIZE_HOLD = 1
 class MotionChange:
     """A change of look of one background-model track: which look, from which sighting."""
 
-    key: str  # "color" or "size"
+    key: str  # "color", "size" or "shape"
     start: Point  # the first sighting after the change began
     end: Point  # the first sighting with the new look
-    amount: float  # hue shift (Lab units) or |log area ratio|
+    amount: float  # hue shift (Lab units), |log area ratio| or shape units (shape_motion.py)
     threshold: float
 
 
@@ -73,9 +73,8 @@ class MotionLooks:
     def add(self, track: int, frame: int, image: np.ndarray, det) -> None:
         self._chroma[(track, frame)] = core_chroma(image, det)
 
-    def change(self, track: Track, reliable, fps: float, k: float, hue_only: bool = False):
-        """The first change of look of `track` (a MotionChange), or None; with `hue_only`,
-        of its hue only (a part whose outline and area are not its own)."""
+    def change(self, track: Track, reliable, fps: float, k: float):
+        """The first change of look of `track` (a MotionChange), or None."""
         seen = [
             p
             for p in track.points
@@ -87,8 +86,6 @@ class MotionLooks:
         # A part in front of a hidden object may have taken in its rim: its area says
         # nothing then, but its middle is still its own (wild dev: one more drift found).
         hue = self._hue(track.id, seen, fps, k)
-        if hue_only:
-            return hue
         size = self._size([p for p in seen if not p.hides], fps, k)
         if size is None:
             size = _size_behind(seen, fps, k)

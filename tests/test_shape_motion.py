@@ -4,8 +4,7 @@ A flat-colored object slides across a panned, zooming textured backdrop with the
 Its outline turning from a hexagon into a square inside the same box (as the shapes world
 morphs; the area grows by less than a resize) is an identity event dated where the morph
 began; the same hexagon unchanged, or turning on itself, is none. And a resize made while
-in front of another part, borne out by the open-view sizes either side of it; and the hue
-alone of a part that often touches others.
+in front of another part, borne out by the open-view sizes either side of it.
 """
 
 from __future__ import annotations
@@ -14,11 +13,9 @@ import cv2
 import numpy as np
 from test_background_model import H, W, camera, model_events, texture
 
-from checkers.identity import _among_others
 from checkers.identity_motion import MotionLooks
 from checkers.segment import Detection
 from checkers.tracking import Point, Track
-from checkers.units import Units
 
 FRAMES = 48
 START, SPAN = 20, 10  # the morph begins at frame 20 and takes 10 frames (0.6 s at 16 fps)
@@ -129,32 +126,3 @@ def test_a_resize_in_front_of_a_lost_part_is_dated_where_it_began():
 def test_a_size_seen_only_in_front_of_a_lost_part_is_no_resize():
     # Back to its own size in open view: what grew was the lost part's rim.
     assert _motion_change(_ball_track(after_side=25.0)) is None
-
-
-# A part that touches other parts on most sightings (objects that collide or pass close) is
-# not trusted as one object, but the middle of its part is its own: its hue is judged, and
-# only its hue (its outline and area are shared with the others').
-def _touching_track(drift: bool) -> tuple[Track, MotionLooks]:
-    fps, points, looks = 15.0, [], MotionLooks()
-    red, blue = np.array([200.0, 50.0, 40.0]), np.array([40.0, 70.0, 210.0])
-    for f in range(36):
-        w = float(np.clip((f - 15) / 8, 0, 1)) if drift else 0.0
-        side = 24 if f < 15 else 40  # a box that doubles: read as a resize if judged
-        det = Detection(60.0 + 3 * f, 60.0, (48 + 3 * f, 48, side, side), side * side * 0.8,
-                        np.zeros(3), 1.0, np.zeros(64), np.array([0.8, 0.96, 0.79]), False,
-                        "motion")  # fmt: skip
-        points.append(Point(f, f / fps, 60.0 + 3 * f, 60.0, det, "motion", False,
-                            near=[9] if f % 4 else []))  # fmt: skip
-        image = np.full((120, 200, 3), (1 - w) * red + w * blue, np.uint8)
-        looks.add(1, f, image, det)
-    return Track(1, points, units=Units.of(120, fps)), looks
-
-
-def test_a_part_among_others_is_judged_on_its_hue_only():
-    track, looks = _touching_track(drift=True)
-    assert not track.solid and _among_others(track)
-    change = looks.change(track, dict.fromkeys(range(36), True), 15.0, 1.0, hue_only=True)
-    assert change is not None and change.key == "color", change
-    assert abs(change.start.frame - 15) <= 2, change
-    track, looks = _touching_track(drift=False)
-    assert looks.change(track, dict.fromkeys(range(36), True), 15.0, 1.0, hue_only=True) is None
