@@ -17,7 +17,7 @@ from checkers.scene_events import PERMANENCE_BURSTS, SceneLog, burst_events, cut
 from checkers.tracking import FrameObservation, Point, Track, clean_scene
 from checkers.tracking.boxes import covered
 from checkers.tracking.confidence import track_confidence
-from checkers.tracking.looks import SAME_COLOR
+from checkers.tracking.looks import color_distance
 from checkers.tracking.occlusion import SHRUNK
 
 # Times in seconds, with a least number of sightings below which nothing can be told at
@@ -37,7 +37,7 @@ RECUT_SHARE = 0.5
 # blob now (its cut merges them whole; a third lost at the rim still leaves half).
 SWALLOWED = 0.5
 # Area ratio within which a new part and a trusted track lost as it was born are one object,
-# and their color distance in SAME_COLOR units (physics/relocations.py judges a jump alike).
+# and their color_distance (physics/relocations.py judges a jump alike).
 JUMPED_SIZE = 2.0
 JUMPED_COLOR = 1.5
 # Object sizes a second a part first seen near the border must move inward to have entered:
@@ -298,7 +298,7 @@ class PermanenceChecker(Checker):
         first = track.points[0].det
         for other, before in self._lost_as_born(track):
             ratio = first.area / max(1.0, before.det.area)
-            alike = float(np.linalg.norm(first.lab - before.det.lab)) <= JUMPED_COLOR * SAME_COLOR
+            alike = color_distance(first, before.det) <= JUMPED_COLOR
             if self._judged(other) and 1 / JUMPED_SIZE <= ratio <= JUMPED_SIZE and alike:
                 return True
         return False

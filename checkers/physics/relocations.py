@@ -32,13 +32,13 @@ from checkers.physics.judged import LARGEST, largest_side
 from checkers.physics.jumps import TELEPORT_SHARE, TELEPORT_SIZES
 from checkers.tracking import Point, Track
 from checkers.tracking.confidence import TRUSTED
-from checkers.tracking.looks import SAME_COLOR
+from checkers.tracking.looks import color_distance
 
 GAP = 0.1  # seconds an object may go unseen across a teleport (at least GAP_FRAMES frames)
 GAP_FRAMES = 2
 # The look of the two parts: one color and about one area. Looser than the tracker's own
 # match (which already failed), since a part's first cut can take in blur or a rim.
-COLOR = 1.5  # SAME_COLOR units
+COLOR = 1.5  # color_distance (SAME_COLOR units)
 AREA = 2.0  # largest ratio of the two areas
 FIT = 4  # sightings before the loss whose motion predicts where the object would be
 LANDED = 3  # sightings the part at the new place needs: a blink of a sliver is no object
@@ -57,7 +57,7 @@ def _predicted(before: list[Point], frame: int) -> tuple[float, float]:
 
 def _unlike(a: Point, b: Point) -> bool:
     """Do two sightings of one track show different colors (the track changed objects)?"""
-    return float(np.linalg.norm(a.det.lab - b.det.lab)) > COLOR * SAME_COLOR
+    return color_distance(a.det, b.det) > COLOR
 
 
 def _clear(p: Point) -> bool:
@@ -167,7 +167,7 @@ class Relocations:
         last, first = before[-1].det, after[0].det
         if after[0].emerged:
             return None  # out of the model's own picture: an object there all along
-        if float(np.linalg.norm(last.lab - first.lab)) > COLOR * SAME_COLOR:
+        if _unlike(before[-1], after[0]):
             return None
         if max(last.area, first.area) > AREA * max(1.0, min(last.area, first.area)):
             return None

@@ -15,9 +15,14 @@ SAME_COLOR = 12.0  # Lab distance within which two parts have one color (objects
 GRAY_CHROMA = 3.0  # Lab units of chroma below which a color has no hue to speak of
 
 
+def color_distance(a: Detection, b: Detection) -> float:
+    """How far apart two parts' mean colors are, in SAME_COLOR units (1: no longer one color)."""
+    return float(np.linalg.norm(a.lab - b.lab)) / SAME_COLOR
+
+
 def appearance_cost(a: Detection, b: Detection) -> float:
     """0 for identical looks; 1 or more for different objects."""
-    color = float(np.linalg.norm(a.lab - b.lab)) / SAME_COLOR
+    color = color_distance(a, b)
     size = abs(np.log(max(1.0, b.area) / max(1.0, a.area))) / 0.5
     shape = float(np.abs(a.shape - b.shape).max()) / 0.25
     return max(color, size, shape)
