@@ -34,7 +34,9 @@ CLEAR_MARGIN = 0.6  # share of the colors' distance by which a part is nearer on
 LOOK = 3  # sightings whose colors are taken (the median: a shadow or ghost may join one)
 OVERLAP = 0.8  # share of the two objects' areas below which one part over both overlaps them
 DEEP_FRAMES = 2  # frames in a row the overlap must show (a cut may lose a piece once)
-CLOSING = 0.5  # analysis px a frame the gap between two meeting objects must shrink by
+# Short sides a second the gap between two meeting objects must shrink by, and each must
+# move, beyond a centroid's jitter (0.5 analysis px a frame at 180 px and 16 fps).
+CLOSING = 0.045
 RECENT = 0.3  # seconds before the meeting within which both were last seen apart
 
 
@@ -48,11 +50,11 @@ def _inside(lost: Point, seen: Point) -> bool:
     )
 
 
-def _moving(points: list[Point]) -> bool:
-    """Did the part move over these sightings by more than jitter (CLOSING px a frame)?"""
+def _moving(points: list[Point], closing: float) -> bool:
+    """Did the part move over these sightings by more than jitter (`closing` px a frame)?"""
     frames = max(1, points[-1].frame - points[0].frame)
     step = np.hypot(points[-1].x - points[0].x, points[-1].y - points[0].y)
-    return step / frames > CLOSING
+    return step / frames > closing
 
 
 def _color(points: list[Point]) -> np.ndarray:
@@ -108,14 +110,13 @@ class Crossings:
                 return i
         return None
 
-    @staticmethod
-    def _closing(before_a: list[Point], before_b: list[Point]) -> bool:
+    def _closing(self, before_a: list[Point], before_b: list[Point]) -> bool:
         """Did the gap between the two shrink over their last sightings apart, by more than
-        a jitter's worth (CLOSING analysis px a frame)?"""
+        a jitter's worth (CLOSING)?"""
         first = np.hypot(before_a[0].x - before_b[0].x, before_a[0].y - before_b[0].y)
         last = np.hypot(before_a[-1].x - before_b[-1].x, before_a[-1].y - before_b[-1].y)
         frames = max(1, before_a[-1].frame - before_a[0].frame)
-        return (first - last) / frames > CLOSING
+        return (first - last) / frames > self.units.speed(CLOSING)
 
     def _contact(self, a: Track, before_a: list[Point], before_b: list[Point]) -> Point:
         """Where the two touch. The model cuts two parts closer than its join distance as
@@ -170,7 +171,8 @@ class Crossings:
         # growing around it, or a part sliding out of another it stood in front of).
         if not self._closing(before_a, before_b):
             return None
-        if not (_moving(before_a) and _moving(before_b)):
+        closing = self.units.speed(CLOSING)
+        if not (_moving(before_a, closing) and _moving(before_b, closing)):
             return None  # one stood still: a ghost (the model's old picture of an object)
         place = np.array([(pa.x + pb.x) / 2, (pa.y + pb.y) / 2])
         last = meet.frame + self.units.frames(APART)
