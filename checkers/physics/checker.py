@@ -22,7 +22,7 @@ from checkers.physics.floor import Floor
 from checkers.physics.floor_line import Line, find_lines, floor_lines
 from checkers.physics.floor_sinking import FloorSinking
 from checkers.physics.flow_spikes import FlowSpikes
-from checkers.physics.gravity import Gravity
+from checkers.physics.gravity import SUSTAINED, SUSTAINED_SAMPLES, Gravity
 from checkers.physics.judged import clip_judged, judged
 from checkers.physics.jumps import Jumps
 from checkers.physics.motion_gate import vouched
@@ -169,7 +169,12 @@ class PhysicsChecker(
         return (
             track is None
             or not track.from_background_model
-            or vouched(track, event.kind, event.frame)
+            or vouched(
+                track,
+                event.kind,
+                event.frame,
+                self.units.frames(SUSTAINED, least=SUSTAINED_SAMPLES),
+            )
         )
 
     def _mostly_reliable(self, track: Track) -> bool:
