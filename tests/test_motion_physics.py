@@ -141,3 +141,33 @@ def judge_pair(other_speed: float) -> list[str]:
 def test_passing_through_a_moving_part_is_reported_but_not_a_ghost():
     assert "through_object" in judge_pair(1.0)
     assert "through_object" not in judge_pair(0.0)
+
+
+def arc(accel_before: float, accel_after: float) -> list[tuple[float, float]]:
+    """A flight rightwards whose vertical acceleration (px per frame^2, down positive)
+    changes at CHANGE: gravity, then gravity reversed."""
+    out, y, vy = [], 60.0, -3.0
+    for i in range(N):
+        out.append((40.0 + 3.0 * i, y))
+        vy += accel_before if i < CHANGE else accel_after
+        y += vy
+    return out
+
+
+def test_gravity_reversing_is_reported_under_a_steady_camera():
+    assert "gravity_reversal" in judge(arc(0.8, -0.8), [(SIDE_PX, SIDE_PX)] * N)
+
+
+def test_a_lurch_of_the_camera_fit_is_no_gravity_reversal():
+    # The object flies under gravity in the image; the fitted camera (scene minus image)
+    # lurches upward from CHANGE, accelerating for a few frames and drifting on, as a fit on
+    # a backdrop with little to register does (dev1515 clip 60: 10-20 px a frame). The
+    # scene path bends upward; the picture shows no reversal.
+    path = arc(0.8, 0.8)
+    offsets, oy, vy = [], 0.0, 0.0
+    for i in range(N):
+        offsets.append((0.0, oy))
+        if CHANGE <= i < CHANGE + 4:
+            vy -= 2.5
+        oy += vy
+    assert "gravity_reversal" not in judge(path, [(SIDE_PX, SIDE_PX)] * N, offsets)
