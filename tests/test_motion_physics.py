@@ -171,3 +171,51 @@ def test_a_lurch_of_the_camera_fit_is_no_gravity_reversal():
             vy -= 2.5
         oy += vy
     assert "gravity_reversal" not in judge(path, [(SIDE_PX, SIDE_PX)] * N, offsets)
+
+
+def bounce_path(restitution: float, lost: range) -> list[tuple[float, float] | None]:
+    """A part falling onto y = 150 and bouncing with `restitution`, moving right; None
+    where the tracker lost it (fast, blurred) during the rise."""
+    out, y, vy, g = [], 60.0, 0.0, 1.2
+    for i in range(N):
+        out.append(None if i in lost else (40.0 + 2.0 * i, y))
+        vy += g
+        y += vy
+        if y > 150.0:  # contact between frames: reflect the overshoot
+            y, vy = 150.0 - (y - 150.0) * restitution, -vy * restitution
+    return out
+
+
+def judge_lost(path) -> list[tuple[str, int]]:
+    """Physics events (kind, frame) for one motion track with frames it was not seen."""
+    track = Track(0, units=Units(180.0, FPS))
+    checker = PhysicsChecker()
+    checker.begin(1.0, FPS, 180)
+    image = np.zeros((180, 320, 3), np.uint8)
+    last = None
+    for i, xy in enumerate(path):
+        d = None if xy is None else det(*xy, SIDE_PX, SIDE_PX)
+        last = xy or last
+        track.points.append(
+            Point(i, i / FPS, *last, d, "missing" if d is None else "motion", False)
+        )
+        obs = FrameObservation(i, i / FPS, [d] if d else [], {0: 0} if d else {}, {0: track},
+                               (0.0, 0.0), 0.01, True, 1.0, 1.0, 1.0)  # fmt: skip
+        checker.process(i, Frame(i, i / FPS, image), obs)
+    return [(e.kind, e.frame) for e in checker.finalize().events]
+
+
+def first_bounce(path) -> int:
+    ys = [p[1] if p else None for p in path]
+    return next(i for i in range(1, N - 1) if ys[i] and ys[i + 1] and ys[i + 1] < ys[i] > ys[i - 1])
+
+
+def test_a_bounce_gaining_energy_is_dated_there_though_the_rise_is_lost_for_two_frames():
+    # Two sightings after the bounce, then two frames lost on the rise (blur): the run the
+    # heights are read from ends at the bounce. The rise's later sightings still show it
+    # rising higher than it fell, and the event is dated at that bounce.
+    path = bounce_path(1.35, range(0))
+    b = first_bounce(path)
+    lost = bounce_path(1.35, range(b + 3, b + 5))
+    assert ("energy_gain", b + 1) in judge_lost(lost)
+    assert judge_lost(bounce_path(0.7, range(b + 3, b + 5))) == []
