@@ -131,7 +131,7 @@ def report(summary: dict) -> str:
     kinds = ", ".join(
         f"{k} {v['found']}/{v['labeled']}"
         for k, v in summary["kinds"].items()
-        if any(x.startswith(PHYSICS) for x in v) or k in KINDS
+        if k in KINDS
     )
     false = [(check, kind, held) for _, check, kind, _, held in summary["false_events"]]
     clean = collections.Counter(k for check, k, held in false if check == PHYSICS and not held)
