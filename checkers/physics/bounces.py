@@ -15,10 +15,12 @@ HEIGHT_SLACK = 2.0  # analysis px a rise may exceed 110% of the fall (edges snap
 # A fast rise after a bounce is often where the tracker loses the object for a frame or two
 # (blur, the frame's top): the run of consecutive sightings ends at the bounce, and with it
 # the heights the rule reads. Sightings of the same track past such a gap still show the
-# rise's energy, from pairs of sightings up to this many frames apart (session 17: both
+# rise's energy, from pairs of sightings up to this many seconds apart (session 17: both
 # TUNE bounce gains with under two sightings in the run after the bounce were found only
-# at a later bounce, dated wrongly).
-RISE_GAP = 3
+# at a later bounce, dated wrongly; fresh4711 clip 55 lost 0.17 s at 12 fps). The pairs'
+# heights are exact for a parabola whatever their spacing; the limit is on trusting that
+# the track across the gap is still the same object.
+RISE_GAP = 0.25
 RISE_PAIRS = 3  # pairs of sightings read after the bounce (the rise, before any apex)
 
 
@@ -86,14 +88,15 @@ class Bounces:
     def _rise(self, track, first, floor_y: float, g: float) -> float | None:
         """The height the rise after a bounce reaches, from the track's sightings from
         `first` (the first after the bounce's lowest) on, across gaps of up to RISE_GAP
-        frames: each pair of sightings gives its midpoint's height and speed (gravity's bend
+        seconds: each pair of sightings gives its midpoint's height and speed (gravity's bend
         of the chord taken off), potential plus kinetic energy as in `_bounces`. None when
         no pair can be read."""
         seen = [p for p in track.seen if p.frame >= first.frame]
         heights = []
+        gap = self.units.frames(RISE_GAP)
         for p, q in zip(seen, seen[1:], strict=False):
             dt = q.frame - p.frame
-            if dt > RISE_GAP or len(heights) == RISE_PAIRS:
+            if dt > gap or len(heights) == RISE_PAIRS:
                 break
             if self._unreliable(q, track.id, heights=True) or q.y > floor_y:
                 break
