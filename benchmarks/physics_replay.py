@@ -129,9 +129,7 @@ def score(corpus: Path, cached: Path, others: list[str], tolerance: int) -> dict
 def report(summary: dict) -> str:
     c = summary["checks"][PHYSICS]
     kinds = ", ".join(
-        f"{k} {v['found']}/{v['labeled']}"
-        for k, v in summary["kinds"].items()
-        if k in KINDS
+        f"{k} {v['found']}/{v['labeled']}" for k, v in summary["kinds"].items() if k in KINDS
     )
     false = [(check, kind, held) for _, check, kind, _, held in summary["false_events"]]
     clean = collections.Counter(k for check, k, held in false if check == PHYSICS and not held)
