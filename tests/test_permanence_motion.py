@@ -1,9 +1,9 @@
 """Object permanence on the background model's parts (any backdrop; checkers/permanence.py
 with tracking/missing.py and tracking/confidence.py): a fast entry between two frames is not
 an appearance, nor is a part first cut just short of the border moving in; a vanish in open
-view is found at its frame, but not one behind scenery that the object grows back out of; a
-part that touches others most of the time is not trusted, and a part that shrank only
-against an outlier is not hidden."""
+view is found at its frame, but not a moment's dropout of the segmenter, nor one behind
+scenery that the object grows back out of; a part that touches others most of the time is
+not trusted, and a part that shrank only against an outlier is not hidden."""
 
 from __future__ import annotations
 
@@ -50,6 +50,19 @@ def test_an_object_vanishing_in_open_view_is_found_at_its_frame():
     scene = texture(3)[:H, :W]
     images = [shaded_disc(scene, 60 + 6 * t, 90, R) if t < 22 else scene for t in range(32)]
     assert ("vanish", 22) in permanence_events(images, 16.0)
+
+
+def test_a_part_lost_for_a_moment_did_not_vanish():
+    # 16 frames a second: the model loses the object for 3 frames (0.19 s) and finds it
+    # again where it was going: the segmenter's dropout, not a vanish. Gone 8 frames (0.5
+    # s) and back, it vanished.
+    scene = texture(3)[:H, :W]
+    for gap, events in ((3, []), (8, [("vanish", 22)])):
+        images = [
+            scene if 22 <= t < 22 + gap else shaded_disc(scene, 60 + 5 * t, 90, R)
+            for t in range(40)
+        ]
+        assert permanence_events(images, 16.0) == events, gap
 
 
 def test_a_part_first_cut_short_of_the_border_moving_in_entered():

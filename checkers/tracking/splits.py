@@ -1,11 +1,10 @@
 """Splits: a new part that is a piece of a tracked object coming apart.
 
-On a plain backdrop objects have distinct flat colors, so a second part of the same color
-right next to a tracked object is that object splitting, not another object and not a lost
-track back. Parts of the background model are shaded and textured: two pieces of one object
-rarely keep one mean color, so there a split is read off mass instead. The tracked part's
-last blob holds the new part's mass as well as its own (one blob parted in two, whether the
-pieces halve the object or a copy slid out of it), and no other object went into that blob.
+Objects in a scene have distinct colors, so a second part of the same color right next to a
+tracked object is that object splitting, not another object and not a lost track back. On
+the background model's parts too: reading their splits off mass instead (the parent's last
+blob holding both pieces, session 16) found no more splits on fresh wild seeds and raised
+false ones on clean clips (BENCHMARKS "Permanence rules per-rule on two pools").
 """
 
 from __future__ import annotations
@@ -18,13 +17,6 @@ from checkers.tracking.looks import SAME_COLOR
 from checkers.tracking.tracks import Track
 
 MERGED_GROWTH = 1.08  # area over the usual that marks one blob of an object and its split part
-# Background-model parts: the two pieces' areas over the one blob's they came out of. A blob
-# cut in two keeps its mass (1.0); the cut's rim and the pieces' own motion between two
-# frames move it by a fifth or so either way.
-MASS_KEPT = (0.75, 1.35)
-# Seconds before the blob began to hold two in which another object lost into it makes the
-# parting a collision's end, not a split (a blob already merged when first seen hides when).
-SWALLOW_SECONDS = 1.0
 
 
 def beside_same_color(det: Detection, dets: list[Detection], assigned: dict[int, int]) -> bool:
@@ -37,70 +29,6 @@ def beside_same_color(det: Detection, dets: list[Detection], assigned: dict[int,
     )
 
 
-def split_parent(
-    det: Detection, dets: list[Detection], assigned: dict[int, int], tracks: dict[int, Track]
-) -> tuple[int, int] | None:
-    """(the track this part split from, the frame the split began), or None."""
-    if det.source == "motion":
-        return _parted_blob(det, dets, assigned, tracks)
-    return _same_color_parent(det, dets, assigned, tracks)
-
-
-def _parted_blob(
-    det: Detection, dets: list[Detection], assigned: dict[int, int], tracks: dict[int, Track]
-) -> tuple[int, int] | None:
-    """A background-model part that came out of a tracked part's blob: that track and the
-    frame its blob began to hold both pieces."""
-    for j, tid in assigned.items():
-        other, track = dets[j], tracks[tid]
-        seen = track.seen
-        if len(seen) < 4 or other.source != "motion":
-            continue
-        # seen[-1] is this frame's sighting (just assigned); the blob is the one before it.
-        blob = seen[-2]
-        if seen[-1].frame - blob.frame != 1:
-            continue
-        kept = (other.area + det.area) / max(1.0, blob.det.area)
-        if not MASS_KEPT[0] <= kept <= MASS_KEPT[1]:
-            continue
-        # The piece lies where the blob was, give or take its own step since.
-        if box_gap(blob.det.bbox, det.bbox) > CONTACT_MARGIN + 0.5 * det.size:
-            continue
-        if box_gap(other.bbox, det.bbox) > CONTACT_MARGIN + 1.5 * other.size:
-            continue
-        # The parent goes on as itself (a copy slid out of it) or as one piece of the whole
-        # (the two halve it): either way the pieces are the size of the object it was.
-        usual = _usual_area(seen)
-        itself = other.area / usual
-        halved = (other.area + det.area) / usual
-        if not (MASS_KEPT[0] <= itself <= MASS_KEPT[1] or MASS_KEPT[0] <= halved <= MASS_KEPT[1]):
-            continue
-        start = _merged_since(seen, usual)
-        lately = start - track.clip_units().frames(SWALLOW_SECONDS)
-        if _swallowed(tid, lately, blob, tracks):
-            continue
-        _mark_merged(seen, usual)
-        return tid, start
-    return None
-
-
-def _swallowed(tid: int, start: int, blob, tracks: dict[int, Track]) -> bool:
-    """Another object (not a still artifact of the model's first frames) went into the blob
-    since `start`, lost then touching it or where it lay: the blobs parting are two objects
-    after a collision or an overlap."""
-    for other in tracks.values():
-        if other.id == tid or not other.missing or not other.seen:
-            continue
-        if other.confidence().moved == 0.0:
-            continue  # still since the clip's start: the model's artifact, no object
-        last = other.last_seen()
-        if last.frame < start - 1:
-            continue
-        if tid in last.near or box_gap(last.det.bbox, blob.det.bbox) <= CONTACT_MARGIN:
-            return True
-    return False
-
-
 def _usual_area(seen) -> float:
     """A track's usual area, from its first sightings touching nothing (one emerging from
     behind a wall grows as it comes out; that growth is not the split)."""
@@ -108,31 +36,12 @@ def _usual_area(seen) -> float:
     return float(np.median([p.det.area for p in (clear if len(clear) >= 3 else seen[:5])]))
 
 
-def _merged_since(seen, usual: float) -> int:
-    """The frame the parent's blob began to hold both pieces: the first of its latest run of
-    sightings grown past its usual area, or this frame (seen[-1]) when it never grew."""
-    start = seen[-1].frame
-    for p in reversed(seen[:-1]):
-        if p.det.area < MERGED_GROWTH * usual:
-            break
-        start = p.frame
-    return start
-
-
-def _mark_merged(seen, usual: float) -> None:
-    """Mark the parent's sightings while the two were one blob as `merged` (their look and
-    centroid are those of two objects)."""
-    for p in reversed(seen[:-1]):
-        if p.det.area < MERGED_GROWTH * usual:
-            break
-        p.merged = True
-    seen[-1].merged = True
-
-
-def _same_color_parent(
+def split_parent(
     det: Detection, dets: list[Detection], assigned: dict[int, int], tracks: dict[int, Track]
 ) -> tuple[int, int] | None:
-    """The parent is a matched neighbour of the same color and size. Its sightings while the
+    """(the track this part split from, the frame the split began), or None.
+
+    The parent is a matched neighbour of the same color and size. Its sightings while the
     two were still one blob (grown past its usual area) are marked `merged`, and the split
     is dated from the first of them.
     """
