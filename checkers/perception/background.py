@@ -181,8 +181,7 @@ class MotionBackground:
         cur = rgb.astype(np.float32)
         h, w = gray.shape
         camera_ok = True
-        change = np.zeros((h, w), np.uint8)  # gray change since the previous frame
-        motion = None
+        previous, motion = self._gray, None
         if self._model is None:
             self._restart(cur)
         else:
@@ -193,9 +192,6 @@ class MotionBackground:
                 camera_ok = False
             else:
                 self._carry(motion, cur)
-                # The previous frame as this camera sees it: what changed since then moves.
-                still = cv2.warpPerspective(self._gray, motion, (w, h), flags=cv2.INTER_LINEAR)
-                change = cv2.absdiff(gray, still)
         self._gray = gray
         self._age += 1
 
@@ -214,15 +210,18 @@ class MotionBackground:
         joined = cv2.morphologyEx(joined, cv2.MORPH_OPEN, self._join)
 
         count, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
-        cur_edges = _edges(gray)
-        model_edges = _edges(cv2.cvtColor(model_u8, cv2.COLOR_RGB2GRAY))
+        small = stats[:, cv2.CC_STAT_AREA] < self.min_area
+        small[0] = False  # the backdrop
+        joined[small[labels]] = 0  # the parts too small to be objects, all at once
+        view = None  # what the ghost test reads, made for the first part it judges
         keep: list[int] = []
         ghosts: list[tuple[int, int, int, int]] = []
         for i in range(1, count):
-            if stats[i, cv2.CC_STAT_AREA] < self.min_area:
-                joined[labels == i] = 0
+            if small[i]:
                 continue
-            if self._is_ghost(labels, i, stats[i], cur_edges, model_edges, change):
+            if view is None:
+                view = _ghost_view(gray, model_u8, previous, motion)
+            if self._is_ghost(labels, i, stats[i], *view):
                 # The backdrop an object left: the frame shows it, so the model takes it.
                 part = labels == i
                 model[part] = cur[part]
@@ -355,6 +354,17 @@ def _envelope_distance(lab: np.ndarray, model: np.ndarray) -> np.ndarray:
     high, low = cv2.dilate(model, kernel), cv2.erode(model, kernel)
     nearest = np.minimum(np.maximum(lab, low), high)
     return lab_distance(lab, nearest)
+
+
+def _ghost_view(gray, model_u8, previous, motion) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The frame's and the model's edge strength, and the gray change since the previous
+    frame as this camera sees it (what changed moves; none after a start or a lost scene)."""
+    h, w = gray.shape
+    change = np.zeros((h, w), np.uint8)
+    if motion is not None:
+        still = cv2.warpPerspective(previous, motion, (w, h), flags=cv2.INTER_LINEAR)
+        change = cv2.absdiff(gray, still)
+    return _edges(gray), _edges(cv2.cvtColor(model_u8, cv2.COLOR_RGB2GRAY)), change
 
 
 def _edges(gray: np.ndarray) -> np.ndarray:
