@@ -15,7 +15,10 @@ So a change of motion of a motion part counts only when:
 - the mask is steady across it: area and box sides within `STEADY` over the sightings fitted
   on both sides (a teleport is exempt: the object may land half-merged with something);
 - the camera fit did not make it: the change of the fit's own offset at the object, fitted the
-  same way, is under `CAMERA_SHARE` of the change seen in scene coordinates.
+  same way, is under `CAMERA_SHARE` of the change seen in scene coordinates. For gravity
+  reversing, the change is a bend (a vertical acceleration over the reversal's run): the fit
+  on a backdrop with little to register (a plain or gradient one) can lurch by 10-20 px a
+  frame while the object moves on smoothly in the image, which bends its scene path.
 """
 
 from __future__ import annotations
@@ -81,8 +84,29 @@ def camera_made(points: list[Point], k: int, teleport: bool) -> bool:
     return along > CAMERA_SHARE * size
 
 
-def vouched(track: Track, kind: str, frame: int) -> bool:
-    """Does a motion part's path vouch for an event of `kind` dated at `frame`?"""
+def camera_bent(points: list[Point]) -> bool:
+    """Could the camera fit account for the vertical acceleration over these sightings?
+
+    The offset between scene and image coordinates at the object, fitted with a parabola
+    like the path itself: its acceleration along the path's is the part the camera made.
+    (TUNE corpora, session 17: real reversals 0-0.15 of theirs, false ones on lurching
+    fits 0.58-2.4.)
+    """
+    if len(points) < 4:
+        return False
+    frames = np.array([p.frame for p in points], float)
+    scene = np.array([p.y for p in points])
+    offset = scene - np.array([p.det.cy for p in points])
+    bend = 2.0 * float(np.polyfit(frames, scene, 2)[0])
+    camera = 2.0 * float(np.polyfit(frames, offset, 2)[0])
+    return camera * bend > 0 and abs(camera) > CAMERA_SHARE * abs(bend)
+
+
+def vouched(track: Track, kind: str, frame: int, run: int = 0) -> bool:
+    """Does a motion part's path vouch for an event of `kind` dated at `frame`?
+
+    `run`: for gravity reversing, the frames its reversed acceleration was measured over
+    (from `frame` on)."""
     if kind not in PATH_KINDS:
         return True
     seen = track.seen
@@ -101,6 +125,10 @@ def vouched(track: Track, kind: str, frame: int) -> bool:
         return False
     if kind in ("teleport", "speed_jump") and k - lo >= 2 and hi - k >= 2:
         return not camera_made(window, k - lo, kind == "teleport")
+    if kind == "gravity_reversal":
+        # The run and a sighting either side, in consecutive frames.
+        bend = [p for p in seen if frame - 2 <= p.frame <= frame + run + 2]
+        return not camera_bent(bend)
     return True
 
 
