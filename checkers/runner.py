@@ -30,6 +30,7 @@ from checkers.malloc import keep_freed_memory
 from checkers.overlap import FrameStages
 from checkers.perception.background import background_model_enabled
 from checkers.perception.clean_plate import plate_frames
+from checkers.perception.model_ahead import segmented_ahead
 from checkers.perception.on_demand import OnDemandScene
 from checkers.perception.scene import ScenePerception
 from checkers.permanence import PermanenceChecker
@@ -264,7 +265,9 @@ def _analyse(
             # plate for the background model); they are then judged as usual.
             ahead, error = look_ahead(pending_pictures, tracker, plate_frames(pictures.fps))
             rest = raising(error) if error is not None else pending_pictures
-            for shown in itertools.chain(ahead, rest):
+            # The background model segments each picture while the one before is tracked.
+            in_turn = itertools.chain(ahead, rest)
+            for shown in segmented_ahead(in_turn, tracker.background, overlap):
                 decoded += 1
                 if shown.repeat:  # the first frame never is, so a picture is in hand
                     held[-1].append(shown.frame)

@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 import os
 from collections import deque
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 import cv2
@@ -126,8 +127,14 @@ class MotionBackground:
         # The first frame's backdrop without its moving objects (clean_plate.py), when the
         # caller could look ahead: the model starts from it instead of the first frame.
         self._plate: np.ndarray | None = None
-        self.primed = False  # this start of the model began from a plate
+        self._primed = False  # this start of the model began from a plate
         self._steps: deque[np.ndarray] = deque()  # camera steps fitted ahead (start_from)
+        # Frames fed ahead of `update` (model_ahead.py): each with its step in the making.
+        self._pool = None
+        self._fed: deque[tuple[np.ndarray, Future]] = deque()
+        # (age, primed) as of the last step `update` handed out: a model running ahead has
+        # moved on, and the caller must see the state its step came from.
+        self._shown = (0, False)
 
     def start_from(self, plate: np.ndarray, steps: list[np.ndarray] = ()) -> None:
         """Start from `plate` (float32 RGB, the first frame's pixels) rather than from the
@@ -137,13 +144,44 @@ class MotionBackground:
         self._plate = plate
         self._steps = deque(steps)
 
+    def run_on(self, pool) -> None:
+        """Segment the frames given to `feed` on `pool` (an executor of one thread)."""
+        self._pool = pool
+
+    def feed(self, rgb: np.ndarray) -> None:
+        """`rgb` is the next frame `update` will be given (fed in the order they will be):
+        its step starts now on the pool's thread, while the caller works on the frame
+        before. The model reads the frames alone, never the tracks, so when its steps run
+        changes nothing in them."""
+        self._fed.append((rgb, self._pool.submit(self._segment, rgb)))
+
     def update(self, rgb: np.ndarray) -> BackgroundStep:
+        """This frame's step: the one fed ahead, or computed now when none was."""
+        if self._fed:
+            fed, future = self._fed.popleft()
+            if fed is not rgb:
+                raise RuntimeError("the background model was fed frames other than it segments")
+            step, self._shown = future.result()
+        else:
+            step, self._shown = self._segment(rgb)
+        return step
+
+    @property
+    def age(self) -> int:
+        """Frames since the model (re)started (1 on its first frame), as of the last step."""
+        return self._shown[0]
+
+    @property
+    def primed(self) -> bool:
+        """Whether the start of the model the last step came from began from a plate."""
+        return self._shown[1]
+
+    def _segment(self, rgb: np.ndarray) -> tuple[BackgroundStep, tuple[int, bool]]:
         gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
         cur = rgb.astype(np.float32)
         h, w = gray.shape
         camera_ok = True
-        change = np.zeros((h, w), np.uint8)  # gray change since the previous frame
-        motion = None
+        previous, motion = self._gray, None
         if self._model is None:
             self._restart(cur)
         else:
@@ -154,9 +192,6 @@ class MotionBackground:
                 camera_ok = False
             else:
                 self._carry(motion, cur)
-                # The previous frame as this camera sees it: what changed since then moves.
-                still = cv2.warpPerspective(self._gray, motion, (w, h), flags=cv2.INTER_LINEAR)
-                change = cv2.absdiff(gray, still)
         self._gray = gray
         self._age += 1
 
@@ -175,15 +210,18 @@ class MotionBackground:
         joined = cv2.morphologyEx(joined, cv2.MORPH_OPEN, self._join)
 
         count, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
-        cur_edges = _edges(gray)
-        model_edges = _edges(cv2.cvtColor(model_u8, cv2.COLOR_RGB2GRAY))
+        small = stats[:, cv2.CC_STAT_AREA] < self.min_area
+        small[0] = False  # the backdrop
+        joined[small[labels]] = 0  # the parts too small to be objects, all at once
+        view = None  # what the ghost test reads, made for the first part it judges
         keep: list[int] = []
         ghosts: list[tuple[int, int, int, int]] = []
         for i in range(1, count):
-            if stats[i, cv2.CC_STAT_AREA] < self.min_area:
-                joined[labels == i] = 0
+            if small[i]:
                 continue
-            if self._is_ghost(labels, i, stats[i], cur_edges, model_edges, change):
+            if view is None:
+                view = _ghost_view(gray, model_u8, previous, motion)
+            if self._is_ghost(labels, i, stats[i], *view):
                 # The backdrop an object left: the frame shows it, so the model takes it.
                 part = labels == i
                 model[part] = cur[part]
@@ -225,19 +263,14 @@ class MotionBackground:
         clear = ~cv2.dilate(joined, self._ring).astype(bool)
         dominant = np.median(field[::4, ::4].reshape(-1, 3), axis=0)
         seg = Segmentation(detections, fraction, dominant, threshold, clear, None, 0.0, raw > 0)
-        return BackgroundStep(seg, reliable, ghosts, motion)
-
-    @property
-    def age(self) -> int:
-        """Frames since the model (re)started (1 on its first frame)."""
-        return self._age
+        return BackgroundStep(seg, reliable, ghosts, motion), (self._age, self._primed)
 
     def _restart(self, cur: np.ndarray) -> None:
         plate, self._plate = self._plate, None  # the first start only: not after a cut
         if plate is None:
             self._steps.clear()  # fitted for the first start's frames only
         self._model = cur.copy() if plate is None else plate
-        self.primed = plate is not None
+        self._primed = plate is not None
         self._foreground = None
         self._age = 0
         # A plate has seen the backdrop already: no warm-up.
@@ -321,6 +354,17 @@ def _envelope_distance(lab: np.ndarray, model: np.ndarray) -> np.ndarray:
     high, low = cv2.dilate(model, kernel), cv2.erode(model, kernel)
     nearest = np.minimum(np.maximum(lab, low), high)
     return lab_distance(lab, nearest)
+
+
+def _ghost_view(gray, model_u8, previous, motion) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The frame's and the model's edge strength, and the gray change since the previous
+    frame as this camera sees it (what changed moves; none after a start or a lost scene)."""
+    h, w = gray.shape
+    change = np.zeros((h, w), np.uint8)
+    if motion is not None:
+        still = cv2.warpPerspective(previous, motion, (w, h), flags=cv2.INTER_LINEAR)
+        change = cv2.absdiff(gray, still)
+    return _edges(gray), _edges(cv2.cvtColor(model_u8, cv2.COLOR_RGB2GRAY)), change
 
 
 def _edges(gray: np.ndarray) -> np.ndarray:

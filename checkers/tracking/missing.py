@@ -49,7 +49,10 @@ def missing_point(
     # The whole object's size, not that of the sliver last seen beside an occluder.
     recent = track.recent()
     boxes = [p.det.bbox for p in recent if not p.near]
-    w, h = np.median([b[2:] for b in boxes], axis=0) if boxes else last.bbox[2:]
+    if boxes:
+        w, h = _median([b[2] for b in boxes]), _median([b[3] for b in boxes])
+    else:
+        w, h = last.bbox[2:]
     half_w, half_h = w / 2 + 2, h / 2 + 2
     at_edge = (
         ix - half_w <= 1
@@ -61,10 +64,10 @@ def missing_point(
     box = (int(ix - half_w), int(iy - half_h), int(2 * half_w), int(2 * half_h))
     # To be hidden the object must be mostly covered: its predicted box must lie largely
     # inside a part at least a third its size (an occluder, or another object in front).
+    # The size test first: it is cheaper, and most parts fail it.
+    least = 0.3 * last.area
     covers = [
-        j
-        for j, d in enumerate(dets)
-        if covered(box, d.bbox) >= HIDDEN_SHARE and d.area >= 0.3 * last.area
+        j for j, d in enumerate(dets) if d.area >= least and covered(box, d.bbox) >= HIDDEN_SHARE
     ]
     behind = bool(covers)
     # A part of the lost track's own color over it is that object, not one in front.
@@ -72,32 +75,50 @@ def missing_point(
     # Shrinking beside another part, then gone: it slid behind that part (its sliver's
     # centroid lags, so the prediction alone may place it just outside).
     last_point = track.last_seen()
-    usual = max(p.det.area for p in recent)
-    # A part only ever seen touching the same other part, and only briefly, is a piece
-    # of something that part partly hides (its true extent unknown): gone beside it, it
-    # went behind it. The whole track, not its last sightings: an object seen clear
-    # earlier, or seen whole for long (two resting objects side by side), is not a
-    # piece, and gone in place it vanished.
-    seen = track.seen
-    fragment = len(seen) <= units.frames(FRAGMENT_SECONDS) and all(
-        set(p.near) & set(last_point.near) for p in seen
-    )
-    if last_point.near and (last.area < 0.7 * usual or fragment) and track.missing < 3:
-        behind = True
-    # Scenery is backdrop to the background model: nothing stands beside an object going
-    # behind it, but the object shrinks, or a remnant too small to be a part is left
-    # where it should be.
-    # The whole object's usual area is the middle of its recent sightings, not their
-    # largest: a background-model part merges with its own first-frame ghost or a shadow
-    # now and then and reads up to twice its size (wild dev: a triangle at 480 px^2 once,
-    # 260 otherwise, so its abrupt vanish read as a shrink behind scenery).
-    typical = float(np.median([p.det.area for p in recent]))
-    hiding = last.area < HIDING_SHRINK * typical or remnant(residue, box) >= REMNANT
-    if last.source == "motion" and track.missing < 3 and hiding:
-        behind = True
-        if track.missing == 0:
-            mark_partial(recent[::-1], typical)
+    # Both signs below are read in the first frames an object is lost only: the rest of
+    # them is not computed past that (most of a clip's missing tracks).
+    if track.missing < 3:
+        if last_point.near and (
+            last.area < 0.7 * max(p.det.area for p in recent) or _fragment(track, units)
+        ):
+            behind = True
+        if last.source == "motion":
+            # Scenery is backdrop to the background model: nothing stands beside an object
+            # going behind it, but the object shrinks, or a remnant too small to be a part
+            # is left where it should be.
+            # The whole object's usual area is the middle of its recent sightings, not
+            # their largest: a background-model part merges with its own first-frame ghost
+            # or a shadow now and then and reads up to twice its size (wild dev: a
+            # triangle at 480 px^2 once, 260 otherwise, so its abrupt vanish read as a
+            # shrink behind scenery).
+            typical = _median([p.det.area for p in recent])
+            if last.area < HIDING_SHRINK * typical or remnant(residue, box) >= REMNANT:
+                behind = True
+                if track.missing == 0:
+                    mark_partial(recent[::-1], typical)
     point = Point(
         frame.index, frame.time, pred[0], pred[1], None, "missing", at_edge, behind=behind
     )
     return point, in_front
+
+
+def _fragment(track: Track, units: Units) -> bool:
+    """A part only ever seen touching the same other part, and only briefly, is a piece of
+    something that part partly hides (its true extent unknown): gone beside it, it went
+    behind it. The whole track, not its last sightings: an object seen clear earlier, or
+    seen whole for long (two resting objects side by side), is not a piece, and gone in
+    place it vanished."""
+    seen = track.seen
+    near = set(track.last_seen().near)
+    return len(seen) <= units.frames(FRAGMENT_SECONDS) and all(set(p.near) & near for p in seen)
+
+
+def _median(values: list) -> float:
+    """np.median of a short list of Python numbers, in the same float64 arithmetic (the
+    middle one, or the mean of the middle two), without numpy's per-call overhead: the
+    search runs for every missing track on every frame."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[middle])
+    return (float(ordered[middle - 1]) + float(ordered[middle])) / 2.0

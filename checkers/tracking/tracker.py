@@ -132,6 +132,12 @@ class Tracker:
         return {"motion": "background model", "plain": "plain backdrop"}.get(self._mode)
 
     @property
+    def background(self) -> MotionBackground | None:
+        """The background model that segments the clip (None on the plain path, or before
+        the path is chosen)."""
+        return self._background if self._mode == "motion" else None
+
+    @property
     def looks_ahead(self) -> bool:
         """Whether `prime` may use the clip's leading frames (the background model is on)."""
         return self._use_background and self._mode is None
