@@ -4,6 +4,7 @@
     clean_plate.py  the first frame's backdrop with its moving objects taken out (look-ahead)
     background.py   foreground on any backdrop: a motion-compensated background model whose
                     parts the tracker (checkers/tracking/) follows on textured footage
+    model_ahead.py  runs the background model one picture ahead of the tracker, on a thread
     cuts.py         shot cuts: the scene is lost and its colors or layout are replaced
     photometric.py  exposure and white balance: per-channel gain and offset on the static scene
     change.py       unexplained change: what neither camera, exposure nor motion (DIS) explains
