@@ -126,3 +126,26 @@ def test_a_resize_in_front_of_a_lost_part_is_dated_where_it_began():
 def test_a_size_seen_only_in_front_of_a_lost_part_is_no_resize():
     # Back to its own size in open view: what grew was the lost part's rim.
     assert _motion_change(_ball_track(after_side=25.0)) is None
+
+
+# A part of an object sliding behind scenery or out of the frame shrinks for a sighting or
+# two and is then lost: no resize. A resize holds its new size (HOLD_SECONDS) in open view.
+def _shrinking_track(held_after: int) -> Track:
+    fps, points = 15.0, []
+    for f in range(20 + 6 + held_after):
+        side = 25.0 - 13.0 * float(np.clip((f - 20) / 5, 0, 1))  # 25 -> 12 over 0.4 s
+        det = Detection(100.0, 60.0, (88, 48, int(side), int(side)), side * side * 0.8,
+                        np.zeros(3), 1.0, np.zeros(64), np.array([0.8, 0.96, 0.79]), False,
+                        "motion")  # fmt: skip
+        points.append(Point(f, f / fps, 100.0, 60.0, det, "motion", False))
+    return Track(1, points)
+
+
+def test_a_part_shrinking_as_it_is_lost_is_no_resize():
+    assert _motion_change(_shrinking_track(held_after=1)) is None
+
+
+def test_a_part_shrinking_and_staying_small_is_a_resize():
+    change = _motion_change(_shrinking_track(held_after=8))
+    assert change is not None and change.key == "size", change
+    assert abs(change.start.frame - 20) <= 2, change
