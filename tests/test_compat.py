@@ -182,7 +182,10 @@ def test_under_torchrun_on_cpus_context_parallel_is_refused_and_diffusers_agrees
         capture_output=True, text=True, timeout=300, env=env,
     )  # fmt: skip
     refusals = [line for line in made.stderr.splitlines() if line.startswith("Error: ")]
-    assert made.returncode != 0 and len(refusals) == 2, made.stderr
+    # Each rank refuses on its own; torchrun stops the other rank as soon as the first exits
+    # with an error, so on a busy machine the second may be stopped before it prints (seen
+    # in CI under load). Every line printed is the refusal, and no rank got to make a clip.
+    assert made.returncode != 0 and 1 <= len(refusals) <= 2, made.stderr
     assert all("--context-parallel on cpu" in line for line in refusals), refusals
     assert not list(tmp_path.rglob("*.mp4"))
 
