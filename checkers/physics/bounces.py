@@ -54,26 +54,15 @@ class Bounces:
             if len(before) < 2 or not self._quiet(seg, b, b + 2, track.id, heights=True):
                 continue
             floor_y = float(ys[b : b + 2].max())
-            if len(after) < 2:
-                if n + 1 < len(bounces):
-                    continue  # another bounce in the run: this rise was too short to read
-                rise = self._rise(track, seg[b + 1], floor_y, g)
-                if rise is None:
+            h_before = float(np.median([self._height(ys, i, floor_y, g) for i in before]))
+            if len(after) >= 2:
+                h_after = float(np.median([self._height(ys, i, floor_y, g) for i in after]))
+            elif n + 1 < len(bounces):
+                continue  # another bounce in the run: this rise was too short to read
+            else:
+                h_after = self._rise(track, seg[b + 1], floor_y, g)
+                if h_after is None:
                     continue
-                h_before = float(np.median([self._height(ys, i, floor_y, g) for i in before]))
-                if rise > (1.1 * h_before + HEIGHT_SLACK) * self.k:
-                    events.append(self._event("energy_gain", seg[b + 1], track, rise / max(1.0, h_before) - 1,
-                                              f"bounced higher than it fell ({rise * self.scale:.0f} px vs "
-                                              f"{h_before * self.scale:.0f} px)"))  # fmt: skip
-                continue
-
-            def height(i: int, floor_y: float = floor_y) -> float:
-                # How high the motion reaches: potential plus kinetic energy, in pixels.
-                vc = (ys[i + 1] - ys[i - 1]) / 2.0
-                return (floor_y - ys[i]) + vc * vc / (2 * g)
-
-            h_before = float(np.median([height(i) for i in before]))
-            h_after = float(np.median([height(i) for i in after]))
             if h_after > (1.1 * h_before + HEIGHT_SLACK) * self.k:
                 events.append(self._event("energy_gain", seg[b + 1], track, h_after / max(1.0, h_before) - 1,
                                           f"bounced higher than it fell ({h_after * self.scale:.0f} px vs "
@@ -82,6 +71,7 @@ class Bounces:
 
     @staticmethod
     def _height(ys: np.ndarray, i: int, floor_y: float, g: float) -> float:
+        """How high the motion at sighting i reaches: potential plus kinetic energy, in px."""
         vc = (ys[i + 1] - ys[i - 1]) / 2.0
         return (floor_y - ys[i]) + vc * vc / (2 * g)
 
