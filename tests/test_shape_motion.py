@@ -92,8 +92,19 @@ def test_the_same_hexagon_unchanged_or_turning_is_no_event():
 # hand: a ball seen in open view, then in front of a lost part for a second while it grows,
 # then in open view again. Its area in front of the lost part might be the lost part's rim;
 # the open-view sizes either side say whether it grew.
+FPS = 15.0  # of the tracks built by hand
+
+
+def _sighting(f: int, side: float, hides: bool = False) -> Point:
+    """A ball's background-model sighting at frame f, its box `side` px square."""
+    det = Detection(100.0, 60.0, (88, 48, int(side), int(side)), side * side * 0.8,
+                    np.zeros(3), 1.0, np.zeros(64), np.array([0.8, 0.96, 0.79]), False,
+                    "motion")  # fmt: skip
+    return Point(f, f / FPS, 100.0, 60.0, det, "motion", False, hides=[9] if hides else [])
+
+
 def _ball_track(after_side: float) -> Track:
-    fps, points = 15.0, []
+    points = []
     for f in range(37):
         hides = 7 <= f <= 23
         if hides:  # growing from frame 12 to 21, with the lost part's rim taken in at 8
@@ -101,11 +112,7 @@ def _ball_track(after_side: float) -> Track:
             side += 4.0 if f == 8 else 0.0
         else:
             side = 25.0 if f < 7 else after_side
-        det = Detection(100.0, 60.0, (88, 48, int(side), int(side)), side * side * 0.8,
-                        np.zeros(3), 1.0, np.zeros(64), np.array([0.8, 0.96, 0.79]), False,
-                        "motion")  # fmt: skip
-        points.append(Point(f, f / fps, 100.0, 60.0, det, "motion", False,
-                            hides=[9] if hides else []))  # fmt: skip
+        points.append(_sighting(f, side, hides))
     return Track(1, points)
 
 
@@ -114,7 +121,7 @@ def _motion_change(track: Track):
     image = np.full((120, 200, 3), (40, 160, 60), np.uint8)
     for p in track.points:
         looks.add(track.id, p.frame, image, p.det)
-    return looks.change(track, dict.fromkeys(range(37), True), 15.0, 1.0)
+    return looks.change(track, dict.fromkeys(range(37), True), FPS, 1.0)
 
 
 def test_a_resize_in_front_of_a_lost_part_is_dated_where_it_began():
@@ -131,14 +138,9 @@ def test_a_size_seen_only_in_front_of_a_lost_part_is_no_resize():
 # A part of an object sliding behind scenery or out of the frame shrinks for a sighting or
 # two and is then lost: no resize. A resize holds its new size (HOLD_SECONDS) in open view.
 def _shrinking_track(held_after: int) -> Track:
-    fps, points = 15.0, []
-    for f in range(20 + 6 + held_after):
-        side = 25.0 - 13.0 * float(np.clip((f - 20) / 5, 0, 1))  # 25 -> 12 over 0.4 s
-        det = Detection(100.0, 60.0, (88, 48, int(side), int(side)), side * side * 0.8,
-                        np.zeros(3), 1.0, np.zeros(64), np.array([0.8, 0.96, 0.79]), False,
-                        "motion")  # fmt: skip
-        points.append(Point(f, f / fps, 100.0, 60.0, det, "motion", False))
-    return Track(1, points)
+    # 25 -> 12 px over 0.4 s from frame 20, then `held_after` more sightings.
+    sides = [25.0 - 13.0 * float(np.clip((f - 20) / 5, 0, 1)) for f in range(26 + held_after)]
+    return Track(1, [_sighting(f, side) for f, side in enumerate(sides)])
 
 
 def test_a_part_shrinking_as_it_is_lost_is_no_resize():
