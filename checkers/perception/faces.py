@@ -33,6 +33,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from checkers.perception.face_boxes import (
+    box_between,
+    linked,
+    nearest_track,
+    same_size,
+    steady_box,
+)
 from checkers.perception.face_dating import (
     CHIP_PX,
     RISE_Z,
@@ -54,11 +61,6 @@ WEAK_SCORE = -0.5  # HOG margin of a candidate that may extend a live track
 # sample: a three-quarter face or one in glasses reads -0.4 to 0 sample after sample (the face
 # corpus, seed 7), and waiting for a clear look there meant the track began after the edit.
 RECURRING_SCORE = -0.4
-LINK_IOU = 0.3  # a face overlapping a track's last box this much is that track
-LINK_CENTRE = 0.5  # ... or whose centre is this many face sizes from the box's centre
-# Boxes of one face on nearby frames differ in side by less than this (a slow zoom); HOG's
-# weak candidates also frame part of a face, 0.8x its side (einstein.jpg in the face corpus).
-SAME_SIZE = 1.15
 LINK_GAP_S = 1.0  # a track not seen for this long ends
 BUFFER_S = 1.5  # seconds of frames kept to date a change between samples
 REFERENCE_LOOKS = 3  # first sightings a track's identity is calibrated on
@@ -170,13 +172,13 @@ class FaceTracks:
         live, taken = self._live(index), set()
         matched: list[tuple[FaceTrack, tuple[int, int, int, int]]] = []
         for box, score in faces:
-            track = _nearest(live, box, taken)
+            track = nearest_track(live, box, taken)
             if track is None:
                 if score < RECURRING_SCORE:
                     continue  # a weak candidate never starts a track
                 if score < 0.0:
                     self._candidates.append(tuple(box))
-                    if not any(_linked(seen, box) for seen in earlier):
+                    if not any(linked(seen, box) for seen in earlier):
                         continue  # a borderline face starts one only when found again
                 track = FaceTrack(len(self.tracks))
                 self.tracks.append(track)
@@ -193,7 +195,7 @@ class FaceTracks:
         (one detection serves them all)."""
         faces = self._detect(rgb)
         for track in young:
-            near = [f for f in faces if _nearest([track], f[0], set()) is not None]
+            near = [f for f in faces if nearest_track([track], f[0], set()) is not None]
             if near:
                 box = tuple(max(near, key=lambda f: f[1])[0])
                 vector = self.embedder.embed(rgb, [box])[0]
@@ -202,11 +204,11 @@ class FaceTracks:
     def _add(self, track: FaceTrack, sighting: FaceSighting, rgb: np.ndarray) -> None:
         if track.calibration is None and track.sightings:
             self._keep_one_framing(track, sighting, rgb)
-        elif track.calibration is not None and not _same_size(track.last.box, sighting.box):
+        elif track.calibration is not None and not same_size(track.last.box, sighting.box):
             self._read_at_known_framing(track, sighting, rgb)
         if self._suspect(track, sighting.vector):
             calm = self._last_calm(track)
-            if calm is not None and not _same_size(calm.box, sighting.box):
+            if calm is not None and not same_size(calm.box, sighting.box):
                 # A weak candidate may frame part of the face (nose to chin) and its
                 # landmarks, hence its vector, are then another face's: read the face at
                 # the calm box too and keep the nearer reading. Another person is far at both.
@@ -232,7 +234,7 @@ class FaceTracks:
         the spread). The larger box is the whole face: a larger one restarts the reference
         looks, a smaller one is read at the references' box instead."""
         reference = track.last
-        if _same_size(reference.box, sighting.box):
+        if same_size(reference.box, sighting.box):
             return
         if sighting.box[2] * sighting.box[3] > reference.box[2] * reference.box[3]:
             track.sightings.clear()
@@ -287,11 +289,11 @@ class FaceTracks:
         From the last calm look, not the last look: a blend's first looks may already read
         a little off (under SUSPECT_Z), and the frames between them are where it began."""
         since = calm.frame if calm is not None else track.last.frame
-        keep_calm_box = calm is not None and not _same_size(calm.box, sighting.box)
+        keep_calm_box = calm is not None and not same_size(calm.box, sighting.box)
         seen = {s.frame for s in track.sightings}
         for i, t, image in self._recent:
             if since < i < sighting.frame and i not in seen:
-                box = calm.box if keep_calm_box else _box_between(track.sightings, sighting, i)
+                box = calm.box if keep_calm_box else box_between(track.sightings, sighting, i)
                 vector = self.embedder.embed(image, [box])[0]
                 track.sightings.append(FaceSighting(i, t, box, vector, detected=False))
         track.sightings.sort(key=lambda s: s.frame)
@@ -308,10 +310,10 @@ class FaceTracks:
         box = self._chip_boxes.get(track.id)
         for i, _, image in self._recent:
             if kept < i < sighting.frame:
-                guess = box or _box_between(track.sightings, sighting, i)
-                box = _steady_box(guess, [f for f, _ in self._detect(image)])
+                guess = box or box_between(track.sightings, sighting, i)
+                box = steady_box(guess, [f for f, _ in self._detect(image)])
                 track.chips[i] = self._chips(image, [box], CHIP_PX)[0]
-        box = _steady_box(box or sighting.box, [sighting.box])
+        box = steady_box(box or sighting.box, [sighting.box])
         track.chips[sighting.frame] = self._chips(rgb, [box], CHIP_PX)[0]
         self._chip_boxes[track.id] = box
 
@@ -363,61 +365,3 @@ def _reading(calibration, looks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _past_bar(distances: np.ndarray, z: np.ndarray, k: float = 1.0) -> np.ndarray:
     """Looks that read as someone else: far in absolute terms and for this face."""
     return (distances > OTHER_PERSON * k) & (z > MIN_Z * k)
-
-
-def _box_between(sightings, after: FaceSighting, frame: int) -> tuple[int, int, int, int]:
-    """The face's box at `frame`, between the last detected look before it and `after`."""
-    before = [s for s in sightings if s.detected and s.frame < frame]
-    if not before:
-        return after.box
-    b = before[-1]
-    w = (frame - b.frame) / max(1, after.frame - b.frame)
-    return tuple(int(round(p + w * (q - p))) for p, q in zip(b.box, after.box, strict=True))
-
-
-def _steady_box(last, found) -> tuple[int, int, int, int]:
-    """The found box of `last`'s size nearest it, or `last` when none is: a chip's box
-    (FaceTracks._keep_chips)."""
-    near = [tuple(f) for f in found if _same_size(f, last) and _linked(last, f)]
-    return min(near, key=lambda f: _link_cost(last, f)) if near else tuple(last)
-
-
-def _same_size(a, b) -> bool:
-    return 1 / SAME_SIZE <= math.sqrt((a[2] * a[3]) / max(1, b[2] * b[3])) <= SAME_SIZE
-
-
-def _nearest(tracks, box, taken) -> FaceTrack | None:
-    """The untaken track whose last box this face overlaps most, or whose centre is near."""
-    best, best_cost = None, None
-    for track in tracks:
-        if track.id in taken:
-            continue
-        cost = _link_cost(track.last.box, box)
-        if cost is not None and (best_cost is None or cost < best_cost):
-            best, best_cost = track, cost
-    return best
-
-
-def _linked(last, box) -> bool:
-    return _link_cost(last, box) is not None
-
-
-def _link_cost(last, box) -> float | None:
-    """How far `box` is from `last` (lower is nearer), or None when it is another face: it
-    neither overlaps it by LINK_IOU nor has its centre within LINK_CENTRE face sizes."""
-    iou = _iou(last, box)
-    size = math.sqrt(max(1, last[2] * last[3]))
-    centre = math.hypot(
-        last[0] + last[2] / 2 - box[0] - box[2] / 2, last[1] + last[3] / 2 - box[1] - box[3] / 2
-    )
-    if iou < LINK_IOU and centre > LINK_CENTRE * size:
-        return None
-    return centre / size - iou
-
-
-def _iou(a, b) -> float:
-    x0, y0 = max(a[0], b[0]), max(a[1], b[1])
-    x1, y1 = min(a[0] + a[2], b[0] + b[2]), min(a[1] + a[3], b[1] + b[3])
-    inter = max(0, x1 - x0) * max(0, y1 - y0)
-    union = a[2] * a[3] + b[2] * b[3] - inter
-    return inter / union if union > 0 else 0.0
