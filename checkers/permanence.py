@@ -17,7 +17,7 @@ from checkers.scene_events import PERMANENCE_BURSTS, SceneLog, burst_events, cut
 from checkers.tracking import FrameObservation, Point, Track, clean_scene
 from checkers.tracking.boxes import covered
 from checkers.tracking.looks import color_distance
-from checkers.tracking.occlusion import SHRUNK
+from checkers.tracking.occlusion import GROW_SECONDS, SHRUNK, WHOLE
 
 # Times in seconds, with a least number of sightings below which nothing can be told at
 # low frame rates (checkers/units.py).
@@ -218,7 +218,12 @@ class PermanenceChecker(Checker):
             event.frame = min(event.frame, track.origin)
             return event
         if first.how == "new" and not first.near:
-            if self._entered_unseen(track) or self._recut(track) or self._jumped_here(track):
+            if (
+                _grew_in(track)
+                or self._entered_unseen(track)
+                or self._recut(track)
+                or self._jumped_here(track)
+            ):
                 return None
             return self._event("appear", first, first, track, len(seen))
         return None
@@ -329,6 +334,24 @@ def _came_out(before: list[Point], back: Point) -> bool:
         return False
     areas = [p.det.area for p in before if p.det is not None][-12:]
     return bool(areas) and back.det.area < SHRUNK * float(np.median(areas))
+
+
+def _grew_in(track: Track) -> bool:
+    """A background-model part first seen as a piece of the object it soon shows whole:
+    it came out from behind scenery the model holds as backdrop (or from the border, or
+    out of its own first place), partly hidden when first cut, so not out of nowhere. An
+    object that appears does so whole, at once (occlusion.py); the tracker already calls a
+    part emerged when it grows by more than 1 / GROWN, this asks whether its first sighting
+    was whole at all."""
+    first = track.points[0]
+    if first.det is None or first.det.source != "motion":
+        return False
+    areas = [
+        p.det.area
+        for p in track.points
+        if p.det is not None and p.time - first.time <= GROW_SECONDS
+    ]
+    return first.det.area < WHOLE * max(areas)
 
 
 def _counted_median(counts: Counter[int]) -> float:
