@@ -222,6 +222,7 @@ class PermanenceChecker(Checker):
                 _grew_in(track)
                 or self._entered_unseen(track)
                 or self._recut(track)
+                or self._occupied_before(track)
                 or self._jumped_here(track)
             ):
                 return None
@@ -262,6 +263,23 @@ class PermanenceChecker(Checker):
             covered(first.det.bbox, before.det.bbox) >= RECUT_SHARE
             for _, before in self._lost_as_born(track)
         )
+
+    def _occupied_before(self, track: Track) -> bool:
+        """Where this part is born, the boxes of other parts seen the frame before held
+        RECUT_SHARE of its area or more: something stood there (one blob cut anew, the
+        pieces of a collision cut as one), so it did not come from nowhere, where the
+        backdrop showed the frame before. Boxes, not masks: the parts' outlines are not
+        kept, and a box holds at least its part's area."""
+        first = track.points[0]
+        x, y, w, h = first.det.bbox
+        held = np.zeros((h, w), bool)
+        for other in self._tracks.values():
+            was = _point_at(other, first.frame - 1)
+            if other.id == track.id or was is None or was.det is None:
+                continue
+            ox, oy, ow, oh = was.det.bbox
+            held[max(0, oy - y) : max(0, oy + oh - y), max(0, ox - x) : max(0, ox + ow - x)] = True
+        return held.sum() >= RECUT_SHARE * first.det.area
 
     def _jumped_here(self, track: Track) -> bool:
         """A trusted object of this part's size and look is lost at the frame it is born,
