@@ -15,7 +15,6 @@ import numpy as np
 from checkers.base import Checker, CheckResult, Event, score_from_events
 from checkers.scene_events import PERMANENCE_BURSTS, SceneLog, burst_events, cut_events
 from checkers.tracking import FrameObservation, Point, Track, clean_scene
-from checkers.tracking.boxes import covered
 from checkers.tracking.looks import color_distance
 from checkers.tracking.occlusion import GROW_SECONDS, SHRUNK, WHOLE
 
@@ -34,8 +33,9 @@ GROW = 2  # analysis px: edge cutting trims this much off each part's box
 # split: ../shared/gen-clips real footage raised them on parts at 0.5-0.74 (small, jittery),
 # the wild dev corpus's true ones were at 0.64 once and 1.0 otherwise.
 FIRM = 0.8
-# Share of a new part's box inside the last box of a track lost as it was born: a re-cut.
+# Share of a new part's area that other parts' boxes held the frame before: a re-cut.
 RECUT_SHARE = 0.5
+CUT_EDGE = 3  # analysis px a box is grown by there (as boxes.covered grows a cover)
 # Share of a lost part's area the part it touched must gain as it goes, for the two to be one
 # blob now (its cut merges them whole; a third lost at the rim still leaves half).
 SWALLOWED = 0.5
@@ -221,7 +221,6 @@ class PermanenceChecker(Checker):
             if (
                 _grew_in(track)
                 or self._entered_unseen(track)
-                or self._recut(track)
                 or self._occupied_before(track)
                 or self._jumped_here(track)
             ):
@@ -254,16 +253,6 @@ class PermanenceChecker(Checker):
             or (y + h >= height - reach and dy < -step)
         )
 
-    def _recut(self, track: Track) -> bool:
-        """Another track is lost now, seen the frame before, where this part covers its last
-        box: the same object cut anew (a blob of an object and its ghost or shadow that came
-        apart), not one from nowhere."""
-        first = track.points[0]
-        return any(
-            covered(first.det.bbox, before.det.bbox) >= RECUT_SHARE
-            for _, before in self._lost_as_born(track)
-        )
-
     def _occupied_before(self, track: Track) -> bool:
         """Where this part is born, the boxes of other parts seen the frame before held
         RECUT_SHARE of its area or more: something stood there (one blob cut anew, the
@@ -277,7 +266,9 @@ class PermanenceChecker(Checker):
             was = _point_at(other, first.frame - 1)
             if other.id == track.id or was is None or was.det is None:
                 continue
+            # Grown as boxes.covered grows a cover: edges cut a pixel or two off each part.
             ox, oy, ow, oh = was.det.bbox
+            ox, oy, ow, oh = ox - CUT_EDGE, oy - CUT_EDGE, ow + 2 * CUT_EDGE, oh + 2 * CUT_EDGE
             held[max(0, oy - y) : max(0, oy + oh - y), max(0, ox - x) : max(0, ox + ow - x)] = True
         return held.sum() >= RECUT_SHARE * first.det.area
 
