@@ -1,9 +1,10 @@
 """Object permanence on the background model's parts (any backdrop; checkers/permanence.py
 with tracking/missing.py and tracking/confidence.py): a fast entry between two frames is not
-an appearance, nor is a part first cut just short of the border moving in; a vanish in open
-view is found at its frame, but not a moment's dropout of the segmenter, nor one behind
-scenery that the object grows back out of; a part that touches others most of the time is
-not trusted, and a part that shrank only against an outlier is not hidden."""
+an appearance, nor is a part first cut just short of the border moving in, nor one first cut
+partly behind scenery; a vanish in open view is found at its frame, but not a moment's
+dropout of the segmenter, nor one behind scenery that the object grows back out of; a part
+that touches others most of the time is not trusted, and a part that shrank only against an
+outlier is not hidden."""
 
 from __future__ import annotations
 
@@ -93,6 +94,17 @@ def test_an_object_growing_back_out_from_behind_scenery_did_not_vanish():
     # The same path in open view, not drawn for those two frames: back whole, it vanished.
     images = [scene if t in (12, 13) else image for t, image in enumerate(images)]
     assert ("vanish", 12) in permanence_events(images, 8.0)
+
+
+def test_an_object_first_seen_partly_behind_scenery_did_not_appear():
+    # 16 frames a second, sliding right out from behind a wall (columns 160-240): first cut
+    # with 10 px of its 28 still behind the wall, then whole. It came out of hiding. The
+    # same path begun 2 px clear of the wall shows it whole at once: it appeared.
+    scene = texture(3)[:H, :W]
+    for start, events in ((244, []), (256, [("appear", 8)])):
+        at = [None] * 8 + [start + 6 * t for t in range(10)]
+        images = [shaded_disc(scene, x, 90, R) if x is not None else scene for x in at]
+        assert permanence_events([behind_wall(i, (160, 240)) for i in images], 16.0) == events
 
 
 def test_a_part_touching_others_most_of_the_time_is_not_trusted():

@@ -1,0 +1,45 @@
+"""Appearances judged on built background-model tracks (checkers/permanence.py): a part
+born where other parts stood the frame before is one blob cut anew, not an object out of
+nowhere; the same part born where the backdrop showed is an appearance."""
+
+from __future__ import annotations
+
+from test_track_confidence import UNITS, det
+
+from checkers.permanence import PermanenceChecker
+from checkers.tracking import Point, Track
+
+N = 20  # frames, 16 a second
+BORN = 10
+
+
+def built(path, sizes, tid: int, start: int = 0) -> Track:
+    t = Track(tid, units=UNITS)
+    for i, ((x, y), (w, h)) in enumerate(zip(path, sizes, strict=True), start):
+        how = "new" if i == start else "motion"
+        t.points.append(Point(i, i / UNITS.fps, x, y, det(x, y, w, h), how, False))
+    return t
+
+
+def arrivals(born_at: float) -> list[tuple[str, int]]:
+    """A blob of two objects side by side (40 x 20 px) sliding right; at BORN only its left
+    half is cut as that track, and a new part of 20 x 20 px is born at x = born_at."""
+    steps = [(100 + i, 90.0) for i in range(BORN)] + [(90 + i, 90.0) for i in range(BORN, N)]
+    sizes = [(40, 20)] * BORN + [(20, 20)] * (N - BORN)
+    blob = built(steps, sizes, 0)
+    new = built([(born_at + i, 90.0) for i in range(N - BORN)], [(20, 20)] * (N - BORN), 1, BORN)
+    checker = PermanenceChecker()
+    checker.begin(1.0, UNITS.fps, 180)
+    checker._tracks = {0: blob, 1: new}
+    checker._reliable = dict.fromkeys(range(N), True)
+    checker._last, checker._size = N - 1, (320, 180)
+    return [(e.kind, e.frame) for e in checker.finalize().events]
+
+
+def test_a_part_born_where_a_blob_stood_the_frame_before_did_not_appear():
+    # Its box lies 18 of its 20 px wide inside the blob's last box: the blob's right half.
+    assert arrivals(125.0) == []
+
+
+def test_a_part_born_where_the_backdrop_showed_appeared():
+    assert arrivals(170.0) == [("appear", BORN)]
