@@ -21,6 +21,9 @@ events. Each missed edit gets the first stage at which its evidence ended:
     wrong_kind    a confirmed, read burst whose kind maps to another check
     event_lost    a burst event of the right check that did not reach the report
 
+(`found`: an event of the label's check within its tolerance; `splice_missed`: a cut not
+found, which the burst stage does not judge.)
+
 Writes a results JSON that `edited_real.py score CORPUS --reuse OUT` reads (with its
 tally and sheets), plus a `causes` table per clip.
 
