@@ -39,6 +39,11 @@ WHOLE_FACTOR = 1.5
 
 def object_frames(label: dict, frame: int, scale: float) -> list[tuple[float, float, float, bool]]:
     """(x, y, size, first_frame_present) of the objects fully visible at `frame`, analysis px."""
+    return [o[:4] for o in _object_frames(label, frame, scale)]
+
+
+def _object_frames(label: dict, frame: int, scale: float):
+    """As `object_frames`, with each object's id last."""
     out = []
     for obj in label["objects"]:
         track = obj["track"]
@@ -55,8 +60,26 @@ def object_frames(label: dict, frame: int, scale: float) -> list[tuple[float, fl
                 track["y"][frame] * scale,
                 track["size"][frame] * scale,
                 present,
+                obj["id"],
             )
         )
+    return out
+
+
+def still_at_start(label: dict, frames: int) -> set[int]:
+    """Ids of the objects in view from the first frame whose picture stays within one of its
+    sizes (twice the half-extent) of where it began over the first `frames` frames: the
+    clean plate holds them as backdrop by design (perception/clean_plate.py)."""
+    out = set()
+    for obj in label["objects"]:
+        track = obj["track"]
+        if not track["visible"][0]:
+            continue
+        end = min(frames, len(track["x"]))
+        x0, y0 = track["x"][0], track["y"][0]
+        reach = max(math.hypot(track["x"][i] - x0, track["y"][i] - y0) for i in range(end))
+        if reach < 2 * track["size"][0]:
+            out.add(obj["id"])
     return out
 
 
@@ -82,6 +105,7 @@ def probe_clip(path: Path, label: dict) -> dict:
     if tracker.looks_ahead:  # as the runner does: a clean plate from the leading frames
         tracker.prime([f.image for f in clip_frames[: plate_frames(info.fps)]])
     counts = defaultdict(float)
+    held = still_at_start(label, plate_frames(info.fps))
     # (object-frame, track id or a reason it has none): tracks are judged once the clip is
     # over, as the checkers judge them (a track's confidence reads all its sightings).
     covered: list[tuple[str, int | str]] = []
@@ -90,10 +114,10 @@ def probe_clip(path: Path, label: dict) -> dict:
         seg_dets, reliable = observation.detections, observation.reliable
         counts["frames"] += 1
         counts["reliable"] += bool(reliable)
-        truth = object_frames(label, frame.index, scale)
+        truth = _object_frames(label, frame.index, scale)
         centres = all_centres(label, frame.index, scale)
         used = set()
-        for x, y, size, present in truth:
+        for x, y, size, present, ident in truth:
             key = "first" if present else "later"
             counts[f"objects_{key}"] += 1
             hit = [i for i, d in enumerate(seg_dets) if matches(d, x, y, size, SIZE_FACTOR)]
@@ -105,10 +129,13 @@ def probe_clip(path: Path, label: dict) -> dict:
                 best = min(hit, key=lambda i: abs(math.log(seg_dets[i].size / (1.6 * size))))
                 covered.append((key, observation.assigned.get(best, "no track")))
             else:
-                covered.append((key, why_unseen(seg_dets, x, y, size, centres)))
+                why = why_unseen(seg_dets, x, y, size, centres)
+                if why == "no part" and ident in held:
+                    why = "no part, still at start"
+                covered.append((key, why))
         near = set()
         for i, d in enumerate(seg_dets):
-            for x, y, size, _ in truth:
+            for x, y, size, *_ in truth:
                 if matches(d, x, y, size, 4.0):
                     near.add(i)
         counts["stray"] += len(set(range(len(seg_dets))) - used - near)
