@@ -12,7 +12,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from checkers.perception.background import camera_similarity
+from checkers.perception.camera_fit import camera_similarity
 from checkers.perception.clean_plate import plate_frames
 from checkers.tracking import Tracker
 from checkers.video import Frame
