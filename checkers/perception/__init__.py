@@ -1,6 +1,8 @@
 """Shared perception for footage of any kind: one stage a file, run in this order per frame.
 
     camera.py       camera motion between frames: homography from tracked corners (LK + USAC)
+    camera_fit.py   the camera's similarity step the background model and its plate are
+                    carried by: the fit that aligns the whole frame, not a crisp object
     clean_plate.py  the first frame's backdrop with its moving objects taken out (look-ahead)
     background.py   foreground on any backdrop: a motion-compensated background model whose
                     parts the tracker (checkers/tracking/) follows on textured footage

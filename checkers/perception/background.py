@@ -37,14 +37,7 @@ import cv2
 import numpy as np
 
 from checkers.base import CheckError
-from checkers.perception.camera import (
-    CORNER_SPACING,
-    INLIER_RADIUS,
-    MAX_CORNERS,
-    MIN_POINTS,
-    ROUND_TRIP,
-)
-from checkers.perception.cuts import LOST_SCENE
+from checkers.perception.camera_fit import camera_similarity
 from checkers.perception.photometric import fit_photometric
 from checkers.segment import Detection, Segmentation, describe_part, lab_distance, to_lab
 
@@ -313,38 +306,6 @@ class MotionBackground:
         inside = part.astype(bool)
         moving = float((change[y0:y1, x0:x1][inside] > GHOST_STILL).mean())
         return moving < GHOST_MOVING
-
-
-def camera_similarity(prev: np.ndarray, cur: np.ndarray) -> np.ndarray | None:
-    """The camera's motion from `prev` to `cur` (uint8 gray) as a 3x3 similarity (shift,
-    zoom, roll), or None when the scene was lost (a shot cut).
-
-    Corners are followed as in camera.py (Shi-Tomasi, LK with a forward-backward check), but
-    the fit is a similarity, not a homography: the model is carried by every step's fit in
-    turn, and a homography's perspective terms, poorly pinned by corners bunched on one
-    textured region, skew the rest of the frame a little more each step. A frame with too
-    few corners to follow (a plain backdrop) is taken as a still camera.
-    """
-    short = float(min(prev.shape))
-    corners = cv2.goodFeaturesToTrack(
-        prev, MAX_CORNERS, qualityLevel=0.01, minDistance=max(2.0, CORNER_SPACING * short)
-    )
-    if corners is None or len(corners) < MIN_POINTS:
-        return np.eye(3)
-    lk = {"winSize": (13, 13), "maxLevel": 2}
-    ahead, ok1, _ = cv2.calcOpticalFlowPyrLK(prev, cur, corners, None, **lk)
-    back, ok2, _ = cv2.calcOpticalFlowPyrLK(cur, prev, ahead, None, **lk)
-    round_trip = np.linalg.norm((back - corners).reshape(-1, 2), axis=1)
-    good = (ok1.ravel() == 1) & (ok2.ravel() == 1) & (round_trip < ROUND_TRIP * short + 0.5)
-    if good.sum() < LOST_SCENE * len(corners) or good.sum() < MIN_POINTS:
-        return None
-    src, dst = corners.reshape(-1, 2)[good], ahead.reshape(-1, 2)[good]
-    radius = max(0.75, INLIER_RADIUS * short)
-    fit, inliers = cv2.estimateAffinePartial2D(src, dst, method=cv2.RANSAC,
-                                               ransacReprojThreshold=radius)  # fmt: skip
-    if fit is None or inliers is None or inliers.mean() * good.mean() < LOST_SCENE:
-        return None
-    return np.vstack([fit, [0.0, 0.0, 1.0]])
 
 
 def _envelope_distance(lab: np.ndarray, model: np.ndarray) -> np.ndarray:

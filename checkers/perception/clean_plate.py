@@ -19,7 +19,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from checkers.perception.background import camera_similarity
+from checkers.perception.camera_fit import camera_similarity
 
 PLATE_SECONDS = 1.5  # how far ahead the plate looks
 PLATE_FRAMES = 12  # at most this many frames, spread over that time (the median's cost)
