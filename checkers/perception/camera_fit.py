@@ -102,16 +102,16 @@ def _corners(prev: np.ndarray, short: float) -> tuple[np.ndarray, int]:
 
 def _edge_peak(gray: np.ndarray) -> float:
     """The largest Shi-Tomasi measure (blockSize 3, aperture 3, as goodFeaturesToTrack) on
-    the frame's outermost rows and columns, from strips a few pixels deep: the measure
-    reaches two pixels in, so the strip's own far edge does not touch it."""
-    depth = min(EDGE_STRIP, *gray.shape)
-    peaks = [
-        cv2.cornerMinEigenVal(np.ascontiguousarray(gray[:depth]), 3, 3)[0].max(),
-        cv2.cornerMinEigenVal(np.ascontiguousarray(gray[-depth:]), 3, 3)[-1].max(),
-        cv2.cornerMinEigenVal(np.ascontiguousarray(gray[:, :depth]), 3, 3)[:, 0].max(),
-        cv2.cornerMinEigenVal(np.ascontiguousarray(gray[:, -depth:]), 3, 3)[:, -1].max(),
-    ]
-    return float(max(peaks))
+    the frame's outermost rows and columns, from strips EDGE_STRIP pixels deep, the top and
+    bottom ones stacked, the left and right ones side by side: the measure reaches two
+    pixels in, so where the strips meet does not touch the outermost rows and columns."""
+    d = EDGE_STRIP
+    if min(gray.shape) < 2 * d:  # too small for strips: the whole frame
+        rows = cols = cv2.cornerMinEigenVal(gray, 3, 3)
+    else:
+        rows = cv2.cornerMinEigenVal(np.vstack([gray[:d], gray[-d:]]), 3, 3)
+        cols = cv2.cornerMinEigenVal(np.hstack([gray[:, :d], gray[:, -d:]]), 3, 3)
+    return float(max(rows[0].max(), rows[-1].max(), cols[:, 0].max(), cols[:, -1].max()))
 
 
 def _follow(prev, cur, points: np.ndarray, short: float) -> tuple[np.ndarray, np.ndarray]:
