@@ -12,7 +12,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from checkers.perception.camera_fit import camera_similarity
+from checkers.perception.camera import CORNER_SPACING, MAX_CORNERS
+from checkers.perception.camera_fit import STRONG, _corners, camera_similarity
 from checkers.perception.clean_plate import plate_frames
 from checkers.tracking import Tracker
 from checkers.video import Frame
@@ -87,3 +88,18 @@ def test_objects_the_camera_follows_over_a_faint_backdrop_get_trusted_tracks():
     covered = {at: sum(tracker.tracks[t].solid for t in ids) for at, ids in seen_by.items()}
     # Seen as trusted tracks in most frames (the model shows no parts while it warms up).
     assert min(covered.values()) >= 30, covered
+
+
+def test_one_corner_search_gives_the_strong_corners_even_when_the_edge_sets_their_bar():
+    """`_corners` finds the faint corners once and counts the strong ones at their head; the
+    bar is set by the frame's strongest Shi-Tomasi measure, here a bright pixel on the top
+    edge, where no corner is sought: counted against the first corner, all would pass."""
+    rng = np.random.default_rng(3)
+    soft = cv2.GaussianBlur(rng.uniform(0, 255, (H, W)).astype(np.float32), (0, 0), 3.0)
+    gray = np.clip((soft - soft.mean()) * 2 + 100, 0, 255).astype(np.uint8)
+    gray[0, 100] = 255
+    faint, strong = _corners(gray, float(H))
+    spacing = max(2.0, CORNER_SPACING * H)
+    expected = cv2.goodFeaturesToTrack(gray, MAX_CORNERS, qualityLevel=STRONG, minDistance=spacing)
+    assert 0 < strong == len(expected) < len(faint)
+    assert np.array_equal(faint[:strong], expected.reshape(-1, 2))

@@ -27,10 +27,17 @@ from checkers.perception.cuts import LOST_SCENE
 # The camera fit (camera_similarity): a backdrop that is soft, dark or plain has only faint
 # corners, far weaker than a crisp object's, and the fit followed the object (wild TUNE
 # corpora: a tiled backdrop panned under two objects held them in the model as backdrop).
+STRONG = 0.01  # quality level (share of the strongest corner's) of a strong corner, as camera.py
 FAINT = 0.001  # quality level (share of the strongest corner's) of a faint corner
 CELL = 0.25  # short sides: the patches over which the corners are spread
 PER_CELL = 4  # corners each patch contributes at most to the fit
 MISALIGNED = 24  # gray levels: a pixel this far off counts as misaligned, however far
+# The strong corners' bar (camera_fit._corners) from one search: the edge's Shi-Tomasi measure
+# recomputed on strips this deep (pixels: the measure's own reach, not a size of the frame)
+# agrees with the whole frame's to float rounding (relative 1e-6 on TUNE and gen-clips frames),
+# far inside this relative error.
+EDGE_STRIP = 6
+EDGE_ERROR = 1e-4
 BETTER = 0.9  # another fit replaces the strong corners' when it leaves this share of misalignment
 
 
@@ -45,30 +52,85 @@ def camera_similarity(prev: np.ndarray, cur: np.ndarray) -> np.ndarray | None:
     few corners to follow (a plain backdrop) is taken as a still camera.
     """
     short = float(min(prev.shape))
-    spacing = max(2.0, CORNER_SPACING * short)
-    corners = cv2.goodFeaturesToTrack(prev, MAX_CORNERS, qualityLevel=0.01, minDistance=spacing)
-    if corners is None or len(corners) < MIN_POINTS:
+    faint, strong = _corners(prev, short)
+    if strong < MIN_POINTS:
         return np.eye(3)
-    lk = {"winSize": (13, 13), "maxLevel": 2}
-    ahead, ok1, _ = cv2.calcOpticalFlowPyrLK(prev, cur, corners, None, **lk)
-    back, ok2, _ = cv2.calcOpticalFlowPyrLK(cur, prev, ahead, None, **lk)
-    round_trip = np.linalg.norm((back - corners).reshape(-1, 2), axis=1)
-    good = (ok1.ravel() == 1) & (ok2.ravel() == 1) & (round_trip < ROUND_TRIP * short + 0.5)
-    if good.sum() < LOST_SCENE * len(corners) or good.sum() < MIN_POINTS:
+    # The strong corners and those spread over the frame share many: each is followed once
+    # (LK follows every corner on its own, so a corner's track does not depend on the rest).
+    spread = _spread(faint, prev.shape, short)
+    followed = np.union1d(np.arange(strong), spread)
+    ahead, good = _follow(prev, cur, faint[followed], short)
+    # `followed` is sorted and holds 0..strong-1, so the strong corners are its head.
+    src, dst, kept = faint[:strong], ahead[:strong], good[:strong]
+    if kept.sum() < LOST_SCENE * strong or kept.sum() < MIN_POINTS:
         return None
-    src, dst = corners.reshape(-1, 2)[good], ahead.reshape(-1, 2)[good]
     radius = max(0.75, INLIER_RADIUS * short)
-    fit, inliers = cv2.estimateAffinePartial2D(src, dst, method=cv2.RANSAC,
+    fit, inliers = cv2.estimateAffinePartial2D(src[kept], dst[kept], method=cv2.RANSAC,
                                                ransacReprojThreshold=radius)  # fmt: skip
-    if fit is None or inliers is None or inliers.mean() * good.mean() < LOST_SCENE:
+    if fit is None or inliers is None or inliers.mean() * kept.mean() < LOST_SCENE:
         return None
     fitted = np.vstack([fit, [0.0, 0.0, 1.0]])
-    return _backdrop_fit(prev, cur, fitted, short, lk)
+    at = np.searchsorted(followed, spread)
+    return _backdrop_fit(prev, cur, fitted, (faint[spread], ahead[at], good[at]), short)
 
 
-def _backdrop_fit(prev, cur, fitted: np.ndarray, short: float, lk: dict) -> np.ndarray:
+def _corners(prev: np.ndarray, short: float) -> tuple[np.ndarray, int]:
+    """The faint corners of `prev` (N x 2, strongest first) and how many of them, from the
+    head, are the strong ones (quality level STRONG) that camera.py's search finds.
+
+    One Shi-Tomasi search serves both: it keeps corners strongest first, each unless a kept
+    one lies within the spacing, so the corners above the strong bar are taken as a
+    strong-only search takes them, and the faint ones only after them.
+    """
+    spacing = max(2.0, CORNER_SPACING * short)
+    found, quality = cv2.goodFeaturesToTrackWithQuality(prev, MAX_CORNERS, FAINT, spacing, None)
+    if found is None or len(found) == 0:
+        return np.zeros((0, 2), np.float32), 0
+    quality = quality.ravel()
+    # The strong bar is the level times the strongest corner measure of the whole frame.
+    # Corners are sought off the frame's edge only, so that measure is the first corner's
+    # or one on the edge, recomputed here to within EDGE_ERROR. Where no corner's measure
+    # lies that close to the bar, the count of those above it is exact, however OpenCV
+    # rounds the bar; otherwise the strong search is run as camera.py runs it.
+    edge = _edge_peak(prev)
+    low = max(float(quality[0]), edge * (1 - EDGE_ERROR)) * STRONG * (1 - EDGE_ERROR)
+    high = max(float(quality[0]), edge * (1 + EDGE_ERROR)) * STRONG * (1 + EDGE_ERROR)
+    strong = int(np.count_nonzero(quality > high))
+    if strong == np.count_nonzero(quality > low):
+        return found.reshape(-1, 2), strong
+    strong = cv2.goodFeaturesToTrack(prev, MAX_CORNERS, qualityLevel=STRONG, minDistance=spacing)
+    return found.reshape(-1, 2), 0 if strong is None else len(strong)
+
+
+def _edge_peak(gray: np.ndarray) -> float:
+    """The largest Shi-Tomasi measure (blockSize 3, aperture 3, as goodFeaturesToTrack) on
+    the frame's outermost rows and columns, from strips EDGE_STRIP pixels deep, the top and
+    bottom ones stacked, the left and right ones side by side: the measure reaches two
+    pixels in, so where the strips meet does not touch the outermost rows and columns."""
+    d = EDGE_STRIP
+    if min(gray.shape) < 2 * d:  # too small for strips: the whole frame
+        rows = cols = cv2.cornerMinEigenVal(gray, 3, 3)
+    else:
+        rows = cv2.cornerMinEigenVal(np.vstack([gray[:d], gray[-d:]]), 3, 3)
+        cols = cv2.cornerMinEigenVal(np.hstack([gray[:, :d], gray[:, -d:]]), 3, 3)
+    return float(max(rows[0].max(), rows[-1].max(), cols[:, 0].max(), cols[:, -1].max()))
+
+
+def _follow(prev, cur, points: np.ndarray, short: float) -> tuple[np.ndarray, np.ndarray]:
+    """Where `points` (N x 2) of `prev` lie in `cur` and which of them LK followed there and
+    back to within ROUND_TRIP."""
+    lk = {"winSize": (13, 13), "maxLevel": 2}
+    ahead, ok1, _ = cv2.calcOpticalFlowPyrLK(prev, cur, points, None, **lk)
+    back, ok2, _ = cv2.calcOpticalFlowPyrLK(cur, prev, ahead, None, **lk)
+    round_trip = np.linalg.norm(back - points, axis=1)
+    good = (ok1.ravel() == 1) & (ok2.ravel() == 1) & (round_trip < ROUND_TRIP * short + 0.5)
+    return ahead, good
+
+
+def _backdrop_fit(prev, cur, fitted: np.ndarray, spread: tuple, short: float) -> np.ndarray:
     """The camera's motion that best aligns the whole frame: the strong corners' fit
-    (`fitted`), a fit to corners spread evenly over the frame, or no motion.
+    (`fitted`), a fit to corners spread evenly over the frame (`spread`: them, where they
+    went, which were followed), or no motion.
 
     The strongest corners of a soft, dark or plain backdrop are a crisp object's, and a fit
     to them follows the object (wild TUNE corpora: a dark tiled backdrop panned under two
@@ -77,21 +139,14 @@ def _backdrop_fit(prev, cur, fitted: np.ndarray, short: float, lk: dict) -> np.n
     decide between the fits: the backdrop covers most of the frame, so the fit that aligns
     most of it is the camera's.
     """
-    spacing = max(2.0, CORNER_SPACING * short)
-    faint = cv2.goodFeaturesToTrack(prev, MAX_CORNERS, qualityLevel=FAINT, minDistance=spacing)
+    points, ahead, good = spread
     candidates = [fitted, np.eye(3)]
-    if faint is not None:
-        points = _spread(faint.reshape(-1, 2), prev.shape, short)
-        ahead, ok1, _ = cv2.calcOpticalFlowPyrLK(prev, cur, points, None, **lk)
-        back, ok2, _ = cv2.calcOpticalFlowPyrLK(cur, prev, ahead, None, **lk)
-        round_trip = np.linalg.norm(back - points, axis=1)
-        good = (ok1.ravel() == 1) & (ok2.ravel() == 1) & (round_trip < ROUND_TRIP * short + 0.5)
-        if good.sum() >= MIN_POINTS:
-            radius = max(0.75, INLIER_RADIUS * short)
-            fit, _ = cv2.estimateAffinePartial2D(points[good], ahead[good], method=cv2.RANSAC,
-                                                 ransacReprojThreshold=radius)  # fmt: skip
-            if fit is not None:
-                candidates.append(np.vstack([fit, [0.0, 0.0, 1.0]]))
+    if good.sum() >= MIN_POINTS:
+        radius = max(0.75, INLIER_RADIUS * short)
+        fit, _ = cv2.estimateAffinePartial2D(points[good], ahead[good], method=cv2.RANSAC,
+                                             ransacReprojThreshold=radius)  # fmt: skip
+        if fit is not None:
+            candidates.append(np.vstack([fit, [0.0, 0.0, 1.0]]))
     costs = _misalignment(prev, cur, candidates)
     # The strong corners' fit stands unless another aligns the frame clearly better.
     best = int(np.argmin(costs))
@@ -109,6 +164,10 @@ def _misalignment(prev, cur, motions: list[np.ndarray]) -> list[float]:
     seen = np.ones((h, w), np.uint8)
     diffs = []
     for motion in motions:
+        if np.array_equal(motion, np.eye(3)):
+            # No motion warps every pixel onto itself: the frame as it is, all of it in view.
+            diffs.append(np.minimum(cv2.absdiff(small_cur, small_prev), MISALIGNED))
+            continue
         m = half @ motion @ np.linalg.inv(half)
         moved = cv2.warpPerspective(small_prev, m, (w, h), flags=cv2.INTER_LINEAR)
         inside = cv2.warpPerspective(np.ones_like(seen), m, (w, h), flags=cv2.INTER_NEAREST)
@@ -121,8 +180,8 @@ def _misalignment(prev, cur, motions: list[np.ndarray]) -> list[float]:
 
 
 def _spread(corners: np.ndarray, shape: tuple[int, int], short: float) -> np.ndarray:
-    """At most PER_CELL of `corners` (strongest first, as goodFeaturesToTrack orders them) in
-    each square cell of CELL short sides."""
+    """The indices (ascending) of at most PER_CELL of `corners` (strongest first, as
+    goodFeaturesToTrack orders them) in each square cell of CELL short sides."""
     cell = max(4.0, CELL * short)
     h, w = shape
     cols = int(math.ceil(w / cell))
@@ -133,4 +192,4 @@ def _spread(corners: np.ndarray, shape: tuple[int, int], short: float) -> np.nda
         if taken.get(cid, 0) < PER_CELL:
             taken[cid] = taken.get(cid, 0) + 1
             keep.append(k)
-    return corners[keep]
+    return np.array(keep, dtype=np.intp)
