@@ -14,6 +14,7 @@
     lasting.py      the appearance embedder's confirmation that a burst changed the place's look
     faces.py        face tracks and their identity, calibrated on each face's early looks
     face_dating.py  where a face track's identity change began
+    face_boxes.py   which face box continues which track, and its box between detections
     scene.py        runs the scene stages (cuts to lasting) and hands each frame's SceneStep
                     to the checkers
     on_demand.py    runs scene.py at the cost a clip needs: bursts only where a check reads them
