@@ -74,37 +74,21 @@ def _reset() -> None:
     LEDGER = _Ledger()
 
 
-def _judge(self, frames, t):
-    """bursts.BurstFinder._judge, recording the excess after each gate (same decisions)."""
-    B = bursts_mod
-    w, k = self.burst, self.calm
-    lo = max(1, t - w + 1)
-    window = np.stack([f.strong for f in frames[lo : t + 1]]).sum(axis=0)
-    before = [f.strong for f in frames[max(0, lo - k) : lo]]
-    after = [f.strong for f in frames[t + 1 : t + 1 + k]]
-    calm = np.stack(before + after).mean(axis=0) * w if before or after else 0.0
-    excess = np.maximum(0.0, window - B.CALM_WEIGHT * calm - B.CELL_NOISE)
-    if not excess.any():
-        return None
-    first, last = frames[max(0, lo - 2)], frames[min(len(frames) - 1, t + 2)]
-    lasting = np.linalg.norm(last.lab - first.lab, axis=2) > B.LASTING
-    inside = np.stack([f.strong for f in frames[lo : t + 1]])
-    peak = inside.max(axis=0)
-    steps = (peak >= B.STEP_SHARE) & (peak >= B.STEP_CONCENTRATION * window)
-    steps = B._max_filter(steps.astype(np.uint8), 3) > 0
-    speed, movers = self._motion(frames[max(1, lo - 2) : t + 3], steps)
-    stages = [excess, excess * lasting]
-    stages.append(stages[-1] * (speed < self.still))
-    stages.append(stages[-1] * (movers == 0))
-    excess = stages[-1]
-    score = float(excess.sum())
-    LEDGER.size = (self.width, self.height)
-    LEDGER.windows.append(
-        {"lo": frames[lo].index, "t": frames[t].index, "stages": stages, "score": score}
-    )
-    if score < B.MIN_SCORE:
-        return None
-    return self._burst(frames, lo, t, excess, score, first, last)
+def _gated(self, frames, t):
+    """bursts.BurstFinder._gated, recording the excess after each gate (same decisions)."""
+    gated = _real_gated(self, frames, t)
+    if gated is not None:
+        lo, _, _, stages = gated
+        LEDGER.size = (self.width, self.height)
+        LEDGER.windows.append(
+            {
+                "lo": frames[lo].index,
+                "t": frames[t].index,
+                "stages": stages,
+                "score": float(stages[-1].sum()),
+            }
+        )
+    return gated
 
 
 def _lasting(burst, frames, embedder, gap):
@@ -124,12 +108,13 @@ class _FullScene(OnDemandScene):
         super().__init__(make, None)
 
 
+_real_gated = bursts_mod.BurstFinder._gated
 _real_lasting = scene_mod.lasting_change
 _real_clean = permanence_mod.clean_scene
 
 
 def _patch() -> None:
-    bursts_mod.BurstFinder._judge = _judge
+    bursts_mod.BurstFinder._gated = _gated
     scene_mod.lasting_change = _lasting
     permanence_mod.clean_scene = _clean
     identity_mod.clean_scene = _clean

@@ -140,6 +140,23 @@ class BurstFinder:
 
     def _judge(self, frames: list[_CellFrame], t: int) -> Burst | None:
         """Is there a burst in the window that ends at history position t?"""
+        gated = self._gated(frames, t)
+        if gated is None:
+            return None
+        lo, first, last, stages = gated
+        excess = stages[-1]
+        score = float(excess.sum())
+        if score < MIN_SCORE:
+            return None
+        return self._burst(frames, lo, t, excess, score, first, last)
+
+    def _gated(self, frames: list[_CellFrame], t: int) -> tuple | None:
+        """The excess change of each cell over the window that ends at history position t,
+        as it stands after each gate in turn: none, lasting (the look differs after from
+        before), still (no residual flow near it) and no moving corners around it; with the
+        window's first position and the frames read before and after it. None when no cell
+        has any excess. (benchmarks/edit_causes.py reads every stage to say which gate
+        removed an edit's evidence.)"""
         w, k = self.burst, self.calm
         lo = max(1, t - w + 1)
         window = np.stack([f.strong for f in frames[lo : t + 1]]).sum(axis=0)
@@ -158,11 +175,10 @@ class BurstFinder:
         steps = (peak >= STEP_SHARE) & (peak >= STEP_CONCENTRATION * window)
         steps = _max_filter(steps.astype(np.uint8), 3) > 0
         speed, movers = self._motion(frames[max(1, lo - 2) : t + 3], steps)
-        excess = excess * lasting * (speed < self.still) * (movers == 0)
-        score = float(excess.sum())
-        if score < MIN_SCORE:
-            return None
-        return self._burst(frames, lo, t, excess, score, first, last)
+        stages = [excess, excess * lasting]
+        stages.append(stages[-1] * (speed < self.still))
+        stages.append(stages[-1] * (movers == 0))
+        return lo, first, last, stages
 
     def _motion(self, nearby: list[_CellFrame], steps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The fastest residual flow near each cell and the moving corners around it, over
