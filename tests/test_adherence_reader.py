@@ -3,22 +3,16 @@ larger than the 64x64 its pixel thresholds were set for."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
+from benchmark_scripts import load_benchmark
 
 from vidgen.world import render_clip
 
 
 @pytest.fixture(scope="module")
 def adherence():
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "adherence.py"
-    spec = importlib.util.spec_from_file_location("adherence_benchmark", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("adherence")
 
 
 def test_the_reader_reads_a_scene_the_same_at_64_and_96_pixels(adherence):

@@ -3,22 +3,16 @@ scene stage's evidence over its box ended (no clip is checked: the ledger is bui
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
+from benchmark_scripts import load_benchmark
 
 from checkers.perception.bursts import GRID, Burst
 
 
 @pytest.fixture(scope="module")
 def causes():
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "edit_causes.py"
-    spec = importlib.util.spec_from_file_location("edit_causes_benchmark", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("edit_causes")
 
 
 # A 320x180 clip, analysed at 320x180: one grid cell is 10 x 10 pixels. The edit's box at

@@ -5,7 +5,6 @@ gives the same corpus twice."""
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 from pathlib import Path
 
@@ -13,15 +12,12 @@ import cv2
 import imageio_ffmpeg
 import numpy as np
 import pytest
+from benchmark_scripts import load_benchmark
 
 
 @pytest.fixture(scope="module")
 def bench():
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "edited_real.py"
-    spec = importlib.util.spec_from_file_location("edited_real_benchmark", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("edited_real")
 
 
 @pytest.fixture(scope="module")
