@@ -1,12 +1,19 @@
 """Physics judged only where the track carries the evidence (checkers/physics/jumps.py,
 gravity.py): a speed read from enough sightings of the whole object, a gravity reversal
 only of an object seen falling first. Tracks of motion parts built in code, as in
-test_motion_physics.py; each "no event" case here raised one before session 19.
+test_motion_physics.py; each case here that says "no event" raised one before session
+19, and the teleport beside a touched part was excused.
 """
 
 from __future__ import annotations
 
-from test_motion_physics import SIDE_PX, N, arc, judge, level
+import numpy as np
+from test_motion_physics import CHANGE, FPS, SIDE_PX, N, arc, det, judge, level
+
+from checkers.physics import PhysicsChecker
+from checkers.tracking import FrameObservation, Point, Track
+from checkers.units import Units
+from checkers.video import Frame
 
 WHOLE = [(SIDE_PX, SIDE_PX)] * N
 
@@ -25,3 +32,36 @@ def test_a_level_mover_whose_path_bends_up_is_no_gravity_reversal():
     # flight, so nothing to reverse. The same bend after a fall is a reversal.
     assert "gravity_reversal" not in judge(arc(0.0, -0.8), WHOLE)
     assert "gravity_reversal" in judge(arc(0.8, -0.8), WHOLE)
+
+
+def judge_touching_jump(lands_at_other: bool) -> list[str]:
+    """A part creeping right beside a small part it touches, then jumping. It lands far off
+    (a teleport) or where the small part was (the tracker swapping the two tracks)."""
+    units = Units(180.0, FPS)
+    a, b = Track(0, units=units), Track(1, units=units)
+    checker = PhysicsChecker()
+    checker.begin(1.0, FPS, 180)
+    image = np.zeros((180, 320, 3), np.uint8)
+    for i in range(N):
+        xa, xb = 60.0 + 2.0 * i, 60.0 + 2.0 * i + SIDE_PX + 1.0
+        if i >= CHANGE:
+            xa, xb = (xb, xa) if lands_at_other else (xa + 120.0, xb)
+        da, db = det(xa, 90.0, SIDE_PX, SIDE_PX), det(xb, 90.0, SIDE_PX, SIDE_PX)
+        touching = i == CHANGE - 1
+        a.points.append(
+            Point(i, i / FPS, xa, 90.0, da, "motion", False, near=[1] if touching else [])
+        )
+        b.points.append(
+            Point(i, i / FPS, xb, 90.0, db, "motion", False, near=[0] if touching else [])
+        )
+        obs = FrameObservation(i, i / FPS, [da, db], {0: 0, 1: 1}, {0: a, 1: b}, (0.0, 0.0),
+                               0.02, True, 1.0, 1.0, 1.0)  # fmt: skip
+        checker.process(i, Frame(i, i / FPS, image), obs)
+    return [e.kind for e in checker.finalize().events]
+
+
+def test_a_part_jumping_far_from_what_it_touched_is_a_teleport():
+    # Touching another part just before the jump once excused it as a swap of tracks; a
+    # swap lands where the other part was, a teleport far from it (fresh4711 clip 115).
+    assert "teleport" in judge_touching_jump(lands_at_other=False)
+    assert "teleport" not in judge_touching_jump(lands_at_other=True)
