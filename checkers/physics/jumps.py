@@ -29,7 +29,6 @@ from checkers.kinematics import (
     swept_box,
     trimmed_mean,
 )
-from checkers.physics.sightings import WHOLE
 from checkers.tracking import CONTACT_MARGIN, Point, box_gap
 
 # Units (checkers/units.py): jitter floors in analysis px per frame, the world's in short
@@ -137,7 +136,6 @@ class Jumps:
         bar_p = max(jump_p, far * self.k)
         events = []
         xy = np.array([(p.x, p.y) for p in seg])
-        usual = self._usual.get(track.id, 0.0)
         for k, dp, dv, speed, contact, fitted in seg_breaks:
             # Touching another object can change a velocity, never a position: contact
             # excuses speed jumps only.
@@ -159,7 +157,6 @@ class Jumps:
             elif (
                 quiet
                 and fitted >= SPEED_FITTED
-                and self._whole(seg, k, usual)
                 and max(b[1] for b in near) <= jump_p  # a jump nearby bends these fits too
                 and dv > bar_v
                 and dv >= max(b[2] for b in near)
@@ -184,17 +181,6 @@ class Jumps:
             for q in (before.get(o) for o in seg[k - 1].near)
             if q is not None
         )
-
-    def _whole(self, seg: list[Point], k: int, usual: float) -> bool:
-        """Is the object fully in view in every sighting a speed jump at seg[k-1] | seg[k]
-        reads (the fits and the sustained medians)? Coming out from behind a wall, a part's
-        centroid moves at a fraction of the object's speed while its area grows, then at the
-        full speed: a change of speed of the part, not of the object (TUNE, session 19:
-        dev1515 clip 83, 0.85 of its usual area six sightings before the change)."""
-        read = seg[max(0, k - 1 - SUSTAIN_SPAN) : k + SUSTAIN_SPAN + 1]
-        # (A part cut by the frame's edge is not hidden: a change beside the edge is never
-        # read, and one edge sighting further off barely moves a median of six steps.)
-        return all(p.det.area >= WHOLE * usual for p in read if not p.at_edge)
 
     def _collided(self, tid: int, seg: list[Point], k: int) -> bool:
         """Could another object have hit this one around the boundary seg[k-1] | seg[k]?
