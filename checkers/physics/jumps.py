@@ -51,10 +51,12 @@ GROUND_BAND = 4.0  # analysis px above its lowest level (or half its size) a tra
 # differ by this share of the faster (as the fits must, SPEED_SHARE of the speed).
 SPEED_SHARE = 0.45
 SUSTAIN_SPAN = 6
-# A velocity fitted to two sightings has no redundancy: one sighting's cut sets it. A speed
-# jump is read only where each side's fit has at least this many (TUNE, session 19: every
-# found speed jump had 7 or more after it; a pendulum turning at the end of a track, read
-# from its last two sightings, was a clean clip's false one).
+# A velocity fitted to two sightings has no redundancy: one sighting's cut sets it. A
+# background-model part's cut wobbles with the model, so its speed jumps are read only where
+# each side's fit has at least this many (TUNE, session 19: every found speed jump had 7 or
+# more after it; a pendulum turning at the end of a track, read from its last two
+# sightings, was a clean clip's false one). A plain part's flat-colored cut is exact: a hop
+# between two bounces at 8 fps leaves it two sightings a side (tests/test_check_world_physics).
 SPEED_FITTED = 3
 
 
@@ -156,7 +158,7 @@ class Jumps:
                                           f"jumped {dp * self.scale:.0f} px off its path"))  # fmt: skip
             elif (
                 quiet
-                and fitted >= SPEED_FITTED
+                and (fitted >= SPEED_FITTED or not track.from_background_model)
                 and max(b[1] for b in near) <= jump_p  # a jump nearby bends these fits too
                 and dv > bar_v
                 and dv >= max(b[2] for b in near)
