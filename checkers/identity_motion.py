@@ -12,9 +12,9 @@ What stays put on a rigid object, and is judged here instead:
 
 Each series is fitted once with "steady, then changing, then steady" (step_fit.py); there is
 no early reference to compare with, so an object first seen just as it starts to change is
-judged too. Only the changes a rule can judge are fitted: taking at least MIN_CHANGE_SECONDS
-(an instant jump of a cut is a merge, a split or a track taken over) with the new look held
-for HOLD_SECONDS; a change counts when its size passes the bar. A resize must also have been seen before it began (a part
+judged too. A change counts when its size passes the bar, it took at least
+MIN_CHANGE_SECONDS (an instant jump of a cut is a merge, a split or a track taken over), and
+the new look held for HOLD_SECONDS. A resize must also have been seen before it began (a part
 growing from its first sightings is coming into view), fit the series (an area that wanders
 is a cut following shadows), and scale the box's width and height alike. A resize made in
 front of another part is fitted on every sighting inside the frame when the open-view sizes
@@ -25,13 +25,12 @@ Shape: a held change of the outline against the track's own jitter, with the box
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import numpy as np
 
 from checkers.shape_motion import SHAPE_STEP, shape_step
-from checkers.step_fit import DATING_WINDOW, Allowed, Step, fit_step, pooled_fit
+from checkers.step_fit import DATING_WINDOW, Step, fit_step, pooled_fit
 from checkers.tracking import Point, Track
 from checkers.tracking.looks import core_chroma, hue_shift
 
@@ -97,20 +96,15 @@ class MotionLooks:
 
     def _hue(self, tid: int, seen: list[Point], fps: float, k: float):
         values = [self._chroma[(tid, p.frame)] for p in seen]
-        step = _fit(seen, values, fps, before=1)
+        step = _fit(seen, values, fps)
         if step is None:
             return None
-        # The hue on either side is the median of its sightings: a sighting or two that took
-        # in a neighbour (a merge) moves a fitted level, not the median.
-        frames = np.array([p.frame for p in seen])
-        before = np.median([v for f, v in zip(frames, values, strict=True) if f <= step.t0], axis=0)
-        after = np.median([v for f, v in zip(frames, values, strict=True) if f >= step.t1], axis=0)
-        amount = hue_shift(before, after)
+        amount = hue_shift(step.before, step.after)
         return _judged("color", seen, step, amount, HUE_SHIFT * k, fps)
 
     def _size(self, seen: list[Point], fps: float, k: float):
         open_view = [p for p in seen if not p.at_edge and not p.near]
-        step = _fit(open_view, _log_areas(open_view), fps, before=_hold_sightings(fps))
+        step = _fit(open_view, _log_areas(open_view), fps)
         if step is None or step.residual > SIZE_RESIDUAL * k:
             return None
         amount = float(abs(step.after - step.before)[0])
@@ -119,7 +113,7 @@ class MotionLooks:
         # sightings is an object coming into view (out from behind something, or out of
         # the model's own picture), not one that grows.
         before = [p for p in open_view if p.frame <= step.t0]
-        if change is None or len(before) < _hold_sightings(fps):
+        if change is None or len(before) < max(2, round(HOLD_SECONDS * fps)):
             return None
         after = [p for p in open_view if p.frame >= step.t1]
         if not _both_ways(before[-len(after) :], after[: len(before)]):
@@ -155,7 +149,7 @@ def _size_behind(seen: list[Point], fps: float, k: float) -> MotionChange | None
     there differs as the fit says, the fit dates the change where it happened (wild dev:
     a ball that grew while it swung in front of a lost part)."""
     inside = [p for p in seen if not p.at_edge]
-    step = _fit(inside, _log_areas(inside), fps, before=1)
+    step = _fit(inside, _log_areas(inside), fps)
     if step is None:
         return None
     amount = float(abs(step.after - step.before)[0])
@@ -198,37 +192,11 @@ def _log_areas(seen: list[Point]) -> np.ndarray:
     return np.array([[np.log(max(1.0, p.det.area))] for p in seen])
 
 
-def _hold_sightings(fps: float) -> int:
-    """Sightings a look is seen for, before or after a change: HOLD_SECONDS, at least 2."""
-    return max(2, round(HOLD_SECONDS * fps))
-
-
-def _fit(seen: list[Point], values, fps: float, before: int) -> Step | None:
-    """The step fit of a series (pooled when long), or None for too few sightings.
-
-    Only steps the rules can judge are fitted: with `before` sightings before the change,
-    held for HOLD_SECONDS after it and not quicker than MIN_CHANGE_SECONDS, so a cut's
-    glitch elsewhere on the track does not hide a slower change."""
+def _fit(seen: list[Point], values, fps: float) -> Step | None:
+    """The step fit of a series (pooled when long), or None for too few sightings."""
     if len(seen) < MIN_SIGHTINGS:
         return None
-    frames = np.array([p.frame for p in seen], dtype=float)
-    ramp = MIN_CHANGE_SECONDS * fps
-    allowed = Allowed.seen(frames, before, _hold_sightings(fps), ramp)
-    step = pooled_fit(frames, values, allowed) if allowed else None
-    if step is None or os.environ.get("I19_JUMP", "1") == "0":
-        return step
-    # A quick jump of the cut (a merge, a part taken over) can be fitted as a slow change
-    # too, more loosely: fitted freely on the sightings around it, a change that is really
-    # slow stays slow.
-    span = max(step.t1 - step.t0, ramp)
-    near = (frames >= step.t0 - span) & (frames <= step.t1 + span)
-    if near.sum() >= MIN_SIGHTINGS:
-        local = fit_step(
-            frames[near], np.asarray(values, dtype=float).reshape(len(frames), -1)[near]
-        )
-        if local.t1 - local.t0 < ramp:
-            return None
-    return step
+    return pooled_fit(np.array([p.frame for p in seen], dtype=float), values)
 
 
 def _judged(key, seen, step: Step, amount, threshold, fps, hold=None) -> MotionChange | None:

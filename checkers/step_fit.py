@@ -23,16 +23,13 @@ def onset(frames: np.ndarray, values: np.ndarray) -> float:
     return bends(frames, values)[0]
 
 
-def bends(
-    frames: np.ndarray, values: np.ndarray, allowed: Allowed | None = None
-) -> tuple[float, float] | None:
+def bends(frames: np.ndarray, values: np.ndarray) -> tuple[float, float]:
     """The two bends (t0, t1) of a least-squares "flat, linear ramp, flat" fit.
 
     `values` is (n,) or (n, d) over sorted `frames`; the d columns share the bends. t0 is
     before frames[0] when the series starts mid-change. The fit of
     a + b * clip((f - t0) / (t1 - t0), 0, 1) is linear in a and b for each (t0, t1), so
-    every pair on a grid is scored in closed form. With `allowed`, only the pairs it admits
-    are scored (None when there is none).
+    every pair on a grid is scored in closed form.
     """
     f = np.asarray(frames, dtype=float)
     y = np.asarray(values, dtype=float).reshape(len(f), -1)
@@ -43,12 +40,10 @@ def bends(
     # sighting: scored a block of starts at a time, memory stays bounded (a 240-sighting
     # series scored at once took about 0.9 GB).
     block = max(1, PAIR_CELLS // max(1, len(ends) * len(f)))
-    best, best_pair = -np.inf, None if allowed else (float(starts[0]), float(ends[-1]))
+    best, best_pair = -np.inf, (float(starts[0]), float(ends[-1]))
     for lo in range(0, len(starts), block):
         t0, t1 = np.meshgrid(starts[lo : lo + block], ends, indexing="ij")
         keep = t1 > t0
-        if allowed is not None:
-            keep &= (t0 >= allowed.start) & (t1 <= allowed.end) & (t1 - t0 >= allowed.ramp)
         t0, t1 = t0[keep], t1[keep]
         if not len(t0):
             continue
@@ -66,35 +61,6 @@ def bends(
 
 
 @dataclass(frozen=True)
-class Allowed:
-    """The steps a rule can judge: the ramp starts no earlier than frame `start` (the old
-    look was seen before it), ends no later than `end` (the new look is seen after it) and
-    takes at least `ramp` frames (a quicker change is a cut that merged or split).
-
-    Fitting only these, rather than fitting the best step and then rejecting it when it is
-    quick or too near an end, keeps a cut's glitch or a track's first frames from hiding a
-    slower change elsewhere on the track (session 19: of 40 missed wild identity labels
-    with a trusted track, 22 had their best step rejected as quick, unseen before or not
-    held, most of them fitted to another change than the labeled one).
-
-    `start` and `end` bound frames; `ramp` is in frames.
-    """
-
-    start: float = -np.inf
-    end: float = np.inf
-    ramp: float = 0.0
-
-    @classmethod
-    def seen(cls, frames, before: int, after: int, ramp: float) -> Allowed | None:
-        """Steps with at least `before` sightings at or before the start, `after` at or
-        after the end (both 1 or more), and a ramp of at least `ramp` frames, over sorted
-        sighting `frames` (None: the series is too short for any)."""
-        if len(frames) < before + after or frames[-after] - frames[before - 1] < ramp:
-            return None
-        return cls(float(frames[before - 1]), float(frames[-after]), ramp)
-
-
-@dataclass(frozen=True)
 class Step:
     """A fitted "flat, ramp, flat" series: the ramp runs from frame t0 to t1, from level
     `before` to level `after`; `residual` is the rms distance of the values from the fit."""
@@ -106,15 +72,11 @@ class Step:
     residual: float
 
 
-def fit_step(frames: np.ndarray, values: np.ndarray, allowed: Allowed | None = None):
-    """The least-squares "flat, linear ramp, flat" fit of `values` ((n,) or (n, d)): a
-    Step, or None when `allowed` admits none."""
+def fit_step(frames: np.ndarray, values: np.ndarray) -> Step:
+    """The least-squares "flat, linear ramp, flat" fit of `values` ((n,) or (n, d))."""
     f = np.asarray(frames, dtype=float)
     y = np.asarray(values, dtype=float).reshape(len(f), -1)
-    pair = bends(f, y, allowed)
-    if pair is None:
-        return None
-    t0, t1 = pair
+    t0, t1 = bends(f, y)
     g = np.clip((f - t0) / max(t1 - t0, 1e-9), 0.0, 1.0)
     design = np.stack([np.ones_like(g), g], axis=1)  # (n, 2)
     (a, b), *_ = np.linalg.lstsq(design, y, rcond=None)
@@ -129,27 +91,22 @@ DATING_WINDOW = 24  # sightings either side of a pooled onset that date it exact
 MIN_DATING = 5  # sightings the exact dating needs, else the pooled onset stands
 
 
-def pooled_fit(frames: np.ndarray, values: np.ndarray, allowed: Allowed | None = None):
+def pooled_fit(frames: np.ndarray, values: np.ndarray) -> Step:
     """`fit_step` of a long series at bounded cost: fitted on pooled medians, then dated on
     the sightings themselves around the pooled onset."""
     frames = np.asarray(frames, dtype=float)
     values = np.asarray(values, dtype=float).reshape(len(frames), -1)
     group = -(-len(frames) // MAX_FIT_POINTS)  # ceil
     if group == 1:
-        return fit_step(frames, values, allowed)
+        return fit_step(frames, values)
     cut = range(0, len(frames), group)
     pooled = fit_step(
         np.array([frames[i : i + group].mean() for i in cut]),
         np.array([np.median(values[i : i + group], axis=0) for i in cut]),
-        allowed,
     )
-    if pooled is None:
-        return None
     at = int(np.searchsorted(frames, pooled.t0))
     near = slice(max(0, at - DATING_WINDOW), at + DATING_WINDOW)
     if len(frames[near]) < MIN_DATING:
         return pooled
-    local = fit_step(frames[near], values[near], allowed)
-    if local is None:
-        return pooled
+    local = fit_step(frames[near], values[near])
     return Step(local.t0, max(local.t1, pooled.t1), pooled.before, pooled.after, pooled.residual)
