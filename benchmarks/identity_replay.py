@@ -7,7 +7,7 @@ just before `finalize`; `score` replays `finalize` with the checkers on PYTHONPA
 the clips as accuracy.py does, taking the other checks' events from a full accuracy.py JSON
 of the same clips (main's), so clean failures count every check. Session 19: the replay gave
 main's identity events on all 835 clips it was compared on (the identity-labeled and clean
-clips of the seven wild corpora), and a rule variant scored on them in about 30 s against
+clips of the seven wild corpora), and a rule variant scored on them in about 40 s against
 15-30 min for accuracy.py. Only valid while the change is inside the identity checker's
 `finalize` (identity.py, identity_motion.py, shape_motion.py, step_fit.py): anything
 upstream needs a new cache. The face path (a learned embedder) is not cached: its events
