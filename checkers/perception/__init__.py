@@ -7,6 +7,8 @@
     background.py   foreground on any backdrop: a motion-compensated background model whose
                     parts the tracker (checkers/tracking/) follows on textured footage
     model_ahead.py  runs the background model one picture ahead of the tracker, on a thread
+    seen_before.py  whether the frame before already showed a new part, a little off (an
+                    object learnt into the model that started to move in place)
     cuts.py         shot cuts: the scene is lost and its colors or layout are replaced
     photometric.py  exposure and white balance: per-channel gain and offset on the static scene
     change.py       unexplained change: what neither camera, exposure nor motion (DIS) explains

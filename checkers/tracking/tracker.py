@@ -21,6 +21,7 @@ import numpy as np
 from checkers.flow import FlowMeter
 from checkers.perception.background import MotionBackground, background_model_enabled
 from checkers.perception.clean_plate import camera_steps, clean_plate
+from checkers.perception.seen_before import seen_before
 from checkers.segment import Detection, Segmentation, segment
 from checkers.tracking.assignment import assign
 from checkers.tracking.backdrop import PLAIN_MIN, RELIABLE_FOREGROUND
@@ -66,6 +67,8 @@ class Tracker:
         self._flow = FlowMeter()
         self._hiding: list[tuple[int, int]] = []  # (missing track, covering detection) this frame
         self._residue: np.ndarray | None = None  # this frame's raw foreground (motion mode)
+        self._before: np.ndarray | None = None  # the previous analysis frame (motion mode)
+        self._camera: np.ndarray | None = None  # the camera's motion since then (3x3)
 
     def update(self, frame: Frame) -> FrameObservation:
         seg, reliable = self._segment(frame)
@@ -87,6 +90,8 @@ class Tracker:
         assigned = self._assign(frame, dets, live, preds)
         self._leftovers(frame, dets, live, preds, assigned)
         self._mark_contacts(frame.index, dets, assigned)
+        if self._mode == "motion":
+            self._before = frame.image
         return FrameObservation(
             frame.index,
             frame.time,
@@ -116,6 +121,7 @@ class Tracker:
                 # not the median flow: a zoom moves every part away from the centre.
                 self._to_scene = self._to_scene @ np.linalg.inv(step.camera)
             self._mark_emerged(frame.index, step.ghosts)
+            self._camera = step.camera
             return step.segmentation, step.reliable
         seg = segment(frame.image)
         reliable = _plain_reliable(seg)
@@ -295,6 +301,12 @@ class Tracker:
             # Born while the model still holds the first frame (or the first after a cut)
             # wherever something stood: it came out of that picture, not out of nowhere.
             first.emerged = True
+        if how == "new" and det.source == "motion" and self._camera is not None:
+            # In view the frame before, a little off where it is cut: an object the model
+            # learnt while it stood still has started to move in place (seen_before.py).
+            short = min(self.width, self.height)
+            if seen_before(frame.image, self._before, det.bbox, short, self._camera):
+                first.emerged = True
         if (
             det.source == "motion"
             and first.det is not None

@@ -1,0 +1,63 @@
+"""Was a new part already in view the frame before, a little off where it is cut? An object
+that stood still from the shot's start is learnt into the background model; when it starts
+to move in place (a swing swaying, a branch in the wind) the frame's difference from the
+model cuts it as a new part where it always stood. Such a part did not come from nowhere:
+the frame before shows it, shifted by its small motion. Where an object appears from
+nowhere, the frame before shows the backdrop there, and no small shift of it reproduces the
+object. The frame, not the model, is the witness: the model is a running mean and holds a
+swaying object blurred.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+# How far (shares of the short side) the object may have moved in one frame, beyond the
+# camera's motion: the part is cut once it has moved a few pixels.
+REACH = 0.04
+BLUR = 0.008  # short sides: both frames are softened this much (compression noise)
+# The frame before, shifted, reproduces the part when it leaves under this share of the
+# difference the part leaves against the frame before where it was (unshifted).
+MATCH = 0.5
+# Gray levels (RMS over the part's box): a part the shifted frame before reproduces to
+# within this is the same content whatever the unshifted difference.
+NOISE = 6.0
+
+
+def seen_before(cur, before, bbox, short: float, motion=None) -> bool:
+    """Whether the part in box `bbox` (x, y, w, h) of `cur` (uint8 RGB) is shown by
+    `before` (the previous frame, uint8 RGB) shifted by up to REACH short sides, after the
+    camera's `motion` (3x3, previous pixels -> current) is undone."""
+    return before_fit(cur, before, bbox, short, motion)[0]
+
+
+def before_fit(cur, before, bbox, short: float, motion=None) -> tuple[bool, float, float]:
+    """(seen, RMS difference at the best shift, RMS difference unshifted), gray levels."""
+    x, y, w, h = (int(v) for v in bbox)
+    height, width = cur.shape[:2]
+    # Where the box's centre stood in the frame before, by the camera's motion.
+    dx = dy = 0
+    if motion is not None:
+        cx, cy = x + w / 2.0, y + h / 2.0
+        px, py, pw = np.linalg.inv(motion) @ (cx, cy, 1.0)
+        dx, dy = int(round(px / pw - cx)), int(round(py / pw - cy))
+    r = max(1, int(round(REACH * short)))
+    bx, by = x + dx, y + dy  # the box where it stood before
+    x0, y0 = max(0, bx - r), max(0, by - r)
+    x1, y1 = min(width, bx + w + r), min(height, by + h + r)
+    if x1 - x0 < w or y1 - y0 < h or not (x0 <= bx and bx + w <= x1 and y0 <= by and by + h <= y1):
+        return False, float("inf"), 0.0  # out of the frame before: nothing to compare
+    sigma = max(0.5, BLUR * short)
+    m = int(np.ceil(3 * sigma))
+    # The part softened within a margin, so the blur does not read the frame's border.
+    cx0, cy0 = max(0, x - m), max(0, y - m)
+    soft = cv2.GaussianBlur(cur[cy0 : y + h + m, cx0 : x + w + m], (0, 0), sigma)
+    patch = soft[y - cy0 : y - cy0 + h, x - cx0 : x - cx0 + w].astype(np.float32)
+    window = cv2.GaussianBlur(before[y0:y1, x0:x1], (0, 0), sigma).astype(np.float32)
+    sq = cv2.matchTemplate(window, patch, cv2.TM_SQDIFF) / float(patch.size)
+    here = float(sq[by - y0, bx - x0])
+    best = float(sq.min())
+    rms_best, rms_here = float(np.sqrt(max(best, 0.0))), float(np.sqrt(max(here, 0.0)))
+    seen = rms_best <= NOISE or rms_best <= MATCH * rms_here
+    return seen, rms_best, rms_here
