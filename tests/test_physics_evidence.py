@@ -1,6 +1,6 @@
-"""Physics judged only where the track carries the evidence (checkers/physics/jumps.py):
-a speed read from enough sightings either side, a teleport beside a touched part told from
-a swap of tracks by where it lands. Tracks of motion parts built in code, as in
+"""Physics judged only where the track carries the evidence (checkers/physics/jumps.py,
+gravity.py): a speed read from enough sightings either side, a gravity reversal
+only of an object seen falling first. Tracks of motion parts built in code, as in
 test_motion_physics.py; each case here that says "no event" raised one before session
 19, and the teleport beside a touched part was excused.
 """
@@ -8,7 +8,7 @@ test_motion_physics.py; each case here that says "no event" raised one before se
 from __future__ import annotations
 
 import numpy as np
-from test_motion_physics import CHANGE, FPS, SIDE_PX, N, det, judge, level
+from test_motion_physics import CHANGE, FPS, SIDE_PX, N, arc, det, judge, level
 
 from checkers.physics import PhysicsChecker
 from checkers.tracking import FrameObservation, Point, Track
@@ -25,6 +25,13 @@ def test_a_speed_change_on_the_last_two_sightings_is_not_judged():
     assert "speed_jump" not in judge(path, SQUARE)
     # The same change with the rest of the track after it is a speed jump.
     assert "speed_jump" in judge(level(3.0, 9.0), SQUARE)
+
+
+def test_a_level_mover_whose_path_bends_up_is_no_gravity_reversal():
+    # Moving level (no gravity seen), then bending upward for a third of a second: not free
+    # flight, so nothing to reverse. The same bend after a fall is a reversal.
+    assert "gravity_reversal" not in judge(arc(0.0, -0.8), SQUARE)
+    assert "gravity_reversal" in judge(arc(0.8, -0.8), SQUARE)
 
 
 def judge_touching_jump(lands_at_other: bool) -> list[str]:

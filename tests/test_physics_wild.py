@@ -260,16 +260,22 @@ def test_a_bounce_gaining_energy_is_judged_beside_the_frames_side():
     assert "energy_gain" in kinds(run(frames))
 
 
+FALL_FIRST = 2.0  # px/frame^2 the triangle falls at before its cut rises
+
+
 def test_a_textured_part_touching_a_box_is_not_read_as_reversing():
     # A shaded triangle slides level into a white box (dev 3131 clip 34): as its corner goes
     # behind the box its cut, and so its centroid, rises, which read as gravity reversing.
+    # It falls first (a reversal needs free flight before it, session 19), so that without
+    # the box the rise is a reversal.
     white = np.array([95.0, 0.0, 0.0])
 
     def clip(box: bool) -> list[dict]:
         frames = []
         for i in range(30):
             rise = 0.5 * max(0, i - 8) ** 2 if i < 16 else 24.5 + 7 * (i - 15)
-            x, y = 100.0 + 2.0 * i, 120.0 - rise * 0.8
+            fall = 0.5 * FALL_FIRST * (min(i, 8) ** 2 - 64)
+            x, y = 100.0 + 2.0 * i, 120.0 + fall - rise * 0.8
             parts = {0: det(x, y, source="plain", spread=5.0)}
             if box:
                 parts[1] = det(x + SIDE + 1.0, 120.0, 40.0, 60.0, lab=white, source="plain",

@@ -14,6 +14,11 @@ from checkers.kinematics import floor_contact_at
 GRAVITY_FLOOR = 0.853  # short sides/s^2: weaker sustained upward acceleration is no reversal
 SUSTAINED = 0.19  # seconds a reversed acceleration must last
 SUSTAINED_SAMPLES = 3  # ... and never fewer second differences (at 8 fps 2 let jitter in)
+# Gravity reverses on an object in free flight, which fell (accelerated downward) first: the
+# median acceleration of its free motion before the reversed run must be downward by at
+# least the floor an upward one must pass. TUNE (session 19): real reversals fell at
+# 2.2-4.3x the floor before; straight, level movers read as reversing (a wobble of the cut
+# or the camera over a third of a second) at -0.1-0.8x.
 
 
 class Gravity:
@@ -26,11 +31,16 @@ class Gravity:
         d2 = ys[2:] - 2 * ys[1:-1] + ys[:-2]  # d2[i] centred on seg[i + 1]
         bar = max(units.accel(GRAVITY_FLOOR), 0.4 * max(0.0, float(np.median(d2)))) * self.k
         run = 0
+        free: list[float] = []  # second differences of free motion so far
         for i in range(len(d2)):
             quiet = self._quiet(seg, i, i + 3, track.id, heights=True) and not floor_contact_at(
                 ys, i + 1, units
             )
             run = run + 1 if (d2[i] < -bar and quiet) else 0
+            if quiet:
+                free.append(float(d2[i]))
+            if run == sustained and not self._fell(free[:-sustained]):
+                run = 0  # no free flight to reverse
             if run == sustained:
                 start = i - sustained + 1
                 strength = float(-np.median(d2[start : i + 1]))
@@ -49,3 +59,9 @@ class Gravity:
                                     f"accelerates upward in free flight "
                                     f"({strength * self.scale:.2f} px/frame^2)")]  # fmt: skip
         return []
+
+    def _fell(self, free: list[float]) -> bool:
+        """Did the object fall freely (accelerate downward) before? `free`: the second
+        differences of its free motion so far (no contact, the ground or a bounce)."""
+        floor = self.units.accel(GRAVITY_FLOOR) * self.k
+        return len(free) >= SUSTAINED_SAMPLES and float(np.median(free)) >= floor
