@@ -15,10 +15,12 @@ GRAVITY_FLOOR = 0.853  # short sides/s^2: weaker sustained upward acceleration i
 SUSTAINED = 0.19  # seconds a reversed acceleration must last
 SUSTAINED_SAMPLES = 3  # ... and never fewer second differences (at 8 fps 2 let jitter in)
 # Gravity reverses on an object in free flight, which fell (accelerated downward) first: the
-# median acceleration of its free motion before the reversed run must be downward by at
-# least the floor an upward one must pass. TUNE (session 19): real reversals fell at
+# median acceleration of its free motion over the FELL_WINDOW seconds before the reversed run
+# must be downward by at least the floor an upward one must pass. A window, not the whole
+# track: an object that glided level for a second, then fell, then reversed fell just before. TUNE (session 19): real reversals fell at
 # 2.2-4.3x the floor before; straight, level movers read as reversing (a wobble of the cut
 # or the camera over a third of a second) at -0.1-0.8x.
+FELL_WINDOW = 0.5  # seconds
 
 
 class Gravity:
@@ -64,4 +66,5 @@ class Gravity:
         """Did the object fall freely (accelerate downward) before? `free`: the second
         differences of its free motion so far (no contact, the ground or a bounce)."""
         floor = self.units.accel(GRAVITY_FLOOR) * self.k
-        return len(free) >= SUSTAINED_SAMPLES and float(np.median(free)) >= floor
+        recent = free[-self.units.frames(FELL_WINDOW, least=SUSTAINED_SAMPLES) :]
+        return len(recent) >= SUSTAINED_SAMPLES and float(np.median(recent)) >= floor
