@@ -34,6 +34,24 @@ def test_a_level_mover_whose_path_bends_up_is_no_gravity_reversal():
     assert "gravity_reversal" in judge(arc(0.8, -0.8), SQUARE)
 
 
+def test_a_fall_after_a_long_glide_that_reverses_is_a_gravity_reversal():
+    # Gliding straight for a second, falling for 0.6 s, then accelerating upward: the fall
+    # just before the reversal is what counts, not the glide that came long before it.
+    path, y, vy = [], 60.0, 0.0
+    for i in range(16 + 10 + 8):
+        path.append((40.0 + 3.0 * i, y))
+        vy += 0.0 if i < 16 else (0.8 if i < 26 else -0.8)
+        y += vy
+    assert "gravity_reversal" in judge(path, [(SIDE_PX, SIDE_PX)] * len(path))
+
+
+# Parts of 40 px, 14 px apart (within the tracker's contact margin of 4 + 0.3 sizes): a swap
+# moves each track 54 px, past the teleport bar of 1.2 sizes, so only the swap test can keep
+# a swap from reading as a teleport.
+BIG_PX = 40.0
+GAP_PX = 14.0
+
+
 def judge_touching_jump(lands_at_other: bool) -> list[str]:
     """A part creeping right beside a small part it touches, then jumping. It lands far off
     (a teleport) or where the small part was (the tracker swapping the two tracks)."""
@@ -43,10 +61,10 @@ def judge_touching_jump(lands_at_other: bool) -> list[str]:
     checker.begin(1.0, FPS, 180)
     image = np.zeros((180, 320, 3), np.uint8)
     for i in range(N):
-        xa, xb = 60.0 + 2.0 * i, 60.0 + 2.0 * i + SIDE_PX + 1.0
+        xa, xb = 60.0 + 2.0 * i, 60.0 + 2.0 * i + BIG_PX + GAP_PX
         if i >= CHANGE:
             xa, xb = (xb, xa) if lands_at_other else (xa + 120.0, xb)
-        da, db = det(xa, 90.0, SIDE_PX, SIDE_PX), det(xb, 90.0, SIDE_PX, SIDE_PX)
+        da, db = det(xa, 90.0, BIG_PX, BIG_PX), det(xb, 90.0, BIG_PX, BIG_PX)
         touching = i == CHANGE - 1
         a.points.append(
             Point(i, i / FPS, xa, 90.0, da, "motion", False, near=[1] if touching else [])
