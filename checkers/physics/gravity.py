@@ -20,7 +20,7 @@ SUSTAINED_SAMPLES = 3  # ... and never fewer second differences (at 8 fps 2 let 
 # track: an object that glided level for a second, then fell, then reversed fell just before. TUNE (session 19): real reversals fell at
 # 2.2-4.3x the floor before; straight, level movers read as reversing (a wobble of the cut
 # or the camera over a third of a second) at -0.1-0.8x.
-FELL_WINDOW = 0.5  # seconds
+FELL_WINDOW = 1.0  # seconds
 
 
 class Gravity:
