@@ -34,20 +34,11 @@ def energy_break(track: Track) -> tuple[Point, float] | None:
     # another part, clipped by the frame or touching another part moves the centroid.
     seen = [p for p in track.seen if not p.at_edge and not p.merged and not p.near]
     steps = [(p, q) for p, q in zip(seen, seen[1:], strict=False) if q.frame == p.frame + 1]
-    n = len(steps)
-    if n < 2 * SIDE_STEPS:
+    if len(steps) < 2 * SIDE_STEPS:
         return None
     v2 = np.array([(q.x - p.x) ** 2 + (q.y - p.y) ** 2 for p, q in steps])
     depth = np.array([(p.y + q.y) / 2.0 for p, q in steps])
-    best: tuple[float, int, np.ndarray] | None = None
-    for k in range(SIDE_STEPS, n - SIDE_STEPS + 1):
-        after = (np.arange(n) >= k).astype(float)
-        design = np.c_[1.0 - after, after, depth]
-        coef, *_ = np.linalg.lstsq(design, v2, rcond=None)
-        rss = float(np.sum((design @ coef - v2) ** 2))
-        if best is None or rss < best[0]:
-            best = (rss, k, coef)
-    _, k, (before, after_, slope) = best
+    k, slope = one_break(v2, depth)
     if slope <= 0:
         return None  # not faster where lower: no swing's energy to read
     size = float(np.median([p.det.size for p in seen]))
@@ -55,3 +46,19 @@ def energy_break(track: Track) -> tuple[Point, float] | None:
     # squares into v^2 and pulls a least-squares intercept, not a median.
     turn = depth - v2 / slope
     return steps[k][1], abs(float(np.median(turn[k:]) - np.median(turn[:k]))) / size
+
+
+def one_break(v2: np.ndarray, depth: np.ndarray) -> tuple[int, float]:
+    """The step k that best splits v2 = a + b * depth into two intercepts (steps before k,
+    from k on) sharing one slope b, and that slope. Needs 2 * SIDE_STEPS steps."""
+    n = len(v2)
+    best: tuple[float, int, float] | None = None
+    for k in range(SIDE_STEPS, n - SIDE_STEPS + 1):
+        after = (np.arange(n) >= k).astype(float)
+        design = np.c_[1.0 - after, after, depth]
+        coef, *_ = np.linalg.lstsq(design, v2, rcond=None)
+        rss = float(np.sum((design @ coef - v2) ** 2))
+        if best is None or rss < best[0]:
+            best = (rss, k, float(coef[2]))
+    assert best is not None
+    return best[1], best[2]
