@@ -18,6 +18,7 @@ from checkers.kinematics import SIDE, gap_noise, segments, usual_area
 from checkers.physics.bounces import Bounces
 from checkers.physics.crossings import Crossings
 from checkers.physics.dedupe import dedupe, explained_by_reversals
+from checkers.physics.energy import ENERGY_SIZES, energy_break
 from checkers.physics.floor import Floor
 from checkers.physics.floor_line import Line, find_lines, floor_lines
 from checkers.physics.floor_sinking import FloorSinking
@@ -146,6 +147,8 @@ class PhysicsChecker(
                 if free:
                     events += self._gravity(track, seg)
                     events += self._bounces(track, seg)
+            if not free:
+                events += self._swing_jump(track, events)
             events += self._through_floor(track)
             if not self._floor:
                 events += self._sinking(track)
@@ -166,6 +169,18 @@ class PhysicsChecker(
         return CheckResult(
             self.name, verdict, score_from_events(events), events, thresholds=self._thresholds
         )
+
+    def _swing_jump(self, track: Track, events: list[Event]) -> list[Event]:
+        """A pendulum's speed jump, read from its energy (energy.py). A teleport moves the
+        whole pendulum, and with it the height its bob turns at: not a second event."""
+        if any(e.object == track.id and e.kind == "teleport" for e in events):
+            return []
+        found = energy_break(track)
+        if found is None or found[1] <= ENERGY_SIZES * self.k:
+            return []
+        p, moved = found
+        return [self._event("speed_jump", p, track, moved / (ENERGY_SIZES * self.k) - 0.5,
+                            f"swings with {moved:.2f} sizes more or less height to spend")]  # fmt: skip
 
     def _vouched(self, event: Event) -> bool:
         if event.kind in FITTED_KINDS and self._unreliable_fit(event.frame):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from checkers.physics.energy import SIDE_STEPS, one_break
 from checkers.tracking import Track
 
 # Units: the object's own size (the square root of its area).
@@ -72,4 +73,20 @@ def swinging(track: Track) -> bool:
     depth = (xy[step + 1, 1] + xy[step, 1]) / 2.0
     if np.std(speed) == 0 or np.std(depth) == 0:
         return False
-    return float(np.corrcoef(depth, speed)[0, 1]) >= LOWER_FASTER
+    if float(np.corrcoef(depth, speed)[0, 1]) >= LOWER_FASTER:
+        return True
+    # A speed jump changes the swing's energy: faster everywhere after it than before, which
+    # hides the trade of height for speed from one correlation over the whole track. Each
+    # side of the best energy break (energy.py) must trade them on its own.
+    if len(step) < 2 * max(SIDE_STEPS, MIN_SIGHTINGS - 1):
+        return False
+    k, _ = one_break(speed**2, depth)
+    return min(_lower_faster(depth[:k], speed[:k]), _lower_faster(depth[k:], speed[k:])) >= (
+        LOWER_FASTER
+    )
+
+
+def _lower_faster(depth: np.ndarray, speed: np.ndarray) -> float:
+    if len(depth) < MIN_SIGHTINGS - 1 or np.std(speed) == 0 or np.std(depth) == 0:
+        return -1.0
+    return float(np.corrcoef(depth, speed)[0, 1])

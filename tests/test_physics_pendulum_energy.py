@@ -1,0 +1,57 @@
+"""A pendulum's speed jump judged by its energy (checkers/physics/energy.py): a swing keeps
+v^2 + 2 g h, a jump in its speed breaks that, a turn does not. Bobs built in code as in
+test_physics_wild.py; before session 19 a recognised swing's speed jumps were not judged,
+and a swing whose energy broke was not recognised as one.
+"""
+
+from __future__ import annotations
+
+import math
+
+from test_physics_wild import FPS, det, run, track_of
+
+from checkers.physics.energy import energy_break
+from checkers.physics.pendulum import swinging
+
+LENGTH = 70.0  # analysis px from the pivot
+PERIOD_S = 1.6  # of a small swing
+
+
+def swing(factor: float, at: int = 20, frames: int = 48, amplitude: float = 0.3) -> list[dict]:
+    """A bob swinging from a pivot above the frame's middle (integrated in small steps, so
+    that its energy is kept); at frame `at` its angular speed is multiplied by `factor`."""
+    g_over_l = (2 * math.pi / PERIOD_S) ** 2
+    theta, omega, sub = amplitude, 0.0, 20
+    out = []
+    for i in range(frames):
+        if i == at:
+            omega *= factor
+        out.append({0: det(160 + LENGTH * math.sin(theta), 20 + LENGTH * math.cos(theta))})
+        for _ in range(sub):
+            dt = 1.0 / FPS / sub
+            omega -= g_over_l * math.sin(theta) * dt
+            theta += omega * dt
+    return out
+
+
+def test_a_speed_jump_breaks_a_swings_energy_and_a_turn_does_not():
+    steady = energy_break(track_of(swing(1.0)))
+    jumped = energy_break(track_of(swing(3.0)))
+    assert steady is not None and jumped is not None
+    assert steady[1] < 0.1  # object sizes the turning height moves: noise only
+    assert jumped[1] > 1.0
+    assert abs(jumped[0].frame - 20) <= 1
+
+
+def test_a_swing_whose_energy_broke_is_still_a_swing():
+    # Three times as fast after the jump: one correlation of speed with depth over the
+    # whole track was swamped by the change.
+    assert swinging(track_of(swing(1.0)))
+    assert swinging(track_of(swing(3.0)))
+
+
+def test_a_pendulums_speed_jump_is_reported_and_its_swing_is_not():
+    assert run(swing(1.0)) == []
+    events = run(swing(3.0))
+    assert [k for k, _ in events] == ["speed_jump"]
+    assert abs(events[0][1] - 20) <= 2
