@@ -15,6 +15,7 @@ from test_background_model import H, W, shaded_disc, texture
 
 from checkers.perception.seen_before import seen_before
 from checkers.runner import check_frames
+from checkers.units import Units
 
 FPS = 10.0
 STILL = 20  # frames the object rests before it sways (2 s: learnt into the model)
@@ -51,15 +52,16 @@ def test_an_object_popping_in_beside_a_swaying_one_appeared():
 
 def test_the_frame_before_shows_a_part_that_moved_a_little_not_one_that_popped_in():
     scene = texture(3)[:H, :W]
+    units = Units.of(H, FPS)
     before = shaded_disc(scene, 160, 90, 14.0)
     moved = shaded_disc(scene, 163, 91, 14.0)
     box = (146, 74, 32, 32)  # the disc where it is now
-    assert seen_before(moved, before, box, H, np.eye(3))
+    assert seen_before(moved, before, box, units, np.eye(3))
     # The same disc where the frame before showed only the backdrop.
-    assert not seen_before(moved, scene.copy(), box, H, np.eye(3))
+    assert not seen_before(moved, scene.copy(), box, units, np.eye(3))
     # The camera panned 20 px (more than an object's own small motion): the part is sought
     # where the camera's motion says it stood.
     pan = np.array([[1.0, 0, 20], [0, 1, 0], [0, 0, 1]])
     panned = cv2.warpAffine(before, pan[:2], (W, H), borderMode=cv2.BORDER_REFLECT)
-    assert seen_before(panned, before, (166, 76, 28, 28), H, pan)
-    assert not seen_before(panned, before, (166, 76, 28, 28), H, np.eye(3))
+    assert seen_before(panned, before, (166, 76, 28, 28), units, pan)
+    assert not seen_before(panned, before, (166, 76, 28, 28), units, np.eye(3))

@@ -13,9 +13,12 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-# How far (shares of the short side) the object may have moved in one frame, beyond the
-# camera's motion: the part is cut once it has moved a few pixels.
-REACH = 0.04
+from checkers.units import Units
+
+# How fast (short sides per second) the object may move, beyond the camera's motion: the
+# part is cut once it has moved a few pixels. A speed, so that the search reach per frame
+# shrinks as the frame rate rises (0.04 short sides a frame at 16 fps, where it was tuned).
+REACH = 0.64
 BLUR = 0.008  # short sides: both frames are softened this much (compression noise)
 # The frame before, shifted, reproduces the part when it leaves under this share of the
 # difference the part leaves against the frame before where it was (unshifted).
@@ -25,15 +28,16 @@ MATCH = 0.5
 NOISE = 6.0
 
 
-def seen_before(cur, before, bbox, short: float, motion=None) -> bool:
+def seen_before(cur, before, bbox, units: Units, motion=None) -> bool:
     """Whether the part in box `bbox` (x, y, w, h) of `cur` (uint8 RGB) is shown by
-    `before` (the previous frame, uint8 RGB) shifted by up to REACH short sides, after the
+    `before` (the previous frame, uint8 RGB) shifted by up to one frame's REACH, after the
     camera's `motion` (3x3, previous pixels -> current) is undone."""
-    return before_fit(cur, before, bbox, short, motion)[0]
+    return before_fit(cur, before, bbox, units, motion)[0]
 
 
-def before_fit(cur, before, bbox, short: float, motion=None) -> tuple[bool, float, float]:
+def before_fit(cur, before, bbox, units: Units, motion=None) -> tuple[bool, float, float]:
     """(seen, RMS difference at the best shift, RMS difference unshifted), gray levels."""
+    short = units.short_side
     x, y, w, h = (int(v) for v in bbox)
     height, width = cur.shape[:2]
     # Where the box's centre stood in the frame before, by the camera's motion.
@@ -42,7 +46,7 @@ def before_fit(cur, before, bbox, short: float, motion=None) -> tuple[bool, floa
         cx, cy = x + w / 2.0, y + h / 2.0
         px, py, pw = np.linalg.inv(motion) @ (cx, cy, 1.0)
         dx, dy = int(round(px / pw - cx)), int(round(py / pw - cy))
-    r = max(1, int(round(REACH * short)))
+    r = max(1, int(round(units.speed(REACH))))
     bx, by = x + dx, y + dy  # the box where it stood before
     x0, y0 = max(0, bx - r), max(0, by - r)
     x1, y1 = min(width, bx + w + r), min(height, by + h + r)

@@ -301,12 +301,15 @@ class Tracker:
             # Born while the model still holds the first frame (or the first after a cut)
             # wherever something stood: it came out of that picture, not out of nowhere.
             first.emerged = True
-        if how == "new" and det.source == "motion" and self._before is not None:
+        if (
+            how == "new"
+            and det.source == "motion"
+            and self._before is not None
+            and seen_before(frame.image, self._before, det.bbox, self._units, self._camera)
+        ):
             # In view the frame before, a little off where it is cut: an object the model
             # learnt while it stood still has started to move in place (seen_before.py).
-            short = min(self.width, self.height)
-            if seen_before(frame.image, self._before, det.bbox, short, self._camera):
-                first.emerged = True
+            first.emerged = True
         if (
             det.source == "motion"
             and first.det is not None
