@@ -11,7 +11,10 @@ clips of the seven wild corpora), and a rule variant scored on them in about 40 
 15-30 min for accuracy.py. Only valid while the change is inside the identity checker's
 `finalize` (identity.py, identity_motion.py, shape_motion.py, step_fit.py): anything
 upstream needs a new cache. The face path (a learned embedder) is not cached: its events
-are not replayed.
+are not replayed. The other checks' events are taken as they are: `checkers.explained`
+(which drops a physics event an identity size or shape change explains) is not applied
+again, so a variant that adds or removes identity events may be a clip off in its
+clean-failure count.
 
     python benchmarks/identity_replay.py cache /tmp/wild/d3131 /tmp/icache_d3131 --workers 2
     PYTHONPATH=. python benchmarks/identity_replay.py score /tmp/wild/d3131 /tmp/icache_d3131 \\

@@ -27,9 +27,10 @@ def test_a_speed_change_on_the_last_two_sightings_is_not_judged():
     assert "speed_jump" in judge(level(3.0, 9.0), SQUARE)
 
 
-def test_a_level_mover_whose_path_bends_up_is_no_gravity_reversal():
-    # Moving level (no gravity seen), then bending upward for a third of a second: not free
-    # flight, so nothing to reverse. The same bend after a fall is a reversal.
+def test_a_straight_mover_whose_path_bends_up_is_no_gravity_reversal():
+    # Moving on a straight line (rising at 3 px a frame, no gravity seen), then bending
+    # upward for a third of a second: not free flight, so nothing to reverse. The same bend
+    # after a fall is a reversal.
     assert "gravity_reversal" not in judge(arc(0.0, -0.8), SQUARE)
     assert "gravity_reversal" in judge(arc(0.8, -0.8), SQUARE)
 

@@ -266,8 +266,9 @@ FALL_FIRST = 2.0  # px/frame^2 the triangle falls at before its cut rises
 def test_a_textured_part_touching_a_box_is_not_read_as_reversing():
     # A shaded triangle slides level into a white box (dev 3131 clip 34): as its corner goes
     # behind the box its cut, and so its centroid, rises, which read as gravity reversing.
-    # It falls first (a reversal needs free flight before it, session 19), so that without
-    # the box the rise is a reversal.
+    # Here it falls first, unlike that clip (a reversal needs a fall before it since
+    # session 19), so that without the box the rise is a reversal and the box is what
+    # excuses it.
     white = np.array([95.0, 0.0, 0.0])
 
     def clip(box: bool) -> list[dict]:

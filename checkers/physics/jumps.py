@@ -57,6 +57,8 @@ SUSTAIN_SPAN = 6
 # more after it; a pendulum turning at the end of a track, read from its last two
 # sightings, was a clean clip's false one). A plain part's flat-colored cut is exact: a hop
 # between two bounces at 8 fps leaves it two sightings a side (tests/test_check_world_physics).
+# Each side's fit takes at most SIDE sightings, so this gate acts only within two sightings
+# of a segment's end or of a bounce.
 SPEED_FITTED = 3
 
 
@@ -149,19 +151,19 @@ class Jumps:
                 * self.k
             )
             # The largest gap among boundaries whose fits share sightings dates the change.
-            near = [b for b in seg_breaks if abs(b[0] - k) < SIDE]
+            near = [b for b in seg_breaks if abs(b.k - k) < SIDE]
             p = seg[k]
             same_look = 0.7 < seg[k].det.area / max(1.0, seg[k - 1].det.area) < 1.4
             swapped = track.from_background_model and self._swapped(seg, k, bar_p)
-            if dp > bar_p and dp >= max(b[1] for b in near) and same_look and not swapped:
+            if dp > bar_p and dp >= max(b.gap_p for b in near) and same_look and not swapped:
                 events.append(self._event("teleport", p, track, dp / bar_p - 0.5,
                                           f"jumped {dp * self.scale:.0f} px off its path"))  # fmt: skip
             elif (
                 quiet
                 and (fitted >= SPEED_FITTED or not track.from_background_model)
-                and max(b[1] for b in near) <= jump_p  # a jump nearby bends these fits too
+                and max(b.gap_p for b in near) <= jump_p  # a jump nearby bends these fits too
                 and dv > bar_v
-                and dv >= max(b[2] for b in near)
+                and dv >= max(b.gap_v for b in near)
                 and not contact
                 and not self._collided(track.id, seg, k)
                 and sustained_change(xy, k, SUSTAIN_SPAN) >= SPEED_SHARE
