@@ -26,17 +26,12 @@ takes one JSON per corpus, matched by the file name's `_<corpus>.json` ending.
 
 from __future__ import annotations
 
-import argparse
-import collections
-import json
-import os
 import pickle
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-from physics_replay import _labels, _others  # noqa: E402 - a sibling script, not a package
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # its sibling scripts
+import replay_common  # noqa: E402 - a sibling script, not a package
 
 IDENTITY = "identity_drift"
 KINDS = ("color_drift", "size_change", "shape_morph")
@@ -45,44 +40,7 @@ NOT_KEPT = ("features", "_faces")
 
 
 def _cache_one(job: tuple[str, str]) -> str:
-    path, out = job
-    if os.path.exists(out):
-        return "cached"
-    import checkers.runner as runner
-    from checkers.identity import IdentityChecker
-
-    held: dict = {"first_shown": None}
-    finalize, renumbered = IdentityChecker.finalize, runner.renumbered
-
-    def keep_state(self):
-        held["state"] = pickle.dumps({k: v for k, v in self.__dict__.items() if k not in NOT_KEPT})
-        return finalize(self)
-
-    def keep_numbers(result, first_shown):
-        held["first_shown"] = list(first_shown)
-        return renumbered(result, first_shown)
-
-    IdentityChecker.finalize, runner.renumbered = keep_state, keep_numbers
-    try:
-        report = runner.check_clip(path, checks=(IDENTITY,), threads=1)
-    finally:
-        IdentityChecker.finalize, runner.renumbered = finalize, renumbered
-    if "state" not in held:
-        return f"{path}: no state ({report.verdict}: {report.error})"
-    with open(out + ".tmp", "wb") as f:
-        pickle.dump({"state": held["state"], "first_shown": held["first_shown"]}, f)
-    os.replace(out + ".tmp", out)  # a killed run leaves no half-written state behind
-    return "ok"
-
-
-def cache(corpus: Path, out: Path, workers: int) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    clips = [r["clip"] for r in _labels(corpus)]
-    jobs = [(str(corpus / c), str(out / f"{c}.pkl")) for c in clips]
-    with ProcessPoolExecutor(workers) as pool:
-        for said in pool.map(_cache_one, jobs, chunksize=1):
-            if said not in ("ok", "cached"):
-                print(said, flush=True)
+    return replay_common.cache_one(*job, "checkers.identity:IdentityChecker", IDENTITY, NOT_KEPT)
 
 
 def replayed(held: dict):
@@ -100,13 +58,13 @@ def replayed(held: dict):
 def score(corpus: Path, cached: Path, others: list[str], tolerance: int) -> dict:
     from accuracy import score as accuracy_score
 
-    labels = _labels(corpus)
+    labels = replay_common.labels(corpus)
     loaded: dict = {}
     results = {}
     for record in labels:
         clip = record["clip"]
         identity = replayed(pickle.loads((cached / f"{clip}.pkl").read_bytes()))
-        full = _others(others, clip, loaded) if others else None
+        full = replay_common.others(others, clip, loaded) if others else None
         # Identity is judged first in the runner: no other check explains its events away,
         # and those it explained are not in the other checks' files (left as they are).
         rest = [e for e in (full or {}).get("events", []) if e["check"] != IDENTITY]
@@ -117,47 +75,5 @@ def score(corpus: Path, cached: Path, others: list[str], tolerance: int) -> dict
     return summary
 
 
-def report(summary: dict) -> str:
-    c = summary["checks"][IDENTITY]
-    kinds = ", ".join(
-        f"{k} {v['found']}/{v['labeled']}" for k, v in summary["kinds"].items() if k in KINDS
-    )
-    false = [(check, kind, held) for _, check, kind, _, held in summary["false_events"]]
-    clean = collections.Counter(k for check, k, held in false if check == IDENTITY and not held)
-    violated = collections.Counter(k for check, k, held in false if check == IDENTITY and held)
-    failed = summary["clean"].get("failed", 0)
-    return "\n".join([
-        f"identity recall {c['found']}/{c['labeled']}, {c['events']} events; {kinds}",
-        f"clean clips failed (all checks) {failed}/{summary['clean'].get('clips', 0)}",
-        f"identity events on clean clips {sum(clean.values())} {dict(clean)}",
-        f"false identity events on violated clips {sum(violated.values())} {dict(violated)}",
-    ])  # fmt: skip
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-    c = sub.add_parser("cache", help="run perception once per clip, keep identity's state")
-    c.add_argument("corpus", type=Path)
-    c.add_argument("out", type=Path)
-    c.add_argument("--workers", type=int, default=1)
-    s = sub.add_parser("score", help="replay identity on the cached states and score")
-    s.add_argument("corpus", type=Path)
-    s.add_argument("cached", type=Path)
-    s.add_argument("--others", nargs="*", default=[], help="accuracy.py JSONs of the clips")
-    s.add_argument("--tolerance", type=int, default=2)
-    s.add_argument("--json", type=Path)
-    args = parser.parse_args()
-    if args.command == "cache":
-        cache(args.corpus, args.out, args.workers)
-        return
-    summary = score(args.corpus, args.cached, args.others, args.tolerance)
-    print(report(summary))
-    if args.json:
-        args.json.write_text(json.dumps(summary))
-
-
 if __name__ == "__main__":
-    main()
+    replay_common.main(__doc__, "identity", _cache_one, score, KINDS, IDENTITY)
