@@ -25,6 +25,7 @@ import cv2
 import numpy as np
 
 from checkers.perception.change import CHANGE_FLOOR, NOISE_FACTOR, ChangeStep
+from checkers.perception.conserved import REACH_SPEED, unexplained_cells
 
 GRID = (32, 18)  # cells across, down
 BURST_S = 0.3  # seconds a burst lasts at most
@@ -63,6 +64,8 @@ class _CellFrame:
     speed: np.ndarray  # (rows, cols) mean residual flow, short-side units per frame
     movers: np.ndarray  # (rows, cols) count of corners moving on their own
     lab: np.ndarray  # (rows, cols, 3) mean Lab
+    full: np.ndarray | None = None  # (h, w, 3) the frame in Lab, for the motion test
+    bar: float = CHANGE_FLOOR  # Lab units of residual that count as strong change here
 
 
 class BurstFinder:
@@ -74,6 +77,10 @@ class BurstFinder:
         self.still = STILL_SPEED / fps  # short sides a frame
         self.mover_step = MOVER_SPEED / fps
         self.burst = max(2, int(round(BURST_S * fps)))
+        self.reach = int(round(REACH_SPEED / fps * min(width, height)))
+        # Cells already put to the motion test, by (frame, row, col): overlapping windows
+        # see the same onsets.
+        self._tested: dict[tuple[int, int, int], bool] = {}
         self.calm = max(3, int(round(CALM_S * fps)))
         self._history: deque[_CellFrame] = deque(maxlen=self.burst + 2 * self.calm + 3)
         # A burst is seen by several consecutive windows; the strongest one describes it.
@@ -90,11 +97,11 @@ class BurstFinder:
     def _cells(self, index: int, time: float, lab: np.ndarray, step: ChangeStep) -> _CellFrame:
         cols, rows = GRID
         area = cv2.INTER_AREA
+        bar = max(CHANGE_FLOOR, NOISE_FACTOR * step.noise)
         if step.residual is None:
             zero = np.zeros((rows, cols), np.float32)
             strong, speed = zero, zero
         else:
-            bar = max(CHANGE_FLOOR, NOISE_FACTOR * step.noise)
             strong = cv2.resize((step.residual > bar).astype(np.float32), GRID, interpolation=area)
             speed = cv2.resize(step.speed.astype(np.float32), GRID, interpolation=area)
         movers = np.zeros((rows, cols), np.float32)
@@ -106,7 +113,7 @@ class BurstFinder:
             cy = np.clip((m[fast, 1] / self.height * rows).astype(int), 0, rows - 1)
             np.add.at(movers, (cy, cx), 1.0)
         lab_cells = cv2.resize(lab, GRID, interpolation=area)
-        return _CellFrame(index, time, strong, speed, movers, lab_cells)
+        return _CellFrame(index, time, strong, speed, movers, lab_cells, lab, bar)
 
     def _decide(self, final: bool) -> list[Burst]:
         """Judge the window ending `calm` frames ago (or every pending one at the end)."""
@@ -176,9 +183,41 @@ class BurstFinder:
         steps = _max_filter(steps.astype(np.uint8), 3) > 0
         speed, movers = self._motion(frames[max(1, lo - 2) : t + 3], steps)
         stages = [excess, excess * lasting]
-        stages.append(stages[-1] * (speed < self.still))
-        stages.append(stages[-1] * (movers == 0))
+        still, alone = speed < self.still, movers == 0
+        # The motion gates excuse a cell only where motion can explain its change.
+        unexplained = self._unexplained(frames, lo, inside, stages[1] * ~(still & alone))
+        stages.append(stages[-1] * (still | unexplained))
+        stages.append(stages[-1] * (alone | unexplained))
         return lo, first, last, stages
+
+    def _unexplained(self, frames, lo, inside, excused) -> np.ndarray:
+        """Cells whose excused excess no motion explains (conserved.py), each tested across
+        the frame in which it changed most. Only tried when the excused cells alone could
+        make a burst, which keeps it to a few windows a clip."""
+        out = np.zeros(excused.shape, bool)
+        if float(excused.sum()) < MIN_SCORE:
+            return out
+        onsets = lo + inside.argmax(axis=0)  # history position of each cell's strongest step
+        for pos in np.unique(onsets[excused > 0]):
+            now = frames[pos]
+            if now.full is None or frames[pos - 1].full is None:
+                continue
+            todo = (excused > 0) & (onsets == pos)
+            keys = [(now.index, int(y), int(x)) for y, x in zip(*np.nonzero(todo), strict=True)]
+            fresh = np.zeros_like(todo)
+            for _, y, x in keys:
+                fresh[y, x] = (now.index, y, x) not in self._tested
+            if fresh.any():
+                found = unexplained_cells(
+                    frames[pos - 1].full, now.full, fresh, self.reach, now.bar
+                )
+                for y, x in zip(*np.nonzero(fresh), strict=True):
+                    self._tested[(now.index, int(y), int(x))] = bool(found[y, x])
+            for key in keys:
+                out[key[1], key[2]] = self._tested[key]
+        oldest = frames[0].index
+        self._tested = {k: v for k, v in self._tested.items() if k[0] >= oldest}
+        return out
 
     def _motion(self, nearby: list[_CellFrame], steps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The fastest residual flow near each cell and the moving corners around it, over
