@@ -25,7 +25,7 @@ import cv2
 import numpy as np
 
 from checkers.perception.change import CHANGE_FLOOR, NOISE_FACTOR, ChangeStep
-from checkers.perception.conserved import REACH_SPEED, unexplained_cells
+from checkers.perception.conserved import REACH_SPEED, match_errors
 
 GRID = (32, 18)  # cells across, down
 BURST_S = 0.3  # seconds a burst lasts at most
@@ -43,6 +43,9 @@ MOVER_REACH = 5  # cells around a burst in which a moving corner explains it
 STEP_SHARE = 0.7
 STEP_CONCENTRATION = 0.9
 MIN_SCORE = 0.95  # summed cell excess of a burst that counts (dev-set tuned, see BENCHMARKS.md)
+# A gated cell's change must be explained this many times worse by motion than anything
+# moving around it was a frame before, to stand against the motion gates (conserved.py).
+EXPLAIN_RATIO = 1.5
 
 
 @dataclass
@@ -80,7 +83,7 @@ class BurstFinder:
         self.reach = int(round(REACH_SPEED / fps * min(width, height)))
         # Cells already put to the motion test, by (frame, row, col): overlapping windows
         # see the same onsets.
-        self._tested: dict[tuple[int, int, int], bool] = {}
+        self._tested: dict[tuple[int, int, int], float] = {}
         self.calm = max(3, int(round(CALM_S * fps)))
         self._history: deque[_CellFrame] = deque(maxlen=self.burst + 2 * self.calm + 3)
         # A burst is seen by several consecutive windows; the strongest one describes it.
@@ -193,30 +196,43 @@ class BurstFinder:
     def _unexplained(self, frames, lo, inside, excused) -> np.ndarray:
         """Cells whose excused excess no motion explains (conserved.py), each tested across
         the frame in which it changed most. Only tried when the excused cells alone could
-        make a burst, which keeps it to a few windows a clip."""
+        make a burst, which keeps it to a few windows a clip.
+
+        Calibrated on the place itself: real movers (a hand, blurred and bending) are matched
+        poorly by any shift, so a cell counts only if its change is explained clearly worse
+        (EXPLAIN_RATIO) than the worst-explained cell within the mover reach was in the step
+        just before the window, when the same things moved there and nothing had changed."""
         out = np.zeros(excused.shape, bool)
         if float(excused.sum()) < MIN_SCORE:
             return out
+        if lo < 2 or frames[lo - 2].full is None:
+            return out
         onsets = lo + inside.argmax(axis=0)  # history position of each cell's strongest step
         for pos in np.unique(onsets[excused > 0]):
-            now = frames[pos]
-            if now.full is None or frames[pos - 1].full is None:
-                continue
             todo = (excused > 0) & (onsets == pos)
-            keys = [(now.index, int(y), int(x)) for y, x in zip(*np.nonzero(todo), strict=True)]
-            fresh = np.zeros_like(todo)
-            for _, y, x in keys:
-                fresh[y, x] = (now.index, y, x) not in self._tested
-            if fresh.any():
-                found = unexplained_cells(
-                    frames[pos - 1].full, now.full, fresh, self.reach, now.bar
-                )
-                for y, x in zip(*np.nonzero(fresh), strict=True):
-                    self._tested[(now.index, int(y), int(x))] = bool(found[y, x])
-            for key in keys:
-                out[key[1], key[2]] = self._tested[key]
+            now = self._errors(frames, pos, todo)
+            around = _max_filter(todo.astype(np.uint8), 2 * MOVER_REACH - 1) > 0
+            base = _max_filter(self._errors(frames, lo - 1, around), 2 * MOVER_REACH - 1)
+            bar = np.maximum(frames[pos].bar, EXPLAIN_RATIO * base)
+            out |= todo & (now > bar)
         oldest = frames[0].index
         self._tested = {k: v for k, v in self._tested.items() if k[0] >= oldest}
+        return out
+
+    def _errors(self, frames, pos: int, cells: np.ndarray) -> np.ndarray:
+        """conserved.match_errors of `cells` across the step into history position `pos`
+        (0 elsewhere), cached: overlapping windows ask for the same cells."""
+        index = frames[pos].index
+        fresh = cells.copy()
+        for y, x in zip(*np.nonzero(cells), strict=True):
+            fresh[y, x] = (index, int(y), int(x)) not in self._tested
+        if fresh.any():
+            found = match_errors(frames[pos - 1].full, frames[pos].full, fresh, self.reach)
+            for y, x in zip(*np.nonzero(fresh), strict=True):
+                self._tested[(index, int(y), int(x))] = float(found[y, x])
+        out = np.zeros(cells.shape, np.float32)
+        for y, x in zip(*np.nonzero(cells), strict=True):
+            out[y, x] = self._tested[(index, int(y), int(x))]
         return out
 
     def _motion(self, nearby: list[_CellFrame], steps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -28,6 +28,34 @@ MIN_REACH = 2  # pixels of the scene copy: flow and resampling jitter even for s
 MARGIN = 1  # pixels added around a cell: its picture with some context to match
 
 
+def match_errors(
+    before: np.ndarray, after: np.ndarray, cells: np.ndarray, reach: int
+) -> np.ndarray:
+    """For each True cell of the (rows, cols) grid `cells`: how far (RMS Lab units) motion
+    within `reach` pixels falls short of explaining the change between the Lab frames `before`
+    and `after` (same size): the worse of the two directions' best shifted matches. NaN
+    elsewhere."""
+    rows, cols = cells.shape
+    h, w = before.shape[:2]
+    r = max(MIN_REACH, int(reach))
+    pad_before = cv2.copyMakeBorder(before, r, r, r, r, cv2.BORDER_REPLICATE)
+    pad_after = cv2.copyMakeBorder(after, r, r, r, r, cv2.BORDER_REPLICATE)
+    out = np.full(cells.shape, np.nan, np.float32)
+    for cy, cx in zip(*np.nonzero(cells), strict=True):
+        x0 = max(0, int(cx * w / cols) - MARGIN)
+        x1 = min(w, int((cx + 1) * w / cols) + MARGIN)
+        y0 = max(0, int(cy * h / rows) - MARGIN)
+        y1 = min(h, int((cy + 1) * h / rows) + MARGIN)
+        if x1 - x0 < 2 or y1 - y0 < 2:
+            out[cy, cx] = 0.0
+            continue
+        out[cy, cx] = max(
+            _best_rms(after[y0:y1, x0:x1], pad_before[y0 : y1 + 2 * r, x0 : x1 + 2 * r]),
+            _best_rms(before[y0:y1, x0:x1], pad_after[y0 : y1 + 2 * r, x0 : x1 + 2 * r]),
+        )
+    return out
+
+
 def unexplained_cells(
     before: np.ndarray,
     after: np.ndarray,
@@ -35,28 +63,9 @@ def unexplained_cells(
     reach: int,
     bar: float,
 ) -> np.ndarray:
-    """For each True cell of the (rows, cols) grid `cells`: is the change between the Lab
-    frames `before` and `after` (same size) beyond motion within `reach` pixels? True where
-    the best shifted match, in either direction, stays further than `bar` Lab units (RMS)."""
-    rows, cols = cells.shape
-    h, w = before.shape[:2]
-    r = max(MIN_REACH, int(reach))
-    pad_before = cv2.copyMakeBorder(before, r, r, r, r, cv2.BORDER_REPLICATE)
-    pad_after = cv2.copyMakeBorder(after, r, r, r, r, cv2.BORDER_REPLICATE)
-    out = np.zeros_like(cells, dtype=bool)
-    for cy, cx in zip(*np.nonzero(cells), strict=True):
-        x0 = max(0, int(cx * w / cols) - MARGIN)
-        x1 = min(w, int((cx + 1) * w / cols) + MARGIN)
-        y0 = max(0, int(cy * h / rows) - MARGIN)
-        y1 = min(h, int((cy + 1) * h / rows) + MARGIN)
-        if x1 - x0 < 2 or y1 - y0 < 2:
-            continue
-        worst = max(
-            _best_rms(after[y0:y1, x0:x1], pad_before[y0 : y1 + 2 * r, x0 : x1 + 2 * r]),
-            _best_rms(before[y0:y1, x0:x1], pad_after[y0 : y1 + 2 * r, x0 : x1 + 2 * r]),
-        )
-        out[cy, cx] = worst > bar
-    return out
+    """True for each True cell of `cells` whose change motion within `reach` pixels leaves
+    further than `bar` Lab units (RMS) from explaining, in either direction."""
+    return np.nan_to_num(match_errors(before, after, cells, reach), nan=0.0) > bar
 
 
 def _best_rms(patch: np.ndarray, around: np.ndarray) -> float:
