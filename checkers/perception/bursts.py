@@ -25,7 +25,6 @@ import cv2
 import numpy as np
 
 from checkers.perception.change import CHANGE_FLOOR, NOISE_FACTOR, ChangeStep
-from checkers.perception.conserved import REACH_SPEED, match_errors
 
 GRID = (32, 18)  # cells across, down
 BURST_S = 0.3  # seconds a burst lasts at most
@@ -43,9 +42,6 @@ MOVER_REACH = 5  # cells around a burst in which a moving corner explains it
 STEP_SHARE = 0.7
 STEP_CONCENTRATION = 0.9
 MIN_SCORE = 0.95  # summed cell excess of a burst that counts (dev-set tuned, see BENCHMARKS.md)
-# A gated cell's change must be explained this many times worse by motion than anything
-# moving around it was a frame before, to stand against the motion gates (conserved.py).
-EXPLAIN_RATIO = 1.5
 
 
 @dataclass
@@ -67,8 +63,6 @@ class _CellFrame:
     speed: np.ndarray  # (rows, cols) mean residual flow, short-side units per frame
     movers: np.ndarray  # (rows, cols) count of corners moving on their own
     lab: np.ndarray  # (rows, cols, 3) mean Lab
-    full: np.ndarray | None = None  # (h, w, 3) the frame in Lab, for the motion test
-    bar: float = CHANGE_FLOOR  # Lab units of residual that count as strong change here
 
 
 class BurstFinder:
@@ -80,10 +74,6 @@ class BurstFinder:
         self.still = STILL_SPEED / fps  # short sides a frame
         self.mover_step = MOVER_SPEED / fps
         self.burst = max(2, int(round(BURST_S * fps)))
-        self.reach = int(round(REACH_SPEED / fps * min(width, height)))
-        # Cells already put to the motion test, by (frame, row, col): overlapping windows
-        # see the same onsets.
-        self._tested: dict[tuple[int, int, int], float] = {}
         self.calm = max(3, int(round(CALM_S * fps)))
         self._history: deque[_CellFrame] = deque(maxlen=self.burst + 2 * self.calm + 3)
         # A burst is seen by several consecutive windows; the strongest one describes it.
@@ -100,11 +90,11 @@ class BurstFinder:
     def _cells(self, index: int, time: float, lab: np.ndarray, step: ChangeStep) -> _CellFrame:
         cols, rows = GRID
         area = cv2.INTER_AREA
-        bar = max(CHANGE_FLOOR, NOISE_FACTOR * step.noise)
         if step.residual is None:
             zero = np.zeros((rows, cols), np.float32)
             strong, speed = zero, zero
         else:
+            bar = max(CHANGE_FLOOR, NOISE_FACTOR * step.noise)
             strong = cv2.resize((step.residual > bar).astype(np.float32), GRID, interpolation=area)
             speed = cv2.resize(step.speed.astype(np.float32), GRID, interpolation=area)
         movers = np.zeros((rows, cols), np.float32)
@@ -116,7 +106,7 @@ class BurstFinder:
             cy = np.clip((m[fast, 1] / self.height * rows).astype(int), 0, rows - 1)
             np.add.at(movers, (cy, cx), 1.0)
         lab_cells = cv2.resize(lab, GRID, interpolation=area)
-        return _CellFrame(index, time, strong, speed, movers, lab_cells, lab, bar)
+        return _CellFrame(index, time, strong, speed, movers, lab_cells)
 
     def _decide(self, final: bool) -> list[Burst]:
         """Judge the window ending `calm` frames ago (or every pending one at the end)."""
@@ -186,54 +176,9 @@ class BurstFinder:
         steps = _max_filter(steps.astype(np.uint8), 3) > 0
         speed, movers = self._motion(frames[max(1, lo - 2) : t + 3], steps)
         stages = [excess, excess * lasting]
-        still, alone = speed < self.still, movers == 0
-        # The motion gates excuse a cell only where motion can explain its change.
-        unexplained = self._unexplained(frames, lo, inside, stages[1] * ~(still & alone))
-        stages.append(stages[-1] * (still | unexplained))
-        stages.append(stages[-1] * (alone | unexplained))
+        stages.append(stages[-1] * (speed < self.still))
+        stages.append(stages[-1] * (movers == 0))
         return lo, first, last, stages
-
-    def _unexplained(self, frames, lo, inside, excused) -> np.ndarray:
-        """Cells whose excused excess no motion explains (conserved.py), each tested across
-        the frame in which it changed most. Only tried when the excused cells alone could
-        make a burst, which keeps it to a few windows a clip.
-
-        Calibrated on the place itself: real movers (a hand, blurred and bending) are matched
-        poorly by any shift, so a cell counts only if its change is explained clearly worse
-        (EXPLAIN_RATIO) than the worst-explained cell within the mover reach was in the step
-        just before the window, when the same things moved there and nothing had changed."""
-        out = np.zeros(excused.shape, bool)
-        if float(excused.sum()) < MIN_SCORE:
-            return out
-        if lo < 2 or frames[lo - 2].full is None:
-            return out
-        onsets = lo + inside.argmax(axis=0)  # history position of each cell's strongest step
-        for pos in np.unique(onsets[excused > 0]):
-            todo = (excused > 0) & (onsets == pos)
-            now = self._errors(frames, pos, todo)
-            around = _max_filter(todo.astype(np.uint8), 2 * MOVER_REACH - 1) > 0
-            base = _max_filter(self._errors(frames, lo - 1, around), 2 * MOVER_REACH - 1)
-            bar = np.maximum(frames[pos].bar, EXPLAIN_RATIO * base)
-            out |= todo & (now > bar)
-        oldest = frames[0].index
-        self._tested = {k: v for k, v in self._tested.items() if k[0] >= oldest}
-        return out
-
-    def _errors(self, frames, pos: int, cells: np.ndarray) -> np.ndarray:
-        """conserved.match_errors of `cells` across the step into history position `pos`
-        (0 elsewhere), cached: overlapping windows ask for the same cells."""
-        index = frames[pos].index
-        fresh = cells.copy()
-        for y, x in zip(*np.nonzero(cells), strict=True):
-            fresh[y, x] = (index, int(y), int(x)) not in self._tested
-        if fresh.any():
-            found = match_errors(frames[pos - 1].full, frames[pos].full, fresh, self.reach)
-            for y, x in zip(*np.nonzero(fresh), strict=True):
-                self._tested[(index, int(y), int(x))] = float(found[y, x])
-        out = np.zeros(cells.shape, np.float32)
-        for y, x in zip(*np.nonzero(cells), strict=True):
-            out[y, x] = self._tested[(index, int(y), int(x))]
-        return out
 
     def _motion(self, nearby: list[_CellFrame], steps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The fastest residual flow near each cell and the moving corners around it, over
