@@ -255,6 +255,10 @@ class IdentityChecker(Checker):
             window = over[i : i + 3]
             if not over[i] or sum(window) < min(2, len(window)):
                 continue
+            if key != "size" and not holds(
+                pts, values, i, threshold, self.fps, track.points[-1].frame
+            ):
+                continue
             if key == "size" and not self._resized(track, pts, values, i, threshold):
                 continue
             p, span = self._start(track, pts, key, i)

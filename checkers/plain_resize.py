@@ -37,7 +37,9 @@ MIN_JITTER_SIGHTINGS = 4  # sightings before the change needed to read the jitte
 BOTH_WAYS = 0.5
 
 
-def holds(pts: list[Point], changes: list[float], i: int, threshold: float, fps: float) -> bool:
+def holds(
+    pts: list[Point], changes: list[float], i: int, threshold: float, fps: float, last=None
+) -> bool:
     """The signed change confirmed at sighting pts[i] is still over `threshold`, the same
     way, HOLD_SECONDS on, and over it on most sightings until then. A track that ends sooner
     is judged on what is left, as before (two of the next three sightings, or all of them)."""
@@ -47,6 +49,8 @@ def holds(pts: list[Point], changes: list[float], i: int, threshold: float, fps:
     over = [v * way > threshold for v in changes[i:]]
     frames = [p.frame for p in pts[i:]]
     later = [k for k, f in enumerate(frames) if f >= start + hold]
+    if not later and last is not None and last >= start + hold:
+        return False  # the track goes on, but never again in clean view: not seen to hold
     if not later:
         window = over[:3]
         return sum(window) >= min(2, len(window))

@@ -77,3 +77,13 @@ def test_a_change_inside_the_tracks_own_jitter_is_not_above_it():
     jittery = [0.0, 0.3, -0.2, 0.25, -0.3, 0.2]
     assert not pr.above_jitter(jittery, 0.5, 1.0)
     assert pr.above_jitter([0.0, 0.02, -0.01, 0.01, 0.0, -0.02], 0.5, 1.0)
+
+
+def test_a_change_last_seen_cleanly_while_the_track_goes_on_is_not_seen_to_hold():
+    # Two squares touching: their cut is one part on two clean frames, then each is only
+    # ever seen beside the other (not clean). At 12 fps the hold is 3 frames.
+    pts = [type("P", (), {"frame": f})() for f in (28, 29, 30, 31)]
+    changes = [0.0, 0.0, 0.7, 0.7]
+    assert not pr.holds(pts, changes, 2, 0.2, 12.0, last=40)
+    # The track ends there: judged on what is left, as before.
+    assert pr.holds(pts, changes, 2, 0.2, 12.0, last=31)
