@@ -26,6 +26,7 @@ import numpy as np
 from checkers.base import Checker, CheckResult, Event, score_from_events
 from checkers.identity_motion import MotionChange, MotionLooks
 from checkers.perception.faces import FaceTracks
+from checkers.plain_resize import above_jitter, holds, scales_alike
 from checkers.scene_events import IDENTITY_BURSTS, SceneLog, burst_events, face_events
 from checkers.stats import robust_sigma
 from checkers.step_fit import bends, onset  # noqa: F401 - onset: this module's API
@@ -254,6 +255,12 @@ class IdentityChecker(Checker):
             window = over[i : i + 3]
             if not over[i] or sum(window) < min(2, len(window)):
                 continue
+            if key != "size" and not holds(
+                pts, values, i, threshold, self.fps, track.points[-1].frame
+            ):
+                continue
+            if key == "size" and not self._resized(track, pts, values, i, threshold):
+                continue
             p, span = self._start(track, pts, key, i)
             kind = KINDS[key]
             if key == "color" and span <= JUMP_SPAN:
@@ -272,6 +279,22 @@ class IdentityChecker(Checker):
                 f"{values[i]:.2f} (threshold {threshold:.2f})",
             )
         return None
+
+    def _resized(self, track, pts, values, i: int, threshold: float) -> bool:
+        """A size change confirmed at pts[i] that holds and scales the box alike
+        (plain_resize.py); compared with the sightings the reference was taken on."""
+        # Signed: a cut that jitters about its size passes the bar growing and shrinking.
+        ref = np.median([np.log(p.det.area) for p in pts[:REFERENCE_POINTS]])
+        signed = [float(np.log(p.det.area) - ref) for p in pts]
+        if not holds(pts, signed, i, threshold, self.fps):
+            return False
+        after = [p for p, v in zip(pts[i:], values[i:], strict=True) if v > threshold]
+        if not scales_alike(pts[:REFERENCE_POINTS], after[:REFERENCE_POINTS]):
+            return False
+        start = self._start(track, pts, "size", i)[0].frame
+        before = [v for p, v in zip(pts, signed, strict=True) if p.frame < start]
+        change = float(np.median([signed[pts.index(p)] for p in after[:REFERENCE_POINTS]]))
+        return above_jitter(before, change, self.k)
 
     def _start(self, track: Track, pts: list[Point], key: str, i: int) -> tuple[Point, float]:
         """The sighting where the change confirmed at clean sighting pts[i] began, and how
