@@ -193,7 +193,6 @@ class Jumps:
                 and dv > bar_v
                 and dv >= max(b.gap_v for b in near)
                 and whole >= OUTLINE_SHARE
-                and self._stands_out(seg_breaks, k, dv, jump_p)
                 and not contact
                 and not self._collided(track.id, seg, k)
                 and sustained_change(xy, k, SUSTAIN_SPAN) >= SPEED_SHARE
@@ -201,16 +200,6 @@ class Jumps:
                 events.append(self._event("speed_jump", p, track, dv / bar_v - 0.5,
                                           f"changed speed by {dv * self.scale:.1f} px/frame with no contact"))  # fmt: skip
         return events
-
-    @staticmethod
-    def _stands_out(seg_breaks: list[Break], k: int, dv: float, jump_p: float) -> bool:
-        """Is the change at boundary k larger than every change of speed the same run shows
-        SIDE or more sightings away? There both fits of a boundary lie on one side of a
-        change at k, so one speed jump does not bend them; a motion that surges and slows
-        all along (the wild world's wobbling movers) bends them as much. Boundaries bent by a
-        jump in position are left out."""
-        apart = [b.gap_v for b in seg_breaks if abs(b.k - k) >= SIDE and b.gap_p <= jump_p]
-        return not apart or dv > max(apart)
 
     def _collided(self, tid: int, seg: list[Point], k: int) -> bool:
         """Could another object have hit this one around the boundary seg[k-1] | seg[k]?
