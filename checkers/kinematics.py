@@ -62,6 +62,30 @@ def side_fit(xy: np.ndarray, frames: np.ndarray, accel: np.ndarray, t0: float):
     return icept, slope
 
 
+def outline_share(
+    corners: np.ndarray, frames: np.ndarray, lo: int, k: int, hi: int, accel, t0: float, dv
+) -> float:
+    """How much of the centroid's change of velocity `dv` at the boundary k the part's whole
+    outline shows: the share (1 for a rigid object) along `dv` of the change that both
+    opposite edges of its box make on each axis.
+
+    `corners`: (n, 4) left, top, right, bottom edges, fitted over [lo, k) and [k, hi) as the
+    centroid is. A part coming out from behind a wall grows at its leading edge while its
+    trailing edge stays at the wall: its centroid moves at a fraction of the object's speed,
+    then at the full speed once out, a change the leading edge never shows. Likewise a part
+    holding the background model's ghost of the object's first place until the two come
+    apart. A real change of speed moves every edge alike.
+    """
+    near = [side_fit(corners[lo:k, c], frames[lo:k], accel, t0)[1] for c in ((0, 1), (2, 3))]
+    far = [side_fit(corners[k:hi, c], frames[k:hi], accel, t0)[1] for c in ((0, 1), (2, 3))]
+    first, second = far[0] - near[0], far[1] - near[1]  # changes of (left, top), (right, bottom)
+    # Per axis, the smaller of the two edges' changes, and none if they disagree in sign.
+    whole = np.where(np.abs(first) < np.abs(second), first, second)
+    whole[np.sign(first) != np.sign(second)] = 0.0
+    norm = float(np.dot(dv, dv))
+    return float(np.dot(whole, dv)) / norm if norm > 0 else 1.0
+
+
 def swept_box(box, dx: float, dy: float) -> tuple[int, int, int, int]:
     """The box covering `box` moved along (dx, dy)."""
     x, y, w, h = box

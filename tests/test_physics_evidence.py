@@ -38,3 +38,26 @@ def test_a_fall_after_a_long_glide_that_reverses_is_a_gravity_reversal():
         vy += 0.0 if i < 16 else (0.8 if i < 26 else -0.8)
         y += vy
     assert "gravity_reversal" in judge(path, [(SIDE_PX, SIDE_PX)] * len(path))
+
+
+def emerging(speed_out: float) -> tuple[list, list]:
+    """A 60 px square moving left at 3.6 px a frame out from behind a wall whose left edge
+    is at x = 200: its part grows at the leading edge while the trailing edge stays at the
+    wall, so the centroid moves at half the square's speed until the square is out (frame
+    10), then at the square's speed, `speed_out` from then on. Slowly enough that the part's
+    box stays within the motion gate's steady ratio across the fits (as at 30 fps)."""
+    path, boxes, left = [], [], 200.0 - 24.0
+    for i in range(26):
+        right = min(left + 60.0, 200.0)
+        path.append(((left + right) / 2, 90.0))
+        boxes.append((right - left, 60.0))
+        left -= 3.6 if i < 10 else speed_out
+    return path, boxes
+
+
+def test_a_part_coming_out_from_behind_a_wall_is_no_speed_jump():
+    # Its centroid doubles its speed as the square comes out, but its leading edge moves at
+    # 3.6 px a frame throughout (dev1515 clip 83, test5757 clip 257).
+    assert "speed_jump" not in judge(*emerging(3.6))
+    # The same square speeding up as it comes out moves its leading edge faster too.
+    assert "speed_jump" in judge(*emerging(7.2))

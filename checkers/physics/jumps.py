@@ -24,6 +24,7 @@ from checkers.kinematics import (
     SIDE,
     bounce_points,
     floor_contact,
+    outline_share,
     side_fit,
     sustained_change,
     swept_box,
@@ -60,6 +61,11 @@ SUSTAIN_SPAN = 6
 # Each side's fit takes at most SIDE sightings, so this gate acts only within two sightings
 # of a segment's end or of a bounce.
 SPEED_FITTED = 3
+# A speed jump moves the whole object: both opposite edges of the part's box must show at
+# least this share of its centroid's change (kinematics.outline_share). Clean wild clips
+# (session 20): parts coming out from behind a wall or parting from the model's ghost of
+# their first place showed 0.0-0.35 of it.
+OUTLINE_SHARE = 0.5
 
 
 class Break(NamedTuple):
@@ -71,6 +77,7 @@ class Break(NamedTuple):
     speed: float  # the faster fit's speed
     contact: bool  # the ground may have made the change
     fitted: int  # sightings in the shorter side's fit
+    whole: float  # share of the velocity change the part's whole outline shows
 
 
 class Jumps:
@@ -78,6 +85,20 @@ class Jumps:
         """One `Break` per boundary seg[k-1] | seg[k] that has fits on both sides."""
         xy = np.array([(p.x, p.y) for p in seg])
         frames = np.array([p.frame for p in seg], dtype=float)
+        # The box's edges in scene coordinates (the centroid's camera shift added).
+        corners = np.array(
+            [
+                (
+                    x + p.x - p.det.cx,
+                    y + p.y - p.det.cy,
+                    x + w + p.x - p.det.cx,
+                    y + h + p.y - p.det.cy,
+                )
+                for p in seg
+                for x, y, w, h in [p.det.bbox]
+            ],
+            dtype=float,
+        )
         d2 = xy[2:] - 2 * xy[1:-1] + xy[:-2]  # d2[i] centred on seg[i + 1]
         units = self.units
         bounces = bounce_points(xy, units)
@@ -130,7 +151,8 @@ class Jumps:
             )
             contact = floor_contact(vb, va, units) or grounded or sliding
             gap_p, gap_v = float(np.hypot(*(pa - pb))), float(np.hypot(*dv))
-            out.append(Break(k, gap_p, gap_v, speed, contact, min(k - lo, hi - k)))
+            whole = outline_share(corners, frames, lo, k, hi, accel, t0, dv)
+            out.append(Break(k, gap_p, gap_v, speed, contact, min(k - lo, hi - k), whole))
         return out
 
     def _jumps(self, track, seg, seg_breaks, sigma_p, sigma_v) -> list[Event]:
@@ -140,7 +162,7 @@ class Jumps:
         bar_p = max(jump_p, far * self.k)
         events = []
         xy = np.array([(p.x, p.y) for p in seg])
-        for k, dp, dv, speed, contact, fitted in seg_breaks:
+        for k, dp, dv, speed, contact, fitted, whole in seg_breaks:
             # Touching another object can change a velocity, never a position: contact
             # excuses speed jumps only.
             if any(p.at_edge or p.merged for p in seg[max(0, k - 1) : k + 1]):
@@ -170,6 +192,7 @@ class Jumps:
                 and max(b.gap_p for b in near) <= jump_p  # a jump nearby bends these fits too
                 and dv > bar_v
                 and dv >= max(b.gap_v for b in near)
+                and whole >= OUTLINE_SHARE
                 and not contact
                 and not self._collided(track.id, seg, k)
                 and sustained_change(xy, k, SUSTAIN_SPAN) >= SPEED_SHARE
