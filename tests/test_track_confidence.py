@@ -183,3 +183,15 @@ def test_a_plain_sliver_is_no_solid_object_however_flat_its_color():
     small = plain(6, 3)
     small.units = Units(64.0, 8.0)
     assert small.solid
+
+
+def test_a_plain_part_typically_far_thinner_than_an_object_is_no_solid_object():
+    # The flat core of a shaded object or a stripe of texture on a wild clip the first frame
+    # passed as plain: cut once 12 px wide (merged with something), typically 5 px thick
+    # (0.03 short sides, a third of the smallest object).
+    t = Track(0, units=UNITS)
+    for i in range(12):
+        d = det(40.0 + i, 60.0, *((30, 5) if i else (30, 12)))
+        d.source, d.lab_spread = "plain", 0.5
+        t.points.append(Point(i, i / UNITS.fps, d.cx, d.cy, d, "plain", False))
+    assert not t.solid

