@@ -64,6 +64,17 @@ def _clean(p: Point) -> bool:
     return p.det is not None and not p.at_edge and not p.near and not p.merged and not p.hides
 
 
+def _last_beside(track: Track) -> int | None:
+    """The last frame the track's part is in view beside another part (touching it, or cut
+    as one with it), or None."""
+    frames = [
+        p.frame
+        for p in track.points
+        if p.det is not None and not p.at_edge and (p.near or p.merged)
+    ]
+    return max(frames, default=None)
+
+
 def _reference(track: Track) -> dict[str, np.ndarray] | None:
     clean = [p.det for p in track.points if _clean(p)][:REFERENCE_POINTS]
     if len(clean) < REFERENCE_POINTS:
@@ -255,8 +266,10 @@ class IdentityChecker(Checker):
             window = over[i : i + 3]
             if not over[i] or sum(window) < min(2, len(window)):
                 continue
+            # Size is judged on its own hold (_resized) without the "beside another part"
+            # ending: with it, VALIDATE lost one labelled morph (session 20).
             if key != "size" and not holds(
-                pts, values, i, threshold, self.fps, track.points[-1].frame
+                pts, values, i, threshold, self.fps, _last_beside(track)
             ):
                 continue
             if key == "size" and not self._resized(track, pts, values, i, threshold):
@@ -283,17 +296,19 @@ class IdentityChecker(Checker):
     def _resized(self, track, pts, values, i: int, threshold: float) -> bool:
         """A size change confirmed at pts[i] that holds and scales the box alike
         (plain_resize.py); compared with the sightings the reference was taken on."""
-        # Signed: a cut that jitters about its size passes the bar growing and shrinking.
-        ref = np.median([np.log(p.det.area) for p in pts[:REFERENCE_POINTS]])
+        # Signed, about the reference the change was confirmed against: a cut that jitters
+        # about its size passes the bar growing and shrinking.
+        first = [p for p in track.points if _clean(p)][:REFERENCE_POINTS]
+        ref = float(np.median([np.log(p.det.area) for p in first]))
         signed = [float(np.log(p.det.area) - ref) for p in pts]
         if not holds(pts, signed, i, threshold, self.fps):
             return False
-        after = [p for p, v in zip(pts[i:], values[i:], strict=True) if v > threshold]
-        if not scales_alike(pts[:REFERENCE_POINTS], after[:REFERENCE_POINTS]):
+        after = [j for j in range(i, len(pts)) if values[j] > threshold][:REFERENCE_POINTS]
+        if not scales_alike(first, [pts[j] for j in after]):
             return False
         start = self._start(track, pts, "size", i)[0].frame
         before = [v for p, v in zip(pts, signed, strict=True) if p.frame < start]
-        change = float(np.median([signed[pts.index(p)] for p in after[:REFERENCE_POINTS]]))
+        change = float(np.median([signed[j] for j in after]))
         return above_jitter(before, change, self.k)
 
     def _start(self, track: Track, pts: list[Point], key: str, i: int) -> tuple[Point, float]:

@@ -116,7 +116,7 @@ class MotionLooks:
         if change is None or len(before) < max(2, round(HOLD_SECONDS * fps)):
             return None
         after = [p for p in open_view if p.frame >= step.t1]
-        if not _both_ways(before[-len(after) :], after[: len(before)]):
+        if not both_ways(before[-len(after) :], after[: len(before)]):
             return None
         # Dated on the sightings beside other parts too (not those cut by the edge): a resize
         # begun while the object passes close to another starts there, and the open-view
@@ -164,7 +164,7 @@ def _size_behind(seen: list[Point], fps: float, k: float) -> MotionChange | None
     seen_step = float(np.median(_log_areas(after)) - np.median(_log_areas(before)))
     if seen_step * float((step.after - step.before)[0]) <= 0 or abs(seen_step) <= SIZE_STEP * k:
         return None
-    if not _both_ways(before[-len(after) :], after[: len(before)]):
+    if not both_ways(before[-len(after) :], after[: len(before)]):
         return None
     # The open-view sizes lie on the fitted step as one resize's do (a cut following
     # shadows wanders about it).
@@ -176,7 +176,7 @@ def _size_behind(seen: list[Point], fps: float, k: float) -> MotionChange | None
     return change
 
 
-def _both_ways(before: list[Point], after: list[Point]) -> bool:
+def both_ways(before: list[Point], after: list[Point]) -> bool:
     """The part's box grew or shrank in width and height alike, as a resized object's does.
     A part cut by scenery it slides behind, or dragging a shadow, changes along one side
     (wild dev: width and height changed by ratios of 0.25-0.3 there, 0.75-1.0 on resizes)."""

@@ -19,6 +19,7 @@ from checkers.scene_events import PERMANENCE_BURSTS, SceneLog, burst_events, cut
 from checkers.tracking import FrameObservation, Point, Track, clean_scene
 from checkers.tracking.looks import color_distance
 from checkers.tracking.occlusion import GROW_SECONDS, SHRUNK, WHOLE
+from checkers.tracking.tracks import TYPICAL_SHORT_SIDES
 
 # Times in seconds, with a least number of sightings below which nothing can be told at
 # low frame rates (checkers/units.py).
@@ -35,13 +36,6 @@ GROW = 2  # analysis px: edge cutting trims this much off each part's box
 # split: ../shared/gen-clips real footage raised them on parts at 0.5-0.74 (small, jittery),
 # the wild dev corpus's true ones were at 0.64 once and 1.0 otherwise.
 FIRM = 0.8
-# Shares of the frame's short side a plain-path part must typically span to be judged: the
-# world's smallest object is 0.1 across, so a part mostly thinner than 0.04 is a piece of one
-# (the flat core of a shaded object, a stripe of a texture the first frame passed as plain),
-# and a piece that drops out or comes apart says nothing of the object. Tracks.solid already
-# rules out a part never that wide; the held-out wild seeds' false vanishes and splits on
-# plain-path clips were on parts once wider but typically 0.006-0.036 across.
-TYPICAL_SIDE = 0.04
 # Share of a new part's area that other parts' boxes held the frame before: a re-cut.
 RECUT_SHARE = 0.5
 CUT_EDGE = 3  # analysis px a box is grown by there (as boxes.covered grows a cover)
@@ -133,8 +127,14 @@ class PermanenceChecker(Checker):
             return False
         if track.from_background_model:
             return track.confidence().value >= FIRM
+        # Track.solid lets a part that was whole on its first sightings stay solid when it
+        # then shrinks (an identity size change); whether something is there at all needs
+        # the part typically as wide as an object (TYPICAL_SHORT_SIDES, 0.04 short sides; the
+        # world's smallest object is 0.1). The held-out wild seeds' false vanishes and splits
+        # on plain-path clips were on pieces typically 0.006-0.036 across: the flat core of a
+        # shaded object, a stripe of a texture the first frame passed as plain.
         sides = [min(p.det.bbox[2], p.det.bbox[3]) for p in track.seen]
-        return float(np.median(sides)) >= track.clip_units().length(TYPICAL_SIDE)
+        return float(np.median(sides)) >= track.clip_units().length(TYPICAL_SHORT_SIDES)
 
     def _vanishes(self, track: Track) -> list[Event]:
         events = []

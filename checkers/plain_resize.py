@@ -18,31 +18,28 @@ from __future__ import annotations
 
 import numpy as np
 
-from checkers.stats import robust_sigma
+from checkers.identity_motion import HOLD_SECONDS, both_ways
+from checkers.shape_motion import NOISE_STEPS, jitter
 from checkers.tracking import Point
 
-# The world's resizes take 0.4 s or more and then hold; a part that merges with a neighbour
-# or dips at a contact is back within a few frames (as identity_motion.HOLD_SECONDS).
-HOLD_SECONDS = 0.25
+# HOLD_SECONDS (identity_motion): the world's resizes take 0.4 s or more and then hold; a part
+# that merges with a neighbour or dips at a contact is back within a few frames.
+# NOISE_STEPS (shape_motion): a small or thin part's cut gains or loses a rim of pixels from
+# frame to frame, and a change of a few times that says nothing.
+
 # |log| change of the box's larger side above which the box is judged; below it the box is
 # kept (a morph, or a change too small to read on the box).
 BOX_CHANGE = 0.2
-# The change, in units of the track's own sighting-to-sighting jitter of its log area before
-# the change began: a small or thin part's cut gains or loses a rim of pixels from frame to
-# frame, and a change of that size says nothing (as shape_motion.NOISE_STEPS).
-NOISE_STEPS = 6.0
 MIN_JITTER_SIGHTINGS = 4  # sightings before the change needed to read the jitter off them
-# The smaller side's change as a share of the larger's: a resized object's box scales
-# alike (as identity_motion.BOTH_WAYS).
-BOTH_WAYS = 0.5
 
 
 def holds(
     pts: list[Point], changes: list[float], i: int, threshold: float, fps: float, last=None
 ) -> bool:
     """The signed change confirmed at sighting pts[i] is still over `threshold`, the same
-    way, HOLD_SECONDS on, and over it on most sightings until then. A track that ends sooner
-    is judged on what is left, as before (two of the next three sightings, or all of them)."""
+    way, HOLD_SECONDS on, and over it on most sightings until then. Clean sightings that end
+    sooner are judged on what is left (two of the next three, or all of them), unless `last`,
+    the track's last frame in view beside another part, comes HOLD_SECONDS on or later."""
     start = pts[i].frame
     hold = max(2.0, HOLD_SECONDS * fps)
     way = np.sign(changes[i])
@@ -50,7 +47,10 @@ def holds(
     frames = [p.frame for p in pts[i:]]
     later = [k for k, f in enumerate(frames) if f >= start + hold]
     if not later and last is not None and last >= start + hold:
-        return False  # the track goes on, but never again in clean view: not seen to hold
+        # The part stays in view beside another one past the hold, never again clean: two
+        # parts cut as one look changed, and the change is not seen to hold. A part that
+        # leaves the frame or goes behind something is judged on what is left.
+        return False
     if not later:
         window = over[:3]
         return sum(window) >= min(2, len(window))
@@ -59,17 +59,13 @@ def holds(
 
 
 def scales_alike(before: list[Point], after: list[Point]) -> bool:
-    """The box kept its width and height, or changed both alike, between the sightings
-    `before` and `after` the change."""
+    """The box kept its width and height, or changed both alike (identity_motion.both_ways),
+    between the sightings `before` and `after` the change."""
     sides = [
         np.median([np.log(np.maximum(p.det.bbox[2:], 1)) for p in ps], axis=0)
         for ps in (before, after)
     ]
-    dw, dh = sides[1] - sides[0]
-    big = max(abs(dw), abs(dh))
-    if big <= BOX_CHANGE:
-        return True
-    return dw * dh > 0 and min(abs(dw), abs(dh)) >= BOTH_WAYS * big
+    return float(np.abs(sides[1] - sides[0]).max()) <= BOX_CHANGE or both_ways(before, after)
 
 
 def above_jitter(before: list[float], change: float, k: float) -> bool:
@@ -77,5 +73,5 @@ def above_jitter(before: list[float], change: float, k: float) -> bool:
     `before` the change began; too few of them to read it: no evidence against."""
     if len(before) < MIN_JITTER_SIGHTINGS:
         return True
-    jitter = robust_sigma(np.diff(before)) / np.sqrt(2.0)
-    return abs(change) > NOISE_STEPS * jitter * k
+    noise = float(jitter(np.asarray(before, dtype=float)[:, None])[0])
+    return abs(change) > NOISE_STEPS * noise * k

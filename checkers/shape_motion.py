@@ -61,7 +61,7 @@ def shape_step(seen: list[Point], fps: float, k: float):
         return None
     if (step.t1 - step.t0) / fps < MIN_CHANGE_SECONDS:
         return None
-    noise = _jitter(values[before])
+    noise = jitter(values[before])
     delta = np.abs(step.after - step.before)  # (3,)
     moved = int(np.argmax(delta / noise))
     amount = float(delta[moved])
@@ -75,13 +75,13 @@ def shape_step(seen: list[Point], fps: float, k: float):
     # numbers move little at the start of a morph, while the area it covers already has
     # (wild dev: two frames earlier).
     area = np.log(np.maximum([p.det.area for p in seen], 1.0))[:, None]
-    joint = np.column_stack([values / noise, area / _jitter(area[before])])
+    joint = np.column_stack([values / noise, area / jitter(area[before])])
     onset = min(pooled_fit(frames, joint).t0, step.t0)
     start = next(p for p in seen if p.frame > onset)
     return step, amount, start, seen[after[0]]
 
 
-def _jitter(values: np.ndarray) -> np.ndarray:
+def jitter(values: np.ndarray) -> np.ndarray:
     """Each number's sighting-to-sighting noise (one sighting's share of a difference)."""
     diffs = np.diff(values, axis=0)
     sigma = np.array([robust_sigma(d) for d in diffs.T]) / np.sqrt(2.0)

@@ -15,15 +15,18 @@ import checkers.plain_resize as pr
 from checkers.runner import check_frames
 
 W, H, FPS, AT = 320, 192, 16, 14
+RED, ORANGE = (220, 30, 30), (240, 150, 20)
 
 
-def clip(radius=lambda t: 12.0, glued=lambda t: False, n=32) -> list[np.ndarray]:
+def clip(
+    radius=lambda t: 12.0, glued=lambda t: False, n=32, x0=40.0, speed=5.0, color=lambda t: RED
+) -> list[np.ndarray]:
     rng = np.random.default_rng(0)
     frames = []
     for t in range(n):
         img = np.full((H, W, 3), 240, np.uint8)
-        x, r = 40 + 5.0 * t, radius(t)
-        cv2.circle(img, (round(x * 16), 60 * 16), round(r * 16), (220, 30, 30), -1, cv2.LINE_AA, 4)
+        x, r = x0 + speed * t, radius(t)
+        cv2.circle(img, (round(x * 16), 60 * 16), round(r * 16), color(t), -1, cv2.LINE_AA, 4)
         if glued(t):  # a part of the same color stuck on its right side
             cv2.rectangle(img, (round(x + r) - 1, 52), (round(x + 2.2 * r), 68), (220, 30, 30), -1)
         img = np.clip(img + rng.normal(0, 2.0, img.shape), 0, 255).astype(np.uint8)
@@ -87,3 +90,17 @@ def test_a_change_last_seen_cleanly_while_the_track_goes_on_is_not_seen_to_hold(
     assert not pr.holds(pts, changes, 2, 0.2, 12.0, last=40)
     # The track ends there: judged on what is left, as before.
     assert pr.holds(pts, changes, 2, 0.2, 12.0, last=31)
+
+
+def test_a_color_change_just_before_the_object_leaves_the_frame_is_still_seen():
+    # Turns orange over frames 14-17 and reaches the right border at frame 18: its clean
+    # sightings end before the hold, and the track goes on only at the border and as
+    # predictions. Merged at first, that ending counted as "goes on, never again clean".
+    def color(t):
+        a = ramp(t, span=4)
+        return tuple((1 - a) * r + a * o for r, o in zip(RED, ORANGE, strict=True))
+
+    report = check_frames(clip(x0=200.0, speed=6.0, color=color, n=26), fps=FPS,
+                          checks=("identity_drift",))  # fmt: skip
+    events = [(e.kind, e.frame) for e in report.events]
+    assert any(k.startswith("color") and abs(f - AT) <= 2 for k, f in events), events

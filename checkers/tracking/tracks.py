@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from checkers.segment import Detection
-from checkers.tracking.confidence import TRUSTED, TrackConfidence, track_confidence
+from checkers.tracking.confidence import MIN_SIDE, TRUSTED, TrackConfidence, track_confidence
 from checkers.units import TUNED_SHORT_SIDE, Units
 
 SOLID_SPREAD = 1.5  # Lab units: median color spread of a flat-colored part (world: <= 1)
@@ -19,8 +19,9 @@ SOLID_SPREAD = 1.5  # Lab units: median color spread of a flat-colored part (wor
 # sides of the frame, and analysis px for the segmentation's own grain.
 SLIVER_SHORT_SIDES = 0.025
 SLIVER_PX = 2.0
-# A whole object spans at least 0.1 short sides; a part typically under 0.04 is a piece.
-TYPICAL_SHORT_SIDES = 0.04
+# A whole object spans at least 0.1 short sides; a part typically under 0.04 is a piece (the
+# same cut as a background-model part's confidence takes for a sliver).
+TYPICAL_SHORT_SIDES = MIN_SIDE
 MIN_ACCEL = 1.0  # analysis px/frame^2 (jitter): weaker ones from three sightings are noise
 # Short sides / s^2: the most a prediction keeps (a bounce must not throw it off). 3.0 analysis
 # px/frame^2 at 180 px and 16 fps; the shapes world's gravity is 0.853 (2.1 px/frame^2 there).
@@ -99,9 +100,17 @@ class Track:
         # the flat core of a shaded object, or a stripe of a texture the first frame passed
         # as plain, that the plain path cuts in and out of shape (held-out wild seeds: such
         # parts 0.006-0.036 short sides across raised vanishes, splits and size changes).
-        # An object that shrinks (a size_change) was whole first.
+        # An object that shrinks (a size_change) was whole first: on its first clean
+        # sightings (cut alone and inside the frame; a piece cut as one with its neighbour,
+        # or a part entering at the border, says nothing of its own width).
         typical = units.length(TYPICAL_SHORT_SIDES)
-        return float(np.median(sides)) >= typical or float(np.median(sides[:3])) >= typical
+        alone = [
+            min(p.det.bbox[2], p.det.bbox[3])
+            for p in self.points
+            if p.det is not None and not (p.at_edge or p.merged or p.near)
+        ][:3]
+        whole_first = bool(alone) and float(np.median(alone)) >= typical
+        return float(np.median(sides)) >= typical or whole_first
 
     @property
     def from_background_model(self) -> bool:
