@@ -25,7 +25,7 @@ import numpy as np
 
 from checkers.base import Checker, CheckResult, Event, score_from_events
 from checkers.identity_motion import MotionChange, MotionLooks
-from checkers.look_switch import SIGHTINGS, joined, median_look
+from checkers.look_switch import switches
 from checkers.perception.faces import FaceTracks
 from checkers.plain_resize import above_jitter, holds, scales_alike
 from checkers.scene_events import IDENTITY_BURSTS, SceneLog, burst_events, face_events
@@ -248,23 +248,9 @@ class IdentityChecker(Checker):
     def _switches(self, bar: float, judged: set) -> list[Event]:
         """Objects whose look switched in one frame (look_switch.py): the tracker ended
         the object's track and began another where its path led, of its size."""
-
-        def readable(p: Point, hidden: set) -> bool:
-            return (
-                p.det is not None
-                and not (p.at_edge or p.near or p.merged)
-                and set(p.hides) <= hidden
-                and self._reliable.get(p.frame, False)
-            )
-
         events = []
-        for old, new, frame in joined(self._tracks, self.fps, readable):
-            if new.id in judged or old.id in judged:
-                continue
-            before = median_look([p for p in old.seen if readable(p, set())][-SIGHTINGS:])
-            after = median_look([p for p in new.seen if readable(p, {old.id})][:SIGHTINGS])
-            distance = float(np.linalg.norm(after - before))
-            if distance <= bar:
+        for old, new, frame, distance in switches(self._tracks, self.fps, self._reliable):
+            if new.id in judged or old.id in judged or distance <= bar:
                 continue
             p = new.points[0]
             events.append(

@@ -63,5 +63,22 @@ def _continues(old: Track, first: Point, clean) -> bool:
     return 1 / AREA_RATIO <= ratio <= AREA_RATIO
 
 
-def median_look(points: list[Point]) -> np.ndarray:
-    return np.median([p.det.lab for p in points], axis=0)
+def switches(tracks: dict[int, Track], fps: float, reliable: dict[int, bool]):
+    """(ended, begun, frame, Lab distance between their looks either side of the switch)
+    for each pair `joined` finds, the looks read on frames the tracker found reliable."""
+
+    def readable(p: Point, hidden: set) -> bool:
+        return (
+            p.det is not None
+            and not (p.at_edge or p.near or p.merged)
+            and set(p.hides) <= hidden
+            and reliable.get(p.frame, False)
+        )
+
+    out = []
+    for old, new, frame in joined(tracks, fps, readable):
+        before = [p.det.lab for p in old.seen if readable(p, set())][-SIGHTINGS:]
+        after = [p.det.lab for p in new.seen if readable(p, {old.id})][:SIGHTINGS]
+        distance = np.linalg.norm(np.median(after, axis=0) - np.median(before, axis=0))
+        out.append((old, new, frame, float(distance)))
+    return out
