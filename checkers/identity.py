@@ -25,6 +25,7 @@ import numpy as np
 
 from checkers.base import Checker, CheckResult, Event, score_from_events
 from checkers.identity_motion import MotionChange, MotionLooks
+from checkers.look_switch import switches
 from checkers.perception.faces import FaceTracks
 from checkers.plain_resize import above_jitter, holds, scales_alike
 from checkers.scene_events import IDENTITY_BURSTS, SceneLog, burst_events, face_events
@@ -229,6 +230,8 @@ class IdentityChecker(Checker):
                 if event:
                     events.append(event)
                     break  # one identity event per object is enough to say what changed
+        if clean:
+            events += self._switches(bars["color"], {e.object for e in events})
         if not clean:
             # No clean objects to track: look changes found by the scene perception.
             events += burst_events(self.name, self._scene, IDENTITY_BURSTS, self.box)
@@ -241,6 +244,30 @@ class IdentityChecker(Checker):
             "features": self.features.name if self.features is not None else "classical",
         }
         return CheckResult(self.name, verdict, score_from_events(events), events, extra, thresholds)
+
+    def _switches(self, bar: float, judged: set) -> list[Event]:
+        """Objects whose look switched in one frame (look_switch.py): the tracker ended
+        the object's track and began another where its path led, of its size."""
+        events = []
+        for old, new, frame, distance in switches(self._tracks, self.fps, self._reliable):
+            if new.id in judged or old.id in judged or distance <= bar:
+                continue
+            p = new.points[0]
+            events.append(
+                Event(
+                    check=self.name,
+                    kind="color_jump",
+                    frame=frame,
+                    end_frame=frame,
+                    time=p.time,
+                    object=new.id,
+                    severity=min(1.0, distance / bar - 0.5),
+                    bbox=self.box(p.det.bbox),
+                    message=f"object {old.id} switched color in one frame (tracked on as "
+                    f"object {new.id}): color changed by {distance:.2f} (threshold {bar:.2f})",
+                )
+            )
+        return events
 
     def _motion_event(self, track: Track, change: MotionChange) -> Event:
         kind = KINDS[change.key]

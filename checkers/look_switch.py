@@ -1,0 +1,84 @@
+"""An object whose look switches from one frame to the next, on the plain path.
+
+The tracker links a part to a track by position and look, so an object that turns from red
+to blue in one frame ends its track there and starts a new one in the same place (its look
+no longer matches). Identity drift compares each track only with its own first sightings,
+and permanence excuses a part born where another was the frame before (a re-cut), so a
+look switch made nothing (tests/test_identity_swap.py). Here the two tracks are joined
+again: one ends, the next frame a new one begins where the old one's path leads and of
+its size, and both are seen cleanly around the switch. Identity drift then compares their
+looks with the clip's colour bar.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from checkers.tracking import Point, Track
+
+# Object sizes: how far from where the ended track's path leads the new part may begin.
+REACH_SIZES = 0.5
+# The new part's area as a ratio of the ended part's, either way: one object (a switch keeps
+# its size; a different object would rarely match it, its place and its path at once).
+AREA_RATIO = 1.4
+SIGHTINGS = 3  # clean sightings each side whose median look is compared
+HOLD_SECONDS = 0.25  # the new look must stay at least this long (as identity_motion's)
+
+
+def joined(tracks: dict[int, Track], fps: float, clean) -> list[tuple[Track, Track, int]]:
+    """(ended, begun, frame) for each plain-path track that ends where another begins the
+    next frame. `clean(point, hidden)` says a sighting's look can be read, `hidden` being
+    the ids of missing tracks the part may cover (the new part covers where the tracker
+    still predicts the ended track)."""
+    ends: dict[int, list[Track]] = {}
+    for track in tracks.values():
+        if track.look_judged and track.seen:
+            ends.setdefault(track.seen[-1].frame, []).append(track)
+    pairs = []
+    for new in tracks.values():
+        first = new.points[0]
+        if first.det is None or first.how != "new" or not new.look_judged:
+            continue
+        for old in ends.get(first.frame - 1, []):
+            held = [p for p in new.seen if clean(p, {old.id})]
+            if len(held) < SIGHTINGS or held[-1].frame - first.frame < HOLD_SECONDS * fps:
+                continue
+            if old.id != new.id and clean(first, {old.id}) and _continues(old, first, clean):
+                pairs.append((old, new, first.frame))
+                break
+    return pairs
+
+
+def _continues(old: Track, first: Point, clean) -> bool:
+    seen = [p for p in old.seen if clean(p, set())]
+    if len(seen) < SIGHTINGS or seen[-1] is not old.seen[-1]:
+        return False
+    last, before = seen[-1], seen[-2]
+    steps = max(1, last.frame - before.frame)
+    lead = np.array([last.x, last.y]) + (np.array([last.x, last.y]) - [before.x, before.y]) / steps
+    size = float(np.sqrt(last.det.area))
+    if np.hypot(*(lead - [first.x, first.y])) > REACH_SIZES * size:
+        return False
+    ratio = first.det.area / last.det.area
+    return 1 / AREA_RATIO <= ratio <= AREA_RATIO
+
+
+def switches(tracks: dict[int, Track], fps: float, reliable: dict[int, bool]):
+    """(ended, begun, frame, Lab distance between their looks either side of the switch)
+    for each pair `joined` finds, the looks read on frames the tracker found reliable."""
+
+    def readable(p: Point, hidden: set) -> bool:
+        return (
+            p.det is not None
+            and not (p.at_edge or p.near or p.merged)
+            and set(p.hides) <= hidden
+            and reliable.get(p.frame, False)
+        )
+
+    out = []
+    for old, new, frame in joined(tracks, fps, readable):
+        before = [p.det.lab for p in old.seen if readable(p, set())][-SIGHTINGS:]
+        after = [p.det.lab for p in new.seen if readable(p, {old.id})][:SIGHTINGS]
+        distance = np.linalg.norm(np.median(after, axis=0) - np.median(before, axis=0))
+        out.append((old, new, frame, float(distance)))
+    return out
