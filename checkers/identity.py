@@ -288,6 +288,7 @@ class IdentityChecker(Checker):
     def _first_change(self, track, pts, changes, key, threshold) -> Event | None:
         values = [c[key] for c in changes]
         over = [v > threshold for v in values]
+        beside = _last_beside(track)
         for i in range(len(values)):
             # Stay past the threshold: two of the next three sightings (or all that are left).
             window = over[i : i + 3]
@@ -295,9 +296,7 @@ class IdentityChecker(Checker):
                 continue
             # Size is judged on its own hold (_resized) without the "beside another part"
             # ending: with it, VALIDATE lost one labelled morph (session 20).
-            if key != "size" and not holds(
-                pts, values, i, threshold, self.fps, _last_beside(track)
-            ):
+            if key != "size" and not holds(pts, values, i, threshold, self.fps, beside):
                 continue
             if key == "size" and not self._resized(track, pts, values, i, threshold):
                 continue

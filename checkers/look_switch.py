@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from checkers.identity_motion import HOLD_SECONDS  # the new look must stay this long
 from checkers.tracking import Point, Track
 
 # Object sizes: how far from where the ended track's path leads the new part may begin.
@@ -22,7 +23,6 @@ REACH_SIZES = 0.5
 # its size; a different object would rarely match it, its place and its path at once).
 AREA_RATIO = 1.4
 SIGHTINGS = 3  # clean sightings each side whose median look is compared
-HOLD_SECONDS = 0.25  # the new look must stay at least this long (as identity_motion's)
 
 
 def joined(tracks: dict[int, Track], fps: float, clean) -> list[tuple[Track, Track, int]]:
