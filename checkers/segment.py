@@ -59,11 +59,22 @@ class Segmentation:
 
 def to_lab(rgb: np.ndarray) -> np.ndarray:
     """uint8 RGB -> float32 CIE Lab with L in 0..100 and a, b centred on 0."""
+    if rgb.dtype != np.uint8:
+        return _to_lab_affine(rgb)
+    # OpenCV's 8-bit Lab, each channel scaled through a table of its 256 values: one pass,
+    # the same float32 values as converting and scaling the frame (each output channel
+    # depends on its own input channel alone).
+    return cv2.LUT(cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab), _LAB_TABLE)
+
+
+def _to_lab_affine(rgb: np.ndarray) -> np.ndarray:
     lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab).astype(np.float32)
     return cv2.transform(lab, _LAB_AFFINE)  # one pass: scale L, centre a and b
 
 
 _LAB_AFFINE = np.array([[100.0 / 255.0, 0, 0, 0], [0, 1, 0, -128.0], [0, 0, 1, -128.0]], np.float32)
+# The affine above applied to every 8-bit value of each channel, shaped for cv2.LUT.
+_LAB_TABLE = cv2.transform(np.repeat(np.arange(256, dtype=np.float32), 3).reshape(256, 1, 3), _LAB_AFFINE)
 
 
 def lab_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -153,11 +153,14 @@ def _backdrop_fit(prev, cur, fitted: np.ndarray, spread: tuple, short: float) ->
     return candidates[best] if costs[best] < BETTER * costs[0] else fitted
 
 
+_HALF = np.diag([0.5, 0.5, 1.0])  # analysis pixels to half size
+_HALF_INV = np.linalg.inv(_HALF)  # (exactly diag(2, 2, 1)), once rather than every candidate
+
+
 def _misalignment(prev, cur, motions: list[np.ndarray]) -> list[float]:
     """Mean gray difference (clipped: an object's own motion counts no more than a patch of
     backdrop) between `cur` and `prev` carried by each motion, at half size, over the
     pixels every motion keeps in view."""
-    half = np.diag([0.5, 0.5, 1.0])
     small_prev = cv2.resize(prev, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
     small_cur = cv2.resize(cur, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
     h, w = small_cur.shape
@@ -168,7 +171,7 @@ def _misalignment(prev, cur, motions: list[np.ndarray]) -> list[float]:
             # No motion warps every pixel onto itself: the frame as it is, all of it in view.
             diffs.append(np.minimum(cv2.absdiff(small_cur, small_prev), MISALIGNED))
             continue
-        m = half @ motion @ np.linalg.inv(half)
+        m = _HALF @ motion @ _HALF_INV
         moved = cv2.warpPerspective(small_prev, m, (w, h), flags=cv2.INTER_LINEAR)
         inside = cv2.warpPerspective(np.ones_like(seen), m, (w, h), flags=cv2.INTER_NEAREST)
         seen &= inside
@@ -186,10 +189,10 @@ def _spread(corners: np.ndarray, shape: tuple[int, int], short: float) -> np.nda
     h, w = shape
     cols = int(math.ceil(w / cell))
     ids = (corners[:, 1] // cell).astype(int) * cols + (corners[:, 0] // cell).astype(int)
-    taken: dict[int, int] = {}
-    keep = []
-    for k, cid in enumerate(ids):
-        if taken.get(cid, 0) < PER_CELL:
-            taken[cid] = taken.get(cid, 0) + 1
-            keep.append(k)
-    return np.array(keep, dtype=np.intp)
+    # A corner's rank in its cell: grouped by cell (a stable sort keeps the strongest-first
+    # order within each), its place in the group.
+    order = np.argsort(ids, kind="stable")
+    grouped = ids[order]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+    rank = np.arange(len(ids)) - np.repeat(starts, np.diff(np.r_[starts, len(ids)]))
+    return np.sort(order[rank < PER_CELL]).astype(np.intp)

@@ -28,6 +28,14 @@ class Photometric:
 
     def apply(self, rgb: np.ndarray) -> np.ndarray:
         """`rgb` (float32, 0..255) as it would look under this frame's exposure."""
+        if rgb.ndim == 3 and rgb.shape[2] == 3 and rgb.flags.c_contiguous:
+            # Each row as one run of values with the gains repeated along it: numpy
+            # broadcasting three numbers over the last axis steps three values at a time
+            # (about 6x slower on an analysis frame); every product and sum is the same.
+            h, w, _ = rgb.shape
+            out = rgb.reshape(h, w * 3) * np.tile(self.gain, w)
+            out += np.tile(self.offset, w)
+            return out.reshape(h, w, 3)
         out = rgb * self.gain
         out += self.offset  # in place: one frame-sized temporary fewer, the same sums
         return out
@@ -65,11 +73,15 @@ def fit_photometric(previous: np.ndarray, current: np.ndarray, static: np.ndarra
     where = where[:: max(1, where.size // SAMPLE)]
     x = previous.reshape(-1, 3)[where].astype(np.float64)  # (n, 3)
     y = current.reshape(-1, 3)[where].astype(np.float64)
+    # Each channel is fitted on its own; the three first fits come before any second one
+    # so that one quantile call trims all three (the same values as a call per channel).
+    first = [_line(x[:, c], y[:, c]) for c in range(3)]
+    g, o = np.array(first).T
+    residual = np.abs(y - (g * x + o))  # (n, 3)
+    bars = np.quantile(residual, TRIM, axis=0)
     gain, offset = np.ones(3), np.zeros(3)
     for c in range(3):
-        g, o = _line(x[:, c], y[:, c])
-        residual = np.abs(y[:, c] - (g * x[:, c] + o))
-        keep = residual <= np.quantile(residual, TRIM)
+        keep = residual[:, c] <= bars[c]
         g, o = _line(x[keep, c], y[keep, c])
         if abs(np.log(max(g, 1e-3))) > MAX_GAIN_STEP:
             return NEUTRAL
@@ -82,5 +94,6 @@ def _line(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     spread = float(x.var())
     if spread < 25.0:  # under 5 gray levels of spread the gain is not measurable
         return 1.0, float(np.mean(y - x))
-    g = float(((x - x.mean()) * (y - y.mean())).mean() / spread)
-    return g, float(y.mean() - g * x.mean())
+    x_mean, y_mean = x.mean(), y.mean()  # each once: the same sums as taken twice
+    g = float(((x - x_mean) * (y - y_mean)).mean() / spread)
+    return g, float(y_mean - g * x_mean)
