@@ -74,7 +74,9 @@ def _to_lab_affine(rgb: np.ndarray) -> np.ndarray:
 
 _LAB_AFFINE = np.array([[100.0 / 255.0, 0, 0, 0], [0, 1, 0, -128.0], [0, 0, 1, -128.0]], np.float32)
 # The affine above applied to every 8-bit value of each channel, shaped for cv2.LUT.
-_LAB_TABLE = cv2.transform(np.repeat(np.arange(256, dtype=np.float32), 3).reshape(256, 1, 3), _LAB_AFFINE)
+_LAB_TABLE = cv2.transform(
+    np.repeat(np.arange(256, dtype=np.float32), 3).reshape(256, 1, 3), _LAB_AFFINE
+)
 
 
 def lab_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -76,7 +76,22 @@ def clean_plate(
     # average them alike, so the plate is the same to the bit.
     stack = np.stack(views)  # (n, h, w, 3)
     gaps = np.isnan(stack).any(axis=0)  # (h, w, 3); the first view has none
-    plate = np.median(stack, axis=0)
+    plate = _median_first_axis(stack)
     if gaps.any():
         plate[gaps] = np.nanmedian(stack[:, gaps], axis=0)
     return plate.astype(np.float32)
+
+
+def _median_first_axis(stack: np.ndarray) -> np.ndarray:
+    """`np.median(stack, axis=0)` of a float32 stack, bit for bit, about three times faster:
+    numpy partitions each pixel's dozen values on its own, while one sort runs along a
+    contiguous last axis. The middle value, or the float32 mean of the middle two as numpy
+    takes it ((a + b) / 2); NaN sorts last, and a pixel with one is NaN, as numpy has it."""
+    n = stack.shape[0]
+    ordered = np.sort(np.ascontiguousarray(np.moveaxis(stack, 0, -1)), axis=-1)
+    k = n // 2
+    # numpy's mean sums from +0.0 (so a middle -0.0 comes out +0.0).
+    zero = np.float32(0.0)
+    median = zero + ordered[..., k] if n % 2 else (zero + ordered[..., k - 1] + ordered[..., k]) / 2
+    median[np.isnan(ordered[..., -1])] = np.nan
+    return median
