@@ -15,6 +15,7 @@ from collections import Counter
 import numpy as np
 
 from checkers.base import Checker, CheckResult, Event, score_from_events
+from checkers.permanence_stretch import stretched_split
 from checkers.scene_events import PERMANENCE_BURSTS, SceneLog, burst_events, cut_events
 from checkers.tracking import FrameObservation, Point, Track, clean_scene
 from checkers.tracking.looks import color_distance
@@ -113,6 +114,9 @@ class PermanenceChecker(Checker):
             event = self._arrival(track)
             if event:
                 events.append(event)
+            event = self._stretched(track)
+            if event:
+                events.append(event)
         events.sort(key=lambda e: e.frame)
         verdict = "fail" if events else "pass"
         return CheckResult(self.name, verdict, score_from_events(events), events)
@@ -176,6 +180,19 @@ class PermanenceChecker(Checker):
                 seen_count = 0
             i = j
         return events
+
+    def _stretched(self, track: Track) -> Event | None:
+        """A split whose two pieces stay one blob (permanence_stretch.py): on the background
+        model's parts, whose cut follows the object's mass; the plain path reads splits off
+        its parts' colors (tracking/splits.py)."""
+        if not track.from_background_model:
+            return None
+        found = stretched_split(track, self._reliable, self._tracks)
+        if found is None:
+            return None
+        onset, last = found
+        event = self._event("stretch", onset, last, track, last.frame - onset.frame + 1)
+        return event
 
     def _merged_into_neighbour(self, before: Point, frame: int) -> bool:
         """A part it touched in its last sighting grew by half its mass or more as it went:
@@ -333,10 +350,11 @@ class PermanenceChecker(Checker):
             "vanish": f"object {obj} vanished in open view (gone {length} frames)",
             "appear": f"object {obj} appeared from nowhere",
             "split": f"object {obj} split in two (new part: object {track.id})",
+            "stretch": f"object {obj} split in two (its pieces still one blob, drawing apart)",
         }
         return Event(
             check=self.name,
-            kind=kind,
+            kind="split" if kind == "stretch" else kind,
             frame=p.frame,
             end_frame=p.frame + max(0, length - 1),
             time=p.time,
