@@ -107,6 +107,7 @@ class PermanenceChecker(Checker):
         if not clean:
             events += burst_events(self.name, self._scene, PERMANENCE_BURSTS, self.box)
         tracks = self._tracks.values() if clean else []
+        stretched = []
         for track in tracks:
             if len(track.seen) < 2 or not self._judged(track):
                 continue
@@ -116,7 +117,10 @@ class PermanenceChecker(Checker):
                 events.append(event)
             event = self._stretched(track)
             if event:
-                events.append(event)
+                stretched.append(event)
+        # A split whose piece was also cut as a part of its own is one split, not two.
+        split = {e.object for e in events if e.kind == "split"}
+        events += [e for e in stretched if e.object not in split]
         events.sort(key=lambda e: e.frame)
         verdict = "fail" if events else "pass"
         return CheckResult(self.name, verdict, score_from_events(events), events)
