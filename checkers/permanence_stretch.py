@@ -50,6 +50,8 @@ GROWING = 0.5  # seconds the pieces may take to grow the blob from the object to
 # frame widths a second or more; a texture edge or a shadow creeping as the camera pans
 # grows slower (fresh4711 146, clean: 0.055).
 PARTING = 0.08
+HELD = 0.95  # share of its largest stretch from which the blob holds it
+HOLD = 0.5  # seconds a held stretch may last
 ONSET = 1.05  # the split is dated from the first sighting grown past this share of the object
 
 
@@ -146,6 +148,11 @@ def _parted(onset: Point, run: list[Point], usual, units) -> bool:
     steps = [abs((b.x, b.y)[axis] - (a.x, a.y)[axis]) for a, b in zip(run, run[1:], strict=False)]
     step = float(np.median(steps)) if steps else 0.0
     speed = (best - own) / max(1, run[at].frame - onset.frame)  # px a frame
+    # Pieces drawing apart keep changing the blob until they part; one that holds its
+    # stretch is an object seen bigger (its string, a shadow joined; held9191 148, clean).
+    reached = next(p.frame for p, e in zip(run, extents, strict=True) if e >= HELD * best)
+    if run[-1].frame - reached > units.frames(HOLD):
+        return False
     return (
         best >= PARTED * own and best - own >= BLUR_STEPS * step and speed >= units.speed(PARTING)
     )
