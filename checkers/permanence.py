@@ -5,7 +5,9 @@ hide it (an occluder, another object), is excused; so is one that enters at an e
 emerges next to another part, or is first cut partly hidden, or is born where other parts
 stood the frame before (an object that appears does so whole, where the backdrop showed).
 Decisions need a track to be established (seen in a few frames) and a frame with clean
-objects, so clutter and texture cannot raise events.
+objects, so clutter and texture cannot raise events. A split is read off color where the
+piece is cut as a part of its own (tracking/splits.py), and off mass where it never is: the
+object's one blob stretching to hold two of it (permanence_stretch.py).
 """
 
 from __future__ import annotations
