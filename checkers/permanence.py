@@ -188,17 +188,13 @@ class PermanenceChecker(Checker):
         return events
 
     def _stretched(self, track: Track) -> Event | None:
-        """A split whose two pieces stay one blob (permanence_stretch.py): on the background
-        model's parts, whose cut follows the object's mass; the plain path reads splits off
-        its parts' colors (tracking/splits.py)."""
-        if not track.from_background_model:
-            return None
-        found = stretched_split(track, self._reliable, self._tracks)
-        if found is None:
+        """A split whose pieces stay one blob (permanence_stretch.py), on the background
+        model's parts; the plain path reads splits off color (tracking/splits.py)."""
+        found = track.from_background_model and stretched_split(track, self._reliable, self._tracks)
+        if not found:
             return None
         onset, last = found
-        event = self._event("stretch", onset, last, track, last.frame - onset.frame + 1)
-        return event
+        return self._event("stretch", onset, last, track, last.frame - onset.frame + 1)
 
     def _merged_into_neighbour(self, before: Point, frame: int) -> bool:
         """A part it touched in its last sighting grew by half its mass or more as it went:
