@@ -5,7 +5,9 @@ hide it (an occluder, another object), is excused; so is one that enters at an e
 emerges next to another part, or is first cut partly hidden, or is born where other parts
 stood the frame before (an object that appears does so whole, where the backdrop showed).
 Decisions need a track to be established (seen in a few frames) and a frame with clean
-objects, so clutter and texture cannot raise events.
+objects, so clutter and texture cannot raise events. A split is read off color where the
+piece is cut as a part of its own (tracking/splits.py), and off mass where it never is: the
+object's one blob stretching to hold two of it (permanence_stretch.py).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections import Counter
 import numpy as np
 
 from checkers.base import Checker, CheckResult, Event, score_from_events
+from checkers.permanence_stretch import stretched_split
 from checkers.scene_events import PERMANENCE_BURSTS, SceneLog, burst_events, cut_events
 from checkers.tracking import FrameObservation, Point, Track, clean_scene
 from checkers.tracking.looks import color_distance
@@ -106,6 +109,7 @@ class PermanenceChecker(Checker):
         if not clean:
             events += burst_events(self.name, self._scene, PERMANENCE_BURSTS, self.box)
         tracks = self._tracks.values() if clean else []
+        stretched = []
         for track in tracks:
             if len(track.seen) < 2 or not self._judged(track):
                 continue
@@ -113,6 +117,12 @@ class PermanenceChecker(Checker):
             event = self._arrival(track)
             if event:
                 events.append(event)
+            event = self._stretched(track)
+            if event:
+                stretched.append(event)
+        # A split whose piece was also cut as a part of its own is one split, not two.
+        split = {e.object for e in events if e.kind == "split"}
+        events += [e for e in stretched if e.object not in split]
         events.sort(key=lambda e: e.frame)
         verdict = "fail" if events else "pass"
         return CheckResult(self.name, verdict, score_from_events(events), events)
@@ -176,6 +186,15 @@ class PermanenceChecker(Checker):
                 seen_count = 0
             i = j
         return events
+
+    def _stretched(self, track: Track) -> Event | None:
+        """A split whose pieces stay one blob (permanence_stretch.py), on the background
+        model's parts; the plain path reads splits off color (tracking/splits.py)."""
+        found = track.from_background_model and stretched_split(track, self._reliable, self._tracks)
+        if not found:
+            return None
+        onset, last = found
+        return self._event("stretch", onset, last, track, last.frame - onset.frame + 1)
 
     def _merged_into_neighbour(self, before: Point, frame: int) -> bool:
         """A part it touched in its last sighting grew by half its mass or more as it went:
@@ -333,10 +352,11 @@ class PermanenceChecker(Checker):
             "vanish": f"object {obj} vanished in open view (gone {length} frames)",
             "appear": f"object {obj} appeared from nowhere",
             "split": f"object {obj} split in two (new part: object {track.id})",
+            "stretch": f"object {obj} split in two (its pieces still one blob, drawing apart)",
         }
         return Event(
             check=self.name,
-            kind=kind,
+            kind="split" if kind == "stretch" else kind,
             frame=p.frame,
             end_frame=p.frame + max(0, length - 1),
             time=p.time,

@@ -1,0 +1,185 @@
+"""Splits seen as mass: one part whose blob stretches to hold two of the object.
+
+An object that splits in the wild world leaves a whole copy of itself behind and the two
+draw apart (vidgen/world/violations.py). When they part slowly, or the clip ends first,
+the segmenter never cuts the copy as a part of its own: the object's one blob grows along
+the line the two draw apart on, to up to twice its mass, while across that line it keeps
+its width. No rigid object does that by itself, and a size change grows both ways. On the
+wild TUNE corpora this was the largest cause of missed splits (d3131 44, fresh4711 49 and
+152, held9191 53: the blob grew to 1.7-2.0 times the object's area and never parted).
+
+What else makes a blob grow, and how each is told apart:
+- another part merging into it (a collision, one passing in front): every sighting of the
+  baseline and of the stretch must touch no other part, and no part may be lost beside it;
+- motion blur: a blob is smeared by at most the distance it moves in one frame, so the
+  stretch must exceed that;
+- a part entering from the border or from behind scenery: sightings at the edge end it,
+  and the baseline must be the whole object, steady, seen in open view;
+- the ghost of a first-frame object moving away: the stretch must start after the model's
+  first pictures (tracking/confidence.py's START_SECONDS).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from checkers.tracking import Point, Track
+from checkers.tracking.boxes import box_gap
+from checkers.tracking.confidence import START_SECONDS
+
+# Seconds of steady, clear sightings that give the object's own size before it splits.
+BASELINE = 0.4
+BASELINE_SIGHTINGS = 3
+STEADY = 1.2  # the baseline's largest area within this factor of its smallest
+# The stretch: its area between these multiples of the object's (two copies overlapping
+# hold at most twice its mass; more is something else merged in), and along one axis its
+# box grown by STRETCH_EXTENT at least, across it by no more than ACROSS.
+AREA_LOW = 1.35
+AREA_HIGH = 2.3
+STRETCH_EXTENT = 1.35
+ACROSS = 1.25
+# The stretch must last this long (the pieces part at 0.3-0.9 frame widths over the rest
+# of the clip) and reach PARTED extents (0.4 of an object between the two copies).
+LASTS = 0.3
+LASTS_SIGHTINGS = 3
+PARTED = 1.4
+# Frame-to-frame steps of the blob: blur smears it by one at most (a shutter open all frame).
+BLUR_STEPS = 1.0
+GROWING = 0.5  # seconds the pieces may take to grow the blob from the object to a stretch
+# Short sides a second the blob must stretch by: the wild world parts split pieces at 0.1
+# frame widths a second or more; a texture edge or a shadow creeping as the camera pans
+# grows slower (fresh4711 146, clean: 0.055).
+PARTING = 0.08
+HELD = 0.95  # share of its largest stretch from which the blob holds it
+HOLD = 0.5  # seconds a held stretch may last
+ONSET = 1.05  # the split is dated from the first sighting grown past this share of the object
+
+
+def stretched_split(track: Track, reliable: dict[int, bool], tracks: dict[int, Track]):
+    """(onset sighting, last stretched sighting) of a split whose two pieces stay one blob,
+    or None."""
+    units = track.clip_units()
+    seen = track.seen
+    base_n = units.frames(BASELINE, least=BASELINE_SIGHTINGS)
+    lasts = units.frames(LASTS, least=LASTS_SIGHTINGS)
+    reach = units.frames(GROWING, least=2)
+    i = base_n
+    while i < len(seen):
+        usual = _usual_before(seen, i, base_n, reach)
+        if usual is None or seen[i].frame < START_SECONDS * units.fps:
+            i += 1
+            continue
+        run = _stretch_run(seen, i, usual, reliable)
+        if len(run) >= lasts and not _merged_in(track, run, tracks):
+            onset = _onset(seen, i, usual[0])
+            if _parted(onset, run, usual, units):
+                return onset, run[-1]
+        i += max(1, len(run))
+    return None
+
+
+def _usual_before(seen: list[Point], i: int, base_n: int, reach: int):
+    """The object's own (area, width, height): the earliest steady baseline that ends within
+    `reach` sightings (one frame apart) before sighting i, the pieces' first growth between
+    (the latest one could lie within that growth)."""
+    for k in range(max(base_n, i - reach), i + 1):
+        between = seen[k - 1 : i + 1]
+        if any(b.frame - a.frame != 1 for a, b in zip(between, between[1:], strict=False)):
+            continue
+        usual = _steady(seen[k - base_n : k])
+        if usual is not None:
+            # A baseline cut while the object was partly hidden under-reads it: its own
+            # area is at least its typical one in open view before.
+            clear = [p.det.area for p in seen[:k] if not (p.near or p.at_edge)]
+            return max(usual[0], float(np.median(clear))), usual[1], usual[2]
+    return None
+
+
+def _steady(base: list[Point]) -> tuple[float, float, float] | None:
+    """(area, width, height) of a run of clear, steady sightings in one-frame steps."""
+    if any(p.near or p.at_edge for p in base):
+        return None
+    if any(b.frame - a.frame != 1 for a, b in zip(base, base[1:], strict=False)):
+        return None
+    areas = np.array([p.det.area for p in base])
+    if areas.max() > STEADY * areas.min():
+        return None
+    area = float(np.median(areas))
+    w = float(np.median([p.det.bbox[2] for p in base]))
+    h = float(np.median([p.det.bbox[3] for p in base]))
+    return area, w, h
+
+
+def _stretch_run(seen: list[Point], i: int, usual, reliable) -> list[Point]:
+    """The sightings from i on, one frame apart, clear and reliable, whose blob holds more
+    than one object stretched along one axis (the same axis throughout)."""
+    area, w, h = usual
+    run: list[Point] = []
+    axis = None
+    for p in seen[i:]:
+        if run and p.frame - run[-1].frame != 1:
+            break
+        if p.near or p.at_edge or not reliable.get(p.frame, False):
+            break
+        ratio = p.det.area / area
+        gw, gh = p.det.bbox[2] / w, p.det.bbox[3] / h
+        along = 0 if gw >= gh else 1
+        long_, cross = (gw, gh) if along == 0 else (gh, gw)
+        if not AREA_LOW <= ratio <= AREA_HIGH or long_ < STRETCH_EXTENT or cross > ACROSS:
+            if run:
+                break
+            return []
+        if axis is not None and along != axis:
+            break
+        axis = along
+        run.append(p)
+    return run
+
+
+def _parted(onset: Point, run: list[Point], usual, units) -> bool:
+    """The blob reached the extent of two copies PARTED apart, by more than a frame's motion
+    could smear it, stretching at PARTING speed or faster from its onset on."""
+    _, w, h = usual
+    axis = 0 if run[-1].det.bbox[2] / w >= run[-1].det.bbox[3] / h else 1
+    own = (w, h)[axis]
+    extents = [p.det.bbox[2 + axis] for p in run]
+    at = int(np.argmax(extents))
+    best = extents[at]
+    steps = [abs((b.x, b.y)[axis] - (a.x, a.y)[axis]) for a, b in zip(run, run[1:], strict=False)]
+    step = float(np.median(steps)) if steps else 0.0
+    speed = (best - own) / max(1, run[at].frame - onset.frame)  # px a frame
+    # Pieces drawing apart keep changing the blob until they part; one that holds its
+    # stretch is an object seen bigger (its string, a shadow joined; held9191 148, clean).
+    reached = next(p.frame for p, e in zip(run, extents, strict=True) if e >= HELD * best)
+    if run[-1].frame - reached > units.frames(HOLD):
+        return False
+    return (
+        best >= PARTED * own and best - own >= BLUR_STEPS * step and speed >= units.speed(PARTING)
+    )
+
+
+def _merged_in(track: Track, run: list[Point], tracks: dict[int, Track]) -> bool:
+    """Another part lost beside this one while it stretched (or just before): it went into
+    the blob, which then holds two objects, not one split."""
+    first, last = run[0].frame - 2, run[-1].frame
+    by_frame = {p.frame: p for p in track.seen}
+    for other in tracks.values():
+        if other.id == track.id:
+            continue
+        pts = other.points
+        for a, b in zip(pts, pts[1:], strict=False):
+            if not (first <= b.frame <= last) or a.det is None or b.det is not None:
+                continue
+            mine = by_frame.get(a.frame)
+            if mine is not None and box_gap(mine.det.bbox, a.det.bbox) <= mine.det.size:
+                return True
+    return False
+
+
+def _onset(seen: list[Point], i: int, area: float) -> Point:
+    """The first sighting of the growth that became the stretch: back from sighting i while
+    the blob was still past ONSET of the object's area."""
+    j = i
+    while j > 0 and seen[j - 1].det.area >= ONSET * area and seen[j - 1].frame == seen[j].frame - 1:
+        j -= 1
+    return seen[j]

@@ -1,0 +1,87 @@
+"""Splits whose two pieces stay one blob (checkers/permanence_stretch.py): an object that
+leaves a copy of itself which draws slowly apart is a split even when the segmenter never
+cuts the copy as a part of its own; an object that grows both ways (a size change) is not,
+nor are two objects that slide together into one blob."""
+
+from __future__ import annotations
+
+import pytest
+from test_background_model import H, W, shaded_disc, texture
+from test_track_confidence import UNITS, det
+
+from checkers.permanence_stretch import stretched_split
+from checkers.runner import check_frames
+from checkers.tracking import Point, Track
+
+FPS = 16.0
+R = 14.0
+
+
+@pytest.fixture(autouse=True)
+def background_model(monkeypatch):
+    monkeypatch.setenv("VIDGEN_BGMODEL", "1")
+
+
+def permanence_events(images):
+    report = check_frames(images, FPS, name="synthetic", features="classical")
+    assert report.verdict in ("pass", "fail"), report.error
+    return [(e.kind, e.frame) for e in report.events if e.check == "object_permanence"]
+
+
+def test_a_copy_drawing_slowly_out_of_an_object_is_a_split():
+    # The ball rolls in from the left; from frame 26 a copy of it slides out of it at 1.5
+    # px a frame: the clip ends (frame 43, 26 px apart: the two still touch) before the
+    # segmenter could cut the copy alone.
+    scene = texture(3)[:H, :W]
+    images = []
+    for t in range(44):
+        x = -R + 4 * (t - 8)
+        image = shaded_disc(scene, x, 90, R) if t >= 8 else scene
+        if t >= 26:
+            image = shaded_disc(image, x + 1.5 * (t - 26), 90, R)
+        images.append(image)
+    splits = [f for kind, f in permanence_events(images) if kind == "split"]
+    assert splits and abs(splits[0] - 26) <= 2
+
+
+def test_an_object_growing_both_ways_did_not_split():
+    scene = texture(3)[:H, :W]
+    images = [scene] * 8 + [
+        shaded_disc(scene, -R + 4 * t, 90, R * min(1.45, 1 + 0.04 * max(0, t - 18)))
+        for t in range(36)
+    ]
+    assert not [e for e in permanence_events(images) if e[0] == "split"]
+
+
+def built(boxes, start=0, near_at=()) -> Track:
+    """A background-model track with one sighting a frame: (cx, cy, w, h) boxes."""
+    track = Track(0, units=UNITS)
+    for i, (cx, cy, w, h) in enumerate(boxes):
+        d = det(cx, cy, w, h)
+        p = Point(start + i, (start + i) / FPS, cx, cy, d, "motion", False)
+        if i in near_at:
+            p.near.append(1)
+        track.points.append(p)
+    return track
+
+
+def stretch_boxes():
+    """20 px wide at rest for 16 frames, then its blob stretches along x by 2 px a frame."""
+    return [(60 + i, 90, 20, 20) for i in range(16)] + [
+        (76 + i + i, 90, 20 + 2 * i, 20) for i in range(1, 14)
+    ]
+
+
+def test_a_blob_stretching_along_one_axis_to_twice_the_mass_is_a_split():
+    track = built(stretch_boxes())
+    found = stretched_split(track, {i: True for i in range(40)}, {0: track})
+    assert found is not None and abs(found[0].frame - 16) <= 2
+
+
+def test_a_blob_stretched_as_another_part_went_into_it_did_not_split():
+    # Another part touched it and was lost as its blob grew: the two are one blob now.
+    track = built(stretch_boxes())
+    other = Track(1, units=UNITS)
+    other.points.append(Point(18, 18 / FPS, 100, 90, det(100, 90, 20, 20), "motion", False))
+    other.points.append(Point(19, 19 / FPS, 100, 90, None, "missing", False))
+    assert stretched_split(track, {i: True for i in range(40)}, {0: track, 1: other}) is None
