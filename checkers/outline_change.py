@@ -37,9 +37,10 @@ NOISE_STEPS = 6.0  # the step, in the track's own jitter before it
 # step (an outline that keeps changing is a part sliding behind scenery or a cut breaking).
 LEVEL_SPREAD = 0.35
 # And the old outline, the track's established look, is steady outright: spread units of
-# its sightings about their median (TUNE: levels before the morphs 0.01-0.03; a part coming
-# into view whole over its first 13 sightings, 0.16).
-OLD_SPREAD = 0.06
+# its sightings about their median (TUNE: 0.005-0.026 before the morphs found; a part coming
+# into view whole over its first 13 sightings, 0.16; a spent seed's clean part 14x9 px
+# across, 0.059).
+OLD_SPREAD = 0.04
 BEFORE_SECONDS = 0.4
 HOLD_SECONDS = 0.25
 # The new level is read over this long after the change (all the track's sightings, not
@@ -51,10 +52,10 @@ HOLD_WINDOW_SECONDS = 1.0
 MIN_CHANGE_SECONDS = 0.25
 MAX_CHANGE_SECONDS = 1.5  # a slower drift is the cut's, following shading
 # |log| of the box's width or height across the change: a morph keeps the object's
-# half-extent box (a hexagon's is 0.87 as wide, a star's tips are cut loose); a part first
-# cut short (half hidden, entering) and later whole changes its box (TUNE clean: 16x26 px
-# then 34x34, 41x43 shrinking to 27x28).
-EXTENT_KEPT = 0.3
+# half-extent box (a hexagon's is 0.87 as wide: 0.14; a star's tips are cut loose); a part
+# first cut short (half hidden, entering) and later whole changes its box (TUNE clean: 16x26
+# px then 34x34; a part growing from 35x37 to 47x50 as its cut took in more).
+EXTENT_KEPT = 0.2
 # Sighting-to-sighting jitter of the new level, as a share of the step: the new outline is
 # steady; a cut that breaks up flickers (TUNE clean: a square's cut reading 0.36-0.8).
 NEW_JITTER = 0.25
