@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from checkers.outline_change import outline_step
 from checkers.shape_motion import SHAPE_STEP, shape_step
 from checkers.step_fit import DATING_WINDOW, Step, fit_step, pooled_fit
 from checkers.tracking import Point, Track
@@ -90,8 +91,10 @@ class MotionLooks:
         size = self._size([p for p in seen if not p.hides], fps, k)
         if size is None:
             size = _size_behind(seen, fps, k)
-        shape = _shape([p for p in seen if not p.at_edge and not p.near and not p.hides], fps, k)
-        found = [c for c in (hue, size, shape) if c is not None]
+        open_view = [p for p in seen if not p.at_edge and not p.near and not p.hides]
+        shape = _shape(open_view, fps, k)
+        outline = _outline(open_view, fps, k)
+        found = [c for c in (hue, size, shape, outline) if c is not None]
         return min(found, key=lambda c: c.start.frame) if found else None
 
     def _hue(self, tid: int, seen: list[Point], fps: float, k: float):
@@ -138,6 +141,13 @@ def _shape(open_view: list[Point], fps: float, k: float) -> MotionChange | None:
         return None
     _, amount, start, end = found
     return MotionChange("shape", start, end, amount, SHAPE_STEP * k)
+
+
+def _outline(open_view: list[Point], fps: float, k: float) -> MotionChange | None:
+    found = outline_step(open_view, fps, k)
+    if found is None:
+        return None
+    return MotionChange("shape", found.start, found.end, found.amount, found.threshold)
 
 
 def _size_behind(seen: list[Point], fps: float, k: float) -> MotionChange | None:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from checkers.outline import radial_profile
+
 MIN_AREA = 8  # analysis pixels; smaller parts are compression noise
 PAD = 3  # pixels around a part searched for its edge (edge cutting trims ~2 px, then anti-aliasing)
 FLOOR_SHARE = 0.6  # a row this full of foreground is a line across the frame, not objects
@@ -36,6 +38,8 @@ class Detection:
     # "plain": cut from a plain backdrop (this module); "motion": found by the
     # motion-compensated background model (perception/background.py) on any backdrop.
     source: str = "plain"
+    # Sorted centroid-to-outline distances over their mean (outline.radial_profile), or None.
+    outline: np.ndarray | None = None
 
     @property
     def size(self) -> float:
@@ -159,7 +163,10 @@ def describe_part(i, labels, stats, lab, field) -> Detection:
     shape = _shape(roi.astype(np.uint8), float(roi.sum()))
     H, W = labels.shape
     at_edge = x <= 1 or y <= 1 or x + w >= W - 1 or y + h >= H - 1
-    return Detection(cx, cy, (x, y, w, h), area, mean, spread, hist, shape, at_edge)
+    outline = radial_profile(roi.astype(np.uint8))
+    return Detection(
+        cx, cy, (x, y, w, h), area, mean, spread, hist, shape, at_edge, outline=outline
+    )
 
 
 def _coverage(i, labels, box, lab, field, color) -> tuple[float, float, float]:

@@ -1,0 +1,158 @@
+"""A held change of a background-model part's outline, read on its radial profile.
+
+shape_motion.py judges the part's shape numbers (circularity, solidity, fill), which a loose
+cut moves nearly as much as a morph does. The radial profile (outline.py) reads the whole
+outline: its spread is about 0.05-0.1 for a ball or an octagon, 0.1-0.15 for a hexagon, 0.3
+for a square and 0.5-0.65 for a triangle, on cuts of 10-30 px across, and turning the
+object leaves it alone. A change counts when the spread moves from one steady level to
+another and stays: the level before is read over at least BEFORE_SECONDS, the new one over
+HOLD_SECONDS, and the step must pass both a floor and the track's own sighting-to-sighting
+jitter before it (calibrated per track, as a cut following shading jitters more). A
+diamond turning into a square keeps its profile (it is the same outline, turned) and is not
+seen here.
+
+The step is the best "steady, ramp, steady" fit of the series; when that fit is another
+change than a judgeable one (it starts before the old outline was seen long enough, or is
+not held before the track ends), the sightings on either side of it are searched again:
+one track may show a cut's jump at its start and a morph later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from checkers.outline import spread
+from checkers.stats import robust_sigma
+from checkers.step_fit import pooled_fit
+from checkers.tracking import Point
+
+# Spread units (outline.spread). The world's morphs between outline classes (ball or
+# octagon, hexagon, square or star, triangle) move it by 0.15 or more; TUNE clean tracks'
+# steady levels jitter by 0.01-0.05 a sighting.
+SPREAD_STEP = 0.12
+NOISE_STEPS = 6.0  # the step, in the track's own jitter before it
+# Each level must be steady: its sightings' spread about their median, as a share of the
+# step (an outline that keeps changing is a part sliding behind scenery or a cut breaking).
+LEVEL_SPREAD = 0.35
+# And the old outline, the track's established look, is steady outright: spread units of
+# its sightings about their median (TUNE: 0.005-0.026 before the morphs found; a part coming
+# into view whole over its first 13 sightings, 0.16; a spent seed's clean part 14x9 px
+# across, 0.059).
+OLD_SPREAD = 0.04
+BEFORE_SECONDS = 0.4
+HOLD_SECONDS = 0.25
+# The new level is read over this long after the change (all the track's sightings, not
+# only those of the stretch searched): a cut that broke for a while returns to its old
+# outline within it (TUNE: a ball whose cut took in its shadow for 0.6 s).
+HOLD_WINDOW_SECONDS = 1.0
+# Between the last sighting before the fitted change and the first after it: the world's
+# morphs take 0.4-1 s; a quicker change is a cut that broke, merged or was taken over.
+MIN_CHANGE_SECONDS = 0.25
+MAX_CHANGE_SECONDS = 1.5  # a slower drift is the cut's, following shading
+# |log| of the box's width or height across the change: a morph keeps the object's
+# half-extent box (a hexagon's is 0.87 as wide: 0.14; a star's tips are cut loose); a part
+# first cut short (half hidden, entering) and later whole changes its box (TUNE clean: 16x26
+# px then 34x34; a part growing from 35x37 to 47x50 as its cut took in more).
+EXTENT_KEPT = 0.2
+# Sighting-to-sighting jitter of the new level, as a share of the step: the new outline is
+# steady; a cut that breaks up flickers (TUNE clean: a square's cut reading 0.36-0.8).
+NEW_JITTER = 0.25
+# No compact object's outline spreads further (a triangle ~0.65, a six-point star ~0.5-0.6):
+# a level above it is a sliver or a piece of scenery, whose outline says nothing.
+COMPACT_SPREAD = 0.8
+MIN_SIGHTINGS = 8
+SEARCHES = 2  # levels of re-search either side of a fitted step that is not judged
+
+
+@dataclass(frozen=True)
+class OutlineStep:
+    amount: float  # |change of spread|
+    threshold: float
+    start: Point  # first sighting after the fitted start
+    end: Point  # first sighting of the new outline
+
+
+def outline_step(seen: list[Point], fps: float, k: float) -> OutlineStep | None:
+    """The earliest held change of outline among open-view sightings `seen`, or None."""
+    seen = [p for p in seen if p.det.outline is not None]
+    if len(seen) < MIN_SIGHTINGS:
+        return None
+    values = np.array([spread(p.det.outline) for p in seen])
+    return _search(seen, values, list(range(len(seen))), fps, k, SEARCHES)
+
+
+def _search(seen, values, part, fps, k, depth) -> OutlineStep | None:
+    """The first judged change within the sightings `part` (indices into `seen`)."""
+    if len(part) < MIN_SIGHTINGS:
+        return None
+    frames = np.array([seen[i].frame for i in part], dtype=float)
+    step = pooled_fit(frames, values[part])
+    found = _judged(seen, values, part, step.t0, step.t1, fps, k)
+    if found is not None or depth == 0:
+        return found
+    # Another change than a judgeable one took the fit: look either side of it.
+    for side in (
+        [i for i in part if seen[i].frame <= step.t0],
+        [i for i in part if seen[i].frame >= step.t1],
+    ):
+        found = _search(seen, values, side, fps, k, depth - 1)
+        if found is not None:
+            return found
+    return None
+
+
+def _judged(seen, values, part, t0: float, t1: float, fps: float, k: float):
+    """The change fitted from frame t0 to t1 within `part`, if it is judged one."""
+    before = [i for i in part if seen[i].frame <= t0]
+    # The new outline is read on every later sighting of the track within the window.
+    after = [i for i, p in enumerate(seen) if t1 <= p.frame <= t1 + HOLD_WINDOW_SECONDS * fps]
+    if len(before) < max(3, round(BEFORE_SECONDS * fps)):
+        return None
+    if len(after) < max(3, round(HOLD_SECONDS * fps)):
+        return None
+    took = (seen[after[0]].frame - seen[before[-1]].frame) / fps
+    if not MIN_CHANGE_SECONDS <= took <= MAX_CHANGE_SECONDS:
+        return None
+    old, new = values[before], values[after]
+    if max(np.median(old), np.median(new)) > COMPACT_SPREAD:
+        return None
+    amount = float(abs(np.median(new) - np.median(old)))
+    noise = max(robust_sigma(np.diff(old)) / np.sqrt(2.0), 0.01)
+    threshold = max(SPREAD_STEP, NOISE_STEPS * noise) * k
+    if amount <= threshold:
+        return None
+    for level in (old, new):
+        if float(np.median(np.abs(level - np.median(level)))) > LEVEL_SPREAD * amount:
+            return None
+    if float(np.median(np.abs(old - np.median(old)))) > OLD_SPREAD:
+        return None
+    if robust_sigma(np.diff(new)) / np.sqrt(2.0) > NEW_JITTER * amount:
+        return None
+    if not _box_kept([seen[i] for i in before], [seen[i] for i in after]):
+        return None
+    onset = min(t0, _area_onset(seen, values, part, before, noise))
+    start = next(seen[i] for i in part if seen[i].frame > onset)
+    return OutlineStep(amount, threshold, start, seen[after[0]])
+
+
+def _box_kept(before: list[Point], after: list[Point]) -> bool:
+    sides = [
+        np.median([np.log(np.maximum(p.det.bbox[2:], 1)) for p in ps], axis=0)
+        for ps in (before, after)
+    ]
+    return float(np.abs(sides[1] - sides[0]).max()) <= EXTENT_KEPT
+
+
+def _area_onset(seen, values, part, before, noise: float) -> float:
+    """Where the outline and the area it covers, fitted together (each in its own jitter),
+    start to change: a blend between two outlines moves the area first and the spread of
+    the outline later (TUNE: a ball turning into a square over 25 frames, its spread
+    fitted 5 frames late)."""
+    frames = np.array([seen[i].frame for i in part], dtype=float)
+    area = np.log(np.maximum([seen[i].det.area for i in part], 1.0))
+    old_area = np.log(np.maximum([seen[i].det.area for i in before], 1.0))
+    area_noise = max(robust_sigma(np.diff(old_area)) / np.sqrt(2.0), 0.01)
+    joint = np.column_stack([values[part] / noise, area / area_noise])
+    return pooled_fit(frames, joint).t0

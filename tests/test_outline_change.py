@@ -1,0 +1,131 @@
+"""A held change of a background-model part's outline, on its radial profile
+(checkers/outline_change.py, checkers/outline.py).
+
+On a track built by hand as wild footage cuts it: its shape numbers (circularity, solidity,
+fill) jitter by a few hundredths and do not step, as a loose cut's do, while the outline
+turns from a square into a ball over 10 frames (the shapes world's morph). That is an
+identity event dated where the morph began (main: none). The same square turning on itself,
+or a cut that breaks up after a while (its outline flickering), is none.
+
+Rendered with the model on: a flat-colored square on a panned, zooming texture turning into a
+ball is one event where it began (main's shape numbers find that clean cut too); unchanged
+or turning, none.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from test_background_model import H, W, camera, model_events, texture
+from test_shape_motion import _ANGLES, _SQUARE, FRAMES, RADIUS, SPAN, START
+
+from checkers.identity_motion import MotionLooks
+from checkers.outline import radial_profile, spread
+from checkers.segment import Detection
+from checkers.tracking import Point, Track
+
+_BALL = np.stack([np.cos(_ANGLES), np.sin(_ANGLES)], axis=1)
+
+
+def _morph(t: int) -> float:
+    return float(np.clip((t - START) / SPAN, 0.0, 1.0))
+
+
+def _scene(amount=lambda t: 0.0, turn=lambda t: 0.0) -> list[np.ndarray]:
+    backdrop = texture(11)
+    frames = []
+    for t in range(FRAMES):
+        view = cv2.warpPerspective(backdrop, camera(t), (W, H), flags=cv2.INTER_LINEAR)
+        w = amount(t)
+        outline = (1.0 - w) * _SQUARE + w * _BALL
+        c, s = np.cos(turn(t)), np.sin(turn(t))
+        outline = outline @ np.array([[c, s], [-s, c]])
+        center = np.array([50 + 4.5 * t, 95 + 0.3 * t])
+        pts = np.round((center + RADIUS * outline) * 16).astype(np.int32)
+        cv2.fillPoly(view, [pts], (200, 60, 40), lineType=cv2.LINE_AA, shift=4)
+        frames.append(view)
+    return frames
+
+
+def test_a_square_turning_into_a_ball_is_an_identity_event_where_it_began():
+    events = model_events(_scene(amount=_morph), "identity_drift")
+    assert [kind for kind, _ in events] == ["shape_change"], events
+    assert abs(events[0][1] - START) <= 2, events
+
+
+def test_the_same_square_unchanged_or_turning_is_no_event():
+    assert model_events(_scene(), "identity_drift") == []
+    # A quarter turn over the clip: the box and the cut's pixels change, the outline not.
+    turn = lambda t: np.radians(90) * t / FRAMES  # noqa: E731
+    assert model_events(_scene(turn=turn), "identity_drift") == []
+
+
+def _polygon(sides: int, radius: float, angle: float) -> np.ndarray:
+    mask = np.zeros((80, 80), np.uint8)
+    a = angle + 2 * np.pi * np.arange(sides) / sides
+    pts = np.stack([40 + radius * np.cos(a), 40 + radius * np.sin(a)], axis=1)
+    cv2.fillPoly(mask, [np.round(pts * 16).astype(np.int32)], 1, shift=4)
+    return mask
+
+
+def test_the_profile_spread_orders_outlines_and_ignores_turn_and_scale():
+    def read(sides, radius, angle):
+        if sides == 0:
+            mask = cv2.circle(np.zeros((80, 80), np.uint8), (40, 40), radius, 1, -1)
+            return spread(radial_profile(mask))
+        return spread(radial_profile(_polygon(sides, radius, angle)))
+
+    for radius in (10, 16, 25):
+        ball, square, triangle = read(0, radius, 0), read(4, radius, 0.3), read(3, radius, 1.0)
+        assert ball < 0.12 < square < 0.45 < triangle, (radius, ball, square, triangle)
+    # Turned or scaled, a square reads the same within its pixel steps.
+    squares = [read(4, r, a) for r in (12, 20) for a in (0.0, 0.4, 0.8)]
+    assert max(squares) - min(squares) < 0.08, squares
+
+
+# The track built by hand: 15 fps, the morph from frame MORPH_AT over 10 frames.
+FPS, SIGHTINGS, MORPH_AT = 15.0, 40, 16
+
+
+def _outline_mask(w: float, angle: float, radius: float = 12.0) -> np.ndarray:
+    """A square blended by w onto a ball (as the world blends outlines), turned by angle."""
+    outline = (1.0 - w) * _SQUARE + w * _BALL
+    c, s = np.cos(angle), np.sin(angle)
+    pts = (40 + radius * outline @ np.array([[c, s], [-s, c]])) * 16
+    mask = np.zeros((80, 80), np.uint8)
+    cv2.fillPoly(mask, [np.round(pts).astype(np.int32)], 1, shift=4)
+    return mask
+
+
+def _track(blend, angle=lambda f: 0.0) -> Track:
+    rng = np.random.default_rng(3)
+    points = []
+    for f in range(SIGHTINGS):
+        mask = _outline_mask(blend(f), angle(f))
+        area = float(mask.sum()) * (1.0 + 0.03 * rng.standard_normal())
+        loose = np.array([0.72, 0.9, 0.74]) + 0.04 * rng.standard_normal(3)  # a loose cut's
+        det = Detection(100.0, 60.0, (88, 48, 25, 25), area, np.zeros(3), 1.0, np.zeros(64),
+                        loose, False, "motion")  # fmt: skip
+        det.outline = radial_profile(mask)  # set apart: main's Detection has no such field
+        points.append(Point(f, f / FPS, 100.0, 60.0, det, "motion", False))
+    return Track(1, points)
+
+
+def _change(track: Track):
+    looks = MotionLooks()
+    image = np.full((120, 200, 3), (40, 160, 60), np.uint8)
+    for p in track.points:
+        looks.add(track.id, p.frame, image, p.det)
+    return looks.change(track, dict.fromkeys(range(SIGHTINGS), True), FPS, 1.0)
+
+
+def test_a_loose_cut_turning_from_square_to_ball_is_a_shape_change_where_it_began():
+    change = _change(_track(lambda f: float(np.clip((f - MORPH_AT) / 10, 0.0, 1.0))))
+    assert change is not None and change.key == "shape", change
+    assert abs(change.start.frame - MORPH_AT) <= 2, change
+
+
+def test_a_loose_cut_turning_or_breaking_up_is_no_shape_change():
+    assert _change(_track(lambda f: 0.0, angle=lambda f: 0.05 * f)) is None
+    # From frame 20 the cut reads a ball, a square and a half-blend by turns: no new outline.
+    assert _change(_track(lambda f: 0.0 if f < 20 else (f % 3) / 2)) is None
