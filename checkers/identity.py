@@ -24,8 +24,8 @@ from __future__ import annotations
 import numpy as np
 
 from checkers.base import Checker, CheckResult, Event, score_from_events
-from checkers.identity_motion import MotionChange, MotionLooks
-from checkers.look_switch import switches
+from checkers.identity_motion import HUE_SHIFT, MotionChange, MotionLooks
+from checkers.look_switch import motion_switches, switches
 from checkers.perception.faces import FaceTracks
 from checkers.plain_resize import above_jitter, holds, scales_alike
 from checkers.scene_events import IDENTITY_BURSTS, SceneLog, burst_events, face_events
@@ -231,7 +231,10 @@ class IdentityChecker(Checker):
                     events.append(event)
                     break  # one identity event per object is enough to say what changed
         if clean:
-            events += self._switches(bars["color"], {e.object for e in events})
+            found = switches(self._tracks, self.fps, self._reliable)
+            events += self._switches(found, bars["color"], {e.object for e in events})
+        found = motion_switches(self._tracks, self.fps, self._reliable, self._motion.chroma)
+        events += self._switches(found, HUE_SHIFT * self.k, {e.object for e in events})
         if not clean:
             # No clean objects to track: look changes found by the scene perception.
             events += burst_events(self.name, self._scene, IDENTITY_BURSTS, self.box)
@@ -245,11 +248,11 @@ class IdentityChecker(Checker):
         }
         return CheckResult(self.name, verdict, score_from_events(events), events, extra, thresholds)
 
-    def _switches(self, bar: float, judged: set) -> list[Event]:
+    def _switches(self, found, bar: float, judged: set) -> list[Event]:
         """Objects whose look switched in one frame (look_switch.py): the tracker ended
         the object's track and began another where its path led, of its size."""
         events = []
-        for old, new, frame, distance in switches(self._tracks, self.fps, self._reliable):
+        for old, new, frame, distance in found:
             if new.id in judged or old.id in judged or distance <= bar:
                 continue
             p = new.points[0]
