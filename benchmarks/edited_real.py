@@ -12,6 +12,7 @@ texture. Edits, the check that should fire, and its tolerance in frames:
     split      a region duplicated, the copy moves apart         object_permanence           2
     teleport   a pasted patch moving steadily jumps              physics_sanity              2
     hue_drift  hue rotated inside a tracked region over 0.5 s    identity_drift              3
+    hue_switch hue rotated inside a tracked region at one frame  identity_drift              2
     morph      a local warp (cv2.remap) growing over 0.5 s       identity_drift              3
 
 Slow edits get 3 frames, as their first frames change little (the score also counts events of

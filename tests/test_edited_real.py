@@ -49,8 +49,8 @@ def decoded_frames(path: Path) -> int:
 
 
 def test_every_edit_kind_gives_a_clip_and_a_frame_exact_label(bench, source, tmp_path):
-    labels = make(bench, source, tmp_path, seed=3, n=16)
-    assert len(labels) == 16
+    labels = make(bench, source, tmp_path, seed=3, n=2 * len(bench.KINDS))
+    assert len(labels) == 2 * len(bench.KINDS)
     edited = [r for r in labels if r["edit"]]
     assert sorted(r["edit"] for r in edited) == sorted(bench.KINDS)
     for rec in labels:
