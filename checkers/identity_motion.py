@@ -44,10 +44,6 @@ SIZE_RESIDUAL = 0.15  # rms log area about the fitted step that still reads as o
 # A change of look fitted quicker than this is a cut that merged, split or was taken over by
 # another object; the world's gradual changes take 0.4 s or more.
 MIN_CHANGE_SECONDS = 0.3
-# ... unless the cut kept its area (within this ratio either way) in open view on both sides:
-# then a quick hue step is the object's own color switching (look_switch.py has the case
-# where the tracker ended the track at the switch).
-SAME_CUT_AREA = 1.4
 HOLD_SECONDS = 0.25
 MIN_SIGHTINGS = 5
 # A resize must hold for HOLD_SECONDS in open view, as a hue must. Session 16 asked for one
@@ -108,8 +104,7 @@ class MotionLooks:
         if step is None:
             return None
         amount = hue_shift(step.before, step.after)
-        quick = _same_cut(seen, step, fps)
-        return _judged("color", seen, step, amount, HUE_SHIFT * k, fps, quick=quick)
+        return _judged("color", seen, step, amount, HUE_SHIFT * k, fps)
 
     def _size(self, seen: list[Point], fps: float, k: float):
         open_view = [p for p in seen if not p.at_edge and not p.near]
@@ -185,22 +180,6 @@ def _size_behind(seen: list[Point], fps: float, k: float) -> MotionChange | None
     return change
 
 
-def _same_cut(seen: list[Point], step: Step, fps: float) -> bool:
-    """The part kept its cut across a quick step: in open view on the sightings either side,
-    its area within SAME_CUT_AREA either way. A cut that merged, split or was taken over
-    jumps in area or loses sight of the open view there; an object whose color switched in
-    one frame keeps both (the tracker kept its track through the switch)."""
-    n = max(2, round(HOLD_SECONDS * fps))
-    before = [p for p in seen if p.frame <= step.t0][-n:]
-    after = [p for p in seen if p.frame >= step.t1][:n]
-    if len(before) < n or len(after) < n:
-        return False
-    if any(p.at_edge or p.near or p.hides or p.merged for p in before + after):
-        return False
-    ratio = np.median([p.det.area for p in after]) / np.median([p.det.area for p in before])
-    return 1 / SAME_CUT_AREA <= ratio <= SAME_CUT_AREA
-
-
 def both_ways(before: list[Point], after: list[Point]) -> bool:
     """The part's box grew or shrank in width and height alike, as a resized object's does.
     A part cut by scenery it slides behind, or dragging a shadow, changes along one side
@@ -224,12 +203,10 @@ def _fit(seen: list[Point], values, fps: float) -> Step | None:
     return pooled_fit(np.array([p.frame for p in seen], dtype=float), values)
 
 
-def _judged(
-    key, seen, step: Step, amount, threshold, fps, hold=None, quick=False
-) -> MotionChange | None:
-    """The change fitted by `step`, if large enough, slow enough (or `quick` allowed) and
-    held for `hold` sightings (HOLD_SECONDS when None)."""
-    if amount <= threshold or (not quick and (step.t1 - step.t0) / fps < MIN_CHANGE_SECONDS):
+def _judged(key, seen, step: Step, amount, threshold, fps, hold=None) -> MotionChange | None:
+    """The change fitted by `step`, if large enough, slow enough and held for `hold`
+    sightings (HOLD_SECONDS when None)."""
+    if amount <= threshold or (step.t1 - step.t0) / fps < MIN_CHANGE_SECONDS:
         return None
     held = [p for p in seen if p.frame >= step.t1]
     if len(held) < (max(2, round(HOLD_SECONDS * fps)) if hold is None else hold):
