@@ -20,13 +20,14 @@ import numpy as np
 from checkers.identity_motion import HOLD_SECONDS
 from checkers.tracking.looks import core_chroma, hue_shift
 
-# Normalized correlation of the gray pictures before and after (free of gain and offset, so
-# exposure and a hue turned at constant value keep it near 1; a new object in front of the
-# old picture does not).
+# Normalized correlation of the pictures' values before and after (free of gain and offset,
+# so exposure and a hue turned at constant value keep it near 1; a new object in front of
+# the old picture does not). Gray would not do: a hue turned on a many-colored patch moves
+# its gray levels about (a textured patch turned half-way round: 0.52).
 SAME_PICTURE = 0.8
-# Gray-level spread under which a crop has no picture to compare (a flat patch): a flat
+# Spread under which a crop has no picture to compare (a flat patch): a flat
 # object appearing on a flat wall would otherwise match anything.
-MIN_DETAIL = 4.0
+MIN_DETAIL = 4.0  # gray levels (0-255) of the value's standard deviation
 # How far the picture may have moved between the frames, in shares of the part's size
 # (camera shake and the object's own motion over one frame).
 REACH = 0.25
@@ -40,7 +41,7 @@ class Birth:
     det: object  # the part's first Detection
     before: np.ndarray  # (a, b) chroma of the middle of the matched picture, the frame before
     after: np.ndarray  # the same, on the part's first frame
-    same_picture: float  # normalized correlation of the gray pictures
+    same_picture: float  # normalized correlation of the pictures' values
 
 
 class Recolors:
@@ -65,8 +66,8 @@ def _birth(index: int, previous: np.ndarray, image: np.ndarray, det) -> Birth | 
     x, y, w, h = det.bbox
     if det.at_edge or w < 4 or h < 4:
         return None
-    gray_now = cv2.cvtColor(np.ascontiguousarray(image[y : y + h, x : x + w]), cv2.COLOR_RGB2GRAY)
-    if float(gray_now.std()) < MIN_DETAIL:
+    value_now = _value(image[y : y + h, x : x + w])
+    if float(value_now.std()) < MIN_DETAIL:
         return None
     r = max(1, int(round(REACH * det.size)))
     H, W = previous.shape[:2]
@@ -74,14 +75,20 @@ def _birth(index: int, previous: np.ndarray, image: np.ndarray, det) -> Birth | 
     region = previous[y0 : min(H, y + h + r), x0 : min(W, x + w + r)]
     if region.shape[0] < h or region.shape[1] < w:
         return None
-    gray_before = cv2.cvtColor(np.ascontiguousarray(region), cv2.COLOR_RGB2GRAY)
-    scores = cv2.matchTemplate(gray_before, gray_now, cv2.TM_CCOEFF_NORMED)
+    value_before = _value(region)
+    scores = cv2.matchTemplate(value_before, value_now, cv2.TM_CCOEFF_NORMED)
     _, best, _, (bx, by) = cv2.minMaxLoc(scores)
-    match = gray_before[by : by + h, bx : bx + w]
+    match = value_before[by : by + h, bx : bx + w]
     if float(match.std()) < MIN_DETAIL:
         return None
     moved = dataclasses.replace(det, cx=det.cx + (x0 + bx - x), cy=det.cy + (y0 + by - y))
     return Birth(index, det, core_chroma(previous, moved), core_chroma(image, det), float(best))
+
+
+def _value(rgb: np.ndarray) -> np.ndarray:
+    """The HSV value (the largest channel): a hue turned at constant value keeps it exactly,
+    and a shaded object's color scaled into another keeps its pattern."""
+    return np.ascontiguousarray(rgb.max(axis=2))
 
 
 def recolored(births: dict[int, Birth], tracks, chroma, fps: float, bar: float):
