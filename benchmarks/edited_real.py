@@ -12,6 +12,7 @@ texture. Edits, the check that should fire, and its tolerance in frames:
     split      a region duplicated, the copy moves apart         object_permanence           2
     teleport   a pasted patch moving steadily jumps              physics_sanity              2
     hue_drift  hue rotated inside a tracked region over 0.5 s    identity_drift              3
+    hue_switch hue rotated inside a tracked region at one frame  identity_drift              2
     morph      a local warp (cv2.remap) growing over 0.5 s       identity_drift              3
 
 Slow edits get 3 frames, as their first frames change little (the score also counts events of
@@ -93,7 +94,13 @@ def make_real(args, out: Path) -> list[dict]:
     if not sources:
         raise SystemExit("error: no readable source clip of 2 s or more; pass --sources")
     labels = []
-    for i, kind in enumerate(plan(args.seed, args.n, list(KINDS))):
+    kinds = list(KINDS)
+    if getattr(args, "kinds", None):
+        unknown = sorted(set(args.kinds) - set(KINDS))
+        if unknown:
+            raise SystemExit(f"error: unknown edit {unknown[0]!r}: use one of {', '.join(KINDS)}")
+        kinds = [k for k in KINDS if k in args.kinds]
+    for i, kind in enumerate(plan(args.seed, args.n, kinds)):
         rng = np.random.default_rng([args.seed, i])
         s = sources[int(rng.integers(len(sources)))]
         size = out_size(s["w"], s["h"])
@@ -269,6 +276,7 @@ def main() -> None:
     mk.add_argument("--n", type=int, default=60, help="clips; n // 2 edited")
     mk.add_argument("--out", required=True)
     mk.add_argument("--sources", nargs="*", help="source clips (default: ../shared real clips)")
+    mk.add_argument("--kinds", nargs="+", help="deal out only these edits (default: all)")
     mk.add_argument("--faces", help="folder of face photos: make the face-swap corpus instead")
     mk.add_argument("--short", type=int, help="face corpus: frame height, px (default 360)")
     mk.add_argument("--face-px", type=float, nargs=2, metavar=("LO", "HI"),

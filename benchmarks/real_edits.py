@@ -2,7 +2,7 @@
 
 Holds the KINDS table (edit -> check, expected event kind, tolerance) and EDITS (edit -> its
 function); the source clips and their reading, fitting and writing; region helpers (soft
-masks, pasting, contrast, picking and tracking a box, donor patches); the eight edit
+masks, pasting, contrast, picking and tracking a box, donor patches); the edit
 functions; and plan, which deals the edit kinds out to a corpus's clips by seed. The face
 corpus (face_edits.py) uses the clip writer and plan from here.
 """
@@ -26,6 +26,7 @@ KINDS = {  # edit -> (check, expected event kind or None, tolerance in frames)
     "split": ("object_permanence", None, 2),
     "teleport": ("physics_sanity", None, 2),
     "hue_drift": ("identity_drift", None, 3),
+    "hue_switch": ("identity_drift", None, 2),
     "morph": ("identity_drift", None, 3),
 }
 SHORT = 360
@@ -260,6 +261,16 @@ def _ramp(k: int, f0: int, n: int) -> float:
 
 
 def edit_hue_drift(rng, frames, f0, ctx):
+    return _hue_edit(rng, frames, f0, ctx, max(2, round(0.5 * ctx["fps"])))
+
+
+def edit_hue_switch(rng, frames, f0, ctx):
+    """The hue turned at once on one frame, and kept (an object whose color switches, as AI
+    clips' colors often flicker from one frame to the next)."""
+    return _hue_edit(rng, frames, f0, ctx, 1)
+
+
+def _hue_edit(rng, frames, f0, ctx, n: int):
     def score(b):
         x, y, w, h = b
         sat = cv2.cvtColor(frames[f0, y : y + h, x : x + w], cv2.COLOR_BGR2HSV)[..., 1].mean()
@@ -267,7 +278,6 @@ def edit_hue_drift(rng, frames, f0, ctx):
 
     box = pick(rng, ctx["size"], ctx["w"], ctx["h"], score, tries=32)
     angle = rng.uniform(60, 120) * rng.choice([-1, 1])
-    n = max(2, round(0.5 * ctx["fps"]))
     mask = soft_mask(box[2], box[3])
     for k, (x, y, w, h) in zip(range(f0, len(frames)), track(frames, f0, box), strict=True):
         hsv = cv2.cvtColor(frames[k, y : y + h, x : x + w], cv2.COLOR_BGR2HSV).astype(np.int32)

@@ -24,10 +24,12 @@ from __future__ import annotations
 import numpy as np
 
 from checkers.base import Checker, CheckResult, Event, score_from_events
-from checkers.identity_motion import MotionChange, MotionLooks
-from checkers.look_switch import switches
+from checkers.identity_jumps import recolor_events, switch_events
+from checkers.identity_motion import HUE_SHIFT, MotionChange, MotionLooks
+from checkers.look_switch import motion_switches, switches
 from checkers.perception.faces import FaceTracks
 from checkers.plain_resize import above_jitter, holds, scales_alike
+from checkers.recolor import Recolors, recolored
 from checkers.scene_events import IDENTITY_BURSTS, SceneLog, burst_events, face_events
 from checkers.stats import robust_sigma
 from checkers.step_fit import bends, onset  # noqa: F401 - onset: this module's API
@@ -134,6 +136,7 @@ class IdentityChecker(Checker):
         self._distances: dict[tuple[int, int], float] = {}  # (object, frame) -> distance
         self._scene = SceneLog()
         self._motion = MotionLooks()  # looks of background-model parts (identity_motion.py)
+        self._recolors = Recolors()  # new parts on a picture that only changed color
 
     def begin(self, scale: float, fps: float, short_side: int = TUNED_SHORT_SIDE) -> None:
         super().begin(scale, fps, short_side)
@@ -149,10 +152,13 @@ class IdentityChecker(Checker):
         self._reliable[index] = tracks.reliable
         self._scene.add(tracks.scene)
         color = size = 0.0
+        born = []
         for j, tid in tracks.assigned.items():
             track = tracks.tracks[tid]
             if tracks.detections[j].source == "motion":
                 self._motion.add(tid, index, frame.image, tracks.detections[j])
+                if track.points[-1].how == "new":
+                    born.append((tid, tracks.detections[j]))
             ref = self._refs.get(tid)
             if ref is None:
                 ref = _reference(track)
@@ -164,6 +170,7 @@ class IdentityChecker(Checker):
                 color, size = max(color, change["color"]), max(size, change["size"])
                 if self.perceptual is not None:
                     self._perceive(tid, index, frame.image, tracks.detections[j])
+        self._recolors.add(index, frame.image, born)
         return {
             "frame_similarity_first": tracks.frame_similarity_first,
             "frame_similarity_prev": tracks.frame_similarity_prev,
@@ -231,7 +238,18 @@ class IdentityChecker(Checker):
                     events.append(event)
                     break  # one identity event per object is enough to say what changed
         if clean:
-            events += self._switches(bars["color"], {e.object for e in events})
+            found = switches(self._tracks, self.fps, self._reliable)
+            events += switch_events(self, found, bars["color"], {e.object for e in events})
+        # One-frame color changes of background-model parts: a track ended and another
+        # begun in its place (look_switch.py), or a part born on a picture the frame before
+        # showed in other colors (recolor.py).
+        hue_bar = HUE_SHIFT * self.k
+        found = motion_switches(self._tracks, self.fps, self._reliable, self._motion.chroma)
+        events += switch_events(self, found, hue_bar, {e.object for e in events})
+        found = recolored(
+            self._recolors.births, self._tracks, self._motion.chroma, self.fps, hue_bar
+        )
+        events += recolor_events(self, found, hue_bar, {e.object for e in events})
         if not clean:
             # No clean objects to track: look changes found by the scene perception.
             events += burst_events(self.name, self._scene, IDENTITY_BURSTS, self.box)
@@ -244,30 +262,6 @@ class IdentityChecker(Checker):
             "features": self.features.name if self.features is not None else "classical",
         }
         return CheckResult(self.name, verdict, score_from_events(events), events, extra, thresholds)
-
-    def _switches(self, bar: float, judged: set) -> list[Event]:
-        """Objects whose look switched in one frame (look_switch.py): the tracker ended
-        the object's track and began another where its path led, of its size."""
-        events = []
-        for old, new, frame, distance in switches(self._tracks, self.fps, self._reliable):
-            if new.id in judged or old.id in judged or distance <= bar:
-                continue
-            p = new.points[0]
-            events.append(
-                Event(
-                    check=self.name,
-                    kind="color_jump",
-                    frame=frame,
-                    end_frame=frame,
-                    time=p.time,
-                    object=new.id,
-                    severity=min(1.0, distance / bar - 0.5),
-                    bbox=self.box(p.det.bbox),
-                    message=f"object {old.id} switched color in one frame (tracked on as "
-                    f"object {new.id}): color changed by {distance:.2f} (threshold {bar:.2f})",
-                )
-            )
-        return events
 
     def _motion_event(self, track: Track, change: MotionChange) -> Event:
         kind = KINDS[change.key]

@@ -75,6 +75,10 @@ class MotionLooks:
     def add(self, track: int, frame: int, image: np.ndarray, det) -> None:
         self._chroma[(track, frame)] = core_chroma(image, det)
 
+    def chroma(self, track: int, frame: int) -> np.ndarray | None:
+        """The (a, b) of the middle of `track`'s sighting on `frame`, if it was read."""
+        return self._chroma.get((track, frame))
+
     def change(self, track: Track, reliable, fps: float, k: float):
         """The first change of look of `track` (a MotionChange), or None."""
         seen = [

@@ -1,4 +1,4 @@
-"""An object whose look switches from one frame to the next, on the plain path.
+"""An object whose look switches from one frame to the next.
 
 The tracker links a part to a track by position and look, so an object that turns from red
 to blue in one frame ends its track there and starts a new one in the same place (its look
@@ -7,7 +7,11 @@ and permanence excuses a part born where another was the frame before (a re-cut)
 look switch made nothing (tests/test_identity_swap.py). Here the two tracks are joined
 again: one ends, the next frame a new one begins where the old one's path leads and of
 its size, and both are seen cleanly around the switch. Identity drift then compares their
-looks with the clip's colour bar.
+looks: on the plain path their mean colours with the clip's colour bar; on background-model
+parts the chroma of their middles, off the old hue line, with identity_motion's hue bar.
+Background-model parts need this as much: identity_motion reads a hue change quicker than
+MIN_CHANGE_SECONDS inside one track as a cut taken over, and the tracker ends the track at
+a switch anyway (wild spent seeds, 54 drifts re-rendered as switches: 0 found before this).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import numpy as np
 
 from checkers.identity_motion import HOLD_SECONDS  # the new look must stay this long
 from checkers.tracking import Point, Track
+from checkers.tracking.looks import hue_shift
 
 # Object sizes: how far from where the ended track's path leads the new part may begin.
 REACH_SIZES = 0.5
@@ -25,19 +30,21 @@ AREA_RATIO = 1.4
 SIGHTINGS = 3  # clean sightings each side whose median look is compared
 
 
-def joined(tracks: dict[int, Track], fps: float, clean) -> list[tuple[Track, Track, int]]:
-    """(ended, begun, frame) for each plain-path track that ends where another begins the
-    next frame. `clean(point, hidden)` says a sighting's look can be read, `hidden` being
-    the ids of missing tracks the part may cover (the new part covers where the tracker
-    still predicts the ended track)."""
+def joined(
+    tracks: dict[int, Track], fps: float, clean, judged=lambda t: t.look_judged
+) -> list[tuple[Track, Track, int]]:
+    """(ended, begun, frame) for each `judged` track that ends where another judged one
+    begins the next frame. `clean(point, hidden)` says a sighting's look can be read,
+    `hidden` being the ids of missing tracks the part may cover (the new part covers where
+    the tracker still predicts the ended track)."""
     ends: dict[int, list[Track]] = {}
     for track in tracks.values():
-        if track.look_judged and track.seen:
+        if judged(track) and track.seen:
             ends.setdefault(track.seen[-1].frame, []).append(track)
     pairs = []
     for new in tracks.values():
         first = new.points[0]
-        if first.det is None or first.how != "new" or not new.look_judged:
+        if first.det is None or first.how != "new" or not judged(new):
             continue
         for old in ends.get(first.frame - 1, []):
             held = [p for p in new.seen if clean(p, {old.id})]
@@ -63,22 +70,51 @@ def _continues(old: Track, first: Point, clean) -> bool:
     return 1 / AREA_RATIO <= ratio <= AREA_RATIO
 
 
-def switches(tracks: dict[int, Track], fps: float, reliable: dict[int, bool]):
-    """(ended, begun, frame, Lab distance between their looks either side of the switch)
-    for each pair `joined` finds, the looks read on frames the tracker found reliable."""
-
+def _readable(reliable: dict[int, bool], looked=lambda p: True):
     def readable(p: Point, hidden: set) -> bool:
         return (
             p.det is not None
             and not (p.at_edge or p.near or p.merged)
             and set(p.hides) <= hidden
             and reliable.get(p.frame, False)
+            and looked(p)
         )
 
+    return readable
+
+
+def switches(tracks: dict[int, Track], fps: float, reliable: dict[int, bool]):
+    """(ended, begun, frame, Lab distance between their looks either side of the switch)
+    for each plain-path pair `joined` finds, the looks read on frames the tracker found
+    reliable."""
+    readable = _readable(reliable)
     out = []
     for old, new, frame in joined(tracks, fps, readable):
         before = [p.det.lab for p in old.seen if readable(p, set())][-SIGHTINGS:]
         after = [p.det.lab for p in new.seen if readable(p, {old.id})][:SIGHTINGS]
         distance = np.linalg.norm(np.median(after, axis=0) - np.median(before, axis=0))
         out.append((old, new, frame, float(distance)))
+    return out
+
+
+def motion_switches(tracks: dict[int, Track], fps: float, reliable: dict[int, bool], chroma):
+    """(ended, begun, frame, hue shift) for each pair of trusted background-model parts
+    `joined` finds. `chroma(track_id, frame)` is the (a, b) of a sighting's middle, or None;
+    the shift is the new chroma's distance off the old one's hue line (looks.hue_shift),
+    so a part that only comes into shadow or light does not switch."""
+
+    def trusted(track: Track) -> bool:
+        return track.from_background_model and track.solid
+
+    readable = _readable(reliable)
+    out = []
+    for old, new, frame in joined(tracks, fps, readable, trusted):
+        before = [chroma(old.id, p.frame) for p in old.seen if readable(p, set())]
+        after = [chroma(new.id, p.frame) for p in new.seen if readable(p, {old.id})]
+        before = [c for c in before if c is not None][-SIGHTINGS:]
+        after = [c for c in after if c is not None][:SIGHTINGS]
+        if len(before) < SIGHTINGS or len(after) < SIGHTINGS:
+            continue
+        shift = hue_shift(np.median(before, axis=0), np.median(after, axis=0))
+        out.append((old, new, frame, float(shift)))
     return out

@@ -38,8 +38,11 @@ def source(tmp_path_factory) -> Path:
     return path
 
 
-def make(bench, source: Path, out: Path, seed: int, n: int) -> list[dict]:
-    bench.make(argparse.Namespace(seed=seed, n=n, out=str(out), sources=[str(source)], faces=None))
+def make(bench, source: Path, out: Path, seed: int, n: int, kinds=None) -> list[dict]:
+    args = argparse.Namespace(
+        seed=seed, n=n, out=str(out), sources=[str(source)], faces=None, kinds=kinds
+    )
+    bench.make(args)
     return [json.loads(line) for line in (out / "labels.jsonl").read_text().splitlines()]
 
 
@@ -49,8 +52,8 @@ def decoded_frames(path: Path) -> int:
 
 
 def test_every_edit_kind_gives_a_clip_and_a_frame_exact_label(bench, source, tmp_path):
-    labels = make(bench, source, tmp_path, seed=3, n=16)
-    assert len(labels) == 16
+    labels = make(bench, source, tmp_path, seed=3, n=2 * len(bench.KINDS))
+    assert len(labels) == 2 * len(bench.KINDS)
     edited = [r for r in labels if r["edit"]]
     assert sorted(r["edit"] for r in edited) == sorted(bench.KINDS)
     for rec in labels:
@@ -65,6 +68,13 @@ def test_every_edit_kind_gives_a_clip_and_a_frame_exact_label(bench, source, tmp
         if rec["edit"] != "splice":
             assert max(w, h) >= 0.08 * 96 - 2 and min(w, h) <= 0.2 * 96 * 1.2
     assert all(r["change"] > 0 for r in edited if r["edit"] in ("appear", "teleport", "splice"))
+
+
+def test_kinds_deals_out_only_the_named_edits(bench, source, tmp_path):
+    labels = make(bench, source, tmp_path, seed=4, n=6, kinds=["hue_switch"])
+    assert [r["edit"] for r in labels if r["edit"]] == ["hue_switch"] * 3
+    with pytest.raises(SystemExit, match="unknown edit 'hue_flip'"):
+        make(bench, source, tmp_path / "b", seed=4, n=6, kinds=["hue_flip"])
 
 
 def test_a_seed_gives_the_same_corpus(bench, source, tmp_path):

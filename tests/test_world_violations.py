@@ -19,7 +19,7 @@ from vidgen.world import (
 )
 from vidgen.world.geometry import in_open_view, reference_view
 from vidgen.world.physics import Simulation
-from vidgen.world.violations import _clean_run, _watchable
+from vidgen.world.violations import _clean_run, _watchable, applicable_kinds
 from vidgen.world.vocab import COLORS, hue_distance
 
 W, H, FRAMES, FPS = 208, 120, 49, 16  # the corpus's 832x480 at a quarter size
@@ -27,13 +27,14 @@ W, H, FRAMES, FPS = 208, 120, 49, 16  # the corpus's 832x480 at a quarter size
 
 def _pair(kind: str, seed: int):
     rng = np.random.default_rng([seed, VIOLATION_KINDS.index(kind)])
-    scene = random_scene(rng, profile="full", violation=kind, aspect=W / H, duration=3.0)
+    profile = "full" if kind in applicable_kinds("full") else "wild"
+    scene = random_scene(rng, profile=profile, violation=kind, aspect=W / H, duration=3.0)
     bad = render_clip(scene, width=W, height=H, frames=FRAMES, fps=FPS)
     clean = render_clip(scene.clean(), width=W, height=H, frames=FRAMES, fps=FPS)
     return scene, bad, clean
 
 
-INSTANT_IN_VIEW = ("teleport", "vanish", "appear")  # the first frame at t_start shows it
+INSTANT_IN_VIEW = ("teleport", "vanish", "appear", "color_switch")  # the first frame at t_start shows it
 GRADUAL = ("color_drift", "shape_morph", "size_change")
 
 

@@ -38,7 +38,8 @@ import click
     show_default=True,
     help="full: the whole world; simple: one object, plain background; staged: simple laid out "
     "canonically (what the shapes model trains on); wild: full's scenes plus pendulums, more "
-    "shapes, edge entries and exits, in a random style per clip (textures, photos, shading, "
+    "shapes, edge entries and exits, one more violation (a color switched in one frame), "
+    "in a random style per clip (textures, photos, shading, "
     "camera shake, zoom and roll, motion blur, exposure drift, noise, crf 18-32, "
     "256-1280 px wide, 8-30 fps unless --size, --fps, --frames fix them).",
 )

@@ -31,7 +31,7 @@ Violation frames (0-based, inclusive; the clean twin is scene.clean() rendered t
                    start_frame (the change is complete at once)
     end_frame      the last frame of a violation that ends: a gradual change's complete_frame, a
                    vanish's last frame without the object (the object is back from the next
-                   frame); None for instant or permanent kinds (teleport, speed_jump,
+                   frame); None for instant or permanent kinds (teleport, color_switch, speed_jump,
                    gravity_reversal, bounce_gain, through_floor, through_object, appear, split,
                    a vanish for good) and for an end after the last frame
     differs_until  the last frame whose pixels differ from the twin's (every later frame is

@@ -14,7 +14,8 @@ places (a faint smear with no motion). On the staged layout that average is the 
 full: 1-3 objects, soft textures, a floor line, a wall or box in front, camera pans, sensor
 noise, throws, slides, collisions, passing behind the occluder, leaving the frame.
 wild: full's scenes with the wild motions over them (pendulums, more shapes, entries and exits
-at the frame's edges: wild_layout.py), drawn in a random style per clip (wild_style.py).
+at the frame's edges: wild_layout.py), drawn in a random style per clip (wild_style.py); its
+violations include one more kind, color_switch (a color changed in one frame).
 
 Every scene is simulated before it is returned and rejected if anything happens that the
 caption would not say (an unplanned collision, a floating object sinking into the floor, an

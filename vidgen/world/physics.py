@@ -352,7 +352,7 @@ class Simulation:
         for v in self.scene.violations:
             if v.object != i or t < v.t_start - 1e-9:
                 continue
-            if v.kind == "color_drift":
+            if v.kind in ("color_drift", "color_switch"):  # a switch has no t_end: a step
                 target = COLORS[v.params["to"]]
                 w = _ramp(v, t, 0.0, 1.0)
                 rgb = tuple((1 - w) * a + w * c for a, c in zip(rgb, target, strict=True))

@@ -38,6 +38,7 @@ VIOLATION_CHECKS: dict[str, str] = {
     "bounce_gain": "physics_sanity",
     "through_floor": "physics_sanity",
     "through_object": "physics_sanity",
+    "color_switch": "identity_drift",  # wild only: the color changes in one frame
 }
 VIOLATION_KINDS: tuple[str, ...] = tuple(VIOLATION_CHECKS)
 

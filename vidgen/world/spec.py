@@ -29,6 +29,7 @@ SPEC_VERSION = "vidgen.world.scene/1"
 # violation kind -> params it needs (beyond kind, object, t_start, t_end)
 _PARAMS: dict[str, tuple[str, ...]] = {
     "color_drift": ("to",),
+    "color_switch": ("to",),
     "shape_morph": ("to",),
     "size_change": ("factor",),
     "vanish": (),
@@ -149,7 +150,7 @@ def check_violations(scene: Scene) -> None:
             next_new += 1
         if not (0 <= v.object < next_new):
             raise UsageError(f"{where}: object {v.object} does not exist (0..{next_new - 1})")
-        if v.kind == "color_drift" and v.params["to"] not in OBJECT_COLORS:
+        if v.kind in ("color_drift", "color_switch") and v.params["to"] not in OBJECT_COLORS:
             raise UsageError(f"{where}: unknown color {v.params['to']!r}")
         if v.kind == "shape_morph" and canonical_shape(v.params["to"]) not in ALL_SHAPES:
             raise UsageError(f"{where}: unknown shape {v.params['to']!r}")

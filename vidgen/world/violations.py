@@ -26,12 +26,17 @@ MIN_TELEPORT = 0.15  # of the frame width
 
 _NEEDS_FLOOR = ("through_floor",)
 _NEEDS_PAIR = ("through_object",)
+# Only the wild profile draws these: the other profiles' corpora stay byte for byte as before.
+_WILD_ONLY = ("color_switch",)
 
 
 def applicable_kinds(profile: str) -> tuple[str, ...]:
+    if profile == "wild":
+        return VIOLATION_KINDS
     if profile in ("simple", "staged"):  # no visible floor, one object: nothing to pass through
-        return tuple(k for k in VIOLATION_KINDS if k not in _NEEDS_FLOOR + _NEEDS_PAIR)
-    return VIOLATION_KINDS
+        skip = _NEEDS_FLOOR + _NEEDS_PAIR + _WILD_ONLY
+        return tuple(k for k in VIOLATION_KINDS if k not in skip)
+    return tuple(k for k in VIOLATION_KINDS if k not in _WILD_ONLY)
 
 
 def pick(rng: np.random.Generator, items):
@@ -81,8 +86,10 @@ def _propose(scene: Scene, kind: str, rng: np.random.Generator) -> Violation | N
     t0 = _step_time(float(rng.uniform(0.25, 0.6)) * d)
     oid = int(rng.integers(n))
     obj = scene.objects[oid]
-    if kind == "color_drift":
+    if kind in ("color_drift", "color_switch"):
         targets = [c for c in OBJECT_COLORS if hue_distance(c, obj.color) >= MIN_HUE_SHIFT]
+        if kind == "color_switch":  # the new color from one frame to the next, and it stays
+            return Violation(kind, oid, t0, None, {"to": pick(rng, targets)})
         t1 = _step_time(t0 + float(rng.uniform(0.4, 0.8)) * min(d - t0, 1.2))
         return Violation(kind, oid, t0, t1, {"to": pick(rng, targets)})
     if kind == "shape_morph":

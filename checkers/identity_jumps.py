@@ -1,0 +1,62 @@
+"""identity_drift events for looks that changed in one frame (look_switch.py, recolor.py).
+
+Each says which object, where and by how much, against the bar it passed: a plain-path
+switch against the clip's color bar, a background-model one against identity_motion's hue
+bar (its chroma off the old hue line).
+"""
+
+from __future__ import annotations
+
+from checkers.base import Event
+
+
+def switch_events(checker, found, bar: float, judged: set) -> list[Event]:
+    """Objects whose look switched in one frame: the tracker ended the object's track and
+    began another where its path led, of its size. `found`: (ended, begun, frame,
+    distance) from look_switch; objects in `judged` already have an identity event."""
+    events = []
+    for old, new, frame, distance in found:
+        if new.id in judged or old.id in judged or distance <= bar:
+            continue
+        p = new.points[0]
+        events.append(
+            Event(
+                check=checker.name,
+                kind="color_jump",
+                frame=frame,
+                end_frame=frame,
+                time=p.time,
+                object=new.id,
+                severity=min(1.0, distance / bar - 0.5),
+                bbox=checker.box(p.det.bbox),
+                message=f"object {old.id} switched color in one frame (tracked on as "
+                f"object {new.id}): color changed by {distance:.2f} (threshold {bar:.2f})",
+            )
+        )
+    return events
+
+
+def recolor_events(checker, found, bar: float, judged: set) -> list[Event]:
+    """Parts born where the frame before showed their picture in other colors: what was
+    there changed color; nothing came into view. `found`: (track, birth, hue shift) from
+    recolor.recolored."""
+    events = []
+    for track, birth, shift in found:
+        if track.id in judged:
+            continue
+        events.append(
+            Event(
+                check=checker.name,
+                kind="color_jump",
+                frame=birth.frame,
+                end_frame=birth.frame,
+                time=track.points[0].time,
+                object=track.id,
+                severity=min(1.0, shift / bar - 0.5),
+                bbox=checker.box(birth.det.bbox),
+                message=f"object {track.id} changed color in one frame where its picture "
+                f"stayed (correlation {birth.same_picture:.2f} with the frame before): hue "
+                f"moved by {shift:.2f} (threshold {bar:.2f})",
+            )
+        )
+    return events

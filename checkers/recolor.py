@@ -1,0 +1,114 @@
+"""A part born where the frame before showed the same picture in other colors: a recoloring.
+
+The background model makes a new part wherever the picture departs from the backdrop it
+holds. When the region that departs kept its picture (its light and dark, its edges and
+texture) and only its colors turned, nothing came into view: what was there changed color.
+That is an object at rest the model had learnt as backdrop, a patch of scenery, or a moving
+object whose track the tracker ended at the switch without a track to join it to
+(look_switch.py joins those it can). Permanence sees a part appear there; identity drift
+says what it is. Measured on the edited-real hue switches and wild color switches of
+session 21 (BENCHMARKS), where permanence alone called most of them appears.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import cv2
+import numpy as np
+
+from checkers.identity_motion import HOLD_SECONDS
+from checkers.tracking.looks import core_chroma, hue_shift
+
+# Normalized correlation of the pictures' values before and after (free of gain and offset,
+# so exposure and a hue turned at constant value keep it near 1; a new object in front of
+# the old picture does not). Gray would not do: a hue turned on a many-colored patch moves
+# its gray levels about (a textured patch turned half-way round: 0.52).
+SAME_PICTURE = 0.8
+# Spread under which a crop has no picture to compare (a flat patch): a flat
+# object appearing on a flat wall would otherwise match anything.
+MIN_DETAIL = 4.0  # gray levels (0-255) of the value's standard deviation
+# How far the picture may have moved between the frames, in shares of the part's size
+# (camera shake and the object's own motion over one frame).
+REACH = 0.25
+
+
+@dataclasses.dataclass(frozen=True)
+class Birth:
+    """A new background-model part and what the frame before showed where it was born."""
+
+    frame: int
+    det: object  # the part's first Detection
+    before: np.ndarray  # (a, b) chroma of the middle of the matched picture, the frame before
+    after: np.ndarray  # the same, on the part's first frame
+    same_picture: float  # normalized correlation of the pictures' values
+
+
+class Recolors:
+    """Watches new background-model parts while the clip plays (`add` on each frame)."""
+
+    def __init__(self) -> None:
+        self._previous: np.ndarray | None = None
+        self.births: dict[int, Birth] = {}  # track id -> its birth, where one was readable
+
+    def add(self, index: int, image: np.ndarray, born: list[tuple[int, object]]) -> None:
+        """`born`: (track id, Detection) of each part that began a track on this frame."""
+        previous, self._previous = self._previous, image
+        if previous is None or previous.shape != image.shape:
+            return
+        for tid, det in born:
+            birth = _birth(index, previous, image, det)
+            if birth is not None:
+                self.births[tid] = birth
+
+
+def _birth(index: int, previous: np.ndarray, image: np.ndarray, det) -> Birth | None:
+    x, y, w, h = det.bbox
+    if det.at_edge or w < 4 or h < 4:
+        return None
+    value_now = _value(image[y : y + h, x : x + w])
+    if float(value_now.std()) < MIN_DETAIL:
+        return None
+    r = max(1, int(round(REACH * det.size)))
+    H, W = previous.shape[:2]
+    x0, y0 = max(0, x - r), max(0, y - r)
+    region = previous[y0 : min(H, y + h + r), x0 : min(W, x + w + r)]
+    if region.shape[0] < h or region.shape[1] < w:
+        return None
+    value_before = _value(region)
+    scores = cv2.matchTemplate(value_before, value_now, cv2.TM_CCOEFF_NORMED)
+    _, best, _, (bx, by) = cv2.minMaxLoc(scores)
+    match = value_before[by : by + h, bx : bx + w]
+    if float(match.std()) < MIN_DETAIL:
+        return None
+    moved = dataclasses.replace(det, cx=det.cx + (x0 + bx - x), cy=det.cy + (y0 + by - y))
+    return Birth(index, det, core_chroma(previous, moved), core_chroma(image, det), float(best))
+
+
+def _value(rgb: np.ndarray) -> np.ndarray:
+    """The HSV value (the largest channel): a hue turned at constant value keeps it exactly,
+    and a shaded object's color scaled into another keeps its pattern."""
+    return np.ascontiguousarray(rgb.max(axis=2))
+
+
+def recolored(births: dict[int, Birth], tracks, chroma, fps: float, bar: float):
+    """(track, birth, hue shift) for each trusted background-model part born on a picture
+    the frame before showed in other colors, whose new colors held for HOLD_SECONDS.
+    `chroma(track_id, frame)` is a sighting's middle (a, b) or None; `bar` is identity's
+    hue bar (Lab units off the old hue line, looks.hue_shift)."""
+    out = []
+    need = max(2, round(HOLD_SECONDS * fps))
+    for tid, birth in births.items():
+        track = tracks.get(tid)
+        if track is None or not (track.from_background_model and track.solid):
+            continue
+        if birth.same_picture < SAME_PICTURE:
+            continue
+        later = [chroma(tid, p.frame) for p in track.seen if p.frame > birth.frame]
+        later = [c for c in later if c is not None][:need]
+        if len(later) < need:
+            continue
+        shift = hue_shift(birth.before, np.median([birth.after, *later], axis=0))
+        if shift > bar:
+            out.append((track, birth, float(shift)))
+    return out
