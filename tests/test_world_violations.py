@@ -34,12 +34,8 @@ def _pair(kind: str, seed: int):
     return scene, bad, clean
 
 
-INSTANT_IN_VIEW = (
-    "teleport",
-    "vanish",
-    "appear",
-    "color_switch",
-)  # the first frame at t_start shows it
+# the first frame at t_start shows it
+INSTANT_IN_VIEW = ("teleport", "vanish", "appear", "color_switch")
 GRADUAL = ("color_drift", "shape_morph", "size_change")
 
 
