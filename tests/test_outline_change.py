@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-from test_background_model import H, W, camera, model_events, texture
-from test_shape_motion import _ANGLES, _SQUARE, FRAMES, RADIUS, SPAN, START
+from test_background_model import model_events
+from test_shape_motion import _ANGLES, _SQUARE, FRAMES, START, morph, scene
 
 from checkers.identity_motion import MotionLooks
 from checkers.outline import radial_profile, spread
@@ -27,28 +27,12 @@ from checkers.tracking import Point, Track
 _BALL = np.stack([np.cos(_ANGLES), np.sin(_ANGLES)], axis=1)
 
 
-def _morph(t: int) -> float:
-    return float(np.clip((t - START) / SPAN, 0.0, 1.0))
-
-
 def _scene(amount=lambda t: 0.0, turn=lambda t: 0.0) -> list[np.ndarray]:
-    backdrop = texture(11)
-    frames = []
-    for t in range(FRAMES):
-        view = cv2.warpPerspective(backdrop, camera(t), (W, H), flags=cv2.INTER_LINEAR)
-        w = amount(t)
-        outline = (1.0 - w) * _SQUARE + w * _BALL
-        c, s = np.cos(turn(t)), np.sin(turn(t))
-        outline = outline @ np.array([[c, s], [-s, c]])
-        center = np.array([50 + 4.5 * t, 95 + 0.3 * t])
-        pts = np.round((center + RADIUS * outline) * 16).astype(np.int32)
-        cv2.fillPoly(view, [pts], (200, 60, 40), lineType=cv2.LINE_AA, shift=4)
-        frames.append(view)
-    return frames
+    return scene(amount, turn, shapes=(_SQUARE, _BALL), rgb=(200, 60, 40), backdrop_seed=11)
 
 
 def test_a_square_turning_into_a_ball_is_an_identity_event_where_it_began():
-    events = model_events(_scene(amount=_morph), "identity_drift")
+    events = model_events(_scene(amount=morph), "identity_drift")
     assert [kind for kind, _ in events] == ["shape_change"], events
     assert abs(events[0][1] - START) <= 2, events
 

@@ -56,18 +56,23 @@ def morph(t: int) -> float:
     return float(np.clip((t - START) / SPAN, 0.0, 1.0))
 
 
-def scene(amount=lambda t: 0.0, turn=lambda t: 0.0) -> list[np.ndarray]:
-    backdrop = texture(7)
+def scene(
+    amount=lambda t: 0.0, turn=lambda t: 0.0, shapes=None, rgb=(40, 90, 220), backdrop_seed=7
+) -> list[np.ndarray]:
+    """A flat part on a panned texture, its outline blended from shapes[0] to shapes[1]
+    (hexagon to square by default) by amount(t) and turned by turn(t) radians."""
+    first, last = shapes if shapes is not None else (_HEXAGON, _SQUARE)
+    backdrop = texture(backdrop_seed)
     frames = []
     for t in range(FRAMES):
         view = cv2.warpPerspective(backdrop, camera(t), (W, H), flags=cv2.INTER_LINEAR)
         w = amount(t)
-        outline = (1.0 - w) * _HEXAGON + w * _SQUARE
+        outline = (1.0 - w) * first + w * last
         c, s = np.cos(turn(t)), np.sin(turn(t))
         outline = outline @ np.array([[c, s], [-s, c]])
         center = np.array([50 + 4.5 * t, 95 + 0.3 * t])
         pts = np.round((center + RADIUS * outline) * 16).astype(np.int32)
-        cv2.fillPoly(view, [pts], (40, 90, 220), lineType=cv2.LINE_AA, shift=4)
+        cv2.fillPoly(view, [pts], rgb, lineType=cv2.LINE_AA, shift=4)
         frames.append(view)
     return frames
 
