@@ -31,6 +31,9 @@ MIN_DETAIL = 4.0  # gray levels (0-255) of the value's standard deviation
 # How far the picture may have moved between the frames, in shares of the part's size
 # (camera shake and the object's own motion over one frame).
 REACH = 0.25
+# Analysis pixels a side below which a correlation means nothing, whatever the scale (like
+# the jitter floors of units.py); such parts are far under the trusted size anyway.
+MIN_PIXELS = 4
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,7 +67,7 @@ class Recolors:
 
 def _birth(index: int, previous: np.ndarray, image: np.ndarray, det) -> Birth | None:
     x, y, w, h = det.bbox
-    if det.at_edge or w < 4 or h < 4:
+    if det.at_edge or min(w, h) < MIN_PIXELS:
         return None
     value_now = _value(image[y : y + h, x : x + w])
     if float(value_now.std()) < MIN_DETAIL:
