@@ -21,9 +21,45 @@ TELEPORT_REACH = 2
 TELEPORT_REACH_S = 0.15
 
 
+# Frames either side of a one-frame color change at which a part appearing in its box is
+# that change (the part born on the recolored picture: recolor.py, look_switch.py).
+RECOLOR_REACH = 1
+
+
 def explained(results: list[CheckResult]) -> list[CheckResult]:
-    """Drop the events another check's event explains (see the two rules below)."""
-    return _teleported(_shrunk(results))
+    """Drop the events another check's event explains (see the rules below)."""
+    return _recolored(_teleported(_shrunk(results)))
+
+
+def _recolored(results: list[CheckResult]) -> list[CheckResult]:
+    """Drop the appear a one-frame color change explains.
+
+    When an object's color switches in one frame, the background model sees a part born
+    where it is (permanence: appeared) and identity drift says the picture there only
+    changed color (color_jump). Nothing came into view: the appear in the change's box,
+    at its frame, is that change.
+    """
+    jumps = [
+        e
+        for r in results
+        if r.name == IdentityChecker.name
+        for e in r.events
+        if e.kind == "color_jump"
+    ]
+    if not jumps:
+        return results
+
+    def explained_by_jump(e) -> bool:
+        return e.kind in ("appear", "appear_in_place") and any(
+            abs(j.frame - e.frame) <= RECOLOR_REACH and _overlap(j.bbox, e.bbox) for j in jumps
+        )
+
+    return [
+        _replaced(r, [e for e in r.events if not explained_by_jump(e)])
+        if r.name == PermanenceChecker.name
+        else r
+        for r in results
+    ]
 
 
 def _replaced(result: CheckResult, kept: list) -> CheckResult:

@@ -203,7 +203,7 @@ class IdentityChecker(Checker):
                 # Read on the frames the model found reliable, whether or not most of the
                 # clip was: its parts are objects wherever the camera was followed (wild dev:
                 # 3 of 34 identity labels more, no clean clip more).
-                change = self._motion.change(track, self._reliable, self.fps, self.k)
+                change = self._motion.change(track, self._reliable, self.units.fps, self.k)
                 if change is not None:
                     events.append(self._motion_event(track, change))
                 continue
@@ -238,16 +238,16 @@ class IdentityChecker(Checker):
                     events.append(event)
                     break  # one identity event per object is enough to say what changed
         if clean:
-            found = switches(self._tracks, self.fps, self._reliable)
+            found = switches(self._tracks, self.units.fps, self._reliable)
             events += switch_events(self, found, bars["color"], {e.object for e in events})
         # One-frame color changes of background-model parts: a track ended and another
         # begun in its place (look_switch.py), or a part born on a picture the frame before
         # showed in other colors (recolor.py).
         hue_bar = HUE_SHIFT * self.k
-        found = motion_switches(self._tracks, self.fps, self._reliable, self._motion.chroma)
+        found = motion_switches(self._tracks, self.units.fps, self._reliable, self._motion.chroma)
         events += switch_events(self, found, hue_bar, {e.object for e in events})
         found = recolored(
-            self._recolors.births, self._tracks, self._motion.chroma, self.fps, hue_bar
+            self._recolors.births, self._tracks, self._motion.chroma, self.units.fps, hue_bar
         )
         events += recolor_events(self, found, hue_bar, {e.object for e in events})
         if not clean:
@@ -290,7 +290,7 @@ class IdentityChecker(Checker):
                 continue
             # Size is judged on its own hold (_resized) without the "beside another part"
             # ending: with it, VALIDATE lost one labelled morph (session 20).
-            if key != "size" and not holds(pts, values, i, threshold, self.fps, beside):
+            if key != "size" and not holds(pts, values, i, threshold, self.units.fps, beside):
                 continue
             if key == "size" and not self._resized(track, pts, values, i, threshold):
                 continue
@@ -321,7 +321,7 @@ class IdentityChecker(Checker):
         first = [p for p in track.points if _clean(p)][:REFERENCE_POINTS]
         ref = float(np.median([np.log(p.det.area) for p in first]))
         signed = [float(np.log(p.det.area) - ref) for p in pts]
-        if not holds(pts, signed, i, threshold, self.fps):
+        if not holds(pts, signed, i, threshold, self.units.fps):
             return False
         after = [j for j in range(i, len(pts)) if values[j] > threshold][:REFERENCE_POINTS]
         if not scales_alike(first, [pts[j] for j in after]):

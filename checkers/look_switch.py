@@ -70,14 +70,13 @@ def _continues(old: Track, first: Point, clean) -> bool:
     return 1 / AREA_RATIO <= ratio <= AREA_RATIO
 
 
-def _readable(reliable: dict[int, bool], looked=lambda p: True):
+def _readable(reliable: dict[int, bool]):
     def readable(p: Point, hidden: set) -> bool:
         return (
             p.det is not None
             and not (p.at_edge or p.near or p.merged)
             and set(p.hides) <= hidden
             and reliable.get(p.frame, False)
-            and looked(p)
         )
 
     return readable

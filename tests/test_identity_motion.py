@@ -81,7 +81,7 @@ def test_hue_shift_ignores_shading_only(before, after, far):
 def test_a_hue_switched_in_one_frame_is_an_identity_event_there():
     # Red until frame START, blue from it on: identity_motion alone reads a hue step
     # quicker than MIN_CHANGE_SECONDS as a cut taken over, and the tracker may end the
-    # track at the switch; look_switch.py and the kept-cut allowance see it (session 21).
+    # track at the switch; look_switch.py's join or recolor.py sees it (session 21).
     events = identity_events(scene(color=lambda t: BLUE if t >= START else RED))
     assert events, "a one-frame hue switch on a background-model part made no event"
     assert abs(events[0][1] - START) <= 2, events

@@ -90,7 +90,7 @@ def _track(blend, angle=lambda f: 0.0) -> Track:
         loose = np.array([0.72, 0.9, 0.74]) + 0.04 * rng.standard_normal(3)  # a loose cut's
         det = Detection(100.0, 60.0, (88, 48, 25, 25), area, np.zeros(3), 1.0, np.zeros(64),
                         loose, False, "motion")  # fmt: skip
-        det.outline = radial_profile(mask)  # set apart: main's Detection has no such field
+        det.outline = radial_profile(mask)
         points.append(Point(f, f / FPS, 100.0, 60.0, det, "motion", False))
     return Track(1, points)
 

@@ -11,10 +11,16 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-from test_background_model import H, W, camera, model_events, texture
+import pytest
+from test_background_model import FPS, H, W, camera, model_events, texture
 from test_identity_motion import BLUE, RED, ball
 
 import checkers.recolor as recolor
+from checkers.identity_motion import HUE_SHIFT
+from checkers.look_switch import motion_switches
+from checkers.runner import check_frames
+from checkers.segment import Detection
+from checkers.tracking import Point, Track
 
 FRAMES, AT = 40, 20
 
@@ -47,14 +53,73 @@ def test_a_ball_pasted_in_or_darkening_is_no_color_jump():
     assert identity(scene(lambda t: 0.5 * RED if t >= AT else RED)) == []
 
 
-def test_the_picture_must_be_the_same_one():
+def test_the_picture_must_be_the_same_one(monkeypatch):
     # With the structure bar above any correlation, the switch is no longer one.
-    saved = recolor.SAME_PICTURE
-    recolor.SAME_PICTURE = 1.01
-    try:
-        assert identity(scene(lambda t: BLUE if t >= AT else RED)) == []
-    finally:
-        recolor.SAME_PICTURE = saved
+    monkeypatch.setattr(recolor, "SAME_PICTURE", 1.01)
+    assert identity(scene(lambda t: BLUE if t >= AT else RED)) == []
+
+
+def test_the_switch_is_one_event_not_also_an_appear():
+    # The part born on the recolored ball is that color change (explained.py), not an
+    # object appearing from nowhere.
+    report = check_frames(scene(lambda t: BLUE if t >= AT else RED), fps=FPS, perception="auto")
+    kinds = [(e.check, e.kind) for e in report.events]
+    assert ("identity_drift", "color_jump") in kinds, kinds
+    assert not [k for c, k in kinds if "appear" in k], kinds
+
+
+# ---- the two judgements on tracks built by hand -------------------------------------------
+RED_AB, BLUE_AB = np.array([40.0, 30.0]), np.array([10.0, -40.0])
+
+
+def _track(tid: int, frames: range, x0: float, how_first: str) -> Track:
+    points = []
+    for f in frames:
+        x = x0 + 2.0 * (f - frames[0])
+        det = Detection(x, 60.0, (int(x) - 10, 50, 20, 20), 400.0, np.zeros(3), 1.0,
+                        np.zeros(64), np.zeros(3), False, "motion")  # fmt: skip
+        points.append(Point(f, f / 16, x, 60.0, det, how_first if f == frames[0] else "motion",
+                            False))  # fmt: skip
+    return Track(tid, points)
+
+
+@pytest.fixture
+def trusted(monkeypatch):
+    # The joins' own logic is under test here, not the tracks' confidence.
+    monkeypatch.setattr(Track, "solid", property(lambda self: True))
+
+
+@pytest.mark.parametrize(("after", "switched"), [(BLUE_AB, True), (0.5 * RED_AB, False)])
+def test_a_track_ended_and_begun_on_its_path_is_judged_off_the_hue_line(trusted, after, switched):
+    old = _track(1, range(0, 15), 20.0, "new")
+    new = _track(2, range(15, 30), 50.0, "new")  # where old's path leads, the next frame
+
+    def chroma(tid, frame):
+        return RED_AB if tid == 1 else after
+
+    reliable = dict.fromkeys(range(30), True)
+    (found,) = motion_switches({1: old, 2: new}, 16.0, reliable, chroma)
+    assert found[:3] == (old, new, 15)
+    assert (found[3] > HUE_SHIFT) == switched, found
+    far = _track(2, range(15, 30), 110.0, "new")  # three sizes off the path: another object
+    assert motion_switches({1: old, 2: far}, 16.0, reliable, chroma) == []
+
+
+def _birth(after, same_picture=0.95):
+    det = Detection(60.0, 60.0, (50, 50, 20, 20), 400.0, np.zeros(3), 1.0, np.zeros(64),
+                    np.zeros(3), False, "motion")  # fmt: skip
+    return recolor.Birth(15, det, RED_AB, after, same_picture)
+
+
+def test_a_birth_is_recolored_only_off_the_hue_line_and_on_the_same_picture(trusted):
+    tracks = {2: _track(2, range(15, 30), 60.0, "new")}
+    for after, same, found in [(BLUE_AB, 0.95, 1), (0.5 * RED_AB, 0.95, 0), (BLUE_AB, 0.5, 0)]:
+
+        def chroma(tid, frame, after=after):
+            return after
+
+        out = recolor.recolored({2: _birth(after, same)}, tracks, chroma, 16.0, HUE_SHIFT)
+        assert len(out) == found, (after, same, out)
 
 
 def test_a_poster_on_the_wall_recolored_is_a_color_jump_there():
