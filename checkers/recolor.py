@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 
 from checkers.identity_motion import HOLD_SECONDS
+from checkers.look_switch import AREA_RATIO  # one object's area either side of a switch
 from checkers.tracking.looks import core_chroma, hue_shift
 
 # Normalized correlation of the pictures' values before and after (free of gain and offset,
@@ -107,9 +108,14 @@ def recolored(births: dict[int, Birth], tracks, chroma, fps: float, bar: float):
             continue
         if birth.same_picture < SAME_PICTURE:
             continue
-        later = [chroma(tid, p.frame) for p in track.seen if p.frame > birth.frame]
-        later = [c for c in later if c is not None][:need]
+        held = [p for p in track.seen if p.frame > birth.frame][:need]
+        later = [c for p in held if (c := chroma(tid, p.frame)) is not None]
         if len(later) < need:
+            continue
+        # Born whole, as a recolored object is: a part coming out from behind scenery or
+        # into view grows over its first frames, and a sliver of it beside the scenery's
+        # edge matches that edge the frame before (held-out wild 4848, session 21).
+        if birth.det.area * AREA_RATIO < np.median([p.det.area for p in held]):
             continue
         shift = hue_shift(birth.before, np.median([birth.after, *later], axis=0))
         if shift > bar:

@@ -105,21 +105,26 @@ def test_a_track_ended_and_begun_on_its_path_is_judged_off_the_hue_line(trusted,
     assert motion_switches({1: old, 2: far}, 16.0, reliable, chroma) == []
 
 
-def _birth(after, same_picture=0.95):
-    det = Detection(60.0, 60.0, (50, 50, 20, 20), 400.0, np.zeros(3), 1.0, np.zeros(64),
+def _birth(after, same_picture=0.95, area=400.0):
+    det = Detection(60.0, 60.0, (50, 50, 20, 20), area, np.zeros(3), 1.0, np.zeros(64),
                     np.zeros(3), False, "motion")  # fmt: skip
     return recolor.Birth(15, det, RED_AB, after, same_picture)
 
 
-def test_a_birth_is_recolored_only_off_the_hue_line_and_on_the_same_picture(trusted):
+def test_a_birth_is_recolored_only_off_the_hue_line_on_the_same_picture_and_whole(trusted):
     tracks = {2: _track(2, range(15, 30), 60.0, "new")}
-    for after, same, found in [(BLUE_AB, 0.95, 1), (0.5 * RED_AB, 0.95, 0), (BLUE_AB, 0.5, 0)]:
+    # Off the hue line on the same picture, born whole: recolored. Darkened along the hue
+    # line, on another picture, or born a third of its size (coming into view): not.
+    cases = [(BLUE_AB, 0.95, 400.0, 1), (0.5 * RED_AB, 0.95, 400.0, 0), (BLUE_AB, 0.5, 400.0, 0),
+             (BLUE_AB, 0.95, 130.0, 0)]  # fmt: skip
+    for after, same, area, found in cases:
 
         def chroma(tid, frame, after=after):
             return after
 
-        out = recolor.recolored({2: _birth(after, same)}, tracks, chroma, 16.0, HUE_SHIFT)
-        assert len(out) == found, (after, same, out)
+        births = {2: _birth(after, same, area)}
+        out = recolor.recolored(births, tracks, chroma, 16.0, HUE_SHIFT)
+        assert len(out) == found, (after, same, area, out)
 
 
 def test_a_poster_on_the_wall_recolored_is_a_color_jump_there():
