@@ -17,6 +17,11 @@ What else makes a blob grow, and how each is told apart:
   and the baseline must be the whole object, steady, seen in open view;
 - the ghost of a first-frame object moving away: the stretch must start after the model's
   first pictures (tracking/confidence.py's START_SECONDS).
+
+Limit (the session-21 review): the stretch is read along the box's axes, as the world's
+splits part sideways. A split along a diagonal, or one seen through a rolled camera, grows
+both sides of the box and is not read; measuring along the blob's own principal axis
+(second moments) would see it.
 """
 
 from __future__ import annotations
