@@ -39,23 +39,25 @@ def _recolored(results: list[CheckResult]) -> list[CheckResult]:
     changed color (color_jump). Nothing came into view: the appear in the change's box,
     at its frame, is that change.
     """
-    jumps = [
-        e
-        for r in results
-        if r.name == IdentityChecker.name
-        for e in r.events
-        if e.kind == "color_jump"
-    ]
-    if not jumps:
-        return results
+    jumps = _events(results, IdentityChecker.name, "color_jump")
 
     def explained_by_jump(e) -> bool:
         return e.kind in ("appear", "appear_in_place") and any(
             abs(j.frame - e.frame) <= RECOLOR_REACH and _overlap(j.bbox, e.bbox) for j in jumps
         )
 
+    return _permanence_without(results, explained_by_jump) if jumps else results
+
+
+def _events(results: list[CheckResult], check: str, kind: str) -> list:
+    """Every event of `kind` that `check` raised."""
+    return [e for r in results if r.name == check for e in r.events if e.kind == kind]
+
+
+def _permanence_without(results: list[CheckResult], explained_by) -> list[CheckResult]:
+    """The results with the permanence events `explained_by` accepts dropped."""
     return [
-        _replaced(r, [e for e in r.events if not explained_by_jump(e)])
+        _replaced(r, [e for e in r.events if not explained_by(e)])
         if r.name == PermanenceChecker.name
         else r
         for r in results
@@ -84,13 +86,7 @@ def _teleported(results: list[CheckResult]) -> list[CheckResult]:
     relocations.py). The vanish is the teleported object's own; the appear is the part at
     the teleport's landing box.
     """
-    jumps = [
-        e
-        for r in results
-        if r.name == PhysicsChecker.name
-        for e in r.events
-        if e.kind == "teleport"
-    ]
+    jumps = _events(results, PhysicsChecker.name, "teleport")
     if not jumps:
         return results
 
@@ -104,12 +100,7 @@ def _teleported(results: list[CheckResult]) -> list[CheckResult]:
             return any(j.object == e.object for j in near)
         return e.kind == "appear" and any(_overlap(j.bbox, e.bbox) for j in near)
 
-    return [
-        _replaced(r, [e for e in r.events if not explained_by_jump(e)])
-        if r.name == PermanenceChecker.name
-        else r
-        for r in results
-    ]
+    return _permanence_without(results, explained_by_jump)
 
 
 def _shrunk(results: list[CheckResult]) -> list[CheckResult]:

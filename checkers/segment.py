@@ -150,9 +150,11 @@ def _floor_line(foreground: np.ndarray) -> int | None:
     return int(round(rows.mean()))
 
 
-def describe_part(i, labels, stats, lab, field) -> Detection:
+def describe_part(i, labels, stats, lab, field, source: str = "plain") -> Detection:
     """Part `i` of `labels` (connected-component stats `stats`) as a Detection; `field` is
-    the background behind it (Lab), which its anti-aliased edge is read against."""
+    the background behind it (Lab), which its anti-aliased edge is read against. Only a
+    background-model part ("motion") gets its outline profile: only those are judged by
+    it (outline_change.py), and it costs a contour trace a part."""
     x, y, w, h, _ = (int(v) for v in stats[i])
     roi = labels[y : y + h, x : x + w] == i
     pixels = lab[y : y + h, x : x + w][roi]  # (n, 3)
@@ -160,12 +162,13 @@ def describe_part(i, labels, stats, lab, field) -> Detection:
     spread = float(np.linalg.norm(pixels - mean, axis=1).mean())
     hist = _histogram(lab[y : y + h, x : x + w], roi)
     cx, cy, area = _coverage(i, labels, (x, y, w, h), lab, field, mean)
-    shape = _shape(roi.astype(np.uint8), float(roi.sum()))
+    mask = roi.astype(np.uint8)
+    shape = _shape(mask, float(roi.sum()))
     H, W = labels.shape
     at_edge = x <= 1 or y <= 1 or x + w >= W - 1 or y + h >= H - 1
-    outline = radial_profile(roi.astype(np.uint8))
+    outline = radial_profile(mask) if source == "motion" else None
     return Detection(
-        cx, cy, (x, y, w, h), area, mean, spread, hist, shape, at_edge, outline=outline
+        cx, cy, (x, y, w, h), area, mean, spread, hist, shape, at_edge, source, outline
     )
 
 

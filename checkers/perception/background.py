@@ -247,9 +247,7 @@ class MotionBackground:
         if keep and not warming:  # the smoothed frame's Lab is read by parts alone
             lab = to_lab(cv2.GaussianBlur(rgb, (3, 3), 0))
             for i in keep:
-                det = describe_part(i, labels, stats, lab, field)
-                det.source = "motion"
-                detections.append(det)
+                detections.append(describe_part(i, labels, stats, lab, field, "motion"))
         reliable = camera_ok and (
             warming or (fraction < MAX_FOREGROUND and len(detections) <= MAX_PARTS)
         )
