@@ -76,6 +76,19 @@ def test_photometric_fit_recovers_exposure_and_white_balance():
     assert fit.offset == pytest.approx(offset, abs=1.0)
 
 
+def test_photometric_fit_trims_each_channel_by_its_own_outliers():
+    # A moving object covers 12% of the "static" pixels and is off the line in one channel
+    # only: the batched trim must set each channel's bar from that channel's residuals.
+    frame = view(texture(5)).astype(np.float32)
+    gain, offset = np.float32([1.1, 0.95, 1.0]), np.float32([4.0, -3.0, 0.0])
+    after = frame * gain + offset
+    mover = np.random.default_rng(0).random((H, W)) < 0.12
+    after[mover, 1] = 250.0
+    fit = fit_photometric(frame, after, np.ones((H, W), bool))
+    assert fit.gain == pytest.approx(gain, abs=0.02)
+    assert fit.offset == pytest.approx(offset, abs=2.0)
+
+
 def test_exposure_drift_and_pan_are_not_unexplained_change():
     scene, meter = texture(3), ChangeMeter()
     steps = [meter.update(np.clip(view(scene, dx=2 * t) * (1 + 0.02 * t), 0, 255).astype(np.uint8))
