@@ -37,6 +37,7 @@ SKIP = {"splice", "hue_drift", "morph", "teleport"}  # not read from a burst's p
 VARIANTS = {  # name: (sigmas, floor, spread) of place_noise.PlaceNoise; main: the absolute bar
     "main": (1e9, CHANGE_FLOOR, 0.03),
     "place": (None, None, None),
+    "mid": (None, None, 0.01),  # the default bar, spread over 1 pixel rather than 0.03
     "wide": (6.0, 5.0, 0.01),
 }
 
