@@ -39,6 +39,7 @@ VARIANTS = {  # name: (sigmas, floor, spread) of place_noise.PlaceNoise; main: t
     "place": (None, None, None),
     "mid": (None, None, 0.01),  # the default bar, spread over 1 pixel rather than 0.03
     "wide": (6.0, 5.0, 0.01),
+    "bare": (4.0, 3.0, 0.0),  # 4 sigmas of the pixel's own noise, a 3 Lab floor, no spread
 }
 
 
