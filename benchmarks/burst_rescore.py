@@ -10,8 +10,7 @@ also says which clips were clean). This takes a few seconds a clip instead of a 
         --out variant61.json --set MOVER_REACH=3
     python benchmarks/edited_real.py score /tmp/edited/s61 --reuse variant61.json
 
-`--set NAME=VALUE` sets a constant of bursts.py (or lasting.py with `lasting.NAME`, and
-place_noise.py with `place_noise.NAME`) first.
+`--set NAME=VALUE` sets a constant of bursts.py (or lasting.py with `lasting.NAME`) first.
 With no `--set` the burst events must equal the full run's: the script says if not.
 """
 
@@ -23,7 +22,6 @@ from pathlib import Path
 
 import checkers.perception.bursts as bursts_mod
 import checkers.perception.lasting as lasting_mod
-import checkers.perception.place_noise as place_mod
 from checkers.features.choice import resolve_features
 from checkers.perception.scene import ScenePerception
 from checkers.scene_events import IDENTITY_BURSTS, PERMANENCE_BURSTS
@@ -62,10 +60,9 @@ def main() -> None:
     args = ap.parse_args()
     for item in args.set:
         name, value = item.split("=")
-        modules = {"lasting": lasting_mod, "place_noise": place_mod}
-        prefix, _, short = name.rpartition(".")
-        module = modules.get(prefix, bursts_mod)
-        setattr(module, short, type(getattr(module, short))(value))
+        module = lasting_mod if name.startswith("lasting.") else bursts_mod
+        setattr(module, name.removeprefix("lasting."), type(getattr(module, name.removeprefix(
+            "lasting.")))(value))  # fmt: skip
     full = json.loads(Path(args.full).read_text())
     embedder = resolve_features("auto").object_embedder()
     clips, differ = [], 0

@@ -25,7 +25,6 @@ import cv2
 import numpy as np
 
 from checkers.perception.change import CHANGE_FLOOR, NOISE_FACTOR, ChangeStep
-from checkers.perception.place_noise import PlaceNoise
 
 GRID = (32, 18)  # cells across, down
 BURST_S = 0.3  # seconds a burst lasts at most
@@ -77,9 +76,6 @@ class BurstFinder:
         self.burst = max(2, int(round(BURST_S * fps)))
         self.calm = max(3, int(round(CALM_S * fps)))
         self._history: deque[_CellFrame] = deque(maxlen=self.burst + 2 * self.calm + 3)
-        # Strong change is judged against each place's own noise (place_noise.py), so a weak
-        # step in a quiet place counts where the absolute floor alone would miss it.
-        self._places = PlaceNoise(fps, CHANGE_FLOOR)
         # A burst is seen by several consecutive windows; the strongest one describes it.
         self._pending: Burst | None = None
 
@@ -98,8 +94,7 @@ class BurstFinder:
             zero = np.zeros((rows, cols), np.float32)
             strong, speed = zero, zero
         else:
-            bar = np.maximum(self._places.bar(step.residual.shape), NOISE_FACTOR * step.noise)
-            self._places.add(step.residual)
+            bar = max(CHANGE_FLOOR, NOISE_FACTOR * step.noise)
             strong = cv2.resize((step.residual > bar).astype(np.float32), GRID, interpolation=area)
             speed = cv2.resize(step.speed.astype(np.float32), GRID, interpolation=area)
         movers = np.zeros((rows, cols), np.float32)
