@@ -188,7 +188,10 @@ def main() -> None:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
         labels = [json.loads(x) for x in (corpus / "labels.jsonl").read_text().splitlines()]
+        kinds = set(args.kinds.split(","))
         for rec in labels:
+            if rec["edit"] and rec["edit"] not in kinds:
+                continue
             if not (out / (Path(rec["clip"]).stem + ".npz")).exists():
                 dump(corpus / rec["clip"], out)
                 print(rec["clip"], file=sys.stderr)
