@@ -1,0 +1,199 @@
+"""Speed jumps read from the object's own points, not its mask's centroid.
+
+A background-model part's centroid moves when its cut changes (shading, a shadow joining,
+the part growing out of its first place), so jumps.py must excuse every change of motion
+whose mask was not steady (motion_gate.py) and set its bar by the clip's centroid noise. The
+object's texture and outline corners move with the object whatever the cut does: corners
+found inside the part's box (an inscribed ellipse, so little backdrop is taken), followed
+one frame ahead with pyramidal Lucas-Kanade and kept only when they follow back to where they
+began, give the object's image motion as their median displacement; the camera fit's own
+step at the object (scene minus image position, as motion_gate.camera_made reads it) turns
+that into scene motion. A step is read only where most points moved together (one rigid
+object, not a part straddling two) on enough frames either side.
+
+A speed jump is then a held step in this point velocity: the medians of the steps wholly
+before and wholly after a boundary (gravity's steady change removed) differ by more than the
+floors of jumps.py and by more than NOISE_K times the points' own scatter on either side.
+Contact, collisions, bounces, pendulums and the frame edge still excuse it as in jumps.py;
+the mask's steadiness does not, since the points do not read the mask's edge.
+
+A mixin of PhysicsChecker: reads the gray analysis frames `process` keeps (`_gray`), and
+`_collided` (jumps.py).
+"""
+
+from __future__ import annotations
+
+import os
+
+import cv2
+import numpy as np
+
+from checkers.base import Event
+from checkers.kinematics import bounce_points, floor_contact
+from checkers.physics.jumps import ACCEL_NOISE, GROUND_BAND, LEVEL, SPEED_FLOOR, SPEED_SHARE
+from checkers.physics.motion_gate import CAMERA_SHARE
+from checkers.tracking import Point, Track
+
+MAX_POINTS = 30  # corners followed per part and frame: a median needs no more
+MIN_POINTS = 4  # fewer followed corners say nothing about the whole object
+FB_SHARE = 0.004  # short sides: a corner must follow back this close to where it began
+# A point moved with the object when within this of the median displacement: the larger of
+# a share of the short side (LK's own sub-pixel wobble) and a share of the displacement.
+AGREE_SIDE = 0.01
+AGREE_SPEED = 0.3
+AGREE = 0.7  # share of the points that must move together on a frame step
+WINDOW = 0.5  # seconds of steps read on each side of a boundary
+LEAST_STEPS = 3  # point velocities each side at least
+# The step must stand this far above the points' own scatter (robust sigma of the steps on
+# either side about their median): a held step, not the points' wobble.
+NOISE_K = float(os.environ.get("PTK", 6.0))
+POINT_JITTER = 0.5  # analysis px/frame: the median of agreeing LK points wobbles less than this
+ELLIPSE = 0.9  # share of the box's half sides the seeding ellipse spans
+WINDOW_PX = 9  # LK window, analysis px (the object's texture at the 180 px short side)
+
+
+def point_step(
+    g0: np.ndarray, g1: np.ndarray, bbox: tuple[int, int, int, int], short: float
+) -> np.ndarray | None:
+    """The image displacement (dx, dy) from g0 to g1 of the corners inside `bbox` (in g0),
+    or None when too few follow back or they do not move together."""
+    x, y, w, h = bbox
+    mask = np.zeros(g0.shape, np.uint8)
+    centre = (int(round(x + w / 2)), int(round(y + h / 2)))
+    axes = (max(1, int(ELLIPSE * w / 2)), max(1, int(ELLIPSE * h / 2)))
+    cv2.ellipse(mask, centre, axes, 0, 0, 360, 255, -1)
+    seeds = cv2.goodFeaturesToTrack(g0, MAX_POINTS, 0.001, 2, mask=mask, blockSize=3)
+    if seeds is None or len(seeds) < MIN_POINTS:
+        return None
+    lk = {"winSize": (WINDOW_PX, WINDOW_PX), "maxLevel": 2}
+    ahead, st, _ = cv2.calcOpticalFlowPyrLK(g0, g1, seeds, None, **lk)
+    back, sb, _ = cv2.calcOpticalFlowPyrLK(g1, g0, ahead, None, **lk)
+    ret = np.linalg.norm((back - seeds).reshape(-1, 2), axis=1)
+    ok = (st.ravel() == 1) & (sb.ravel() == 1) & (ret < FB_SHARE * short)
+    if ok.sum() < MIN_POINTS:
+        return None
+    moved = (ahead - seeds).reshape(-1, 2)[ok]
+    median = np.median(moved, axis=0)
+    reach = max(AGREE_SIDE * short, AGREE_SPEED * float(np.hypot(*median)))
+    together = np.linalg.norm(moved - median, axis=1) <= reach
+    return median if together.mean() >= AGREE else None
+
+
+def _offset(p: Point) -> np.ndarray:
+    return np.array([p.x - p.det.cx, p.y - p.det.cy])
+
+
+def _sigma(values: np.ndarray, centre: np.ndarray) -> float:
+    return 1.4826 * float(np.median(np.linalg.norm(values - centre, axis=1)))
+
+
+def _steady_change(vel: list, before: list[int], after: list[int]) -> np.ndarray:
+    """The velocity's steady change per frame: gravity, so vertical only (friction slows a
+    slide on the ground, which is contact anyway). The median slope of pairs of steps on the
+    same side of the boundary (Theil-Sen), so the step under test does not tilt it; zero
+    when under jumps.py's ACCEL_NOISE."""
+    slopes = [
+        (vel[j][1] - vel[i][1]) / (j - i)
+        for side in (before, after)
+        for n, i in enumerate(side)
+        for j in side[n + 1 :]
+    ]
+    fall = float(np.median(slopes))
+    return np.array([0.0, fall if abs(fall) >= ACCEL_NOISE else 0.0])
+
+
+class PointSpeeds:
+    def _point_velocities(self, seg: list[Point]) -> list[np.ndarray | None]:
+        """Per sighting i >= 1 of a run: the object's scene velocity (px/frame) over the step
+        seg[i-1] -> seg[i], read from its points; None where they say nothing. Entry 0 is
+        None (no step into the first sighting)."""
+        short = float(min(self._size))
+        out: list[np.ndarray | None] = [None]
+        for a, b in zip(seg, seg[1:], strict=False):
+            g0, g1 = self._gray.get(a.frame), self._gray.get(b.frame)
+            moved = None
+            if g0 is not None and g1 is not None and b.frame == a.frame + 1:
+                moved = point_step(g0, g1, a.det.bbox, short)
+            out.append(None if moved is None else moved + _offset(b) - _offset(a))
+        return out
+
+    def _point_jumps(self, track: Track, seg: list[Point]) -> list[Event]:
+        """Speed jumps of a background-model part read from its points (module doc)."""
+        if not getattr(self, "_gray", None) or not track.from_background_model:
+            return []
+        span = self.units.frames(WINDOW, least=LEAST_STEPS)
+        if len(seg) < 2 * LEAST_STEPS + 2:
+            return []
+        vel = self._point_velocities(seg)
+        xy = np.array([(p.x, p.y) for p in seg])
+        # The path the points trace (the centroid's step where they say nothing): the
+        # ground's bounces are found on it, not on the cut's wobble.
+        steps = [v if v is not None else xy[i] - xy[i - 1] for i, v in enumerate(vel) if i]
+        path = np.vstack([xy[:1], xy[:1] + np.cumsum(steps, axis=0)])
+        bounces = sorted(bounce_points(path, self.units))
+        size = float(np.median([p.det.size for p in seg]))
+        low = xy[:, 1].max() - max(GROUND_BAND, 0.5 * size)
+        offsets = np.array([_offset(p) for p in seg])
+        camera = np.vstack([np.zeros((1, 2)), np.diff(offsets, axis=0)])
+        have = [i for i, v in enumerate(vel) if v is not None]
+        if os.environ.get("PTDBG"):
+            for i, v in enumerate(vel):
+                print("  ", seg[i].frame, None if v is None else np.round(v, 2), np.round(camera[i], 2), np.round(xy[i] - xy[i - 1], 2) if i else "")
+        found = []
+        for k in range(2, len(seg) - 1):
+            if any(k - 1 <= j <= k for j in bounces):
+                continue  # the ground changed the motion here
+            if any(p.at_edge or p.merged for p in seg[k - 1 : k + 1]):
+                continue
+            lo = max([k - span] + [j + 1 for j in bounces if j < k])
+            hi = min([k + 1 + span] + [j for j in bounces if j > k])
+            # Steps wholly before sighting k-1 | k and wholly after: the one into seg[k]
+            # straddles the change.
+            before = [i for i in have if lo <= i < k]
+            after = [i for i in have if k < i < hi]
+            if len(before) < LEAST_STEPS or len(after) < LEAST_STEPS:
+                continue
+            accel = _steady_change(vel, before, after)
+            ub = np.array([vel[i] - accel * (i - k) for i in before])
+            ua = np.array([vel[i] - accel * (i - k) for i in after])
+            vb, va = np.median(ub, axis=0), np.median(ua, axis=0)
+            dv = va - vb
+            step = float(np.hypot(*dv))
+            faster = max(float(np.hypot(*vb)), float(np.hypot(*va)))
+            noise = max(_sigma(ub, vb), _sigma(ua, va))
+            bar = (
+                max(POINT_JITTER, self.units.speed(SPEED_FLOOR), SPEED_SHARE * faster,
+                    NOISE_K * noise) * self.k
+            )  # fmt: skip
+            if os.environ.get("PTDBG"):
+                print(track.id, seg[k].frame, f"vb {vb} va {va} step {step:.2f} bar {bar:.2f} noise {noise:.2f} n {len(before)},{len(after)}")
+            if step <= bar or self._grounded(vb, va, xy[k, 1] > low):
+                continue
+            # The camera fit's own change at the object, read the same way.
+            cam = np.median(camera[after], axis=0) - np.median(camera[before], axis=0)
+            if float(np.dot(cam, dv)) / step > CAMERA_SHARE * step:
+                continue
+            if self._collided(track.id, seg, k):
+                continue
+            # Dated where the nearest steps either side differ most: the wide windows of
+            # every boundary up to `span` away reach the same change.
+            near = float(np.hypot(*(np.median(ua[:LEAST_STEPS], axis=0)
+                                    - np.median(ub[-LEAST_STEPS:], axis=0))))  # fmt: skip
+            found.append((near, step / bar, step, k))
+        if not found:
+            return []
+        _, ratio, step, k = max(found)
+        return [self._event("speed_jump", seg[k], track, ratio - 0.5,
+                            f"changed speed by {step * self.scale:.1f} px/frame (its points) "
+                            "with no contact")]  # fmt: skip
+
+    def _grounded(self, vb: np.ndarray, va: np.ndarray, low: bool) -> bool:
+        """Could the ground have made this change (as jumps.py reads it from its fits):
+        falling onto it, hopping on it, or sliding along it and slowing down?"""
+        dv = va - vb
+        level = max(abs(vb[1]), abs(va[1])) < self.units.speed(LEVEL)
+        return bool(
+            floor_contact(vb, va, self.units)
+            or (low and abs(dv[1]) > abs(dv[0]))
+            or (low and level and np.hypot(*va) < np.hypot(*vb))
+        )
