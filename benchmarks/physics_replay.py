@@ -72,7 +72,7 @@ def score(corpus: Path, cached: Path, others: list[str], tolerance: int) -> dict
         held = pickle.loads((cached / f"{clip}.pkl").read_bytes())
         checker = PhysicsChecker()
         checker.__dict__.update(pickle.loads(held["state"]))
-        if "_gray" not in checker.__dict__:  # cached before process kept the frames
+        if not checker._gray:  # cached before process kept the frames
             checker._gray = _grays(corpus / clip, checker._size)
         physics = checker.finalize()
         full = replay_common.others(others, clip, loaded) if others else None
