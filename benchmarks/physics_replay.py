@@ -63,6 +63,7 @@ def score(corpus: Path, cached: Path, others: list[str], tolerance: int) -> dict
     from checkers.identity import IdentityChecker
     from checkers.permanence import PermanenceChecker
     from checkers.physics.checker import PhysicsChecker
+    from checkers.physics.point_speed import steps_from_frames
 
     labels = replay_common.labels(corpus)
     loaded: dict = {}
@@ -72,8 +73,9 @@ def score(corpus: Path, cached: Path, others: list[str], tolerance: int) -> dict
         held = pickle.loads((cached / f"{clip}.pkl").read_bytes())
         checker = PhysicsChecker()
         checker.__dict__.update(pickle.loads(held["state"]))
-        if not checker._gray:  # cached before process kept the frames
-            checker._gray = _grays(corpus / clip, checker._size)
+        if not checker.__dict__.get("_point_steps"):  # cached before process kept the steps
+            grays = checker.__dict__.pop("_gray", None) or _grays(corpus / clip, checker._size)
+            checker._point_steps = steps_from_frames(grays, checker._tracks.values())
         physics = checker.finalize()
         full = replay_common.others(others, clip, loaded) if others else None
         rest = [e for e in (full or {}).get("events", []) if e["check"] != PHYSICS]

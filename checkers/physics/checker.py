@@ -62,19 +62,20 @@ class PhysicsChecker(
         super().__init__(sensitivity)
         self._tracks: dict[int, Track] = {}
         self._warp: list[tuple[int, float, float, bool]] = []
+        # The background-model parts' point steps, followed while the clip streams, and the
+        # frame they are followed from (point_speed.py).
+        self._point_steps: dict[tuple, np.ndarray | None] = {}
+        self._last_parts: tuple[int, np.ndarray, list] | None = None
         self._floor: list[int] = []
         self._reliable: dict[int, bool] = {}
         self._size: tuple[int, int] | None = None  # the analysis frame's height and width
         self._cuts: set[int] = set()  # shot cuts: object_permanence reports them
         self._lines: dict[int, list[Line]] = {}  # background-model clips: floor edge candidates
-        # Gray analysis frames: the points of the parts physics judges are followed on them in
-        # `finalize` (point_speed.py), once it knows which parts those are.
-        self._gray: dict[int, np.ndarray] = {}
 
     def process(self, index, frame, tracks: FrameObservation) -> dict[str, float]:
         self._tracks = tracks.tracks
         self._size = frame.image.shape[:2]
-        self._gray[index] = cv2.cvtColor(frame.image, cv2.COLOR_RGB2GRAY)
+        self._follow_points(index, cv2.cvtColor(frame.image, cv2.COLOR_RGB2GRAY), tracks)
         self._warp.append((index, frame.time, tracks.warp_error, tracks.reliable))
         self._reliable[index] = tracks.reliable
         if tracks.scene is not None and tracks.scene.cut:

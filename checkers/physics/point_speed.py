@@ -23,8 +23,11 @@ tracker cannot see stops, turns or reverses a mover, it does not speed it up alo
 
 TUNE (session 22, BENCHMARKS.md): speed jumps 7 -> 11 of 22, clean clips failed unchanged.
 
-A mixin of PhysicsChecker: reads the gray analysis frames `process` keeps (`_gray`), and
-`_collided` (jumps.py).
+A mixin of PhysicsChecker. `process` hands it each gray analysis frame (`_follow_points`):
+the points of every background-model part are followed into the next frame while the clip
+streams, so only the last frame and a step per part and frame are held (memory flat in clip
+length); `finalize` reads the steps of the parts it judges. It also reads `_collided`
+(jumps.py).
 """
 
 from __future__ import annotations
@@ -112,23 +115,32 @@ def _steady_change(vel: list, before: list[int], after: list[int]) -> np.ndarray
 
 
 class PointSpeeds:
+    def _follow_points(self, index: int, gray: np.ndarray, observation) -> None:
+        """Follow last frame's background-model parts' points into this frame; keep the
+        steps (keyed by frame and box: what `point_step` reads) and this frame only."""
+        last = self._last_parts
+        if last is not None and last[0] == index - 1:
+            short = float(min(gray.shape))
+            for bbox in last[2]:
+                self._point_steps[(index - 1, bbox)] = point_step(last[1], gray, bbox, short)
+        boxes = [tuple(d.bbox) for d in observation.detections if d.source == "motion"]
+        self._last_parts = (index, gray, boxes)
+
     def _point_velocities(self, seg: list[Point]) -> list[np.ndarray | None]:
         """Per sighting i >= 1 of a run: the object's scene velocity (px/frame) over the step
         seg[i-1] -> seg[i], read from its points; None where they say nothing. Entry 0 is
         None (no step into the first sighting)."""
-        short = float(min(self._size))
         out: list[np.ndarray | None] = [None]
         for a, b in zip(seg, seg[1:], strict=False):
-            g0, g1 = self._gray.get(a.frame), self._gray.get(b.frame)
             moved = None
-            if g0 is not None and g1 is not None and b.frame == a.frame + 1:
-                moved = point_step(g0, g1, a.det.bbox, short)
+            if b.frame == a.frame + 1:
+                moved = self._point_steps.get((a.frame, tuple(a.det.bbox)))
             out.append(None if moved is None else moved + _offset(b) - _offset(a))
         return out
 
     def _point_jumps(self, track: Track, seg: list[Point]) -> list[Event]:
         """Speed jumps of a background-model part read from its points (module doc)."""
-        if not getattr(self, "_gray", None) or not track.from_background_model:
+        if not getattr(self, "_point_steps", None) or not track.from_background_model:
             return []
         span = self.units.frames(WINDOW, least=LEAST_STEPS)
         if len(seg) < 2 * LEAST_STEPS + 2:
@@ -228,3 +240,17 @@ class PointSpeeds:
             or (low and abs(dv[1]) > abs(dv[0]))
             or (low and level and np.hypot(*va) < np.hypot(*vb))
         )
+
+
+def steps_from_frames(grays: dict[int, np.ndarray], tracks) -> dict:
+    """The steps `_follow_points` keeps, computed afterwards from decoded gray frames and the
+    tracks' background-model sightings (a replay of a cache made before they were kept)."""
+    steps = {}
+    for track in tracks:
+        for p in track.points:
+            if p.det is None or p.det.source != "motion" or p.frame + 1 not in grays:
+                continue
+            short = float(min(grays[p.frame].shape))
+            box = tuple(p.det.bbox)
+            steps[(p.frame, box)] = point_step(grays[p.frame], grays[p.frame + 1], box, short)
+    return steps
