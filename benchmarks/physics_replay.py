@@ -8,6 +8,8 @@ taking the other checks' events from a full accuracy.py JSON of the same clips (
 clean failures count every check. The replay reproduces accuracy.py's physics events (session
 17: every clip of the seven wild corpora it was compared on). Only valid while the change
 is inside checkers/physics/ or checkers/kinematics.py: anything upstream needs a new cache.
+Caches made before the checker kept its gray frames (point_speed.py, session 22) get them
+decoded again from the clip.
 
     python benchmarks/physics_replay.py cache /tmp/wild/d3131 /tmp/cache_d3131 --workers 2
     PYTHONPATH=. python benchmarks/physics_replay.py score /tmp/wild/d3131 /tmp/cache_d3131 \\
@@ -36,6 +38,22 @@ def _cache_one(job: tuple[str, str]) -> str:
     return replay_common.cache_one(*job, "checkers.physics.checker:PhysicsChecker", PHYSICS)
 
 
+def _grays(path: Path, size: tuple[int, int]) -> dict:
+    """The gray analysis frames `process` keeps, decoded again (numbered by picture)."""
+    import cv2
+
+    from checkers.cadence import distinct_pictures
+    from checkers.video import frames, probe
+
+    info = probe(str(path))
+    grays = {}
+    for f in distinct_pictures(frames(info), info.fps):
+        if f.image.shape[:2] != tuple(size):
+            raise SystemExit(f"{path}: analysis size {f.image.shape[:2]} is not the cache's {size}")
+        grays[f.index] = cv2.cvtColor(f.image, cv2.COLOR_RGB2GRAY)
+    return grays
+
+
 def score(corpus: Path, cached: Path, others: list[str], tolerance: int) -> dict:
     from accuracy import score as accuracy_score
 
@@ -45,6 +63,7 @@ def score(corpus: Path, cached: Path, others: list[str], tolerance: int) -> dict
     from checkers.identity import IdentityChecker
     from checkers.permanence import PermanenceChecker
     from checkers.physics.checker import PhysicsChecker
+    from checkers.physics.point_speed import steps_from_frames
 
     labels = replay_common.labels(corpus)
     loaded: dict = {}
@@ -54,6 +73,9 @@ def score(corpus: Path, cached: Path, others: list[str], tolerance: int) -> dict
         held = pickle.loads((cached / f"{clip}.pkl").read_bytes())
         checker = PhysicsChecker()
         checker.__dict__.update(pickle.loads(held["state"]))
+        if not checker.__dict__.get("_point_steps"):  # cached before process kept the steps
+            grays = checker.__dict__.pop("_gray", None) or _grays(corpus / clip, checker._size)
+            checker._point_steps = steps_from_frames(grays, checker._tracks.values())
         physics = checker.finalize()
         full = replay_common.others(others, clip, loaded) if others else None
         rest = [e for e in (full or {}).get("events", []) if e["check"] != PHYSICS]

@@ -9,6 +9,7 @@ all in `finalize`:
 - sightings.py: which sightings show free motion, and which tracks are scenery
 - pendulum.py: objects swinging on a string (no free flight to judge)
 - jumps.py: teleports and speed jumps (fits either side of each frame boundary)
+- point_speed.py: speed jumps of background-model parts read from their own LK points
 - gravity.py: gravity reversing in free flight
 - bounces.py: bounces gaining energy
 - floor.py: objects sinking through the floor (the plain path's ground line)

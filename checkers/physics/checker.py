@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 
+import cv2
 import numpy as np
 
 from checkers.base import Checker, CheckResult, Event, score_from_events
@@ -28,6 +29,7 @@ from checkers.physics.judged import clip_judged, judged
 from checkers.physics.jumps import Jumps
 from checkers.physics.motion_gate import vouched
 from checkers.physics.pendulum import swinging
+from checkers.physics.point_speed import PointSpeeds
 from checkers.physics.relocations import Relocations
 from checkers.physics.sightings import Sightings
 from checkers.physics.through_objects import ThroughObjects
@@ -42,6 +44,7 @@ FITTED_KINDS = ("speed_jump", "teleport")
 class PhysicsChecker(
     Sightings,
     Jumps,
+    PointSpeeds,
     Gravity,
     Bounces,
     Floor,
@@ -59,6 +62,10 @@ class PhysicsChecker(
         super().__init__(sensitivity)
         self._tracks: dict[int, Track] = {}
         self._warp: list[tuple[int, float, float, bool]] = []
+        # The background-model parts' point steps, followed while the clip streams, and the
+        # frame they are followed from (point_speed.py).
+        self._point_steps: dict[tuple, np.ndarray | None] = {}
+        self._last_parts: tuple[int, np.ndarray, list] | None = None
         self._floor: list[int] = []
         self._reliable: dict[int, bool] = {}
         self._size: tuple[int, int] | None = None  # the analysis frame's height and width
@@ -68,6 +75,7 @@ class PhysicsChecker(
     def process(self, index, frame, tracks: FrameObservation) -> dict[str, float]:
         self._tracks = tracks.tracks
         self._size = frame.image.shape[:2]
+        self._follow_points(index, cv2.cvtColor(frame.image, cv2.COLOR_RGB2GRAY), tracks)
         self._warp.append((index, frame.time, tracks.warp_error, tracks.reliable))
         self._reliable[index] = tracks.reliable
         if tracks.scene is not None and tracks.scene.cut:
@@ -137,6 +145,7 @@ class PhysicsChecker(
             floor_lines(self._lines, self._size[1], self.units.short_side) if self._lines else {}
         )
         events: list[Event] = []
+        self._by_points: set[tuple[int, int]] = set()  # speed jumps read from points
         for track in tracks:
             # A pendulum's string pulls it up and changes its speed all along its swing: no
             # free flight to judge, only its jumps off its path.
@@ -144,6 +153,10 @@ class PhysicsChecker(
             for seg, seg_breaks in zip(segments(track), breaks[track.id], strict=True):
                 jumps = self._jumps(track, seg, seg_breaks, sigma_p, sigma_v)
                 events += [e for e in jumps if free or e.kind == "teleport"]
+                if free:
+                    by_points = self._point_jumps(track, seg)
+                    self._by_points |= {(e.object, e.frame) for e in by_points}
+                    events += by_points
                 if free:
                     events += self._gravity(track, seg)
                     events += self._bounces(track, seg)
@@ -185,6 +198,8 @@ class PhysicsChecker(
     def _vouched(self, event: Event) -> bool:
         if event.kind in FITTED_KINDS and self._unreliable_fit(event.frame):
             return False
+        if event.kind == "speed_jump" and (event.object, event.frame) in self._by_points:
+            return True  # the points read no mask edge; the camera was checked there
         track = self._tracks.get(event.object)
         return (
             track is None

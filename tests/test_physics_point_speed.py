@@ -1,0 +1,75 @@
+"""Speed jumps read from the object's own points (checkers/physics/point_speed.py).
+
+A textured square slides over a plain backdrop; its background-model part is built in code
+(as in test_motion_physics.py) while the frames are drawn, so the points the checker follows
+are the square's own. Around the change the part's cut takes in a shadow trailing the
+square: its box grows 1.5 times and its centroid falls back, so the mask is not steady and
+the centroid's speed is not the object's. The points still read the square's motion: a real
+change of speed is reported, and the same cut change on a steady slide is not.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from checkers.physics import PhysicsChecker
+from checkers.segment import Detection
+from checkers.tracking import FrameObservation, Point, Track
+from checkers.units import Units
+from checkers.video import Frame
+
+FPS = 16.0
+H, W = 180, 320
+SIDE = 20  # the square's side, px (11% of the short side)
+SHADOW = 10  # px of shadow the cut takes in behind the square
+N = 28
+CHANGE = 14  # the first frame of the new speed
+Y = 80
+
+
+def texture(seed: int = 3) -> np.ndarray:
+    """The square's face: 4 px blocks of random colors (corners for the points)."""
+    blocks = np.random.default_rng(seed).integers(30, 230, size=(SIDE // 4, SIDE // 4, 3))
+    return np.kron(blocks, np.ones((4, 4, 1))).astype(np.uint8)
+
+
+def det(x0: float, w: float) -> Detection:
+    cx, cy = x0 + w / 2, Y + SIDE / 2
+    return Detection(
+        cx, cy, (int(round(x0)), Y, int(round(w)), SIDE), w * SIDE,
+        np.array([50.0, 40.0, 20.0]), 5.0, np.zeros(64), np.zeros(3), False, source="motion",
+    )  # fmt: skip
+
+
+def judge(speed_before: float, speed_after: float) -> list[tuple[str, int]]:
+    """Physics events (kind, frame) for the square sliding right, its speed changing at
+    CHANGE, its cut taking in the shadow behind it from CHANGE + 1 on."""
+    face = texture()
+    track = Track(0, units=Units(float(H), FPS))
+    checker = PhysicsChecker()
+    checker.begin(1.0, FPS, H)
+    x = 30.0
+    for i in range(N):
+        image = np.full((H, W, 3), 128, np.uint8)
+        left = int(round(x))
+        image[Y : Y + SIDE, left : left + SIDE] = face
+        shadow = SHADOW if i > CHANGE else 0
+        image[Y : Y + SIDE, left - shadow : left] = 40
+        d = det(left - shadow, SIDE + shadow)
+        track.points.append(Point(i, i / FPS, d.cx, d.cy, d, "motion", False))
+        obs = FrameObservation(i, i / FPS, [d], {0: 0}, {0: track}, (0.0, 0.0), 0.01,
+                               True, 1.0, 1.0, 1.0)  # fmt: skip
+        checker.process(i, Frame(i, i / FPS, image), obs)
+        x += speed_before if i < CHANGE - 1 else speed_after
+    assert track.solid  # a trusted motion part: the physics checks judge it
+    return [(e.kind, e.frame) for e in checker.finalize().events]
+
+
+def test_a_speed_jump_under_a_changing_cut_is_read_from_the_points():
+    events = judge(2.0, 7.0)
+    assert [kind for kind, _ in events] == ["speed_jump"], events
+    assert abs(events[0][1] - CHANGE) <= 2, events
+
+
+def test_a_changing_cut_on_a_steady_slide_is_no_speed_jump():
+    assert judge(4.0, 4.0) == []
