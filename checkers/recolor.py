@@ -46,6 +46,7 @@ class Birth:
     before: np.ndarray  # (a, b) chroma of the middle of the matched picture, the frame before
     after: np.ndarray  # the same, on the part's first frame
     same_picture: float  # normalized correlation of the pictures' values
+    frame_size: tuple[int, int]  # the analysis frame's height and width
 
 
 class Recolors:
@@ -86,7 +87,9 @@ def _birth(index: int, previous: np.ndarray, image: np.ndarray, det) -> Birth | 
     if float(match.std()) < MIN_DETAIL:
         return None
     moved = dataclasses.replace(det, cx=det.cx + (x0 + bx - x), cy=det.cy + (y0 + by - y))
-    return Birth(index, det, core_chroma(previous, moved), core_chroma(image, det), float(best))
+    return Birth(
+        index, det, core_chroma(previous, moved), core_chroma(image, det), float(best), (H, W)
+    )
 
 
 def _value(rgb: np.ndarray) -> np.ndarray:
@@ -117,7 +120,29 @@ def recolored(births: dict[int, Birth], tracks, chroma, fps: float, bar: float):
         # edge matches that edge the frame before (held-out wild 4848, session 21).
         if birth.det.area * AREA_RATIO < np.median([p.det.area for p in held]):
             continue
+        # ... and the part it stays: one born much larger than it is the next frame was a
+        # passing cut of something else (a strip along a wall's edge as an object came out
+        # from behind it, TUNE held9191 38, session 22).
+        if birth.det.area > AREA_RATIO * held[0].det.area:
+            continue
+        if _came_into_view(birth, held[0]):
+            continue
         shift = hue_shift(birth.before, np.median([birth.after, *later], axis=0))
         if shift > bar:
             out.append((track, birth, float(shift)))
     return out
+
+
+def _came_into_view(birth: Birth, next_sighting) -> bool:
+    """Was the part out of the frame the frame before? Its box moved back by its own motion
+    (birth to the next sighting) keeps under half its area inside the frame: an object
+    entering (falling in from the top, TUNE dev1515 11 and 67, session 22), whose frame
+    before showed only the backdrop, matched by a gradient both share."""
+    dt = max(1, next_sighting.frame - birth.frame)
+    vx = (next_sighting.det.cx - birth.det.cx) / dt
+    vy = (next_sighting.det.cy - birth.det.cy) / dt
+    x, y, w, h = birth.det.bbox
+    height, width = birth.frame_size
+    inside_w = min(width, x + w - vx) - max(0.0, x - vx)
+    inside_h = min(height, y + h - vy) - max(0.0, y - vy)
+    return max(0.0, inside_w) * max(0.0, inside_h) < 0.5 * w * h

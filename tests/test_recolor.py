@@ -9,6 +9,8 @@ darkens are none.
 
 from __future__ import annotations
 
+import dataclasses
+
 import cv2
 import numpy as np
 import pytest
@@ -105,10 +107,10 @@ def test_a_track_ended_and_begun_on_its_path_is_judged_off_the_hue_line(trusted,
     assert motion_switches({1: old, 2: far}, 16.0, reliable, chroma) == []
 
 
-def _birth(after, same_picture=0.95, area=400.0):
-    det = Detection(60.0, 60.0, (50, 50, 20, 20), area, np.zeros(3), 1.0, np.zeros(64),
+def _birth(after, same_picture=0.95, area=400.0, y=50):
+    det = Detection(60.0, y + 10.0, (50, y, 20, 20), area, np.zeros(3), 1.0, np.zeros(64),
                     np.zeros(3), False, "motion")  # fmt: skip
-    return recolor.Birth(15, det, RED_AB, after, same_picture)
+    return recolor.Birth(15, det, RED_AB, after, same_picture, (120, 160))
 
 
 def test_a_birth_is_recolored_only_off_the_hue_line_on_the_same_picture_and_whole(trusted):
@@ -130,3 +132,26 @@ def test_a_birth_is_recolored_only_off_the_hue_line_on_the_same_picture_and_whol
 def test_a_poster_on_the_wall_recolored_is_a_color_jump_there():
     events = identity(scene(lambda t: RED, patch=(60, 40, 40)))
     assert events and abs(events[0][1] - AT) <= 2, events
+
+
+def test_a_birth_larger_than_its_next_sighting_or_just_in_view_is_not_recolored(trusted):
+    def chroma(tid, frame):
+        return BLUE_AB
+
+    tracks = {2: _track(2, range(15, 30), 60.0, "new")}
+    # Born three times the part it is the next frame: a passing cut of something else.
+    assert (
+        recolor.recolored({2: _birth(BLUE_AB, area=1200.0)}, tracks, chroma, 16.0, HUE_SHIFT) == []
+    )
+
+    # Born 2 px under the top edge, falling 25 px a frame: the frame before it was out of view.
+    def moving_down(speed):
+        track = _track(2, range(15, 30), 60.0, "new")
+        for p in track.points:
+            p.det = dataclasses.replace(p.det, cx=60.0, cy=12.0 + speed * (p.frame - 15))
+        return {2: track}
+
+    births = {2: _birth(BLUE_AB, y=2)}
+    assert recolor.recolored(births, moving_down(25.0), chroma, 16.0, HUE_SHIFT) == []
+    # The same part at rest there was in view: recolored.
+    assert len(recolor.recolored(births, moving_down(0.0), chroma, 16.0, HUE_SHIFT)) == 1
