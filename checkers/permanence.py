@@ -17,10 +17,10 @@ from collections import Counter
 import numpy as np
 
 from checkers.base import Checker, CheckResult, Event, score_from_events
+from checkers.permanence_restart import emerged
 from checkers.permanence_stretch import stretched_split
 from checkers.scene_events import PERMANENCE_BURSTS, SceneLog, burst_events, cut_events
 from checkers.tracking import FrameObservation, Point, Track, clean_scene
-from checkers.tracking.boxes import box_gap
 from checkers.tracking.looks import color_distance
 from checkers.tracking.occlusion import GROW_SECONDS, SHRUNK, WHOLE
 from checkers.tracking.tracks import TYPICAL_SHORT_SIDES
@@ -50,9 +50,6 @@ SWALLOWED = 0.5
 # and their color_distance (physics/relocations.py judges a jump alike).
 JUMPED_SIZE = 2.0
 JUMPED_COLOR = 1.5
-# Short sides a second an object lost at a background-model restart may have strayed from
-# where its last motion would take it (as seen_before.REACH lets a swaying object stray).
-RESTART_REACH = 0.64
 # Object sizes a second a part first seen near the border must move inward to have entered:
 # a still part's centroid jitters by a pixel or so either way (0.1 sizes/s at 16 fps).
 MOVING_IN = 0.5
@@ -225,7 +222,9 @@ class PermanenceChecker(Checker):
             len(seen) >= 2
             and (seen[-1].frame >= self._last - 1 or (after is not None and after.behind))
         )
-        if not stays or first.at_edge or self._emerged(track):
+        if not stays or first.at_edge:
+            return None
+        if emerged(track, self._tracks, self._reliable, self.units, self._established):
             return None
         if not self._reliable.get(first.frame, False):
             return None
@@ -263,46 +262,6 @@ class PermanenceChecker(Checker):
                 return None
             return self._event("appear", first, first, track, len(seen))
         return None
-
-    def _emerged(self, track: Track) -> bool:
-        """Came out of the background model's own picture (tracker.py), unless the only
-        reason is that the model had just restarted mid-clip with nothing seen before the
-        restart near where the part is born (`_there_before_restart`)."""
-        first = track.points[0]
-        if not first.emerged:
-            return False
-        if first.emerged_why != ("young",) or first.model_start <= 0:
-            return True
-        return self._there_before_restart(track, first.model_start)
-
-    def _there_before_restart(self, track: Track, restart: int) -> bool:
-        """A model restarted without a plate (the camera fit failed) takes the frame it
-        restarts on as backdrop, objects and all, so for its first START_SECONDS a part
-        that shows up may be one of those objects starting to move. The frames before the
-        restart were segmented by a model that had seen behind them: an object there was
-        a track then. So the part may have come out of the restarted picture only if a
-        track seen in the last frames before the restart, and not followed since, was lost
-        within reach of where the part is born; where the last frame before the restart
-        was unreliable (no clean objects to go by), it is given the benefit of the doubt."""
-        if not self._reliable.get(restart - 1, False):
-            return True
-        first = track.points[0]
-        born = first.frame
-        slack = self.units.speed(RESTART_REACH)  # analysis px a frame
-        for other in self._tracks.values():
-            if other.id == track.id:
-                continue
-            before = [p for p in other.seen if restart - self._established <= p.frame < restart]
-            if not before or any(restart <= p.frame < born for p in other.seen):
-                continue
-            # Where its last motion before the restart would have taken it by now.
-            last, gap = before[-1], born - before[-1].frame
-            vx, vy = _step(before)
-            x, y = last.x + vx * gap, last.y + vy * gap
-            reach = last.det.size + slack * gap
-            if np.hypot(first.x - x, first.y - y) <= reach:
-                return True
-        return False
 
     def _entered_unseen(self, track: Track) -> bool:
         """It came in across the frame's border between two frames: its path, run one frame
@@ -439,15 +398,6 @@ def _grew_in(track: Track) -> bool:
         if p.det is not None and p.time - first.time <= GROW_SECONDS
     ]
     return first.det.area < WHOLE * max(areas)
-
-
-def _step(seen: list[Point]) -> tuple[float, float]:
-    """Scene px a frame between the last two of these sightings (0 with one)."""
-    if len(seen) < 2:
-        return 0.0, 0.0
-    a, b = seen[-2], seen[-1]
-    n = max(1, b.frame - a.frame)
-    return (b.x - a.x) / n, (b.y - a.y) / n
 
 
 def _counted_median(counts: Counter[int]) -> float:
