@@ -55,3 +55,18 @@ def test_a_part_born_where_a_ball_was_lost_at_the_restart_emerged():
 def test_a_part_born_young_at_the_clip_start_emerged():
     # No frames before the model's first start: nothing to judge the part against.
     assert arrivals(230.0, None, start=0) == []
+
+
+def test_the_tracker_notes_a_birth_while_a_restarted_model_is_young():
+    """The camera fit cannot follow a change of the whole backdrop, so the model restarts
+    there (frame 10); a disc that shows up 6 frames later is young, and the tracker notes
+    why and since when, for permanence to judge it against the frames before."""
+    from test_background_model import H, W, shaded_disc, texture
+    from test_track_confidence import run_tracker
+
+    first, second = texture(3)[:H, :W], texture(7)[:H, :W]
+    images = [first] * 10 + [second] * 6
+    images += [shaded_disc(second, 60 + 6 * t, 90, 14.0) for t in range(16, 24)]
+    tracker = run_tracker(images)
+    born = [t.points[0] for t in tracker.tracks.values() if t.points[0].frame >= 16]
+    assert born and born[0].emerged_why == ("young",) and born[0].model_start == 10
