@@ -37,13 +37,20 @@ def emerged(
         return True  # another reason, or the model's first start (no frames before it)
     restart = first.model_start
     if not reliable.get(restart - 1, False):
-        return True  # no clean objects before the restart to go by: the benefit of the doubt
+        return True  # no clean frame before the restart to go by: the benefit of the doubt
     born = first.frame
+    there = {
+        other.id: [p for p in other.seen if restart - recent <= p.frame < restart]
+        for other in tracks.values()
+        if other.id != track.id
+    }
+    if not any(before and tracks[tid].solid for tid, before in there.items()):
+        # No trusted object in those frames: the model then may not have seen behind
+        # anything either (itself just started, holding its objects as backdrop).
+        return True
     slack = units.speed(RESTART_REACH)  # analysis px a frame
-    for other in tracks.values():
-        if other.id == track.id:
-            continue
-        before = [p for p in other.seen if restart - recent <= p.frame < restart]
+    for tid, before in there.items():
+        other = tracks[tid]
         if not before or any(restart <= p.frame < born for p in other.seen):
             continue  # not there at the restart, or followed since (so not this part)
         # Where its last motion before the restart would have taken it by now.

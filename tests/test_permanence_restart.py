@@ -22,16 +22,16 @@ def _young(track, start: int) -> None:
     first.emerged, first.emerged_why, first.model_start = True, ("young",), start
 
 
-def arrivals(born_at: float, lost_at: float | None, start: int = RESTART) -> list:
+def arrivals(born_at: float, lost_at: float | None, start: int = RESTART, ball=True) -> list:
     """A ball rolling right all clip, lost while the restarted model warms up and found
     again; a new part born at BORN at x = born_at, marked emerged as young. With `lost_at`,
     a second ball seen until the restart at x = lost_at and never followed after it."""
-    ball = built([(40.0 + 2 * i, 60.0) for i in range(N)], [(20, 20)] * N, 0)
+    rolling = built([(40.0 + 2 * i, 60.0) for i in range(N)], [(20, 20)] * N, 0)
     gap = range(RESTART, RESTART + WARM)
-    ball.points = [p for p in ball.points if p.frame not in gap]
+    rolling.points = [p for p in rolling.points if p.frame not in gap]
     new = built([(born_at, 120.0)] * (N - BORN), [(20, 20)] * (N - BORN), 1, BORN)
     _young(new, start)
-    tracks = {0: ball, 1: new}
+    tracks = {0: rolling, 1: new} if ball else {1: new}
     if lost_at is not None:
         tracks[2] = built([(lost_at, 120.0)] * RESTART, [(20, 20)] * RESTART, 2)
     checker = PermanenceChecker()
@@ -50,6 +50,11 @@ def test_a_part_born_where_nothing_stood_before_the_restart_appeared():
 
 def test_a_part_born_where_a_ball_was_lost_at_the_restart_emerged():
     assert arrivals(230.0, 215.0) == []
+
+
+def test_a_part_born_young_with_no_object_seen_before_the_restart_emerged():
+    # Nothing trusted in the frames before: that model may itself have held its objects.
+    assert arrivals(230.0, None, ball=False) == []
 
 
 def test_a_part_born_young_at_the_clip_start_emerged():
