@@ -33,8 +33,10 @@ def emerged(
     first = track.points[0]
     if not first.emerged:
         return False
-    if first.emerged_why != ("young",) or first.model_start <= 0:
-        return True  # another reason, or the model's first start (no frames before it)
+    if first.emerged_why != ("young",) or first.model_start <= 0 or first.how != "new":
+        # Another reason, the model's first start (no frames before it), or a piece split
+        # off a track (splits are judged as they were: only appears were scored for this).
+        return True
     restart = first.model_start
     if not reliable.get(restart - 1, False):
         return True  # no clean frame before the restart to go by: the benefit of the doubt
