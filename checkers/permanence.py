@@ -3,7 +3,9 @@
 An object that leaves across the frame edge, or goes missing next to another part that can
 hide it (an occluder, another object), is excused; so is one that enters at an edge or
 emerges next to another part, or is first cut partly hidden, or is born where other parts
-stood the frame before (an object that appears does so whole, where the backdrop showed).
+stood the frame before (an object that appears does so whole, where the backdrop showed),
+or was born while the background model was young (after a restart mid-clip only where an
+object was lost there at the restart: permanence_restart.py).
 Decisions need a track to be established (seen in a few frames) and a frame with clean
 objects, so clutter and texture cannot raise events. A split is read off color where the
 piece is cut as a part of its own (tracking/splits.py), and off mass where it never is: the
@@ -17,6 +19,7 @@ from collections import Counter
 import numpy as np
 
 from checkers.base import Checker, CheckResult, Event, score_from_events
+from checkers.permanence_restart import emerged
 from checkers.permanence_stretch import stretched_split
 from checkers.scene_events import PERMANENCE_BURSTS, SceneLog, burst_events, cut_events
 from checkers.tracking import FrameObservation, Point, Track, clean_scene
@@ -221,7 +224,9 @@ class PermanenceChecker(Checker):
             len(seen) >= 2
             and (seen[-1].frame >= self._last - 1 or (after is not None and after.behind))
         )
-        if not stays or first.at_edge or first.emerged:
+        if not stays or first.at_edge:
+            return None
+        if emerged(track, self._tracks, self._reliable, self.units, self._established):
             return None
         if not self._reliable.get(first.frame, False):
             return None

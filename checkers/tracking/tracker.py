@@ -194,7 +194,7 @@ class Tracker:
             if first.frame < recent or first.det is None:
                 continue
             if any(box_gap(first.det.bbox, g) <= CONTACT_MARGIN for g in ghosts):
-                first.emerged = True
+                _emerged(first, "ghost")
 
     # -- assignment ------------------------------------------------------------------------
 
@@ -300,7 +300,8 @@ class Tracker:
         if len(track.points) == 1 and self._young():
             # Born while the model still holds the first frame (or the first after a cut)
             # wherever something stood: it came out of that picture, not out of nowhere.
-            first.emerged = True
+            _emerged(first, "young")
+            first.model_start = frame.index - self._background.age + 1
         if (
             how == "new"
             and det.source == "motion"
@@ -309,14 +310,14 @@ class Tracker:
         ):
             # In view the frame before, a little off where it is cut: an object the model
             # learnt while it stood still has started to move in place (seen_before.py).
-            first.emerged = True
+            _emerged(first, "seen_before")
         if (
             det.source == "motion"
             and first.det is not None
             and frame.time - first.time <= GROW_SECONDS
             and first.det.area < GROWN * det.area
         ):
-            first.emerged = True  # grew out from behind scenery, or out of its first place
+            _emerged(first, "grew")  # grew out from behind scenery, or out of its first place
             mark_partial(track.seen, det.area)
 
     def _add_missing(self, track: Track, frame: Frame, dets) -> None:
@@ -352,6 +353,13 @@ class Tracker:
                 if box_gap(dets[ja].bbox, dets[jb].bbox) <= margin:
                     self.tracks[ta].points[-1].near.append(tb)
                     self.tracks[tb].points[-1].near.append(ta)
+
+
+def _emerged(first: Point, why: str) -> None:
+    """Mark a track's first sighting emerged, noting why (once per reason)."""
+    first.emerged = True
+    if why not in first.emerged_why:
+        first.emerged_why += (why,)
 
 
 def _velocity(track: Track) -> tuple[float, float]:

@@ -55,6 +55,11 @@ class Point:
     # A track's first sighting only: the part came out of the background model's own picture
     # (an object there since the shot began, first seen when it moved), not out of nowhere.
     emerged: bool = False
+    # Why it was called emerged ("young", "seen_before", "grew", "ghost"), and for "young"
+    # the frame the background model last (re)started at: permanence.py asks whether a part
+    # born young after a restart mid-clip was there before it (no track lost near it).
+    emerged_why: tuple[str, ...] = ()
+    model_start: int = 0
 
 
 @dataclass
