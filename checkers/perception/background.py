@@ -61,6 +61,7 @@ GHOST_MOVING = 0.2  # a ghost has under this share of its pixels changing (compr
 # a scene change the camera fit missed): object-level reasoning does not apply.
 MAX_FOREGROUND = 0.25
 MAX_PARTS = 8
+_STILL = np.eye(3)  # the camera fit of a camera that did not move (camera_fit.py)
 
 
 # On by default since session 15: started from a clean plate, with firm track confidence and
@@ -270,6 +271,12 @@ class MotionBackground:
     def _carry(self, homography: np.ndarray, cur: np.ndarray) -> None:
         """Warp the model into the current frame; border the camera just revealed is taken
         from the frame (nothing is known there yet)."""
+        if np.array_equal(homography, _STILL):
+            # A still camera (half the steps on static shots and plain backdrops) carries
+            # every pixel onto itself: the cubic warp of the model is the model (the same
+            # bits, but for the sign of a zero), nothing is revealed and the foreground
+            # stays in place. Skipping the three warps changes nothing downstream.
+            return
         w, h = self.size
         # Cubic: the model is resampled every frame, and linear resampling blurs texture a
         # little more each time until its edges read as foreground.
