@@ -39,7 +39,14 @@ import numpy as np
 from checkers.base import CheckError
 from checkers.perception.camera_fit import camera_similarity
 from checkers.perception.photometric import fit_photometric
-from checkers.segment import Detection, Segmentation, describe_part, lab_distance, to_lab
+from checkers.segment import (
+    Detection,
+    Segmentation,
+    describe_part,
+    lab_distance,
+    lab_from_8bit,
+    to_lab,
+)
 
 # Sizes as shares of the frame's short side, so the analysis size is free.
 MIN_OBJECT = 0.035  # side of the smallest object: smaller parts are compression or texture
@@ -195,8 +202,10 @@ class MotionBackground:
         model = light.apply(model)  # the backdrop as this frame's exposure shows it
         model_u8 = _u8(model)
         # `cur` holds whole numbers 0..255, so `rgb` is its uint8 copy: convert that.
-        cur_lab, model_lab = to_lab(rgb), to_lab(model_u8)
-        distance = _envelope_distance(cur_lab, model_lab)
+        cur_8bit = cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab)
+        model_8bit = cv2.cvtColor(model_u8, cv2.COLOR_RGB2Lab)
+        cur_lab, model_lab = lab_from_8bit(cur_8bit), lab_from_8bit(model_8bit)
+        distance = _envelope_distance(cur_lab, cur_8bit, model_8bit)
         typical = float(np.median(distance[::2, ::2]))
         threshold = max(MIN_DISTANCE, NOISE_FACTOR * typical)
         raw = (distance > threshold).astype(np.uint8)
@@ -313,13 +322,17 @@ class MotionBackground:
         return moving < GHOST_MOVING
 
 
-def _envelope_distance(lab: np.ndarray, model: np.ndarray) -> np.ndarray:
+def _envelope_distance(lab: np.ndarray, lab_8bit: np.ndarray, model_8bit: np.ndarray) -> np.ndarray:
     """Lab distance of each pixel from the 3x3 envelope (per-channel min..max) of the model:
-    zero anywhere a one-pixel misregistration of the model could explain the pixel."""
+    zero anywhere a one-pixel misregistration of the model could explain the pixel.
+
+    `lab` is `lab_8bit` converted (segment.lab_from_8bit); the envelope and the pixel's
+    nearest point in it are taken on the 8-bit values, where they are the float ones
+    (the conversion commutes with min and max) at a quarter of the bytes a pass."""
     kernel = np.ones((3, 3), np.uint8)
-    high, low = cv2.dilate(model, kernel), cv2.erode(model, kernel)
-    nearest = np.minimum(np.maximum(lab, low), high)
-    return lab_distance(lab, nearest)
+    high, low = cv2.dilate(model_8bit, kernel), cv2.erode(model_8bit, kernel)
+    nearest = np.minimum(np.maximum(lab_8bit, low), high)
+    return lab_distance(lab, lab_from_8bit(nearest))
 
 
 def _ghost_view(gray, model_u8, previous, motion) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
