@@ -79,3 +79,18 @@ def test_envelope_on_8bit_lab_equals_the_float_envelope():
         expected = lab_distance(lab, np.minimum(np.maximum(lab, low), high))
         got = _envelope_distance(lab, frame_8bit, model_8bit)
         assert np.array_equal(got.view(np.uint32), expected.view(np.uint32))
+
+
+def test_learning_the_model_equals_the_broadcast_blend():
+    """Session 22: the model's blend with the rates repeated along rows."""
+    from checkers.perception.background import _learn
+
+    rng = np.random.default_rng(7)
+    model = rng.uniform(-20, 280, (37, 53, 3)).astype(np.float32)
+    cur = rng.integers(0, 256, (37, 53, 3)).astype(np.float32)
+    foreground = rng.random((37, 53)) < 0.3
+    rates = np.float32(0.0104), np.float32(0.0988)
+    expected = model + np.where(foreground, *rates)[..., None] * (cur - model)
+    got = _learn(model, cur, foreground, rates)
+    assert got.dtype == np.float32 and got.shape == model.shape
+    assert np.array_equal(got.view(np.uint32), expected.view(np.uint32))

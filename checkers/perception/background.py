@@ -242,8 +242,7 @@ class MotionBackground:
         # along every strong edge). An object at rest fades into the model only over
         # several seconds, longer than the clips judged.
         rates = np.float32(self.learn_foreground), np.float32(self.learn)
-        mix = np.where(joined.astype(bool), *rates)[..., None]  # float32, as cast before
-        self._model = model + mix * (cur - model)
+        self._model = _learn(model, cur, foreground, rates)
         self._foreground = joined.astype(bool)
 
         field = model_lab  # the model as learnt from (ghosts taken from the frame)
@@ -320,6 +319,19 @@ class MotionBackground:
         inside = part.astype(bool)
         moving = float((change[y0:y1, x0:x1][inside] > GHOST_STILL).mean())
         return moving < GHOST_MOVING
+
+
+def _learn(model: np.ndarray, cur: np.ndarray, foreground: np.ndarray, rates) -> np.ndarray:
+    """model + rate * (cur - model), each pixel's rate (float32) by whether it is foreground.
+
+    The rates are repeated along each row's run of values: numpy broadcasting one rate over
+    the last axis steps three values at a time (about 1.4x slower); the same products and
+    sums (addition commutes exactly)."""
+    mix = np.where(foreground, *rates)  # (h, w) float32
+    learnt = cur - model
+    learnt.reshape(len(learnt), -1)[...] *= np.repeat(mix, 3, axis=1)
+    learnt += model
+    return learnt
 
 
 def _envelope_distance(lab: np.ndarray, lab_8bit: np.ndarray, model_8bit: np.ndarray) -> np.ndarray:
