@@ -35,8 +35,12 @@ class FlowMeter:
         self._prev_hist: np.ndarray | None = None
         self._grid: np.ndarray | None = None
 
-    def update(self, rgb: np.ndarray, background: np.ndarray | None = None) -> FlowSignals:
-        """`background`: optional bool mask (analysis size) of pixels that are background."""
+    def update(
+        self, rgb: np.ndarray, background: np.ndarray | None = None, shift: bool = True
+    ) -> FlowSignals:
+        """`background`: optional bool mask (analysis size) of pixels that are background.
+        `shift=False`: the camera's shift is not wanted (a caller that has the camera from
+        elsewhere, as the background model's fit) and comes back as zero, unmeasured."""
         h, w = rgb.shape[:2]
         small = cv2.resize(rgb, (max(16, w // 2), max(16, h // 2)), interpolation=cv2.INTER_AREA)
         gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
@@ -46,7 +50,7 @@ class FlowMeter:
             self._prev_gray, self._first_hist, self._prev_hist = gray, hist, hist
             return FlowSignals(np.zeros(2), math.nan, 1.0, 1.0)
         flow = self._dis.calc(self._prev_gray, gray, None)  # (h, w, 2): prev -> current
-        shift = self._camera_shift(gray, flow, background)
+        shift = self._camera_shift(gray, flow, background) if shift else np.zeros(2)
         warp_error = self._warp_error(gray, flow)
         sim_first = float(cv2.compareHist(self._first_hist, hist, cv2.HISTCMP_INTERSECT))
         sim_prev = float(cv2.compareHist(self._prev_hist, hist, cv2.HISTCMP_INTERSECT))

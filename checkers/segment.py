@@ -68,7 +68,14 @@ def to_lab(rgb: np.ndarray) -> np.ndarray:
     # OpenCV's 8-bit Lab, each channel scaled through a table of its 256 values: one pass,
     # the same float32 values as converting and scaling the frame (each output channel
     # depends on its own input channel alone).
-    return cv2.LUT(cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab), _LAB_TABLE)
+    return lab_from_8bit(cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab))
+
+
+def lab_from_8bit(lab8: np.ndarray) -> np.ndarray:
+    """OpenCV's 8-bit Lab (`cv2.COLOR_RGB2Lab` of uint8 RGB) as `to_lab` gives it. Each
+    channel's table rises strictly, so it commutes with min and max: a min or max taken on
+    the 8-bit values and then converted is the float one, bit for bit."""
+    return cv2.LUT(lab8, _LAB_TABLE)
 
 
 def _to_lab_affine(rgb: np.ndarray) -> np.ndarray:

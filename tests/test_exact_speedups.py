@@ -56,3 +56,41 @@ def test_plate_median_equals_numpy_median_bit_for_bit():
         stack[:, :2] = -0.0
         expected = np.median(stack, axis=0)
         assert np.array_equal(_median_first_axis(stack).view(np.uint32), expected.view(np.uint32))
+
+
+def test_envelope_on_8bit_lab_equals_the_float_envelope():
+    """Session 22: the model's envelope taken on OpenCV's 8-bit Lab, then converted."""
+    import cv2
+
+    from checkers.perception.background import _envelope_distance
+    from checkers.segment import _LAB_TABLE, lab_distance
+
+    table = _LAB_TABLE.reshape(256, 3)
+    assert np.all(np.diff(table, axis=0) > 0)  # each channel's table rises strictly
+    rng = np.random.default_rng(5)
+    kernel = np.ones((3, 3), np.uint8)
+    for _ in range(5):
+        frame = rng.integers(0, 256, (41, 67, 3), dtype=np.uint8)
+        model = np.clip(frame + rng.integers(-30, 30, frame.shape), 0, 255).astype(np.uint8)
+        frame_8bit = cv2.cvtColor(frame, cv2.COLOR_RGB2Lab)
+        model_8bit = cv2.cvtColor(model, cv2.COLOR_RGB2Lab)
+        lab, model_lab = to_lab(frame), to_lab(model)
+        high, low = cv2.dilate(model_lab, kernel), cv2.erode(model_lab, kernel)
+        expected = lab_distance(lab, np.minimum(np.maximum(lab, low), high))
+        got = _envelope_distance(lab, frame_8bit, model_8bit)
+        assert np.array_equal(got.view(np.uint32), expected.view(np.uint32))
+
+
+def test_learning_the_model_equals_the_broadcast_blend():
+    """Session 22: the model's blend with the rates repeated along rows."""
+    from checkers.perception.background import _learn
+
+    rng = np.random.default_rng(7)
+    model = rng.uniform(-20, 280, (37, 53, 3)).astype(np.float32)
+    cur = rng.integers(0, 256, (37, 53, 3)).astype(np.float32)
+    foreground = rng.random((37, 53)) < 0.3
+    rates = np.float32(0.0104), np.float32(0.0988)
+    expected = model + np.where(foreground, *rates)[..., None] * (cur - model)
+    got = _learn(model, cur, foreground, rates)
+    assert got.dtype == np.float32 and got.shape == model.shape
+    assert np.array_equal(got.view(np.uint32), expected.view(np.uint32))

@@ -56,6 +56,12 @@ def layout_correlation(a: np.ndarray, b: np.ndarray) -> float:
     return float((a * b).sum() / energy)
 
 
+def could_be_cut(change: float, layout: float) -> bool:
+    """Whether the colors jump or the layout is another: `is_cut` is False without it, so
+    where it is False the camera step need not be fitted to decide a cut."""
+    return change >= HISTOGRAM_JUMP or layout < LAYOUT_LOST
+
+
 def is_cut(change: float, layout: float, camera: CameraStep) -> bool:
     """The camera tracker cannot follow the scene, and the colors jump or the layout is
     another."""
