@@ -62,6 +62,7 @@ POINT_JITTER = 0.5  # analysis px/frame: the median of agreeing LK points wobble
 ALONG = 0.85  # cosine: the velocity after the gain keeps the way it had (within 32 degrees)
 ELLIPSE = 0.9  # share of the box's half sides the seeding ellipse spans
 WINDOW_PX = 9  # LK window, analysis px (the object's texture at the 180 px short side)
+CORNER_BORDER = 4  # analysis px: the corner filter's Sobel and block kernels reach 2
 
 
 def point_step(
@@ -70,13 +71,18 @@ def point_step(
     """The image displacement (dx, dy) from g0 to g1 of the corners inside `bbox` (in g0),
     or None when too few follow back or they do not move together."""
     x, y, w, h = bbox
-    mask = np.zeros(g0.shape, np.uint8)
-    centre = (int(round(x + w / 2)), int(round(y + h / 2)))
+    # Corners are sought in a window around the box only (the corner filter's kernels
+    # read CORNER_BORDER px about each pixel): the same corners as over the whole frame.
+    x0, y0 = max(0, x - CORNER_BORDER), max(0, y - CORNER_BORDER)
+    window = g0[y0 : y + h + CORNER_BORDER, x0 : x + w + CORNER_BORDER]
+    mask = np.zeros(window.shape, np.uint8)
+    centre = (int(round(x + w / 2)) - x0, int(round(y + h / 2)) - y0)
     axes = (max(1, int(ELLIPSE * w / 2)), max(1, int(ELLIPSE * h / 2)))
     cv2.ellipse(mask, centre, axes, 0, 0, 360, 255, -1)
-    seeds = cv2.goodFeaturesToTrack(g0, MAX_POINTS, 0.001, 2, mask=mask, blockSize=3)
+    seeds = cv2.goodFeaturesToTrack(window, MAX_POINTS, 0.001, 2, mask=mask, blockSize=3)
     if seeds is None or len(seeds) < MIN_POINTS:
         return None
+    seeds = seeds + np.float32([x0, y0])
     lk = {"winSize": (WINDOW_PX, WINDOW_PX), "maxLevel": 2}
     ahead, st, _ = cv2.calcOpticalFlowPyrLK(g0, g1, seeds, None, **lk)
     back, sb, _ = cv2.calcOpticalFlowPyrLK(g1, g0, ahead, None, **lk)
@@ -123,7 +129,13 @@ class PointSpeeds:
             short = float(min(gray.shape))
             for bbox in last[2]:
                 self._point_steps[(index - 1, bbox)] = point_step(last[1], gray, bbox, short)
-        boxes = [tuple(d.bbox) for d in observation.detections if d.source == "motion"]
+        # Only what `_point_jumps` reads: parts of a track, past the model's first pictures.
+        boxes = []
+        if index >= START_SECONDS * self.units.fps:
+            dets = observation.detections
+            boxes = [
+                tuple(dets[i].bbox) for i in observation.assigned if dets[i].source == "motion"
+            ]
         self._last_parts = (index, gray, boxes)
 
     def _point_velocities(self, seg: list[Point]) -> list[np.ndarray | None]:
