@@ -117,7 +117,7 @@ def test_a_loose_cut_turning_or_breaking_up_is_no_shape_change():
 
 def test_an_outline_that_returns_to_the_old_one_is_no_shape_change():
     # Square to ball over frames 16-26, held 1.3 s, back to a square by frame 50 and kept to
-    # the track's end (a cut that took in a shadow or a neighbour for a while). Main: an
+    # the track's end (a cut that took in a shadow or a neighbour for a while). Main: a
     # event at frame 16.
     def there_and_back(f):
         return float(np.clip((f - MORPH_AT) / 10, 0.0, 1.0) - np.clip((f - 46) / 4, 0.0, 1.0))
@@ -127,7 +127,7 @@ def test_an_outline_that_returns_to_the_old_one_is_no_shape_change():
 
 def test_a_morph_after_a_cut_still_shrinking_onto_its_object_is_no_shape_change():
     # The cut's area falls from 2.5 times the object's over the sightings before the morph
-    # (a cut still shrinking onto its object): that outline was no object's look. Main: an
+    # (a cut still shrinking onto its object): that outline was no object's look. Main: a
     # shape event, dated at frame 0 by the fall of the area. Steady in area, the same morph is
     # one (test_a_loose_cut_turning_from_square_to_ball_is_a_shape_change_where_it_began).
     def shrinking(f):
