@@ -117,7 +117,7 @@ def test_a_loose_cut_turning_or_breaking_up_is_no_shape_change():
 
 def test_an_outline_that_returns_to_the_old_one_is_no_shape_change():
     # Square to ball over frames 16-26, held 1.3 s, back to a square by frame 50 and kept to
-    # the track's end (a cut that took in a shadow or a neighbour for a while). Main: a
+    # the track's end (a cut that took in a shadow or a neighbour for a while). Main: an
     # event at frame 16.
     def there_and_back(f):
         return float(np.clip((f - MORPH_AT) / 10, 0.0, 1.0) - np.clip((f - 46) / 4, 0.0, 1.0))
