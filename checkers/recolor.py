@@ -46,7 +46,9 @@ class Birth:
     before: np.ndarray  # (a, b) chroma of the middle of the matched picture, the frame before
     after: np.ndarray  # the same, on the part's first frame
     same_picture: float  # normalized correlation of the pictures' values
-    frame_size: tuple[int, int]  # the analysis frame's height and width
+    # The analysis frame's height and width; (0, 0) in checker state cached before it was kept
+    # (identity_replay), where the in-view test is skipped.
+    frame_size: tuple[int, int] = (0, 0)
 
 
 class Recolors:
@@ -143,6 +145,8 @@ def _came_into_view(birth: Birth, next_sighting) -> bool:
     vy = (next_sighting.det.cy - birth.det.cy) / dt
     x, y, w, h = birth.det.bbox
     height, width = birth.frame_size
+    if not height:
+        return False
     inside_w = min(width, x + w - vx) - max(0.0, x - vx)
     inside_h = min(height, y + h - vy) - max(0.0, y - vy)
     return max(0.0, inside_w) * max(0.0, inside_h) < 0.5 * w * h

@@ -75,6 +75,8 @@ def point_step(
     # read CORNER_BORDER px about each pixel): the same corners as over the whole frame.
     x0, y0 = max(0, x - CORNER_BORDER), max(0, y - CORNER_BORDER)
     window = g0[y0 : y + h + CORNER_BORDER, x0 : x + w + CORNER_BORDER]
+    if min(window.shape) <= 2 * CORNER_BORDER:
+        return None  # the box is (nearly) out of the frame: no corners of its own in view
     mask = np.zeros(window.shape, np.uint8)
     centre = (int(round(x + w / 2)) - x0, int(round(y + h / 2)) - y0)
     axes = (max(1, int(ELLIPSE * w / 2)), max(1, int(ELLIPSE * h / 2)))
@@ -129,13 +131,9 @@ class PointSpeeds:
             short = float(min(gray.shape))
             for bbox in last[2]:
                 self._point_steps[(index - 1, bbox)] = point_step(last[1], gray, bbox, short)
-        # Only what `_point_jumps` reads: parts of a track, past the model's first pictures.
-        boxes = []
-        if index >= START_SECONDS * self.units.fps:
-            dets = observation.detections
-            boxes = [
-                tuple(dets[i].bbox) for i in observation.assigned if dets[i].source == "motion"
-            ]
+        # Only parts of a track: no other part is ever a sighting `_point_jumps` reads.
+        dets = observation.detections
+        boxes = [tuple(dets[i].bbox) for i in observation.assigned if dets[i].source == "motion"]
         self._last_parts = (index, gray, boxes)
 
     def _point_velocities(self, seg: list[Point]) -> list[np.ndarray | None]:
