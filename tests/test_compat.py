@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from dataclasses import replace
@@ -165,6 +166,14 @@ dist.destroy_process_group()
 """
 
 
+def _free_port() -> int:
+    """A port no one listens on now: a fixed one collides with another run of the suite on
+    the same machine (EADDRINUSE, seen while two suites ran side by side)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 @pytest.mark.slow
 def test_under_torchrun_on_cpus_context_parallel_is_refused_and_diffusers_agrees(
     tiny_wan_dir, tmp_path
@@ -173,7 +182,7 @@ def test_under_torchrun_on_cpus_context_parallel_is_refused_and_diffusers_agrees
     diffusers itself cannot place a CPU rank. If a diffusers release can, this test fails:
     lift the refusal (row context-parallel-needs-gpus) and test the real run here."""
     torchrun = [sys.executable, "-m", "torch.distributed.run", "--nproc-per-node", "2",
-                "--master-port", "29517"]  # fmt: skip
+                "--master-port", str(_free_port())]  # fmt: skip
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     made = subprocess.run(
         [*torchrun, "-m", "vidgen", "make", "-q", "--model", str(tiny_wan_dir), "--frames", "9",
@@ -192,7 +201,11 @@ def test_under_torchrun_on_cpus_context_parallel_is_refused_and_diffusers_agrees
     script = tmp_path / "place.py"
     script.write_text(_PLACE_A_CPU_RANK)
     probe = subprocess.run(
-        [*torchrun[:-1], "29518", str(script)], capture_output=True, text=True, timeout=300, env=env
+        [*torchrun[:-1], str(_free_port()), str(script)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
     )
     assert probe.stdout.count("refused") == 2 and "placed" not in probe.stdout, (
         probe.stdout + probe.stderr

@@ -1,4 +1,4 @@
-"""Session 21's speed-ups each give the same bits as the code they replace."""
+"""Sessions 21 and 22's speed-ups each give the same bits as the code they replace."""
 
 import numpy as np
 

@@ -44,7 +44,7 @@ def arrivals(born_at: float, lost_at: float | None, start: int = RESTART, ball=T
 
 def test_a_part_born_where_nothing_stood_before_the_restart_appeared():
     assert arrivals(230.0, None) == [("appear", BORN)]
-    # A ball lost at the restart far off (130 px away, 0.4 s before) is not it.
+    # A ball lost at the restart far off (150 px away, 0.4 s before) is not it.
     assert arrivals(230.0, 80.0) == [("appear", BORN)]
 
 

@@ -69,4 +69,4 @@ def is_cut(change: float, layout: float, camera: CameraStep) -> bool:
         # Too few corners to follow (a plain backdrop): a cut must show in the colors.
         return change >= HISTOGRAM_JUMP
     lost = (not camera.fitted) or camera.tracked_share * camera.inlier_share < LOST_SCENE
-    return lost and (change >= HISTOGRAM_JUMP or layout < LAYOUT_LOST)
+    return lost and could_be_cut(change, layout)
