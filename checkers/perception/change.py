@@ -70,6 +70,12 @@ class ChangeStep:
     lab: np.ndarray | None = None  # (h, w, 3) this frame in Lab (lightly blurred), for reuse
 
 
+def gray_and_lab(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The gray frame the camera is fitted on and the lightly blurred Lab frame colors are
+    read from: one place, so that the cuts-only scene (scene.py) reads what ChangeMeter does."""
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), to_lab(cv2.GaussianBlur(rgb, (3, 3), 0))
+
+
 class ChangeMeter:
     """Feed RGB analysis frames in order; each call returns that frame's `ChangeStep`."""
 
@@ -89,8 +95,7 @@ class ChangeMeter:
         """`compare=False`: the camera step and the Lab frame only, with no unexplained
         change (neutral, as on the first frame): what finding cuts needs, at a fifth of the
         cost."""
-        gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-        lab = to_lab(cv2.GaussianBlur(rgb, (3, 3), 0))
+        gray, lab = gray_and_lab(rgb)
         step = self._camera.update(gray)
         prev, self._prev_rgb = self._prev_rgb, rgb
         if prev is None or not compare:

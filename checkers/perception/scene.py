@@ -18,7 +18,7 @@ import numpy as np
 
 from checkers.perception.bursts import Burst, BurstFinder
 from checkers.perception.camera import IDENTITY_STEP, CameraStep, camera_step
-from checkers.perception.change import ChangeMeter
+from checkers.perception.change import ChangeMeter, gray_and_lab
 from checkers.perception.cuts import (
     color_histogram,
     could_be_cut,
@@ -28,7 +28,6 @@ from checkers.perception.cuts import (
     thumbnail,
 )
 from checkers.perception.lasting import lasting_change
-from checkers.segment import to_lab
 
 # The scene stages run on a copy this small (short side, pixels): they look for changes of
 # at least a few percent of the frame, and a quarter of the analysis copy's pixels keeps
@@ -128,9 +127,9 @@ class ScenePerception:
         frames as ChangeMeter makes. The camera step was 5% of a check's CPU time on
         gen-clips and wild clips, and within a shot the colors and layout almost never jump
         (2 of 750 frames): it is fitted only where they do, the one case it decides."""
-        gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+        gray, lab = gray_and_lab(rgb)
         prev, self._prev_gray = self._prev_gray, gray
-        jump, same = self._colors_and_layout(to_lab(cv2.GaussianBlur(rgb, (3, 3), 0)))
+        jump, same = self._colors_and_layout(lab)
         camera = IDENTITY_STEP
         if prev is not None and could_be_cut(jump, same):
             camera = camera_step(prev, gray)
