@@ -50,9 +50,11 @@ class Detection:
 class Segmentation:
     detections: list[Detection]
     foreground_fraction: float
-    background_lab: np.ndarray  # the dominant background color
+    # The dominant background color and the bool mask of pixels well clear of any
+    # foreground: None from the background model, where nothing reads them.
+    background_lab: np.ndarray | None
     threshold: float  # the foreground distance used (Lab units)
-    background_mask: np.ndarray  # bool, pixels well clear of any foreground
+    background_mask: np.ndarray | None
     floor_y: int | None  # row of a ground line spanning the frame, analysis pixels
     plain: float  # share of the frame near the dominant background color
     # Background model only: every pixel unlike the backdrop, before small parts are dropped

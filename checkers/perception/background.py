@@ -260,9 +260,10 @@ class MotionBackground:
         reliable = camera_ok and (
             warming or (fraction < MAX_FOREGROUND and len(detections) <= MAX_PARTS)
         )
-        clear = ~cv2.dilate(joined, self._ring).astype(bool)
-        dominant = np.median(field[::4, ::4].reshape(-1, 3), axis=0)
-        seg = Segmentation(detections, fraction, dominant, threshold, clear, None, 0.0, raw > 0)
+        # No dominant color and no clear-of-foreground mask: on this path nothing reads them
+        # (the flow meter reads the mask for its camera shift, which the tracker asks for on
+        # the plain path only); they were a dilation and a median a frame.
+        seg = Segmentation(detections, fraction, None, threshold, None, None, 0.0, raw > 0)
         return BackgroundStep(seg, reliable, ghosts, motion), (self._age, self._primed)
 
     def _restart(self, cur: np.ndarray) -> None:
