@@ -20,6 +20,7 @@ import numpy as np
 
 from checkers.base import Checker, CheckResult, Event, score_from_events
 from checkers.permanence_births import born_of_another, point_at
+from checkers.permanence_parting import parted_pairs
 from checkers.permanence_restart import emerged
 from checkers.permanence_stretch import stretched_split
 from checkers.scene_events import PERMANENCE_BURSTS, SceneLog, burst_events, cut_events
@@ -105,8 +106,12 @@ class PermanenceChecker(Checker):
             if event:
                 stretched.append(event)
         # A split whose piece was also cut as a part of its own is one split, not two.
+        # So is one read off mass and off its parted pieces too (one event per object).
         split = {e.object for e in events if e.kind == "split"}
-        events += [e for e in stretched if e.object not in split]
+        for e in sorted(stretched + self._parted(tracks), key=lambda e: e.frame):
+            if e.object not in split:
+                split.add(e.object)
+                events.append(e)
         events.sort(key=lambda e: e.frame)
         verdict = "fail" if events else "pass"
         return CheckResult(self.name, verdict, score_from_events(events), events)
@@ -179,6 +184,17 @@ class PermanenceChecker(Checker):
             return None
         onset, last = found
         return self._event("stretch", onset, last, track, last.frame - onset.frame + 1)
+
+    def _parted(self, tracks) -> list[Event]:
+        """Splits read off the two pieces a trusted background-model blob parts into,
+        whichever tracks the tracker gave them (permanence_parting.py)."""
+        events = []
+        for blob, onset, piece in (
+            parted_pairs(self._tracks, self._reliable, self.units) if tracks else []
+        ):
+            if blob.from_background_model and len(blob.seen) >= 2 and self._judged(blob):
+                events.append(self._event("split", onset, onset, piece, 1, obj=blob.id))
+        return events
 
     def _merged_into_neighbour(self, before: Point, frame: int) -> bool:
         """A part it touched in its last sighting grew by half its mass or more as it went:
