@@ -11,7 +11,7 @@ from checkers.permanence import PermanenceChecker
 from checkers.tracking import Point
 
 N = 30  # frames, 16 a second
-GROW, PART = 10, 16  # the blob grows from GROW and parts at PART
+GROW, PART = 10, 13  # the blob grows from GROW and parts at PART
 
 
 def _checker(tracks: dict) -> list[tuple[str, int, int]]:
@@ -24,8 +24,9 @@ def _checker(tracks: dict) -> list[tuple[str, int, int]]:
 
 
 def _blob_and_old(lost_beside: bool) -> dict:
-    """A 20 x 20 object slides right 1 px a frame; from GROW its blob stretches 4 px a frame
-    to the right (its copy drawing away at 4 px a frame) until PART, when the blob's track
+    """A 20 x 20 object slides right 1 px a frame; from GROW its blob stretches 8 px a frame
+    to the right (its copy drawing away at 8 px a frame; too briefly for the stretch rule,
+    permanence_stretch.py) until PART, when the blob's track
     keeps the left piece and an old track (seen at the start far off, lost since) takes the
     right one, which goes on drawing away. With `lost_beside`, that old track was a second
     object seen beside the blob until GROW, lost as the blob grew: two objects merging."""
@@ -33,14 +34,14 @@ def _blob_and_old(lost_beside: bool) -> dict:
     for i in range(N):
         x = 60.0 + i
         if GROW <= i < PART:
-            grown = 4 * (i - GROW + 1)
+            grown = 8 * (i - GROW + 1)
             path.append((x + grown / 2, 90.0))
             sizes.append((20 + grown, 20))
         else:
             path.append((x, 90.0))
             sizes.append((20, 20))
     blob = built(path, sizes, 0)
-    copy = [(60.0 + i + 4 * (i - GROW + 1), 90.0) for i in range(PART, N)]
+    copy = [(60.0 + i + 8 * (i - GROW + 1), 90.0) for i in range(PART, N)]
     if lost_beside:
         old = built([(60.0 + 25 + i, 90.0) for i in range(GROW)], [(20, 20)] * GROW, 1)
         old.points[-1].near = [0]
