@@ -38,7 +38,7 @@ CONSERVED = 1.3
 # at most GROWING seconds before it parted (the pieces draw apart at 0.1 frame widths a
 # second or more, so two overlapping copies part within about a second).
 GROWING = 1.2
-ONSET = 1.1  # the split is dated from the first sighting past this share of the object
+ONSET = 1.05  # the split is dated from the first sighting past this share of the object
 # After parting, the pieces' centres draw further apart over this long (or until one goes
 # out of view), by more than their jitter: PARTING object sizes a second at least.
 DRAWING = 0.15
@@ -97,17 +97,25 @@ def _grew_from_one(blob: Track, b: Point, one: float, units: Units) -> Point | N
     seen = [p for p in blob.seen if b.frame - units.frames(GROWING) <= p.frame <= b.frame]
     if b.det.area < one * (2 / CONSERVED):
         return None
-    for k in range(len(seen) - 1, -1, -1):
-        p = seen[k]
+    ones = []  # the last run of sightings as one object, latest first
+    for p in reversed(seen):
         if p.near or p.at_edge:
-            return None
-        if p.det.area <= ALIKE * one and p.det.area >= one / ALIKE:
-            # One object here; the growth began at the first sighting after it past ONSET.
-            rest = seen[k + 1 :]
-            return next(
-                (s for s in rest if s.det.area >= ONSET * p.det.area), rest[0] if rest else None
-            )
-    return None
+            break
+        if one / ALIKE <= p.det.area <= ALIKE * one:
+            ones.append(p)
+        elif ones:
+            break
+    if not ones:
+        return None
+    # Dated from the first sighting of the growth: from it on the blob held more than
+    # ONSET of the object's own area (the copy first overlaps it nearly whole).
+    own = float(np.median([p.det.area for p in ones]))
+    onset = b
+    for p in reversed([p for p in seen if p.frame >= ones[-1].frame]):
+        if p.det.area < ONSET * own:
+            break
+        onset = p
+    return onset
 
 
 def _merged_in(blob: Track, first: int, last: int, tracks: dict[int, Track]) -> bool:
