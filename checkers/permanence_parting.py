@@ -53,14 +53,16 @@ def parted_pairs(
     for each blob that parted as a split."""
     found = []
     by_frame: dict[int, list[tuple[Track, Point]]] = {}
+    at: dict[int, dict[int, Point]] = {}  # track id -> frame -> sighting
     for t in tracks.values():
+        at[t.id] = {p.frame: p for p in t.seen}
         for p in t.seen:
             by_frame.setdefault(p.frame, []).append((t, p))
     for frame in sorted(by_frame):
         if not (reliable.get(frame, False) and reliable.get(frame - 1, False)):
             continue
         for blob, b in by_frame.get(frame - 1, []):
-            after = {p.frame: p for p in blob.seen}.get(frame)
+            after = at[blob.id].get(frame)
             if after is None or b.at_edge or b.det is None:
                 continue
             for other, q in by_frame[frame]:
