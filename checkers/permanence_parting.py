@@ -69,7 +69,12 @@ def parted_pairs(
                 if other.id == blob.id or not _pieces(b, after, q, {blob.id, other.id}):
                     continue
                 onset = _grew_from_one(blob, b, max(after.det.area, q.det.area), units)
-                if onset is None or _merged_in(blob, onset.frame, frame, tracks):
+                # Over the whole time it may have grown in, not from the onset only: two
+                # objects passing through each other are one object's mass where they
+                # overlap whole, and the other was lost beside it before that.
+                since = b.frame - units.frames(GROWING)
+                one = max(after.det.area, q.det.area)
+                if onset is None or _merged_in(blob, since, frame, tracks, one / ALIKE):
                     continue
                 if _drawing_apart(blob, other, frame, units):
                     found.append((blob, onset, other))
@@ -120,14 +125,18 @@ def _grew_from_one(blob: Track, b: Point, one: float, units: Units) -> Point | N
     return onset
 
 
-def _merged_in(blob: Track, first: int, last: int, tracks: dict[int, Track]) -> bool:
-    """Another part lost beside the blob while it grew: two objects in one blob."""
+def _merged_in(blob: Track, first: int, last: int, tracks: dict[int, Track], least: float) -> bool:
+    """Another part of an object's area (`least` or more) lost beside the blob between
+    frames `first` and `last`: two objects in one blob. A sliver lost there is not one (a
+    track cut down to a sliver as another took its object, fresh4711 clip 191)."""
     mine = {p.frame: p for p in blob.seen}
     for other in tracks.values():
         if other.id == blob.id:
             continue
         for a, c in zip(other.points, other.points[1:], strict=False):
             if not (first - 2 <= c.frame <= last) or a.det is None or c.det is not None:
+                continue
+            if a.det.area < least:
                 continue
             here = mine.get(a.frame)
             if here is not None and box_gap(here.det.bbox, a.det.bbox) <= here.det.size:
