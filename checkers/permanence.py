@@ -4,12 +4,14 @@ An object that leaves across the frame edge, or goes missing next to another par
 hide it (an occluder, another object), is excused; so is one that enters at an edge or
 emerges next to another part, or is first cut partly hidden, or is born where other parts
 stood the frame before (an object that appears does so whole, where the backdrop showed),
-or was born while the background model was young (after a restart mid-clip only where an
-object was lost there at the restart: permanence_restart.py).
+or where a young part like it was lost as it was born (a fast object cut anew each frame;
+permanence_births.py), or was born while the background model was young (after a restart
+mid-clip only where an object was lost there at the restart: permanence_restart.py).
 Decisions need a track to be established (seen in a few frames) and a frame with clean
 objects, so clutter and texture cannot raise events. A split is read off color where the
-piece is cut as a part of its own (tracking/splits.py), and off mass where it never is: the
-object's one blob stretching to hold two of it (permanence_stretch.py).
+piece is cut as a part of its own (tracking/splits.py), off mass where it never is: the
+object's one blob stretching to hold two of it (permanence_stretch.py), and off the two
+alike pieces a blob of two parts into, whichever tracks hold them (permanence_parting.py).
 """
 
 from __future__ import annotations
