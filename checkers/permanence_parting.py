@@ -39,8 +39,8 @@ CONSERVED = 1.3
 # second or more, so two overlapping copies part within about a second).
 GROWING = 1.2
 ONSET = 1.05  # the split is dated from the first sighting past this share of the object
-# After parting, the pieces' centres draw further apart over this long (or until one goes
-# out of view), by more than their jitter: PARTING object sizes a second at least.
+# After parting, the pieces' centres draw further apart over this long, by more than their
+# jitter: PARTING object sizes a second at least.
 DRAWING = 0.15
 DRAWING_SIGHTINGS = 2
 PARTING = 0.3
@@ -145,8 +145,9 @@ def _merged_in(blob: Track, first: int, last: int, tracks: dict[int, Track], lea
 
 
 def _drawing_apart(blob: Track, other: Track, frame: int, units: Units) -> bool:
-    """From `frame` on the two pieces' centres draw apart at PARTING object sizes a second
-    or more, over DRAWING seconds of sightings of both (fewer where one then leaves view)."""
+    """From `frame` on the two pieces' centres draw apart, never closer from one sighting
+    to the next, at PARTING object sizes a second or more over DRAWING seconds (at least
+    DRAWING_SIGHTINGS sightings of both)."""
     a = {p.frame: p for p in blob.seen if p.frame >= frame}
     c = {p.frame: p for p in other.seen if p.frame >= frame}
     both = sorted(set(a) & set(c))
