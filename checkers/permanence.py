@@ -4,12 +4,14 @@ An object that leaves across the frame edge, or goes missing next to another par
 hide it (an occluder, another object), is excused; so is one that enters at an edge or
 emerges next to another part, or is first cut partly hidden, or is born where other parts
 stood the frame before (an object that appears does so whole, where the backdrop showed),
-or was born while the background model was young (after a restart mid-clip only where an
-object was lost there at the restart: permanence_restart.py).
+or where a young part like it was lost as it was born (a fast object cut anew each frame;
+permanence_births.py), or was born while the background model was young (after a restart
+mid-clip only where an object was lost there at the restart: permanence_restart.py).
 Decisions need a track to be established (seen in a few frames) and a frame with clean
 objects, so clutter and texture cannot raise events. A split is read off color where the
-piece is cut as a part of its own (tracking/splits.py), and off mass where it never is: the
-object's one blob stretching to hold two of it (permanence_stretch.py).
+piece is cut as a part of its own (tracking/splits.py), off mass where it never is: the
+object's one blob stretching to hold two of it (permanence_stretch.py), and off the two
+alike pieces a blob of two parts into, whichever tracks hold them (permanence_parting.py).
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ from collections import Counter
 import numpy as np
 
 from checkers.base import Checker, CheckResult, Event, score_from_events
+from checkers.permanence_births import born_of_another, point_at
+from checkers.permanence_parting import parted_pairs
 from checkers.permanence_restart import emerged
 from checkers.permanence_stretch import stretched_split
 from checkers.scene_events import PERMANENCE_BURSTS, SceneLog, burst_events, cut_events
 from checkers.tracking import FrameObservation, Point, Track, clean_scene
-from checkers.tracking.looks import color_distance
 from checkers.tracking.occlusion import GROW_SECONDS, SHRUNK, WHOLE
 from checkers.tracking.tracks import TYPICAL_SHORT_SIDES
 
@@ -42,28 +45,9 @@ GROW = 2  # analysis px: edge cutting trims this much off each part's box
 # split: ../shared/gen-clips real footage raised them on parts at 0.5-0.74 (small, jittery),
 # the wild dev corpus's true ones were at 0.64 once and 1.0 otherwise.
 FIRM = 0.8
-# Share of a new part's area that other parts' boxes held the frame before: a re-cut.
-RECUT_SHARE = 0.5
-CUT_EDGE = 3  # analysis px a box is grown by there (as boxes.covered grows a cover)
 # Share of a lost part's area the part it touched must gain as it goes, for the two to be one
 # blob now (its cut merges them whole; a third lost at the rim still leaves half).
 SWALLOWED = 0.5
-# Area ratio within which a new part and a trusted track lost as it was born are one object,
-# and their color_distance (physics/relocations.py judges a jump alike).
-JUMPED_SIZE = 2.0
-JUMPED_COLOR = 1.5
-# Object sizes a second a part first seen near the border must move inward to have entered:
-# a still part's centroid jitters by a pixel or so either way (0.1 sizes/s at 16 fps).
-MOVING_IN = 0.5
-
-
-def _point_at(track: Track, frame: int) -> Point | None:
-    for p in reversed(track.points):
-        if p.frame == frame:
-            return p
-        if p.frame < frame:
-            return None
-    return None
 
 
 class PermanenceChecker(Checker):
@@ -124,8 +108,12 @@ class PermanenceChecker(Checker):
             if event:
                 stretched.append(event)
         # A split whose piece was also cut as a part of its own is one split, not two.
+        # So is one read off mass and off its parted pieces too (one event per object).
         split = {e.object for e in events if e.kind == "split"}
-        events += [e for e in stretched if e.object not in split]
+        for e in sorted(stretched + self._parted(tracks), key=lambda e: e.frame):
+            if e.object not in split:
+                split.add(e.object)
+                events.append(e)
         events.sort(key=lambda e: e.frame)
         verdict = "fail" if events else "pass"
         return CheckResult(self.name, verdict, score_from_events(events), events)
@@ -199,13 +187,24 @@ class PermanenceChecker(Checker):
         onset, last = found
         return self._event("stretch", onset, last, track, last.frame - onset.frame + 1)
 
+    def _parted(self, tracks) -> list[Event]:
+        """Splits read off the two pieces a trusted background-model blob parts into,
+        whichever tracks the tracker gave them (permanence_parting.py)."""
+        events = []
+        for blob, onset, piece in (
+            parted_pairs(self._tracks, self._reliable, self.units) if tracks else []
+        ):
+            if blob.from_background_model and len(blob.seen) >= 2 and self._judged(blob):
+                events.append(self._event("split", onset, onset, piece, 1, obj=blob.id))
+        return events
+
     def _merged_into_neighbour(self, before: Point, frame: int) -> bool:
         """A part it touched in its last sighting grew by half its mass or more as it went:
         the two are one blob now (a collision, one in front of the other). On either path:
         on a plain backdrop too, two parts cut as one are one blob, not one gone."""
         for tid in before.near:
             other = self._tracks[tid]
-            was, now = _point_at(other, before.frame), _point_at(other, frame)
+            was, now = point_at(other, before.frame), point_at(other, frame)
             if was is None or now is None or was.det is None or now.det is None:
                 continue
             if now.det.area - was.det.area >= SWALLOWED * before.det.area:
@@ -238,7 +237,7 @@ class PermanenceChecker(Checker):
             # Two pieces of one object on either side of something in front of it (a thin
             # wall, another object) look like a split; a part that only touches something
             # else while it comes apart from its parent does not.
-            parent = _point_at(self._tracks[track.parent], first.frame)
+            parent = point_at(self._tracks[track.parent], first.frame)
             # A part seen in one frame only is a sliver of the tear itself, hiding nothing.
             others = [n for n in first.near if n != track.parent and len(self._tracks[n].seen) >= 2]
             if parent is not None and parent.det is not None:
@@ -255,91 +254,16 @@ class PermanenceChecker(Checker):
             event.frame = min(event.frame, track.origin)
             return event
         if first.how == "new" and not first.near:
-            if (
-                _grew_in(track)
-                or self._entered_unseen(track)
-                or self._occupied_before(track)
-                or self._jumped_here(track)
+            if _grew_in(track) or born_of_another(
+                track, self._tracks, self._size, self.units, self._judged, self._established
             ):
                 return None
             return self._event("appear", first, first, track, len(seen))
         return None
 
-    def _entered_unseen(self, track: Track) -> bool:
-        """It came in across the frame's border between two frames: its path, run one frame
-        back, lies across the border (a fast fall at a low frame rate is out of view in one
-        frame and wholly inside in the next, never seen touching the edge)."""
-        seen = track.seen
-        if len(seen) < 2 or seen[1].frame - seen[0].frame != 1:
-            return False
-        a, b = seen[0].det, seen[1].det
-        x, y, w, h = a.bbox
-        dx, dy = b.cx - a.cx, b.cy - a.cy
-        width, height = self._size
-        if x - dx <= 1 or y - dy <= 1 or x + w - dx >= width - 1 or y + h - dy >= height - 1:
-            return True
-        # Or it was found first within its own size of the border, moving in: a dim object
-        # on a busy backdrop is cut only once its inner part is clear of the edge, and the
-        # part that shows first lies short of it.
-        reach = max(w, h)
-        step = MOVING_IN * reach / self.units.fps
-        return (
-            (x <= reach and dx > step)
-            or (y <= reach and dy > step)
-            or (x + w >= width - reach and dx < -step)
-            or (y + h >= height - reach and dy < -step)
-        )
-
-    def _occupied_before(self, track: Track) -> bool:
-        """Where this part is born, the boxes of other parts seen the frame before held
-        RECUT_SHARE of its area or more: something stood there (one blob cut anew, the
-        pieces of a collision cut as one), so it did not come from nowhere, where the
-        backdrop showed the frame before. Boxes, not masks: the parts' outlines are not
-        kept, and a box holds at least its part's area."""
-        first = track.points[0]
-        x, y, w, h = first.det.bbox
-        held = np.zeros((h, w), bool)
-        for other in self._tracks.values():
-            was = _point_at(other, first.frame - 1)
-            if other.id == track.id or was is None or was.det is None:
-                continue
-            # Grown as boxes.covered grows a cover: edges cut a pixel or two off each part.
-            ox, oy, ow, oh = was.det.bbox
-            ox, oy, ow, oh = ox - CUT_EDGE, oy - CUT_EDGE, ow + 2 * CUT_EDGE, oh + 2 * CUT_EDGE
-            held[max(0, oy - y) : max(0, oy + oh - y), max(0, ox - x) : max(0, ox + ow - x)] = True
-        return held.sum() >= RECUT_SHARE * first.det.area
-
-    def _jumped_here(self, track: Track) -> bool:
-        """A trusted object of this part's size and look is lost at the frame it is born,
-        wherever it was: the same object moved here at once (a teleport: physics_sanity
-        judges the jump), not one from nowhere."""
-        first = track.points[0].det
-        for other, before in self._lost_as_born(track):
-            ratio = first.area / max(1.0, before.det.area)
-            alike = color_distance(first, before.det) <= JUMPED_COLOR
-            if self._judged(other) and 1 / JUMPED_SIZE <= ratio <= JUMPED_SIZE and alike:
-                return True
-        return False
-
-    def _lost_as_born(self, track: Track):
-        """(track, its last sighting) of each other track lost at the frame this one is
-        first seen, having been seen the frame before."""
-        born = track.points[0].frame
-        for other in self._tracks.values():
-            if other.id == track.id:
-                continue
-            gone, before = _point_at(other, born), _point_at(other, born - 1)
-            if (
-                gone is not None
-                and gone.det is None
-                and before is not None
-                and before.det is not None
-            ):
-                yield other, before
-
     def _between(self, tid: int, a: Point, b: Point) -> bool:
         """Does part `tid` lie across the line joining the centres of sightings a and b?"""
-        other = _point_at(self._tracks[tid], a.frame)
+        other = point_at(self._tracks[tid], a.frame)
         if other is None or other.det is None:
             return True  # cannot tell: keep the excuse
         x, y, w, h = other.det.bbox

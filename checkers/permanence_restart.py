@@ -7,8 +7,10 @@ After a restart mid-clip (the camera fit failed, and the model began again from 
 it failed on) the frames before the restart can settle it: they were segmented by a model
 that had seen behind its objects, so an object there was a track then. A part is taken to
 have come out of the restarted picture only where a track seen in the last frames before
-the restart, and not followed since, was lost within reach of where the part is born;
-anywhere else it came from nowhere and permanence judges it.
+the restart, and not followed since, was lost within reach of where the part is born (on
+the path its last motion led it, up to where that motion would have taken it: it may have
+stopped, or bounced back along it); anywhere else it came from nowhere and permanence
+judges it.
 """
 
 from __future__ import annotations
@@ -55,13 +57,25 @@ def emerged(
         other = tracks[tid]
         if not before or any(restart <= p.frame < born for p in other.seen):
             continue  # not there at the restart, or followed since (so not this part)
-        # Where its last motion before the restart would have taken it by now.
+        # Along the path its last motion before the restart led it, from where it was last
+        # seen to where that motion would have taken it by now: short of that end it may
+        # have stopped, or turned back where it bounced (a ball falling into the restart
+        # and rising again, test9595 clip 280, clean) - not beside it or beyond.
         last, gap = before[-1], born - before[-1].frame
         vx, vy = _step(before)
-        x, y = last.x + vx * gap, last.y + vy * gap
-        if np.hypot(first.x - x, first.y - y) <= last.det.size + slack * gap:
+        ahead = (last.x + vx * gap, last.y + vy * gap)
+        if _to_segment((first.x, first.y), (last.x, last.y), ahead) <= last.det.size + slack * gap:
             return True
     return False
+
+
+def _to_segment(p, a, b) -> float:
+    """Distance from point p to the segment a-b."""
+    ax, ay = a
+    dx, dy = b[0] - ax, b[1] - ay
+    run = dx * dx + dy * dy
+    t = 0.0 if run == 0 else min(1.0, max(0.0, ((p[0] - ax) * dx + (p[1] - ay) * dy) / run))
+    return float(np.hypot(p[0] - ax - t * dx, p[1] - ay - t * dy))
 
 
 def _step(seen: list[Point]) -> tuple[float, float]:

@@ -58,6 +58,7 @@ PARTING = 0.08
 HELD = 0.95  # share of its largest stretch from which the blob holds it
 HOLD = 0.5  # seconds a held stretch may last
 ONSET = 1.05  # the split is dated from the first sighting grown past this share of the object
+KEPT = 0.7  # share of the object's area either piece holds whole (a third cut off by a rim)
 
 
 def stretched_split(track: Track, reliable: dict[int, bool], tracks: dict[int, Track]):
@@ -77,7 +78,7 @@ def stretched_split(track: Track, reliable: dict[int, bool], tracks: dict[int, T
         run = _stretch_run(seen, i, usual, reliable)
         if len(run) >= lasts and not _merged_in(track, run, tracks):
             onset = _onset(seen, i, usual[0])
-            if _parted(onset, run, usual, units):
+            if _parted(onset, run, usual, units) and _mass_kept(seen, run, usual[0], units):
                 return onset, run[-1]
         i += max(1, len(run))
     return None
@@ -161,6 +162,17 @@ def _parted(onset: Point, run: list[Point], usual, units) -> bool:
     return (
         best >= PARTED * own and best - own >= BLUR_STEPS * step and speed >= units.speed(PARTING)
     )
+
+
+def _mass_kept(seen: list[Point], run: list[Point], area: float, units) -> bool:
+    """After the stretch the blob still holds one to two of the object in open view, for
+    HOLD seconds: two copies of an object never hold less than one of them, nor more than
+    two. A blob that then shrinks under KEPT of the object lost part of itself (an object
+    sliding out from behind another, test9595 clip 129, clean); one that grows past
+    AREA_HIGH took in more (a collision, test7171 clip 277, clean)."""
+    end = run[-1].frame + units.frames(HOLD)
+    after = [p for p in seen if run[-1].frame < p.frame <= end and not (p.near or p.at_edge)]
+    return all(KEPT * area <= p.det.area <= AREA_HIGH * area for p in after)
 
 
 def _merged_in(track: Track, run: list[Point], tracks: dict[int, Track]) -> bool:

@@ -52,6 +52,35 @@ def test_a_part_born_where_a_ball_was_lost_at_the_restart_emerged():
     assert arrivals(230.0, 215.0) == []
 
 
+def bounced(born_x: float, born_y: float) -> list:
+    """A ball falling 20 px a frame is lost at the restart at (100, 140); a new part is born
+    at BORN, 7 frames on (where its fall would have taken it 140 px lower), at the point
+    given; a second ball rolls right all clip (a trusted object before the restart)."""
+    rolling = built([(40.0 + 2 * i, 30.0) for i in range(N)], [(20, 20)] * N, 0)
+    fall = [(100.0, 140.0 - 20 * (RESTART - 1 - i)) for i in range(RESTART)]
+    falling = built(fall, [(20, 20)] * RESTART, 2)
+    new = built([(born_x, born_y)] * (N - BORN), [(20, 20)] * (N - BORN), 1, BORN)
+    _young(new, RESTART)
+    checker = PermanenceChecker()
+    checker.begin(1.0, 16.0, 180)
+    checker._tracks = {0: rolling, 1: new, 2: falling}
+    checker._reliable = dict.fromkeys(range(N), True)
+    checker._last, checker._size = N - 1, (320, 180)
+    return [(e.kind, e.frame) for e in checker.finalize().events]
+
+
+def test_a_part_born_where_a_falling_ball_bounced_back_to_emerged():
+    # It fell into the restart and rose again: born on its path, 130 px short of where its
+    # fall would have taken it (test9595 clip 280, clean).
+    assert bounced(100.0, 150.0) == []
+    assert bounced(100.0, 280.0) == []  # where the fall would have taken it
+
+
+def test_a_part_born_beside_a_falling_ball_s_path_appeared():
+    # 90 px to the side of its path (more than its size and 7 frames' slack): not that ball.
+    assert bounced(190.0, 150.0) == [("appear", BORN)]
+
+
 def test_a_part_born_young_with_no_object_seen_before_the_restart_emerged():
     # Nothing trusted in the frames before: that model may itself have held its objects.
     assert arrivals(230.0, None, ball=False) == []
