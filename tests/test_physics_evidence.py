@@ -61,3 +61,13 @@ def test_a_part_coming_out_from_behind_a_wall_is_no_speed_jump():
     assert "speed_jump" not in judge(*emerging(3.6))
     # The same square speeding up as it comes out moves its leading edge faster too.
     assert "speed_jump" in judge(*emerging(7.2))
+
+
+def test_a_mover_reversing_with_no_contact_seen_is_no_speed_jump():
+    # An obstacle the tracker did not see touch the object (one hidden behind a wall, one it
+    # took for scenery) reverses it, faster or slower; only a push from behind, which would
+    # be seen, speeds it up along its way (spent seeds, session 23: test7171 clip 214, test9595
+    # clip 37). The gain along the way is still a speed jump.
+    assert "speed_jump" not in judge(level(6.0, -6.0), SQUARE)
+    assert "speed_jump" not in judge(level(4.0, -8.0), SQUARE)
+    assert "speed_jump" in judge(level(3.0, 9.0), SQUARE)
