@@ -43,7 +43,7 @@ from checkers.physics.jumps import (
     LEVEL,
     SPEED_FLOOR,
     SPEED_SHARE,
-    gained,
+    same_way,
 )
 from checkers.physics.motion_gate import CAMERA_SHARE
 from checkers.tracking import Point, Track
@@ -215,7 +215,7 @@ class PointSpeeds:
             # a wall, d3131 63, held9191 65).
             speed_b, speed_a = float(np.hypot(*vb)), float(np.hypot(*va))
             along = float(np.dot(va, vb)) / max(1e-9, speed_a * speed_b)
-            if not gained(speed_a - speed_b, along, bar):
+            if speed_a - speed_b <= bar or not same_way(along):
                 continue
             # The camera fit's own change at the object, read the same way.
             cam = np.median(camera[after], axis=0) - np.median(camera[before], axis=0)
