@@ -7,7 +7,8 @@ The line found is the edge where the wall meets the floor, seen from a little ab
 stand on the floor a little below that edge (the floor's visible depth, up to `DEPTH`), never
 further. So an object coming from above whose bottom goes deeper than that, moving down, is
 sinking into the floor. Its event is dated where its bottom first passed the edge's resting
-band, the frame the sinking begins.
+band, the frame the sinking begins. Where the frame's bottom cuts the part, its bottom is read
+from its top and the object's usual height.
 """
 
 from __future__ import annotations

@@ -6,7 +6,9 @@ separately (a line after removing the track's own steady acceleration, i.e. grav
 two fits are compared where they meet: a gap in position is a teleport, a gap in velocity a
 speed jump. Fitting several frames on each side averages out detection jitter; the clip's own
 spread of these gaps (robust sigma) sets the bar, so compression noise cannot. Contact with
-another part, the floor or the frame edge excuses a change of motion.
+another part, the floor or the frame edge excuses a change of motion, and a speed jump must
+keep the object's way (`same_way`): a turn or a reversal is what a contact the tracker did
+not see makes.
 
 A mixin of PhysicsChecker: `finalize` computes the breaks of every segment and the noise
 (sigma) of their gaps, then calls `_jumps` per segment.
