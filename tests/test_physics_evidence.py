@@ -7,7 +7,7 @@ test_motion_physics.py; each case here that says "no event" raised one before se
 
 from __future__ import annotations
 
-from test_motion_physics import SIDE_PX, N, arc, judge, level
+from test_motion_physics import CHANGE, SIDE_PX, N, arc, judge, level
 
 SQUARE = [(SIDE_PX, SIDE_PX)] * N
 
@@ -61,3 +61,31 @@ def test_a_part_coming_out_from_behind_a_wall_is_no_speed_jump():
     assert "speed_jump" not in judge(*emerging(3.6))
     # The same square speeding up as it comes out moves its leading edge faster too.
     assert "speed_jump" in judge(*emerging(7.2))
+
+
+def test_a_mover_reversing_with_no_contact_seen_is_no_speed_jump():
+    # An obstacle the tracker did not see touch the object (one hidden behind a wall, one it
+    # took for scenery) reverses it, faster or slower; only a push from behind, which would
+    # be seen, speeds it up along its way (spent seeds, session 23: test7171 clip 214, test9595
+    # clip 37). The gain along the way is still a speed jump.
+    assert "speed_jump" not in judge(level(6.0, -6.0), SQUARE)
+    assert "speed_jump" not in judge(level(4.0, -8.0), SQUARE)
+    assert "speed_jump" in judge(level(3.0, 9.0), SQUARE)
+
+
+def jittered_reversal(every_third: float) -> list[tuple[float, float]]:
+    """A fall (0.8 px/frame^2 down), then gravity reversed from CHANGE on, with every third
+    second difference set to `every_third` (the cut's jitter, or a wobble pulling down)."""
+    out, y, vy = [], 60.0, -3.0
+    for i in range(N):
+        out.append((40.0 + 3.0 * i, y))
+        vy += 0.8 if i < CHANGE else (every_third if (i - CHANGE) % 3 == 2 else -0.8)
+        y += vy
+    return out
+
+
+def test_a_reversal_broken_by_one_near_zero_step_is_still_a_gravity_reversal():
+    # One near-zero second difference inside the reversed run is jitter (TUNE, session 23:
+    # fresh4711 clip 192); one pulling down as hard as gravity is a wobble, not a reversal.
+    assert "gravity_reversal" in judge(jittered_reversal(0.0), SQUARE)
+    assert "gravity_reversal" not in judge(jittered_reversal(0.8), SQUARE)

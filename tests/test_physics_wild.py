@@ -280,3 +280,31 @@ def test_a_textured_part_touching_a_box_is_not_read_as_reversing():
 
     assert "gravity_reversal" in kinds(run(clip(box=False), touch=True))
     assert "gravity_reversal" not in kinds(run(clip(box=True), touch=True))
+
+
+def falling_near_the_bottom(through: bool) -> list[dict]:
+    """A part falls onto a floor whose edge (150) lies near the frame's bottom (180): sinking
+    through it, the frame's bottom cuts it from the sighting after it left the band where
+    objects stand (150-164); landing, it rests within that band."""
+    frames, top, vy = [], 30.0, 0.0
+    rest = 150 + 8 - SIDE
+    for _ in range(30):
+        if not through and top >= rest:
+            top, vy = rest, 0.0
+        if top >= H:
+            frames.append({})
+        else:
+            h = min(SIDE, H - top)  # the part is cut where the frame ends
+            frames.append({0: det(100.0, top + h / 2, SIDE, h)})
+        vy += 2.0
+        top += vy
+    return frames
+
+
+def test_sinking_out_through_the_frames_bottom_is_reported_and_landing_there_is_not():
+    # Its sightings below the band are all cut by the frame's bottom: their tops still show
+    # the object going deeper than anything standing on the floor (TUNE, session 23:
+    # fresh4711 clip 5, held9191 clip 21).
+    image = lambda i: backdrop(floor_y=150, seed=i)  # noqa: E731
+    assert "through_floor" in kinds(run(falling_near_the_bottom(through=True), image=image))
+    assert "through_floor" not in kinds(run(falling_near_the_bottom(through=False), image=image))

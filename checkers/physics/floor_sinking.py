@@ -7,7 +7,8 @@ The line found is the edge where the wall meets the floor, seen from a little ab
 stand on the floor a little below that edge (the floor's visible depth, up to `DEPTH`), never
 further. So an object coming from above whose bottom goes deeper than that, moving down, is
 sinking into the floor. Its event is dated where its bottom first passed the edge's resting
-band, the frame the sinking begins.
+band, the frame the sinking begins. Where the frame's bottom cuts the part, its bottom is read
+from its top and the object's usual height.
 """
 
 from __future__ import annotations
@@ -31,32 +32,50 @@ class FloorSinking:
         if not self._floor_edge:
             return []
         depth = self.units.length(DEPTH)
-        seen = [p for p in track.seen if not p.at_edge and not p.merged]
-        if len(seen) < 4:
+        whole = [p for p in track.seen if not p.at_edge and not p.merged]
+        if len(whole) < 4:
             return []
-        height = float(np.median([p.det.bbox[3] for p in seen]))
+        height = float(np.median([p.det.bbox[3] for p in whole]))
+        # Sightings cut by the frame's bottom count too, their bottom set from their top: an
+        # object falling through a floor seen near the frame's bottom is cut by it from the
+        # sighting after it passed the floor's band (TUNE, session 23: fresh4711 5, held9191
+        # 21, both lost to the frame's bottom within a frame of leaving the band).
+        seen = [p for p in track.seen if not p.merged and (not p.at_edge or self._bottom_cut(p))]
         above = False  # seen standing on the floor or above it
         for i, p in enumerate(seen):
             edge = self._edge_below(p)
             if edge is None or p.det.bbox[3] > TALLER * height:
                 continue
-            below = p.det.bbox[1] + p.det.bbox[3] - edge
+            below = self._bottom(p, height) - edge
             if below <= depth:
                 above = True
                 continue
             sinking = i > 0 and p.det.bbox[1] > seen[i - 1].det.bbox[1]
             if not (above and sinking and below > depth + SINK * height * self.k):
                 continue
-            if self._comes_back(seen[i + 1 :], depth):
+            if self._comes_back(seen[i + 1 :], depth, height):
                 continue  # it rose above the line again: a bounce, or the line is no floor
             if not self._falls_on(track, p):
                 continue  # it stopped there: it landed on a floor lower than the line found
             if self._stays(track, p):
                 return []  # still in view long after: it rests on a floor below the line found
-            first = self._sink_start(seen, i, depth)
+            first = self._sink_start(seen, i, depth, height)
             return [self._event("through_floor", first, track, (below - depth) / height,
                                 f"sank {(below - depth) * self.scale:.0f} px into the floor")]  # fmt: skip
         return []
+
+    def _bottom_cut(self, p: Point) -> bool:
+        """Cut by the frame's bottom only: its top and sides are still the object's."""
+        rows, cols = self._size
+        x, y, w, h = p.det.bbox
+        return y + h >= rows - 1 and y > 1 and x > 1 and x + w < cols - 1
+
+    @staticmethod
+    def _bottom(p: Point, height: float) -> float:
+        """The sighting's bottom; under its top by the object's height where the frame's
+        bottom cuts it (a box taller than that would be no sinking object's)."""
+        x, y, w, h = p.det.bbox
+        return y + max(h, height) if p.at_edge else y + h
 
     def _falls_on(self, track: Track, p: Point) -> bool:
         """Does the object go on down after sighting p (lower at its next sighting, or gone
@@ -73,11 +92,11 @@ class FloorSinking:
         late = min(p.frame + self.units.frames(EXIT), max(self._reliable))
         return any(q.frame >= late and not q.at_edge for q in track.seen)
 
-    def _comes_back(self, later: list[Point], depth: float) -> bool:
+    def _comes_back(self, later: list[Point], depth: float, height: float) -> bool:
         """Is any of these sightings standing on the floor line or above it again?"""
         for p in later:
             edge = self._edge_below(p)
-            if edge is not None and p.det.bbox[1] + p.det.bbox[3] - edge <= depth:
+            if edge is not None and self._bottom(p, height) - edge <= depth:
                 return True
         return False
 
@@ -86,7 +105,7 @@ class FloorSinking:
         line = self._floor_edge.get(p.frame)
         return None if line is None else line.at(p.det.cx)
 
-    def _sink_start(self, seen: list[Point], i: int, depth: float) -> Point:
+    def _sink_start(self, seen: list[Point], i: int, depth: float, height: float) -> Point:
         """The first sighting of the descent that ends at seen[i] to pass the band where
         objects stand (half of it: where in the band this floor's objects stand is unknown)."""
         j = i
@@ -94,7 +113,7 @@ class FloorSinking:
             edge = self._edge_below(seen[j - 1])
             if edge is None:
                 break
-            if seen[j - 1].det.bbox[1] + seen[j - 1].det.bbox[3] - edge <= ON_FLOOR * depth:
+            if self._bottom(seen[j - 1], height) - edge <= ON_FLOOR * depth:
                 break
             j -= 1
         return seen[j]

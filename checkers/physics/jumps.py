@@ -6,7 +6,9 @@ separately (a line after removing the track's own steady acceleration, i.e. grav
 two fits are compared where they meet: a gap in position is a teleport, a gap in velocity a
 speed jump. Fitting several frames on each side averages out detection jitter; the clip's own
 spread of these gaps (robust sigma) sets the bar, so compression noise cannot. Contact with
-another part, the floor or the frame edge excuses a change of motion.
+another part, the floor or the frame edge excuses a change of motion, and a speed jump must
+keep the object's way (`same_way`): a turn or a reversal is what a contact the tracker did
+not see makes.
 
 A mixin of PhysicsChecker: `finalize` computes the breaks of every segment and the noise
 (sigma) of their gaps, then calls `_jumps` per segment.
@@ -69,6 +71,18 @@ SPEED_FITTED = 3
 # the object's, so its speed change is no evidence either (a real jump at the border is
 # missed; the border's own sightings were excused before).
 OUTLINE_SHARE = 0.5
+ALONG = 0.85  # cosine: a speed jump keeps the way it had (within 32 degrees)
+
+
+def same_way(along: float) -> bool:
+    """Does a change of speed keep the way the object was going (the two velocities' cosine
+    `along` within ALONG's angle)? A contact the tracker did not see (an object hidden behind
+    a wall, one it took for scenery) turns or reverses a mover; a speed jump multiplies its
+    speed along its way (spent wild seeds, session 23: three of the seven false speed jumps
+    on clean clips were such turns, a reversal off an unseen hit or a throw's top read
+    across the camera's unfitted shake).
+    """
+    return along >= ALONG
 
 
 class Break(NamedTuple):
@@ -81,6 +95,7 @@ class Break(NamedTuple):
     contact: bool  # the ground may have made the change
     fitted: int  # sightings in the shorter side's fit
     whole: float  # share of the velocity change the part's whole outline shows
+    along: float  # cosine between the two fits' velocities (1: the same way)
 
 
 class Jumps:
@@ -155,7 +170,10 @@ class Jumps:
             contact = floor_contact(vb, va, units) or grounded or sliding
             gap_p, gap_v = float(np.hypot(*(pa - pb))), float(np.hypot(*dv))
             whole = outline_share(corners, frames, lo, k, hi, accel, t0, dv)
-            out.append(Break(k, gap_p, gap_v, speed, contact, min(k - lo, hi - k), whole))
+            sb, sa = float(np.hypot(*vb)), float(np.hypot(*va))
+            along = float(np.dot(va, vb)) / max(1e-9, sa * sb)
+            fitted = min(k - lo, hi - k)
+            out.append(Break(k, gap_p, gap_v, speed, contact, fitted, whole, along))
         return out
 
     def _jumps(self, track, seg, seg_breaks, sigma_p, sigma_v) -> list[Event]:
@@ -165,7 +183,7 @@ class Jumps:
         bar_p = max(jump_p, far * self.k)
         events = []
         xy = np.array([(p.x, p.y) for p in seg])
-        for k, dp, dv, speed, contact, fitted, whole in seg_breaks:
+        for k, dp, dv, speed, contact, fitted, whole, along in seg_breaks:
             # Touching another object can change a velocity, never a position: contact
             # excuses speed jumps only.
             if any(p.at_edge or p.merged for p in seg[max(0, k - 1) : k + 1]):
@@ -196,6 +214,7 @@ class Jumps:
                 and dv > bar_v
                 and dv >= max(b.gap_v for b in near)
                 and whole >= OUTLINE_SHARE
+                and same_way(along)
                 and not contact
                 and not self._collided(track.id, seg, k)
                 and sustained_change(xy, k, SUSTAIN_SPAN) >= SPEED_SHARE

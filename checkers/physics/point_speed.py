@@ -37,7 +37,14 @@ import numpy as np
 
 from checkers.base import Event
 from checkers.kinematics import bounce_points, floor_contact
-from checkers.physics.jumps import ACCEL_NOISE, GROUND_BAND, LEVEL, SPEED_FLOOR, SPEED_SHARE
+from checkers.physics.jumps import (
+    ACCEL_NOISE,
+    GROUND_BAND,
+    LEVEL,
+    SPEED_FLOOR,
+    SPEED_SHARE,
+    same_way,
+)
 from checkers.physics.motion_gate import CAMERA_SHARE
 from checkers.tracking import Point, Track
 from checkers.tracking.confidence import START_SECONDS
@@ -59,7 +66,6 @@ LEAST_STEPS = 3  # point velocities each side at least
 # the same on both.)
 NOISE_K = 4.0
 POINT_JITTER = 0.5  # analysis px/frame: the median of agreeing LK points wobbles less than this
-ALONG = 0.85  # cosine: the velocity after the gain keeps the way it had (within 32 degrees)
 ELLIPSE = 0.9  # share of the box's half sides the seeding ellipse spans
 WINDOW_PX = 9  # LK window, analysis px (the object's texture at the 180 px short side)
 CORNER_BORDER = 4  # analysis px: the corner filter's Sobel and block kernels reach 2
@@ -208,7 +214,8 @@ class PointSpeeds:
             # along its path (TUNE clean clips: a ball reversing off an object hidden behind
             # a wall, d3131 63, held9191 65).
             speed_b, speed_a = float(np.hypot(*vb)), float(np.hypot(*va))
-            if speed_a - speed_b <= bar or np.dot(va, vb) < ALONG * speed_a * speed_b:
+            along = float(np.dot(va, vb)) / max(1e-9, speed_a * speed_b)
+            if speed_a - speed_b <= bar or not same_way(along):
                 continue
             # The camera fit's own change at the object, read the same way.
             cam = np.median(camera[after], axis=0) - np.median(camera[before], axis=0)
