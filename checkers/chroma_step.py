@@ -39,6 +39,8 @@ NOISE_STEPS = 8.0
 # Frames from the last sighting of the old look to the first of the new: one, or two when
 # the frame between was caught mid-switch (an exposure spanning it) or not read.
 MAX_GAP = 2
+# Lab units of core chroma within which each side's sightings lie about their median.
+STEADY = 5.0
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,8 @@ def _step(points: list[Point], values: np.ndarray, need: int, k: float):
     for i in range(need, len(points) - need + 1):
         if frames[i] - frames[i - 1] > MAX_GAP:
             continue
-        before, after = values[i - need : i], values[i : i + need]
+        # The first sighting after may be caught mid-switch; the rest show the new color.
+        before, after = values[i - need : i], values[i + 1 : i + need]
         old, new = np.median(before, axis=0), np.median(after, axis=0)
         amount = hue_shift(old, new)
         # Noise: the track's typical step, the steps about this one left out.
@@ -102,9 +105,9 @@ def _step(points: list[Point], values: np.ndarray, need: int, k: float):
         threshold = max(FLOOR, NOISE_STEPS * noise) * k
         if amount <= threshold or (best is not None and amount <= best[1]):
             continue
-        # Each side holds its look: every sighting nearer its own side's color (the first
-        # after may be caught mid-switch).
-        if not _holds(before, old, new) or not _holds(after[1:], new, old):
+        # Steady either side: a color that wanders into another over frames (the middle of
+        # a cut sliding onto another surface) is no switch.
+        if not (_steady(before, old, noise, k) and _steady(after, new, noise, k)):
             continue
         areas = [
             np.median([p.det.area for p in side])
@@ -112,17 +115,16 @@ def _step(points: list[Point], values: np.ndarray, need: int, k: float):
         ]
         if not 1 / AREA_RATIO <= areas[1] / areas[0] <= AREA_RATIO:
             continue
-        # Dated at the first sighting nearer the new color (the median of three with two
-        # new ones reads new a sighting early).
-        first = next(j for j in range(i, i + need) if _holds(values[j : j + 1], new, old))
+        # Dated at the first sighting nearer the new color than the old.
+        first = i if np.linalg.norm(values[i] - new) < np.linalg.norm(values[i] - old) else i + 1
         best = (points[first], amount, threshold)
     return best
 
 
-def _holds(values: np.ndarray, own: np.ndarray, other: np.ndarray) -> bool:
-    near = np.linalg.norm(values - own, axis=1)
-    far = np.linalg.norm(values - other, axis=1)
-    return bool(np.all(near < far))
+def _steady(values: np.ndarray, middle: np.ndarray, noise: float, k: float) -> bool:
+    return bool(
+        np.all(np.linalg.norm(values - middle, axis=1) <= max(STEADY, NOISE_STEPS * noise) * k)
+    )
 
 
 def step_events(checker, found: list[ChromaStep], judged: set) -> list[Event]:
