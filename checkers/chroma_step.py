@@ -73,7 +73,15 @@ def chroma_steps(tracks: dict[int, Track], reliable, chroma, fps: float, k: floa
         ]
         if len(kept) < 2 * need:
             continue
-        found = _step([p for p, _ in kept], np.array([c for _, c in kept]), need, k)
+        # Every sighting's color, open view or not, to tell a color shown before.
+        shown = [
+            (p.frame, c)
+            for part in parts
+            for p in part.seen
+            if (c := chroma(part.id, p.frame)) is not None
+        ]
+        shown = (np.array([f for f, _ in shown]), np.array([c for _, c in shown]).reshape(-1, 2))
+        found = _step([p for p, _ in kept], np.array([c for _, c in kept]), need, k, shown)
         if found is not None:
             out.append(ChromaStep(track, ended, *found))
     return out
@@ -88,7 +96,7 @@ def _open(p: Point, reliable, hidden: set) -> bool:
     )
 
 
-def _step(points: list[Point], values: np.ndarray, need: int, k: float):
+def _step(points: list[Point], values: np.ndarray, need: int, k: float, shown):
     frames = np.array([p.frame for p in points])
     steps = np.linalg.norm(np.diff(values, axis=0), axis=1)
     best = None
@@ -107,7 +115,13 @@ def _step(points: list[Point], values: np.ndarray, need: int, k: float):
             continue
         # Steady either side: a color that wanders into another over frames (the middle of
         # a cut sliding onto another surface) is no switch.
-        if not (_steady(before, old, noise, k) and _steady(after, new, noise, k)):
+        if not (_steady(before, old, k) and _steady(after, new, k)):
+            continue
+        # A new color, not one the part showed before: a part cut as one with another
+        # object for a while returns to its own color as they come apart (spent wild 5757
+        # clip 5: a ball's part took in a passing square's color for four frames).
+        earlier = shown[1][shown[0] < frames[i - need]]
+        if len(earlier) and not _holds(earlier, old, new):
             continue
         areas = [
             np.median([p.det.area for p in side])
@@ -121,10 +135,8 @@ def _step(points: list[Point], values: np.ndarray, need: int, k: float):
     return best
 
 
-def _steady(values: np.ndarray, middle: np.ndarray, noise: float, k: float) -> bool:
-    return bool(
-        np.all(np.linalg.norm(values - middle, axis=1) <= max(STEADY, NOISE_STEPS * noise) * k)
-    )
+def _steady(values: np.ndarray, middle: np.ndarray, k: float) -> bool:
+    return bool(np.all(np.linalg.norm(values - middle, axis=1) <= STEADY * k))
 
 
 def step_events(checker, found: list[ChromaStep], judged: set) -> list[Event]:
@@ -151,3 +163,9 @@ def step_events(checker, found: list[ChromaStep], judged: set) -> list[Event]:
             )
         )
     return events
+
+
+def _holds(values: np.ndarray, own: np.ndarray, other: np.ndarray) -> bool:
+    """Every color in `values` nearer `own` than `other`."""
+    near = np.linalg.norm(values - own, axis=1)
+    return bool(np.all(near < np.linalg.norm(values - other, axis=1)))
