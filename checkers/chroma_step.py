@@ -10,13 +10,15 @@ switch of theirs can lie under the hue bar of 40 units off the old hue line even
 turns the hue by 90 degrees or more (spent wild seeds 7171 and 8484, session 23: 6 of the
 20 missed color switches kept their track; 5 of them under the bar, one refused as quick).
 
-Here such a step is judged against the object's own color noise: the chroma of the part's
-middle (core_chroma) is steady from frame to frame on a rigid object (about 1 Lab unit in
-the wild world), so a step many times that, from one sighting to the next, that holds on
-both sides, says the object's color changed. What keeps a takeover out is what a switch
-keeps: the part is seen in open view on both sides (not at the frame's edge, not touching,
-covering or merged with another part), so no other object's cut can have joined or
-replaced it, and its area stays within look_switch's AREA_RATIO.
+Here such a step is judged off the old hue line (looks.hue_shift, so shading, which scales
+a color along that line, is no step) against a lower bar than a gradual drift's: FLOOR, or
+NOISE_STEPS times the track's typical frame-to-frame chroma change where that is larger. A
+drift is judged across the clip, where light and the cut wander (clean wild tracks up to
+21-23 units off their early hue line); a switch between neighbouring sightings, where a
+rigid object's middle moves about a Lab unit. What keeps a takeover or a merge out is what
+a switch keeps: the part is seen in open view on both sides (not at the frame's edge, not
+touching, covering or merged with another part), each side's color is steady, its area
+stays within look_switch's AREA_RATIO, and the new color is not one the part showed before.
 """
 
 from __future__ import annotations
@@ -82,7 +84,9 @@ def chroma_steps(tracks: dict[int, Track], reliable, chroma, fps: float, k: floa
         ]
         shown = (np.array([f for f, _ in shown]), np.array([c for _, c in shown]).reshape(-1, 2))
         found = _step([p for p, _ in kept], np.array([c for _, c in kept]), need, k, shown)
-        if found is not None:
+        # A joined pair's step is the one at the join (either track's own are judged alone).
+        at_join = ended is None or found is None or 0 <= found[0].frame - track.seen[0].frame <= 1
+        if found is not None and at_join:
             out.append(ChromaStep(track, ended, *found))
     return out
 
@@ -147,6 +151,7 @@ def step_events(checker, found: list[ChromaStep], judged: set) -> list[Event]:
         ids = {step.track.id} | ({step.ended.id} if step.ended else set())
         if ids & judged:
             continue
+        judged = judged | ids
         p = step.start
         events.append(
             Event(
