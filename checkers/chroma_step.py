@@ -38,9 +38,10 @@ from checkers.tracking.looks import hue_shift
 FLOOR = 20.0
 # The step, in multiples of the track's typical frame-to-frame chroma change.
 NOISE_STEPS = 8.0
-# Frames from the last sighting of the old look to the first of the new: one, or two when
-# the frame between was caught mid-switch (an exposure spanning it) or not read.
-MAX_GAP = 2
+# Frames from the last sighting of the old look to the first that shows the new one fully:
+# one or two, or three when the frame between was caught mid-switch (an exposure spanning
+# it) or not read.
+MAX_SPAN = 3
 # Lab units of core chroma within which each side's sightings lie about their median.
 STEADY = 5.0
 
@@ -105,7 +106,7 @@ def _step(points: list[Point], values: np.ndarray, need: int, k: float, shown):
     steps = np.linalg.norm(np.diff(values, axis=0), axis=1)
     best = None
     for i in range(need, len(points) - need + 1):
-        if frames[i] - frames[i - 1] > MAX_GAP:
+        if frames[i + 1] - frames[i - 1] > MAX_SPAN:
             continue
         # The first sighting after may be caught mid-switch; the rest show the new color.
         before, after = values[i - need : i], values[i + 1 : i + need]
