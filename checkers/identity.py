@@ -252,6 +252,7 @@ class IdentityChecker(Checker):
             self._recolors.births, self._tracks, self._motion.chroma, self.units.fps, hue_bar
         )
         events += recolor_events(self, found, hue_bar, {e.object for e in events})
+        # Or a trusted part's middle stepped to a new hue in one frame (chroma_step.py).
         found = chroma_steps(
             self._tracks, self._reliable, self._motion.chroma, self.units.fps, self.k, pairs
         )
