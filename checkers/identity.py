@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from checkers.base import Checker, CheckResult, Event, score_from_events
+from checkers.chroma_step import chroma_steps, step_events
 from checkers.identity_jumps import recolor_events, switch_events
 from checkers.identity_motion import HUE_SHIFT, MotionChange, MotionLooks
 from checkers.look_switch import motion_switches, switches
@@ -246,10 +247,16 @@ class IdentityChecker(Checker):
         hue_bar = HUE_SHIFT * self.k
         found = motion_switches(self._tracks, self.units.fps, self._reliable, self._motion.chroma)
         events += switch_events(self, found, hue_bar, {e.object for e in events})
+        pairs = [(old, new) for old, new, _, _ in found]
         found = recolored(
             self._recolors.births, self._tracks, self._motion.chroma, self.units.fps, hue_bar
         )
         events += recolor_events(self, found, hue_bar, {e.object for e in events})
+        # Or a trusted part's middle stepped to a new hue in one frame (chroma_step.py).
+        found = chroma_steps(
+            self._tracks, self._reliable, self._motion.chroma, self.units.fps, self.k, pairs
+        )
+        events += step_events(self, found, {e.object for e in events})
         if not clean:
             # No clean objects to track: look changes found by the scene perception.
             events += burst_events(self.name, self._scene, IDENTITY_BURSTS, self.box)
