@@ -9,8 +9,8 @@ itself (held-out wild 9595: three of its four clean size events):
   old size and the new one and found again, and the cut it was found on is another (an
   object coming back into view part by part);
 - the part took in a neighbour: it grew while in front of another part (the tracker marks
-  the sightings `hides`), and that part's track ended during the growth and never came back
-  (two objects cut as one, the ball and the resting triangle that it slid into);
+  the sightings `hides`), and that part's track was never seen again after it was hidden
+  (two objects cut as one: a ball and the resting triangle it slid into);
 - the old size was no level: the area was already moving the step's way from the part's
   first sightings, so the change began before the track saw it (a cut still settling onto
   its object at a clip's start).
@@ -48,15 +48,23 @@ def followed(track: Track, last_old: int, first_new: int, fps: float) -> bool:
 
 
 def took_in(track: Track, last_old: int, first_new: int, others: dict[int, Track]) -> bool:
-    """The part hid another part between frames `last_old` and `first_new`, and that
-    part's track was last seen in that span: the two are cut as one from there."""
-    hidden = {h for p in track.points if last_old <= p.frame <= first_new for h in p.hides}
-    for h in hidden:
+    """The part hid another part between frames `last_old` and `first_new`, and that part's
+    track was seen into that span and never after the last sighting that hid it: the two
+    are cut as one from there. A neighbour seen again in its own right came out from behind
+    (spent seed 5656 clip 65: a square growing beside a part it hid for 6 sightings, a size
+    change); one lost long before the change says nothing of it (5656 clip 277)."""
+    hiding: dict[int, int] = {}  # hidden track -> the last sighting in the span hiding it
+    for p in track.points:
+        if last_old <= p.frame <= first_new:
+            for h in p.hides:
+                hiding[h] = p.frame
+    for h, last_hidden in hiding.items():
         other = others.get(h)
         if other is None:
             continue
         seen = [p.frame for p in other.points if p.det is not None]
-        if seen and last_old <= max(seen) < first_new:
+        # Seen into the change (not a part lost long before) and never after it was hidden.
+        if seen and last_old <= max(seen) <= last_hidden:
             return True
     return False
 
