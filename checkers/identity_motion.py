@@ -16,7 +16,9 @@ judged too. A change counts when its size passes the bar, it took at least
 MIN_CHANGE_SECONDS (an instant jump of a cut is a merge, a split or a track taken over), and
 the new look held for HOLD_SECONDS. A resize must also have been seen before it began (a part
 growing from its first sightings is coming into view), fit the series (an area that wanders
-is a cut following shadows), and scale the box's width and height alike. A resize made in
+is a cut following shadows), and scale the box's width and height alike; and the track
+must have been followed through it, taken in no part it hid, and shown its old size as a
+level (resize_gates.py). A resize made in
 front of another part is fitted on every sighting inside the frame when the open-view sizes
 either side bear it out. A change is dated at the first sighting after the fitted start.
 Shape: a held change of the outline against the track's own jitter, with the box kept
