@@ -204,7 +204,9 @@ class IdentityChecker(Checker):
                 # Read on the frames the model found reliable, whether or not most of the
                 # clip was: its parts are objects wherever the camera was followed (wild dev:
                 # 3 of 34 identity labels more, no clean clip more).
-                change = self._motion.change(track, self._reliable, self.units.fps, self.k)
+                change = self._motion.change(
+                    track, self._reliable, self.units.fps, self.k, self._tracks
+                )
                 if change is not None:
                     events.append(self._motion_event(track, change))
                 continue

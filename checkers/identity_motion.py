@@ -16,7 +16,9 @@ judged too. A change counts when its size passes the bar, it took at least
 MIN_CHANGE_SECONDS (an instant jump of a cut is a merge, a split or a track taken over), and
 the new look held for HOLD_SECONDS. A resize must also have been seen before it began (a part
 growing from its first sightings is coming into view), fit the series (an area that wanders
-is a cut following shadows), and scale the box's width and height alike. A resize made in
+is a cut following shadows), and scale the box's width and height alike; and the track
+must have been followed through it, taken in no part it hid, and shown its old size as a
+level (resize_gates.py). A resize made in
 front of another part is fitted on every sighting inside the frame when the open-view sizes
 either side bear it out. A change is dated at the first sighting after the fitted start.
 Shape: a held change of the outline against the track's own jitter, with the box kept
@@ -30,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from checkers.outline_change import outline_step
+from checkers.resize_gates import resize_stands
 from checkers.shape_motion import SHAPE_STEP, shape_step
 from checkers.step_fit import DATING_WINDOW, Step, fit_step, pooled_fit
 from checkers.tracking import Point, Track
@@ -79,8 +82,9 @@ class MotionLooks:
         """The (a, b) of the middle of `track`'s sighting on `frame`, if it was read."""
         return self._chroma.get((track, frame))
 
-    def change(self, track: Track, reliable, fps: float, k: float):
-        """The first change of look of `track` (a MotionChange), or None."""
+    def change(self, track: Track, reliable, fps: float, k: float, others=None):
+        """The first change of look of `track` (a MotionChange), or None. `others`: every
+        track by id, to see whether a part that grew took in one it hid (resize_gates)."""
         seen = [
             p
             for p in track.points
@@ -92,9 +96,10 @@ class MotionLooks:
         # A part in front of a hidden object may have taken in its rim: its area says
         # nothing then, but its middle is still its own (wild dev: one more drift found).
         hue = self._hue(track.id, seen, fps, k)
-        size = self._size([p for p in seen if not p.hides], fps, k, dating=seen)
+        size = _standing(self._size([p for p in seen if not p.hides], fps, k, dating=seen),
+                         track, fps, others)  # fmt: skip
         if size is None:
-            size = _size_behind(seen, fps, k)
+            size = _standing(_size_behind(seen, fps, k), track, fps, others)
         open_view = [p for p in seen if not p.at_edge and not p.near and not p.hides]
         shape = _shape(open_view, fps, k)
         outline = _outline(open_view, fps, k)
@@ -110,6 +115,8 @@ class MotionLooks:
         return _judged("color", seen, step, amount, HUE_SHIFT * k, fps)
 
     def _size(self, seen: list[Point], fps: float, k: float, dating: list[Point]):
+        """(the resize, the open-view sightings of the old size, the first of the new one,
+        the fitted step of log area), or None."""
         open_view = [p for p in seen if not p.at_edge and not p.near]
         step = _fit(open_view, _log_areas(open_view), fps)
         if step is None or step.residual > SIZE_RESIDUAL * k:
@@ -133,11 +140,26 @@ class MotionLooks:
         first = sum(1 for p in near if p.frame < change.start.frame)
         last = min(near.index(change.end), first + DATING_WINDOW)
         window = near[max(0, first - DATING_WINDOW) : last + 1]
+        sign = float((step.after - step.before)[0])
         if len(window) < MIN_SIGHTINGS:
-            return change
+            return change, before, change.end, sign
         t0 = fit_step(np.array([p.frame for p in window]), _log_areas(window)).t0
         start = next(p for p in window if p.frame > t0)
-        return MotionChange("size", start, change.end, amount, change.threshold)
+        return (
+            MotionChange("size", start, change.end, amount, change.threshold),
+            before,
+            change.end,
+            sign,
+        )
+
+
+def _standing(found, track: Track, fps: float, others) -> MotionChange | None:
+    """The resize of `found` ((change, old sightings, first new one, step) or None) if it
+    passes resize_gates' reading of the track."""
+    if found is None:
+        return None
+    change, old, new, step = found
+    return change if resize_stands(track, old, new, step, fps, others) else None
 
 
 def _shape(open_view: list[Point], fps: float, k: float) -> MotionChange | None:
@@ -155,7 +177,7 @@ def _outline(open_view: list[Point], fps: float, k: float) -> MotionChange | Non
     return MotionChange("shape", found.start, found.end, found.amount, found.threshold)
 
 
-def _size_behind(seen: list[Point], fps: float, k: float) -> MotionChange | None:
+def _size_behind(seen: list[Point], fps: float, k: float):
     """A resize made while the part was in front of or beside another: fitted on every
     sighting inside the frame, and borne out by the open-view sizes either side of it.
 
@@ -188,7 +210,7 @@ def _size_behind(seen: list[Point], fps: float, k: float) -> MotionChange | None
     fitted = step.before[0] + ramp * (step.after[0] - step.before[0])
     if np.sqrt(np.mean((_log_areas(open_view)[:, 0] - fitted) ** 2)) > SIZE_RESIDUAL * k:
         return None
-    return change
+    return change, before, change.end, float((step.after - step.before)[0])
 
 
 def both_ways(before: list[Point], after: list[Point]) -> bool:
