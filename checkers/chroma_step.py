@@ -57,11 +57,13 @@ class ChromaStep:
     threshold: float
 
 
-def chroma_steps(tracks: dict[int, Track], reliable, chroma, fps: float, k: float, pairs=()):
+def chroma_steps(
+    tracks: dict[int, Track], reliable, chroma, fps: float, k: float, pairs=(), scene=None
+):
     """A ChromaStep for each trusted background-model track whose core chroma stepped in
     one frame, and for each pair (ended, begun) look_switch joined whose chroma stepped
     from the one to the other. `chroma(track_id, frame)` is a sighting's middle (a, b) or
-    None."""
+    None; `scene(frame)` the whole frame's median (a, b) or None (the light's tint)."""
     need = max(SIGHTINGS, round(HOLD_SECONDS * fps))
     chains = [(t, None, [t], set()) for t in tracks.values() if t.from_background_model and t.solid]
     # The begun part may cover where the tracker still predicts the ended one.
@@ -84,7 +86,7 @@ def chroma_steps(tracks: dict[int, Track], reliable, chroma, fps: float, k: floa
             if (c := chroma(part.id, p.frame)) is not None
         ]
         shown = (np.array([f for f, _ in shown]), np.array([c for _, c in shown]).reshape(-1, 2))
-        found = _step([p for p, _ in kept], np.array([c for _, c in kept]), need, k, shown)
+        found = _step([p for p, _ in kept], np.array([c for _, c in kept]), need, k, shown, scene)
         # A joined pair's step is the one at the join (either track's own are judged alone).
         at_join = ended is None or found is None or 0 <= found[0].frame - track.seen[0].frame <= 1
         if found is not None and at_join:
@@ -101,7 +103,7 @@ def _open(p: Point, reliable, hidden: set) -> bool:
     )
 
 
-def _step(points: list[Point], values: np.ndarray, need: int, k: float, shown):
+def _step(points: list[Point], values: np.ndarray, need: int, k: float, shown, scene=None):
     frames = np.array([p.frame for p in points])
     steps = np.linalg.norm(np.diff(values, axis=0), axis=1)
     best = None
@@ -111,7 +113,10 @@ def _step(points: list[Point], values: np.ndarray, need: int, k: float, shown):
         # The first sighting after may be caught mid-switch; the rest show the new color.
         before, after = values[i - need : i], values[i + 1 : i + need]
         old, new = np.median(before, axis=0), np.median(after, axis=0)
-        amount = hue_shift(old, new)
+        # The whole frame's tint moved as much: a white-balance or exposure step moves every
+        # object's chroma with it (review, session 23), so the part's step is read net of it.
+        new_look = new - _tint_step(scene, frames[i - need : i], frames[i + 1 : i + need])
+        amount = hue_shift(old, new_look)
         # Noise: the track's typical step, the steps about this one left out.
         rest = np.delete(steps, range(max(0, i - 2), min(len(steps), i + 1)))
         noise = float(np.median(rest)) if len(rest) else 0.0
@@ -138,6 +143,17 @@ def _step(points: list[Point], values: np.ndarray, need: int, k: float, shown):
         first = i if np.linalg.norm(values[i] - new) < np.linalg.norm(values[i] - old) else i + 1
         best = (points[first], amount, threshold)
     return best
+
+
+def _tint_step(scene, before, after) -> np.ndarray:
+    """The change of the whole frame's median chroma from the frames `before` to those
+    `after` (zero where it was not read)."""
+    if scene is None:
+        return np.zeros(2)
+    sides = [[c for f in side if (c := scene(int(f))) is not None] for side in (before, after)]
+    if not sides[0] or not sides[1]:
+        return np.zeros(2)
+    return np.median(sides[1], axis=0) - np.median(sides[0], axis=0)
 
 
 def _steady(values: np.ndarray, middle: np.ndarray, k: float) -> bool:

@@ -256,7 +256,13 @@ class IdentityChecker(Checker):
         events += recolor_events(self, found, hue_bar, {e.object for e in events})
         # Or a trusted part's middle stepped to a new hue in one frame (chroma_step.py).
         found = chroma_steps(
-            self._tracks, self._reliable, self._motion.chroma, self.units.fps, self.k, pairs
+            self._tracks,
+            self._reliable,
+            self._motion.chroma,
+            self.units.fps,
+            self.k,
+            pairs,
+            self._motion.scene,
         )
         events += step_events(self, found, {e.object for e in events})
         if not clean:

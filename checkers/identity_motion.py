@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from checkers.outline_change import outline_step
@@ -68,15 +69,33 @@ class MotionChange:
     threshold: float
 
 
+SCENE_STRIDE = 8  # analysis px between the pixels read for a frame's overall chroma
+
+
+def scene_chroma(image: np.ndarray) -> np.ndarray:
+    """The median (a, b) of the whole frame, on a sparse grid: the light's tint. A white
+    balance step moves it with every object's; a switch of one object barely does."""
+    grid = np.ascontiguousarray(image[::SCENE_STRIDE, ::SCENE_STRIDE])
+    lab = cv2.cvtColor(grid, cv2.COLOR_RGB2Lab).astype(np.float32)
+    return np.median(lab.reshape(-1, 3)[:, 1:], axis=0) - 128.0
+
+
 class MotionLooks:
     """Collects the core chroma of every background-model sighting while the clip plays;
     after it, finds the first change of look of a track."""
 
     def __init__(self) -> None:
         self._chroma: dict[tuple[int, int], np.ndarray] = {}  # (track, frame) -> (a, b)
+        self._scene: dict[int, np.ndarray] = {}  # frame -> the whole frame's median (a, b)
 
     def add(self, track: int, frame: int, image: np.ndarray, det) -> None:
         self._chroma[(track, frame)] = core_chroma(image, det)
+        if frame not in self._scene:
+            self._scene[frame] = scene_chroma(image)
+
+    def scene(self, frame: int) -> np.ndarray | None:
+        """The median (a, b) of the whole frame, read where a part's chroma was."""
+        return self._scene.get(frame)
 
     def chroma(self, track: int, frame: int) -> np.ndarray | None:
         """The (a, b) of the middle of `track`'s sighting on `frame`, if it was read."""

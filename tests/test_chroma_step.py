@@ -66,3 +66,15 @@ def test_a_part_coming_back_to_a_color_it_showed_is_no_step():
     # Cut as one with a passing object for a while, then apart again: back to its own color.
     assert _step([B] * 3 + [A] * 7 + [B] * 8) is None
     assert _step([A] * 3 + [A] * 7 + [B] * 8) is not None
+
+
+def test_a_white_balance_step_of_the_whole_frame_is_no_switch():
+    # The light's tint steps in one frame, backdrop and ball alike (review, session 23): the
+    # ball's chroma moves with the frame's, so its own step is none.
+    frames = scene(color=lambda t: DULL_ORANGE)
+    balance = np.array([0.8, 1.25, 1.0])
+    tinted = [
+        np.clip(f.astype(np.float32) * balance, 0, 255).astype(np.uint8) if t >= START else f
+        for t, f in enumerate(frames)
+    ]
+    assert "color_jump" not in [kind for kind, _ in identity_events(tinted)]

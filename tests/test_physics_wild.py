@@ -308,3 +308,26 @@ def test_sinking_out_through_the_frames_bottom_is_reported_and_landing_there_is_
     image = lambda i: backdrop(floor_y=150, seed=i)  # noqa: E731
     assert "through_floor" in kinds(run(falling_near_the_bottom(through=True), image=image))
     assert "through_floor" not in kinds(run(falling_near_the_bottom(through=False), image=image))
+
+
+def resting_then_leaving_by_the_bottom() -> list[dict]:
+    """A part rests in the band of a floor whose edge (165) lies near the frame's bottom,
+    then moves steadily down and out by it with no fall (an object coming toward the
+    camera, a camera tilting up): only its cut sightings go deeper than the band."""
+    frames, top = [], 165 + 8 - SIDE
+    for i in range(30):
+        if i >= 10:
+            top += 5.0
+        if top >= H:
+            frames.append({})
+        else:
+            h = min(SIDE, H - top)
+            frames.append({0: det(100.0, top + h / 2, SIDE, h)})
+    return frames
+
+
+def test_a_resting_part_leaving_by_the_bottom_is_no_sinking():
+    # Only a part seen in the air is read by its top once the frame's bottom cuts it
+    # (review, session 23).
+    image = lambda i: backdrop(floor_y=165, seed=i)  # noqa: E731
+    assert "through_floor" not in kinds(run(resting_then_leaving_by_the_bottom(), image=image))

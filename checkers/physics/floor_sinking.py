@@ -42,6 +42,7 @@ class FloorSinking:
         # 21, both lost to the frame's bottom within a frame of leaving the band).
         seen = [p for p in track.seen if not p.merged and (not p.at_edge or self._bottom_cut(p))]
         above = False  # seen standing on the floor or above it
+        aloft = False  # seen in the air, its bottom above the floor's edge
         for i, p in enumerate(seen):
             edge = self._edge_below(p)
             if edge is None or p.det.bbox[3] > TALLER * height:
@@ -49,6 +50,12 @@ class FloorSinking:
             below = self._bottom(p, height) - edge
             if below <= depth:
                 above = True
+                aloft = aloft or below < 0
+                continue
+            if p.at_edge and not aloft:
+                # A part the frame's bottom cuts is read by its top only after a fall: one
+                # resting on the floor that then moves down and out (coming toward the
+                # camera, the camera tilting) keeps its top's descent too (review, session 23).
                 continue
             sinking = i > 0 and p.det.bbox[1] > seen[i - 1].det.bbox[1]
             if not (above and sinking and below > depth + SINK * height * self.k):

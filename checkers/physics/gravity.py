@@ -42,9 +42,10 @@ class Gravity:
                 run += 1
             elif quiet and run and not slack and d2[i] < bar:
                 # One free second difference inside a run may miss the bar, as long as it
-                # does not pull downward: the cut's jitter (TUNE, session 23: fresh4711 clip
-                # 192's reversal at 24 fps, -1.4 to -0.6 px/frame^2 broken every fourth or
-                # fifth frame by one near zero). A shake's wobble pulls down within its run.
+                # pulls down by less than the bar: the cut's jitter (TUNE, session 23:
+                # fresh4711 clip 192's reversal at 24 fps, -1.4 to -0.6 px/frame^2 broken
+                # every fourth or fifth frame by one near zero). Only one such step is
+                # forgiven a run, and a step pulling down past the bar ends it.
                 slack = 1
             else:
                 run = slack = 0
