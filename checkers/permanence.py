@@ -11,7 +11,7 @@ Decisions need a track to be established (seen in a few frames) and a frame with
 objects, so clutter and texture cannot raise events. A split is read off color where the
 piece is cut as a part of its own (tracking/splits.py), off mass where it never is: the
 object's one blob stretching to hold two of it (permanence_stretch.py), and off the two
-alike pieces a blob of two parts into, whichever tracks hold them (permanence_parting.py).
+alike pieces such a blob parts into, whichever tracks hold them (permanence_parting.py).
 """
 
 from __future__ import annotations

@@ -32,8 +32,8 @@ def missing(name: str) -> str | None:
     if name == "classical":
         return None
     if name == "mobilenet":
-        if not _has("torch", "torchvision"):
-            return "torch and torchvision are not installed: pip install torch torchvision"
+        if not _has("torch"):  # its trunk is built from torch alone (mobilenet_trunk.py)
+            return "torch is not installed: pip install torch"
         if mobilenet.find_weights() is None:
             return f"MobileNetV2 weights are not on this machine: {mobilenet.INSTALL}"
         return None
