@@ -282,7 +282,7 @@ def test_a_textured_part_touching_a_box_is_not_read_as_reversing():
     assert "gravity_reversal" not in kinds(run(clip(box=True), touch=True))
 
 
-def falling_near_the_bottom(through: bool) -> list[dict]:
+def falling_near_the_bottom(through: bool, cut_width: float = SIDE) -> list[dict]:
     """A part falls onto a floor whose edge (150) lies near the frame's bottom (180): sinking
     through it, the frame's bottom cuts it from the sighting after it left the band where
     objects stand (150-164); landing, it rests within that band."""
@@ -295,7 +295,7 @@ def falling_near_the_bottom(through: bool) -> list[dict]:
             frames.append({})
         else:
             h = min(SIDE, H - top)  # the part is cut where the frame ends
-            frames.append({0: det(100.0, top + h / 2, SIDE, h)})
+            frames.append({0: det(100.0, top + h / 2, SIDE if h == SIDE else cut_width, h)})
         vy += 2.0
         top += vy
     return frames
@@ -331,3 +331,11 @@ def test_a_resting_part_leaving_by_the_bottom_is_no_sinking():
     # (review, session 23).
     image = lambda i: backdrop(floor_y=165, seed=i)  # noqa: E731
     assert "through_floor" not in kinds(run(resting_then_leaving_by_the_bottom(), image=image))
+
+
+def test_a_part_leaving_by_the_bottom_twice_as_wide_is_no_sinking():
+    # Coming toward the camera, a part grows as the frame's bottom cuts it (gen-clips
+    # videorepa_ts_repa_4: a child running at the camera); sinking, it keeps its width.
+    image = lambda i: backdrop(floor_y=150, seed=i)  # noqa: E731
+    frames = falling_near_the_bottom(through=True, cut_width=2 * SIDE)
+    assert "through_floor" not in kinds(run(frames, image=image))
