@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from checkers.permanence_births import JUMPED_COLOR
+from checkers.permanence_stretch import ONSET, lost_beside
 from checkers.tracking import Point, Track
-from checkers.tracking.boxes import box_gap
 from checkers.tracking.looks import color_distance
 from checkers.units import Units
 
@@ -32,13 +33,12 @@ from checkers.units import Units
 # is judged alike in permanence_births), and their areas adding up to the blob's the frame
 # before within CONSERVED either way.
 ALIKE = 1.4
-LOOK = 1.5
+LOOK = JUMPED_COLOR
 CONSERVED = 1.3
 # The blob was one object before it grew: its area within ALIKE of the larger piece's,
 # at most GROWING seconds before it parted (the pieces draw apart at 0.1 frame widths a
 # second or more, so two overlapping copies part within about a second).
 GROWING = 1.2
-ONSET = 1.05  # the split is dated from the first sighting past this share of the object
 # After parting, the pieces' centres draw further apart over this long, by more than their
 # jitter: PARTING object sizes a second at least.
 DRAWING = 0.15
@@ -74,7 +74,10 @@ def parted_pairs(
                 # overlap whole, and the other was lost beside it before that.
                 since = b.frame - units.frames(GROWING)
                 one = max(after.det.area, q.det.area)
-                if onset is None or _merged_in(blob, since, frame, tracks, one / ALIKE):
+                # A sliver lost there is not an object (a track cut down to a sliver as
+                # another took its object, fresh4711 clip 191).
+                lost = lost_beside(blob, since - 2, frame, tracks, least=one / ALIKE)
+                if onset is None or lost:
                     continue
                 if _drawing_apart(blob, other, frame, units):
                     found.append((blob, onset, other))
@@ -123,25 +126,6 @@ def _grew_from_one(blob: Track, b: Point, one: float, units: Units) -> Point | N
             break
         onset = p
     return onset
-
-
-def _merged_in(blob: Track, first: int, last: int, tracks: dict[int, Track], least: float) -> bool:
-    """Another part of an object's area (`least` or more) lost beside the blob between
-    frames `first` and `last`: two objects in one blob. A sliver lost there is not one (a
-    track cut down to a sliver as another took its object, fresh4711 clip 191)."""
-    mine = {p.frame: p for p in blob.seen}
-    for other in tracks.values():
-        if other.id == blob.id:
-            continue
-        for a, c in zip(other.points, other.points[1:], strict=False):
-            if not (first - 2 <= c.frame <= last) or a.det is None or c.det is not None:
-                continue
-            if a.det.area < least:
-                continue
-            here = mine.get(a.frame)
-            if here is not None and box_gap(here.det.bbox, a.det.bbox) <= here.det.size:
-                return True
-    return False
 
 
 def _drawing_apart(blob: Track, other: Track, frame: int, units: Units) -> bool:

@@ -76,7 +76,8 @@ def stretched_split(track: Track, reliable: dict[int, bool], tracks: dict[int, T
             i += 1
             continue
         run = _stretch_run(seen, i, usual, reliable)
-        if len(run) >= lasts and not _merged_in(track, run, tracks):
+        # A part lost beside it while it stretched (or just before) went into the blob.
+        if len(run) >= lasts and not lost_beside(track, run[0].frame - 2, run[-1].frame, tracks):
             onset = _onset(seen, i, usual[0])
             if _parted(onset, run, usual, units) and _mass_kept(seen, run, usual[0], units):
                 return onset, run[-1]
@@ -175,10 +176,11 @@ def _mass_kept(seen: list[Point], run: list[Point], area: float, units) -> bool:
     return all(KEPT * area <= p.det.area <= AREA_HIGH * area for p in after)
 
 
-def _merged_in(track: Track, run: list[Point], tracks: dict[int, Track]) -> bool:
-    """Another part lost beside this one while it stretched (or just before): it went into
-    the blob, which then holds two objects, not one split."""
-    first, last = run[0].frame - 2, run[-1].frame
+def lost_beside(
+    track: Track, first: int, last: int, tracks: dict[int, Track], least: float = 0.0
+) -> bool:
+    """Another part (of `least` area or more) lost beside this one between frames `first`
+    and `last`: it went into the blob, which then holds two objects, not one split."""
     by_frame = {p.frame: p for p in track.seen}
     for other in tracks.values():
         if other.id == track.id:
@@ -186,6 +188,8 @@ def _merged_in(track: Track, run: list[Point], tracks: dict[int, Track]) -> bool
         pts = other.points
         for a, b in zip(pts, pts[1:], strict=False):
             if not (first <= b.frame <= last) or a.det is None or b.det is not None:
+                continue
+            if a.det.area < least:
                 continue
             mine = by_frame.get(a.frame)
             if mine is not None and box_gap(mine.det.bbox, a.det.bbox) <= mine.det.size:
