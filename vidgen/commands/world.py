@@ -58,7 +58,11 @@ import click
     help="Render these scenes instead of random ones: a JSON scene (or list), or a JSONL "
     "file such as a corpus's labels.jsonl (to re-render it at another size).",
 )
-@click.option("--overwrite", is_flag=True, help="Replace an existing labels.jsonl and clips.")
+@click.option(
+    "--overwrite",
+    is_flag=True,
+    help="Replace an existing labels.jsonl and clips (or an unfinished corpus).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 def world(
     count: int,
@@ -80,7 +84,8 @@ def world(
     caption, its objects with per-frame positions and visibility flags, and its violations
     (check, kind, object, start_frame, visible_frame, complete_frame, end_frame,
     differs_until; see vidgen/world/clip.py). The same seed and settings give the same
-    labels, byte for byte.
+    labels, byte for byte. An interrupted run keeps its clips: the same command run again
+    finishes the corpus.
 
     \b
     Examples:
@@ -110,12 +115,24 @@ def world(
         backgrounds=tuple(backgrounds) or None,
     )
 
+    made = [0]
+
     def progress(done: int, total: int) -> None:
+        made[0] = done
         if not quiet and (done == total or done % 10 == 0):
             click.echo(f"world: {done}/{total} clips", err=True)
 
     scenes = load_scenes(scene_file) if scene_file is not None else None
-    summary = write_corpus(spec, out, overwrite=overwrite, progress=progress, scenes=scenes)
+    try:
+        summary = write_corpus(spec, out, overwrite=overwrite, progress=progress, scenes=scenes)
+    except BaseException:
+        if made[0]:
+            click.echo(
+                f"world: stopped with {made[0]} clips kept in {out}: run the same command "
+                "again to finish the corpus",
+                err=True,
+            )
+        raise
     if not quiet:
         click.echo(
             f"world: wrote {summary['clips']} clips ({summary['violated']} with a violation)",

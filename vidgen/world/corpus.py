@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from vidgen.errors import UsageError
+from vidgen.world import corpus_resume
 from vidgen.world.clip import check_render_args, render_clip
 from vidgen.world.generate import MAX_ASPECT, MAX_DURATION, MIN_ASPECT, PROFILES, random_scene
 from vidgen.world.scene import Scene
@@ -186,7 +187,9 @@ def write_mp4(path: Path, frames: np.ndarray, fps: float, crf: int = 18) -> None
             tmp.unlink()
 
 
-def _prepare(out: Path, overwrite: bool) -> None:
+def _prepare(out: Path, overwrite: bool, record: dict, partial: Path) -> list[str]:
+    """Make `out` ready to write; the labels lines an interrupted run of the same settings
+    left there, to go on from (see corpus_resume.py)."""
     try:
         out.mkdir(parents=True, exist_ok=True)
         probe = out / ".vidgen-write-test"
@@ -196,13 +199,16 @@ def _prepare(out: Path, overwrite: bool) -> None:
         raise UsageError(
             f"--out {out}: cannot write there ({error.strerror}); choose a writable folder"
         ) from None
-    if not overwrite:
-        for taken in (out / LABELS_NAME, next(out.glob("clip_*.mp4"), None)):
-            if taken is not None and taken.exists():
-                raise UsageError(
-                    f"--out {out} already holds {taken.name}: pass --overwrite or choose "
-                    "another folder"
-                )
+    if overwrite:
+        return []
+    if (out / corpus_resume.SETTINGS_NAME).exists():
+        return corpus_resume.written_so_far(out, partial, record)
+    for taken in (out / LABELS_NAME, next(out.glob("clip_*.mp4"), None)):
+        if taken is not None and taken.exists():
+            raise UsageError(
+                f"--out {out} already holds {taken.name}: pass --overwrite or choose another folder"
+            )
+    return []
 
 
 def write_corpus(
@@ -218,33 +224,36 @@ def write_corpus(
         spec = dataclasses.replace(spec, count=len(scenes))
     spec.check(random_scenes=scenes is None)
     out = Path(out)
-    _prepare(out, overwrite)
     tmp_labels = out / f".{LABELS_NAME}.partial"
-    violated = 0
+    record = corpus_resume.settings_record(spec, scenes)
+    kept = _prepare(out, overwrite, record, tmp_labels)
+    corpus_resume.start(out, record)
+    violated = sum(bool(json.loads(line)["violations"]) for line in kept)
     digits = max(5, len(str(max(spec.count - 1, 0))))
-    written: set[str] = set()
+    written = {json.loads(line)["clip"] for line in kept}
     photos = None
     if spec.profile == "wild":
         from vidgen.world.wild import photo_sources
 
         photos = photo_sources(spec.backgrounds)
-    try:
-        with open(tmp_labels, "w", encoding="utf-8") as fh:
-            for i in range(spec.count):
-                clip = make_item(spec, i, scenes, photos)
-                name = f"clip_{i:0{digits}d}.mp4"
-                written.add(name)
-                crf = clip.labels.get("encoding", {}).get("crf", 18)
-                write_mp4(out / name, clip.frames, clip.labels["fps"], crf)
-                record = {"clip": name, **clip.labels}
-                fh.write(json.dumps(record, sort_keys=True, separators=(",", ":")) + "\n")
-                violated += bool(clip.labels["violations"])
-                if progress is not None:
-                    progress(i + 1, spec.count)
-        os.replace(tmp_labels, out / LABELS_NAME)
-    finally:
-        if tmp_labels.exists():
-            tmp_labels.unlink()
+    # An interrupted run keeps its partial labels and settings: the same command goes on.
+    with open(tmp_labels, "w", encoding="utf-8") as fh:
+        fh.writelines(line + "\n" for line in kept)
+        fh.flush()
+        for i in range(len(kept), spec.count):
+            clip = make_item(spec, i, scenes, photos)
+            name = f"clip_{i:0{digits}d}.mp4"
+            written.add(name)
+            crf = clip.labels.get("encoding", {}).get("crf", 18)
+            write_mp4(out / name, clip.frames, clip.labels["fps"], crf)
+            record_line = {"clip": name, **clip.labels}
+            fh.write(json.dumps(record_line, sort_keys=True, separators=(",", ":")) + "\n")
+            fh.flush()
+            violated += bool(clip.labels["violations"])
+            if progress is not None:
+                progress(i + 1, spec.count)
+    os.replace(tmp_labels, out / LABELS_NAME)
+    corpus_resume.finish(out)
     # An --overwrite of a bigger corpus: its extra clips would have no labels line.
     for stale in out.glob("clip_*.mp4"):
         if stale.name not in written:
