@@ -63,6 +63,8 @@ class Tracker:
         # Motion mode: this frame's pixels -> the first frame's (the scene's coordinates),
         # from the camera fit the background model was carried by.
         self._to_scene = np.eye(3)
+        self._to_image: np.ndarray | None = None  # its inverse, made once a frame when asked
+        self._scene_of: dict[int, tuple[float, float]] = {}  # id(det) -> _scene(det), this frame
         self._units = Units.of(min(width, height), fps)
         self._flow = FlowMeter()
         self._hiding: list[tuple[int, int]] = []  # (missing track, covering detection) this frame
@@ -72,6 +74,7 @@ class Tracker:
 
     def update(self, frame: Frame) -> FrameObservation:
         seg, reliable = self._segment(frame)
+        self._scene_of = {}  # this frame's parts (the ids of the last frame's may recur)
         self._residue = seg.residue
         # The model's camera fit carries the scene frame on its path: the flow's shift is
         # read on the plain path alone (a sixth of the flow meter's time).
@@ -122,6 +125,7 @@ class Tracker:
                 # Carry the scene frame along with the fitted camera (shift, zoom, roll),
                 # not the median flow: a zoom moves every part away from the centre.
                 self._to_scene = self._to_scene @ np.linalg.inv(step.camera)
+                self._to_image = None
             self._mark_emerged(frame.index, step.ghosts)
             self._camera = step.camera
             return step.segmentation, step.reliable
@@ -132,6 +136,11 @@ class Tracker:
             if self._mode == "motion":
                 return self._segment(frame)
         return seg, reliable
+
+    def freeze(self) -> None:
+        """The clip's last frame is tracked: every track is complete (tracks.Track.freeze)."""
+        for track in self.tracks.values():
+            track.freeze()
 
     @property
     def segmented_by(self) -> str | None:
@@ -201,13 +210,25 @@ class Tracker:
     # -- assignment ------------------------------------------------------------------------
 
     def _scene(self, det: Detection) -> tuple[float, float]:
-        if self._mode == "motion":
-            return self._to_image_scene(det.cx, det.cy)
-        return det.cx + self._shift[0], det.cy + self._shift[1]
+        # Once a part and frame: the assignment asks it of every part for every live track.
+        # The camera's shift changes only at the start of `update`, before any part is asked.
+        key = id(det)
+        if key not in self._scene_of:
+            if self._mode == "motion":
+                self._scene_of[key] = self._to_image_scene(det.cx, det.cy)
+            else:
+                self._scene_of[key] = det.cx + self._shift[0], det.cy + self._shift[1]
+        return self._scene_of[key]
 
     def _to_image_scene(self, x: float, y: float, inverse: bool = False) -> tuple[float, float]:
         """Image -> scene coordinates under the fitted camera (scene -> image with `inverse`)."""
-        m = np.linalg.inv(self._to_scene) if inverse else self._to_scene
+        if inverse:
+            # The same inverse for every missing track of a frame: made once, when first asked.
+            if self._to_image is None:
+                self._to_image = np.linalg.inv(self._to_scene)
+            m = self._to_image
+        else:
+            m = self._to_scene
         px, py, pw = m @ (x, y, 1.0)
         return float(px / pw), float(py / pw)
 
