@@ -78,6 +78,11 @@ class Track:
     # unpickled is never frozen and computes them every time, as before.
     _frozen = False
     _kept = None  # name -> value, once frozen
+    # (the `points` list, how many of its points were read, the sightings among them): the
+    # sightings are asked for every live track on every frame (`predict`, `recent`); points
+    # are only ever appended, each with its detection or none for good, so the sightings
+    # are extended by the points appended since, not read again from the first.
+    _sightings_of = None
 
     def freeze(self) -> None:
         """The track is complete: `solid` and `confidence` may be kept from now on."""
@@ -89,7 +94,19 @@ class Track:
         state = dict(self.__dict__)
         state.pop("_frozen", None)
         state.pop("_kept", None)
+        state.pop("_sightings_of", None)
         return state
+
+    def _sightings(self) -> list[Point]:
+        """The points with a detection, in order (the list kept: callers copy it)."""
+        points, kept = self.points, self._sightings_of
+        if kept is not None and kept[0] is points and kept[1] <= len(points):
+            seen = kept[2]
+            seen.extend(p for p in points[kept[1] :] if p.det is not None)
+        else:  # the first call, or a list replaced or cut (tests build tracks by hand)
+            seen = [p for p in points if p.det is not None]
+        self._sightings_of = (points, len(points), seen)
+        return seen
 
     def _once(self, name: str, compute):
         if not self._frozen:
@@ -100,7 +117,7 @@ class Track:
 
     @property
     def seen(self) -> list[Point]:
-        return [p for p in self.points if p.det is not None]
+        return list(self._sightings())
 
     @property
     def solid(self) -> bool:
@@ -174,19 +191,13 @@ class Track:
     def recent(self, n: int = 12) -> list[Point]:
         """The last `n` sightings, oldest first. Sightings, not points: a track missing
         behind an occluder keeps the motion and size it was last seen with."""
-        out: list[Point] = []
-        for p in reversed(self.points):
-            if p.det is not None:
-                out.append(p)
-                if len(out) == n:
-                    break
-        return out[::-1]
+        return self._sightings()[-n:]
 
     def last_seen(self) -> Point:
-        for p in reversed(self.points):
-            if p.det is not None:
-                return p
-        raise ValueError("track never seen")
+        seen = self._sightings()
+        if not seen:
+            raise ValueError("track never seen")
+        return seen[-1]
 
     def predict(self, frame: int, hidden: bool = False) -> tuple[float, float]:
         """Where the object should be at `frame`, from its last clean sightings.
