@@ -71,6 +71,7 @@ class Tracker:
         self._residue: np.ndarray | None = None  # this frame's raw foreground (motion mode)
         self._before: np.ndarray | None = None  # the previous analysis frame (motion mode)
         self._camera: np.ndarray | None = None  # the camera's motion since then (3x3)
+        self._hidden_preds: dict[int, tuple[float, float]] = {}  # this frame's, by track id
 
     def update(self, frame: Frame) -> FrameObservation:
         seg, reliable = self._segment(frame)
@@ -88,10 +89,13 @@ class Tracker:
         live = [t for t in self.tracks.values() if t.alive]
         # A track lost while partly hidden was last seen as a sliver whose centroid is off
         # the object's centre: match it where its clean sightings say it is now.
+        # Both predictions of each track at once: a lost track's point is placed with the
+        # hidden one (missing.py), whichever the matching used.
+        both = {t.id: t.predictions(frame.index) for t in live}
         preds = {
-            t.id: t.predict(frame.index, hidden=t.missing > 0 and bool(t.last_seen().near))
-            for t in live
+            t.id: both[t.id][0 if t.missing > 0 and bool(t.last_seen().near) else 1] for t in live
         }
+        self._hidden_preds = {k: v[0] for k, v in both.items()}
         assigned = self._assign(frame, dets, live, preds)
         self._leftovers(frame, dets, live, preds, assigned)
         self._mark_contacts(frame.index, dets, assigned)
@@ -346,8 +350,9 @@ class Tracker:
     def _add_missing(self, track: Track, frame: Frame, dets) -> None:
         size = (self.width, self.height)
         point, in_front = missing_point(
-            track, frame, dets, self._image, size, self._units, self._residue
-        )
+            track, frame, dets, self._image, size, self._units, self._residue,
+            self._hidden_preds.get(track.id),
+        )  # fmt: skip
         self._hiding += [(track.id, j) for j in in_front]
         track.points.append(point)
         track.missing += 1

@@ -207,12 +207,17 @@ class Track:
         `hidden`, the position too comes from the clean sightings (a half-hidden sliver's
         centroid is off the object's centre).
         """
+        return self.predictions(frame)[0 if hidden else 1]
+
+    def predictions(self, frame: int) -> tuple[tuple[float, float], tuple[float, float]]:
+        """`predict(frame, hidden=True)` and `predict(frame)`, from one reading of the
+        sightings (the tracker asks both of a lost track on one frame)."""
         last = self.last_seen()
         recent = self.recent()
         clean = [p for p in recent if not p.near and not p.at_edge][-3:]
         basis = clean if len(clean) >= 2 else recent[-3:]
         if len(basis) < 2:
-            return last.x, last.y
+            return (last.x, last.y), (last.x, last.y)
         a, b = basis[-2], basis[-1]
         step = max(1, b.frame - a.frame)
         vx, vy = (b.x - a.x) / step, (b.y - a.y) / step
@@ -231,7 +236,9 @@ class Track:
         vx, vy = vx + ax * (dt_b + 0.5 * step), vy + ay * (dt_b + 0.5 * step)
         x0 = b.x + (b.x - a.x) / step * dt_b + 0.5 * ax * dt_b * dt_b
         y0 = b.y + (b.y - a.y) / step * dt_b + 0.5 * ay * dt_b * dt_b
-        if last is not b and not hidden:
-            x0, y0 = last.x, last.y  # for matching, start from where it was last seen
         dt = frame - last.frame
-        return x0 + vx * dt + 0.5 * ax * dt * dt, y0 + vy * dt + 0.5 * ay * dt * dt
+        hidden = x0 + vx * dt + 0.5 * ax * dt * dt, y0 + vy * dt + 0.5 * ay * dt * dt
+        if last is b:
+            return hidden, hidden
+        x0, y0 = last.x, last.y  # for matching, start from where it was last seen
+        return hidden, (x0 + vx * dt + 0.5 * ax * dt * dt, y0 + vy * dt + 0.5 * ay * dt * dt)
