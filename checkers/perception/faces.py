@@ -158,9 +158,7 @@ class FaceTracks:
     def _live(self, index: int) -> list[FaceTrack]:
         return [t for t in self.tracks if index - t.last.frame <= self.gap]
 
-    def _detect(
-        self, index: int, rgb: np.ndarray
-    ) -> list[tuple[tuple[int, int, int, int], float]]:
+    def _detect(self, index: int, rgb: np.ndarray) -> list[tuple[tuple[int, int, int, int], float]]:
         """The faces the detector finds on frame `index` (`rgb`), once a frame: dating a
         change looks again at buffered frames, some of them sampled already (about one in
         ten of the detections on gen-clips' face clips), and the detector's answer on a
@@ -169,7 +167,7 @@ class FaceTracks:
             self._found[index] = self.embedder.detect(
                 rgb, min_size=self.min_size, upsample=self.upsample, threshold=WEAK_SCORE
             )
-            for old in [i for i in self._found if i <= index - self._recent.maxlen]:
+            for old in [i for i in self._found if i < index - self._recent.maxlen]:
                 del self._found[old]  # out of the buffer: never asked again
         return self._found[index]
 
