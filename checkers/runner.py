@@ -294,6 +294,7 @@ def _analyse(
         if held is not None:
             judge(*held)
         stages.finish()
+        tracker.freeze()  # every frame is tracked: the checkers' finalize reads tracks only
         late = []
         if len(first_shown) >= MIN_FRAMES:
             late = scene.flush(bursts_read and not clean_scene(reliable), len(first_shown))

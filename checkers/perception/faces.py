@@ -130,6 +130,7 @@ class FaceTracks:
         )
         self._sampled = -1  # the last frame sampled
         self._face_seen: int | None = None  # the last frame the detector found a face on
+        self._found: dict[int, list] = {}  # frame -> the detector's faces, buffered frames only
         self._finished = False
 
     def update(self, index: int, time: float, rgb: np.ndarray) -> None:
@@ -157,14 +158,22 @@ class FaceTracks:
     def _live(self, index: int) -> list[FaceTrack]:
         return [t for t in self.tracks if index - t.last.frame <= self.gap]
 
-    def _detect(self, rgb: np.ndarray) -> list[tuple[tuple[int, int, int, int], float]]:
-        return self.embedder.detect(
-            rgb, min_size=self.min_size, upsample=self.upsample, threshold=WEAK_SCORE
-        )
+    def _detect(self, index: int, rgb: np.ndarray) -> list[tuple[tuple[int, int, int, int], float]]:
+        """The faces the detector finds on frame `index` (`rgb`), once a frame: dating a
+        change looks again at buffered frames, some of them sampled already (about one in
+        ten of the detections on gen-clips' face clips), and the detector's answer on a
+        frame is the same every time."""
+        if index not in self._found:
+            self._found[index] = self.embedder.detect(
+                rgb, min_size=self.min_size, upsample=self.upsample, threshold=WEAK_SCORE
+            )
+            for old in [i for i in self._found if i < index - self._recent.maxlen]:
+                del self._found[old]  # out of the buffer: never asked again
+        return self._found[index]
 
     def _sample(self, index: int, time: float, rgb: np.ndarray) -> None:
         self._sampled = index
-        faces = sorted(self._detect(rgb), key=lambda f: -f[1])
+        faces = sorted(self._detect(index, rgb), key=lambda f: -f[1])
         earlier, self._candidates = self._candidates, []
         if not faces:
             return
@@ -193,7 +202,7 @@ class FaceTracks:
     def _look_again(self, young: list[FaceTrack], index: int, time: float, rgb) -> None:
         """Young tracks' next reference looks: for each, the strongest face near its last box
         (one detection serves them all)."""
-        faces = self._detect(rgb)
+        faces = self._detect(index, rgb)
         for track in young:
             near = [f for f in faces if nearest_track([track], f[0], set()) is not None]
             if near:
@@ -311,7 +320,7 @@ class FaceTracks:
         for i, _, image in self._recent:
             if kept < i < sighting.frame:
                 guess = box or box_between(track.sightings, sighting, i)
-                box = steady_box(guess, [f for f, _ in self._detect(image)])
+                box = steady_box(guess, [f for f, _ in self._detect(i, image)])
                 track.chips[i] = self._chips(image, [box], CHIP_PX)[0]
         box = steady_box(box or sighting.box, [sighting.box])
         track.chips[sighting.frame] = self._chips(rgb, [box], CHIP_PX)[0]

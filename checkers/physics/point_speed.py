@@ -76,6 +76,39 @@ def point_step(
 ) -> np.ndarray | None:
     """The image displacement (dx, dy) from g0 to g1 of the corners inside `bbox` (in g0),
     or None when too few follow back or they do not move together."""
+    return point_steps(g0, g1, [bbox], short)[0]
+
+
+def point_steps(
+    g0: np.ndarray, g1: np.ndarray, boxes: list[tuple[int, int, int, int]], short: float
+) -> list[np.ndarray | None]:
+    """`point_step` of each box in `boxes`, with one LK call each way for all of them.
+
+    LK follows every point on its own (its window, its pyramid levels), so following all
+    the boxes' corners in one call gives each the same track, bit for bit, as a call per
+    box; a call builds both frames' pyramids, which was most of its cost at three or four
+    parts a frame."""
+    seeds = [_seeds(g0, bbox) for bbox in boxes]
+    found = [s for s in seeds if s is not None]
+    if not found:
+        return [None] * len(boxes)
+    together = np.concatenate(found) if len(found) > 1 else found[0]
+    lk = {"winSize": (WINDOW_PX, WINDOW_PX), "maxLevel": 2}
+    ahead, st, _ = cv2.calcOpticalFlowPyrLK(g0, g1, together, None, **lk)
+    back, sb, _ = cv2.calcOpticalFlowPyrLK(g1, g0, ahead, None, **lk)
+    out, at = [], 0
+    for s in seeds:
+        if s is None:
+            out.append(None)
+            continue
+        part = slice(at, at + len(s))
+        at += len(s)
+        out.append(_agreed(s, ahead[part], st[part], back[part], sb[part], short))
+    return out
+
+
+def _seeds(g0: np.ndarray, bbox: tuple[int, int, int, int]) -> np.ndarray | None:
+    """The corners (N x 1 x 2 float32) inside `bbox`'s ellipse, or None when too few."""
     x, y, w, h = bbox
     # Corners are sought in a window around the box only (the corner filter's kernels
     # read CORNER_BORDER px about each pixel): the same corners as over the whole frame.
@@ -90,10 +123,11 @@ def point_step(
     seeds = cv2.goodFeaturesToTrack(window, MAX_POINTS, 0.001, 2, mask=mask, blockSize=3)
     if seeds is None or len(seeds) < MIN_POINTS:
         return None
-    seeds = seeds + np.float32([x0, y0])
-    lk = {"winSize": (WINDOW_PX, WINDOW_PX), "maxLevel": 2}
-    ahead, st, _ = cv2.calcOpticalFlowPyrLK(g0, g1, seeds, None, **lk)
-    back, sb, _ = cv2.calcOpticalFlowPyrLK(g1, g0, ahead, None, **lk)
+    return seeds + np.float32([x0, y0])
+
+
+def _agreed(seeds, ahead, st, back, sb, short: float) -> np.ndarray | None:
+    """The median displacement of the seeds LK followed there and back, if most agree."""
     ret = np.linalg.norm((back - seeds).reshape(-1, 2), axis=1)
     ok = (st.ravel() == 1) & (sb.ravel() == 1) & (ret < FB_SHARE * short)
     if ok.sum() < MIN_POINTS:
@@ -135,8 +169,8 @@ class PointSpeeds:
         last = self._last_parts
         if last is not None and last[0] == index - 1:
             short = float(min(gray.shape))
-            for bbox in last[2]:
-                self._point_steps[(index - 1, bbox)] = point_step(last[1], gray, bbox, short)
+            for bbox, step in zip(last[2], point_steps(last[1], gray, last[2], short), strict=True):
+                self._point_steps[(index - 1, bbox)] = step
         # Only parts of a track: no other part is ever a sighting `_point_jumps` reads.
         dets = observation.detections
         boxes = [tuple(dets[i].bbox) for i in observation.assigned if dets[i].source == "motion"]

@@ -20,8 +20,14 @@ def box_gap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float
 
 def covered(box, cover, grow: int = 3) -> float:
     """Share of `box` inside `cover` grown by `grow` pixels (cut edges, prediction error)."""
-    x0, y0 = max(box[0], cover[0] - grow), max(box[1], cover[1] - grow)
-    x1 = min(box[0] + box[2], cover[0] + cover[2] + grow)
-    y1 = min(box[1] + box[3], cover[1] + cover[3] + grow)
-    inside = max(0, x1 - x0) * max(0, y1 - y0)
-    return inside / max(1, box[2] * box[3])
+    # Asked for every part about every missing track on every frame: written out with
+    # conditional expressions rather than max and min calls (the same numbers).
+    bx, by, bw, bh = box
+    cx, cy, cw, ch = cover
+    x0, y0 = cx - grow, cy - grow
+    x0, y0 = (bx if bx >= x0 else x0), (by if by >= y0 else y0)
+    x1, y1 = cx + cw + grow, cy + ch + grow
+    x1, y1 = (bx + bw if bx + bw <= x1 else x1), (by + bh if by + bh <= y1 else y1)
+    if x1 <= x0 or y1 <= y0:
+        return 0 / max(1, bw * bh)
+    return (x1 - x0) * (y1 - y0) / max(1, bw * bh)

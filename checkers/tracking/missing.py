@@ -37,14 +37,17 @@ def missing_point(
     size: tuple[int, int],
     units: Units,
     residue: np.ndarray | None,
+    pred: tuple[float, float] | None = None,
 ) -> tuple[Point, list[int]]:
     """The point a lost track gets this frame, and the parts of another color that cover it
     (in front of it). `image` maps scene to image coordinates; `size` is (width, height);
-    `residue` is the background model's raw foreground (None on a plain backdrop)."""
+    `residue` is the background model's raw foreground (None on a plain backdrop); `pred`
+    is `track.predict(frame.index, hidden=True)` when the caller has it."""
     width, height = size
     last = track.last_seen().det
     # Where the whole object would be now, from its clean sightings (not the sliver's).
-    pred = track.predict(frame.index, hidden=True)
+    if pred is None:
+        pred = track.predict(frame.index, hidden=True)
     ix, iy = image(*pred)
     # The whole object's size, not that of the sliver last seen beside an occluder.
     recent = track.recent()

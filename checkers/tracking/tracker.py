@@ -63,15 +63,19 @@ class Tracker:
         # Motion mode: this frame's pixels -> the first frame's (the scene's coordinates),
         # from the camera fit the background model was carried by.
         self._to_scene = np.eye(3)
+        self._to_image: np.ndarray | None = None  # its inverse, made once a frame when asked
+        self._scene_of: dict[int, tuple[float, float]] = {}  # id(det) -> _scene(det), this frame
         self._units = Units.of(min(width, height), fps)
         self._flow = FlowMeter()
         self._hiding: list[tuple[int, int]] = []  # (missing track, covering detection) this frame
         self._residue: np.ndarray | None = None  # this frame's raw foreground (motion mode)
         self._before: np.ndarray | None = None  # the previous analysis frame (motion mode)
         self._camera: np.ndarray | None = None  # the camera's motion since then (3x3)
+        self._hidden_preds: dict[int, tuple[float, float]] = {}  # this frame's, by track id
 
     def update(self, frame: Frame) -> FrameObservation:
         seg, reliable = self._segment(frame)
+        self._scene_of = {}  # this frame's parts (the ids of the last frame's may recur)
         self._residue = seg.residue
         # The model's camera fit carries the scene frame on its path: the flow's shift is
         # read on the plain path alone (a sixth of the flow meter's time).
@@ -85,10 +89,13 @@ class Tracker:
         live = [t for t in self.tracks.values() if t.alive]
         # A track lost while partly hidden was last seen as a sliver whose centroid is off
         # the object's centre: match it where its clean sightings say it is now.
+        # Both predictions of each track at once: a lost track's point is placed with the
+        # hidden one (missing.py), whichever the matching used.
+        both = {t.id: t.predictions(frame.index) for t in live}
         preds = {
-            t.id: t.predict(frame.index, hidden=t.missing > 0 and bool(t.last_seen().near))
-            for t in live
+            t.id: both[t.id][0 if t.missing > 0 and bool(t.last_seen().near) else 1] for t in live
         }
+        self._hidden_preds = {k: v[0] for k, v in both.items()}
         assigned = self._assign(frame, dets, live, preds)
         self._leftovers(frame, dets, live, preds, assigned)
         self._mark_contacts(frame.index, dets, assigned)
@@ -122,6 +129,7 @@ class Tracker:
                 # Carry the scene frame along with the fitted camera (shift, zoom, roll),
                 # not the median flow: a zoom moves every part away from the centre.
                 self._to_scene = self._to_scene @ np.linalg.inv(step.camera)
+                self._to_image = None
             self._mark_emerged(frame.index, step.ghosts)
             self._camera = step.camera
             return step.segmentation, step.reliable
@@ -132,6 +140,11 @@ class Tracker:
             if self._mode == "motion":
                 return self._segment(frame)
         return seg, reliable
+
+    def freeze(self) -> None:
+        """The clip's last frame is tracked: every track is complete (tracks.Track.freeze)."""
+        for track in self.tracks.values():
+            track.freeze()
 
     @property
     def segmented_by(self) -> str | None:
@@ -201,13 +214,25 @@ class Tracker:
     # -- assignment ------------------------------------------------------------------------
 
     def _scene(self, det: Detection) -> tuple[float, float]:
-        if self._mode == "motion":
-            return self._to_image_scene(det.cx, det.cy)
-        return det.cx + self._shift[0], det.cy + self._shift[1]
+        # Once a part and frame: the assignment asks it of every part for every live track.
+        # The camera's shift changes only at the start of `update`, before any part is asked.
+        key = id(det)
+        if key not in self._scene_of:
+            if self._mode == "motion":
+                self._scene_of[key] = self._to_image_scene(det.cx, det.cy)
+            else:
+                self._scene_of[key] = det.cx + self._shift[0], det.cy + self._shift[1]
+        return self._scene_of[key]
 
     def _to_image_scene(self, x: float, y: float, inverse: bool = False) -> tuple[float, float]:
         """Image -> scene coordinates under the fitted camera (scene -> image with `inverse`)."""
-        m = np.linalg.inv(self._to_scene) if inverse else self._to_scene
+        if inverse:
+            # The same inverse for every missing track of a frame: made once, when first asked.
+            if self._to_image is None:
+                self._to_image = np.linalg.inv(self._to_scene)
+            m = self._to_image
+        else:
+            m = self._to_scene
         px, py, pw = m @ (x, y, 1.0)
         return float(px / pw), float(py / pw)
 
@@ -325,8 +350,9 @@ class Tracker:
     def _add_missing(self, track: Track, frame: Frame, dets) -> None:
         size = (self.width, self.height)
         point, in_front = missing_point(
-            track, frame, dets, self._image, size, self._units, self._residue
-        )
+            track, frame, dets, self._image, size, self._units, self._residue,
+            self._hidden_preds.get(track.id),
+        )  # fmt: skip
         self._hiding += [(track.id, j) for j in in_front]
         track.points.append(point)
         track.missing += 1

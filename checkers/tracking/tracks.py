@@ -71,10 +71,53 @@ class Track:
     missing: int = 0
     alive: bool = True
     units: Units | None = None  # the clip's scale, for the confidence of motion tracks
+    # Set by `Tracker.freeze` once the clip's last frame is tracked: the points no longer
+    # change, so `solid` and `confidence`, which the checkers' finalize steps ask of the same
+    # track many times (3% of a check's CPU on gen-clips and wild clips), are kept once
+    # computed. Class attributes, not fields: a track built by hand (tests, replays) or
+    # unpickled is never frozen and computes them every time, as before.
+    _frozen = False
+    _kept = None  # name -> value, once frozen
+    # (the `points` list, how many of its points were read, the sightings among them): the
+    # sightings are asked for every live track on every frame (`predict`, `recent`); points
+    # are only ever appended, each with its detection or none for good, so the sightings
+    # are extended by the points appended since, not read again from the first.
+    _sightings_of = None
+
+    def freeze(self) -> None:
+        """The track is complete: `solid` and `confidence` may be kept from now on."""
+        self._frozen, self._kept = True, {}
+
+    def __getstate__(self) -> dict:
+        # Pickled (the replays' caches) unfrozen, without what was kept: the code that
+        # reads it may compute these otherwise.
+        state = dict(self.__dict__)
+        state.pop("_frozen", None)
+        state.pop("_kept", None)
+        state.pop("_sightings_of", None)
+        return state
+
+    def _sightings(self) -> list[Point]:
+        """The points with a detection, in order (the list kept: callers copy it)."""
+        points, kept = self.points, self._sightings_of
+        if kept is not None and kept[0] is points and kept[1] <= len(points):
+            seen = kept[2]
+            seen.extend(p for p in points[kept[1] :] if p.det is not None)
+        else:  # the first call, or a list replaced or cut (tests build tracks by hand)
+            seen = [p for p in points if p.det is not None]
+        self._sightings_of = (points, len(points), seen)
+        return seen
+
+    def _once(self, name: str, compute):
+        if not self._frozen:
+            return compute()
+        if name not in self._kept:
+            self._kept[name] = compute()
+        return self._kept[name]
 
     @property
     def seen(self) -> list[Point]:
-        return [p for p in self.points if p.det is not None]
+        return list(self._sightings())
 
     @property
     def solid(self) -> bool:
@@ -84,6 +127,9 @@ class Track:
         split, merge and change color as light and texture move, which says nothing
         about the objects themselves.
         """
+        return self._once("solid", self._solid)
+
+    def _solid(self) -> bool:
         seen = [p.det for p in self.points if p.det is not None]
         if self.from_background_model:
             # Parts of the background model stand out of a backdrop the camera has seen
@@ -137,7 +183,7 @@ class Track:
 
     def confidence(self) -> TrackConfidence:
         """How far this track behaves as one object (tracking/confidence.py)."""
-        return track_confidence(self.points, self.clip_units())
+        return self._once("confidence", lambda: track_confidence(self.points, self.clip_units()))
 
     def clip_units(self) -> Units:
         return self.units or Units.of(TUNED_SHORT_SIDE, 0.0)
@@ -145,19 +191,13 @@ class Track:
     def recent(self, n: int = 12) -> list[Point]:
         """The last `n` sightings, oldest first. Sightings, not points: a track missing
         behind an occluder keeps the motion and size it was last seen with."""
-        out: list[Point] = []
-        for p in reversed(self.points):
-            if p.det is not None:
-                out.append(p)
-                if len(out) == n:
-                    break
-        return out[::-1]
+        return self._sightings()[-n:]
 
     def last_seen(self) -> Point:
-        for p in reversed(self.points):
-            if p.det is not None:
-                return p
-        raise ValueError("track never seen")
+        seen = self._sightings()
+        if not seen:
+            raise ValueError("track never seen")
+        return seen[-1]
 
     def predict(self, frame: int, hidden: bool = False) -> tuple[float, float]:
         """Where the object should be at `frame`, from its last clean sightings.
@@ -167,12 +207,17 @@ class Track:
         `hidden`, the position too comes from the clean sightings (a half-hidden sliver's
         centroid is off the object's centre).
         """
+        return self.predictions(frame)[0 if hidden else 1]
+
+    def predictions(self, frame: int) -> tuple[tuple[float, float], tuple[float, float]]:
+        """`predict(frame, hidden=True)` and `predict(frame)`, from one reading of the
+        sightings (the tracker asks both of a lost track on one frame)."""
         last = self.last_seen()
         recent = self.recent()
         clean = [p for p in recent if not p.near and not p.at_edge][-3:]
         basis = clean if len(clean) >= 2 else recent[-3:]
         if len(basis) < 2:
-            return last.x, last.y
+            return (last.x, last.y), (last.x, last.y)
         a, b = basis[-2], basis[-1]
         step = max(1, b.frame - a.frame)
         vx, vy = (b.x - a.x) / step, (b.y - a.y) / step
@@ -191,7 +236,9 @@ class Track:
         vx, vy = vx + ax * (dt_b + 0.5 * step), vy + ay * (dt_b + 0.5 * step)
         x0 = b.x + (b.x - a.x) / step * dt_b + 0.5 * ax * dt_b * dt_b
         y0 = b.y + (b.y - a.y) / step * dt_b + 0.5 * ay * dt_b * dt_b
-        if last is not b and not hidden:
-            x0, y0 = last.x, last.y  # for matching, start from where it was last seen
         dt = frame - last.frame
-        return x0 + vx * dt + 0.5 * ax * dt * dt, y0 + vy * dt + 0.5 * ay * dt * dt
+        hidden = x0 + vx * dt + 0.5 * ax * dt * dt, y0 + vy * dt + 0.5 * ay * dt * dt
+        if last is b:
+            return hidden, hidden
+        x0, y0 = last.x, last.y  # for matching, start from where it was last seen
+        return hidden, (x0 + vx * dt + 0.5 * ax * dt * dt, y0 + vy * dt + 0.5 * ay * dt * dt)
