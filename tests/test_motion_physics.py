@@ -258,3 +258,19 @@ def test_a_bounce_gain_too_small_to_read_at_first_is_dated_where_it_began():
     assert abs(events[0][1] - bounced[2]) <= 1
     # Losing energy at every bounce is no gain, however small the bounces get.
     assert judge_lost(bounces_changing([0.5, 0.4, 0.7])[0]) == []
+
+
+def test_a_reversal_whose_run_one_jitter_step_breaks_is_dated_at_its_onset():
+    # Gravity reverses at CHANGE; one sighting three frames on is cut 1.5 px low, so the
+    # second differences either side of it pull downward past the bar and break the
+    # reversed run: it confirms only from after that step (main dated it CHANGE + 5). The
+    # upward pull summed back from there is strongest from the onset.
+    path = arc(0.8, -0.8)
+    x, y = path[CHANGE + 3]
+    path[CHANGE + 3] = (x, y + 1.5)
+    assert [(k, abs(f - CHANGE) <= 1) for k, f in judge_lost(path)] == [("gravity_reversal", True)]
+    # A flight under gravity throughout, with the same jitter step, reverses nowhere.
+    level = arc(0.8, 0.8)
+    x, y = level[CHANGE + 3]
+    level[CHANGE + 3] = (x, y + 1.5)
+    assert judge_lost(level) == []
