@@ -229,3 +229,48 @@ def test_a_bounce_gaining_energy_is_dated_there_though_the_rise_is_lost_for_two_
     lost = bounce_path(1.35, range(b + 3, b + 5))
     assert ("energy_gain", b + 1) in judge_lost(lost)
     assert judge_lost(bounce_path(0.7, range(b + 3, b + 5))) == []
+
+
+def bounces_changing(restitutions: list[float], n: int = 90) -> tuple[list, list[int]]:
+    """A part falling onto y = 150 from y = 60, moving right, bouncing with restitutions[k]
+    at its k-th bounce (the last one for every later bounce); also the frame each bounce's
+    rise is first seen."""
+    out, y, vy, g, bounced = [], 60.0, 0.0, 0.6, []
+    for i in range(n):
+        out.append((40.0 + 1.0 * i, y))
+        vy += g
+        y += vy
+        if y > 150.0:
+            r = restitutions[min(len(bounced), len(restitutions) - 1)]
+            y, vy = 150.0 - (y - 150.0) * r, -vy * r
+            bounced.append(i + 1)
+    return out, bounced
+
+
+def test_a_bounce_gain_too_small_to_read_at_first_is_dated_where_it_began():
+    # The ball gains energy from its third bounce on, but that bounce is small: its rise
+    # beats its fall by less than the pixel slack, so the gain is read first at the fourth.
+    # Every bounce from the third on rose well above its fall: the event is dated at the
+    # third (main dated it at the fourth, a bounce late).
+    path, bounced = bounces_changing([0.5, 0.4, 1.25])
+    events = judge_lost(path)
+    assert [k for k, _ in events] == ["energy_gain"]
+    assert abs(events[0][1] - bounced[2]) <= 1
+    # Losing energy at every bounce is no gain, however small the bounces get.
+    assert judge_lost(bounces_changing([0.5, 0.4, 0.7])[0]) == []
+
+
+def test_a_reversal_whose_run_one_jitter_step_breaks_is_dated_at_its_onset():
+    # Gravity reverses at CHANGE; one sighting three frames on is cut 1.5 px low, so the
+    # second differences either side of it pull downward past the bar and break the
+    # reversed run: it confirms only from after that step (main dated it CHANGE + 5). The
+    # upward pull summed back from there is strongest from the onset.
+    path = arc(0.8, -0.8)
+    x, y = path[CHANGE + 3]
+    path[CHANGE + 3] = (x, y + 1.5)
+    assert [(k, abs(f - CHANGE) <= 1) for k, f in judge_lost(path)] == [("gravity_reversal", True)]
+    # A flight under gravity throughout, with the same jitter step, reverses nowhere.
+    level = arc(0.8, 0.8)
+    x, y = level[CHANGE + 3]
+    level[CHANGE + 3] = (x, y + 1.5)
+    assert judge_lost(level) == []

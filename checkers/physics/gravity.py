@@ -34,10 +34,12 @@ class Gravity:
         bar = max(units.accel(GRAVITY_FLOOR), 0.4 * max(0.0, float(np.median(d2)))) * self.k
         run = slack = 0
         free: list[float] = []  # second differences of free motion so far
+        usable: list[bool] = []  # per second difference: free motion (quiet, no contact)
         for i in range(len(d2)):
             quiet = self._quiet(seg, i, i + 3, track.id, heights=True) and not floor_contact_at(
                 ys, i + 1, units
             )
+            usable.append(quiet)
             if d2[i] < -bar and quiet:
                 run += 1
             elif quiet and run and not slack and d2[i] < bar:
@@ -51,11 +53,14 @@ class Gravity:
                 run = slack = 0
             if quiet:
                 free.append(float(d2[i]))
-            if run == sustained and not self._fell(free[: -(sustained + slack)]):
+            if run == sustained and not self._fell(
+                free[: -(sustained + slack)], ys, i - sustained - slack + 2
+            ):
                 run = slack = 0  # no free flight to reverse
             if run == sustained:
                 start = i - sustained - slack + 1
                 strength = float(-np.median(d2[start : i + 1]))
+                start = onset(d2, usable, start, 2 * sustained, bar)
                 # Frames at a bounce are skipped (the ground kinks the motion there), so a
                 # reversal that starts just before a bounce shows first after it: date it
                 # back across the bounce's frames while the motion there bends upward too.
@@ -72,9 +77,45 @@ class Gravity:
                                     f"({strength * self.scale:.2f} px/frame^2)")]  # fmt: skip
         return []
 
-    def _fell(self, free: list[float]) -> bool:
-        """Did the object fall freely (accelerate downward) before? `free`: the second
-        differences of its free motion so far (no contact, the ground or a bounce)."""
-        floor = self.units.accel(GRAVITY_FLOOR) * self.k
-        recent = free[-self.units.frames(FELL_WINDOW, least=SUSTAINED_SAMPLES) :]
-        return len(recent) >= SUSTAINED_SAMPLES and float(np.median(recent)) >= floor
+    def _fell(self, free: list[float], ys: np.ndarray, first: int) -> bool:
+        """Did the object fall freely (accelerate downward) before sighting `first`, where
+        its reversed run begins? `free`: the second differences of its free motion so far
+        (no contact, the ground or a bounce); `ys`: the segment's heights.
+
+        Where too little free motion was seen before (the fall merged with another part),
+        a bounce within the window is the fall's evidence: the ground turned a fall round
+        there, and a level mover's wobble makes no bounce (TUNE, session 24: held9191 clip
+        3, its gravity reversed at a bounce after a fall the tracker saw merged). A swing's
+        bottom looks like one too, so this rests on the swing test (pendulum.py) keeping
+        pendulums out of free flight."""
+        window = self.units.frames(FELL_WINDOW, least=SUSTAINED_SAMPLES)
+        recent = free[-window:]
+        if len(recent) >= SUSTAINED_SAMPLES:
+            floor = self.units.accel(GRAVITY_FLOOR) * self.k
+            return float(np.median(recent)) >= floor
+        return any(
+            floor_contact_at(ys, j, self.units) for j in range(max(1, first - window), first)
+        )
+
+
+def onset(d2: np.ndarray, usable: list[bool], start: int, reach: int, bar: float) -> int:
+    """Where a reversed run confirmed from d2[start] on began: the earlier free second
+    difference, up to `reach` back, from which the upward pull summed to the run's start is
+    strongest, if that sum passes one bar (one sample's worth of reversal); else `start`.
+    (`reach`: twice the run's length, so that a run broken twice still reaches its onset.)
+
+    The run counts only samples past the bar, and one jitter step pulling down past it
+    breaks the run: the run then confirms from after that step, late by the samples before
+    it (TUNE, session 24: fresh4711 clip 23, reversed from frame 36, its run broken at 39
+    by one step of +0.6 px/frame^2 and dated 40). The pull summed from the true onset is
+    the upward speed gained there, which one jitter step does not undo; from before the
+    onset, the fall's own downward pull makes the sum smaller again.
+    """
+    best, total, strongest = start, 0.0, -bar
+    j = start
+    while j > 0 and start - j < reach and usable[j - 1]:
+        j -= 1
+        total += float(d2[j])
+        if total < strongest:
+            best, strongest = j, total
+    return best
