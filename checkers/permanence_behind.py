@@ -34,7 +34,7 @@ STILL = 0.35
 def left_behind(seen: list[Point], onset: Point, last: Point, units: Units) -> bool:
     """Did the blob stretch from onset to last by an end that stood still in the scene while
     its other end went on with the object's own motion?"""
-    i = seen.index(onset)
+    i = next(k for k, p in enumerate(seen) if p is onset)
     before = [
         p for p in seen[:i] if onset.frame - p.frame <= units.frames(MOTION, least=MOTION_SIGHTINGS)
     ]
