@@ -22,7 +22,7 @@ import numpy as np
 
 from checkers.base import Checker, CheckResult, Event, score_from_events
 from checkers.permanence_births import born_of_another, point_at
-from checkers.permanence_parting import parted_pairs
+from checkers.permanence_parting import grew_from_one, parted_pairs
 from checkers.permanence_restart import emerged
 from checkers.permanence_stretch import stretched_split
 from checkers.scene_events import PERMANENCE_BURSTS, SceneLog, burst_events, cut_events
@@ -251,7 +251,7 @@ class PermanenceChecker(Checker):
             if others:
                 return None
             event = self._event("split", first, first, track, len(seen), obj=track.parent)
-            event.frame = min(event.frame, track.origin)
+            event.frame = min(event.frame, track.origin, self._grew_at(track, first))
             return event
         if first.how == "new" and not first.near:
             if _grew_in(track) or born_of_another(
@@ -260,6 +260,19 @@ class PermanenceChecker(Checker):
                 return None
             return self._event("appear", first, first, track, len(seen))
         return None
+
+    def _grew_at(self, piece: Track, first: Point) -> int:
+        """The frame the parent's blob began to grow from one object to two, read off its
+        mass as parting dates its splits (permanence_parting.py): the tracker dates a split
+        from when the parent's outline began to come apart, after the copy began to draw
+        out of it (held9191 clip 24: 3 frames late). The piece's first frame if the parent
+        was not one object just before."""
+        parent = self._tracks[piece.parent]
+        before, now = point_at(parent, first.frame - 1), point_at(parent, first.frame)
+        if before is None or before.det is None or now is None or now.det is None:
+            return first.frame
+        onset = grew_from_one(parent, before, max(now.det.area, first.det.area), self.units)
+        return first.frame if onset is None else onset.frame
 
     def _between(self, tid: int, a: Point, b: Point) -> bool:
         """Does part `tid` lie across the line joining the centres of sightings a and b?"""

@@ -68,7 +68,7 @@ def parted_pairs(
             for other, q in by_frame[frame]:
                 if other.id == blob.id or not _pieces(b, after, q, {blob.id, other.id}):
                     continue
-                onset = _grew_from_one(blob, b, max(after.det.area, q.det.area), units)
+                onset = grew_from_one(blob, b, max(after.det.area, q.det.area), units)
                 # Over the whole time it may have grown in, not from the onset only: two
                 # objects passing through each other are one object's mass where they
                 # overlap whole, and the other was lost beside it before that.
@@ -101,7 +101,7 @@ def _pieces(b: Point, mine: Point, q: Point, ids: set[int]) -> bool:
     return total / CONSERVED <= b.det.area <= total * CONSERVED
 
 
-def _grew_from_one(blob: Track, b: Point, one: float, units: Units) -> Point | None:
+def grew_from_one(blob: Track, b: Point, one: float, units: Units) -> Point | None:
     """The sighting the blob's growth from one object to two began at, or None when the
     blob was not one object (within ALIKE of `one`) in the GROWING seconds before b."""
     seen = [p for p in blob.seen if b.frame - units.frames(GROWING) <= p.frame <= b.frame]

@@ -16,7 +16,11 @@ What else makes a blob grow, and how each is told apart:
 - a part entering from the border or from behind scenery: sightings at the edge end it,
   and the baseline must be the whole object, steady, seen in open view;
 - the ghost of a first-frame object moving away: the stretch must start after the model's
-  first pictures (tracking/confidence.py's START_SECONDS).
+  first pictures (tracking/confidence.py's START_SECONDS);
+- something still left behind by a moving object (permanence_behind.py): the model's ghost of
+  where a slow object was, or scenery it comes out from behind; one end of the blob stays
+  put while the other goes on with the object. Two copies of a moving object both carry its
+  motion.
 
 Limit (the session-21 review): the stretch is read along the box's axes, as the world's
 splits part sideways. A split along a diagonal, or one seen through a rolled camera, grows
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from checkers.permanence_behind import left_behind
 from checkers.tracking import Point, Track
 from checkers.tracking.boxes import box_gap
 from checkers.tracking.confidence import START_SECONDS
@@ -58,6 +63,8 @@ PARTING = 0.08
 HELD = 0.95  # share of its largest stretch from which the blob holds it
 HOLD = 0.5  # seconds a held stretch may last
 ONSET = 1.05  # the split is dated from the first sighting grown past this share of the object
+# Largest share of the blob's growth, from the object to its stretch, one frame may bring.
+STEP = 0.6
 KEPT = 0.7  # share of the object's area either piece holds whole (a third cut off by a rim)
 
 
@@ -76,11 +83,19 @@ def stretched_split(track: Track, reliable: dict[int, bool], tracks: dict[int, T
             i += 1
             continue
         run = _stretch_run(seen, i, usual, reliable)
-        # A part lost beside it while it stretched (or just before) went into the blob.
-        if len(run) >= lasts and not lost_beside(track, run[0].frame - 2, run[-1].frame, tracks):
-            onset = _onset(seen, i, usual[0])
-            if _parted(onset, run, usual, units) and _mass_kept(seen, run, usual[0], units):
-                return onset, run[-1]
+        onset = _onset(seen, i, usual[0]) if len(run) >= lasts else None
+        # A part lost beside it since the blob began to grow (or just before) went into it:
+        # from the onset, not only from the stretch (held9191 clip 9, clean: a dim hexagon
+        # went in three frames before the blob's box passed for a stretch).
+        if (
+            onset is not None
+            and not lost_beside(track, onset.frame - 2, run[-1].frame, tracks)
+            and _parted(onset, run, usual, units)
+            and _drawn_out(seen, onset, run, usual)
+            and _mass_kept(seen, run, usual[0], units)
+            and not left_behind(seen, onset, run[-1], units)
+        ):
+            return onset, run[-1]
         i += max(1, len(run))
     return None
 
@@ -163,6 +178,23 @@ def _parted(onset: Point, run: list[Point], usual, units) -> bool:
     return (
         best >= PARTED * own and best - own >= BLUR_STEPS * step and speed >= units.speed(PARTING)
     )
+
+
+def _drawn_out(seen: list[Point], onset: Point, run: list[Point], usual) -> bool:
+    """The blob grew to its stretch over several frames, not in one: a copy drawing out of
+    the object at a steady speed grows it by about equal steps, and the stretch lasts
+    LASTS_SIGHTINGS or more. One step of more than STEP of the whole growth is a piece that
+    joined the blob at once: another part merged in, or the half of the object that the
+    backdrop behind it had hidden (fresh4711 clip 19, clean: a square's top half showing
+    against each light tile of the wall it slides past)."""
+    _, w, h = usual
+    axis = 0 if run[-1].det.bbox[2] / w >= run[-1].det.bbox[3] / h else 1
+    own = (w, h)[axis]
+    growth = [p for p in seen if onset.frame - 1 <= p.frame <= run[-1].frame]
+    extents = [own] + [p.det.bbox[2 + axis] for p in growth if p.frame >= onset.frame]
+    best = int(np.argmax(extents))
+    steps = np.diff(extents[: best + 1])
+    return best > 0 and float(steps.max()) <= STEP * (extents[best] - own)
 
 
 def _mass_kept(seen: list[Point], run: list[Point], area: float, units) -> bool:

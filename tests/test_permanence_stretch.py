@@ -97,3 +97,28 @@ def test_a_stretch_whose_blob_then_shrinks_under_one_object_was_no_split():
     whole = stretch_boxes() + [(110 + i, 90, 20, 20) for i in range(5)]
     track = built(whole)
     assert stretched_split(track, {i: True for i in range(40)}, {0: track}) is not None
+
+
+def test_a_blob_that_gains_a_whole_piece_in_one_frame_did_not_split():
+    # A still object's blob doubles in one frame and holds it: a piece joined at once (the
+    # half the backdrop had hidden; fresh4711 clip 19, clean). A copy draws out in steps.
+    # On main this was a split.
+    track = built([(70, 90, 20, 20)] * 16 + [(80, 90, 40, 20)] * 5)
+    assert stretched_split(track, {i: True for i in range(40)}, {0: track}) is None
+    steps = [(70, 90, 20, 20)] * 16 + [(70 + 1.5 * i, 90, 20 + 3 * i, 20) for i in range(1, 9)]
+    track = built(steps)
+    assert stretched_split(track, {i: True for i in range(40)}, {0: track}) is not None
+
+
+def test_a_part_lost_beside_the_blob_as_it_began_to_grow_went_into_it():
+    # The blob grows a little from frame 16, a part beside it is lost at frame 18, and the
+    # box passes for a stretch from frame 20 on: the part went in (held9191 clip 9, clean).
+    # On main the loss fell before the stretch's window and this was a split.
+    boxes = [(70, 90, 20, 20)] * 16 + [(71, 90, 22, 20)] * 4
+    boxes += [(71 + 2 * i, 90, 22 + 4 * i, 20) for i in range(1, 7)]
+    track = built(boxes)
+    other = Track(1, units=UNITS)
+    other.points.append(Point(17, 17 / FPS, 84, 90, det(84, 90, 8, 8), "motion", False))
+    other.points.append(Point(18, 18 / FPS, 84, 90, None, "missing", False))
+    assert stretched_split(track, {i: True for i in range(40)}, {0: track}) is not None
+    assert stretched_split(track, {i: True for i in range(40)}, {0: track, 1: other}) is None
