@@ -39,11 +39,18 @@ MISALIGNED = 24  # gray levels: a pixel this far off counts as misaligned, howev
 EDGE_STRIP = 6
 EDGE_ERROR = 1e-4
 BETTER = 0.9  # another fit replaces the strong corners' when it leaves this share of misalignment
+# Where the strong corners, all on objects, were lost: the share of the frame objects may
+# cover (background.py's bound on clean frames), so a frame misaligned beyond it is a new scene.
+MAX_FOREGROUND = 0.25
 
 
-def camera_similarity(prev: np.ndarray, cur: np.ndarray) -> np.ndarray | None:
+def camera_similarity(
+    prev: np.ndarray, cur: np.ndarray, foreground: np.ndarray | None = None
+) -> np.ndarray | None:
     """The camera's motion from `prev` to `cur` (uint8 gray) as a 3x3 similarity (shift,
-    zoom, roll), or None when the scene was lost (a shot cut).
+    zoom, roll), or None when the scene was lost (a shot cut). `foreground` (bool, `prev`'s
+    shape): where the background model saw objects in `prev`; their corners lost do not lose
+    the scene.
 
     Corners are followed as in camera.py (Shi-Tomasi, LK with a forward-backward check), but
     the fit is a similarity, not a homography: the model is carried by every step's fit in
@@ -62,16 +69,44 @@ def camera_similarity(prev: np.ndarray, cur: np.ndarray) -> np.ndarray | None:
     ahead, good = _follow(prev, cur, faint[followed], short)
     # `followed` is sorted and holds 0..strong-1, so the strong corners are its head.
     src, dst, kept = faint[:strong], ahead[:strong], good[:strong]
-    if kept.sum() < LOST_SCENE * strong or kept.sum() < MIN_POINTS:
-        return None
-    radius = max(0.75, INLIER_RADIUS * short)
-    fit, inliers = cv2.estimateAffinePartial2D(src[kept], dst[kept], method=cv2.RANSAC,
-                                               ransacReprojThreshold=radius)  # fmt: skip
-    if fit is None or inliers is None or inliers.mean() * kept.mean() < LOST_SCENE:
-        return None
-    fitted = np.vstack([fit, [0.0, 0.0, 1.0]])
     at = np.searchsorted(followed, spread)
-    return _backdrop_fit(prev, cur, fitted, (faint[spread], ahead[at], good[at]), short)
+    spread_points = (faint[spread], ahead[at], good[at])
+    fitted = None
+    if kept.sum() >= LOST_SCENE * strong and kept.sum() >= MIN_POINTS:
+        radius = max(0.75, INLIER_RADIUS * short)
+        fit, inliers = cv2.estimateAffinePartial2D(src[kept], dst[kept], method=cv2.RANSAC,
+                                                   ransacReprojThreshold=radius)  # fmt: skip
+        if fit is not None and inliers is not None and inliers.mean() * kept.mean() >= LOST_SCENE:
+            fitted = np.vstack([fit, [0.0, 0.0, 1.0]])
+    if fitted is not None:
+        return _backdrop_fit(prev, cur, fitted, spread_points, short)
+    if not _backdrop_kept(src, kept, foreground):
+        return None
+    # On a plain backdrop the strong corners are the objects': an object that vanished or
+    # turned took its corners along while the backdrop's were followed (wild TUNE: 7 of 10
+    # missed vanishes restarted the model on the vanish frame). The scene is kept if no
+    # motion or the spread corners' fit aligns all of the frame but what objects may cover.
+    candidates = [_STILL, *_spread_fit(spread_points, short)]
+    costs = _misalignment(prev, cur, candidates)
+    best = int(np.argmin(costs))
+    return candidates[best] if costs[best] < MAX_FOREGROUND * MISALIGNED else None
+
+
+_STILL = np.eye(3)
+
+
+def _backdrop_kept(src: np.ndarray, kept: np.ndarray, foreground: np.ndarray | None) -> bool:
+    """Whether the strong corners off the objects (`foreground`) held the scene: too few of
+    them to tell (a plain backdrop), or as many followed as a kept scene's."""
+    if foreground is None:
+        return False
+    h, w = foreground.shape
+    xs = np.clip(np.round(src[:, 0]).astype(int), 0, w - 1)
+    ys = np.clip(np.round(src[:, 1]).astype(int), 0, h - 1)
+    backdrop = ~foreground[ys, xs]
+    if backdrop.sum() < MIN_POINTS:
+        return True
+    return kept[backdrop].sum() >= LOST_SCENE * backdrop.sum()
 
 
 def _corners(prev: np.ndarray, short: float) -> tuple[np.ndarray, int]:
@@ -139,18 +174,23 @@ def _backdrop_fit(prev, cur, fitted: np.ndarray, spread: tuple, short: float) ->
     decide between the fits: the backdrop covers most of the frame, so the fit that aligns
     most of it is the camera's.
     """
-    points, ahead, good = spread
-    candidates = [fitted, np.eye(3)]
-    if good.sum() >= MIN_POINTS:
-        radius = max(0.75, INLIER_RADIUS * short)
-        fit, _ = cv2.estimateAffinePartial2D(points[good], ahead[good], method=cv2.RANSAC,
-                                             ransacReprojThreshold=radius)  # fmt: skip
-        if fit is not None:
-            candidates.append(np.vstack([fit, [0.0, 0.0, 1.0]]))
+    candidates = [fitted, np.eye(3), *_spread_fit(spread, short)]
     costs = _misalignment(prev, cur, candidates)
     # The strong corners' fit stands unless another aligns the frame clearly better.
     best = int(np.argmin(costs))
     return candidates[best] if costs[best] < BETTER * costs[0] else fitted
+
+
+def _spread_fit(spread: tuple, short: float) -> list[np.ndarray]:
+    """The similarity fitted to the spread corners (`spread`: them, where they went, which
+    were followed), as a list of one, or none when too few were followed or it fails."""
+    points, ahead, good = spread
+    if good.sum() < MIN_POINTS:
+        return []
+    radius = max(0.75, INLIER_RADIUS * short)
+    fit, _ = cv2.estimateAffinePartial2D(points[good], ahead[good], method=cv2.RANSAC,
+                                         ransacReprojThreshold=radius)  # fmt: skip
+    return [] if fit is None else [np.vstack([fit, [0.0, 0.0, 1.0]])]
 
 
 _HALF = np.diag([0.5, 0.5, 1.0])  # analysis pixels to half size
