@@ -1,19 +1,13 @@
 """Physics judged only where the track carries the evidence (checkers/physics/jumps.py,
 gravity.py): a speed read from enough sightings either side, a gravity reversal
-only of an object seen falling first (or bouncing). Tracks of motion parts built in code, as in
+only of an object seen falling first. Tracks of motion parts built in code, as in
 test_motion_physics.py; each case here that says "no event" raised one before session
 19.
 """
 
 from __future__ import annotations
 
-import numpy as np
-from test_motion_physics import CHANGE, FPS, SIDE_PX, N, arc, det, judge, level
-
-from checkers.physics import PhysicsChecker
-from checkers.tracking import FrameObservation, Point, Track
-from checkers.units import Units
-from checkers.video import Frame
+from test_motion_physics import CHANGE, SIDE_PX, N, arc, judge, level
 
 SQUARE = [(SIDE_PX, SIDE_PX)] * N
 
@@ -95,45 +89,3 @@ def test_a_reversal_broken_by_one_near_zero_step_is_still_a_gravity_reversal():
     # fresh4711 clip 192); one pulling down as hard as gravity is a wobble, not a reversal.
     assert "gravity_reversal" in judge(jittered_reversal(0.0), SQUARE)
     assert "gravity_reversal" not in judge(jittered_reversal(0.8), SQUARE)
-
-
-def fall_bounce(reverse: bool) -> tuple[list[tuple[float, float]], int]:
-    """A part falling onto y = 150 and bouncing (restitution 0.8), moving right; from the
-    bounce on, gravity points up if `reverse`. Also the frame of the first sighting after
-    the bounce."""
-    out, y, vy, sign, bounce = [], 60.0, 0.0, 1.0, 0
-    for i in range(30):
-        out.append((40.0 + 2.0 * i, y))
-        vy += sign * 0.8
-        y += vy
-        if y > 150.0 and not bounce:
-            y, vy, bounce = 150.0 - (y - 150.0) * 0.8, -vy * 0.8, i + 1
-            sign = -1.0 if reverse else 1.0
-    return out, bounce
-
-
-def judge_merged(path, merged: set[int]) -> list[tuple[str, int]]:
-    """Physics events (kind, frame) for one motion track whose sightings in `merged` were
-    cut as one part with another."""
-    track = Track(0, units=Units(180.0, FPS))
-    checker = PhysicsChecker()
-    checker.begin(1.0, FPS, 180)
-    image = np.zeros((180, 320, 3), np.uint8)
-    for i, (x, y) in enumerate(path):
-        d = det(x, y, SIDE_PX, SIDE_PX)
-        track.points.append(Point(i, i / FPS, x, y, d, "motion", False, merged=i in merged))
-        obs = FrameObservation(i, i / FPS, [d], {0: 0}, {0: track}, (0.0, 0.0), 0.01, True,
-                               1.0, 1.0, 1.0)  # fmt: skip
-        checker.process(i, Frame(i, i / FPS, image), obs)
-    return [(e.kind, e.frame) for e in checker.finalize().events]
-
-
-def test_gravity_reversing_at_a_bounce_after_a_fall_seen_merged_is_reported():
-    # The fall was cut merged with another part until just before the bounce, so it shows
-    # no free fall to reverse; the bounce itself shows the object fell (main: nothing).
-    path, bounce = fall_bounce(reverse=True)
-    merged = set(range(bounce - 3))
-    events = judge_merged(path, merged)
-    assert [(k, abs(f - bounce) <= 2) for k, f in events] == [("gravity_reversal", True)]
-    # The same bounce under gravity: no reversal.
-    assert judge_merged(fall_bounce(reverse=False)[0], merged) == []

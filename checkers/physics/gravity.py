@@ -53,9 +53,7 @@ class Gravity:
                 run = slack = 0
             if quiet:
                 free.append(float(d2[i]))
-            if run == sustained and not self._fell(
-                free[: -(sustained + slack)], ys, i - sustained - slack + 2
-            ):
+            if run == sustained and not self._fell(free[: -(sustained + slack)]):
                 run = slack = 0  # no free flight to reverse
             if run == sustained:
                 start = i - sustained - slack + 1
@@ -77,25 +75,12 @@ class Gravity:
                                     f"({strength * self.scale:.2f} px/frame^2)")]  # fmt: skip
         return []
 
-    def _fell(self, free: list[float], ys: np.ndarray, first: int) -> bool:
-        """Did the object fall freely (accelerate downward) before sighting `first`, where
-        its reversed run begins? `free`: the second differences of its free motion so far
-        (no contact, the ground or a bounce); `ys`: the segment's heights.
-
-        Where too little free motion was seen before (the fall merged with another part),
-        a bounce within the window is the fall's evidence: the ground turned a fall round
-        there, and a level mover's wobble makes no bounce (TUNE, session 24: held9191 clip
-        3, its gravity reversed at a bounce after a fall the tracker saw merged). A swing's
-        bottom looks like one too, so this rests on the swing test (pendulum.py) keeping
-        pendulums out of free flight."""
-        window = self.units.frames(FELL_WINDOW, least=SUSTAINED_SAMPLES)
-        recent = free[-window:]
-        if len(recent) >= SUSTAINED_SAMPLES:
-            floor = self.units.accel(GRAVITY_FLOOR) * self.k
-            return float(np.median(recent)) >= floor
-        return any(
-            floor_contact_at(ys, j, self.units) for j in range(max(1, first - window), first)
-        )
+    def _fell(self, free: list[float]) -> bool:
+        """Did the object fall freely (accelerate downward) before? `free`: the second
+        differences of its free motion so far (no contact, the ground or a bounce)."""
+        floor = self.units.accel(GRAVITY_FLOOR) * self.k
+        recent = free[-self.units.frames(FELL_WINDOW, least=SUSTAINED_SAMPLES) :]
+        return len(recent) >= SUSTAINED_SAMPLES and float(np.median(recent)) >= floor
 
 
 def onset(d2: np.ndarray, usable: list[bool], start: int, reach: int, bar: float) -> int:

@@ -121,13 +121,6 @@ def vouched(track: Track, kind: str, frame: int, run: int = 0) -> bool:
     while hi < min(len(seen), k + SIDE) and seen[hi].frame == seen[hi - 1].frame + 1:
         hi += 1
     window = seen[lo:hi]
-    if kind == "gravity_reversal":
-        # A reversal is read off its run, from `frame` on: the sightings before it (a fall
-        # the tracker saw merged with another part, ending at the bounce the reversal is
-        # dated back to) are not its evidence. TUNE, session 24: held9191 clip 3.
-        window = [p for p in window if p.frame >= frame - 1] + [
-            p for p in seen[hi:] if p.frame <= frame + run
-        ]
     if kind != "teleport" and not steady(window, STEADY_ARC if kind in ARC_KINDS else STEADY):
         return False
     if kind in ("teleport", "speed_jump") and k - lo >= 2 and hi - k >= 2:
