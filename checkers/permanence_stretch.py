@@ -63,8 +63,10 @@ PARTING = 0.08
 HELD = 0.95  # share of its largest stretch from which the blob holds it
 HOLD = 0.5  # seconds a held stretch may last
 ONSET = 1.05  # the split is dated from the first sighting grown past this share of the object
-# Largest share of the blob's growth, from the object to its stretch, one frame may bring.
+# Largest share of the blob's growth, from the object to its stretch, one step of up to
+# STEP_SECONDS may bring (measured at 12 and 15 fps; a longer step may bring more in step).
 STEP = 0.6
+STEP_SECONDS = 1 / 12
 KEPT = 0.7  # share of the object's area either piece holds whole (a third cut off by a rim)
 
 
@@ -91,7 +93,7 @@ def stretched_split(track: Track, reliable: dict[int, bool], tracks: dict[int, T
             onset is not None
             and not lost_beside(track, onset.frame - 2, run[-1].frame, tracks)
             and _parted(onset, run, usual, units)
-            and _drawn_out(seen, onset, run, usual)
+            and _drawn_out(seen, onset, run, usual, units)
             and _mass_kept(seen, run, usual[0], units)
             and not left_behind(seen, onset, run[-1], units)
         ):
@@ -180,7 +182,7 @@ def _parted(onset: Point, run: list[Point], usual, units) -> bool:
     )
 
 
-def _drawn_out(seen: list[Point], onset: Point, run: list[Point], usual) -> bool:
+def _drawn_out(seen: list[Point], onset: Point, run: list[Point], usual, units) -> bool:
     """The blob grew to its stretch over several frames, not in one: a copy drawing out of
     the object at a steady speed grows it by about equal steps, and the stretch lasts
     LASTS_SIGHTINGS or more. One step of more than STEP of the whole growth is a piece that
@@ -190,11 +192,17 @@ def _drawn_out(seen: list[Point], onset: Point, run: list[Point], usual) -> bool
     _, w, h = usual
     axis = 0 if run[-1].det.bbox[2] / w >= run[-1].det.bbox[3] / h else 1
     own = (w, h)[axis]
-    growth = [p for p in seen if onset.frame - 1 <= p.frame <= run[-1].frame]
-    extents = [own] + [p.det.bbox[2 + axis] for p in growth if p.frame >= onset.frame]
+    grown = [p for p in seen if onset.frame <= p.frame <= run[-1].frame]
+    extents = [own] + [p.det.bbox[2 + axis] for p in grown]
     best = int(np.argmax(extents))
+    if best == 0:
+        return False
     steps = np.diff(extents[: best + 1])
-    return best > 0 and float(steps.max()) <= STEP * (extents[best] - own)
+    # A step over a longer time may bring more: at 8 fps a copy drawn apart at a steady
+    # speed grows the blob by 0.75 of its growth in one frame.
+    seconds = np.diff([onset.frame - 1] + [p.frame for p in grown[:best]]) / units.fps
+    allowed = STEP * np.maximum(1.0, seconds / STEP_SECONDS)
+    return bool(np.all(steps <= allowed * (extents[best] - own)))
 
 
 def _mass_kept(seen: list[Point], run: list[Point], area: float, units) -> bool:

@@ -122,3 +122,18 @@ def test_a_part_lost_beside_the_blob_as_it_began_to_grow_went_into_it():
     other.points.append(Point(18, 18 / FPS, 84, 90, None, "missing", False))
     assert stretched_split(track, {i: True for i in range(40)}, {0: track}) is not None
     assert stretched_split(track, {i: True for i in range(40)}, {0: track, 1: other}) is None
+
+
+def test_a_copy_drawn_out_at_8_fps_is_a_split_though_one_frame_brings_most_of_it(monkeypatch):
+    # 120 px/s at 8 fps: widths 20 -> 35 -> 40, the first frame 0.75 of the growth (review,
+    # session 24: a per-frame bar missed it at 8 fps and found it at 16 and 30).
+    import test_permanence_stretch as here
+
+    from checkers.units import Units
+
+    monkeypatch.setattr(here, "FPS", 8.0)
+    monkeypatch.setattr(here, "UNITS", Units(180.0, 8.0))
+    boxes = [(70, 90, 20, 20)] * 8 + [(70, 90, 35, 20)] + [(70, 90, 40, 20)] * 5
+    track = built(boxes)
+    found = stretched_split(track, {i: True for i in range(400)}, {0: track})
+    assert found is not None and found[0].frame == 8

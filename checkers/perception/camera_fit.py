@@ -40,7 +40,8 @@ EDGE_STRIP = 6
 EDGE_ERROR = 1e-4
 BETTER = 0.9  # another fit replaces the strong corners' when it leaves this share of misalignment
 # Where the strong corners, all on objects, were lost: the share of the frame objects may
-# cover (background.py's bound on clean frames), so a frame misaligned beyond it is a new scene.
+# cover (background.py's bound on clean frames); more pixels than that misaligned by
+# MISALIGNED gray levels under the camera's best motion is a new scene.
 MAX_FOREGROUND = 0.25
 
 
@@ -84,12 +85,15 @@ def camera_similarity(
         return None
     # On a plain backdrop the strong corners are the objects': an object that vanished or
     # turned took its corners along while the backdrop's were followed (wild TUNE: 7 of 10
-    # missed vanishes restarted the model on the vanish frame). The scene is kept if no
-    # motion or the spread corners' fit aligns all of the frame but what objects may cover.
+    # missed vanishes restarted the model on the vanish frame). No motion stands unless the
+    # spread corners' fit aligns the frame clearly better, and the scene is kept only if at
+    # most the share objects may cover is misaligned under it.
     candidates = [_STILL, *_spread_fit(spread_points, short)]
-    costs = _misalignment(prev, cur, candidates)
-    best = int(np.argmin(costs))
-    return candidates[best] if costs[best] < MAX_FOREGROUND * MISALIGNED else None
+    diffs, keep = _differences(prev, cur, candidates)
+    costs = [float(d[keep].mean()) if keep.any() else 0.0 for d in diffs]
+    best = 1 if len(costs) > 1 and costs[1] < BETTER * costs[0] else 0
+    misaligned = float((diffs[best][keep] >= MISALIGNED).mean()) if keep.any() else 0.0
+    return candidates[best] if misaligned < MAX_FOREGROUND else None
 
 
 _STILL = np.eye(3)
@@ -201,6 +205,15 @@ def _misalignment(prev, cur, motions: list[np.ndarray]) -> list[float]:
     """Mean gray difference (clipped: an object's own motion counts no more than a patch of
     backdrop) between `cur` and `prev` carried by each motion, at half size, over the
     pixels every motion keeps in view."""
+    diffs, keep = _differences(prev, cur, motions)
+    if not keep.any():
+        return [0.0] * len(motions)
+    return [float(d[keep].mean()) for d in diffs]
+
+
+def _differences(prev, cur, motions: list[np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
+    """The clipped gray differences between `cur` and `prev` carried by each motion, at half
+    size, and the pixels every motion keeps in view."""
     small_prev = cv2.resize(prev, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
     small_cur = cv2.resize(cur, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
     h, w = small_cur.shape
@@ -216,10 +229,7 @@ def _misalignment(prev, cur, motions: list[np.ndarray]) -> list[float]:
         inside = cv2.warpPerspective(np.ones_like(seen), m, (w, h), flags=cv2.INTER_NEAREST)
         seen &= inside
         diffs.append(np.minimum(cv2.absdiff(small_cur, moved), MISALIGNED))
-    keep = seen.astype(bool)
-    if not keep.any():
-        return [0.0] * len(motions)
-    return [float(d[keep].mean()) for d in diffs]
+    return diffs, seen.astype(bool)
 
 
 def _spread(corners: np.ndarray, shape: tuple[int, int], short: float) -> np.ndarray:

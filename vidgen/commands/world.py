@@ -96,6 +96,7 @@ def world(
     """
     from vidgen.errors import UsageError
     from vidgen.world.corpus import CorpusSpec, load_scenes, parse_size, write_corpus
+    from vidgen.world.corpus_resume import SETTINGS_NAME
 
     if backgrounds and profile != "wild":
         raise UsageError("--backgrounds is for --profile wild: drop it or add --profile wild")
@@ -126,10 +127,12 @@ def world(
     try:
         summary = write_corpus(spec, out, overwrite=overwrite, progress=progress, scenes=scenes)
     except BaseException:
-        if made[0]:
+        if (out / SETTINGS_NAME).exists():  # the run had begun writing: its clips stay
+            again = "again without --overwrite" if overwrite else "again"
+            kept = f"{made[0]} clips" if made[0] else "the clips made"
             click.echo(
-                f"world: stopped with {made[0]} clips kept in {out}: run the same command "
-                "again to finish the corpus",
+                f"world: stopped with {kept} kept in {out}: run the same command {again} "
+                "to finish the corpus",
                 err=True,
             )
         raise

@@ -107,10 +107,10 @@ def random_scene(
     # Some layouts (a square 3 s frame for a crossing pair, seed 2626's clip 221) almost never
     # suit the drawn kind: rather than fail a corpus part-way, try the other kinds in turn.
     # Only reached after 400 failed tries, so every scene that was laid out before is unchanged.
-    for other in [k for k in kinds if k != kind] if scene is None else ():
+    others = [k for k in kinds if k != kind]
+    while scene is None and others:
+        other = others.pop(0)
         scene = _lay_out(rng, wild_rng, profile, aspect, duration, other, (other,), seed)
-        if scene is not None:
-            break
     if scene is not None:
         return scene
     raise RuntimeError("could not lay out a scene; this is a bug, please report it")
