@@ -16,7 +16,7 @@ from checkers.tracking import Point, Track
 from checkers.tracking import tracks as tracks_module
 from checkers.tracking.boxes import covered
 from checkers.units import Units
-from tests.test_face_tracks import FPS, H, ScriptedFaces, W
+from test_face_tracks import FPS, H, ScriptedFaces, W
 
 
 def _textured(seed: int, shift: tuple[int, int] = (0, 0)) -> tuple[np.ndarray, np.ndarray]:
