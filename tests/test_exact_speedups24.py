@@ -9,6 +9,7 @@ import random
 
 import cv2
 import numpy as np
+from test_face_tracks import FPS, H, ScriptedFaces, W
 
 from checkers.physics.point_speed import point_step, point_steps
 from checkers.segment import Detection
@@ -16,7 +17,6 @@ from checkers.tracking import Point, Track
 from checkers.tracking import tracks as tracks_module
 from checkers.tracking.boxes import covered
 from checkers.units import Units
-from test_face_tracks import FPS, H, ScriptedFaces, W
 
 
 def _textured(seed: int, shift: tuple[int, int] = (0, 0)) -> tuple[np.ndarray, np.ndarray]:
