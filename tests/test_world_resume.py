@@ -60,3 +60,12 @@ def test_other_settings_do_not_continue_an_unfinished_corpus(tmp_path):
     again = CliRunner().invoke(cli, ["world", "--out", str(tmp_path), "--seed", "3", *small])
     assert again.exit_code == 0, again.output
     assert len((tmp_path / "labels.jsonl").read_text().splitlines()) == 4
+
+
+def test_bad_input_leaves_nothing_to_continue(tmp_path):
+    out = tmp_path / "out"
+    args = ["world", "--out", str(out), "--n", "2", "--profile", "wild", "-q"]
+    result = CliRunner().invoke(cli, [*args, "--backgrounds", str(tmp_path / "missing")])
+    assert result.exit_code == 2
+    assert len(result.output.strip().splitlines()) == 1
+    assert not (out / ".corpus-settings.json").exists()

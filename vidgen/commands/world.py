@@ -127,7 +127,8 @@ def world(
     try:
         summary = write_corpus(spec, out, overwrite=overwrite, progress=progress, scenes=scenes)
     except BaseException:
-        if (out / SETTINGS_NAME).exists():  # the run had begun writing: its clips stay
+        begun = (out / SETTINGS_NAME).exists() and next(out.glob("clip_*.mp4"), None)
+        if begun:  # the run had made clips: they stay
             again = "again without --overwrite" if overwrite else "again"
             kept = f"{made[0]} clips" if made[0] else "the clips made"
             click.echo(

@@ -224,6 +224,11 @@ def write_corpus(
         spec = dataclasses.replace(spec, count=len(scenes))
     spec.check(random_scenes=scenes is None)
     out = Path(out)
+    photos = None
+    if spec.profile == "wild":  # a bad --backgrounds fails here, before anything is written
+        from vidgen.world.wild import photo_sources
+
+        photos = photo_sources(spec.backgrounds)
     tmp_labels = out / f".{LABELS_NAME}.partial"
     record = corpus_resume.settings_record(spec, scenes)
     kept = _prepare(out, overwrite, record, tmp_labels)
@@ -231,11 +236,6 @@ def write_corpus(
     violated = sum(bool(json.loads(line)["violations"]) for line in kept)
     digits = max(5, len(str(max(spec.count - 1, 0))))
     written = {json.loads(line)["clip"] for line in kept}
-    photos = None
-    if spec.profile == "wild":
-        from vidgen.world.wild import photo_sources
-
-        photos = photo_sources(spec.backgrounds)
     # An interrupted run keeps its partial labels and settings: the same command goes on.
     with open(tmp_labels, "w", encoding="utf-8") as fh:
         fh.writelines(line + "\n" for line in kept)
