@@ -303,7 +303,11 @@ def _run_all(clips: list[str], options: dict, workers: int, folder=None):
     # One decoder thread per worker, and each clip's stages one after the other: the workers
     # are the parallelism (checkers/overlap.py's threads would only add switching).
     options = {**options, "threads": 1, "overlap": False}
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+    # Workers come from a fork server, not forked from this process: a process that has
+    # already run OpenCV's thread pool (a test session, a library caller) can hand a forked
+    # child its pool's lock held, and the child's first cv2.setNumThreads waits forever
+    # (seen in CI, session 24: test_report_html's -j 2 run hung at load 0).
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("forkserver")) as pool:
         futures = [pool.submit(check_one, clip, options, root) for clip in clips]
         for clip, future in zip(clips, futures, strict=True):
             try:
