@@ -28,7 +28,7 @@ from checkers.physics.gravity import SUSTAINED, SUSTAINED_SAMPLES, Gravity
 from checkers.physics.judged import clip_judged, judged
 from checkers.physics.jumps import Jumps
 from checkers.physics.motion_gate import vouched
-from checkers.physics.pendulum import LOOSE_FIT, swinging
+from checkers.physics.pendulum import LOOSE_FIT, arc_residual, fits_arc
 from checkers.physics.point_speed import PointSpeeds
 from checkers.physics.relocations import Relocations
 from checkers.physics.sightings import Sightings
@@ -149,7 +149,8 @@ class PhysicsChecker(
         for track in tracks:
             # A pendulum's string pulls it up and changes its speed all along its swing: no
             # free flight to judge, only its jumps off its path.
-            free = not swinging(track, LOOSE_FIT)
+            arc = arc_residual(track)
+            free = not fits_arc(arc, LOOSE_FIT)
             for seg, seg_breaks in zip(segments(track), breaks[track.id], strict=True):
                 jumps = self._jumps(track, seg, seg_breaks, sigma_p, sigma_v)
                 events += [e for e in jumps if free or e.kind == "teleport"]
@@ -160,7 +161,7 @@ class PhysicsChecker(
                 if free:
                     events += self._gravity(track, seg)
                     events += self._bounces(track, seg)
-            if not free and swinging(track):
+            if fits_arc(arc):  # energy is read on a tight fit only (pendulum.LOOSE_FIT)
                 events += self._swing_jump(track, events)
             events += self._through_floor(track)
             if not self._floor:

@@ -51,13 +51,26 @@ def _circle(xy: np.ndarray) -> tuple[float, float, float, float]:
 def swinging(track: Track, fit: float = FIT) -> bool:
     """Does this track swing on a string (a pendulum's bob)? `fit`: the most its path may
     stray from the arc, in object sizes (rms)."""
+    return fits_arc(arc_residual(track), fit)
+
+
+def fits_arc(residual: float | None, fit: float = FIT) -> bool:
+    """Is a path whose `arc_residual` is `residual` a swing at the bar `fit`?"""
+    return residual is not None and residual <= fit
+
+
+def arc_residual(track: Track) -> float | None:
+    """How far the track's path strays from its swing's arc (rms, object sizes), or None
+    when it is no swing at any fit (too few sightings, no pivot above it, a straight path,
+    no trade of height for speed). Every test but the fit's own is the same at any bar, so
+    one reading serves both bars (`FIT`, `LOOSE_FIT`)."""
     seen = [p for p in track.seen if not p.at_edge and not p.merged]
     if len(seen) < MIN_SIGHTINGS:
-        return False
+        return None
     xy = np.array([(p.x, p.y) for p in seen])
     size = float(np.median([p.det.size for p in seen]))
     if np.ptp(xy[:, 0]) < SWEEP * size:
-        return False
+        return None
     # A motion part's centroid strays where its cut does (a shadow joining it, a crescent):
     # the circle is refitted without the sightings furthest off it.
     keep = np.ones(len(xy), bool)
@@ -66,34 +79,34 @@ def swinging(track: Track, fit: float = FIT) -> bool:
         off = np.abs(np.hypot(xy[:, 0] - cx, xy[:, 1] - cy) - r)
         keep = off <= max(np.quantile(off, INLIERS), 1e-6)
     cx, cy, r, residual = _circle(xy[keep])
-    if residual > fit * size or r > LONGEST * size or xy[:, 1].min() - cy < PIVOT_ABOVE * size:
-        return False
+    if r > LONGEST * size or xy[:, 1].min() - cy < PIVOT_ABOVE * size:
+        return None
     # A nearly straight path fits a large circle too: the arc must bend clearly more than
     # the path strays from it.
     line = np.polyfit(xy[keep, 0], xy[keep, 1], 1)
     straight = float(np.sqrt(np.mean((np.polyval(line, xy[keep, 0]) - xy[keep, 1]) ** 2)))
     if straight < max(BEND * residual, BEND_LEAST * size):
-        return False
+        return None
     # Speed along the path against depth, over steps between consecutive frames.
     frames = np.array([p.frame for p in seen])
     step = np.flatnonzero(np.diff(frames) == 1)
     if len(step) < MIN_SIGHTINGS - 1:
-        return False
+        return None
     speed = np.hypot(*(xy[step + 1] - xy[step]).T)
     depth = (xy[step + 1, 1] + xy[step, 1]) / 2.0
     if np.std(speed) == 0 or np.std(depth) == 0:
-        return False
+        return None
+    stray = residual / size
     if float(np.corrcoef(depth, speed)[0, 1]) >= LOWER_FASTER:
-        return True
+        return stray
     # A speed jump changes the swing's energy: faster everywhere after it than before, which
     # hides the trade of height for speed from one correlation over the whole track. Each
     # side of the best energy break (energy.py) must trade them on its own.
     if len(step) < 2 * max(SIDE_STEPS, MIN_SIGHTINGS - 1):
-        return False
+        return None
     k, _ = one_break(speed**2, depth)
-    return min(_lower_faster(depth[:k], speed[:k]), _lower_faster(depth[k:], speed[k:])) >= (
-        LOWER_FASTER
-    )
+    both = min(_lower_faster(depth[:k], speed[:k]), _lower_faster(depth[k:], speed[k:]))
+    return stray if both >= LOWER_FASTER else None
 
 
 def _lower_faster(depth: np.ndarray, speed: np.ndarray) -> float:
