@@ -65,7 +65,9 @@ class Bounces:
                 h_after = self._rise(track, seg[b + 1], floor_y, g)
                 if h_after is None:
                     continue
-            read[n] = h_after / max(1e-6, h_before)
+            # Under a pixel a fall is the edges' jitter: the ratio and the severity share
+            # one floor, so a near-zero fall cannot read as a huge gain in either.
+            read[n] = h_after / max(1.0, h_before)
             if h_after > (1.1 * h_before + HEIGHT_SLACK) * self.k:
                 first = self._first_gain(bounces, read, n)
                 events.append(self._event("energy_gain", seg[bounces[first] + 1], track, h_after / max(1.0, h_before) - 1,
