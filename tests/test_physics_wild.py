@@ -32,10 +32,12 @@ def det(x, y, w=SIDE, h=SIDE, lab=RED, source="motion", spread=5.0) -> Detection
                      spread, np.zeros(64), np.zeros(3), False, source=source)  # fmt: skip
 
 
-def run(frames, image=None, reliable=None, touch=False) -> list[tuple[str, int]]:
+def run(frames, image=None, reliable=None, touch=False, partial=None) -> list[tuple[str, int]]:
     """Physics events (kind, frame) of a clip given per frame as {track id: Detection or
     None (lost)}; `image(i)` draws frame i (a flat gray one by default); `touch`: parts
-    whose boxes are within 2 px are marked touching, as the tracker marks them."""
+    whose boxes are within 2 px are marked touching, as the tracker marks them; `partial(i)`:
+    frame i's sightings are marked merged (partly hidden, as tracking/occlusion.py marks a
+    part smaller than its object)."""
     units = Units(float(min(W, H)), FPS)
     tracks: dict[int, Track] = {}
     checker = PhysicsChecker()
@@ -51,6 +53,7 @@ def run(frames, image=None, reliable=None, touch=False) -> list[tuple[str, int]]
             x, y, w, h = d.bbox
             edge = x <= 0 or y <= 0 or x + w >= W or y + h >= H  # as the tracker marks it
             track.points.append(Point(i, i / FPS, d.cx, d.cy, d, "motion", edge))
+            track.points[-1].merged = partial is not None and partial(i)
             assigned[len(dets)] = tid
             dets.append(d)
         if touch:

@@ -47,9 +47,12 @@ class FloorSinking:
         # object falling through a floor seen near the frame's bottom is cut by it from the
         # sighting after it passed the floor's band (TUNE, session 23: fresh4711 5, held9191
         # 21, both lost to the frame's bottom within a frame of leaving the band).
-        seen = [
-            p for p in track.seen if not p.merged and (not p.at_edge or self._bottom_cut(p, widest))
-        ]
+        # Sightings marked merged count too, unless taller than the object (checked below):
+        # the tracker marks a part smaller than the whole object as partly hidden (occlusion.
+        # mark_partial), and an object sinking into the floor shows less of itself each frame
+        # (TUNE, session 25: dev1515 108 and 178, fresh4711 55 passed the floor's band only in
+        # such sightings). A part merged with something below it is taller than the object.
+        seen = [p for p in track.seen if not p.at_edge or self._bottom_cut(p, widest)]
         above = False  # seen standing on the floor or above it
         aloft = False  # seen in the air, its bottom above the floor's edge
         for i, p in enumerate(seen):

@@ -1,0 +1,55 @@
+"""Sinking through a found floor, read from sightings the tracker marks partly hidden.
+
+An object sinking into the floor shows less of itself each frame; the tracker marks a part
+smaller than its object as partly hidden (`merged`, tracking/occlusion.py). Those sightings
+still show its top going deeper than anything standing on the floor does (TUNE, session 25:
+dev1515 clips 108 and 178, fresh4711 clip 55 passed the floor's band only in them).
+"""
+
+from __future__ import annotations
+
+from test_physics_wild import SIDE, backdrop, det, kinds, run
+
+EDGE = 130  # the floor's edge; objects stand up to 14 px below it (floor_sinking.DEPTH)
+
+
+def falling(through: bool, shrink: float, taller: float = 1.0) -> tuple[list[dict], set[int]]:
+    """A part falls onto the floor and either sinks through it and out of the frame or lands
+    and rests; its sightings from the frame its bottom passes the edge on show only `shrink`
+    of its height from its top (times `taller`: merged with something below it). Returns
+    the frames and the frames whose sightings are marked merged."""
+    frames, marked, top, vy = [], set(), 30.0, 0.0
+    rest = EDGE + 8 - SIDE
+    for i in range(30):
+        if top > 180:
+            frames.append({})
+            continue
+        if not through and top >= rest:
+            top, vy = rest, 0.0
+        h = SIDE
+        if top + SIDE > EDGE:
+            h = SIDE * (shrink if through else 1.0) * taller
+            marked.add(i)
+        frames.append({0: det(100.0, top + h / 2, SIDE, h)})
+        vy += 2.0
+        top += vy
+    return frames, marked
+
+
+def events(frames_marked) -> list[str]:
+    frames, marked = frames_marked
+    image = lambda i: backdrop(seed=i)  # noqa: E731
+    return kinds(run(frames, image=image, partial=lambda i: i in marked))
+
+
+def test_sinking_seen_in_partly_hidden_sightings_is_reported():
+    assert "through_floor" in events(falling(through=True, shrink=0.7))
+
+
+def test_landing_in_partly_hidden_sightings_is_no_sinking():
+    assert "through_floor" not in events(falling(through=False, shrink=0.7))
+
+
+def test_a_merged_sighting_taller_than_its_object_is_no_sinking():
+    # Merged with its shadow or another part below it: the box's bottom is not the object's.
+    assert "through_floor" not in events(falling(through=False, shrink=1.0, taller=1.6))
