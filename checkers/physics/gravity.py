@@ -21,6 +21,14 @@ SUSTAINED_SAMPLES = 3  # ... and never fewer second differences (at 8 fps 2 let 
 # 2.2-4.3x the floor before; straight, level movers read as reversing (a wobble of the cut
 # or the camera over a third of a second) at -0.1-0.8x.
 FELL_WINDOW = 1.0  # seconds
+# Seconds either side over which free second differences are averaged before the run test.
+# A rendered edge snaps to whole pixels, so one second difference jitters by about a pixel
+# per frame^2 whatever the frame rate, while gravity's share of it falls with the frame
+# rate squared: at 30 fps the floor is 0.17 px/frame^2 on a 180 px short side, and a
+# reversal's samples alternate in sign around it (TUNE, session 25: held9191 clip 136).
+# Averaged over about a tenth of a second (none at 8-10 fps, 3 samples at 12-24, 5 at 30),
+# the jitter falls and a sustained pull stays.
+SMOOTH = 0.05
 
 
 class Gravity:
@@ -34,12 +42,15 @@ class Gravity:
         bar = max(units.accel(GRAVITY_FLOOR), 0.4 * max(0.0, float(np.median(d2)))) * self.k
         run = slack = 0
         free: list[float] = []  # second differences of free motion so far
-        usable: list[bool] = []  # per second difference: free motion (quiet, no contact)
+        # Per second difference: free motion (quiet, no contact).
+        usable = [
+            self._quiet(seg, i, i + 3, track.id, heights=True)
+            and not floor_contact_at(ys, i + 1, units)
+            for i in range(len(d2))
+        ]
+        raw, d2 = d2, smoothed(d2, usable, units.frames(SMOOTH, least=0))
         for i in range(len(d2)):
-            quiet = self._quiet(seg, i, i + 3, track.id, heights=True) and not floor_contact_at(
-                ys, i + 1, units
-            )
-            usable.append(quiet)
+            quiet = usable[i]
             if d2[i] < -bar and quiet:
                 run += 1
             elif quiet and run and not slack and d2[i] < bar:
@@ -58,7 +69,7 @@ class Gravity:
             if run == sustained:
                 start = i - sustained - slack + 1
                 strength = float(-np.median(d2[start : i + 1]))
-                start = onset(d2, usable, start, 2 * sustained, bar)
+                start = onset(raw, usable, start, 2 * sustained, bar)
                 # Frames at a bounce are skipped (the ground kinks the motion there), so a
                 # reversal that starts just before a bounce shows first after it: date it
                 # back across the bounce's frames while the motion there bends upward too.
@@ -67,7 +78,7 @@ class Gravity:
                     first > start - 2
                     and first > 1
                     and floor_contact_at(ys, first - 1, units)
-                    and d2[first - 2] < 0
+                    and raw[first - 2] < 0
                 ):
                     first -= 1
                 return [self._event("gravity_reversal", seg[first], track, strength / bar - 0.5,
@@ -104,3 +115,16 @@ def onset(d2: np.ndarray, usable: list[bool], start: int, reach: int, bar: float
         if total < strongest:
             best, strongest = j, total
     return best
+
+
+def smoothed(d2: np.ndarray, usable: list[bool], half: int) -> np.ndarray:
+    """Each usable second difference averaged with the usable ones up to `half` samples
+    either side (a contact's kink is not usable, so it is not spread onto free flight)."""
+    if half < 1:
+        return d2
+    out = d2.astype(float).copy()
+    for i in range(len(d2)):
+        if usable[i]:
+            near = [d2[j] for j in range(max(0, i - half), min(len(d2), i + half + 1)) if usable[j]]
+            out[i] = float(np.mean(near))
+    return out
