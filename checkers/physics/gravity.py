@@ -48,7 +48,8 @@ class Gravity:
             and not floor_contact_at(ys, i + 1, units)
             for i in range(len(d2))
         ]
-        raw, d2 = d2, smoothed(d2, usable, units.frames(SMOOTH, least=0))
+        half = units.frames(SMOOTH, least=0)
+        raw, d2 = d2, smoothed(d2, usable, half)
         for i in range(len(d2)):
             quiet = usable[i]
             if d2[i] < -bar and quiet:
@@ -69,7 +70,9 @@ class Gravity:
             if run == sustained:
                 start = i - sustained - slack + 1
                 strength = float(-np.median(d2[start : i + 1]))
-                start = onset(raw, usable, start, 2 * sustained, bar)
+                # The average reaches `half` samples back before the pull began: the onset
+                # is searched for in the raw samples from that many later.
+                start = onset(raw, usable, min(start + half, i), 2 * sustained + half, bar)
                 # Frames at a bounce are skipped (the ground kinks the motion there), so a
                 # reversal that starts just before a bounce shows first after it: date it
                 # back across the bounce's frames while the motion there bends upward too.
