@@ -21,14 +21,15 @@ SUSTAINED_SAMPLES = 3  # ... and never fewer second differences (at 8 fps 2 let 
 # 2.2-4.3x the floor before; straight, level movers read as reversing (a wobble of the cut
 # or the camera over a third of a second) at -0.1-0.8x.
 FELL_WINDOW = 1.0  # seconds
-# Seconds either side over which free second differences are averaged before the run test.
-# A rendered edge snaps to whole pixels, so one second difference jitters by about a pixel
-# per frame^2 whatever the frame rate, while gravity's share of it falls with the frame
-# rate squared: at 30 fps the floor is 0.17 px/frame^2 on a 180 px short side, and a
-# reversal's samples alternate in sign around it (TUNE, session 25: held9191 clip 136).
-# Averaged over about a tenth of a second (none at 8-10 fps, 3 samples at 12-24, 5 at 30),
-# the jitter falls and a sustained pull stays.
-SMOOTH = 0.05
+# Seconds of free second differences averaged (centred) before the run test. A rendered
+# edge snaps to whole pixels, so one second difference jitters by about a pixel per frame^2
+# whatever the frame rate, while gravity's share of it falls with the frame rate squared: at
+# 30 fps the floor is 0.17 px/frame^2 on a 180 px short side, and a reversal's samples
+# alternate in sign around it (TUNE, session 25: held9191 clip 136). The window holds three
+# samples at 30 fps and one (none averaged) at 24 fps and below: at 16 fps averaging three let one
+# near-zero jitter step in every three pull a real reversal under the bar
+# (test_physics_evidence).
+SMOOTH = 0.1
 
 
 class Gravity:
@@ -48,7 +49,7 @@ class Gravity:
             and not floor_contact_at(ys, i + 1, units)
             for i in range(len(d2))
         ]
-        half = units.frames(SMOOTH, least=0)
+        half = (units.frames(SMOOTH) - 1) // 2
         raw, d2 = d2, smoothed(d2, usable, half)
         for i in range(len(d2)):
             quiet = usable[i]
