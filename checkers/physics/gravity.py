@@ -26,8 +26,8 @@ FELL_WINDOW = 1.0  # seconds
 # whatever the frame rate, while gravity's share of it falls with the frame rate squared: at
 # 30 fps the floor is 0.17 px/frame^2 on a 180 px short side, and a reversal's samples
 # alternate in sign around it (TUNE, session 25: held9191 clip 136). The window holds three
-# samples at 30 fps and one (none averaged) at 24 fps and below: at 16 fps averaging three let one
-# near-zero jitter step in every three pull a real reversal under the bar
+# samples at 30 fps and one (none averaged) at 24 fps and below: at 16 fps, averaging three
+# let one near-zero jitter step in every three pull a real reversal under the bar
 # (test_physics_evidence).
 SMOOTH = 0.1
 

@@ -88,6 +88,7 @@ class Relocations:
             and t.points[0].how == "new"
             and len(t.seen) >= LANDED
         ]
+        self._bends: dict[int, bool] = {}  # track id -> swinging (read once a track)
         events = []
         for track in tracks:
             for before, after in self._losses(track, gap):
@@ -181,7 +182,9 @@ class Relocations:
             return None
         if max(last.area, first.area) > AREA * max(1.0, min(last.area, first.area)):
             return None
-        px, py = _predicted(before, after[0].frame, bends=swinging(track))
+        if track.id not in self._bends:
+            self._bends[track.id] = swinging(track)
+        px, py = _predicted(before, after[0].frame, bends=self._bends[track.id])
         off = math.hypot(after[0].x - px, after[0].y - py)
         size = float(np.median([p.det.size for p in before]))
         bar = max(TELEPORT_SIZES * size, self.units.length(TELEPORT_SHARE)) * self.k
