@@ -44,6 +44,14 @@ FIRST_STEP = 32 / 15  # short sides/s (2.133) an object may go between its first
 # clip when the background model is on: shapes-world clips start at 0.86-0.99 (seed 555),
 # wild-profile clips anywhere from 0.02 to 0.99 (soft gradients read as plain).
 PLAIN_FIRST = 0.8
+# Lab: the plain segmentation's foreground threshold (segment.py: 4 x the backdrop's typical
+# distance from its smooth color field + 6, at least 12) above which the first frame's
+# backdrop is texture, not one color with sensor noise. The plain path models the backdrop as
+# that smooth field, so on soft stripes, wood or tiles that read as plain it either sees the
+# texture as parts or raises its threshold past dull objects. Shapes-world clips (seed 7001)
+# start at 12.0-13.9, wild-profile plain backdrops at 12.0-12.8; wild stripes, wood, tiles and
+# noise that read as plain at 15.5-46.9 (TUNE: 17 of 21 plain-path clips).
+PLAIN_TEXTURE = 15.0
 EMERGE_SECONDS = 1.0  # a ghost found this long after a track's birth still explains it
 
 
@@ -192,7 +200,8 @@ class Tracker:
         flat = (
             not seg.detections or np.median([d.lab_spread for d in seg.detections]) < SOLID_SPREAD
         )
-        plain = reliable and seg.plain >= PLAIN_FIRST and flat
+        textured = seg.threshold > PLAIN_TEXTURE
+        plain = reliable and seg.plain >= PLAIN_FIRST and flat and not textured
         self._mode = "plain" if plain or not self._use_background else "motion"
         if self._mode == "motion":
             self._background = MotionBackground(self._fps, self.width, self.height)
