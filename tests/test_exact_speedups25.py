@@ -1,0 +1,91 @@
+"""Session 25's exact speed-ups of `vidgen check`: each gives what the work it replaced gave,
+bit for bit (benchmarks/verdict_parity.py holds whole clips to the same verdicts and events).
+Each test fails on main 1777e54, where the faster form does not exist."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from checkers.perception import photometric
+from checkers.perception.photometric import Photometric, fit_photometric
+
+
+def _old_line(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    # main's `_line`: numpy's var and mean on one channel's column.
+    spread = float(x.var())
+    if spread < 25.0:
+        return 1.0, float(np.mean(y - x))
+    x_mean, y_mean = x.mean(), y.mean()
+    g = float(((x - x_mean) * (y - y_mean)).mean() / spread)
+    return g, float(y_mean - g * x_mean)
+
+
+def _old_fit(previous: np.ndarray, current: np.ndarray, static: np.ndarray) -> Photometric:
+    # main's fit_photometric: a column a channel, np.quantile over the columns.
+    if int(static.sum()) < photometric.MIN_PIXELS:
+        return photometric.NEUTRAL
+    where = np.flatnonzero(static)
+    where = where[:: max(1, where.size // photometric.SAMPLE)]
+    x = previous.reshape(-1, 3)[where].astype(np.float64)
+    y = current.reshape(-1, 3)[where].astype(np.float64)
+    g, o = np.array([_old_line(x[:, c], y[:, c]) for c in range(3)]).T
+    residual = np.abs(y - (g * x + o))
+    bars = np.quantile(residual, photometric.TRIM, axis=0)
+    gain, offset = np.ones(3), np.zeros(3)
+    for c in range(3):
+        keep = residual[:, c] <= bars[c]
+        g, o = _old_line(x[keep, c], y[keep, c])
+        if abs(np.log(max(g, 1e-3))) > photometric.MAX_GAIN_STEP:
+            return photometric.NEUTRAL
+        gain[c], offset[c] = g, o
+    return Photometric(gain.astype(np.float32), offset.astype(np.float32))
+
+
+def _frames(rng: np.random.Generator, kind: int) -> tuple[np.ndarray, np.ndarray]:
+    h, w = int(rng.integers(12, 120)), int(rng.integers(12, 200))
+    if kind == 0:  # uint8 frames, an exposure step and noise
+        p = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+        c = np.clip(p * rng.uniform(0.8, 1.2) + rng.normal(0, 5, p.shape), 0, 255)
+        return p, c.astype(np.uint8)
+    if kind == 1:  # a float32 model against a frame: sums that round
+        p = (rng.random((h, w, 3)) * 255).astype(np.float32)
+        c = p * np.float32(rng.uniform(0.7, 1.3)) + rng.normal(0, 3, p.shape).astype(np.float32)
+        return p, c
+    if kind == 2:  # flat channels: the offset-only branch
+        p = np.full((h, w, 3), rng.integers(0, 250), np.uint8)
+        p += rng.integers(0, 3, (h, w, 3)).astype(np.uint8)
+        c = p.copy()
+        c[..., 1] += 2
+        return p, c
+    p = rng.integers(10, 14, (h, w, 3)).astype(np.uint8) * 10  # ties at the trimming bar
+    c = np.clip(p.astype(int) + rng.integers(-2, 3, p.shape), 0, 255).astype(np.uint8)
+    return p, c
+
+
+def test_photometric_fit_is_mains_bit_for_bit():
+    # The three channels' fits as rows of one array, and numpy's quantile taken from two
+    # order statistics: every gain and offset the same bits as main's column-a-channel fit.
+    rng = np.random.default_rng(25)
+    fitted = 0
+    for trial in range(400):
+        previous, current = _frames(rng, trial % 4)
+        static = rng.random(previous.shape[:2]) < rng.uniform(0.05, 1.0)
+        old, new = _old_fit(previous, current, static), fit_photometric(previous, current, static)
+        assert old.gain.tobytes() == new.gain.tobytes()
+        assert old.offset.tobytes() == new.offset.tobytes()
+        fitted += old is not photometric.NEUTRAL
+    assert fitted > 100
+
+
+def test_quantile_rows_is_numpys():
+    rng = np.random.default_rng(7)
+    for n in (1, 2, 3, 5, 200, 201, 4000, 4001):
+        values = rng.random((3, n)) * rng.choice([1.0, 1e-3, 255.0])
+        if n > 3:
+            values[1, : n // 2] = values[1, 0]  # ties
+        for q in (0.0, 0.5, 0.8, 0.999, 1.0):
+            expected = np.quantile(values, q, axis=1)
+            assert photometric._quantile_rows(values, q).tobytes() == expected.tobytes()
+    values[2, 3] = np.nan  # a row with NaN: numpy's own answer
+    np.testing.assert_array_equal(photometric._quantile_rows(values, 0.8),
+                                  np.quantile(values, 0.8, axis=1))  # fmt: skip
