@@ -89,3 +89,25 @@ def test_quantile_rows_is_numpys():
     values[2, 3] = np.nan  # a row with NaN: numpy's own answer
     np.testing.assert_array_equal(photometric._quantile_rows(values, 0.8),
                                   np.quantile(values, 0.8, axis=1))  # fmt: skip
+
+
+def test_flow_warp_error_reads_the_two_channel_map_as_two_maps():
+    # main remapped with the map's x and y planes copied out; the whole (h, w, 2) map gives
+    # the same warped pixels, so the same warp error, bit for bit.
+    import cv2
+
+    from checkers.flow import FlowMeter
+
+    rng = np.random.default_rng(3)
+    for trial in range(40):
+        h, w = int(rng.integers(20, 120)), int(rng.integers(20, 200))
+        prev = (rng.random((h, w)) * 255).astype(np.uint8)
+        gray = np.roll(prev, int(rng.integers(-3, 4)), axis=1)
+        flow = rng.normal(0, 2 + trial % 5, (h, w, 2)).astype(np.float32)
+        meter = FlowMeter()
+        meter._prev_gray = prev
+        xs, ys = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+        source = np.dstack([xs, ys]) - flow
+        warped = cv2.remap(prev, source[..., 0], source[..., 1], cv2.INTER_LINEAR,
+                           borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
+        assert meter._warp_error(gray, flow) == float(cv2.absdiff(warped, gray).mean())
