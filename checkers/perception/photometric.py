@@ -74,17 +74,22 @@ def fit_photometric(previous: np.ndarray, current: np.ndarray, static: np.ndarra
     where = where[:: max(1, where.size // SAMPLE)]
     # One row a channel, (3, n): the three channels' fits share each numpy call (a row's
     # sum is the same pairwise sum as the channel's column's, so every value is the same).
-    x = np.ascontiguousarray(previous.reshape(-1, 3)[where].T, dtype=np.float64)
-    y = np.ascontiguousarray(current.reshape(-1, 3)[where].T, dtype=np.float64)
+    # (np.take gathers the same rows as indexing with `where`, at a third of its cost.)
+    x = np.take(previous.reshape(-1, 3), where, axis=0).T.astype(np.float64, order="C")
+    y = np.take(current.reshape(-1, 3), where, axis=0).T.astype(np.float64, order="C")
     # Each channel is fitted on its own; the three first fits come before any second one
     # so that one quantile call trims all three (the same values as a call per channel).
     g, o = _lines(x, y)
     residual = np.abs(y - (g[:, None] * x + o[:, None]))  # (3, n)
     bars = _quantile_rows(residual, TRIM)
+    # The second fits on each channel's best-fitting pixels, gathered for all three at once
+    # (row by row, in order: each channel's kept values as its own gather would give them).
+    keep = residual <= bars[:, None]
+    ends = np.cumsum(np.count_nonzero(keep, axis=1)).tolist()
+    x_kept, y_kept = x[keep], y[keep]
     gain, offset = np.ones(3), np.zeros(3)
-    for c in range(3):
-        keep = residual[c] <= bars[c]
-        g, o = _line(x[c][keep], y[c][keep])
+    for c, (start, end) in enumerate(zip([0, *ends[:2]], ends, strict=True)):
+        g, o = _line(x_kept[start:end], y_kept[start:end])
         if abs(np.log(max(g, 1e-3))) > MAX_GAIN_STEP:
             return NEUTRAL
         gain[c], offset[c] = g, o
@@ -92,9 +97,19 @@ def fit_photometric(previous: np.ndarray, current: np.ndarray, static: np.ndarra
 
 
 def _line(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """Least-squares y = g x + o; a flat patch (no spread in x) gets an offset only."""
-    g, o = _lines(x[None], y[None])
-    return float(g[0]), float(o[0])
+    """Least-squares y = g x + o; a flat patch (no spread in x) gets an offset only.
+
+    numpy's `x.var()` and `x.mean()` as the sums they take (pairwise, divided by n): the
+    same bits without their per-call overhead."""
+    n = x.size
+    x_mean = np.add.reduce(x) / n
+    dx = x - x_mean
+    spread = float(np.add.reduce(dx * dx) / n)
+    if spread < 25.0:  # under 5 gray levels of spread the gain is not measurable
+        return 1.0, float(np.add.reduce(y - x) / n)
+    y_mean = np.add.reduce(y) / n
+    g = float(np.add.reduce(dx * (y - y_mean)) / n / spread)
+    return g, float(y_mean - g * x_mean)
 
 
 def _lines(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
