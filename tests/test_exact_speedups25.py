@@ -111,3 +111,30 @@ def test_flow_warp_error_reads_the_two_channel_map_as_two_maps():
         warped = cv2.remap(prev, source[..., 0], source[..., 1], cv2.INTER_LINEAR,
                            borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
         assert meter._warp_error(gray, flow) == float(cv2.absdiff(warped, gray).mean())
+
+
+def test_median0_is_numpys_median_along_the_first_axis():
+    # The same partition and sums as np.median(values, axis=0): its bits, dtype and type,
+    # -0.0 and NaN included; other inputs go to numpy itself.
+    from checkers.medians import median0
+
+    rng = np.random.default_rng(11)
+    for trial in range(3000):
+        n, m = int(rng.integers(1, 40)), int(rng.integers(1, 4))
+        shape = (n,) if trial % 3 == 0 else (n, m)
+        values = rng.normal(0, 3, shape).astype([np.float32, np.float64][trial % 2])
+        if trial % 5 == 0:
+            values[rng.random(shape) < 0.3] = -0.0
+        if trial % 7 == 0:
+            values = np.round(values)  # ties
+        if trial % 11 == 0:
+            values[rng.random(shape) < 0.1] = np.nan
+        expected, got = np.median(values, axis=0), median0(values)
+        assert type(got) is type(expected)
+        assert np.asarray(got).dtype == np.asarray(expected).dtype
+        np.testing.assert_array_equal(got, expected)  # NaN where numpy has NaN
+        finite = ~np.isnan(np.asarray(expected))
+        assert np.array_equal(np.signbit(np.asarray(got))[finite],
+                              np.signbit(np.asarray(expected))[finite])  # fmt: skip
+    for other in ([3, 1, 2], np.arange(6).reshape(3, 2), np.float16([1, 2, 4, 8])):
+        np.testing.assert_array_equal(median0(other), np.median(other, axis=0))
