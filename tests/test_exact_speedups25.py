@@ -138,3 +138,36 @@ def test_median0_is_numpys_median_along_the_first_axis():
                               np.signbit(np.asarray(expected))[finite])  # fmt: skip
     for other in ([3, 1, 2], np.arange(6).reshape(3, 2), np.float16([1, 2, 4, 8])):
         np.testing.assert_array_equal(median0(other), np.median(other, axis=0))
+
+
+def test_cadence_converts_each_frame_to_gray_once(monkeypatch):
+    # The repeats found as main finds them (each frame's change to the one before), with
+    # each decoded frame made gray once, not once with each neighbour.
+    import cv2
+
+    from checkers import cadence
+    from checkers.cadence import DistinctFrames, gray_change
+    from checkers.video import Frame
+
+    rng = np.random.default_rng(4)
+    pictures = [rng.integers(0, 255, (36, 64, 3), dtype=np.uint8) for _ in range(40)]
+    decoded = [Frame(i, i / 24, pictures[i // 3]) for i in range(120)]  # past the look-ahead
+    made = []
+    real = cv2.cvtColor
+
+    def counted(image, code):
+        made.append(1)
+        return real(image, code)
+
+    monkeypatch.setattr(cadence.cv2, "cvtColor", counted)
+    shown = list(DistinctFrames(iter(decoded), fps=24))
+    assert len(made) <= len(decoded)
+    monkeypatch.setattr(cadence.cv2, "cvtColor", real)
+    # main's rule, from gray_change on each pair
+    expected, run = [False], 0
+    for a, b in zip(decoded, decoded[1:], strict=False):
+        repeat = run < 2 and gray_change(a.image, b.image) < cadence.REPEAT_LEVEL
+        run = run + 1 if repeat else 0
+        expected.append(repeat)
+    assert [s.repeat for s in shown] == expected
+    assert sum(expected) == 80
