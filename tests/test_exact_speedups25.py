@@ -171,3 +171,36 @@ def test_cadence_converts_each_frame_to_gray_once(monkeypatch):
         expected.append(repeat)
     assert [s.repeat for s in shown] == expected
     assert sum(expected) == 80
+
+
+def _old_spread(corners: np.ndarray, shape: tuple[int, int], short: float) -> np.ndarray:
+    # main's camera_fit._spread
+    import math
+
+    from checkers.perception.camera_fit import CELL, PER_CELL
+
+    cell = max(4.0, CELL * short)
+    cols = int(math.ceil(shape[1] / cell))
+    ids = (corners[:, 1] // cell).astype(int) * cols + (corners[:, 0] // cell).astype(int)
+    order = np.argsort(ids, kind="stable")
+    grouped = ids[order]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+    rank = np.arange(len(ids)) - np.repeat(starts, np.diff(np.r_[starts, len(ids)]))
+    return np.sort(order[rank < PER_CELL]).astype(np.intp)
+
+
+def test_camera_fit_spread_corners_and_their_union_are_mains():
+    from checkers.perception.camera_fit import _spread
+
+    rng = np.random.default_rng(9)
+    for trial in range(1500):
+        n, w, h = int(rng.integers(0, 200)), int(rng.integers(40, 400)), int(rng.integers(40, 300))
+        corners = (rng.random((n, 2)) * [w, h]).astype(np.float32)
+        if trial % 3 == 0:
+            corners = np.round(corners / 8) * 8  # on the cells' edges
+        expected = _old_spread(corners, (h, w), float(min(h, w)))
+        got = _spread(corners, (h, w), float(min(h, w)))
+        assert got.dtype == expected.dtype and np.array_equal(got, expected)
+        strong = int(rng.integers(0, n + 1))
+        union = np.concatenate([np.arange(strong), got[got >= strong]])  # as camera_similarity
+        assert np.array_equal(union, np.union1d(np.arange(strong), got))
