@@ -204,3 +204,39 @@ def test_camera_fit_spread_corners_and_their_union_are_mains():
         strong = int(rng.integers(0, n + 1))
         union = np.concatenate([np.arange(strong), got[got >= strong]])  # as camera_similarity
         assert np.array_equal(union, np.union1d(np.arange(strong), got))
+
+
+def test_pyav_decode_keeps_one_scaler_a_clip(tmp_path, monkeypatch):
+    # The PyAV path scales every frame with one scaler, not one set up per frame, and the
+    # frames are those each frame's own `to_ndarray` gives.
+    import av
+    import av.video.reformatter as reformatter
+
+    from checkers import video
+
+    rng = np.random.default_rng(2)
+    path = tmp_path / "clip.mp4"
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=16)
+        stream.height, stream.width, stream.pix_fmt = 120, 200, "yuv420p"
+        for _ in range(12):
+            image = rng.integers(0, 255, (120, 200, 3), dtype=np.uint8)
+            container.mux(stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")))
+        container.mux(stream.encode())
+    info = video.probe(path, short_side=72)
+    made, real = [], reformatter.VideoReformatter
+
+    def counted():
+        made.append(real())
+        return made[-1]
+
+    monkeypatch.setattr(reformatter, "VideoReformatter", counted)
+    got = [f.image for f in video.frames(info, backend="pyav")]
+    assert len(made) == 1
+    with av.open(str(path)) as container:
+        expected = [
+            d.to_ndarray(format="rgb24", width=info.analysis_width,
+                         height=info.analysis_height, interpolation="AREA")
+            for d in container.decode(container.streams.video[0])
+        ]  # fmt: skip
+    assert len(got) == 12 and all(np.array_equal(a, b) for a, b in zip(got, expected, strict=True))
