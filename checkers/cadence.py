@@ -74,7 +74,17 @@ class Shown:
 def gray_change(a: np.ndarray, b: np.ndarray) -> float:
     """How much the most changed place of two RGB frames changed: the largest mean absolute
     gray difference over squares of PLACE short sides."""
-    diff = cv2.absdiff(cv2.cvtColor(a, cv2.COLOR_RGB2GRAY), cv2.cvtColor(b, cv2.COLOR_RGB2GRAY))
+    return _gray_change(_gray(a), _gray(b))
+
+
+def _gray(rgb: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+
+
+def _gray_change(a: np.ndarray, b: np.ndarray) -> float:
+    """`gray_change` of two frames already made gray (each frame is converted once, not
+    once with the frame before it and again with the one after)."""
+    diff = cv2.absdiff(a, b)
     h, w = diff.shape
     side = max(1.0, PLACE * min(h, w))
     cells = (max(1, round(w / side)), max(1, round(h / side)))
@@ -139,10 +149,12 @@ class DistinctFrames:
         rate = fps if fps and math.isfinite(fps) and fps > 0 else 0.0
         look = int(min(LOOK_MAX, max(LOOK_MIN, round(LOOK_SECONDS * rate))))
         changes: list[float] = []
+        gray = None
         try:
             for frame in self._source:
+                gray, previous = _gray(frame.image), gray
                 if self._head:
-                    changes.append(gray_change(self._head[-1].image, frame.image))
+                    changes.append(_gray_change(previous, gray))
                 self._head.append(frame)
                 if len(self._head) >= look:
                     break
@@ -168,20 +180,25 @@ class DistinctFrames:
 
     def __iter__(self) -> Iterator[Shown]:
         previous: Frame | None = None
+        previous_gray: np.ndarray | None = None  # past the look-ahead: `previous`, gray
         picture, run = -1, 0
         for position, frame in enumerate(self._frames()):
             repeat = False
+            gray = None
             if previous is not None and self.repeats and run < self.repeats:
                 if position - 1 < len(self._changes):
                     change = self._changes[position - 1]
                 else:
-                    change = gray_change(previous.image, frame.image)
+                    if previous_gray is None:
+                        previous_gray = _gray(previous.image)
+                    gray = _gray(frame.image)
+                    change = _gray_change(previous_gray, gray)
                 repeat = change < REPEAT_LEVEL
             if repeat:
                 run += 1
             else:
                 picture, run = picture + 1, 0
-            previous = frame
+            previous, previous_gray = frame, gray
             yield Shown(frame, picture, repeat)
 
     def _frames(self) -> Iterator[Frame]:

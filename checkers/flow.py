@@ -90,11 +90,9 @@ class FlowMeter:
         # DIS gives prev->current flow; using it at the current pixel is the usual
         # first-order approximation of the backward flow.
         source = self._grid - flow
+        # The (h, w, 2) map whole: OpenCV reads the x and y planes from it as it would from
+        # two maps (the same pixels), without copying out two strided planes first.
         warped = cv2.remap(
-            self._prev_gray,
-            source[..., 0],
-            source[..., 1],
-            cv2.INTER_LINEAR,
-            borderMode=cv2.BORDER_REPLICATE,
+            self._prev_gray, source, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
         )
         return float(cv2.absdiff(warped, gray).mean())

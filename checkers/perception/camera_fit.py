@@ -66,7 +66,9 @@ def camera_similarity(
     # The strong corners and those spread over the frame share many: each is followed once
     # (LK follows every corner on its own, so a corner's track does not depend on the rest).
     spread = _spread(faint, prev.shape, short)
-    followed = np.union1d(np.arange(strong), spread)
+    # Their union, ascending and without repeats (np.union1d's, without its sort): the
+    # strong corners are the head 0..strong-1 and `spread` is ascending.
+    followed = np.concatenate([np.arange(strong), spread[spread >= strong]])
     ahead, good = _follow(prev, cur, faint[followed], short)
     # `followed` is sorted and holds 0..strong-1, so the strong corners are its head.
     src, dst, kept = faint[:strong], ahead[:strong], good[:strong]
@@ -243,6 +245,8 @@ def _spread(corners: np.ndarray, shape: tuple[int, int], short: float) -> np.nda
     # order within each), its place in the group.
     order = np.argsort(ids, kind="stable")
     grouped = ids[order]
-    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
-    rank = np.arange(len(ids)) - np.repeat(starts, np.diff(np.r_[starts, len(ids)]))
+    position = np.arange(len(ids))
+    # Each position's group start: the last position at or before it where the cell changes.
+    starts = np.concatenate([[True], grouped[1:] != grouped[:-1]])
+    rank = position - np.maximum.accumulate(np.where(starts, position, 0))
     return np.sort(order[rank < PER_CELL]).astype(np.intp)

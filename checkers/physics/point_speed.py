@@ -37,6 +37,7 @@ import numpy as np
 
 from checkers.base import Event
 from checkers.kinematics import bounce_points, floor_contact
+from checkers.medians import median0
 from checkers.physics.jumps import (
     ACCEL_NOISE,
     GROUND_BAND,
@@ -133,7 +134,7 @@ def _agreed(seeds, ahead, st, back, sb, short: float) -> np.ndarray | None:
     if ok.sum() < MIN_POINTS:
         return None
     moved = (ahead - seeds).reshape(-1, 2)[ok]
-    median = np.median(moved, axis=0)
+    median = median0(moved)
     reach = max(AGREE_SIDE * short, AGREE_SPEED * float(np.hypot(*median)))
     together = np.linalg.norm(moved - median, axis=1) <= reach
     return median if together.mean() >= AGREE else None
@@ -144,7 +145,7 @@ def _offset(p: Point) -> np.ndarray:
 
 
 def _sigma(values: np.ndarray, centre: np.ndarray) -> float:
-    return 1.4826 * float(np.median(np.linalg.norm(values - centre, axis=1)))
+    return 1.4826 * float(median0(np.linalg.norm(values - centre, axis=1)))
 
 
 def _steady_change(vel: list, before: list[int], after: list[int]) -> np.ndarray:
@@ -158,7 +159,7 @@ def _steady_change(vel: list, before: list[int], after: list[int]) -> np.ndarray
         for n, i in enumerate(side)
         for j in side[n + 1 :]
     ]
-    fall = float(np.median(slopes))
+    fall = float(median0(slopes))
     return np.array([0.0, fall if abs(fall) >= ACCEL_NOISE else 0.0])
 
 
@@ -202,7 +203,7 @@ class PointSpeeds:
         steps = [v if v is not None else xy[i] - xy[i - 1] for i, v in enumerate(vel) if i]
         path = np.vstack([xy[:1], xy[:1] + np.cumsum(steps, axis=0)])
         bounces = sorted(bounce_points(path, self.units))
-        size = float(np.median([p.det.size for p in seg]))
+        size = float(median0([p.det.size for p in seg]))
         low = xy[:, 1].max() - max(GROUND_BAND, 0.5 * size)
         offsets = np.array([_offset(p) for p in seg])
         camera = np.vstack([np.zeros((1, 2)), np.diff(offsets, axis=0)])
@@ -231,7 +232,7 @@ class PointSpeeds:
             accel = _steady_change(vel, before, after)
             ub = np.array([vel[i] - accel * (i - k) for i in before])
             ua = np.array([vel[i] - accel * (i - k) for i in after])
-            vb, va = np.median(ub, axis=0), np.median(ua, axis=0)
+            vb, va = median0(ub), median0(ua)
             dv = va - vb
             step = float(np.hypot(*dv))
             faster = max(float(np.hypot(*vb)), float(np.hypot(*va)))
@@ -252,15 +253,15 @@ class PointSpeeds:
             if speed_a - speed_b <= bar or not same_way(along):
                 continue
             # The camera fit's own change at the object, read the same way.
-            cam = np.median(camera[after], axis=0) - np.median(camera[before], axis=0)
+            cam = median0(camera[after]) - median0(camera[before])
             if float(np.dot(cam, dv)) / step > CAMERA_SHARE * step:
                 continue
             if self._collided(track.id, seg, k):
                 continue
             # Points that read the part still while its whole mask travels are the
             # backdrop's, seen through the box (a gradient or a texture behind the object).
-            mask_b = np.median(xy[before] - xy[np.array(before) - 1], axis=0)
-            mask_a = np.median(xy[after] - xy[np.array(after) - 1], axis=0)
+            mask_b = median0(xy[before] - xy[np.array(before) - 1])
+            mask_a = median0(xy[after] - xy[np.array(after) - 1])
             if any(
                 np.hypot(*mask) > bar and np.hypot(*pts) < 0.5 * np.hypot(*mask)
                 for mask, pts in ((mask_b, vb), (mask_a, va))
@@ -269,8 +270,8 @@ class PointSpeeds:
             # The change is here, not at a boundary up to `span` away that the wide windows
             # also reach (a bounce or a collision there): the nearest steps either side
             # must differ by more than the bar too. The largest of these dates it.
-            near = float(np.hypot(*(np.median(ua[:LEAST_STEPS], axis=0)
-                                    - np.median(ub[-LEAST_STEPS:], axis=0))))  # fmt: skip
+            near = float(np.hypot(*(median0(ua[:LEAST_STEPS])
+                                    - median0(ub[-LEAST_STEPS:]))))  # fmt: skip
             if near <= bar:
                 continue
             found.append((near, step / bar, step, k))
