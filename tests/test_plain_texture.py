@@ -9,7 +9,8 @@ such a backdrop; on the background model they gave 3 permanence labels found of 
 
 import numpy as np
 
-from checkers.tracking.tracker import PLAIN_TEXTURE, Tracker
+from checkers.tracking.backdrop import PLAIN_TEXTURE
+from checkers.tracking.tracker import Tracker
 
 H, W = 180, 320
 

@@ -24,7 +24,7 @@ from checkers.perception.clean_plate import camera_steps, clean_plate
 from checkers.perception.seen_before import seen_before
 from checkers.segment import Detection, Segmentation, segment
 from checkers.tracking.assignment import assign
-from checkers.tracking.backdrop import PLAIN_MIN, RELIABLE_FOREGROUND
+from checkers.tracking.backdrop import plain_path, plain_reliable
 from checkers.tracking.boxes import CONTACT_MARGIN, box_gap
 from checkers.tracking.confidence import START_SECONDS
 from checkers.tracking.looks import appearance_cost
@@ -32,7 +32,7 @@ from checkers.tracking.missing import MAX_GAP, missing_point
 from checkers.tracking.observation import FrameObservation
 from checkers.tracking.occlusion import GROW_SECONDS, GROWN, mark_partial
 from checkers.tracking.splits import beside_same_color, split_parent
-from checkers.tracking.tracks import SOLID_SPREAD, Point, Track
+from checkers.tracking.tracks import Point, Track
 from checkers.units import Units
 from checkers.video import Frame
 
@@ -40,18 +40,6 @@ from checkers.video import Frame
 # converts back to the value it replaced at 180 px and 16 fps (24 px).
 UNMATCHED = 1e6
 FIRST_STEP = 32 / 15  # short sides/s (2.133) an object may go between its first two frames
-# Share of the first frame that must be plain backdrop for the plain segmentation to take the
-# clip when the background model is on: shapes-world clips start at 0.86-0.99 (seed 555),
-# wild-profile clips anywhere from 0.02 to 0.99 (soft gradients read as plain).
-PLAIN_FIRST = 0.8
-# Lab: the plain segmentation's foreground threshold (segment.py: 4 x the backdrop's typical
-# distance from its smooth color field + 6, at least 12) above which the first frame's
-# backdrop is texture, not one color with sensor noise. The plain path models the backdrop as
-# that smooth field, so on soft stripes, wood or tiles that read as plain it either sees the
-# texture as parts or raises its threshold past dull objects. Shapes-world clips (seed 7001)
-# start at 12.0-13.9, wild-profile plain backdrops at 12.0-12.8; wild stripes, wood, tiles and
-# noise that read as plain at 15.5-46.9 (TUNE: 17 of 21 plain-path clips).
-PLAIN_TEXTURE = 15.0
 EMERGE_SECONDS = 1.0  # a ghost found this long after a track's birth still explains it
 
 
@@ -142,7 +130,7 @@ class Tracker:
             self._camera = step.camera
             return step.segmentation, step.reliable
         seg = segment(frame.image)
-        reliable = _plain_reliable(seg)
+        reliable = plain_reliable(seg)
         if self._mode is None:
             self._choose_mode(seg, reliable)
             if self._mode == "motion":
@@ -177,7 +165,7 @@ class Tracker:
         ahead)."""
         if self._mode is None:
             seg = segment(image)
-            self._choose_mode(seg, _plain_reliable(seg))
+            self._choose_mode(seg, plain_reliable(seg))
         return self._mode == "motion"
 
     def prime(self, images: list[np.ndarray]) -> None:
@@ -194,14 +182,7 @@ class Tracker:
 
     def _choose_mode(self, seg: Segmentation, reliable: bool) -> None:
         """The path for the whole clip, from its first frame's plain segmentation."""
-        # Flat-colored parts on a plain backdrop (the shapes world) keep the plain path; a
-        # plain backdrop with shaded or textured objects goes to the background model, which
-        # sees them whole (the plain path cuts them along their shading).
-        flat = (
-            not seg.detections or np.median([d.lab_spread for d in seg.detections]) < SOLID_SPREAD
-        )
-        textured = seg.threshold > PLAIN_TEXTURE
-        plain = reliable and seg.plain >= PLAIN_FIRST and flat and not textured
+        plain = reliable and plain_path(seg)
         self._mode = "plain" if plain or not self._use_background else "motion"
         if self._mode == "motion":
             self._background = MotionBackground(self._fps, self.width, self.height)
@@ -405,13 +386,3 @@ def _velocity(track: Track) -> tuple[float, float]:
         return 0.0, 0.0
     step = max(1, seen[1].frame - seen[0].frame)
     return (seen[1].x - seen[0].x) / step, (seen[1].y - seen[0].y) / step
-
-
-def _plain_reliable(seg: Segmentation) -> bool:
-    """Object-level reasoning needs a plain backdrop with a few flat parts on it; natural
-    footage (texture everywhere) falls back to the frame-level flow signals."""
-    return (
-        seg.foreground_fraction < RELIABLE_FOREGROUND
-        and seg.plain >= PLAIN_MIN
-        and len(seg.detections) <= 16
-    )
