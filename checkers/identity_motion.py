@@ -178,7 +178,8 @@ def _standing(found, track: Track, fps: float, others) -> MotionChange | None:
     if found is None:
         return None
     change, old, new, step = found
-    return change if resize_stands(track, old, new, step, fps, others) else None
+    need = max(2, round(HOLD_SECONDS * fps))
+    return change if resize_stands(track, old, new, step, fps, others, need) else None
 
 
 def _shape(open_view: list[Point], fps: float, k: float) -> MotionChange | None:
