@@ -25,6 +25,7 @@ import numpy as np
 
 from checkers.base import Checker, CheckResult, Event, score_from_events
 from checkers.chroma_step import chroma_steps, step_events
+from checkers.drift_chain import chained_drifts
 from checkers.identity_jumps import recolor_events, switch_events
 from checkers.identity_motion import HUE_SHIFT, MotionChange, MotionLooks
 from checkers.look_switch import motion_switches, switches
@@ -265,6 +266,10 @@ class IdentityChecker(Checker):
             self._motion.scene,
         )
         events += step_events(self, found, {e.object for e in events})
+        # Or a hue drift split across a track break (drift_chain.py).
+        motion = (self._tracks, self._reliable, self._motion.chroma, self.units.fps, self.k)
+        found = chained_drifts(*motion, {e.object for e in events})
+        events += [self._motion_event(new, change) for _, new, change in found]
         if not clean:
             # No clean objects to track: look changes found by the scene perception.
             events += burst_events(self.name, self._scene, IDENTITY_BURSTS, self.box)
