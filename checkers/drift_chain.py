@@ -14,6 +14,11 @@ as it lost its track, or a new one), and its next sighting must come within MAX_
 of that and within REACH_SIZES object sizes of the old track's last own (not merged)
 sighting. Two objects do not pass for one: where a track changes hands between objects the
 hue jumps from one frame to the next, which the rule's MIN_CHANGE_SECONDS refuses.
+
+The same pairs (`successions`) go to chroma_step.py as look_switch's do, to be judged there
+as one-frame switches at the join: look_switch asks the new part to begin where the old
+one's path leads, which a switch made as the object bounces misses (TUNE held9191 52: a
+falling square turned orange at its bounce, 1.1 of its size off the lead).
 """
 
 from __future__ import annotations
@@ -41,6 +46,13 @@ def _goes_on(old: Track, new: Track, fps: float) -> list[Point]:
         return []
     reach = REACH_SIZES * float(np.sqrt(own[-1].det.area))
     return after if np.hypot(after[0].x - own[-1].x, after[0].y - own[-1].y) <= reach else []
+
+
+def successions(tracks: dict[int, Track], fps: float) -> list[tuple[Track, Track]]:
+    """(old, new) for each pair of trusted background-model tracks where `new` takes the
+    object on as `old` ends (`_goes_on`)."""
+    trusted = [t for t in tracks.values() if t.from_background_model and t.solid and t.seen]
+    return [(o, n) for o in trusted for n in trusted if n is not o and _goes_on(o, n, fps)]
 
 
 def chained_drifts(tracks: dict[int, Track], reliable, chroma, fps: float, k: float, judged=()):
