@@ -48,11 +48,17 @@ def _goes_on(old: Track, new: Track, fps: float) -> list[Point]:
     return after if np.hypot(after[0].x - own[-1].x, after[0].y - own[-1].y) <= reach else []
 
 
-def successions(tracks: dict[int, Track], fps: float) -> list[tuple[Track, Track]]:
+def successions(tracks: dict[int, Track], fps: float, known=()) -> list[tuple[Track, Track]]:
     """(old, new) for each pair of trusted background-model tracks where `new` takes the
-    object on as `old` ends (`_goes_on`)."""
+    object on as `old` ends (`_goes_on`), but for the pairs in `known`."""
     trusted = [t for t in tracks.values() if t.from_background_model and t.solid and t.seen]
-    return [(o, n) for o in trusted for n in trusted if n is not o and _goes_on(o, n, fps)]
+    skip = {(o.id, n.id) for o, n in known}
+    return [
+        (o, n)
+        for o in trusted
+        for n in trusted
+        if n is not o and (o.id, n.id) not in skip and _goes_on(o, n, fps)
+    ]
 
 
 def chained_drifts(tracks: dict[int, Track], reliable, chroma, fps: float, k: float, judged=()):

@@ -253,7 +253,7 @@ class IdentityChecker(Checker):
         # Pairs chroma_steps judges at their join: look_switch's, and drift_chain's where the
         # path's lead misses the new part (a switch at a bounce).
         pairs = [(old, new) for old, new, _, _ in found]
-        pairs += [p for p in successions(self._tracks, self.units.fps) if p not in pairs]
+        pairs += successions(self._tracks, self.units.fps, pairs)
         found = recolored(
             self._recolors.births, self._tracks, self._motion.chroma, self.units.fps, hue_bar
         )
