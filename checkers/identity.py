@@ -259,17 +259,9 @@ class IdentityChecker(Checker):
         )
         events += recolor_events(self, found, hue_bar, {e.object for e in events})
         # Or a trusted part's middle stepped to a new hue in one frame (chroma_step.py).
-        found = chroma_steps(
-            self._tracks,
-            self._reliable,
-            self._motion.chroma,
-            self.units.fps,
-            self.k,
-            pairs,
-            self._motion.scene,
-        )
-        events += step_events(self, found, {e.object for e in events})
         motion = (self._tracks, self._reliable, self._motion.chroma, self.units.fps, self.k)
+        found = chroma_steps(*motion, pairs, self._motion.scene)
+        events += step_events(self, found, {e.object for e in events})
         found = chained_drifts(*motion, {e.object for e in events})
         events += [self._motion_event(new, c) for _, new, c in found]  # split drifts
         if not clean:
