@@ -25,6 +25,7 @@ import numpy as np
 
 from checkers.base import Checker, CheckResult, Event, score_from_events
 from checkers.chroma_step import chroma_steps, step_events
+from checkers.drift_chain import chained_drifts, successions
 from checkers.identity_jumps import recolor_events, switch_events
 from checkers.identity_motion import HUE_SHIFT, MotionChange, MotionLooks
 from checkers.look_switch import motion_switches, switches
@@ -249,22 +250,20 @@ class IdentityChecker(Checker):
         hue_bar = HUE_SHIFT * self.k
         found = motion_switches(self._tracks, self.units.fps, self._reliable, self._motion.chroma)
         events += switch_events(self, found, hue_bar, {e.object for e in events})
+        # Pairs chroma_steps judges at their join: look_switch's, and drift_chain's where the
+        # path's lead misses the new part (a switch at a bounce).
         pairs = [(old, new) for old, new, _, _ in found]
+        pairs += successions(self._tracks, self.units.fps, pairs)
         found = recolored(
             self._recolors.births, self._tracks, self._motion.chroma, self.units.fps, hue_bar
         )
         events += recolor_events(self, found, hue_bar, {e.object for e in events})
         # Or a trusted part's middle stepped to a new hue in one frame (chroma_step.py).
-        found = chroma_steps(
-            self._tracks,
-            self._reliable,
-            self._motion.chroma,
-            self.units.fps,
-            self.k,
-            pairs,
-            self._motion.scene,
-        )
+        motion = (self._tracks, self._reliable, self._motion.chroma, self.units.fps, self.k)
+        found = chroma_steps(*motion, pairs, self._motion.scene)
         events += step_events(self, found, {e.object for e in events})
+        found = chained_drifts(*motion, {e.object for e in events})
+        events += [self._motion_event(new, c) for _, new, c in found]  # split drifts
         if not clean:
             # No clean objects to track: look changes found by the scene perception.
             events += burst_events(self.name, self._scene, IDENTITY_BURSTS, self.box)

@@ -126,12 +126,7 @@ class MotionLooks:
         return min(found, key=lambda c: c.start.frame) if found else None
 
     def _hue(self, tid: int, seen: list[Point], fps: float, k: float):
-        values = [self._chroma[(tid, p.frame)] for p in seen]
-        step = _fit(seen, values, fps)
-        if step is None:
-            return None
-        amount = hue_shift(step.before, step.after)
-        return _judged("color", seen, step, amount, HUE_SHIFT * k, fps)
+        return hue_change(seen, [self._chroma[(tid, p.frame)] for p in seen], fps, k)
 
     def _size(self, seen: list[Point], fps: float, k: float, dating: list[Point]):
         """(the resize, the open-view sightings of the old size, the first of the new one,
@@ -172,13 +167,24 @@ class MotionLooks:
         )
 
 
+def hue_change(seen: list[Point], values, fps: float, k: float) -> MotionChange | None:
+    """The change of hue fitted on sightings `seen` whose core chromas are `values`, if it
+    passes the bar, took MIN_CHANGE_SECONDS or more and held."""
+    step = _fit(seen, values, fps)
+    if step is None:
+        return None
+    amount = hue_shift(step.before, step.after)
+    return _judged("color", seen, step, amount, HUE_SHIFT * k, fps)
+
+
 def _standing(found, track: Track, fps: float, others) -> MotionChange | None:
     """The resize of `found` ((change, old sightings, first new one, step) or None) if it
     passes resize_gates' reading of the track."""
     if found is None:
         return None
     change, old, new, step = found
-    return change if resize_stands(track, old, new, step, fps, others) else None
+    need = max(2, round(HOLD_SECONDS * fps))
+    return change if resize_stands(track, old, new, step, fps, others, need) else None
 
 
 def _shape(open_view: list[Point], fps: float, k: float) -> MotionChange | None:

@@ -13,7 +13,14 @@ itself (held-out wild 9595: three of its four clean size events):
   (two objects cut as one: a ball and the resting triangle it slid into);
 - the old size was no level: the area was already moving the step's way from the part's
   first sightings, so the change began before the track saw it (a cut still settling onto
-  its object at a clip's start).
+  its object at a clip's start);
+- the old size was not seen again after the track was lost: a part found again after a long
+  while unseen that grows or shrinks from its first sightings is coming into view (TUNE
+  dev1515 15: unseen 1.2 s, found again on two sightings and growing as it came out);
+- most of the step came at once: between two neighbouring sightings in front of or beside
+  other parts (which the open-view fit does not read) the area jumped by most of the step,
+  as a cut does when two objects come apart or one is taken in (TUNE dev1515 25: a collided
+  pair's cut lost 0.74 of its area from one frame to the next at 24 fps).
 """
 
 from __future__ import annotations
@@ -34,6 +41,13 @@ MAX_UNSEEN_SECONDS = 0.5
 # wobble: it hides no change under way); 9595 clip 237, a cut shrinking from its first
 # sighting at the clip's start: 0.24.
 OLD_TREND = 0.2
+# A step carried by one pair of neighbouring sightings: over JUMP_SHARE of it, at a pace that
+# would make the whole step in under JUMP_SECONDS. The world's resizes take 0.4 s or more
+# (eased: a frame carries at most about 1.5x the mean pace); TUNE's size finds: at most 0.71 of
+# the step in one 8 fps frame (a whole step in 0.18 s), elsewhere 0.28 or less; the clean
+# collided pair of dev1515 25: 0.74 in one 24 fps frame (0.056 s).
+JUMP_SHARE = 0.5
+JUMP_SECONDS = 0.1
 
 
 def followed(track: Track, last_old: int, first_new: int, fps: float) -> bool:
@@ -79,11 +93,42 @@ def old_level(old: list[Point], step: float) -> bool:
     return drift / step <= OLD_TREND
 
 
+def seen_again(track: Track, old: list[Point], fps: float, need: int) -> bool:
+    """At least `need` of the old size's sightings `old` were made after the track's last
+    stretch unseen over MAX_UNSEEN_SECONDS before the change (any sighting counts as seen)."""
+    if not old:
+        return True
+    frames = [p.frame for p in track.points if p.det is not None and p.frame <= old[-1].frame]
+    gaps = [
+        b for a, b in zip(frames, frames[1:], strict=False) if (b - a) / fps > MAX_UNSEEN_SECONDS
+    ]
+    found_again = gaps[-1] if gaps else frames[0]
+    return sum(1 for p in old if p.frame >= found_again) >= need
+
+
+def jumped(track: Track, last_old: int, first_new: int, step: float, fps: float) -> bool:
+    """Between frames `last_old` and `first_new`, two neighbouring sightings inside the frame
+    (beside or in front of others too; not merged) whose log area moved the step's way by
+    over JUMP_SHARE of `step`, at a pace making the whole step in under JUMP_SECONDS."""
+    inside = [
+        p
+        for p in track.points
+        if p.det is not None and not p.at_edge and not p.merged and last_old <= p.frame <= first_new
+    ]
+    for a, b in zip(inside, inside[1:], strict=False):
+        share = (np.log(max(b.det.area, 1.0)) - np.log(max(a.det.area, 1.0))) / step
+        seconds = (b.frame - a.frame) / fps
+        if b.frame - a.frame == 1 and share > JUMP_SHARE and seconds / share < JUMP_SECONDS:
+            return True
+    return False
+
+
 def resize_stands(track: Track, old: list[Point], new: Point, step: float, fps: float,
-                  others: dict[int, Track] | None) -> bool:  # fmt: skip
-    """All three: followed through the change, no neighbour taken in (growth), a level
-    before. `old` are the open-view sightings of the old size, `new` the first of the new
-    one, `step` the fitted change of log area."""
+                  others: dict[int, Track] | None, need: int = 2) -> bool:  # fmt: skip
+    """All five: followed through the change, no neighbour taken in (growth), no jump, a
+    level before, seen again (`need` old sightings) since last lost. `old` are the open-view
+    sightings of the old size, `new` the first of the new one, `step` the fitted change of
+    log area."""
     if not old:
         return True
     last_old = old[-1].frame
@@ -91,4 +136,6 @@ def resize_stands(track: Track, old: list[Point], new: Point, step: float, fps: 
         return False
     if step > 0 and others is not None and took_in(track, last_old, new.frame, others):
         return False
-    return old_level(old, step)
+    if jumped(track, last_old, new.frame, step, fps):
+        return False
+    return old_level(old, step) and seen_again(track, old, fps, need)

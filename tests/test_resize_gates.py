@@ -5,7 +5,9 @@ On tracks built by hand (12 fps, a square cut): a resize the part was followed t
 took in no part it hid, and whose old size was a level, is a size change; the same step on a
 track lost for 0.9 s between its sizes, on a part that grew over a neighbour whose track
 ended there, or on a cut already shrinking from its first sightings, is none (held-out wild
-9595 clips 172, 200 and 237: clean clips failed on main).
+9595 clips 172, 200 and 237: clean clips failed on main). Nor is a growth from the sighting
+after a track was found again, or a step made in one frame beside another part (TUNE dev1515
+15 and 25).
 """
 
 from __future__ import annotations
@@ -98,3 +100,50 @@ def test_a_shrink_after_a_steady_size_is_a_size_change():
 
 def test_a_cut_already_shrinking_from_its_first_sightings_is_no_change():
     assert _change(_areas([float(a) for a in SETTLING])) is None
+
+
+def test_a_growth_long_after_the_track_was_found_again_is_a_size_change():
+    # Seen to frame 2, unseen 1.2 s, found again at frame 17 and steady to 22: it grows then.
+    seen = [0, 1, 2, *range(17, SIGHTINGS + 10)]
+    change = _change(_track(1, {f: _side(f, 22, 8, 16.0, 30.0) for f in seen}))
+    assert change is not None and change.key == "size", change
+
+
+def test_a_part_growing_as_soon_as_it_is_found_again_is_no_change():
+    # The same part growing from the sighting after it was found again: coming into view
+    # (TUNE dev1515 15; a size change on main).
+    seen = [0, 1, 2, *range(17, SIGHTINGS + 10)]
+    assert _change(_track(1, {f: _side(f, 18, 8, 16.0, 30.0) for f in seen})) is None
+
+
+def _beside(sides: dict[int, float], fps: float) -> Track:
+    """A part at 24 fps beside another (touching it) from frame 20 to 31, in open view else."""
+    track = _track(1, sides)
+    for p in track.points:
+        p.time = p.frame / fps
+        if 20 <= p.frame <= 31:
+            p.near = [2]
+    return track
+
+
+def _change_at(track: Track, fps: float):
+    looks = MotionLooks()
+    image = np.full((160, 240, 3), (40, 160, 60), np.uint8)
+    for p in track.points:
+        looks.add(track.id, p.frame, image, p.det)
+    return looks.change(track, dict.fromkeys(range(60), True), fps, 1.0)
+
+
+def test_a_shrink_made_beside_another_part_is_a_size_change():
+    sides = {f: _side(f, 21, 10, 30.0, 16.0) for f in range(48)}
+    change = _change_at(_beside(sides, 24.0), 24.0)
+    assert change is not None and change.key == "size", change
+
+
+def test_a_cut_that_lost_most_of_its_area_in_one_frame_beside_another_is_no_change():
+    # Two collided objects' cut coming apart beside a third part: the area more than halves
+    # from one 24 fps frame to the next, then settles (TUNE dev1515 25; a size change on
+    # main, where the open-view sightings either side of the stretch beside the part and the
+    # settling read as a slow shrink).
+    sides = {f: 30.0 if f < 25 else _side(f, 32, 6, 18.4, 16.0) for f in range(48)}
+    assert _change_at(_beside(sides, 24.0), 24.0) is None
