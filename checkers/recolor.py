@@ -19,6 +19,7 @@ import numpy as np
 
 from checkers.identity_motion import HOLD_SECONDS
 from checkers.look_switch import AREA_RATIO  # one object's area either side of a switch
+from checkers.tracking.confidence import TRUSTED
 from checkers.tracking.looks import core_chroma, hue_shift
 
 # Normalized correlation of the pictures' values before and after (free of gain and offset,
@@ -109,7 +110,7 @@ def recolored(births: dict[int, Birth], tracks, chroma, fps: float, bar: float):
     need = max(2, round(HOLD_SECONDS * fps))
     for tid, birth in births.items():
         track = tracks.get(tid)
-        if track is None or not (track.from_background_model and track.solid):
+        if track is None or not (track.from_background_model and _behaves_as_one(track)):
             continue
         if birth.same_picture < SAME_PICTURE:
             continue
@@ -133,6 +134,16 @@ def recolored(births: dict[int, Birth], tracks, chroma, fps: float, bar: float):
         if shift > bar:
             out.append((track, birth, float(shift)))
     return out
+
+
+def _behaves_as_one(track) -> bool:
+    """Trusted as a part of its own by size, length, rigidity and smooth motion, whatever it
+    touches. Apartness rules out a hand among fingers as an object that may vanish or appear;
+    a recoloring is told by the picture itself (the same light and dark in other colors the
+    frame before), and a recolored patch of a dress or a coat touches the person wearing it
+    (edited-real hue switches on a torso and on a held cup, session 25)."""
+    c = track.confidence()
+    return c.size * c.length * c.stability * c.motion * c.moved >= TRUSTED
 
 
 def _came_into_view(birth: Birth, next_sighting) -> bool:
