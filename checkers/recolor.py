@@ -58,16 +58,31 @@ class Recolors:
     def __init__(self) -> None:
         self._previous: np.ndarray | None = None
         self.births: dict[int, Birth] = {}  # track id -> its birth, where one was readable
+        # Track id -> the chroma at the birth's place on the frames after it, while the
+        # part's own sightings may stop: a recolored patch of something larger (a dress, a
+        # cup in a hand) is soon cut as one blob with it, and its own track ends.
+        self.after: dict[int, list[np.ndarray]] = {}
 
-    def add(self, index: int, image: np.ndarray, born: list[tuple[int, object]]) -> None:
+    def add(
+        self, index: int, image: np.ndarray, born: list[tuple[int, object]], fps: float
+    ) -> None:
         """`born`: (track id, Detection) of each part that began a track on this frame."""
         previous, self._previous = self._previous, image
+        for tid, kept in self.after.items():
+            if len(kept) < _hold(fps):
+                kept.append(core_chroma(image, self.births[tid].det))
         if previous is None or previous.shape != image.shape:
             return
         for tid, det in born:
             birth = _birth(index, previous, image, det)
             if birth is not None:
                 self.births[tid] = birth
+                self.after[tid] = []
+
+    def found(self, tracks, chroma, fps: float, bar: float):
+        """`recolored` on the births seen so far."""
+        # No `after` in checker state cached before it was kept (identity_replay).
+        return recolored(self.births, tracks, chroma, fps, bar, getattr(self, "after", None))
 
 
 def _birth(index: int, previous: np.ndarray, image: np.ndarray, det) -> Birth | None:
@@ -101,13 +116,15 @@ def _value(rgb: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(rgb.max(axis=2))
 
 
-def recolored(births: dict[int, Birth], tracks, chroma, fps: float, bar: float):
+def recolored(
+    births: dict[int, Birth], tracks, chroma, fps: float, bar: float, after: dict | None = None
+):
     """(track, birth, hue shift) for each trusted background-model part born on a picture
     the frame before showed in other colors, whose new colors held for HOLD_SECONDS.
     `chroma(track_id, frame)` is a sighting's middle (a, b) or None; `bar` is identity's
     hue bar (Lab units off the old hue line, looks.hue_shift)."""
     out = []
-    need = max(2, round(HOLD_SECONDS * fps))
+    need = _hold(fps)
     for tid, birth in births.items():
         track = tracks.get(tid)
         if track is None or not (track.from_background_model and _behaves_as_one(track)):
@@ -116,7 +133,9 @@ def recolored(births: dict[int, Birth], tracks, chroma, fps: float, bar: float):
             continue
         held = [p for p in track.seen if p.frame > birth.frame][:need]
         later = [c for p in held if (c := chroma(tid, p.frame)) is not None]
-        if len(later) < need:
+        if len(later) < need and _stayed(birth, [p for p in held if p.frame - birth.frame <= need]):
+            later = (after or {}).get(tid, [])[:need]
+        if len(later) < need or not held:
             continue
         # Born whole, as a recolored object is: a part coming out from behind scenery or
         # into view grows over its first frames, and a sliver of it beside the scenery's
@@ -134,6 +153,23 @@ def recolored(births: dict[int, Birth], tracks, chroma, fps: float, bar: float):
         if shift > bar:
             out.append((track, birth, float(shift)))
     return out
+
+
+def _hold(fps: float) -> int:
+    """Frames the new colors must hold after the birth."""
+    return max(2, round(HOLD_SECONDS * fps))
+
+
+def _stayed(birth: Birth, held) -> bool:
+    """Did the part stay where it was born while it was seen over the hold (within REACH of
+    its size)? Then the picture at its birth's place tells whether the new colors held after
+    its own track ended; a part that moved off would leave the backdrop there. (A track
+    picked up again much later may be on something else: those sightings are not asked.)"""
+    reach = REACH * birth.det.size
+    return all(
+        abs(p.det.cx - birth.det.cx) <= reach and abs(p.det.cy - birth.det.cy) <= reach
+        for p in held
+    )
 
 
 def _behaves_as_one(track) -> bool:
