@@ -12,6 +12,7 @@ session 21 (BENCHMARKS), where permanence alone called most of them appears.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 
 import cv2
@@ -33,6 +34,9 @@ MIN_DETAIL = 4.0  # gray levels (0-255) of the value's standard deviation
 # How far the picture may have moved between the frames, in shares of the part's size
 # (camera shake and the object's own motion over one frame).
 REACH = 0.25
+# A recoloring that takes this long is read against the picture this far back too (the
+# edited-real hue drifts turn over 0.5 s; a camera moving meanwhile is followed by its shift).
+DRIFT_SECONDS = 0.5
 # Analysis pixels a side below which a correlation means nothing, whatever the scale (like
 # the jitter floors of units.py); such parts are far under the trusted size anyway.
 MIN_PIXELS = 4
@@ -50,6 +54,11 @@ class Birth:
     # The analysis frame's height and width; (0, 0) in checker state cached before it was kept
     # (identity_replay), where the in-view test is skipped.
     frame_size: tuple[int, int] = (0, 0)
+    # The same against the picture DRIFT_SECONDS before (at the place the camera's motion puts
+    # it): a patch whose colors turn over a few frames departs from the backdrop model part
+    # way through its turn, when the frame before already shows most of it.
+    drift_before: np.ndarray | None = None
+    drift_same: float = 0.0
 
 
 class Recolors:
@@ -57,6 +66,8 @@ class Recolors:
 
     def __init__(self) -> None:
         self._previous: np.ndarray | None = None
+        # The last DRIFT_SECONDS of analysis frames, each with the camera's accumulated shift.
+        self._past: collections.deque = collections.deque()
         self.births: dict[int, Birth] = {}  # track id -> its birth, where one was readable
         # Track id -> the chroma at the birth's place on the frames after it, while the
         # part's own sightings may stop: a recolored patch of something larger (a dress, a
@@ -64,20 +75,36 @@ class Recolors:
         self.after: dict[int, list[np.ndarray]] = {}
 
     def add(
-        self, index: int, image: np.ndarray, born: list[tuple[int, object]], fps: float
+        self,
+        index: int,
+        image: np.ndarray,
+        born: list[tuple[int, object]],
+        fps: float,
+        shift: tuple[float, float] = (0.0, 0.0),
     ) -> None:
-        """`born`: (track id, Detection) of each part that began a track on this frame."""
+        """`born`: (track id, Detection) of each part that began a track on this frame;
+        `shift`: the camera's accumulated shift (scene = frame + shift, analysis px)."""
         previous, self._previous = self._previous, image
+        past = self._past[0] if len(self._past) > _hold(fps) else None
+        self._past.append((image, shift))
+        while len(self._past) > _drift(fps) + 1:
+            self._past.popleft()
         for tid, kept in self.after.items():
-            if len(kept) < _hold(fps):
+            if len(kept) < _drift(fps):
                 kept.append(core_chroma(image, self.births[tid].det))
         if previous is None or previous.shape != image.shape:
             return
         for tid, det in born:
             birth = _birth(index, previous, image, det)
-            if birth is not None:
-                self.births[tid] = birth
-                self.after[tid] = []
+            if birth is None:
+                continue
+            if past is not None and past[0].shape == image.shape:
+                offset = (shift[0] - past[1][0], shift[1] - past[1][1])
+                drift = _match(past[0], image, det, offset)
+                if drift is not None:
+                    birth = dataclasses.replace(birth, drift_before=drift[0], drift_same=drift[1])
+            self.births[tid] = birth
+            self.after[tid] = []
 
     def found(self, tracks, chroma, fps: float, bar: float):
         """`recolored` on the births seen so far."""
@@ -89,25 +116,34 @@ def _birth(index: int, previous: np.ndarray, image: np.ndarray, det) -> Birth | 
     x, y, w, h = det.bbox
     if det.at_edge or min(w, h) < MIN_PIXELS:
         return None
-    value_now = _value(image[y : y + h, x : x + w])
-    if float(value_now.std()) < MIN_DETAIL:
+    if float(_value(image[y : y + h, x : x + w]).std()) < MIN_DETAIL:
         return None
+    found = _match(previous, image, det)
+    if found is None:
+        return None
+    return Birth(index, det, found[0], core_chroma(image, det), found[1], previous.shape[:2])
+
+
+def _match(earlier: np.ndarray, image: np.ndarray, det, offset=(0.0, 0.0)):
+    """(chroma, correlation) of the picture in `earlier` that best matches the part's values,
+    searched within REACH of its box moved by `offset` (frame px); None where there is no
+    picture to compare (a flat patch, or the box out of the frame)."""
+    x, y, w, h = det.bbox
+    value_now = _value(image[y : y + h, x : x + w])
     r = max(1, int(round(REACH * det.size)))
-    H, W = previous.shape[:2]
-    x0, y0 = max(0, x - r), max(0, y - r)
-    region = previous[y0 : min(H, y + h + r), x0 : min(W, x + w + r)]
+    H, W = earlier.shape[:2]
+    ox, oy = int(round(x + offset[0])), int(round(y + offset[1]))
+    x0, y0 = max(0, ox - r), max(0, oy - r)
+    region = earlier[y0 : min(H, oy + h + r), x0 : min(W, ox + w + r)]
     if region.shape[0] < h or region.shape[1] < w:
         return None
     value_before = _value(region)
     scores = cv2.matchTemplate(value_before, value_now, cv2.TM_CCOEFF_NORMED)
     _, best, _, (bx, by) = cv2.minMaxLoc(scores)
-    match = value_before[by : by + h, bx : bx + w]
-    if float(match.std()) < MIN_DETAIL:
+    if float(value_before[by : by + h, bx : bx + w].std()) < MIN_DETAIL:
         return None
     moved = dataclasses.replace(det, cx=det.cx + (x0 + bx - x), cy=det.cy + (y0 + by - y))
-    return Birth(
-        index, det, core_chroma(previous, moved), core_chroma(image, det), float(best), (H, W)
-    )
+    return core_chroma(earlier, moved), float(best)
 
 
 def _value(rgb: np.ndarray) -> np.ndarray:
@@ -119,8 +155,10 @@ def _value(rgb: np.ndarray) -> np.ndarray:
 def recolored(
     births: dict[int, Birth], tracks, chroma, fps: float, bar: float, after: dict | None = None
 ):
-    """(track, birth, hue shift) for each trusted background-model part born on a picture
-    the frame before showed in other colors, whose new colors held for HOLD_SECONDS.
+    """(track, birth, hue shift, drifted) for each trusted background-model part born on a
+    picture the frame before showed in other colors, whose new colors held for HOLD_SECONDS
+    (drifted False), or on a picture DRIFT_SECONDS before showed in other colors, whose
+    colors turned on until DRIFT_SECONDS after (drifted True).
     `chroma(track_id, frame)` is a sighting's middle (a, b) or None; `bar` is identity's
     hue bar (Lab units off the old hue line, looks.hue_shift)."""
     out = []
@@ -137,22 +175,51 @@ def recolored(
             later = (after or {}).get(tid, [])[:need]
         if len(later) < need or not held:
             continue
-        # Born whole, as a recolored object is: a part coming out from behind scenery or
-        # into view grows over its first frames, and a sliver of it beside the scenery's
-        # edge matches that edge the frame before (held-out wild 4848, session 21).
-        if birth.det.area * AREA_RATIO < np.median([p.det.area for p in held]):
-            continue
-        # ... and the part it stays: one born much larger than it is the next frame was a
-        # passing cut of something else (a strip along a wall's edge as an object came out
-        # from behind it, TUNE held9191 38, session 22).
+        # One born much larger than it is the next frame was a passing cut of something
+        # else (a strip along a wall's edge as an object came out from behind it, TUNE
+        # held9191 38, session 22).
         if birth.det.area > AREA_RATIO * held[0].det.area:
             continue
         if _came_into_view(birth, held[0]):
             continue
-        shift = hue_shift(birth.before, np.median([birth.after, *later], axis=0))
+        # Born whole, as an object recolored at once is: a part coming out from behind
+        # scenery or into view grows over its first frames, and a sliver of it beside the
+        # scenery's edge matches that edge the frame before (held-out wild 4848, session
+        # 21). A drifting patch grows too, as more of it leaves the backdrop's colors: it
+        # is read against the picture of DRIFT_SECONDS before, where that edge was not.
+        shift = 0.0
+        if birth.det.area * AREA_RATIO >= np.median([p.det.area for p in held]):
+            shift = hue_shift(birth.before, np.median([birth.after, *later], axis=0))
         if shift > bar:
-            out.append((track, birth, float(shift)))
+            out.append((track, birth, float(shift), False))
+            continue
+        shift = _drift_shift(birth, track, chroma, (after or {}).get(tid, []), fps)
+        if shift > bar:
+            out.append((track, birth, float(shift), True))
     return out
+
+
+def _drift_shift(birth: Birth, track, chroma, kept: list, fps: float) -> float:
+    """How far the part's colors at the end of DRIFT_SECONDS after its birth lie off the hue
+    line of the picture DRIFT_SECONDS before it (0 where that cannot be read): a drift turns
+    on after the part is born, so its new colors are read once the turn could be over."""
+    # None in checker state cached before it was kept (identity_replay).
+    before = getattr(birth, "drift_before", None)
+    if before is None or birth.drift_same < SAME_PICTURE:
+        return 0.0
+    hold, span = _hold(fps), _drift(fps)
+    window = [p for p in track.seen if hold < p.frame - birth.frame <= span]
+    colors = [c for p in window if (c := chroma(track.id, p.frame)) is not None]
+    if len(colors) < span - hold and _stayed(birth, window):
+        colors = kept[hold:span]
+    if not colors or len(colors) < span - hold:
+        return 0.0
+    return hue_shift(before, np.median(colors, axis=0))
+
+
+def _drift(fps: float) -> int:
+    """Frames of DRIFT_SECONDS (more than the hold)."""
+    return max(_hold(fps) + 1, round(DRIFT_SECONDS * fps))
 
 
 def _hold(fps: float) -> int:
