@@ -171,7 +171,7 @@ class IdentityChecker(Checker):
                 color, size = max(color, change["color"]), max(size, change["size"])
                 if self.perceptual is not None:
                     self._perceive(tid, index, frame.image, tracks.detections[j])
-        self._recolors.add(index, frame.image, born, self.units.fps, tracks.shift)
+        self._recolors.add(index, frame.image, born, self.units.fps, tracks)
         return {
             "frame_similarity_first": tracks.frame_similarity_first,
             "frame_similarity_prev": tracks.frame_similarity_prev,

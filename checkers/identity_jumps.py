@@ -40,21 +40,21 @@ def switch_events(checker, found, bar: float, judged: set) -> list[Event]:
 def recolor_events(checker, found, bar: float, judged: set) -> list[Event]:
     """Parts born where the frame before (or DRIFT_SECONDS before, for a drift) showed
     their picture in other colors: what was there changed color; nothing came into view.
-    `found`: (track, birth, hue shift, drifted) from recolor.recolored."""
+    `found`: (track, birth, hue shift, drift or None) from recolor.recolored."""
     events = []
-    for track, birth, shift, drifted in found:
+    for track, birth, shift, drift in found:
         if track.id in judged:
             continue
-        if drifted:
+        if drift is not None:
             how = (f"object {track.id}'s colors turned over {DRIFT_SECONDS:g} s where its picture "
-                   f"stayed (correlation {birth.drift_same:.2f} with {DRIFT_SECONDS:g} s before)")  # fmt: skip
+                   f"stayed (correlation {drift.same_picture:.2f} with {DRIFT_SECONDS:g} s before)")  # fmt: skip
         else:
             how = (f"object {track.id} changed color in one frame where its picture stayed "
                    f"(correlation {birth.same_picture:.2f} with the frame before)")  # fmt: skip
         events.append(
             Event(
                 check=checker.name,
-                kind="color_drift" if drifted else "color_jump",
+                kind="color_jump" if drift is None else "color_drift",
                 frame=birth.frame,
                 end_frame=birth.frame,
                 time=track.points[0].time,

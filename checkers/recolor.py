@@ -54,11 +54,20 @@ class Birth:
     # The analysis frame's height and width; (0, 0) in checker state cached before it was kept
     # (identity_replay), where the in-view test is skipped.
     frame_size: tuple[int, int] = (0, 0)
-    # The same against the picture DRIFT_SECONDS before (at the place the camera's motion puts
-    # it): a patch whose colors turn over a few frames departs from the backdrop model part
-    # way through its turn, when the frame before already shows most of it.
-    drift_before: np.ndarray | None = None
-    drift_same: float = 0.0
+
+
+@dataclasses.dataclass(frozen=True)
+class Drift:
+    """A part DRIFT_SECONDS after its birth against the picture DRIFT_SECONDS before it.
+
+    A patch whose colors turn over a few frames departs from the backdrop model part way
+    through its turn, when the frame before already shows most of it, and only its most
+    changed spot at first: so the whole part, once the turn could be over, is matched
+    against the picture from before the turn (at the place the camera's motion puts it)."""
+
+    before: np.ndarray  # (a, b) chroma of the middle of the matched picture, before
+    now: np.ndarray  # the same, on the part DRIFT_SECONDS after its birth
+    same_picture: float  # normalized correlation of the pictures' values
 
 
 class Recolors:
@@ -73,43 +82,54 @@ class Recolors:
         # part's own sightings may stop: a recolored patch of something larger (a dress, a
         # cup in a hand) is soon cut as one blob with it, and its own track ends.
         self.after: dict[int, list[np.ndarray]] = {}
+        # Track id -> (frame, shift) from DRIFT_SECONDS before its birth, until the part is
+        # read against it DRIFT_SECONDS after (then the drift is kept, the frame dropped).
+        self._waiting: dict[int, tuple[int, np.ndarray, tuple[float, float]]] = {}
+        self.drifts: dict[int, Drift] = {}
 
-    def add(
-        self,
-        index: int,
-        image: np.ndarray,
-        born: list[tuple[int, object]],
-        fps: float,
-        shift: tuple[float, float] = (0.0, 0.0),
-    ) -> None:
+    def add(self, index: int, image: np.ndarray, born: list[tuple[int, object]], fps: float,
+            seen=None) -> None:  # fmt: skip
         """`born`: (track id, Detection) of each part that began a track on this frame;
-        `shift`: the camera's accumulated shift (scene = frame + shift, analysis px)."""
+        `seen`: the tracker's FrameObservation (its parts and the camera's shift)."""
+        shift = seen.shift if seen is not None else (0.0, 0.0)
         previous, self._previous = self._previous, image
         past = self._past[0] if len(self._past) > _hold(fps) else None
         self._past.append((image, shift))
-        while len(self._past) > _drift(fps) + 1:
+        while len(self._past) > _drift(fps):
             self._past.popleft()
         for tid, kept in self.after.items():
-            if len(kept) < _drift(fps):
+            if len(kept) < _hold(fps):
                 kept.append(core_chroma(image, self.births[tid].det))
+        self._read_drifts(index, image, shift, seen, fps)
         if previous is None or previous.shape != image.shape:
             return
         for tid, det in born:
             birth = _birth(index, previous, image, det)
             if birth is None:
                 continue
-            if past is not None and past[0].shape == image.shape:
-                offset = (shift[0] - past[1][0], shift[1] - past[1][1])
-                drift = _match(past[0], image, det, offset)
-                if drift is not None:
-                    birth = dataclasses.replace(birth, drift_before=drift[0], drift_same=drift[1])
             self.births[tid] = birth
             self.after[tid] = []
+            if past is not None and past[0].shape == image.shape:
+                self._waiting[tid] = (index, *past)
+
+    def _read_drifts(self, index: int, image: np.ndarray, shift, seen, fps: float) -> None:
+        current = {tid: seen.detections[j] for j, tid in seen.assigned.items()} if seen else {}
+        for tid, (born, before, then) in list(self._waiting.items()):
+            if index - born < _drift(fps):
+                continue
+            del self._waiting[tid]
+            det = current.get(tid)
+            if det is None or det.at_edge or min(det.bbox[2:]) < MIN_PIXELS:
+                continue
+            found = _match(before, image, det, (shift[0] - then[0], shift[1] - then[1]))
+            if found is not None:
+                self.drifts[tid] = Drift(found[0], core_chroma(image, det), found[1])
 
     def found(self, tracks, chroma, fps: float, bar: float):
         """`recolored` on the births seen so far."""
-        # No `after` in checker state cached before it was kept (identity_replay).
-        return recolored(self.births, tracks, chroma, fps, bar, getattr(self, "after", None))
+        # No `after` or `drifts` in checker state cached before they were kept (identity_replay).
+        return recolored(self.births, tracks, chroma, fps, bar, getattr(self, "after", None),
+                         getattr(self, "drifts", None))  # fmt: skip
 
 
 def _birth(index: int, previous: np.ndarray, image: np.ndarray, det) -> Birth | None:
@@ -152,13 +172,11 @@ def _value(rgb: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(rgb.max(axis=2))
 
 
-def recolored(
-    births: dict[int, Birth], tracks, chroma, fps: float, bar: float, after: dict | None = None
-):
-    """(track, birth, hue shift, drifted) for each trusted background-model part born on a
+def recolored(births, tracks, chroma, fps: float, bar: float, after=None, drifts=None):
+    """(track, birth, hue shift, drift) for each trusted background-model part born on a
     picture the frame before showed in other colors, whose new colors held for HOLD_SECONDS
-    (drifted False), or on a picture DRIFT_SECONDS before showed in other colors, whose
-    colors turned on until DRIFT_SECONDS after (drifted True).
+    (drift None), or whose picture DRIFT_SECONDS before its birth showed it in other colors
+    DRIFT_SECONDS after (its Drift).
     `chroma(track_id, frame)` is a sighting's middle (a, b) or None; `bar` is identity's
     hue bar (Lab units off the old hue line, looks.hue_shift)."""
     out = []
@@ -186,35 +204,27 @@ def recolored(
         # scenery or into view grows over its first frames, and a sliver of it beside the
         # scenery's edge matches that edge the frame before (held-out wild 4848, session
         # 21). A drifting patch grows too, as more of it leaves the backdrop's colors: it
-        # is read against the picture of DRIFT_SECONDS before, where that edge was not.
+        # is read whole once its turn could be over (Drift), when an object coming out
+        # from behind scenery no longer matches what stood there before.
         shift = 0.0
         if birth.det.area * AREA_RATIO >= np.median([p.det.area for p in held]):
             shift = hue_shift(birth.before, np.median([birth.after, *later], axis=0))
         if shift > bar:
-            out.append((track, birth, float(shift), False))
+            out.append((track, birth, float(shift), None))
             continue
-        shift = _drift_shift(birth, track, chroma, (after or {}).get(tid, []), fps)
+        drift = (drifts or {}).get(tid)
+        shift = _drift_shift(drift)
         if shift > bar:
-            out.append((track, birth, float(shift), True))
+            out.append((track, birth, float(shift), drift))
     return out
 
 
-def _drift_shift(birth: Birth, track, chroma, kept: list, fps: float) -> float:
-    """How far the part's colors at the end of DRIFT_SECONDS after its birth lie off the hue
-    line of the picture DRIFT_SECONDS before it (0 where that cannot be read): a drift turns
-    on after the part is born, so its new colors are read once the turn could be over."""
-    # None in checker state cached before it was kept (identity_replay).
-    before = getattr(birth, "drift_before", None)
-    if before is None or birth.drift_same < SAME_PICTURE:
+def _drift_shift(drift: Drift | None) -> float:
+    """How far the part's colors DRIFT_SECONDS after its birth lie off the hue line of the
+    same picture DRIFT_SECONDS before it (0 where it was not the same picture)."""
+    if drift is None or drift.same_picture < SAME_PICTURE:
         return 0.0
-    hold, span = _hold(fps), _drift(fps)
-    window = [p for p in track.seen if hold < p.frame - birth.frame <= span]
-    colors = [c for p in window if (c := chroma(track.id, p.frame)) is not None]
-    if len(colors) < span - hold and _stayed(birth, window):
-        colors = kept[hold:span]
-    if not colors or len(colors) < span - hold:
-        return 0.0
-    return hue_shift(before, np.median(colors, axis=0))
+    return hue_shift(drift.before, drift.now)
 
 
 def _drift(fps: float) -> int:

@@ -251,5 +251,5 @@ def test_recolors_read_the_birth_place_for_the_hold():
     watcher.after[2] = []
     for i in range(10):
         watcher.add(16 + i, image, [], 16.0)
-    assert len(watcher.after[2]) == 8  # DRIFT_SECONDS (0.5 s) at 16 fps, then no more
+    assert len(watcher.after[2]) == 4  # 0.25 s at 16 fps, then no more
     assert np.allclose(watcher.after[2][0], recolor.core_chroma(image, det))
