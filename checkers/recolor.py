@@ -188,8 +188,14 @@ def recolored(births, tracks, chroma, fps: float, bar: float, after=None, drifts
         if birth.same_picture < SAME_PICTURE:
             continue
         held = [p for p in track.seen if p.frame > birth.frame][:need]
+        stayed = _stayed(birth, [p for p in held if p.frame - birth.frame <= need])
+        # A part touching others is trusted only where it stays: a hand sliding over a
+        # cup is born on the cup's picture and then shows the hand's colors (edited-real
+        # s113 er_0101, session 25); a recolored patch of a dress stays where it was.
+        if track.confidence().apart < 1.0 and not stayed:
+            continue
         later = [c for p in held if (c := chroma(tid, p.frame)) is not None]
-        if len(later) < need and _stayed(birth, [p for p in held if p.frame - birth.frame <= need]):
+        if len(later) < need and stayed:
             later = (after or {}).get(tid, [])[:need]
         if len(later) < need or not held:
             continue
@@ -242,7 +248,9 @@ def _stayed(birth: Birth, held) -> bool:
     its size)? Then the picture at its birth's place tells whether the new colors held after
     its own track ended; a part that moved off would leave the backdrop there. (A track
     picked up again much later may be on something else: those sightings are not asked.)"""
-    reach = REACH * birth.det.size
+    # In the part's own typical size over the hold: a drifting patch is born as its most
+    # changed spot and grows, its middle shifting by a fraction of it.
+    reach = REACH * float(np.median([birth.det.size, *(p.det.size for p in held)]))
     return all(
         abs(p.det.cx - birth.det.cx) <= reach and abs(p.det.cy - birth.det.cy) <= reach
         for p in held

@@ -253,3 +253,22 @@ def test_recolors_read_the_birth_place_for_the_hold():
         watcher.add(16 + i, image, [], 16.0)
     assert len(watcher.after[2]) == 4  # 0.25 s at 16 fps, then no more
     assert np.allclose(watcher.after[2][0], recolor.core_chroma(image, det))
+
+
+def test_a_part_touching_others_is_recolored_only_where_it_stays():
+    # A hand sliding over a cup is born on the cup's picture and then shows the hand's
+    # colors; a patch of a dress stays where it was recolored (edited-real s113 er_0101).
+    births = {2: _born_at_rest(BLUE_AB)}
+
+    def sliding(near):
+        track = _at_rest(2, range(15, 30), near=near)
+        for p in track.points:
+            p.det = dataclasses.replace(p.det, cx=60.0 + 15.0 * (p.frame - 15))
+        return {2: track}
+
+    def chroma(tid, frame):
+        return BLUE_AB
+
+    assert recolor.recolored(births, sliding([9]), chroma, 16.0, HUE_SHIFT) == []
+    assert recolor.recolored(births, {2: _at_rest(2, range(15, 30), near=[9])}, chroma, 16.0,
+                             HUE_SHIFT) != []  # fmt: skip
