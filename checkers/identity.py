@@ -31,7 +31,7 @@ from checkers.identity_motion import HUE_SHIFT, MotionChange, MotionLooks
 from checkers.look_switch import motion_switches, switches
 from checkers.perception.faces import FaceTracks
 from checkers.plain_resize import above_jitter, holds, scales_alike
-from checkers.recolor import Recolors, recolored
+from checkers.recolor import Recolors
 from checkers.scene_events import IDENTITY_BURSTS, SceneLog, burst_events, face_events
 from checkers.stats import robust_sigma
 from checkers.step_fit import bends, onset  # noqa: F401 - onset: this module's API
@@ -172,7 +172,7 @@ class IdentityChecker(Checker):
                 color, size = max(color, change["color"]), max(size, change["size"])
                 if self.perceptual is not None:
                     self._perceive(tid, index, frame.image, tracks.detections[j])
-        self._recolors.add(index, frame.image, born)
+        self._recolors.add(index, frame.image, born, self.units.fps, tracks)
         return {
             "frame_similarity_first": tracks.frame_similarity_first,
             "frame_similarity_prev": tracks.frame_similarity_prev,
@@ -254,9 +254,7 @@ class IdentityChecker(Checker):
         # path's lead misses the new part (a switch at a bounce).
         pairs = [(old, new) for old, new, _, _ in found]
         pairs += successions(self._tracks, self.units.fps, pairs)
-        found = recolored(
-            self._recolors.births, self._tracks, self._motion.chroma, self.units.fps, hue_bar
-        )
+        found = self._recolors.found(self._tracks, self._motion.chroma, self.units.fps, hue_bar)
         events += recolor_events(self, found, hue_bar, {e.object for e in events})
         # Or a trusted part's middle stepped to a new hue in one frame (chroma_step.py).
         motion = (self._tracks, self._reliable, self._motion.chroma, self.units.fps, self.k)

@@ -8,6 +8,7 @@ bar (its chroma off the old hue line).
 from __future__ import annotations
 
 from checkers.base import Event
+from checkers.recolor import DRIFT_SECONDS
 
 
 def switch_events(checker, found, bar: float, judged: set) -> list[Event]:
@@ -37,26 +38,30 @@ def switch_events(checker, found, bar: float, judged: set) -> list[Event]:
 
 
 def recolor_events(checker, found, bar: float, judged: set) -> list[Event]:
-    """Parts born where the frame before showed their picture in other colors: what was
-    there changed color; nothing came into view. `found`: (track, birth, hue shift) from
-    recolor.recolored."""
+    """Parts born where the frame before (or DRIFT_SECONDS before, for a drift) showed
+    their picture in other colors: what was there changed color; nothing came into view.
+    `found`: (track, birth, hue shift, drift or None) from recolor.recolored."""
     events = []
-    for track, birth, shift in found:
+    for track, birth, shift, drift in found:
         if track.id in judged:
             continue
+        if drift is not None:
+            how = (f"object {track.id}'s colors turned over {DRIFT_SECONDS:g} s where its picture "
+                   f"stayed (correlation {drift.same_picture:.2f} with {DRIFT_SECONDS:g} s before)")  # fmt: skip
+        else:
+            how = (f"object {track.id} changed color in one frame where its picture stayed "
+                   f"(correlation {birth.same_picture:.2f} with the frame before)")  # fmt: skip
         events.append(
             Event(
                 check=checker.name,
-                kind="color_jump",
+                kind="color_jump" if drift is None else "color_drift",
                 frame=birth.frame,
                 end_frame=birth.frame,
                 time=track.points[0].time,
                 object=track.id,
                 severity=min(1.0, shift / bar - 0.5),
                 bbox=checker.box(birth.det.bbox),
-                message=f"object {track.id} changed color in one frame where its picture "
-                f"stayed (correlation {birth.same_picture:.2f} with the frame before): hue "
-                f"moved by {shift:.2f} (threshold {bar:.2f})",
+                message=f"{how}: hue moved by {shift:.2f} (threshold {bar:.2f})",
             )
         )
     return events

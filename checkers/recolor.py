@@ -12,6 +12,7 @@ session 21 (BENCHMARKS), where permanence alone called most of them appears.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 
 import cv2
@@ -19,6 +20,7 @@ import numpy as np
 
 from checkers.identity_motion import HOLD_SECONDS
 from checkers.look_switch import AREA_RATIO  # one object's area either side of a switch
+from checkers.tracking.confidence import TRUSTED
 from checkers.tracking.looks import core_chroma, hue_shift
 
 # Normalized correlation of the pictures' values before and after (free of gain and offset,
@@ -32,6 +34,9 @@ MIN_DETAIL = 4.0  # gray levels (0-255) of the value's standard deviation
 # How far the picture may have moved between the frames, in shares of the part's size
 # (camera shake and the object's own motion over one frame).
 REACH = 0.25
+# A recoloring that takes this long is read against the picture this far back too (the
+# edited-real hue drifts turn over 0.5 s; a camera moving meanwhile is followed by its shift).
+DRIFT_SECONDS = 0.5
 # Analysis pixels a side below which a correlation means nothing, whatever the scale (like
 # the jitter floors of units.py); such parts are far under the trusted size anyway.
 MIN_PIXELS = 4
@@ -51,47 +56,114 @@ class Birth:
     frame_size: tuple[int, int] = (0, 0)
 
 
+@dataclasses.dataclass(frozen=True)
+class Drift:
+    """A part DRIFT_SECONDS after its birth against the picture DRIFT_SECONDS before it.
+
+    A patch whose colors turn over a few frames departs from the backdrop model part way
+    through its turn, when the frame before already shows most of it, and only its most
+    changed spot at first: so the whole part, once the turn could be over, is matched
+    against the picture from before the turn (at the place the camera's motion puts it)."""
+
+    before: np.ndarray  # (a, b) chroma of the middle of the matched picture, before
+    now: np.ndarray  # the same, on the part DRIFT_SECONDS after its birth
+    same_picture: float  # normalized correlation of the pictures' values
+
+
 class Recolors:
     """Watches new background-model parts while the clip plays (`add` on each frame)."""
 
     def __init__(self) -> None:
         self._previous: np.ndarray | None = None
+        # The last DRIFT_SECONDS of analysis frames, each with the camera's accumulated shift.
+        self._past: collections.deque = collections.deque()
         self.births: dict[int, Birth] = {}  # track id -> its birth, where one was readable
+        # Track id -> the chroma at the birth's place on the frames after it, while the
+        # part's own sightings may stop: a recolored patch of something larger (a dress, a
+        # cup in a hand) is soon cut as one blob with it, and its own track ends.
+        self.after: dict[int, list[np.ndarray]] = {}
+        # Track id -> (frame, shift) from DRIFT_SECONDS before its birth, until the part is
+        # read against it DRIFT_SECONDS after (then the drift is kept, the frame dropped).
+        self._waiting: dict[int, tuple[int, np.ndarray, tuple[float, float]]] = {}
+        self.drifts: dict[int, Drift] = {}
 
-    def add(self, index: int, image: np.ndarray, born: list[tuple[int, object]]) -> None:
-        """`born`: (track id, Detection) of each part that began a track on this frame."""
+    def add(self, index: int, image: np.ndarray, born: list[tuple[int, object]], fps: float,
+            seen=None) -> None:  # fmt: skip
+        """`born`: (track id, Detection) of each part that began a track on this frame;
+        `seen`: the tracker's FrameObservation (its parts and the camera's shift)."""
+        shift = seen.shift if seen is not None else (0.0, 0.0)
         previous, self._previous = self._previous, image
+        past = self._past[0] if len(self._past) > _hold(fps) else None
+        self._past.append((image, shift))
+        while len(self._past) > _drift(fps):
+            self._past.popleft()
+        for tid, kept in self.after.items():
+            if len(kept) < _hold(fps):
+                kept.append(core_chroma(image, self.births[tid].det))
+        self._read_drifts(index, image, shift, seen, fps)
         if previous is None or previous.shape != image.shape:
             return
         for tid, det in born:
             birth = _birth(index, previous, image, det)
-            if birth is not None:
-                self.births[tid] = birth
+            if birth is None:
+                continue
+            self.births[tid] = birth
+            self.after[tid] = []
+            if past is not None and past[0].shape == image.shape:
+                self._waiting[tid] = (index, *past)
+
+    def _read_drifts(self, index: int, image: np.ndarray, shift, seen, fps: float) -> None:
+        current = {tid: seen.detections[j] for j, tid in seen.assigned.items()} if seen else {}
+        for tid, (born, before, then) in list(self._waiting.items()):
+            if index - born < _drift(fps):
+                continue
+            del self._waiting[tid]
+            det = current.get(tid)
+            if det is None or det.at_edge or min(det.bbox[2:]) < MIN_PIXELS:
+                continue
+            found = _match(before, image, det, (shift[0] - then[0], shift[1] - then[1]))
+            if found is not None:
+                self.drifts[tid] = Drift(found[0], core_chroma(image, det), found[1])
+
+    def found(self, tracks, chroma, fps: float, bar: float):
+        """`recolored` on the births seen so far."""
+        # No `after` or `drifts` in checker state cached before they were kept (identity_replay).
+        return recolored(self.births, tracks, chroma, fps, bar, getattr(self, "after", None),
+                         getattr(self, "drifts", None))  # fmt: skip
 
 
 def _birth(index: int, previous: np.ndarray, image: np.ndarray, det) -> Birth | None:
     x, y, w, h = det.bbox
     if det.at_edge or min(w, h) < MIN_PIXELS:
         return None
-    value_now = _value(image[y : y + h, x : x + w])
-    if float(value_now.std()) < MIN_DETAIL:
+    if float(_value(image[y : y + h, x : x + w]).std()) < MIN_DETAIL:
         return None
+    found = _match(previous, image, det)
+    if found is None:
+        return None
+    return Birth(index, det, found[0], core_chroma(image, det), found[1], previous.shape[:2])
+
+
+def _match(earlier: np.ndarray, image: np.ndarray, det, offset=(0.0, 0.0)):
+    """(chroma, correlation) of the picture in `earlier` that best matches the part's values,
+    searched within REACH of its box moved by `offset` (frame px); None where there is no
+    picture to compare (a flat patch, or the box out of the frame)."""
+    x, y, w, h = det.bbox
+    value_now = _value(image[y : y + h, x : x + w])
     r = max(1, int(round(REACH * det.size)))
-    H, W = previous.shape[:2]
-    x0, y0 = max(0, x - r), max(0, y - r)
-    region = previous[y0 : min(H, y + h + r), x0 : min(W, x + w + r)]
+    H, W = earlier.shape[:2]
+    ox, oy = int(round(x + offset[0])), int(round(y + offset[1]))
+    x0, y0 = max(0, ox - r), max(0, oy - r)
+    region = earlier[y0 : min(H, oy + h + r), x0 : min(W, ox + w + r)]
     if region.shape[0] < h or region.shape[1] < w:
         return None
     value_before = _value(region)
     scores = cv2.matchTemplate(value_before, value_now, cv2.TM_CCOEFF_NORMED)
     _, best, _, (bx, by) = cv2.minMaxLoc(scores)
-    match = value_before[by : by + h, bx : bx + w]
-    if float(match.std()) < MIN_DETAIL:
+    if float(value_before[by : by + h, bx : bx + w].std()) < MIN_DETAIL:
         return None
     moved = dataclasses.replace(det, cx=det.cx + (x0 + bx - x), cy=det.cy + (y0 + by - y))
-    return Birth(
-        index, det, core_chroma(previous, moved), core_chroma(image, det), float(best), (H, W)
-    )
+    return core_chroma(earlier, moved), float(best)
 
 
 def _value(rgb: np.ndarray) -> np.ndarray:
@@ -100,39 +172,99 @@ def _value(rgb: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(rgb.max(axis=2))
 
 
-def recolored(births: dict[int, Birth], tracks, chroma, fps: float, bar: float):
-    """(track, birth, hue shift) for each trusted background-model part born on a picture
-    the frame before showed in other colors, whose new colors held for HOLD_SECONDS.
+def recolored(births, tracks, chroma, fps: float, bar: float, after=None, drifts=None):
+    """(track, birth, hue shift, drift) for each trusted background-model part born on a
+    picture the frame before showed in other colors, whose new colors held for HOLD_SECONDS
+    (drift None), or whose picture DRIFT_SECONDS before its birth showed it in other colors
+    DRIFT_SECONDS after (its Drift).
     `chroma(track_id, frame)` is a sighting's middle (a, b) or None; `bar` is identity's
     hue bar (Lab units off the old hue line, looks.hue_shift)."""
     out = []
-    need = max(2, round(HOLD_SECONDS * fps))
+    need = _hold(fps)
     for tid, birth in births.items():
         track = tracks.get(tid)
-        if track is None or not (track.from_background_model and track.solid):
+        if track is None or not (track.from_background_model and _behaves_as_one(track)):
             continue
         if birth.same_picture < SAME_PICTURE:
             continue
         held = [p for p in track.seen if p.frame > birth.frame][:need]
+        stayed = _stayed(birth, [p for p in held if p.frame - birth.frame <= need])
+        # A part touching others is trusted only where it stays: a hand sliding over a
+        # cup is born on the cup's picture and then shows the hand's colors (edited-real
+        # s113 er_0101, session 25); a recolored patch of a dress stays where it was.
+        if track.confidence().apart < 1.0 and not stayed:
+            continue
         later = [c for p in held if (c := chroma(tid, p.frame)) is not None]
-        if len(later) < need:
+        if len(later) < need and stayed:
+            later = (after or {}).get(tid, [])[:need]
+        if len(later) < need or not held:
             continue
-        # Born whole, as a recolored object is: a part coming out from behind scenery or
-        # into view grows over its first frames, and a sliver of it beside the scenery's
-        # edge matches that edge the frame before (held-out wild 4848, session 21).
-        if birth.det.area * AREA_RATIO < np.median([p.det.area for p in held]):
-            continue
-        # ... and the part it stays: one born much larger than it is the next frame was a
-        # passing cut of something else (a strip along a wall's edge as an object came out
-        # from behind it, TUNE held9191 38, session 22).
+        # One born much larger than it is the next frame was a passing cut of something
+        # else (a strip along a wall's edge as an object came out from behind it, TUNE
+        # held9191 38, session 22).
         if birth.det.area > AREA_RATIO * held[0].det.area:
             continue
         if _came_into_view(birth, held[0]):
             continue
-        shift = hue_shift(birth.before, np.median([birth.after, *later], axis=0))
+        # Born whole, as an object recolored at once is: a part coming out from behind
+        # scenery or into view grows over its first frames, and a sliver of it beside the
+        # scenery's edge matches that edge the frame before (held-out wild 4848, session
+        # 21). A drifting patch grows too, as more of it leaves the backdrop's colors: it
+        # is read whole once its turn could be over (Drift), when an object coming out
+        # from behind scenery no longer matches what stood there before.
+        shift = 0.0
+        if birth.det.area * AREA_RATIO >= np.median([p.det.area for p in held]):
+            shift = hue_shift(birth.before, np.median([birth.after, *later], axis=0))
         if shift > bar:
-            out.append((track, birth, float(shift)))
+            out.append((track, birth, float(shift), None))
+            continue
+        drift = (drifts or {}).get(tid)
+        shift = _drift_shift(drift)
+        if shift > bar:
+            out.append((track, birth, float(shift), drift))
     return out
+
+
+def _drift_shift(drift: Drift | None) -> float:
+    """How far the part's colors DRIFT_SECONDS after its birth lie off the hue line of the
+    same picture DRIFT_SECONDS before it (0 where it was not the same picture)."""
+    if drift is None or drift.same_picture < SAME_PICTURE:
+        return 0.0
+    return hue_shift(drift.before, drift.now)
+
+
+def _drift(fps: float) -> int:
+    """Frames of DRIFT_SECONDS (more than the hold)."""
+    return max(_hold(fps) + 1, round(DRIFT_SECONDS * fps))
+
+
+def _hold(fps: float) -> int:
+    """Frames the new colors must hold after the birth."""
+    return max(2, round(HOLD_SECONDS * fps))
+
+
+def _stayed(birth: Birth, held) -> bool:
+    """Did the part stay where it was born while it was seen over the hold (within REACH of
+    its size)? Then the picture at its birth's place tells whether the new colors held after
+    its own track ended; a part that moved off would leave the backdrop there. (A track
+    picked up again much later may be on something else: those sightings are not asked.)"""
+    # In the part's own typical size over the hold: a drifting patch is born as its most
+    # changed spot and grows, its middle shifting by a fraction of it.
+    reach = REACH * float(np.median([birth.det.size, *(p.det.size for p in held)]))
+    return all(
+        abs(p.det.cx - birth.det.cx) <= reach and abs(p.det.cy - birth.det.cy) <= reach
+        for p in held
+    )
+
+
+def _behaves_as_one(track) -> bool:
+    """Trusted as a part of its own by size, length, rigidity and smooth motion, whatever it
+    touches. Apartness rules out a hand among fingers as an object that may vanish or appear;
+    a recoloring is told by the picture itself (the same light and dark in other colors the
+    frame before), and a recolored patch of a dress or a coat touches the person wearing it
+    (edited-real hue switches on a torso and on a held cup, session 25)."""
+    c = track.confidence()
+    return c.size * c.length * c.stability * c.motion * c.moved >= TRUSTED
 
 
 def _came_into_view(birth: Birth, next_sighting) -> bool:
