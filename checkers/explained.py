@@ -37,8 +37,9 @@ def _recolored(results: list[CheckResult]) -> list[CheckResult]:
     When an object's color switches in one frame, the background model sees a part born
     where it is (permanence: appeared) and identity drift says the picture there only
     changed color (color_jump). Nothing came into view: the appear in the change's box,
-    at its frame, is that change. So is the part born on a patch whose colors turn over
-    a few frames (a color_drift of recolor.py).
+    at its frame, is that change. So is a part born where a color drift is found, in its
+    box within a frame of it (recolor.py's drifts are dated at that birth; a track's own
+    drift there would be the same patch's color change).
     """
     jumps = _events(results, IdentityChecker.name, "color_jump")
     # ... or turn over a few frames where the picture stays (recolor.py's drifts)

@@ -253,7 +253,9 @@ class IdentityChecker(Checker):
         # Pairs chroma_steps judges at their join: look_switch's, and drift_chain's where the
         # path's lead misses the new part (a switch at a bounce).
         pairs = [(old, new) for old, new, _, _ in found]
-        pairs += successions(self._tracks, self.units.fps, pairs)
+        # Only handovers in time order: chroma_step reads the two tracks as one series.
+        late = successions(self._tracks, self.units.fps, pairs)
+        pairs += [(o, n) for o, n in late if n.points[0].frame > o.seen[-1].frame]
         found = self._recolors.found(self._tracks, self._motion.chroma, self.units.fps, hue_bar)
         events += recolor_events(self, found, hue_bar, {e.object for e in events})
         # Or a trusted part's middle stepped to a new hue in one frame (chroma_step.py).

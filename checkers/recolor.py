@@ -82,6 +82,7 @@ class Recolors:
         # part's own sightings may stop: a recolored patch of something larger (a dress, a
         # cup in a hand) is soon cut as one blob with it, and its own track ends.
         self.after: dict[int, list[np.ndarray]] = {}
+        self._following: dict[int, tuple[float, float]] = {}  # id -> camera shift at birth
         # Track id -> (frame, shift) from DRIFT_SECONDS before its birth, until the part is
         # read against it DRIFT_SECONDS after (then the drift is kept, the frame dropped).
         self._waiting: dict[int, tuple[int, np.ndarray, tuple[float, float]]] = {}
@@ -93,13 +94,19 @@ class Recolors:
         `seen`: the tracker's FrameObservation (its parts and the camera's shift)."""
         shift = seen.shift if seen is not None else (0.0, 0.0)
         previous, self._previous = self._previous, image
-        past = self._past[0] if len(self._past) > _hold(fps) else None
+        # The picture DRIFT_SECONDS back, once the clip is that long.
+        past = self._past[0] if len(self._past) == _drift(fps) else None
         self._past.append((image, shift))
         while len(self._past) > _drift(fps):
             self._past.popleft()
-        for tid, kept in self.after.items():
-            if len(kept) < _hold(fps):
-                kept.append(core_chroma(image, self.births[tid].det))
+        for tid, then in list(self._following.items()):
+            # The birth's place in this frame: the camera moved the scene by the shift since.
+            det = self.births[tid].det
+            moved = dataclasses.replace(det, cx=det.cx + then[0] - shift[0],
+                                        cy=det.cy + then[1] - shift[1])  # fmt: skip
+            self.after[tid].append(core_chroma(image, moved))
+            if len(self.after[tid]) >= _hold(fps):
+                del self._following[tid]
         self._read_drifts(index, image, shift, seen, fps)
         if previous is None or previous.shape != image.shape:
             return
@@ -109,6 +116,7 @@ class Recolors:
                 continue
             self.births[tid] = birth
             self.after[tid] = []
+            self._following[tid] = shift
             if past is not None and past[0].shape == image.shape:
                 self._waiting[tid] = (index, *past)
 
@@ -123,7 +131,10 @@ class Recolors:
                 continue
             found = _match(before, image, det, (shift[0] - then[0], shift[1] - then[1]))
             if found is not None:
-                self.drifts[tid] = Drift(found[0], core_chroma(image, det), found[1])
+                # Less the whole frame's change of tint over that second (white balance,
+                # light), as chroma_step nets it out of one-frame steps.
+                tint = _frame_chroma(image) - _frame_chroma(before)
+                self.drifts[tid] = Drift(found[0], core_chroma(image, det) - tint, found[1])
 
     def found(self, tracks, chroma, fps: float, bar: float):
         """`recolored` on the births seen so far."""
@@ -154,7 +165,9 @@ def _match(earlier: np.ndarray, image: np.ndarray, det, offset=(0.0, 0.0)):
     H, W = earlier.shape[:2]
     ox, oy = int(round(x + offset[0])), int(round(y + offset[1]))
     x0, y0 = max(0, ox - r), max(0, oy - r)
-    region = earlier[y0 : min(H, oy + h + r), x0 : min(W, ox + w + r)]
+    # Clamped at 0 too: a place left of or above the earlier frame must not wrap around.
+    x1, y1 = max(0, min(W, ox + w + r)), max(0, min(H, oy + h + r))
+    region = earlier[y0:y1, x0:x1]
     if region.shape[0] < h or region.shape[1] < w:
         return None
     value_before = _value(region)
@@ -164,6 +177,12 @@ def _match(earlier: np.ndarray, image: np.ndarray, det, offset=(0.0, 0.0)):
         return None
     moved = dataclasses.replace(det, cx=det.cx + (x0 + bx - x), cy=det.cy + (y0 + by - y))
     return core_chroma(earlier, moved), float(best)
+
+
+def _frame_chroma(rgb: np.ndarray) -> np.ndarray:
+    """The whole frame's median (a, b) chroma, from every 4th pixel each way."""
+    lab = cv2.cvtColor(np.ascontiguousarray(rgb[::4, ::4]), cv2.COLOR_RGB2Lab)
+    return np.median(lab.reshape(-1, 3)[:, 1:].astype(np.float32), axis=0) - 128.0
 
 
 def _value(rgb: np.ndarray) -> np.ndarray:
@@ -188,7 +207,7 @@ def recolored(births, tracks, chroma, fps: float, bar: float, after=None, drifts
         if birth.same_picture < SAME_PICTURE:
             continue
         held = [p for p in track.seen if p.frame > birth.frame][:need]
-        stayed = _stayed(birth, [p for p in held if p.frame - birth.frame <= need])
+        stayed = _stayed(track, birth, [p for p in held if p.frame - birth.frame <= need])
         # A part touching others is trusted only where it stays: a hand sliding over a
         # cup is born on the cup's picture and then shows the hand's colors (edited-real
         # s113 er_0101, session 25); a recolored patch of a dress stays where it was.
@@ -243,18 +262,20 @@ def _hold(fps: float) -> int:
     return max(2, round(HOLD_SECONDS * fps))
 
 
-def _stayed(birth: Birth, held) -> bool:
+def _stayed(track, birth: Birth, held) -> bool:
     """Did the part stay where it was born while it was seen over the hold (within REACH of
-    its size)? Then the picture at its birth's place tells whether the new colors held after
-    its own track ended; a part that moved off would leave the backdrop there. (A track
-    picked up again much later may be on something else: those sightings are not asked.)"""
+    its typical size, in the scene: a pan moves a recolored patch across the frame)? Then
+    the picture at its birth's place tells whether the new colors held after its own track
+    ended; a part that moved off would leave the backdrop there. It must be seen at least
+    twice in the hold: a part lost at once says nothing about where it went. (A track picked
+    up again much later may be on something else: those sightings are not asked.)"""
+    start = track.points[0]
+    if start.frame != birth.frame or len(held) < 2:
+        return False
     # In the part's own typical size over the hold: a drifting patch is born as its most
     # changed spot and grows, its middle shifting by a fraction of it.
     reach = REACH * float(np.median([birth.det.size, *(p.det.size for p in held)]))
-    return all(
-        abs(p.det.cx - birth.det.cx) <= reach and abs(p.det.cy - birth.det.cy) <= reach
-        for p in held
-    )
+    return all(abs(p.x - start.x) <= reach and abs(p.y - start.y) <= reach for p in held)
 
 
 def _behaves_as_one(track) -> bool:
