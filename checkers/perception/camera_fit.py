@@ -83,13 +83,14 @@ def camera_similarity(
             fitted = np.vstack([fit, [0.0, 0.0, 1.0]])
     if fitted is not None:
         return _backdrop_fit(prev, cur, fitted, spread_points, short)
-    if not _backdrop_kept(src, kept, foreground):
-        return None
     # On a plain backdrop the strong corners are the objects': an object that vanished or
     # turned took its corners along while the backdrop's were followed (wild TUNE: 7 of 10
-    # missed vanishes restarted the model on the vanish frame). No motion stands unless the
-    # spread corners' fit aligns the frame clearly better, and the scene is kept only if at
-    # most the share objects may cover is misaligned under it.
+    # missed vanishes restarted the model on the vanish frame). On a noise backdrop they are
+    # the sensor noise's, which LK cannot follow from one frame to the next (perc25, session
+    # 25: about 20 of 160 kept on every frame of a still shot, so the model restarted each
+    # frame). Either way no motion stands unless the spread corners' fit aligns the frame
+    # clearly better, and the scene is kept only if at most the share objects may cover is
+    # misaligned under it: a cut misaligns most of the frame.
     candidates = [_STILL, *_spread_fit(spread_points, short)]
     diffs, keep = _differences(prev, cur, candidates)
     costs = [float(d[keep].mean()) if keep.any() else 0.0 for d in diffs]
