@@ -187,11 +187,7 @@ class MotionBackground:
             self._restart(cur)
         else:
             fitted = self._steps.popleft() if self._steps else None
-            motion = (
-                fitted
-                if fitted is not None
-                else camera_similarity(self._gray, gray, self._foreground)
-            )
+            motion = fitted if fitted is not None else camera_similarity(self._gray, gray)
             if motion is None:
                 self._restart(cur)
                 camera_ok = False

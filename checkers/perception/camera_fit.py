@@ -39,19 +39,17 @@ MISALIGNED = 24  # gray levels: a pixel this far off counts as misaligned, howev
 EDGE_STRIP = 6
 EDGE_ERROR = 1e-4
 BETTER = 0.9  # another fit replaces the strong corners' when it leaves this share of misalignment
-# Where the strong corners, all on objects, were lost: the share of the frame objects may
-# cover (background.py's bound on clean frames); more pixels than that misaligned by
+# Where the strong corners were not followed (an object's, gone; sensor noise's): the share
+# of the frame objects may cover (background.py's bound on clean frames); more pixels than that misaligned by
 # MISALIGNED gray levels under the camera's best motion is a new scene.
 MAX_FOREGROUND = 0.25
 
 
-def camera_similarity(
-    prev: np.ndarray, cur: np.ndarray, foreground: np.ndarray | None = None
-) -> np.ndarray | None:
+def camera_similarity(prev: np.ndarray, cur: np.ndarray) -> np.ndarray | None:
     """The camera's motion from `prev` to `cur` (uint8 gray) as a 3x3 similarity (shift,
-    zoom, roll), or None when the scene was lost (a shot cut). `foreground` (bool, `prev`'s
-    shape): where the background model saw objects in `prev`; their corners lost do not lose
-    the scene.
+    zoom, roll), or None when the scene was lost (a shot cut): when the strong corners are
+    not followed, the scene is lost only where no still or spread fit aligns all but the
+    share objects may cover.
 
     Corners are followed as in camera.py (Shi-Tomasi, LK with a forward-backward check), but
     the fit is a similarity, not a homography: the model is carried by every step's fit in
@@ -100,20 +98,6 @@ def camera_similarity(
 
 
 _STILL = np.eye(3)
-
-
-def _backdrop_kept(src: np.ndarray, kept: np.ndarray, foreground: np.ndarray | None) -> bool:
-    """Whether the strong corners off the objects (`foreground`) held the scene: too few of
-    them to tell (a plain backdrop), or as many followed as a kept scene's."""
-    if foreground is None:
-        return False
-    h, w = foreground.shape
-    xs = np.clip(np.round(src[:, 0]).astype(int), 0, w - 1)
-    ys = np.clip(np.round(src[:, 1]).astype(int), 0, h - 1)
-    backdrop = ~foreground[ys, xs]
-    if backdrop.sum() < MIN_POINTS:
-        return True
-    return kept[backdrop].sum() >= LOST_SCENE * backdrop.sum()
 
 
 def _corners(prev: np.ndarray, short: float) -> tuple[np.ndarray, int]:
