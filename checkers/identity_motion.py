@@ -141,7 +141,7 @@ class MotionLooks:
         # sightings is an object coming into view (out from behind something, or out of
         # the model's own picture), not one that grows.
         before = [p for p in open_view if p.frame <= step.t0]
-        if change is None or len(before) < max(2, round(HOLD_SECONDS * fps)):
+        if change is None or len(before) < hold_frames(fps):
             return None
         after = [p for p in open_view if p.frame >= step.t1]
         if not both_ways(before[-len(after) :], after[: len(before)]):
@@ -167,6 +167,11 @@ class MotionLooks:
         )
 
 
+def hold_frames(fps: float) -> int:
+    """Sightings a new look must be seen in: HOLD_SECONDS, at least two."""
+    return max(2, round(HOLD_SECONDS * fps))
+
+
 def hue_change(seen: list[Point], values, fps: float, k: float) -> MotionChange | None:
     """The change of hue fitted on sightings `seen` whose core chromas are `values`, if it
     passes the bar, took MIN_CHANGE_SECONDS or more and held."""
@@ -183,7 +188,7 @@ def _standing(found, track: Track, fps: float, others) -> MotionChange | None:
     if found is None:
         return None
     change, old, new, step = found
-    need = max(2, round(HOLD_SECONDS * fps))
+    need = hold_frames(fps)
     return change if resize_stands(track, old, new, step, fps, others, need) else None
 
 
@@ -221,7 +226,7 @@ def _size_behind(seen: list[Point], fps: float, k: float):
     open_view = [p for p in seen if not p.at_edge and not p.near and not p.hides]
     before = [p for p in open_view if p.frame <= step.t0]
     after = [p for p in open_view if p.frame >= step.t1]
-    if len(before) < max(2, round(HOLD_SECONDS * fps)) or len(after) < 2:
+    if len(before) < hold_frames(fps) or len(after) < 2:
         return None
     seen_step = float(np.median(_log_areas(after)) - np.median(_log_areas(before)))
     if seen_step * float((step.after - step.before)[0]) <= 0 or abs(seen_step) <= SIZE_STEP * k:
@@ -267,7 +272,7 @@ def _judged(key, seen, step: Step, amount, threshold, fps, hold=None) -> MotionC
     if amount <= threshold or (step.t1 - step.t0) / fps < MIN_CHANGE_SECONDS:
         return None
     held = [p for p in seen if p.frame >= step.t1]
-    if len(held) < (max(2, round(HOLD_SECONDS * fps)) if hold is None else hold):
+    if len(held) < (hold_frames(fps) if hold is None else hold):
         return None
     start = next(p for p in seen if p.frame > step.t0)
     return MotionChange(key, start, held[0], amount, threshold)

@@ -18,7 +18,7 @@ import dataclasses
 import cv2
 import numpy as np
 
-from checkers.identity_motion import HOLD_SECONDS
+from checkers.identity_motion import hold_frames
 from checkers.look_switch import AREA_RATIO  # one object's area either side of a switch
 from checkers.tracking.confidence import TRUSTED
 from checkers.tracking.looks import core_chroma, hue_shift
@@ -105,7 +105,7 @@ class Recolors:
             moved = dataclasses.replace(det, cx=det.cx + then[0] - shift[0],
                                         cy=det.cy + then[1] - shift[1])  # fmt: skip
             self.after[tid].append(core_chroma(image, moved))
-            if len(self.after[tid]) >= _hold(fps):
+            if len(self.after[tid]) >= hold_frames(fps):
                 del self._following[tid]
         self._read_drifts(index, image, shift, seen, fps)
         if previous is None or previous.shape != image.shape:
@@ -199,7 +199,7 @@ def recolored(births, tracks, chroma, fps: float, bar: float, after=None, drifts
     `chroma(track_id, frame)` is a sighting's middle (a, b) or None; `bar` is identity's
     hue bar (Lab units off the old hue line, looks.hue_shift)."""
     out = []
-    need = _hold(fps)
+    need = hold_frames(fps)
     for tid, birth in births.items():
         track = tracks.get(tid)
         if track is None or not (track.from_background_model and _behaves_as_one(track)):
@@ -254,12 +254,7 @@ def _drift_shift(drift: Drift | None) -> float:
 
 def _drift(fps: float) -> int:
     """Frames of DRIFT_SECONDS (more than the hold)."""
-    return max(_hold(fps) + 1, round(DRIFT_SECONDS * fps))
-
-
-def _hold(fps: float) -> int:
-    """Frames the new colors must hold after the birth."""
-    return max(2, round(HOLD_SECONDS * fps))
+    return max(hold_frames(fps) + 1, round(DRIFT_SECONDS * fps))
 
 
 def _stayed(track, birth: Birth, held) -> bool:
@@ -284,8 +279,7 @@ def _behaves_as_one(track) -> bool:
     a recoloring is told by the picture itself (the same light and dark in other colors the
     frame before), and a recolored patch of a dress or a coat touches the person wearing it
     (edited-real hue switches on a torso and on a held cup, session 25)."""
-    c = track.confidence()
-    return c.size * c.length * c.stability * c.motion * c.moved >= TRUSTED
+    return track.confidence().behaves >= TRUSTED
 
 
 def _came_into_view(birth: Birth, next_sighting) -> bool:

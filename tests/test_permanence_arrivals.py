@@ -28,11 +28,17 @@ def arrivals(born_at: float) -> list[tuple[str, int]]:
     sizes = [(40, 20)] * BORN + [(20, 20)] * (N - BORN)
     blob = built(steps, sizes, 0)
     new = built([(born_at + i, 90.0) for i in range(N - BORN)], [(20, 20)] * (N - BORN), 1, BORN)
+    return permanence_events({0: blob, 1: new}, N)
+
+
+def permanence_events(tracks, frames: int) -> list[tuple[str, int]]:
+    """(kind, frame) of the permanence events on `tracks`, every one of `frames` reliable,
+    on a 320x180 analysis frame."""
     checker = PermanenceChecker()
     checker.begin(1.0, UNITS.fps, 180)
-    checker._tracks = {0: blob, 1: new}
-    checker._reliable = dict.fromkeys(range(N), True)
-    checker._last, checker._size = N - 1, (320, 180)
+    checker._tracks = tracks
+    checker._reliable = dict.fromkeys(range(frames), True)
+    checker._last, checker._size = frames - 1, (320, 180)
     return [(e.kind, e.frame) for e in checker.finalize().events]
 
 

@@ -5,9 +5,7 @@ parent's outline began to come apart, frames after the copy began to draw out of
 
 from __future__ import annotations
 
-from test_permanence_arrivals import UNITS, built
-
-from checkers.permanence import PermanenceChecker
+from test_permanence_arrivals import built, permanence_events
 
 N = 30
 GROWS = 12  # the copy begins to draw out of the object
@@ -32,12 +30,7 @@ def split_events(origin: int) -> list[tuple[str, int]]:
     piece.points[0].how = "split"
     piece.points[0].near = [0]
     piece.parent, piece.origin = 0, origin
-    checker = PermanenceChecker()
-    checker.begin(1.0, UNITS.fps, 180)
-    checker._tracks = {0: ball, 1: piece}
-    checker._reliable = dict.fromkeys(range(N), True)
-    checker._last, checker._size = N - 1, (320, 180)
-    return [(e.kind, e.frame) for e in checker.finalize().events]
+    return permanence_events({0: ball, 1: piece}, N)
 
 
 def test_a_split_is_dated_from_when_the_parents_blob_began_to_grow():

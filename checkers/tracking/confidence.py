@@ -62,8 +62,13 @@ class TrackConfidence:
     apart: float = 1.0  # 0 for a part touching others most of the time
 
     @property
+    def behaves(self) -> float:
+        """How far the part behaves as one object on its own, whatever it touches."""
+        return self.size * self.length * self.stability * self.motion * self.moved
+
+    @property
     def value(self) -> float:
-        return self.size * self.length * self.stability * self.motion * self.moved * self.apart
+        return self.behaves * self.apart
 
 
 def _ramp(value: float, bad: float, good: float) -> float:
