@@ -49,3 +49,25 @@ def test_a_part_born_where_a_blob_stood_the_frame_before_did_not_appear():
 
 def test_a_part_born_where_the_backdrop_showed_appeared():
     assert arrivals(170.0) == [("appear", BORN)]
+
+
+def brushed(first_touch: int) -> list[tuple[str, int]]:
+    """A still part born at BORN on open backdrop, which a second part sliding past brushes
+    (their boxes touch) for 15 frames from `first_touch` on: half of the new part's life."""
+    frames, last_touch = 40, first_touch + 15
+    new = built([(200.0, 90.0)] * (frames - BORN), [(20, 20)] * (frames - BORN), 1, BORN)
+    mover = built([(60.0 + 6 * i, 90.0) for i in range(frames)], [(20, 20)] * frames, 0)
+    for p, q in zip(new.points, mover.points[BORN:], strict=True):
+        if first_touch <= p.frame < last_touch:
+            p.near, q.near = [0], [1]
+    return permanence_events({0: mover, 1: new}, frames)
+
+
+def test_a_part_brushed_by_a_mover_long_after_it_arrived_still_appeared():
+    # Touching half the time rules it out as an object in general (confidence 'apart'); how
+    # it arrived is read off its first 0.5 s, when nothing touched it. Fails on main.
+    assert brushed(first_touch=BORN + 12) == [("appear", BORN)]
+
+
+def test_a_part_touched_as_it_arrives_is_not_judged_on_its_own():
+    assert brushed(first_touch=BORN + 2) == []

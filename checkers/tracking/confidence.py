@@ -94,9 +94,14 @@ def track_confidence(points, units: Units) -> TrackConfidence:
     moved = 1.0
     if seen[0].frame / units.fps <= START_SECONDS:
         moved = _ramp(travel(seen), 0.5 * STILL, STILL)
+    return TrackConfidence(size, length, stability, motion, moved, apartness(seen))
+
+
+def apartness(seen) -> float:
+    """1 for sightings that touch other parts at most 0.6 TOUCHING of the time, 0 from
+    TOUCHING on, linear between."""
     touching = float(np.mean([bool(p.near) for p in seen]))
-    apart = _ramp(touching, TOUCHING, 0.6 * TOUCHING)
-    return TrackConfidence(size, length, stability, motion, moved, apart)
+    return _ramp(touching, TOUCHING, 0.6 * TOUCHING)
 
 
 def travel(seen) -> float:
