@@ -46,8 +46,9 @@ LANDED = 3  # sightings the part at the new place needs: a blink of a sliver is 
 # A track's last sighting smaller than this share of the object (or marked partly hidden) is
 # a remnant: the model's picture still holds the object's old place for a frame after it
 # left, so the track ends on the backdrop uncovered there, in the frame the object lands
-# elsewhere (TUNE, session 26: held9191 clips 53 and 70, remnants of 0.57 and 0.76 of the
-# object's area marked partly hidden, the landing part starting in the same frame).
+# elsewhere (TUNE, session 26: held9191 clips 53 and 70, fresh4711 clip 49: remnants of
+# 0.57-0.76 of the object's area, two marked partly hidden, the landing part starting in
+# the same frame).
 REMNANT = 0.7
 
 
@@ -79,7 +80,7 @@ def _unlike(a: Point, b: Point) -> bool:
 def _remnant(p: Point, before: list[Point]) -> bool:
     """Is sighting p what the object left behind (partly hidden, or well under its size)?"""
     usual = float(np.median([q.det.area for q in before]))
-    return p.merged or p.det.area < REMNANT * usual
+    return not p.at_edge and (p.merged or p.det.area < REMNANT * usual)
 
 
 def _clear(p: Point) -> bool:
@@ -176,15 +177,18 @@ class Relocations:
                 continue
             if nxt is not None and nxt.frame - p.frame <= gap + 1 and not left:
                 continue
-            if following is not None and (following.behind or following.at_edge):
-                continue
-            yield seen[max(0, i - FIT + 1) : i + 1]
             if (
                 i > 0
                 and seen[i - 1].frame == p.frame - 1
                 and _remnant(p, seen[max(0, i - FIT) : i])
             ):
-                yield seen[max(0, i - FIT) : i]  # the object's end is the sighting before
+                # The object's end is the sighting before, followed by the remnant in open
+                # view; the track's prediction past the remnant may then overlap it and read
+                # as hidden (TUNE, session 26: fresh4711 clip 49).
+                yield seen[max(0, i - FIT) : i]
+            if following is not None and (following.behind or following.at_edge):
+                continue
+            yield seen[max(0, i - FIT + 1) : i + 1]
 
     def _relocated(self, track: Track, before: list[Point], after: list[Point]) -> Event | None:
         if (
