@@ -126,11 +126,13 @@ class Relocations:
     def _landed(self, track: Track, ends, starts: list[Track], gap: int) -> Event | None:
         """The surest relocation of `track` into one of the parts that `starts` after one
         of its `ends` (sightings before a loss)."""
+        # A part starting up to `gap` frames unseen after the loss, as `_losses` follows one
+        # track across (at 8 fps a new part had to start after one unseen frame).
         for before in ends:
             found = [
                 self._relocated(track, before, t.seen[:LANDED])
                 for t in starts
-                if t.id != track.id and 0 < t.points[0].frame - before[-1].frame <= gap
+                if t.id != track.id and 0 < t.points[0].frame - before[-1].frame <= gap + 1
             ]
             found = [e for e in found if e is not None]
             if found:
