@@ -78,3 +78,29 @@ def test_a_partly_hidden_piece_found_after_a_gap_is_no_sinking():
     # gen-clips real_sam2_05_default_juggle: a hand's piece ten frames after the ball's last
     # sighting read as the ball sunk into the floor (session 25, before this was mended).
     assert "through_floor" not in events(found_again_below(gap=8))
+
+
+def sinking_past_a_piece(lands: bool) -> tuple[list[dict], set[int]]:
+    """A part comes down onto the floor's band, is lost for a frame, shows its lower part
+    only (marked partly hidden, its top lower than the object's), then whole: well below the
+    band and gone (sinking), or back on the band (landed)."""
+    frames, marked = [], set()
+    for i in range(13):
+        frames.append({0: det(100.0, 60.0 + 5.0 * i + SIDE / 2, SIDE, SIDE)})  # top 120 last
+    frames.append({0: None})
+    frames.append({0: det(100.0, 138.0 + 6.0, 0.8 * SIDE, 12.0)})  # the lower piece
+    marked.add(len(frames) - 1)
+    top = 121.0 if lands else 135.0
+    frames.append({0: det(100.0, top + SIDE / 2, SIDE, SIDE)})
+    frames += [{} for _ in range(10)] if not lands else [{0: det(100.0, top + SIDE / 2)}] * 10
+    return frames, marked
+
+
+def test_sinking_is_read_against_the_last_sighting_read():
+    # Fails before session 26: the whole sighting below the band was compared with the
+    # piece before it (never read: found after a gap), whose top is lower than the object's.
+    assert "through_floor" in events(sinking_past_a_piece(lands=False))
+
+
+def test_landing_after_a_piece_is_no_sinking():
+    assert "through_floor" not in events(sinking_past_a_piece(lands=True))

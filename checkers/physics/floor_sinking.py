@@ -58,14 +58,17 @@ class FloorSinking:
         seen = [p for p in track.seen if not p.at_edge or self._bottom_cut(p, widest)]
         above = False  # seen standing on the floor or above it
         aloft = False  # seen in the air, its bottom above the floor's edge
-        read = None  # the frame of the last sighting read
+        read = None  # the last sighting read
         for i, p in enumerate(seen):
             edge = self._edge_below(p)
             if edge is None or p.det.bbox[3] > TALLER * height:
                 continue
-            if p.merged and read != p.frame - 1:
+            if p.merged and (read is None or read.frame != p.frame - 1):
                 continue
-            read = p.frame
+            # Going down since the last sighting read: a sighting skipped above (a piece
+            # found after a gap, a box merged with something) has no top of the object's.
+            sinking = read is not None and p.det.bbox[1] > read.det.bbox[1]
+            read = p
             below = self._bottom(p, height) - edge
             if below <= depth:
                 above = above or not p.merged
@@ -76,7 +79,6 @@ class FloorSinking:
                 # resting on the floor that then moves down and out (coming toward the
                 # camera, the camera tilting) keeps its top's descent too (review, session 23).
                 continue
-            sinking = i > 0 and p.det.bbox[1] > seen[i - 1].det.bbox[1]
             if not (above and sinking and below > depth + SINK * height * self.k):
                 continue
             if self._comes_back(seen[i + 1 :], depth, height):

@@ -21,15 +21,17 @@ SUSTAINED_SAMPLES = 3  # ... and never fewer second differences (at 8 fps 2 let 
 # 2.2-4.3x the floor before; straight, level movers read as reversing (a wobble of the cut
 # or the camera over a third of a second) at -0.1-0.8x.
 FELL_WINDOW = 1.0  # seconds
-# Seconds of free second differences averaged (centred) before the run test. A rendered
-# edge snaps to whole pixels, so one second difference jitters by about a pixel per frame^2
-# whatever the frame rate, while gravity's share of it falls with the frame rate squared: at
-# 30 fps the floor is 0.17 px/frame^2 on a 180 px short side, and a reversal's samples
-# alternate in sign around it (TUNE, session 25: held9191 clip 136). The window holds three
-# samples at 30 fps and one (none averaged) at 24 fps and below: at 16 fps, averaging three
-# let one near-zero jitter step in every three pull a real reversal under the bar
-# (test_physics_evidence).
-SMOOTH = 0.1
+# Each free second difference is averaged with those within SMOOTH_REACH seconds either
+# side before the run test. A rendered edge snaps to whole pixels, so one second difference
+# jitters by about a pixel per frame^2 whatever the frame rate, while gravity's share of it
+# falls with the frame rate squared: the floor is 0.27 px/frame^2 at 24 fps and 0.17 at 30 on
+# a 180 px short side, and a reversal's samples alternate in sign around it (TUNE, session 25:
+# held9191 clip 136 at 30 fps). The reach takes one neighbour a side at 24 and 30 fps (two
+# at 60) and none at 16 fps and below, where gravity's share is 0.6 px/frame^2 and
+# averaging three let one near-zero jitter step in every three pull a real reversal under
+# the bar (test_physics_evidence). (Session 25 wrote it as a 0.1 s window rounded to whole
+# samples, which switched on at 26 fps: 24 fps clips were never averaged.)
+SMOOTH_REACH = 0.045  # seconds
 
 
 class Gravity:
@@ -49,7 +51,7 @@ class Gravity:
             and not floor_contact_at(ys, i + 1, units)
             for i in range(len(d2))
         ]
-        half = (units.frames(SMOOTH) - 1) // 2
+        half = int(SMOOTH_REACH * units.fps)  # neighbours averaged a side
         raw, d2 = d2, smoothed(d2, usable, half)
         for i in range(len(d2)):
             quiet = usable[i]
