@@ -46,6 +46,18 @@ CHANGED = 20.0  # Lab units between first and last frame for a pixel to count as
 MIN_PIXELS = 12
 
 
+def _narrower(gated, history, t) -> dict:
+    """The movers-stage score with the moving corners sought in a narrower reach (cells)."""
+    kept, out = bursts_mod.MOVER_REACH, {}
+    try:
+        for reach in (3, 1):
+            bursts_mod.MOVER_REACH = reach
+            out[reach] = round(float(gated(history, t)[3][3].sum()), 2)
+    finally:
+        bursts_mod.MOVER_REACH = kept
+    return out
+
+
 class _Box:
     def __init__(self, frame: int, end_frame: int, bbox: tuple[int, int, int, int]):
         self.frame, self.end_frame, self.bbox = frame, end_frame, bbox
@@ -69,6 +81,8 @@ class ProbeScene(ScenePerception):
             out = gated(history, t)
             if out is not None:
                 self._note_gated(finder, history, t, *out)
+                if self._todo and "reach" not in self._todo[-1]:
+                    self._todo[-1]["reach"] = _narrower(gated, history, t)
             return out
 
         finder._gated = recorded
