@@ -13,8 +13,9 @@ failures at two places (BENCHMARKS.md, sessions 19, 20 and 26):
    window's strongest group of cells at the analysis size, first frame (two before the
    window) against last (two after):
    - `spread`: how unevenly the box's changed pixels progress from the first look to the
-     last (per frame, the median absolute deviation of each pixel's progress, at the frame
-     whose median progress is nearest a half). A cross-fade moves every pixel together.
+     last (the mean absolute deviation of each pixel's progress, at the frame whose mean
+     progress is nearest a half). A cross-fade moves every pixel together (0); a wipe or a
+     mover's edge moves them one by one (up to 0.5).
    - `fw`, `bw`: the share of the change that dense flow (DIS at the analysis size) between
      the first and last frame leaves unexplained, each way (median over changed pixels).
      A mover's content is found displaced; a fade's is found nowhere.
@@ -159,9 +160,11 @@ def spread(seq: list[np.ndarray], box) -> dict:
     if sel.sum() < MIN_PIXELS or len(seq) < 3:
         return {}
     progress = np.stack([((f - lab[0]) * d).sum(axis=2)[sel] / n2[sel] for f in lab[1:-1]])
-    med = np.median(progress, axis=1)
-    mad = np.median(np.abs(progress - med[:, None]), axis=1)
-    return dict(spread=round(float(mad[int(np.argmin(np.abs(med - 0.5)))]), 3))
+    # The mean absolute deviation, not the median one: a wipe's progress is 0 or 1, and
+    # the median deviation of a split that is not exactly even is 0.
+    mean = progress.mean(axis=1)
+    dev = np.abs(progress - mean[:, None]).mean(axis=1)
+    return dict(spread=round(float(dev[int(np.argmin(np.abs(mean - 0.5)))]), 3))
 
 
 _DIS = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)
