@@ -14,8 +14,8 @@ failures at two places (BENCHMARKS.md, sessions 19, 20 and 26):
    window) against last (two after):
    - `spread`: how unevenly the box's changed pixels progress from the first look to the
      last (the mean absolute deviation of each pixel's progress, at the frame whose mean
-     progress is nearest a half). A cross-fade moves every pixel together (0); a wipe or a
-     mover's edge moves them one by one (up to 0.5).
+     progress is nearest a half). A cross-fade moves every pixel together (0); a clean wipe
+     or a mover's edge moves them one by one (0.5; more where pixels overshoot).
    - `fw`, `bw`: the share of the change that dense flow (DIS at the analysis size) between
      the first and last frame leaves unexplained, each way (median over changed pixels).
      A mover's content is found displaced; a fade's is found nowhere.
