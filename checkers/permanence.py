@@ -49,6 +49,7 @@ FIRM = 0.8
 # Seconds from its birth over which a part must keep apart from others for its arrival to be
 # judged on it alone (permanence only asks how it came: from nowhere or out of something).
 ARRIVAL = 0.5
+ARRIVAL_SEEN = 0.8  # share of those frames it must be seen in
 # Share of a lost part's area the part it touched must gain as it goes, for the two to be one
 # blob now (its cut merges them whole; a third lost at the rim still leaves half).
 SWALLOWED = 0.5
@@ -156,8 +157,13 @@ class PermanenceChecker(Checker):
         its first sightings on."""
         if not track.from_background_model:
             return False
-        seen = track.seen
-        early = [p for p in seen if p.frame - seen[0].frame < self.units.frames(ARRIVAL)]
+        seen, window = track.seen, self.units.frames(ARRIVAL)
+        early = [p for p in seen if p.frame - seen[0].frame < window]
+        # Seen through its arrival: a piece of a signer's hand cut for 0.2 s and lost, its
+        # track later taken over by a blob among fingers, kept apart only while it was seen
+        # (edited-real s113 er_0086, unedited).
+        if len(early) < ARRIVAL_SEEN * window:
+            return False
         return track.confidence().behaves * apartness(early) >= FIRM
 
     def _vanishes(self, track: Track) -> list[Event]:

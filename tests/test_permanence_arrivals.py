@@ -51,15 +51,17 @@ def test_a_part_born_where_the_backdrop_showed_appeared():
     assert arrivals(170.0) == [("appear", BORN)]
 
 
-def brushed(first_touch: int) -> list[tuple[str, int]]:
+def brushed(first_touch: int, lost: range = range(0)) -> list[tuple[str, int]]:
     """A still part born at BORN on open backdrop, which a second part sliding past brushes
-    (their boxes touch) for 15 frames from `first_touch` on: half of the new part's life."""
+    (their boxes touch) for 15 frames from `first_touch` on: half of the new part's life.
+    The new part is not seen in the frames `lost`."""
     frames, last_touch = 40, first_touch + 15
     new = built([(200.0, 90.0)] * (frames - BORN), [(20, 20)] * (frames - BORN), 1, BORN)
+    new.points = [p for p in new.points if p.frame not in lost]
     mover = built([(60.0 + 6 * i, 90.0) for i in range(frames)], [(20, 20)] * frames, 0)
-    for p, q in zip(new.points, mover.points[BORN:], strict=True):
+    for p in new.points:
         if first_touch <= p.frame < last_touch:
-            p.near, q.near = [0], [1]
+            p.near, mover.points[p.frame].near = [0], [1]
     return permanence_events({0: mover, 1: new}, frames)
 
 
@@ -71,3 +73,8 @@ def test_a_part_brushed_by_a_mover_long_after_it_arrived_still_appeared():
 
 def test_a_part_touched_as_it_arrives_is_not_judged_on_its_own():
     assert brushed(first_touch=BORN + 2) == []
+
+
+def test_a_part_lost_soon_after_it_arrived_is_not_judged_on_its_own():
+    # Seen 0.25 s of its first 0.5 s: apart only while it was seen.
+    assert brushed(first_touch=BORN + 12, lost=range(BORN + 4, BORN + 12)) == []
