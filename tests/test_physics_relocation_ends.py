@@ -137,3 +137,29 @@ def test_a_new_part_may_land_as_many_frames_unseen_as_the_same_track():
     assert ("teleport", 15) in run(landed_after(unseen=2, jump=-70.0))
     assert "teleport" not in [k for k, _ in run(landed_after(unseen=2, jump=0.0))]
     assert "teleport" not in [k for k, _ in run(landed_after(unseen=3, jump=-70.0))]
+
+
+def behind_while_another_starts(how: str) -> list[tuple[str, int]]:
+    """A slides right, is half hidden at frame 13 (its remnant), hidden for 10 frames and
+    back on its path; a look-alike B starts 70 px behind it at frame 13 (released from a
+    hand: split off, or new) and flies on. Two objects, no teleport."""
+    frames = []
+    for i in range(34):
+        x, parts = 40.0 + 4.0 * i, {}
+        if i < 13 or i >= 24:
+            parts[0] = det(x, 60.0)
+        elif i == 13:
+            parts[0] = det(x - 4.0, 60.0, 14.0, 14.0)
+        else:
+            parts[0] = None
+        if i >= 13:
+            parts[1] = det(x - 70.0, 60.0 + 2.0 * (i - 13))
+        frames.append(parts)
+    hidden = {(0, i) for i in range(14, 24)}
+    return run(frames, hows={(1, 13): how}, merged={(0, 13)}, behind=hidden)
+
+
+def test_an_object_that_comes_back_from_behind_did_not_teleport():
+    # Fails before the review's mend: a teleport at 13 for either start.
+    assert behind_while_another_starts("split") == []
+    assert behind_while_another_starts("new") == []
