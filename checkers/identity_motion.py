@@ -38,6 +38,7 @@ from checkers.shape_motion import SHAPE_STEP, shape_step
 from checkers.step_fit import DATING_WINDOW, Step, fit_step, pooled_fit
 from checkers.tracking import Point, Track
 from checkers.tracking.looks import core_chroma, hue_shift
+from checkers.units import frames_in
 
 # Lab units off the earlier hue line. Wild dev corpora (d3131, dev1515): clean tracks at
 # most 21 and 23 (one each; the rest 12 or less), color drifts found 67-114 (the world turns
@@ -169,7 +170,7 @@ class MotionLooks:
 
 def hold_frames(fps: float) -> int:
     """Sightings a new look must be seen in: HOLD_SECONDS, at least two."""
-    return max(2, round(HOLD_SECONDS * fps))
+    return frames_in(HOLD_SECONDS, fps, least=2)
 
 
 def hue_change(seen: list[Point], values, fps: float, k: float) -> MotionChange | None:
