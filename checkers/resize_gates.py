@@ -115,8 +115,8 @@ def seen_again(track: Track, old: list[Point], fps: float, need: int) -> bool:
 def jumped(track: Track, last_old: int, first_new: int, step: float, fps: float) -> bool:
     """Between frames `last_old` and `first_new`, two neighbouring sightings inside the frame
     (beside or in front of others too; not merged) whose log area moved the step's way by
-    over JUMP_SHARE of `step`, at a pace making the whole step in under JUMP_SECONDS, or
-    (where a frame is longer than that) carrying over ONE_FRAME_SHARE of it."""
+    over JUMP_SHARE of `step`, at a pace making the whole step in under JUMP_SECONDS, or by
+    over ONE_FRAME_SHARE of it (the bar where a frame lasts longer than JUMP_SECONDS)."""
     inside = [
         p
         for p in track.points
@@ -124,9 +124,9 @@ def jumped(track: Track, last_old: int, first_new: int, step: float, fps: float)
     ]
     for a, b in zip(inside, inside[1:], strict=False):
         share = (np.log(max(b.det.area, 1.0)) - np.log(max(a.det.area, 1.0))) / step
-        seconds = (b.frame - a.frame) / fps
-        at_once = seconds / share < JUMP_SECONDS or share > ONE_FRAME_SHARE
-        if b.frame - a.frame == 1 and share > JUMP_SHARE and at_once:
+        if b.frame - a.frame != 1 or share <= JUMP_SHARE:
+            continue
+        if (b.frame - a.frame) / fps / share < JUMP_SECONDS or share > ONE_FRAME_SHARE:
             return True
     return False
 
