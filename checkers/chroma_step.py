@@ -32,6 +32,7 @@ from checkers.identity_motion import HOLD_SECONDS
 from checkers.look_switch import AREA_RATIO, SIGHTINGS
 from checkers.tracking import Point, Track
 from checkers.tracking.looks import hue_shift
+from checkers.units import frames_in
 
 # Lab units off the old hue line (looks.hue_shift, so shading, which scales the chroma
 # along that line, is no step) the new chroma must lie, whatever the noise.
@@ -64,7 +65,7 @@ def chroma_steps(
     one frame, and for each pair (ended, begun) look_switch joined whose chroma stepped
     from the one to the other. `chroma(track_id, frame)` is a sighting's middle (a, b) or
     None; `scene(frame)` the whole frame's median (a, b) or None (the light's tint)."""
-    need = max(SIGHTINGS, round(HOLD_SECONDS * fps))
+    need = frames_in(HOLD_SECONDS, fps, least=SIGHTINGS)
     chains = [(t, None, [t], set()) for t in tracks.values() if t.from_background_model and t.solid]
     # The begun part may cover where the tracker still predicts the ended one.
     chains += [(new, old, [old, new], {old.id}) for old, new in pairs]

@@ -33,16 +33,24 @@ import cv2
 import numpy as np
 
 from checkers.outline_change import outline_step
-from checkers.resize_gates import resize_stands
+from checkers.resize_gates import MAX_UNSEEN_SECONDS, resize_stands
 from checkers.shape_motion import SHAPE_STEP, shape_step
 from checkers.step_fit import DATING_WINDOW, Step, fit_step, pooled_fit
 from checkers.tracking import Point, Track
 from checkers.tracking.looks import core_chroma, hue_shift
+from checkers.units import frames_in
 
 # Lab units off the earlier hue line. Wild dev corpora (d3131, dev1515): clean tracks at
 # most 21 and 23 (one each; the rest 12 or less), color drifts found 67-114 (the world turns
 # the hue by 60 degrees or more, to a saturated color). The bar sits between, in ratio.
 HUE_SHIFT = 40.0
+# Lab chroma under which the old look is dull: its hue line says little, and a drift from it
+# to a saturated color can run near that line (TUNE dev1515 77: chroma 15 to 91, 20 off it)
+# or through gray (fresh4711 189: 15 to 31 the other way; both missed at d7b92dd). From a
+# dull look the whole distance in chroma counts too, against the same bar, where the track
+# was followed through the change (no gap over MAX_UNSEEN_SECONDS: clean fresh4711 35, a
+# track seen once at chroma 12 and found again a second later on a saturated part).
+DULL_CHROMA = 20.0
 SIZE_STEP = 0.7  # |log area ratio| (size ratio 1.42); the world resizes by 0.45-0.6 or 1.6-2.0
 BOTH_WAYS = 0.5  # the smaller of the box's width and height changes, as a share of the larger
 SIZE_RESIDUAL = 0.15  # rms log area about the fitted step that still reads as one resize
@@ -169,7 +177,7 @@ class MotionLooks:
 
 def hold_frames(fps: float) -> int:
     """Sightings a new look must be seen in: HOLD_SECONDS, at least two."""
-    return max(2, round(HOLD_SECONDS * fps))
+    return frames_in(HOLD_SECONDS, fps, least=2)
 
 
 def hue_change(seen: list[Point], values, fps: float, k: float) -> MotionChange | None:
@@ -179,7 +187,21 @@ def hue_change(seen: list[Point], values, fps: float, k: float) -> MotionChange 
     if step is None:
         return None
     amount = hue_shift(step.before, step.after)
+    if float(np.linalg.norm(step.before)) < DULL_CHROMA and _followed(seen, step, fps):
+        amount = max(amount, float(np.linalg.norm(step.after - step.before)))
     return _judged("color", seen, step, amount, HUE_SHIFT * k, fps)
+
+
+def _followed(seen: list[Point], step: Step, fps: float) -> bool:
+    """The sightings `seen` show no gap over MAX_UNSEEN_SECONDS from the last before the
+    fitted change to the first after it (resize_gates.followed, on these sightings)."""
+    frames = [p.frame for p in seen]
+    old = [f for f in frames if f <= step.t0]
+    if not old:
+        return False
+    span = [f for f in frames if old[-1] <= f <= max(step.t1, old[-1])]
+    span += [f for f in frames if f > step.t1][:1]
+    return float(np.diff(span).max(initial=0)) / fps <= MAX_UNSEEN_SECONDS
 
 
 def _standing(found, track: Track, fps: float, others) -> MotionChange | None:

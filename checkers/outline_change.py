@@ -30,6 +30,7 @@ from checkers.outline import spread
 from checkers.stats import robust_sigma
 from checkers.step_fit import pooled_fit
 from checkers.tracking import Point
+from checkers.units import frames_in
 
 # Spread units (outline.spread). The world's morphs between outline classes (ball or
 # octagon, hexagon, square or star, triangle) move it by 0.15 or more; TUNE clean tracks'
@@ -117,9 +118,9 @@ def _judged(seen, values, part, t0: float, t1: float, fps: float, k: float):
     before = [i for i in part if seen[i].frame <= t0]
     # The new outline is read on every later sighting of the track within the window.
     after = [i for i, p in enumerate(seen) if t1 <= p.frame <= t1 + HOLD_WINDOW_SECONDS * fps]
-    if len(before) < max(3, round(BEFORE_SECONDS * fps)):
+    if len(before) < frames_in(BEFORE_SECONDS, fps, least=3):
         return None
-    if len(after) < max(3, round(HOLD_SECONDS * fps)):
+    if len(after) < frames_in(HOLD_SECONDS, fps, least=3):
         return None
     took = (seen[after[0]].frame - seen[before[-1]].frame) / fps
     if not MIN_CHANGE_SECONDS <= took <= MAX_CHANGE_SECONDS:
@@ -158,7 +159,7 @@ def _kept_to_end(seen, values, t1: float, new: float, amount: float, fps: float)
     clip 149, a swing's apex; 5656 clip 165, a collision; 4848 clip 150, a shadow: 0.46-1.05
     of the step away at the end; TUNE's outline finds 0.02-0.15)."""
     rest = [i for i, p in enumerate(seen) if p.frame >= t1]
-    last = values[rest[-max(3, round(HOLD_SECONDS * fps)) :]]
+    last = values[rest[-frames_in(HOLD_SECONDS, fps, least=3) :]]
     return abs(float(np.median(last)) - new) <= LEVEL_SPREAD * amount
 
 

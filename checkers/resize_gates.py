@@ -48,6 +48,12 @@ OLD_TREND = 0.2
 # collided pair of dev1515 25: 0.74 in one 24 fps frame (0.056 s).
 JUMP_SHARE = 0.5
 JUMP_SECONDS = 0.1
+# Below 1 / JUMP_SECONDS (10 fps) one frame lasts longer than JUMP_SECONDS, so no share of a
+# step up to the whole makes that pace: there a step carried over ONE_FRAME_SHARE in one
+# frame is a jump (an 8 fps frame is 0.125 s; the world's resizes take 0.4 s or more).
+# TUNE's size finds at d7b92dd carry at most 0.39 of theirs in one 8-10 fps frame, 0.28 at
+# 12-30 fps; session 25 saw one carry 0.71 in an 8 fps frame, the collided pair 0.74.
+ONE_FRAME_SHARE = 0.8
 
 
 def followed(track: Track, last_old: int, first_new: int, fps: float) -> bool:
@@ -109,7 +115,8 @@ def seen_again(track: Track, old: list[Point], fps: float, need: int) -> bool:
 def jumped(track: Track, last_old: int, first_new: int, step: float, fps: float) -> bool:
     """Between frames `last_old` and `first_new`, two neighbouring sightings inside the frame
     (beside or in front of others too; not merged) whose log area moved the step's way by
-    over JUMP_SHARE of `step`, at a pace making the whole step in under JUMP_SECONDS."""
+    over JUMP_SHARE of `step`, at a pace making the whole step in under JUMP_SECONDS, or by
+    over ONE_FRAME_SHARE of it (the bar where a frame lasts longer than JUMP_SECONDS)."""
     inside = [
         p
         for p in track.points
@@ -117,8 +124,9 @@ def jumped(track: Track, last_old: int, first_new: int, step: float, fps: float)
     ]
     for a, b in zip(inside, inside[1:], strict=False):
         share = (np.log(max(b.det.area, 1.0)) - np.log(max(a.det.area, 1.0))) / step
-        seconds = (b.frame - a.frame) / fps
-        if b.frame - a.frame == 1 and share > JUMP_SHARE and seconds / share < JUMP_SECONDS:
+        if b.frame - a.frame != 1 or share <= JUMP_SHARE:
+            continue
+        if (b.frame - a.frame) / fps / share < JUMP_SECONDS or share > ONE_FRAME_SHARE:
             return True
     return False
 

@@ -18,6 +18,7 @@ import numpy as np
 from checkers.stats import robust_sigma
 from checkers.step_fit import Step, pooled_fit
 from checkers.tracking import Point
+from checkers.units import frames_in
 
 # Shape numbers (circularity, solidity, fill), in their own units. The shapes world's
 # outlines differ by 0.2 or more on at least one of them (square 1.0 and ball 0.79 fill,
@@ -55,9 +56,9 @@ def shape_step(seen: list[Point], fps: float, k: float):
     step = pooled_fit(frames, values)
     before = [i for i, p in enumerate(seen) if p.frame <= step.t0]
     after = [i for i, p in enumerate(seen) if p.frame >= step.t1]
-    if len(before) < max(3, round(BEFORE_SECONDS * fps)):
+    if len(before) < frames_in(BEFORE_SECONDS, fps, least=3):
         return None
-    if len(after) < max(2, round(HOLD_SECONDS * fps)):
+    if len(after) < frames_in(HOLD_SECONDS, fps, least=2):
         return None
     if (step.t1 - step.t0) / fps < MIN_CHANGE_SECONDS:
         return None

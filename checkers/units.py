@@ -55,4 +55,10 @@ class Units:
 
     def frames(self, seconds: float, least: int = 1) -> int:
         """A duration in seconds as a whole number of frames (at least `least`)."""
-        return max(least, round(seconds * self.fps))
+        return frames_in(seconds, self.fps, least)
+
+
+def frames_in(seconds: float, fps: float, least: int = 1) -> int:
+    """A duration in seconds as a whole number of frames at `fps` (at least `least`): the
+    sightings a look must be seen in, where a finalize step has the clip's rate, not Units."""
+    return max(least, round(seconds * fps))

@@ -11,7 +11,7 @@ import pytest
 from test_check_world import GRAVITY_BESIDE_WALL, TELEPORT_UP
 
 from checkers.runner import check_frames
-from checkers.units import Units
+from checkers.units import Units, frames_in
 
 
 def render_at(spec: dict, fps: float) -> list:
@@ -35,6 +35,17 @@ def test_conversions_follow_size_and_rate():
     assert faster.frames(0.19) == 6
     assert Units.of(180, float("nan")).fps == 16.0  # a stream without timing
     assert Units.of(64, 8).frames(0.05, least=2) == 2
+
+
+def test_frames_in_is_units_frames_at_a_rate():
+    # The identity finalize steps have the clip's rate, not its Units: the same rounding.
+    for fps in (8, 10, 12, 16, 18, 24, 25, 30):
+        for seconds in (0.1, 0.25, 0.3, 0.5):
+            for least in (1, 2, 3):
+                assert frames_in(seconds, fps, least) == Units.of(180, fps).frames(seconds, least)
+    assert frames_in(0.25, 8, least=2) == 2  # the hold at 8 fps: two sightings
+    assert frames_in(0.25, 30, least=2) == 8
+    assert frames_in(0.25, 30, least=3) == 8
 
 
 def test_gravity_reversal_found_at_30_fps():

@@ -147,3 +147,18 @@ def test_a_cut_that_lost_most_of_its_area_in_one_frame_beside_another_is_no_chan
     # settling read as a slow shrink).
     sides = {f: 30.0 if f < 25 else _side(f, 32, 6, 18.4, 16.0) for f in range(48)}
     assert _change_at(_beside(sides, 24.0), 24.0) is None
+
+
+def test_a_cut_that_lost_most_of_its_area_in_one_8_fps_frame_beside_another_is_no_change():
+    # A collided pair at 8 fps: 0.86 of the step in one 0.125 s frame. A pace bar of 0.1 s
+    # for the whole step asks for over 1.25 of it in one frame there, so main called it a
+    # size change.
+    sides = {f: 30.0 if f < 25 else _side(f, 32, 6, 17.5, 16.0) for f in range(48)}
+    assert _change_at(_beside(sides, 8.0), 8.0) is None
+
+
+def test_a_resize_eased_over_four_8_fps_frames_beside_another_is_a_size_change():
+    # 0.4 s at 8 fps: at most about 0.4 of the step in one frame; still a size change.
+    sides = {f: _side(f, 22, 4, 30.0, 16.0) for f in range(48)}
+    change = _change_at(_beside(sides, 8.0), 8.0)
+    assert change is not None and change.key == "size", change
