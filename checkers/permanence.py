@@ -21,6 +21,7 @@ from collections import Counter
 import numpy as np
 
 from checkers.base import Checker, CheckResult, Event, score_from_events
+from checkers.permanence_back import found_again
 from checkers.permanence_births import born_of_another, point_at
 from checkers.permanence_parting import grew_from_one, parted_pairs
 from checkers.permanence_restart import emerged
@@ -167,7 +168,9 @@ class PermanenceChecker(Checker):
             elif self._merged_into_neighbour(before, p.frame):
                 pass  # one blob with what it touched: in view, not gone
             elif seen_count >= self._established and gone >= needed and in_view:
-                events.append(self._event("vanish", p, before, track, gone))
+                # Found again as another track: it passed behind scenery (permanence_back.py).
+                if not found_again(track, i, self._tracks, self.units):
+                    events.append(self._event("vanish", p, before, track, gone))
             elif back and in_view:
                 flicker = max(flicker, gone)
             if not in_view:
