@@ -1,7 +1,8 @@
 """object_permanence: objects that vanish in open view, appear from nowhere, or split.
 
 An object that leaves across the frame edge, or goes missing next to another part that can
-hide it (an occluder, another object), is excused; so is one that enters at an edge or
+hide it (an occluder, another object), or is found again as a new part along its path (it
+passed behind scenery: permanence_back.py), is excused; so is one that enters at an edge or
 emerges next to another part, or is first cut partly hidden, or is born where other parts
 stood the frame before (an object that appears does so whole, where the backdrop showed),
 or where a young part like it was lost as it was born (a fast object cut anew each frame;
