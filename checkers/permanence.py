@@ -1,7 +1,8 @@
 """object_permanence: objects that vanish in open view, appear from nowhere, or split.
 
 An object that leaves across the frame edge, or goes missing next to another part that can
-hide it (an occluder, another object), is excused; so is one that enters at an edge or
+hide it (an occluder, another object), or is found again as a new part along its path (it
+passed behind scenery: permanence_back.py), is excused; so is one that enters at an edge or
 emerges next to another part, or is first cut partly hidden, or is born where other parts
 stood the frame before (an object that appears does so whole, where the backdrop showed),
 or where a young part like it was lost as it was born (a fast object cut anew each frame;
@@ -21,6 +22,7 @@ from collections import Counter
 import numpy as np
 
 from checkers.base import Checker, CheckResult, Event, score_from_events
+from checkers.permanence_back import found_again
 from checkers.permanence_births import born_of_another, point_at
 from checkers.permanence_parting import grew_from_one, parted_pairs
 from checkers.permanence_restart import emerged
@@ -196,7 +198,9 @@ class PermanenceChecker(Checker):
             elif self._merged_into_neighbour(before, p.frame):
                 pass  # one blob with what it touched: in view, not gone
             elif seen_count >= self._established and gone >= needed and in_view:
-                events.append(self._event("vanish", p, before, track, gone))
+                # Found again as another track: it passed behind scenery (permanence_back.py).
+                if not found_again(track, i, self._tracks, self.units):
+                    events.append(self._event("vanish", p, before, track, gone))
             elif back and in_view:
                 flicker = max(flicker, gone)
             if not in_view:

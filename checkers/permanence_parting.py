@@ -68,7 +68,9 @@ def parted_pairs(
             for other, q in by_frame[frame]:
                 if other.id == blob.id or not _pieces(b, after, q, {blob.id, other.id}):
                     continue
-                onset = grew_from_one(blob, b, max(after.det.area, q.det.area), units)
+                onset = grew_from_one(
+                    blob, b, max(after.det.area, q.det.area), units, piece=other.id
+                )
                 # Over the whole time it may have grown in, not from the onset only: two
                 # objects passing through each other are one object's mass where they
                 # overlap whole, and the other was lost beside it before that.
@@ -101,15 +103,19 @@ def _pieces(b: Point, mine: Point, q: Point, ids: set[int]) -> bool:
     return total / CONSERVED <= b.det.area <= total * CONSERVED
 
 
-def grew_from_one(blob: Track, b: Point, one: float, units: Units) -> Point | None:
+def grew_from_one(
+    blob: Track, b: Point, one: float, units: Units, piece: int | None = None
+) -> Point | None:
     """The sighting the blob's growth from one object to two began at, or None when the
-    blob was not one object (within ALIKE of `one`) in the GROWING seconds before b."""
+    blob was not one object (within ALIKE of `one`) in the GROWING seconds before b.
+    `piece`: the other piece's track, which the blob may touch (its first sliver can be cut
+    the frame before the two part: dev1515 clip 57)."""
     seen = [p for p in blob.seen if b.frame - units.frames(GROWING) <= p.frame <= b.frame]
     if b.det.area < one * (2 / CONSERVED):
         return None
     ones = []  # the last run of sightings as one object, latest first
     for p in reversed(seen):
-        if p.near or p.at_edge:
+        if set(p.near) - {piece} or p.at_edge:
             break
         if one / ALIKE <= p.det.area <= ALIKE * one:
             ones.append(p)

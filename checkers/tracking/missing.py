@@ -20,6 +20,7 @@ from checkers.video import Frame
 # Units (checkers/units.py): seconds, converted per clip; each converts back to the value it
 # replaced at 16 fps (30 frames, 12 sightings).
 MAX_GAP = 1.875  # seconds a missing track is kept for reacquisition (behind an occluder)
+ONCE_GAP = 0.5  # seconds a track seen only once is kept (no motion of its own to follow)
 HIDDEN_SHARE = 0.5  # share of a missing object's predicted box another part must cover
 FRAGMENT_SECONDS = 0.75  # a piece of a partly hidden object is seen only briefly (slivers: 4-5)
 # A background-model part last seen below this share of its usual (median) area was going

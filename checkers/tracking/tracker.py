@@ -28,7 +28,7 @@ from checkers.tracking.backdrop import plain_path, plain_reliable
 from checkers.tracking.boxes import CONTACT_MARGIN, box_gap
 from checkers.tracking.confidence import START_SECONDS
 from checkers.tracking.looks import appearance_cost
-from checkers.tracking.missing import MAX_GAP, missing_point
+from checkers.tracking.missing import MAX_GAP, ONCE_GAP, missing_point
 from checkers.tracking.observation import FrameObservation
 from checkers.tracking.occlusion import GROW_SECONDS, GROWN, mark_partial
 from checkers.tracking.splits import beside_same_color, split_parent
@@ -346,7 +346,12 @@ class Tracker:
         self._hiding += [(track.id, j) for j in in_front]
         track.points.append(point)
         track.missing += 1
-        if track.missing > self._units.frames(MAX_GAP):
+        # A part seen once has no motion to predict it by, and the gate that waits for it
+        # widens with every frame: kept long, it takes whatever part is born near its one
+        # place (fresh4711 clip 164: four slivers of one unreliable frame took turns at the
+        # copy an object split off 1.25 s later, so no track held the copy twice).
+        gap = MAX_GAP if len(track.seen) > 1 else ONCE_GAP
+        if track.missing > self._units.frames(gap):
             track.alive = False
 
     def _young(self) -> bool:
