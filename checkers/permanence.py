@@ -199,7 +199,8 @@ class PermanenceChecker(Checker):
                 pass  # one blob with what it touched: in view, not gone
             elif seen_count >= self._established and gone >= needed and in_view:
                 # Found again as another track: it passed behind scenery (permanence_back.py).
-                if not found_again(track, i, self._tracks, self.units):
+                returned = points[j].frame if back else None
+                if not found_again(track, i, self._tracks, self.units, returned):
                     events.append(self._event("vanish", p, before, track, gone))
             elif back and in_view:
                 flicker = max(flicker, gone)

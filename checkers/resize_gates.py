@@ -50,7 +50,8 @@ JUMP_SHARE = 0.5
 JUMP_SECONDS = 0.1
 # Below 1 / JUMP_SECONDS (10 fps) one frame lasts longer than JUMP_SECONDS, so no share of a
 # step up to the whole makes that pace: there a step carried over ONE_FRAME_SHARE in one
-# frame is a jump (an 8 fps frame is 0.125 s; the world's resizes take 0.4 s or more).
+# frame is a jump (an 8 fps frame is 0.125 s; the world's resizes take 0.4 s or more). The
+# bar holds at every rate: from 10 to 12.5 fps it is also below the pace bar (0.8-1.0).
 # TUNE's size finds at d7b92dd carry at most 0.39 of theirs in one 8-10 fps frame, 0.28 at
 # 12-30 fps; session 25 saw one carry 0.71 in an 8 fps frame, the collided pair 0.74.
 ONE_FRAME_SHARE = 0.8
