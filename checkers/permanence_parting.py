@@ -115,7 +115,10 @@ def grew_from_one(
         return None
     ones = []  # the last run of sightings as one object, latest first
     for p in reversed(seen):
-        if set(p.near) - {piece} or p.at_edge:
+        # Only the frame before the parting may show the piece's sliver beside the blob;
+        # touching it longer is two objects side by side (review, session 26).
+        beside = {piece} if p.frame >= b.frame - 1 else set()
+        if set(p.near) - beside or p.at_edge:
             break
         if one / ALIKE <= p.det.area <= ALIKE * one:
             ones.append(p)

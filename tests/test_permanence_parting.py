@@ -83,3 +83,12 @@ def test_a_blob_touching_the_copys_first_sliver_before_it_parts_split():
     # one object (fails on main: grew_from_one stopped at that touch).
     events = _checker(_blob_and_old(lost_beside=False, sliver=True))
     assert [(k, o) for k, _, o in events if k == "split"] == [("split", 0)]
+
+
+def test_a_blob_touching_the_other_piece_all_through_its_growth_did_not_split():
+    # Two objects side by side the whole time, then apart: not one object's copy. Before the
+    # review's mend the piece could touch the blob over the whole growth window.
+    tracks = _blob_and_old(lost_beside=False, sliver=True)
+    for p in tracks[0].points[GROW:PART]:
+        p.near = [1]
+    assert [e for e in _checker(tracks) if e[0] == "split"] == []
