@@ -12,41 +12,20 @@ the tracker's marks (how a track began, a sighting partly hidden) set by hand.
 from __future__ import annotations
 
 import numpy as np
-from test_physics_wild import FPS, RED, SIDE, H, W, det
-
-from checkers.physics import PhysicsChecker
-from checkers.tracking import FrameObservation, Point, Track
-from checkers.units import Units
-from checkers.video import Frame
+from test_physics_wild import RED, SIDE, det
+from test_physics_wild import run as run_wild
 
 
 def run(frames, hows=None, merged=(), behind=()) -> list[tuple[str, int]]:
-    """Physics events of {track id: Detection or None (lost)} per frame; `hows`: {(track,
-    frame): how the tracker made that point}; `merged`: (track, frame) marked partly hidden;
-    `behind`: (track, frame) lost where another part may hide it."""
-    units = Units(float(min(W, H)), FPS)
-    tracks: dict[int, Track] = {}
-    checker = PhysicsChecker()
-    checker.begin(1.0, FPS, min(W, H))
-    image = np.full((H, W, 3), 128, np.uint8)
+    """test_physics_wild.run with each track's first sighting made "new" (as the tracker
+    begins a track) unless `hows` says otherwise."""
+    first = {}
     for i, parts in enumerate(frames):
-        dets, assigned = [], {}
         for tid, d in parts.items():
-            track = tracks.setdefault(tid, Track(tid, units=units))
-            if d is None:
-                last = track.points[-1]
-                track.points.append(Point(i, i / FPS, last.x, last.y, None, "missing", False))
-                track.points[-1].behind = (tid, i) in behind
-                continue
-            how = (hows or {}).get((tid, i), "motion" if track.points else "new")
-            track.points.append(Point(i, i / FPS, d.cx, d.cy, d, how, False))
-            track.points[-1].merged = (tid, i) in merged
-            assigned[len(dets)] = tid
-            dets.append(d)
-        obs = FrameObservation(i, i / FPS, dets, assigned, tracks, (0.0, 0.0), 0.02, True,
-                               1.0, 1.0, 1.0)  # fmt: skip
-        checker.process(i, Frame(i, i / FPS, image), obs)
-    return [(e.kind, e.frame) for e in checker.finalize().events]
+            if d is not None and tid not in first:
+                first[tid] = i
+    begun = {(tid, i): "new" for tid, i in first.items()}
+    return run_wild(frames, hows={**begun, **(hows or {})}, merged=merged, behind=behind)
 
 
 def left_behind(jump: float, remnant: float, lost: bool = False) -> list[dict]:

@@ -32,12 +32,16 @@ def det(x, y, w=SIDE, h=SIDE, lab=RED, source="motion", spread=5.0) -> Detection
                      spread, np.zeros(64), np.zeros(3), False, source=source)  # fmt: skip
 
 
-def run(frames, image=None, reliable=None, touch=False, partial=None) -> list[tuple[str, int]]:
+def run(
+    frames, image=None, reliable=None, touch=False, partial=None, hows=None, merged=(), behind=()
+) -> list[tuple[str, int]]:
     """Physics events (kind, frame) of a clip given per frame as {track id: Detection or
     None (lost)}; `image(i)` draws frame i (a flat gray one by default); `touch`: parts
     whose boxes are within 2 px are marked touching, as the tracker marks them; `partial(i)`:
     frame i's sightings are marked merged (partly hidden, as tracking/occlusion.py marks a
-    part smaller than its object)."""
+    part smaller than its object). The tracker's other marks by hand: `hows`: {(track,
+    frame): how it made that point} ("motion" otherwise); `merged`: (track, frame) marked
+    partly hidden; `behind`: (track, frame) lost where another part may hide it."""
     units = Units(float(min(W, H)), FPS)
     tracks: dict[int, Track] = {}
     checker = PhysicsChecker()
@@ -49,11 +53,13 @@ def run(frames, image=None, reliable=None, touch=False, partial=None) -> list[tu
             if d is None:
                 last = track.points[-1]
                 track.points.append(Point(i, i / FPS, last.x, last.y, None, "missing", False))
+                track.points[-1].behind = (tid, i) in behind
                 continue
             x, y, w, h = d.bbox
             edge = x <= 0 or y <= 0 or x + w >= W or y + h >= H  # as the tracker marks it
-            track.points.append(Point(i, i / FPS, d.cx, d.cy, d, "motion", edge))
-            track.points[-1].merged = partial is not None and partial(i)
+            how = (hows or {}).get((tid, i), "motion")
+            track.points.append(Point(i, i / FPS, d.cx, d.cy, d, how, edge))
+            track.points[-1].merged = (partial is not None and partial(i)) or (tid, i) in merged
             assigned[len(dets)] = tid
             dets.append(d)
         if touch:
