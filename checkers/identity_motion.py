@@ -33,7 +33,7 @@ import cv2
 import numpy as np
 
 from checkers.outline_change import outline_step
-from checkers.resize_gates import MAX_UNSEEN_SECONDS, resize_stands
+from checkers.resize_gates import resize_stands, seen_through
 from checkers.shape_motion import SHAPE_STEP, shape_step
 from checkers.step_fit import DATING_WINDOW, Step, fit_step, pooled_fit
 from checkers.tracking import Point, Track
@@ -194,14 +194,14 @@ def hue_change(seen: list[Point], values, fps: float, k: float) -> MotionChange 
 
 def _followed(seen: list[Point], step: Step, fps: float) -> bool:
     """The sightings `seen` show no gap over MAX_UNSEEN_SECONDS from the last before the
-    fitted change to the first after it (resize_gates.followed, on these sightings)."""
+    fitted change to the first after it (or the last, if none follows)."""
     frames = [p.frame for p in seen]
     old = [f for f in frames if f <= step.t0]
     if not old:
         return False
-    span = [f for f in frames if old[-1] <= f <= max(step.t1, old[-1])]
-    span += [f for f in frames if f > step.t1][:1]
-    return float(np.diff(span).max(initial=0)) / fps <= MAX_UNSEEN_SECONDS
+    after = [f for f in frames if f > step.t1]
+    first_new = after[0] if after else max(f for f in frames if f <= max(step.t1, old[-1]))
+    return seen_through(frames, old[-1], first_new, fps)
 
 
 def _standing(found, track: Track, fps: float, others) -> MotionChange | None:

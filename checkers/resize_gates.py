@@ -60,12 +60,15 @@ ONE_FRAME_SHARE = 0.8
 def followed(track: Track, last_old: int, first_new: int, fps: float) -> bool:
     """The track was seen (any sighting, in front of or beside other parts too) without a
     gap over MAX_UNSEEN_SECONDS from frame `last_old` to frame `first_new`."""
-    frames = [last_old]
-    frames += [
-        p.frame for p in track.points if p.det is not None and last_old < p.frame < first_new
-    ]
-    frames.append(first_new)
-    return float(np.diff(frames).max()) / fps <= MAX_UNSEEN_SECONDS
+    frames = [p.frame for p in track.points if p.det is not None]
+    return seen_through(frames, last_old, first_new, fps)
+
+
+def seen_through(frames, last_old: int, first_new: int, fps: float) -> bool:
+    """Sightings at `frames` leave no gap over MAX_UNSEEN_SECONDS from frame `last_old` to
+    frame `first_new`."""
+    span = [last_old, *(f for f in frames if last_old < f < first_new), first_new]
+    return float(np.diff(span).max()) / fps <= MAX_UNSEEN_SECONDS
 
 
 def took_in(track: Track, last_old: int, first_new: int, others: dict[int, Track]) -> bool:

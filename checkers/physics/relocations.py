@@ -179,16 +179,15 @@ class Relocations:
                 continue
             if nxt is not None and nxt.frame - p.frame <= gap + 1 and not left:
                 continue
-            # A track seen again in open view with its own look after the loss went behind
-            # something and out again: the object did not leave it (a look-alike born
-            # meanwhile elsewhere is another object; review, session 26). Slivers at the
-            # frame's edge the tracker hangs on it later are not it (fresh4711 clip 49).
-            comes_back = not left and any(_clear(q) for q in seen[i + 1 :])
+            # A remnant ends the object's track unless the track is seen again in open view
+            # with its own look: it went behind something and out again, and a look-alike
+            # born meanwhile elsewhere is another object (review, session 26). Slivers at
+            # the frame's edge the tracker hangs on it later are not it (fresh4711 clip 49).
             if (
                 i > 0
-                and not comes_back
                 and seen[i - 1].frame == p.frame - 1
                 and _remnant(p, seen[max(0, i - FIT) : i])
+                and (left or not any(_clear(q) for q in seen[i + 1 :]))
             ):
                 # The object's end is the sighting before, followed by the remnant in open
                 # view; the track's prediction past the remnant may then overlap it and read
