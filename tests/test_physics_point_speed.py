@@ -73,3 +73,42 @@ def test_a_speed_jump_under_a_changing_cut_is_read_from_the_points():
 
 def test_a_changing_cut_on_a_steady_slide_is_no_speed_jump():
     assert judge(4.0, 4.0) == []
+
+
+FIRST = 10  # the part's first frame
+
+
+def emerging(widths: list[float], steps: list[float]) -> list[str]:
+    """Speed jump kinds `_point_jumps` reads off a part whose left side slides left at 4 px
+    a frame, `widths` px wide, whose points read `steps` px a frame (x) on each step."""
+    checker = PhysicsChecker()
+    checker.begin(1.0, FPS, H)
+    track = Track(0, units=Units(float(H), FPS))
+    for i, w in enumerate(widths):
+        left = 200.0 - 4.0 * i
+        d = Detection(
+            left + w / 2, Y + SIDE / 2, (int(round(left)), Y, int(round(w)), SIDE), w * SIDE,
+            np.array([50.0, 40.0, 20.0]), 5.0, np.zeros(64), np.zeros(3), False, source="motion",
+        )  # fmt: skip
+        frame = FIRST + i  # past the model's first pictures, where points are read
+        track.points.append(Point(frame, frame / FPS, d.cx, d.cy, d, "motion", False))
+    for i, step in enumerate(steps):
+        checker._point_steps[(FIRST + i, track.points[i].det.bbox)] = np.array([-step, 0.0])
+    checker._tracks = {0: track}
+    checker._usual = {0: float(np.median([w * SIDE for w in widths]))}
+    checker._scenery, checker._ghosts, checker._textured, checker._hidden = {}, set(), set(), {}
+    checker._by_frame = {p.frame: {0: p} for p in track.points}
+    return [e.kind for e in checker._point_jumps(track, track.points)]
+
+
+def test_points_of_an_object_coming_out_from_behind_scenery_read_no_speed_jump():
+    # Session 27, TUNE fresh4711 clip 128: a square sliding out from behind a wall the model
+    # holds as backdrop (its right side held at the wall's edge). While under half shown its
+    # box reaches the wall's still edge and the points read half its speed; once out, its
+    # own. Main read a speed jump there.
+    n = 28
+    widths = [min(float(SIDE), 2.0 + 4.0 * i) for i in range(n)]
+    steps = [2.0 if widths[i] < 0.5 * SIDE else 4.0 for i in range(n - 1)]
+    assert emerging(widths, steps) == []
+    # The same points on a whole part are a speed jump: the rule is the area's.
+    assert emerging([float(SIDE)] * n, steps) == ["speed_jump"]
