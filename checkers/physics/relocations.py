@@ -50,6 +50,7 @@ LANDED = 3  # sightings the part at the new place needs: a blink of a sliver is 
 # 0.57-0.76 of the object's area, two marked partly hidden, the landing part starting in
 # the same frame).
 REMNANT = 0.7
+JITTER = 2.0  # analysis px a bounce's landing height may be off its mirrored fall
 
 
 def _predicted(before: list[Point], frame: int, bends: bool = False) -> tuple[float, float]:
@@ -70,6 +71,24 @@ def _predicted(before: list[Point], frame: int, bends: bool = False) -> tuple[fl
         return tuple(float(v) for v in coef[0] * t * t + coef[1] * t + coef[2])
     slope = np.polyfit(frames, xy, 1)[0]  # (2,) px per frame
     return last.x + slope[0] * (frame - last.frame), last.y + slope[1] * (frame - last.frame)
+
+
+def _bounced(before: list[Point], after: list[Point], predicted, bar: float) -> bool:
+    """Could the ground have turned the object while it was unseen? Falling before and rising
+    after, on its predicted x, and no higher than a bounce off ground below its last
+    sighting puts it: the predicted fall mirrored about that sighting's height (TUNE,
+    session 27: held9191 clip 35, a triangle lost for a frame at its bounce at 30 fps read
+    as a teleport 44 analysis px above its straight path)."""
+    px, py = predicted
+    last, first = before[-1], after[0]
+    falling = last.y > before[0].y and py > last.y
+    rising = after[-1].y < first.y
+    return bool(
+        falling
+        and rising
+        and abs(first.x - px) <= bar
+        and 2 * last.y - py - JITTER <= first.y <= py + JITTER
+    )
 
 
 def _unlike(a: Point, b: Point) -> bool:
@@ -221,7 +240,7 @@ class Relocations:
         off = math.hypot(after[0].x - px, after[0].y - py)
         size = float(np.median([p.det.size for p in before]))
         bar = max(TELEPORT_SIZES * size, self.units.length(TELEPORT_SHARE)) * self.k
-        if off <= bar:
+        if off <= bar or _bounced(before, after, (px, py), bar):
             return None
         return self._event("teleport", after[0], track, off / bar - 0.5,
                            f"jumped {off * self.scale:.0f} px off its path while unseen")  # fmt: skip
