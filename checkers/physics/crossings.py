@@ -58,6 +58,32 @@ def _moving(points: list[Point], closing: float) -> bool:
     return step / frames > closing
 
 
+def _side_by_side(before_a: list[Point], before_b: list[Point]) -> bool:
+    """Do the two pass each other side by side: their boxes, across the way they close in,
+    apart as they meet? They touch at most, so each goes on past the other on its own side
+    of the line between them without overlapping (TUNE, session 27: held9191 clip 77, two
+    objects one size apart in height sliding past each other, read as passing through)."""
+    pa, pb = before_a[-1], before_b[-1]
+    way = np.array(
+        [
+            (pa.x - before_a[0].x) - (pb.x - before_b[0].x),
+            (pa.y - before_a[0].y) - (pb.y - before_b[0].y),
+        ]
+    )
+    if not np.any(way):
+        return False
+    across = np.array([-way[1], way[0]]) / np.hypot(*way)
+
+    def extent(p: Point) -> tuple[float, float]:
+        x, y, w, h = p.det.bbox
+        x, y = x + p.x - p.det.cx, y + p.y - p.det.cy  # scene coordinates, as p.x and p.y
+        ends = [float(np.dot(across, (cx, cy))) for cx in (x, x + w) for cy in (y, y + h)]
+        return min(ends), max(ends)
+
+    (lo_a, hi_a), (lo_b, hi_b) = extent(pa), extent(pb)
+    return hi_a <= lo_b or hi_b <= lo_a
+
+
 def _color(points: list[Point]) -> np.ndarray:
     return np.median([p.det.lab for p in points], axis=0)
 
@@ -210,6 +236,8 @@ class Crossings:
         closing = self.units.speed(CLOSING)
         if not (_moving(before_a, closing) and _moving(before_b, closing)):
             return None  # one stood still: a ghost (the model's old picture of an object)
+        if _side_by_side(before_a, before_b):
+            return None
         place = np.array([(pa.x + pb.x) / 2, (pa.y + pb.y) / 2])
         last = meet.frame + self.units.frames(APART)
         sides: dict[str, list[float]] = {"a": [], "b": []}
