@@ -207,8 +207,6 @@ def recolored(births, tracks, chroma, fps: float, bar: float, after=None, drifts
         track = tracks.get(tid)
         if track is None or not (track.from_background_model and _behaves_as_one(track)):
             continue
-        if birth.same_picture < SAME_PICTURE:
-            continue
         held = [p for p in track.seen if p.frame > birth.frame][:need]
         stayed = _stayed(track, birth, [p for p in held if p.frame - birth.frame <= need])
         # A part touching others is trusted only where it stays: a hand sliding over a
@@ -235,9 +233,17 @@ def recolored(births, tracks, chroma, fps: float, bar: float, after=None, drifts
         # is read whole once its turn could be over (Drift), when an object coming out
         # from behind scenery no longer matches what stood there before.
         shift, need_bar = 0.0, bar
-        if birth.det.area * AREA_RATIO >= np.median([p.det.area for p in held]):
+        # The frame before must show the same picture for the birth to be read; a drift is
+        # read on its own picture DRIFT_SECONDS before (a switch cut with a sliver of its
+        # surround at birth is matched whole then: edited-real s115 er_0033, 0.65 and 0.83).
+        whole = birth.det.area * AREA_RATIO >= np.median([p.det.area for p in held])
+        if birth.same_picture >= SAME_PICTURE and whole:
             now = np.median([birth.after, *later], axis=0)
-            shift, need_bar = hue_shift(birth.before, now), hue_bar(birth.before, now, bar, k)
+            shift = hue_shift(birth.before, now)
+            # A low-chroma hue's turn (hue_turn.py) is read here only where the part was
+            # born turned: one born part-way through a turn over frames is a drift (Drift).
+            if hue_shift(birth.before, birth.after) > hue_bar(birth.before, birth.after, bar, k):
+                need_bar = hue_bar(birth.before, now, bar, k)
         if shift > need_bar:
             out.append((track, birth, float(shift), None, need_bar))
             continue
