@@ -256,8 +256,10 @@ class IdentityChecker(Checker):
         # Only handovers in time order: chroma_step reads the two tracks as one series.
         late = successions(self._tracks, self.units.fps, pairs)
         pairs += [(o, n) for o, n in late if n.points[0].frame > o.seen[-1].frame]
-        found = self._recolors.found(self._tracks, self._motion.chroma, self.units.fps, hue_bar)
-        events += recolor_events(self, found, hue_bar, {e.object for e in events})
+        found = self._recolors.found(
+            self._tracks, self._motion.chroma, self.units.fps, hue_bar, self.k
+        )
+        events += recolor_events(self, found, {e.object for e in events})
         # Or a trusted part's middle stepped to a new hue in one frame (chroma_step.py).
         motion = (self._tracks, self._reliable, self._motion.chroma, self.units.fps, self.k)
         found = chroma_steps(*motion, pairs, self._motion.scene)

@@ -37,12 +37,13 @@ def switch_events(checker, found, bar: float, judged: set) -> list[Event]:
     return events
 
 
-def recolor_events(checker, found, bar: float, judged: set) -> list[Event]:
+def recolor_events(checker, found, judged: set) -> list[Event]:
     """Parts born where the frame before (or DRIFT_SECONDS before, for a drift) showed
     their picture in other colors: what was there changed color; nothing came into view.
-    `found`: (track, birth, hue shift, drift or None) from recolor.recolored."""
+    `found`: (track, birth, hue shift, drift or None, the bar it passed) from
+    recolor.recolored (`bar`, or lower for a turned low-chroma hue: hue_turn.py)."""
     events = []
-    for track, birth, shift, drift in found:
+    for track, birth, shift, drift, bar in found:
         if track.id in judged:
             continue
         if drift is not None:

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from checkers.hue_turn import hue_bar
 from checkers.outline_change import outline_step
 from checkers.resize_gates import resize_stands, seen_through
 from checkers.shape_motion import SHAPE_STEP, shape_step
@@ -189,7 +190,9 @@ def hue_change(seen: list[Point], values, fps: float, k: float) -> MotionChange 
     amount = hue_shift(step.before, step.after)
     if float(np.linalg.norm(step.before)) < DULL_CHROMA and _followed(seen, step, fps):
         amount = max(amount, float(np.linalg.norm(step.after - step.before)))
-    return _judged("color", seen, step, amount, HUE_SHIFT * k, fps)
+    # A turn of a low-chroma hue passes a lower bar (hue_turn.py).
+    bar = hue_bar(step.before, step.after, HUE_SHIFT * k, k)
+    return _judged("color", seen, step, amount, bar, fps)
 
 
 def _followed(seen: list[Point], step: Step, fps: float) -> bool:

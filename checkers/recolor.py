@@ -18,6 +18,7 @@ import dataclasses
 import cv2
 import numpy as np
 
+from checkers.hue_turn import hue_bar
 from checkers.identity_motion import hold_frames
 from checkers.look_switch import AREA_RATIO  # one object's area either side of a switch
 from checkers.tracking.confidence import TRUSTED
@@ -136,11 +137,11 @@ class Recolors:
                 tint = _frame_chroma(image) - _frame_chroma(before)
                 self.drifts[tid] = Drift(found[0], core_chroma(image, det) - tint, found[1])
 
-    def found(self, tracks, chroma, fps: float, bar: float):
+    def found(self, tracks, chroma, fps: float, bar: float, k: float = 1.0):
         """`recolored` on the births seen so far."""
         # No `after` or `drifts` in checker state cached before they were kept (identity_replay).
         return recolored(self.births, tracks, chroma, fps, bar, getattr(self, "after", None),
-                         getattr(self, "drifts", None))  # fmt: skip
+                         getattr(self, "drifts", None), k)  # fmt: skip
 
 
 def _birth(index: int, previous: np.ndarray, image: np.ndarray, det) -> Birth | None:
@@ -191,20 +192,20 @@ def _value(rgb: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(rgb.max(axis=2))
 
 
-def recolored(births, tracks, chroma, fps: float, bar: float, after=None, drifts=None):
-    """(track, birth, hue shift, drift) for each trusted background-model part born on a
-    picture the frame before showed in other colors, whose new colors held for HOLD_SECONDS
-    (drift None), or whose picture DRIFT_SECONDS before its birth showed it in other colors
-    DRIFT_SECONDS after (its Drift).
+def recolored(births, tracks, chroma, fps: float, bar: float, after=None, drifts=None,
+              k: float = 1.0):  # fmt: skip
+    """(track, birth, hue shift, drift, bar passed) for each trusted background-model part
+    born on a picture the frame before showed in other colors, whose new colors held for
+    HOLD_SECONDS (drift None), or whose picture DRIFT_SECONDS before its birth showed it in
+    other colors DRIFT_SECONDS after (its Drift).
     `chroma(track_id, frame)` is a sighting's middle (a, b) or None; `bar` is identity's
-    hue bar (Lab units off the old hue line, looks.hue_shift)."""
+    hue bar (Lab units off the old hue line, looks.hue_shift), lowered for a turn of a
+    low-chroma hue (hue_turn.py; `k` the sensitivity)."""
     out = []
     need = hold_frames(fps)
     for tid, birth in births.items():
         track = tracks.get(tid)
         if track is None or not (track.from_background_model and _behaves_as_one(track)):
-            continue
-        if birth.same_picture < SAME_PICTURE:
             continue
         held = [p for p in track.seen if p.frame > birth.frame][:need]
         stayed = _stayed(track, birth, [p for p in held if p.frame - birth.frame <= need])
@@ -231,16 +232,25 @@ def recolored(births, tracks, chroma, fps: float, bar: float, after=None, drifts
         # 21). A drifting patch grows too, as more of it leaves the backdrop's colors: it
         # is read whole once its turn could be over (Drift), when an object coming out
         # from behind scenery no longer matches what stood there before.
-        shift = 0.0
-        if birth.det.area * AREA_RATIO >= np.median([p.det.area for p in held]):
-            shift = hue_shift(birth.before, np.median([birth.after, *later], axis=0))
-        if shift > bar:
-            out.append((track, birth, float(shift), None))
+        shift, need_bar = 0.0, bar
+        # The frame before must show the same picture for the birth to be read; a drift is
+        # read on its own picture DRIFT_SECONDS before (a switch cut with a sliver of its
+        # surround at birth is matched whole then: edited-real s115 er_0033, 0.65 and 0.83).
+        whole = birth.det.area * AREA_RATIO >= np.median([p.det.area for p in held])
+        if birth.same_picture >= SAME_PICTURE and whole:
+            now = np.median([birth.after, *later], axis=0)
+            shift = hue_shift(birth.before, now)
+            # A low-chroma hue's turn (hue_turn.py) is read here only where the part was
+            # born turned: one born part-way through a turn over frames is a drift (Drift).
+            if hue_shift(birth.before, birth.after) > hue_bar(birth.before, birth.after, bar, k):
+                need_bar = hue_bar(birth.before, now, bar, k)
+        if shift > need_bar:
+            out.append((track, birth, float(shift), None, need_bar))
             continue
         drift = (drifts or {}).get(tid)
         shift = _drift_shift(drift)
-        if shift > bar:
-            out.append((track, birth, float(shift), drift))
+        if drift is not None and shift > (need_bar := hue_bar(drift.before, drift.now, bar, k)):
+            out.append((track, birth, float(shift), drift, need_bar))
     return out
 
 

@@ -299,3 +299,17 @@ def test_a_place_off_the_earlier_frame_matches_nothing():
                     np.zeros(3), False, "motion")  # fmt: skip
     assert recolor._match(earlier, image, det, (-40.0, 0.0)) is None
     assert recolor._match(earlier, image, det, (0.0, 0.0))[1] > 0.99
+
+
+def test_a_drift_is_read_on_its_own_picture_whatever_the_birth_matched(trusted):
+    # Born as a cut that took in a sliver of its surround, the part matches the frame before
+    # poorly (0.65); half a second on, whole, it matches the picture half a second before
+    # (0.9) in other colors: a drift (edited-real s115 er_0033; on main: none, the birth's
+    # correlation ended it).
+    tracks = {2: _at_rest(2, range(15, 30), near=[])}
+    birth = dataclasses.replace(_born_at_rest(BLUE_AB), same_picture=0.65)
+    drift = recolor.Drift(RED_AB, BLUE_AB, 0.9)
+    out = recolor.recolored({2: birth}, tracks, lambda t, f: BLUE_AB, 16.0, HUE_SHIFT,
+                            drifts={2: drift})  # fmt: skip
+    assert len(out) == 1 and out[0][3] is drift, out
+    assert recolor.recolored({2: birth}, tracks, lambda t, f: BLUE_AB, 16.0, HUE_SHIFT) == []

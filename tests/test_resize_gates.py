@@ -162,3 +162,23 @@ def test_a_resize_eased_over_four_8_fps_frames_beside_another_is_a_size_change()
     sides = {f: _side(f, 22, 4, 30.0, 16.0) for f in range(48)}
     change = _change_at(_beside(sides, 8.0), 8.0)
     assert change is not None and change.key == "size", change
+
+
+# A cut's area (analysis px) as fresh wild 2727 clip 63 read it (12 fps, clean): open view to
+# frame 23 (shrinking as it slid against a neighbour), cut as one blob with it 24-28, unseen
+# 29-31, found again on a third of its old area from 32.
+CUT_AND_LOST = [511, 500, 489, 503, 477, 469, 483, 461, 448, 431, 427, 417, 416, 424, 427, 400,
+                409, 404, 404, 401, 380, 346, 313, 271, 242, 199, 173, 194, 218, None, None, None,
+                138, 116, 125, 135, 140, 131, 128, 133]  # fmt: skip
+
+
+def test_a_part_found_smaller_after_it_was_cut_with_another_and_lost_is_no_change():
+    # Merged sightings do not show the part: it was not followed from its old size to its
+    # new one, 0.75 s apart (on main, the merged sightings counted as seen: a size change;
+    # also TUNE dev1515 171's early size change, 10 frames before its morph).
+    seen = {f: a for f, a in enumerate(CUT_AND_LOST) if a is not None}
+    track = _track(1, {f: float(np.sqrt(a)) for f, a in seen.items()})
+    for p in track.points:
+        p.det.area = float(seen[p.frame])
+        p.merged = 24 <= p.frame <= 28
+    assert _change(track) is None
