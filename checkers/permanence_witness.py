@@ -34,6 +34,8 @@ REACH = 1.5
 # The best match leaves under this share of the core's contrast with the backdrop ring: the
 # object is still there. Over the 38 events above: clean false 0.02-0.15, true 0.44 and up.
 STILL_THERE = 0.25
+# ... and under this share of what the best look-alike elsewhere in the frame before leaves.
+LOOK_ALIKE = 0.5
 # A core this close to its ring (gray levels, RMS) shows nothing to tell by.
 LEAST_CONTRAST = 3.0
 
@@ -84,8 +86,21 @@ def still_visible(before: np.ndarray, now: np.ndarray, box, units: Units) -> boo
     contrast = float(np.sqrt(np.mean((core - np.median(around)) ** 2)))
     if contrast < LEAST_CONTRAST:
         return False
-    residual = cv2.matchTemplate(new, core, cv2.TM_SQDIFF).min() / core.size
-    return float(np.sqrt(residual)) < STILL_THERE * contrast
+    found = float(np.sqrt(cv2.matchTemplate(new, core, cv2.TM_SQDIFF).min() / core.size))
+    if found >= STILL_THERE * contrast:
+        return False
+    # A busy backdrop can hold a look-alike of the core within reach: then a good match in
+    # the new frame proves nothing. The frame before shows what the backdrop offers away
+    # from the object's own place (the core shifted within the object still matches it).
+    before_map = cv2.matchTemplate(old, core, cv2.TM_SQDIFF)
+    own_x, own_y = cx - x0, cy - y0
+    ys, xs = np.ogrid[: before_map.shape[0], : before_map.shape[1]]
+    own = (np.abs(xs - own_x) <= w // 2) & (np.abs(ys - own_y) <= h // 2)
+    elsewhere = before_map[~own]
+    if elsewhere.size == 0:
+        return True
+    look_alike = float(np.sqrt(elsewhere.min() / core.size))
+    return found < LOOK_ALIKE * look_alike
 
 
 def _soft(image: np.ndarray, sigma: float) -> np.ndarray:

@@ -42,6 +42,19 @@ def test_the_backdrop_where_an_object_stood_does_not_show_it():
     assert not still_visible(_frame(100.0), _frame(None), box, UNITS)
 
 
+def test_a_look_alike_beside_where_an_object_vanished_does_not_witness_it():
+    # A twin of the object's core 15 px to its right, within reach, in both frames: the
+    # new frame matches the core there, but so did the frame before. Fails without the
+    # look-alike test.
+    def with_twin(x):
+        frame = _frame(x)
+        frame[82:98, 107:123] = _frame(100.0)[82:98, 92:108]  # its core and a rim around
+        return frame
+
+    box = (90, 80, SIZE, SIZE)
+    assert not still_visible(with_twin(100.0), with_twin(None), box, UNITS)
+
+
 def _events(still_there: bool) -> list[tuple[str, int]]:
     """A 20 px object sliding right at 6 px a frame, lost by the tracker at LOST; the frame
     there still shows it, or shows the backdrop."""
