@@ -28,8 +28,9 @@ from checkers.units import Units
 BLUR = 0.01
 RING = 0.01
 CORE = 0.5  # the core is the middle of the box, this share of its width and height
-# The core is searched for this many times its own extent around where it was: an object
-# that moves further in one frame is not the one the track held.
+# The core is searched for this many times its own extent around where it was. Per frame,
+# not per second, on purpose: an object that moved further between two frames cannot be told
+# from a look-alike, and is left a vanish (the safe side).
 REACH = 1.5
 # The best match leaves under this share of the core's contrast with the backdrop ring: the
 # object is still there. Over the 38 events above: clean false 0.02-0.15, true 0.44 and up.
@@ -45,7 +46,6 @@ class LossWitness:
 
     def __init__(self) -> None:
         self._before: np.ndarray | None = None
-        self._units: Units | None = None
         self.still_there: set[tuple[int, int]] = set()  # (track id, frame it was lost in)
 
     def update(self, index: int, image: np.ndarray, tracks: dict, units: Units) -> None:
