@@ -27,6 +27,7 @@ from checkers.permanence_births import born_of_another, point_at
 from checkers.permanence_parting import grew_from_one, parted_pairs
 from checkers.permanence_restart import emerged
 from checkers.permanence_stretch import stretched_split
+from checkers.permanence_witness import LossWitness
 from checkers.scene_events import PERMANENCE_BURSTS, SceneLog, burst_events, cut_events
 from checkers.tracking import FrameObservation, Point, Track, clean_scene
 from checkers.tracking.confidence import apartness
@@ -71,6 +72,7 @@ class PermanenceChecker(Checker):
         self._last = -1
         self._size = (0, 0)  # analysis frame (width, height)
         self._scene = SceneLog()
+        self._witness = LossWitness()
 
     def process(self, index, frame, tracks: FrameObservation) -> dict[str, float]:
         self._tracks = tracks.tracks
@@ -80,6 +82,7 @@ class PermanenceChecker(Checker):
             self._floor[int(tracks.floor_y)] += 1
         self._last = index
         self._size = (frame.image.shape[1], frame.image.shape[0])
+        self._witness.update(index, frame.image, tracks.tracks, self.units)
         live = [t for t in tracks.tracks.values() if t.points and t.points[-1].frame == index]
         seen = sum(1 for t in live if t.points[-1].det is not None)
         open_view = sum(
@@ -197,6 +200,8 @@ class PermanenceChecker(Checker):
                 pass  # it was behind scenery all along (occlusion.py): hidden, not gone
             elif self._merged_into_neighbour(before, p.frame):
                 pass  # one blob with what it touched: in view, not gone
+            elif (track.id, p.frame) in self._witness.still_there:
+                pass  # the frame still shows it where the model lost it (permanence_witness.py)
             elif seen_count >= self._established and gone >= needed and in_view:
                 # Found again as another track: it passed behind scenery (permanence_back.py).
                 returned = points[j].frame if back else None

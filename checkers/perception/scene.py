@@ -112,13 +112,13 @@ class ScenePerception:
             index, time, step.camera, cut, jump, self._exposure, step.changed_share, bursts
         )
 
-    def _colors_and_layout(self, lab: np.ndarray) -> tuple[float, float]:
+    def _colors_and_layout(self, lab: np.ndarray) -> tuple[float, float | None]:
         """How far the colors jumped since the previous frame, and how alike the layouts are."""
         hist = color_histogram(lab)
         jump = 0.0 if self._prev_hist is None else histogram_change(self._prev_hist, hist)
         self._prev_hist = hist
         layout = thumbnail(lab)
-        same = 1.0 if self._prev_layout is None else layout_correlation(self._prev_layout, layout)
+        same = None if self._prev_layout is None else layout_correlation(self._prev_layout, layout)
         self._prev_layout = layout
         return jump, same
 
