@@ -1,0 +1,133 @@
+"""Frozen regions: a patch of the picture that stops updating while it was moving.
+
+A generator (or an edit) that stops refreshing part of the frame leaves the last content of a
+moving thing stuck in place while the scene around it goes on. No part or track is ever cut
+for it, so it is read off the frames alone (`Checker.watch`), on a grid of small cells:
+
+- the cell changed steadily before (median frame difference over BEFORE seconds at least
+  MOVING, and in the very last frame too: the stop is abrupt);
+- from one frame on it is still to the pixel for AFTER seconds (mean difference at most
+  STILL: real footage never holds a moving thing that still, H.264 skip blocks aside);
+- the still cells join into a patch of at least MIN_CELLS, off the frame border;
+- the ring around the patch keeps changing (RING_MOVING): the scene goes on, so a camera
+  coming to rest or a whole scene at a standstill is no freeze;
+- the patch holds texture (TEXTURE): a plain surface sliding over a cell looks still;
+- its stuck content is new: no frame of the last SEEN_WINDOW seconds matches it (SEEN), so
+  backdrop uncovered by something walking off is no freeze.
+
+Thresholds are in gray levels (0-255), seconds and shares of the short side. On the
+edited-real development sets (s111, s113, s115, s117: 24 freezes, 210 unedited clips) the
+ring and border conditions took the unedited candidates from 24 clips to none.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from checkers.units import Units
+from checkers.video import Frame
+
+CELL = 0.022  # cell side, shares of the short side (4 px at 180)
+BEFORE = 0.2  # seconds of change before the stop
+AFTER = 0.4  # seconds of stillness after it
+MOVING = 5.0  # median gray-level change a frame, before
+STILL = 0.25  # mean gray-level change a frame, after
+MIN_CELLS = 3
+RING = 2  # cells around the patch that must keep changing
+RING_MOVING = 1.0  # their median change a frame, after
+# ... and still so over the last third of AFTER: a thing walking off a patch leaves the
+# ring quiet soon after, a frozen patch in a moving scene does not.
+RING_LATE = 0.8
+TEXTURE = 25.0  # mean Sobel magnitude inside the patch
+SEEN_WINDOW = 1.5  # seconds searched for the stuck content
+SEEN = 8.0  # mean gray-level difference to the closest of those frames
+BORDER = 2  # cells at the frame border left out (letterboxes, logos sliding in)
+
+
+@dataclass(frozen=True)
+class Freeze:
+    frame: int  # first frame that repeats the one before inside the patch
+    time: float
+    bbox: tuple[int, int, int, int]  # analysis px
+
+
+class FreezeWatch:
+    """Frame-by-frame search for frozen patches; memory bounded by SEEN_WINDOW + AFTER."""
+
+    def __init__(self, units: Units):
+        self.cell = max(2, round(units.length(CELL)))
+        self.before = units.frames(BEFORE, least=2)
+        self.after = units.frames(AFTER, least=3)
+        self.window = units.frames(SEEN_WINDOW, least=self.before + 1)
+        self._gray: deque[np.ndarray] = deque(maxlen=self.window + self.after + 1)
+        self._time: deque[float] = deque(maxlen=self.after)
+        self._diff: deque[np.ndarray] = deque(maxlen=self.before + self.after + 1)
+        self._last = -1
+        self._taken: np.ndarray | None = None  # cells already reported
+        self.found: list[Freeze] = []
+
+    def add(self, frame: Frame) -> None:
+        index, c = frame.index, self.cell
+        gray = frame.image.astype(np.float32).mean(2)
+        h, w = gray.shape[0] // c * c, gray.shape[1] // c * c
+        gray = gray[:h, :w]
+        if self._gray and index == self._last + 1:
+            d = np.abs(gray - self._gray[-1]).reshape(h // c, c, w // c, c).mean((1, 3))
+        else:  # first frame or a gap: start over
+            self._gray.clear()
+            self._diff.clear()
+            d = None
+        self._last = index
+        self._gray.append(gray)
+        self._time.append(frame.time)
+        if d is None:
+            return
+        self._diff.append(d)
+        if len(self._diff) == self._diff.maxlen:
+            self._judge(index - self.after + 1)
+
+    def _judge(self, t: int) -> None:
+        diffs = np.stack(self._diff)  # (before + after + 1, rows, cols); [0] is t-before-1's
+        before = np.median(diffs[1 : self.before + 1], axis=0)
+        after = diffs[self.before + 1 :].mean(0)
+        late = diffs[-max(1, self.after // 3) :].mean(0)
+        stuck = (before >= MOVING) & (diffs[self.before] >= MOVING) & (after <= STILL)
+        stuck[:BORDER] = stuck[-BORDER:] = False
+        stuck[:, :BORDER] = stuck[:, -BORDER:] = False
+        if self._taken is not None:
+            stuck &= ~self._taken
+        if stuck.sum() < MIN_CELLS:
+            return
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(stuck.astype(np.uint8), 8)
+        for i in range(1, n):
+            if stats[i, cv2.CC_STAT_AREA] >= MIN_CELLS:
+                patch = labels == i
+                if self._frozen(patch, after, late):
+                    self._report(t, patch, stats[i])
+
+    def _frozen(self, patch: np.ndarray, after: np.ndarray, late: np.ndarray) -> bool:
+        k = 2 * RING + 1
+        ring = cv2.dilate(patch.astype(np.uint8), np.ones((k, k), np.uint8)).astype(bool) & ~patch
+        if np.median(after[ring]) < RING_MOVING or np.median(late[ring]) < RING_LATE:
+            return False
+        c = self.cell
+        px = np.kron(patch, np.ones((c, c), bool))
+        grays = list(self._gray)
+        now = grays[-self.after]  # frame t
+        gx, gy = cv2.Sobel(now, cv2.CV_32F, 1, 0), cv2.Sobel(now, cv2.CV_32F, 0, 1)
+        if np.hypot(gx, gy)[px].mean() < TEXTURE:
+            return False
+        earlier = grays[: -self.after - 1][-self.window :]  # t-window .. t-2
+        return all(np.abs(now[px] - g[px]).mean() >= SEEN for g in earlier)
+
+    def _report(self, t: int, patch: np.ndarray, stat: np.ndarray) -> None:
+        if self._taken is None:
+            self._taken = np.zeros_like(patch)
+        self._taken |= patch
+        c = self.cell
+        x, y, w, h = (int(v) * c for v in stat[:4])
+        self.found.append(Freeze(t, self._time[0], (x, y, w, h)))
