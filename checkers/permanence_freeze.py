@@ -45,7 +45,6 @@ RING_LATE = 0.8
 TEXTURE = 25.0  # mean Sobel magnitude inside the patch
 SEEN_WINDOW = 1.5  # seconds searched for the stuck content
 SEEN = 8.0  # mean gray-level difference to the closest of those frames
-MEAN = np.full((1, 3), 1 / 3, np.float32)  # gray as the channels' mean
 BORDER = 2  # cells at the frame border left out (letterboxes, logos sliding in)
 
 
@@ -73,11 +72,11 @@ class FreezeWatch:
 
     def add(self, frame: Frame) -> None:
         index, c = frame.index, self.cell
-        h, w = frame.image.shape[0] // c * c, frame.image.shape[1] // c * c
-        gray = cv2.transform(frame.image[:h, :w].astype(np.float32), MEAN)
+        gray = frame.image.astype(np.float32).mean(2)
+        h, w = gray.shape[0] // c * c, gray.shape[1] // c * c
+        gray = gray[:h, :w]
         if self._gray and index == self._last + 1:
-            d = cv2.resize(cv2.absdiff(gray, self._gray[-1]), (w // c, h // c),
-                           interpolation=cv2.INTER_AREA)  # fmt: skip
+            d = np.abs(gray - self._gray[-1]).reshape(h // c, c, w // c, c).mean((1, 3))
         else:  # first frame or a gap: start over
             self._gray.clear()
             self._diff.clear()
