@@ -66,3 +66,8 @@ def test_the_checker_reports_a_frozen_region_from_its_frames_alone():
     (event,) = checker._frozen()
     assert (event.check, event.kind, event.frame) == ("object_permanence", "frozen_region", 20)
     assert event.time == pytest.approx(20 / FPS)
+
+
+def test_a_patch_smaller_than_an_object_is_not_reported():
+    # 8 px at a 180 px short side: two cells across, the size of the false finds on real clips
+    assert found(clip(freeze_at=20, box=(140, 72, 8, 8))) == []
