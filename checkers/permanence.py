@@ -13,6 +13,8 @@ objects, so clutter and texture cannot raise events. A split is read off color w
 piece is cut as a part of its own (tracking/splits.py), off mass where it never is: the
 object's one blob stretching to hold two of it (permanence_stretch.py), and off the two
 alike pieces such a blob parts into, whichever tracks hold them (permanence_parting.py).
+A patch of the picture that stops updating mid-motion is read off the frames alone, tracks
+or no tracks (permanence_freeze.py, in `watch`).
 """
 
 from __future__ import annotations
