@@ -17,8 +17,8 @@ for it, so it is read off the frames alone (`Checker.watch`), on a grid of small
 
 Thresholds are in gray levels (0-255), seconds and shares of the short side. On the
 edited-real development sets (s111, s113, s115, s117: 24 freezes, 210 unedited clips) it
-finds 6 freezes at their first frame and nothing on the unedited clips; without the ring,
-texture and seen conditions 24 of those 60 s115 unedited clips had a candidate. Most freezes
+finds 6 freezes at their first frame and nothing on the unedited clips; with the seen
+condition alone (no ring, texture or size) 24 of the 60 s115 unedited clips had one. Most freezes
 it misses were still before their first frame (the edit only shows once something moves
 into the held patch), so their first frame cannot be told from the footage.
 """
