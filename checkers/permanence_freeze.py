@@ -9,8 +9,9 @@ for it, so it is read off the frames alone (`Checker.watch`), on a grid of small
 - from one frame on it is still to the pixel for AFTER seconds (mean difference at most
   STILL: real footage never holds a moving thing that still, H.264 skip blocks aside);
 - the still cells join into a patch of at least MIN_CELLS, off the frame border;
-- the ring around the patch keeps changing (RING_MOVING): the scene goes on, so a camera
-  coming to rest or a whole scene at a standstill is no freeze;
+- the ring around the patch keeps changing (RING_MOVING, RING_LATE, RING_KEEPS): the scene
+  goes on, so a camera coming to rest, a whole scene at a standstill or backdrop uncovered
+  by a thing walking off is no freeze;
 - the patch holds texture (TEXTURE): a plain surface sliding over a cell looks still;
 - its stuck content is new: no frame of the last SEEN_WINDOW seconds matches it (SEEN), so
   backdrop uncovered by something walking off is no freeze.
@@ -49,6 +50,10 @@ RING_MOVING = 1.0  # their median change a frame, after
 # ... and still so over the last third of AFTER: a thing walking off a patch leaves the
 # ring quiet soon after, a frozen patch in a moving scene does not.
 RING_LATE = 0.8
+# ... and keep this share of the change it had before: around backdrop uncovered by an arm
+# the change falls tenfold as the arm leaves (0.02-0.13 on the development clips), around a
+# frozen patch it goes on (0.19-0.84).
+RING_KEEPS = 0.15
 TEXTURE = 25.0  # mean Sobel magnitude inside the patch
 SEEN_WINDOW = 1.5  # seconds searched for the stuck content
 SEEN = 8.0  # mean gray-level difference to the closest of those frames
@@ -114,13 +119,16 @@ class FreezeWatch:
         for i in range(1, n):
             if stats[i, cv2.CC_STAT_AREA] >= MIN_CELLS:
                 patch = labels == i
-                if self._frozen(patch, after, late):
+                if self._frozen(patch, before, after, late):
                     self._report(t, patch, stats[i])
 
-    def _frozen(self, patch: np.ndarray, after: np.ndarray, late: np.ndarray) -> bool:
+    def _frozen(self, patch: np.ndarray, before: np.ndarray, after: np.ndarray, late) -> bool:
         k = 2 * RING + 1
         ring = cv2.dilate(patch.astype(np.uint8), np.ones((k, k), np.uint8)).astype(bool) & ~patch
-        if np.median(after[ring]) < RING_MOVING or np.median(late[ring]) < RING_LATE:
+        around = np.median(after[ring])
+        if around < RING_MOVING or np.median(late[ring]) < RING_LATE:
+            return False
+        if around < RING_KEEPS * np.median(before[ring]):
             return False
         c = self.cell
         px = np.kron(patch, np.ones((c, c), bool))
