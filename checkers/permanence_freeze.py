@@ -45,6 +45,9 @@ MIN_CELLS = 3
 # false find on 210 unedited edited-real clips and ../shared/gen-clips was a 2-cell square
 # (0.044; backdrop uncovered by an arm, a GIF-converted clip); the freezes found span 0.067+.
 MIN_SIDE = 0.06
+# ... and at least this many cells thick: a one-cell strip is the rim of a plain object
+# whose inside, all one colour, looks still as it moves (a falling square in the shapes world).
+THICK = 2
 RING = 2  # cells around the patch that must keep changing
 RING_MOVING = 1.0  # their median change a frame, after
 # ... and still so over the last third of AFTER: a thing walking off a patch leaves the
@@ -149,6 +152,6 @@ class FreezeWatch:
         self._taken |= patch  # judged once, found or not
         c = self.cell
         x, y, w, h = (int(v) * c for v in stat[:4])
-        if max(w, h) < self.min_side:
+        if max(w, h) < self.min_side or min(w, h) < THICK * c:
             return
         self.found.append(Freeze(t, self._time[0], (x, y, w, h)))

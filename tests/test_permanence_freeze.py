@@ -71,3 +71,21 @@ def test_the_checker_reports_a_frozen_region_from_its_frames_alone():
 def test_a_patch_smaller_than_an_object_is_not_reported():
     # 8 px at a 180 px short side: two cells across, the size of the false finds on real clips
     assert found(clip(freeze_at=20, box=(140, 72, 8, 8))) == []
+
+
+def test_a_plain_object_sliding_past_is_not_a_freeze():
+    # A flat square moving down over a plain backdrop: inside it every cell looks still
+    # once its rim has passed, yet nothing froze (the shapes world's falling square).
+    frames = []
+    for i in range(T):
+        f = np.full((H, W, 3), 235, np.uint8)
+        top = 20 + 3 * i
+        f[top : top + 60, 100:160] = (230, 200, 20)
+        f[140:142] = 90  # a floor line
+        frames.append(Frame(i, i / FPS, f))
+    assert found(frames) == []
+
+
+def test_a_strip_one_cell_thick_is_not_reported():
+    # the shape of the rim of a plain object (its inside looks still as it moves)
+    assert found(clip(freeze_at=20, box=(140, 72, 40, 4))) == []
