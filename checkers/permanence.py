@@ -26,7 +26,7 @@ import numpy as np
 from checkers.base import Checker, CheckResult, Event, score_from_events
 from checkers.permanence_back import found_again
 from checkers.permanence_births import born_of_another, point_at
-from checkers.permanence_freeze import FreezeWatch
+from checkers.permanence_freeze import FreezeWatch, freeze_events
 from checkers.permanence_parting import grew_from_one, parted_pairs
 from checkers.permanence_restart import emerged
 from checkers.permanence_stretch import stretched_split
@@ -105,7 +105,7 @@ class PermanenceChecker(Checker):
         # A cut replaces everything in view, whatever the footage; other scene-level
         # findings stand in for object tracks only where there are no clean objects.
         events: list[Event] = cut_events(self.name, self._scene)
-        events += self._frozen()
+        events += freeze_events(self.name, self._freeze, self.box)
         self._established = self.units.frames(ESTABLISHED, least=ESTABLISHED_SIGHTINGS)
         self._min_gone = self.units.frames(MIN_GONE, least=MIN_GONE_FRAMES)
         self._min_gone_model = self.units.frames(MIN_GONE_MODEL, least=MIN_GONE_FRAMES)
@@ -140,24 +140,6 @@ class PermanenceChecker(Checker):
         events.sort(key=lambda e: e.frame)
         verdict = "fail" if events else "pass"
         return CheckResult(self.name, verdict, score_from_events(events), events)
-
-    def _frozen(self) -> list[Event]:
-        found = self._freeze.found if self._freeze is not None else []
-        return [
-            Event(
-                check=self.name,
-                kind="frozen_region",
-                frame=f.frame,
-                end_frame=f.frame,
-                time=f.time,
-                object=None,
-                severity=0.8,
-                bbox=self.box(f.bbox),
-                message=f"a moving region froze at frame {f.frame}: it stopped updating "
-                "while the scene around it went on",
-            )
-            for f in found
-        ]
 
     @staticmethod
     def _judged(track: Track) -> bool:

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from checkers.base import Event
 from checkers.units import Units
 from checkers.video import Frame
 
@@ -155,3 +156,22 @@ class FreezeWatch:
         if max(w, h) < self.min_side or min(w, h) < THICK * c:
             return
         self.found.append(Freeze(t, self._time[0], (x, y, w, h)))
+
+
+def freeze_events(check: str, watch: FreezeWatch | None, box) -> list[Event]:
+    """The patches `watch` found as events; `box` maps an analysis box to displayed pixels."""
+    return [
+        Event(
+            check=check,
+            kind="frozen_region",
+            frame=f.frame,
+            end_frame=f.frame,
+            time=f.time,
+            object=None,
+            severity=0.8,
+            bbox=box(f.bbox),
+            message=f"a moving region froze at frame {f.frame}: it stopped updating "
+            "while the scene around it went on",
+        )
+        for f in (watch.found if watch is not None else [])
+    ]

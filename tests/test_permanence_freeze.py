@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from checkers.permanence import PermanenceChecker
-from checkers.permanence_freeze import FreezeWatch
+from checkers.permanence_freeze import FreezeWatch, freeze_events
 from checkers.units import Units
 from checkers.video import Frame
 
@@ -63,7 +63,7 @@ def test_the_checker_reports_a_frozen_region_from_its_frames_alone():
     checker.begin(1.0, FPS, H)
     for f in clip(freeze_at=20):
         checker.watch(f.index, f)
-    (event,) = checker._frozen()
+    (event,) = freeze_events(checker.name, checker._freeze, checker.box)
     assert (event.check, event.kind, event.frame) == ("object_permanence", "frozen_region", 20)
     assert event.time == pytest.approx(20 / FPS)
 
