@@ -26,7 +26,7 @@ import numpy as np
 from checkers.base import Checker, CheckResult, Event, score_from_events
 from checkers.permanence_back import found_again
 from checkers.permanence_births import born_of_another, point_at
-from checkers.permanence_freeze import FreezeWatch, freeze_events
+from checkers.permanence_freeze import ARRIVED, FreezeWatch, freeze_events, without_arrived
 from checkers.permanence_parting import grew_from_one, parted_pairs
 from checkers.permanence_restart import emerged
 from checkers.permanence_stretch import stretched_split
@@ -137,6 +137,7 @@ class PermanenceChecker(Checker):
             if e.object not in split:
                 split.add(e.object)
                 events.append(e)
+        events = without_arrived(events, self.units.frames(ARRIVED))
         events.sort(key=lambda e: e.frame)
         verdict = "fail" if events else "pass"
         return CheckResult(self.name, verdict, score_from_events(events), events)

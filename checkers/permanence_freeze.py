@@ -62,6 +62,9 @@ TEXTURE = 25.0  # mean Sobel magnitude inside the patch
 SEEN_WINDOW = 1.5  # seconds searched for the stuck content
 SEEN = 8.0  # mean gray-level difference to the closest of those frames
 ONES = np.ones((1, 3), np.float32)
+# Seconds after an appearance within which a frozen patch on it is that appearance: a thing
+# pasted in from nowhere also stays put on the screen while the camera moves.
+ARRIVED = 0.5
 BORDER = 2  # cells at the frame border left out (letterboxes, logos sliding in)
 
 
@@ -175,3 +178,18 @@ def freeze_events(check: str, watch: FreezeWatch | None, box) -> list[Event]:
         )
         for f in (watch.found if watch is not None else [])
     ]
+
+
+def without_arrived(events: list[Event], frames: int) -> list[Event]:
+    """Drop a frozen patch that lies on an object seen to appear up to `frames` before it:
+    one thing, reported once (as the appearance)."""
+    came = [e for e in events if e.kind in ("appear", "appear_in_place") and e.bbox]
+
+    def arrived(f: Event) -> bool:
+        return any(0 <= f.frame - a.frame <= frames and _overlap(a.bbox, f.bbox) for a in came)
+
+    return [e for e in events if e.kind != "frozen_region" or not arrived(e)]
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
