@@ -16,6 +16,9 @@ for it, so it is read off the frames alone (`Checker.watch`), on a grid of small
 - its stuck content is new: no frame of the last SEEN_WINDOW seconds matches it (SEEN), so
   backdrop uncovered by something walking off is no freeze.
 
+A patch found on an object that appeared just before is left to the appearance
+(`without_arrived`): a thing pasted in stays put on the screen as the camera moves.
+
 Thresholds are in gray levels (0-255), seconds and shares of the short side. On the
 edited-real development sets (s111, s113, s115, s117: 24 freezes, 210 unedited clips) it
 finds 6 freezes at their first frame and nothing on the unedited clips; with the seen
