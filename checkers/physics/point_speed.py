@@ -70,7 +70,6 @@ POINT_JITTER = 0.5  # analysis px/frame: the median of agreeing LK points wobble
 ELLIPSE = 0.9  # share of the box's half sides the seeding ellipse spans
 WINDOW_PX = 9  # LK window, analysis px (the object's texture at the 180 px short side)
 CORNER_BORDER = 4  # analysis px: the corner filter's Sobel and block kernels reach 2
-HIDDEN_SHARE = 0.5  # share of its usual area under which a part is its object partly hidden
 
 
 def point_step(
@@ -212,19 +211,7 @@ class PointSpeeds:
         # there is the object and the backdrop it uncovered, whose points disagree or, if
         # the backdrop's outnumber the object's, read the part as still.
         start = START_SECONDS * self.units.fps
-        # A part under half its object's area is the object partly hidden (coming out from
-        # behind scenery the model holds as backdrop, which no part marks): its box reaches
-        # the hiding edge, whose still corners drag the points' median toward rest until
-        # the object is out (TUNE, session 27: fresh4711 clip 128, a square sliding out
-        # from behind a wall, its points at half speed while under half shown).
-        whole = HIDDEN_SHARE * self._usual.get(track.id, 0.0)
-        have = [
-            i
-            for i, v in enumerate(vel)
-            if v is not None
-            and seg[i - 1].frame >= start
-            and min(seg[i - 1].det.area, seg[i].det.area) >= whole
-        ]
+        have = [i for i, v in enumerate(vel) if v is not None and seg[i - 1].frame >= start]
         found = []
         for k in range(2, len(seg) - 1):
             if any(k - 1 <= j <= k for j in bounces):
