@@ -13,8 +13,6 @@ objects, so clutter and texture cannot raise events. A split is read off color w
 piece is cut as a part of its own (tracking/splits.py), off mass where it never is: the
 object's one blob stretching to hold two of it (permanence_stretch.py), and off the two
 alike pieces such a blob parts into, whichever tracks hold them (permanence_parting.py).
-A patch of the picture that stops updating mid-motion is read off the frames alone, tracks
-or no tracks (permanence_freeze.py, in `watch`).
 """
 
 from __future__ import annotations
@@ -26,7 +24,6 @@ import numpy as np
 from checkers.base import Checker, CheckResult, Event, score_from_events
 from checkers.permanence_back import found_again
 from checkers.permanence_births import born_of_another, point_at
-from checkers.permanence_freeze import ARRIVED, FreezeWatch, freeze_events, without_arrived
 from checkers.permanence_parting import grew_from_one, parted_pairs
 from checkers.permanence_restart import emerged
 from checkers.permanence_stretch import stretched_split
@@ -76,12 +73,6 @@ class PermanenceChecker(Checker):
         self._size = (0, 0)  # analysis frame (width, height)
         self._scene = SceneLog()
         self._witness = LossWitness()
-        self._freeze: FreezeWatch | None = None  # frozen patches, read off the frames alone
-
-    def watch(self, index, frame) -> None:
-        if self._freeze is None:
-            self._freeze = FreezeWatch(self.units)
-        self._freeze.add(frame)
 
     def process(self, index, frame, tracks: FrameObservation) -> dict[str, float]:
         self._tracks = tracks.tracks
@@ -108,7 +99,6 @@ class PermanenceChecker(Checker):
         # A cut replaces everything in view, whatever the footage; other scene-level
         # findings stand in for object tracks only where there are no clean objects.
         events: list[Event] = cut_events(self.name, self._scene)
-        events += freeze_events(self.name, self._freeze, self.box)
         self._established = self.units.frames(ESTABLISHED, least=ESTABLISHED_SIGHTINGS)
         self._min_gone = self.units.frames(MIN_GONE, least=MIN_GONE_FRAMES)
         self._min_gone_model = self.units.frames(MIN_GONE_MODEL, least=MIN_GONE_FRAMES)
@@ -140,7 +130,6 @@ class PermanenceChecker(Checker):
             if e.object not in split:
                 split.add(e.object)
                 events.append(e)
-        events = without_arrived(events, self.units.frames(ARRIVED))
         events.sort(key=lambda e: e.frame)
         verdict = "fail" if events else "pass"
         return CheckResult(self.name, verdict, score_from_events(events), events)
