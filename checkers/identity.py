@@ -247,9 +247,9 @@ class IdentityChecker(Checker):
         # One-frame color changes of background-model parts: a track ended and another
         # begun in its place (look_switch.py), or a part born on a picture the frame before
         # showed in other colors (recolor.py).
-        hue_bar = HUE_SHIFT * self.k
+        hue_shift_bar = HUE_SHIFT * self.k
         found = motion_switches(self._tracks, self.units.fps, self._reliable, self._motion.chroma)
-        events += switch_events(self, found, hue_bar, {e.object for e in events})
+        events += switch_events(self, found, hue_shift_bar, {e.object for e in events})
         # Pairs chroma_steps judges at their join: look_switch's, and drift_chain's where the
         # path's lead misses the new part (a switch at a bounce).
         pairs = [(old, new) for old, new, _, _ in found]
@@ -257,7 +257,7 @@ class IdentityChecker(Checker):
         late = successions(self._tracks, self.units.fps, pairs)
         pairs += [(o, n) for o, n in late if n.points[0].frame > o.seen[-1].frame]
         found = self._recolors.found(
-            self._tracks, self._motion.chroma, self.units.fps, hue_bar, self.k
+            self._tracks, self._motion.chroma, self.units.fps, hue_shift_bar, self.k
         )
         events += recolor_events(self, found, {e.object for e in events})
         # Or a trusted part's middle stepped to a new hue in one frame (chroma_step.py).
