@@ -196,13 +196,14 @@ class PermanenceChecker(Checker):
             needed = min(least, self._last - p.frame + 1) + flicker
             before = points[i - 1]
             in_view = not p.at_edge and not p.behind and self._reliable.get(p.frame, False)
+            # The frame still shows it where the model lost it (permanence_witness.py): the
+            # segmenter's flicker, which later absences must outlast like any other.
+            shown = (track.id, p.frame) in self._witness.still_there
             if back and _came_out(points[:i], points[j]):
                 pass  # it was behind scenery all along (occlusion.py): hidden, not gone
             elif self._merged_into_neighbour(before, p.frame):
                 pass  # one blob with what it touched: in view, not gone
-            elif (track.id, p.frame) in self._witness.still_there:
-                pass  # the frame still shows it where the model lost it (permanence_witness.py)
-            elif seen_count >= self._established and gone >= needed and in_view:
+            elif seen_count >= self._established and gone >= needed and in_view and not shown:
                 # Found again as another track: it passed behind scenery (permanence_back.py).
                 returned = points[j].frame if back else None
                 if not found_again(track, i, self._tracks, self.units, returned):
