@@ -50,7 +50,9 @@ LANDED = 3  # sightings the part at the new place needs: a blink of a sliver is 
 # 0.57-0.76 of the object's area, two marked partly hidden, the landing part starting in
 # the same frame).
 REMNANT = 0.7
-JITTER = 2.0  # analysis px a bounce's landing height may be off its mirrored fall
+# Short sides a bounce's landing height may be off its mirrored fall (2 px at the 180 px
+# analysis size it was set at).
+JITTER = 2.0 / 180
 
 
 def _predicted(before: list[Point], frame: int, bends: bool = False) -> tuple[float, float]:
@@ -73,7 +75,7 @@ def _predicted(before: list[Point], frame: int, bends: bool = False) -> tuple[fl
     return last.x + slope[0] * (frame - last.frame), last.y + slope[1] * (frame - last.frame)
 
 
-def _bounced(before: list[Point], after: list[Point], predicted, bar: float) -> bool:
+def _bounced(before: list[Point], after: list[Point], predicted, bar: float, jitter: float) -> bool:
     """Could the ground have turned the object while it was unseen? Falling before and rising
     after, on its predicted x, and no higher than a bounce off ground below its last
     sighting puts it: the predicted fall mirrored about that sighting's height (TUNE,
@@ -87,7 +89,7 @@ def _bounced(before: list[Point], after: list[Point], predicted, bar: float) -> 
         falling
         and rising
         and abs(first.x - px) <= bar
-        and 2 * last.y - py - JITTER <= first.y <= py + JITTER
+        and 2 * last.y - py - jitter <= first.y <= py + jitter
     )
 
 
@@ -240,7 +242,8 @@ class Relocations:
         off = math.hypot(after[0].x - px, after[0].y - py)
         size = float(np.median([p.det.size for p in before]))
         bar = max(TELEPORT_SIZES * size, self.units.length(TELEPORT_SHARE)) * self.k
-        if off <= bar or _bounced(before, after, (px, py), bar):
+        jitter = self.units.length(JITTER)
+        if off <= bar or _bounced(before, after, (px, py), bar, jitter):
             return None
         return self._event("teleport", after[0], track, off / bar - 0.5,
                            f"jumped {off * self.scale:.0f} px off its path while unseen")  # fmt: skip
