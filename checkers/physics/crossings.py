@@ -123,6 +123,11 @@ class Crossings:
         """Index into a.points of the first frame the two touch, or one is lost inside the
         other's part (cut as one with it), after a frame where both were seen apart."""
         apart = False
+        # b's first point on each frame (a frame's lookup was a scan of b's points: a cost
+        # that grew with the square of a track's length).
+        b_at: dict[int, Point] = {}
+        for r in b.points:
+            b_at.setdefault(r.frame, r)
         for i, p in enumerate(a.points):
             q = self._by_frame.get(p.frame, {}).get(b.id)
             if p.det is not None and q is not None:
@@ -131,9 +136,9 @@ class Crossings:
                 elif apart:
                     return i
                 continue
-            lost = [r for r in b.points if r.frame == p.frame] if p.det is not None else [p]
+            lost = b_at.get(p.frame) if p.det is not None else p
             seen = p if p.det is not None else q
-            if apart and lost and seen is not None and _inside(lost[0], seen):
+            if apart and lost is not None and seen is not None and _inside(lost, seen):
                 return i
         return None
 

@@ -14,6 +14,7 @@ Cheap enough to run on every analysis frame. Per clip: the line most frames show
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -133,10 +134,7 @@ def floor_lines(per_frame: dict[int, list[Line]], width: int, short: float) -> d
     if not found:
         return {}
     reach = SAME_PLACE * short
-    support = []
-    for _, _, y in found:
-        frames = {f for f, _, other in found if abs(other - y) <= reach}
-        support.append(len(frames))
+    support = _support([(f, y) for f, _, y in found], reach)
     best = max(support)
     if best < LINE_SHARE * len(per_frame):
         return {}
@@ -148,3 +146,27 @@ def floor_lines(per_frame: dict[int, list[Line]], width: int, short: float) -> d
         ):
             out[f] = ln
     return out
+
+
+def _support(found: list[tuple[int, float]], reach: float) -> list[int]:
+    """For each (frame, height) in `found`, how many frames show a line within `reach` of
+    its height. The lines taken in order of height, the ones within reach form a window that
+    only moves up, so a clip's lines are counted in one pass (comparing every line with every
+    other grew with the square of the clip's length: about 1 s at 1200 frames)."""
+    order = sorted(range(len(found)), key=lambda i: found[i][1])
+    heights = [found[i][1] for i in order]
+    in_window: Counter[int] = Counter()
+    support = [0] * len(found)
+    lo = hi = 0
+    for i, y in zip(order, heights, strict=True):
+        while hi < len(order) and heights[hi] - y <= reach:
+            in_window[found[order[hi]][0]] += 1
+            hi += 1
+        while y - heights[lo] > reach:
+            frame = found[order[lo]][0]
+            in_window[frame] -= 1
+            if not in_window[frame]:
+                del in_window[frame]
+            lo += 1
+        support[i] = len(in_window)
+    return support
