@@ -118,6 +118,8 @@ def _step(points: list[Point], values: np.ndarray, need: int, k: float, shown, s
         # object's chroma with it (review, session 23), so the part's step is read net of it.
         new_look = new - _tint_step(scene, frames[i - need : i], frames[i + 1 : i + need])
         amount = hue_shift(old, new_look)
+        if amount <= FLOOR * k or (best is not None and amount <= best[1]):
+            continue  # under any threshold the noise below could set (read only past it)
         # Noise: the track's typical step, the steps about this one left out.
         rest = np.delete(steps, range(max(0, i - 2), min(len(steps), i + 1)))
         noise = float(np.median(rest)) if len(rest) else 0.0
