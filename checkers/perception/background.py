@@ -120,7 +120,7 @@ class MotionBackground:
         self._join = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (join, join))
         ring = max(3, round(OUTLINE * short) * 2 + 1)
         self._ring = np.ones((ring, ring), np.uint8)
-        self._grouper = PartGrouper(fps)
+        self._grouper = PartGrouper(fps, min(width, height))
         self._model: np.ndarray | None = None  # float32 RGB, current frame's pixels
         self._gray: np.ndarray | None = None
         self._foreground: np.ndarray | None = None

@@ -4,8 +4,8 @@ The background model cuts one thing into several parts where its look varies: a 
 body and its highlight, a hand's fingers, a dress's folds, a textured object's pieces. The
 tracker would follow each fragment, and the checks would judge a fragment's size or look.
 Here the parts close to each other are joined into one detection when they share one
-motion: the camera-compensated flow inside each part (DIS on the pair's neighbourhood only)
-agrees within a share of their speed.
+motion: each part's shift since the last frame (its pixels matched in the last frame as the
+camera carried it, searched near the part only) agrees within a share of their speed.
 
 What stays apart:
 - parts that move apart or toward each other (a split's halves, two objects meeting,
@@ -35,7 +35,16 @@ GAP = 0.5
 AGREE = 0.2
 # Parts slower than this (object sizes per second) show no motion to share.
 MOVING = 0.75
-SEARCH = 32  # analysis px: the farthest a part's motion is searched (a fast object's frame step)
+# A part's best match costs under this share of its typical match along the search's row
+# and column through it: the match is one place (a flat part, or bare backdrop with one
+# edge such as a ghost on a floor line, matches equally well all along a line).
+DISTINCT = 0.25
+# A frame with more parts is clutter (the background model calls 8 too many): its parts are
+# left as cut rather than paired (the pairs grow with the square of their number).
+MAX_JUDGED = 32
+# The farthest a part's shift is searched, in short sides of the frame (a fast object's
+# step between frames), and never beyond the part's own size.
+SEARCH = 0.18
 
 
 def _box_gap(a, b) -> float:
@@ -49,8 +58,9 @@ class PartGrouper:
     """Per clip: which of a frame's parts are one object. Remembers the last frame's joined
     groups, so an object that stops stays whole."""
 
-    def __init__(self, fps: float):
+    def __init__(self, fps: float, short_side: int):
         self.fps = fps
+        self.search = max(4, round(SEARCH * short_side))  # px
         self._last: list[tuple[int, int, int, int]] = []  # boxes of the last frame's groups
 
     def reset(self) -> None:
@@ -60,6 +70,9 @@ class PartGrouper:
         """`keep`: the part labels to judge; `gray` this frame, `still` the previous frame
         carried into this frame's pixels by the camera (None where nothing relates them).
         Returns the parts as groups (lists of labels, a lone part a group of one)."""
+        if len(keep) > MAX_JUDGED:
+            self._last = []
+            return [[i] for i in keep]
         sizes = {i: math.sqrt(float(stats[i, cv2.CC_STAT_AREA])) for i in keep}
         boxes = {i: tuple(int(v) for v in stats[i, :4]) for i in keep}
         pairs = []
@@ -102,7 +115,7 @@ class PartGrouper:
         """Part `k`'s motion since the last frame (px, x and y, camera-compensated): where
         its pixels match best in the last frame, searched up to its own size away."""
         x, y, w, h = box
-        reach = max(4, min(max(w, h), SEARCH))
+        reach = max(4, min(max(w, h), self.search))
         H, W = gray.shape
         x0, y0 = max(0, x - reach), max(0, y - reach)
         x1, y1 = min(W, x + w + reach), min(H, y + h + reach)
@@ -112,6 +125,9 @@ class PartGrouper:
         if not np.isfinite(cost).all():
             return None
         row, col = np.unravel_index(int(np.argmin(cost)), cost.shape)
+        best = float(cost[row, col])
+        if best > DISTINCT * min(float(np.median(cost[row])), float(np.median(cost[:, col]))):
+            return None  # a flat part, or one edge, matches all along a line: motion unknown
         found = np.array(
             [
                 col + _vertex(cost[row, col - 1 : col + 2]),
