@@ -15,7 +15,8 @@ Per frame:
 3. distance: how far each pixel lies outside the 3x3 envelope of the model (min..max per
    channel), so a sub-pixel misregistration of sharp texture is not foreground;
 4. parts closer than a small share of the frame are closed into one (a shaded ball's
-   highlight and body share one silhouette);
+   highlight and body share one silhouette); parts a little further apart that move as one
+   are joined into one detection too (grouping.py);
 5. ghosts: a part whose outline shows strong edges in the model but none in the frame is
    the backdrop an object has just left, not an object: the model takes the frame there;
 6. the model learns the frame where it is background; foreground is never learnt, so an
