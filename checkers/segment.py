@@ -172,7 +172,7 @@ def describe_part(i, labels, stats, lab, field, source: str = "plain") -> Detect
     hist = _histogram(lab[y : y + h, x : x + w], roi)
     cx, cy, area = _coverage(i, labels, (x, y, w, h), lab, field, mean)
     mask = roi.astype(np.uint8)
-    shape = _shape(mask, float(roi.sum()))
+    shape = shape_numbers(mask, float(roi.sum()))
     H, W = labels.shape
     at_edge = x <= 1 or y <= 1 or x + w >= W - 1 or y + h >= H - 1
     outline = radial_profile(mask) if source == "motion" else None
@@ -217,7 +217,7 @@ def _histogram(lab_roi: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return hist / max(1.0, float(hist.sum()))
 
 
-def _shape(mask: np.ndarray, area: float) -> np.ndarray:
+def shape_numbers(mask: np.ndarray, area: float) -> np.ndarray:
     """Rotation-invariant shape numbers: circle ~ (0.9, 1, 0.79), square ~ (0.8, 1, 1)."""
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:

@@ -15,7 +15,8 @@ Per frame:
 3. distance: how far each pixel lies outside the 3x3 envelope of the model (min..max per
    channel), so a sub-pixel misregistration of sharp texture is not foreground;
 4. parts closer than a small share of the frame are closed into one (a shaded ball's
-   highlight and body share one silhouette);
+   highlight and body share one silhouette); parts a little further apart that move as one
+   are joined into one detection too (grouping.py);
 5. ghosts: a part whose outline shows strong edges in the model but none in the frame is
    the backdrop an object has just left, not an object: the model takes the frame there;
 6. the model learns the frame where it is background; foreground is never learnt, so an
@@ -38,11 +39,11 @@ import numpy as np
 
 from checkers.base import CheckError
 from checkers.perception.camera_fit import camera_similarity
+from checkers.perception.grouping import PartGrouper, describe_group
 from checkers.perception.photometric import fit_photometric
 from checkers.segment import (
     Detection,
     Segmentation,
-    describe_part,
     lab_distance,
     lab_from_8bit,
     to_lab,
@@ -120,6 +121,7 @@ class MotionBackground:
         self._join = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (join, join))
         ring = max(3, round(OUTLINE * short) * 2 + 1)
         self._ring = np.ones((ring, ring), np.uint8)
+        self._grouper = PartGrouper(fps, min(width, height))
         self._model: np.ndarray | None = None  # float32 RGB, current frame's pixels
         self._gray: np.ndarray | None = None
         self._foreground: np.ndarray | None = None
@@ -217,13 +219,15 @@ class MotionBackground:
         small[0] = False  # the backdrop
         joined[small[labels]] = 0  # the parts too small to be objects, all at once
         view = None  # what the ghost test reads, made for the first part it judges
+        still = None  # the last frame as this camera sees it now, made with `view`
         keep: list[int] = []
         ghosts: list[tuple[int, int, int, int]] = []
         for i in range(1, count):
             if small[i]:
                 continue
             if view is None:
-                view = _ghost_view(gray, model_u8, previous, motion)
+                still = _carried(previous, motion)
+                view = _ghost_view(gray, model_u8, still)
             if self._is_ghost(labels, i, stats[i], *view):
                 # The backdrop an object left: the frame shows it, so the model takes it.
                 part = labels == i
@@ -255,8 +259,12 @@ class MotionBackground:
         detections: list[Detection] = []
         if keep and not warming:  # the smoothed frame's Lab is read by parts alone
             lab = to_lab(cv2.GaussianBlur(rgb, (3, 3), 0))
-            for i in keep:
-                detections.append(describe_part(i, labels, stats, lab, field, "motion"))
+            # Parts that move together are one object (grouping.py).
+            groups = self._grouper.group(labels, stats, keep, gray, still)
+            for group in groups:
+                detections.append(describe_group(group, labels, stats, lab, field))
+        else:
+            self._grouper.reset()
         reliable = camera_ok and (
             warming or (fraction < MAX_FOREGROUND and len(detections) <= MAX_PARTS)
         )
@@ -348,14 +356,20 @@ def _envelope_distance(lab: np.ndarray, lab_8bit: np.ndarray, model_8bit: np.nda
     return lab_distance(lab, lab_from_8bit(nearest))
 
 
-def _ghost_view(gray, model_u8, previous, motion) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _carried(previous, motion) -> np.ndarray | None:
+    """The previous frame (gray) as this frame's camera sees it; None after a start or a
+    lost scene (nothing to relate to)."""
+    if motion is None:
+        return None
+    h, w = previous.shape
+    return cv2.warpPerspective(previous, motion, (w, h), flags=cv2.INTER_LINEAR)
+
+
+def _ghost_view(gray, model_u8, still) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The frame's and the model's edge strength, and the gray change since the previous
     frame as this camera sees it (what changed moves; none after a start or a lost scene)."""
     h, w = gray.shape
-    change = np.zeros((h, w), np.uint8)
-    if motion is not None:
-        still = cv2.warpPerspective(previous, motion, (w, h), flags=cv2.INTER_LINEAR)
-        change = cv2.absdiff(gray, still)
+    change = np.zeros((h, w), np.uint8) if still is None else cv2.absdiff(gray, still)
     return _edges(gray), _edges(cv2.cvtColor(model_u8, cv2.COLOR_RGB2GRAY)), change
 
 
