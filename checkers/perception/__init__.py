@@ -6,6 +6,8 @@
     clean_plate.py  the first frame's backdrop with its moving objects taken out (look-ahead)
     background.py   foreground on any backdrop: a motion-compensated background model whose
                     parts the tracker (checkers/tracking/) follows on textured footage
+    grouping.py     the background model's parts that lie close and move together, joined
+                    into one detection (a shaded body and its highlight are one object)
     model_ahead.py  runs the background model one picture ahead of the tracker, on a thread
     seen_before.py  whether the frame before already showed a new part, a little off (an
                     object learnt into the model that started to move in place)
