@@ -71,7 +71,7 @@ NOISE_K = 4.0
 # on a post's edge beside an object coming out from behind it (fresh4711 128) and on the
 # backdrop around a cube pushed by a shaking camera (2121 210) changed speed while their
 # parts' outlines showed -0.24 to 0.41 of it; TUNE's labeled jumps that reach this test
-# show 0.95-1.02 (five candidates in three clips).
+# show 0.95-1.02 (seven candidates in three clips).
 MASK_SHARE = 0.5
 POINT_JITTER = 0.5  # analysis px/frame: the median of agreeing LK points wobbles less than this
 ELLIPSE = 0.9  # share of the box's half sides the seeding ellipse spans
