@@ -26,14 +26,19 @@ TURN_CHROMA = 20.0
 # over TURN_CHROMA, the recolor candidates of 150 unedited real clips turn 38 at most (s111
 # er_0032: the 16.5 of session 26's survey), TUNE's clean tracks' hue steps under 30.
 TURN_DEGREES = 50.0
+# The least turn at any sensitivity: `--sensitivity high` (k 0.75) would scale 50 degrees to
+# 37.5, under the 38 of that unedited clip's candidate. Above the clean turns known, the
+# sensitivity still raises the bar (`low`: 67.5 degrees).
+TURN_FLOOR = 40.0
 
 
 def hue_bar(before: np.ndarray, after: np.ndarray, bar: float, k: float = 1.0) -> float:
     """The bar the hue shift (looks.hue_shift) from chroma `before` to `after` must pass:
     `bar`, or, where both looks have TURN_CHROMA or more, the shift of the new look turned
-    TURN_DEGREES (scaled by sensitivity `k`) off the old hue line, where that is lower."""
+    TURN_DEGREES (scaled by sensitivity `k`, never under TURN_FLOOR) off the old hue line,
+    where that is lower."""
     new = float(np.linalg.norm(after))
     if min(float(np.linalg.norm(before)), new) < TURN_CHROMA:
         return bar
-    turn = math.radians(min(90.0, TURN_DEGREES * k))
+    turn = math.radians(min(90.0, max(TURN_FLOOR, TURN_DEGREES * k)))
     return min(bar, new * math.sin(turn))

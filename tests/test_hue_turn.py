@@ -13,7 +13,8 @@ import cv2
 import numpy as np
 from test_background_model import H, W, camera, model_events, texture
 
-from checkers.hue_turn import TURN_CHROMA, hue_bar
+from checkers.base import SENSITIVITY_K
+from checkers.hue_turn import TURN_CHROMA, TURN_FLOOR, hue_bar
 
 FRAMES, AT = 40, 20
 DULL_RED = (1.0, 0.62, 0.55)
@@ -59,3 +60,17 @@ def test_the_bar_is_lowered_only_for_a_turn_between_two_hues():
     dull = np.array([TURN_CHROMA - 1.0, 0.0])
     assert hue_bar(dull, turned, bar) == bar  # no hue to turn: the fixed bar
     assert hue_bar(np.array([80.0, 0.0]), np.array([0.0, 80.0]), bar) == bar  # saturated: as before
+
+
+def test_no_sensitivity_lowers_the_turn_under_the_known_clean_turns():
+    # An unedited real clip's recolor candidate turned 38 degrees (s111 er_0032); at
+    # `--sensitivity high` the 50 degrees scaled to 37.5 let it through (review, session 27).
+    bar = 40.0
+    red = np.array([30.0, 0.0])
+    clean = 30.0 * np.array([np.cos(np.radians(38)), np.sin(np.radians(38))])
+    shift = 30.0 * np.sin(np.radians(38))  # its distance off the old hue line
+    for k in SENSITIVITY_K.values():
+        assert hue_bar(red, clean, bar, k) > shift, k
+    assert hue_bar(red, clean, bar, SENSITIVITY_K["high"]) == 30.0 * np.sin(np.radians(TURN_FLOOR))
+    # The sensitivity still raises the bar above 50 degrees.
+    assert hue_bar(red, clean, bar, SENSITIVITY_K["low"]) > hue_bar(red, clean, bar)

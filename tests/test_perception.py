@@ -307,6 +307,32 @@ def test_a_plain_backdrop_brightening_across_a_histogram_bin_is_not_a_cut():
     assert not any(kind == "shot_cut" for _, kind, _ in events), events
 
 
+def test_a_plain_backdrop_with_no_layout_brightening_across_a_bin_is_not_a_cut():
+    # Spent wild seed 3141 (clean clip 132): a sand-colored wall, nothing else but a small
+    # ball, brightened by half a Lab unit (here 1.2) and 0.40 of its histogram crossed a
+    # bin edge; there is no layout to compare and no corner to follow. The plain picture
+    # stayed. Fails on main (a shot_cut at frame 12).
+    frames = []
+    for t in range(24):
+        frame = np.empty((H, W, 3), np.uint8)
+        frame[:] = 184 if t < 12 else 187  # L 74.9 then 76.1: across the bin edge at 75
+        cv2.circle(frame, (20 + 4 * t, 100), 10, (255, 140, 0), -1)
+        frames.append(frame)
+    _, events = events_of(frames)
+    assert not any(kind == "shot_cut" for _, kind, _ in events), events
+
+
+def test_a_cut_between_two_plain_shots_is_still_a_cut():
+    frames = []
+    for t in range(24):
+        frame = np.empty((H, W, 3), np.uint8)
+        frame[:] = (185, 185, 185) if t < 12 else (60, 90, 160)
+        cv2.circle(frame, (20 + 4 * t, 100), 10, (255, 140, 0), -1)
+        frames.append(frame)
+    _, events = events_of(frames)
+    assert ("object_permanence", "shot_cut", 12) in events, events
+
+
 def test_event_json_takes_numpy_numbers():
     import json
 

@@ -30,6 +30,12 @@ LAYOUT_LOST = 0.35  # thumbnail correlation below which the picture was replaced
 LAYOUT_KEPT = 0.9
 THUMBNAIL = (32, 18)
 LAYOUT_SPREAD = 8.0  # Lab units of spread per cell and channel a thumbnail needs to compare
+# A nearly uniform picture whose thumbnail moved by less than this (Lab units, mean over
+# cells and channels) is the same plain picture, whatever its histogram did: a plain
+# backdrop brightening by half a unit moved 0.40 of its histogram across a bin edge (spent
+# wild seed 3141, clean clip 132, a sand-colored wall). A cut between two plain shots moves
+# the whole picture by the distance of their colors.
+PLAIN_KEPT = 3.0
 LOST_SCENE = 0.35  # share of corners followed into the new frame, below which the scene is lost
 HIST_BINS = (8, 5, 5)  # odd a/b counts: grey sits mid-bin, its noise does not flip bins
 
@@ -52,13 +58,16 @@ def thumbnail(lab: np.ndarray) -> np.ndarray:
 
 
 def layout_correlation(a: np.ndarray, b: np.ndarray) -> float | None:
-    """Correlation of two thumbnails (1 same layout); None when either is nearly uniform."""
+    """Correlation of two thumbnails (1 same layout); for nearly uniform ones, 1 when they
+    are the same plain picture (PLAIN_KEPT) and None otherwise."""
+    plain_step = float(np.abs(a - b).mean())
     a, b = a - a.mean(axis=0), b - b.mean(axis=0)
     energy = float(np.sqrt((a * a).sum() * (b * b).sum()))
     # Under ~8 Lab units of spread (a plain backdrop with a few small objects) moving one
-    # object reshuffles the correlation: no layout to compare.
+    # object reshuffles the correlation: no layout to compare. What is left to compare is
+    # the plain picture itself.
     if energy < LAYOUT_SPREAD**2 * a.size:
-        return None
+        return 1.0 if plain_step < PLAIN_KEPT else None
     return float((a * b).sum() / energy)
 
 

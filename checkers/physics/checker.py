@@ -194,7 +194,7 @@ class PhysicsChecker(
             return []
         p, moved = found
         return [self._event("speed_jump", p, track, moved / (ENERGY_SIZES * self.k) - 0.5,
-                            f"swings with {moved:.2f} sizes more or less height to spend")]  # fmt: skip
+                            f"swings with {moved:.2f} sizes more height to spend")]  # fmt: skip
 
     def _vouched(self, event: Event) -> bool:
         if event.kind in FITTED_KINDS and self._unreliable_fit(event.frame):

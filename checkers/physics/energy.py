@@ -7,6 +7,11 @@ straight line of its depth, v^2 = a + b y (image y grows downward), and a turn, 
 zero, is always at the same height. A speed jump multiplies the speed at one instant and
 moves that line: the bob turns at a new height from then on.
 
+Only a gain counts: the bob turning higher after the break than before. Nothing in a swing
+gives it energy, while air and the pivot take some (a real pendulum's turns sink), and a bad
+cut of the bob near one turn reads as either (TUNE+spent seeds, session 28: wild 2121 clip
+297, a clean swing's energy read 0.82 sizes lower after its break).
+
 The bob's energy is written as the height it would turn at, y - v^2 / b (its speed spent
 climbing), in object sizes. The model is fitted with one break, at the step that explains the
 squared speeds best (one slope b, one intercept either side); the break counts when it moves
@@ -28,8 +33,9 @@ SIDE_STEPS = 4  # the least steps of one frame either side of the break
 
 
 def energy_break(track: Track) -> tuple[Point, float] | None:
-    """The sighting after the break of a swing's energy, and the break in object sizes, or
-    None where the swing's speeds cannot be read (too few steps, no speed gained downward)."""
+    """The sighting after the break of a swing's energy, and the height the break gave the
+    bob to spend in object sizes (zero for a loss), or None where the swing's speeds cannot
+    be read (too few steps, no speed gained downward)."""
     # Steps between consecutive sightings of the whole, untouched bob: a cut merged with
     # another part, clipped by the frame or touching another part moves the centroid.
     seen = [p for p in track.seen if not p.at_edge and not p.merged and not p.near]
@@ -45,7 +51,9 @@ def energy_break(track: Track) -> tuple[Point, float] | None:
     # The break's size from each side's median turning height: one sighting's bad cut
     # squares into v^2 and pulls a least-squares intercept, not a median.
     turn = depth - v2 / slope
-    return steps[k][1], abs(float(np.median(turn[k:]) - np.median(turn[:k]))) / size
+    # Image y grows downward: a bob with more to spend turns higher, at a smaller y.
+    gained = float(np.median(turn[:k]) - np.median(turn[k:]))
+    return steps[k][1], max(0.0, gained) / size
 
 
 def one_break(v2: np.ndarray, depth: np.ndarray) -> tuple[int, float]:
