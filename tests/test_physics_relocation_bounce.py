@@ -36,22 +36,3 @@ def test_a_bounce_while_unseen_is_no_teleport():
 
 def test_a_landing_off_the_fall_is_still_a_teleport():
     assert "teleport" in kinds(run(bounce(shift=60.0)))
-
-
-def lifted(rise: float) -> list[dict]:
-    """A ball falls at SPEED, unseen on frames 7 and 8, and is seen from frame 9 on 28 px
-    above its last sighting, rising `rise` px a frame."""
-    frames = []
-    for i in range(20):
-        y = 20.0 + SPEED * i if i < 7 else 20.0 + SPEED * 6 - 28.0 - rise * (i - 9)
-        frames.append({0: None if i in (7, 8) else det(100.0, y)})
-    return frames
-
-
-def test_a_landing_higher_than_its_rise_can_reach_is_still_a_teleport():
-    # Rising at 2 px a frame it could climb 6 px in the 3 frames since its last sighting,
-    # wherever the ground was: 28 px up, it was put there. Main excused any landing up to
-    # the fall mirrored (54 px up: a band growing with the gap; review, session 27).
-    assert "teleport" in kinds(run(lifted(rise=2.0)))
-    # Rising as fast as it fell, the ground may have sent it there.
-    assert "teleport" not in kinds(run(lifted(rise=SPEED)))

@@ -78,32 +78,19 @@ def _predicted(before: list[Point], frame: int, bends: bool = False) -> tuple[fl
 def _bounced(before: list[Point], after: list[Point], predicted, bar: float, jitter: float) -> bool:
     """Could the ground have turned the object while it was unseen? Falling before and rising
     after, on its predicted x, and no higher than a bounce off ground below its last
-    sighting puts it (TUNE, session 27: held9191 clip 35, a triangle lost for a frame at its
-    bounce at 30 fps read as a teleport 44 analysis px above its straight path).
-
-    The ground may lie anywhere between the last sighting and the predicted fall, so the
-    landing may too; what bounds how high it lands is how fast it rises after: from the
-    ground it climbs at its rising speed for what is left of the gap. So the landing is at
-    most the rise the slower of its fall and its rise makes over the whole gap above the
-    last sighting (the fall mirrored, for a bounce that keeps its speed; review, session 27:
-    the mirrored fall alone excused any height the gap's fall reached)."""
+    sighting puts it: the predicted fall mirrored about that sighting's height (TUNE,
+    session 27: held9191 clip 35, a triangle lost for a frame at its bounce at 30 fps read
+    as a teleport 44 analysis px above its straight path)."""
     px, py = predicted
     last, first = before[-1], after[0]
     falling = last.y > before[0].y and py > last.y
     rising = after[-1].y < first.y
-    if not (falling and rising):
-        return False
-    unseen = first.frame - last.frame
-    fall = (py - last.y) / unseen  # px a frame, downward
-    rise = -_slope(after)[1]  # px a frame, upward
-    highest = last.y - min(fall, rise) * unseen
-    return bool(abs(first.x - px) <= bar and highest - jitter <= first.y <= py + jitter)
-
-
-def _slope(points: list[Point]) -> np.ndarray:
-    """The steady velocity (px a frame, x and y) over these sightings."""
-    frames = np.array([p.frame for p in points], float)
-    return np.polyfit(frames, np.array([(p.x, p.y) for p in points]), 1)[0]
+    return bool(
+        falling
+        and rising
+        and abs(first.x - px) <= bar
+        and 2 * last.y - py - jitter <= first.y <= py + jitter
+    )
 
 
 def _unlike(a: Point, b: Point) -> bool:
