@@ -19,9 +19,6 @@ from __future__ import annotations
 
 from test_physics_wild import BLUE, RED, SIDE, det, kinds, run
 
-from checkers.physics.crossings import _side_by_side
-from checkers.tracking import Point
-
 SPEED = 1.5  # px a frame each, towards each other and back
 
 
@@ -101,23 +98,3 @@ def test_objects_sliding_past_each_other_side_by_side_do_not_pass_through():
     assert "through_object" not in kinds(run(sliding_past(height_gap=3.0), touch=True))
     # Overlapping in height as they meet, coming out on each other's side, they do.
     assert "through_object" in kinds(run(sliding_past(height_gap=-SIDE / 2), touch=True))
-
-
-def sighted(frame: int, x: float, y: float, lab=RED) -> Point:
-    return Point(frame, frame / 16.0, x, y, det(x, y, lab=lab), "motion", False)
-
-
-def test_the_way_two_close_in_is_read_from_their_last_steps():
-    # Red slides right at 25 px a frame; blue comes down steeply and turns left along red's
-    # height for its last step, so that they meet head on, their boxes level: no side by
-    # side pass. Their whole displacements over the three sightings close in on a slant
-    # (blue's 70 px fall), across which the two boxes lay apart (main: side by side, the
-    # pass-through excused; review, session 27).
-    red = [sighted(f, x, 90.0) for f, x in ((0, 70.0), (1, 95.0), (2, 120.0))]
-    blue = [
-        sighted(f, x, y, BLUE) for f, x, y in ((0, 220.0, 20.0), (1, 195.0, 90.0), (2, 170.0, 90.0))
-    ]
-    assert not _side_by_side(red, blue)
-    # Blue level with red but a box's height and a bit above it all the way: side by side.
-    above = [sighted(p.frame, p.x, 90.0 - SIDE - 3.0, BLUE) for p in blue]
-    assert _side_by_side(red, above)

@@ -58,22 +58,18 @@ def _moving(points: list[Point], closing: float) -> bool:
     return step / frames > closing
 
 
-def _last_step(points: list[Point]) -> np.ndarray:
-    """The velocity (px a frame) over the last step between two sightings."""
-    p, q = points[-2], points[-1]
-    return np.array([q.x - p.x, q.y - p.y]) / max(1, q.frame - p.frame)
-
-
 def _side_by_side(before_a: list[Point], before_b: list[Point]) -> bool:
     """Do the two pass each other side by side: their boxes, across the way they close in,
     apart as they meet? They touch at most, so each goes on past the other on its own side
     of the line between them without overlapping (TUNE, session 27: held9191 clip 77, two
     objects one size apart in height sliding past each other, read as passing through)."""
     pa, pb = before_a[-1], before_b[-1]
-    # The way they close in as they meet: their last steps, not their whole displacement
-    # over the sightings, which a curved approach (or one turned off a bounce) bends away
-    # from it (review, session 27).
-    way = _last_step(before_a) - _last_step(before_b)
+    way = np.array(
+        [
+            (pa.x - before_a[0].x) - (pb.x - before_b[0].x),
+            (pa.y - before_a[0].y) - (pb.y - before_b[0].y),
+        ]
+    )
     if not np.any(way):
         return False
     across = np.array([-way[1], way[0]]) / np.hypot(*way)
