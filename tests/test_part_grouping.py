@@ -93,3 +93,20 @@ def test_still_objects_side_by_side_stay_two():
     block(frame, 100, 80, (210, 40, 40))
     block(frame, 100, 104, (40, 60, 210))
     assert len(last_step([frame] * 14).segmentation.detections) == 2
+
+
+def test_flat_parts_have_no_known_motion():
+    # Review (session 28): inside a uniform region every shift matches at no cost, and
+    # "0 under a share of 0" read as a unique match: two still flat parts were joined as
+    # moving together.
+    from checkers.perception.grouping import PartGrouper
+
+    gray = np.full((H, W), 200, np.uint8)
+    labels = np.zeros((H, W), np.int32)
+    labels[60:80, 40:70] = 1
+    labels[60:80, 76:106] = 2
+    stats = np.zeros((3, 5), np.int32)
+    stats[1] = (40, 60, 30, 20, 600)
+    stats[2] = (76, 60, 30, 20, 600)
+    groups = PartGrouper(FPS, H).group(labels, stats, [1, 2], gray, gray.copy())
+    assert sorted(map(sorted, groups)) == [[1], [2]], groups

@@ -333,6 +333,19 @@ def test_a_cut_between_two_plain_shots_is_still_a_cut():
     assert ("object_permanence", "shot_cut", 12) in events, events
 
 
+def test_a_lightness_cut_between_two_plain_greys_is_still_a_cut():
+    # Review (session 28): averaged over L, a and b, a cut from grey 150 to grey 170 (about
+    # 7 L, nothing else moving) stayed under PLAIN_KEPT and was taken for the same picture.
+    frames = []
+    for t in range(24):
+        frame = np.empty((H, W, 3), np.uint8)
+        frame[:] = 150 if t < 12 else 170
+        cv2.circle(frame, (20 + 4 * t, 100), 10, (255, 140, 0), -1)
+        frames.append(frame)
+    _, events = events_of(frames)
+    assert ("object_permanence", "shot_cut", 12) in events, events
+
+
 def test_event_json_takes_numpy_numbers():
     import json
 

@@ -31,7 +31,8 @@ LAYOUT_KEPT = 0.9
 THUMBNAIL = (32, 18)
 LAYOUT_SPREAD = 8.0  # Lab units of spread per cell and channel a thumbnail needs to compare
 # A nearly uniform picture whose thumbnail moved by less than this (Lab units, mean over
-# cells and channels) is the same plain picture, whatever its histogram did: a plain
+# cells, in the channel that moved most: a lightness cut between two greys moves L alone) is
+# the same plain picture, whatever its histogram did: a plain
 # backdrop brightening by half a unit moved 0.40 of its histogram across a bin edge (spent
 # wild seed 3141, clean clip 132, a sand-colored wall). A cut between two plain shots moves
 # the whole picture by the distance of their colors.
@@ -60,7 +61,7 @@ def thumbnail(lab: np.ndarray) -> np.ndarray:
 def layout_correlation(a: np.ndarray, b: np.ndarray) -> float | None:
     """Correlation of two thumbnails (1 same layout); for nearly uniform ones, 1 when they
     are the same plain picture (PLAIN_KEPT) and None otherwise."""
-    plain_step = float(np.abs(a - b).mean())
+    plain_step = float(np.abs(a - b).mean(axis=0).max())
     a, b = a - a.mean(axis=0), b - b.mean(axis=0)
     energy = float(np.sqrt((a * a).sum() * (b * b).sum()))
     # Under ~8 Lab units of spread (a plain backdrop with a few small objects) moving one

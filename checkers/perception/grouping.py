@@ -15,7 +15,9 @@ What stays apart:
   one object in the frame before (an object that comes to rest stays whole).
 
 Sizes are shares of the smaller part's own size (the root of its area) and speeds are
-object sizes per second, so the analysis size and the frame rate are free.
+object sizes per second, so the analysis size and the frame rate are free, except the shift
+search: it reaches SEARCH short sides a frame, so at 8 frames/s a part moving more than
+about 1.4 short sides a second has no known motion and is left as cut (review, session 28).
 """
 
 from __future__ import annotations
@@ -48,7 +50,8 @@ SEARCH = 0.18
 
 
 def _box_gap(a, b) -> float:
-    """Gap between two boxes (x, y, w, h), 0 where they overlap."""
+    """Gap between two boxes (x, y, w, h), 0 where they overlap. (tracking/boxes.box_gap's
+    twin: checkers.tracking imports the perception, so the perception cannot import it.)"""
     dx = max(a[0] - (b[0] + b[2]), b[0] - (a[0] + a[2]), 0)
     dy = max(a[1] - (b[1] + b[3]), b[1] - (a[1] + a[3]), 0)
     return math.hypot(dx, dy)
@@ -126,7 +129,8 @@ class PartGrouper:
             return None
         row, col = np.unravel_index(int(np.argmin(cost)), cost.shape)
         best = float(cost[row, col])
-        if best > DISTINCT * min(float(np.median(cost[row])), float(np.median(cost[:, col]))):
+        # (A flat part matches at no cost anywhere: 0 is not under DISTINCT of 0.)
+        if best >= DISTINCT * min(float(np.median(cost[row])), float(np.median(cost[:, col]))):
             return None  # a flat part, or one edge, matches all along a line: motion unknown
         found = np.array(
             [
