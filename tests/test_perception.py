@@ -292,18 +292,25 @@ def test_a_dark_backdrop_whose_tint_flickers_is_not_a_cut():
     assert not any(kind == "shot_cut" for _, kind, _ in events), events
 
 
+def _plain_shots(before, after, post: bool = False) -> list[np.ndarray]:
+    """24 frames of a plain backdrop (`before`, then `after` from frame 12), a small ball
+    crossing; `post`: a dark post down the middle."""
+    frames = []
+    for t in range(24):
+        frame = np.empty((H, W, 3), np.uint8)
+        frame[:] = before if t < 12 else after
+        if post:
+            frame[:, W // 2 : W // 2 + W // 8] = 30
+        cv2.circle(frame, (20 + 4 * t, 100), 10, (255, 140, 0), -1)
+        frames.append(frame)
+    return frames
+
+
 def test_a_plain_backdrop_brightening_across_a_histogram_bin_is_not_a_cut():
     # Wild seed 2121 (clean): a plain wall next to a dark post brightens a little at once;
     # the wall's pixels cross an L bin edge (75) together, so half the histogram moves, and
     # too few corners are there to follow. The picture's layout stays: no cut. Fails on main.
-    frames = []
-    for t in range(24):
-        frame = np.empty((H, W, 3), np.uint8)
-        frame[:] = 180 if t < 12 else 190  # L about 73 then 76
-        frame[:, W // 2 : W // 2 + W // 8] = 30
-        cv2.circle(frame, (20 + 4 * t, 100), 10, (255, 140, 0), -1)
-        frames.append(frame)
-    _, events = events_of(frames)
+    _, events = events_of(_plain_shots(180, 190, post=True))  # L about 73 then 76
     assert not any(kind == "shot_cut" for _, kind, _ in events), events
 
 
@@ -312,37 +319,19 @@ def test_a_plain_backdrop_with_no_layout_brightening_across_a_bin_is_not_a_cut()
     # ball, brightened by half a Lab unit (here 1.2) and 0.40 of its histogram crossed a
     # bin edge; there is no layout to compare and no corner to follow. The plain picture
     # stayed. Fails on main (a shot_cut at frame 12).
-    frames = []
-    for t in range(24):
-        frame = np.empty((H, W, 3), np.uint8)
-        frame[:] = 184 if t < 12 else 187  # L 74.9 then 76.1: across the bin edge at 75
-        cv2.circle(frame, (20 + 4 * t, 100), 10, (255, 140, 0), -1)
-        frames.append(frame)
-    _, events = events_of(frames)
+    _, events = events_of(_plain_shots(184, 187))  # L 74.9 then 76.1: across the edge at 75
     assert not any(kind == "shot_cut" for _, kind, _ in events), events
 
 
 def test_a_cut_between_two_plain_shots_is_still_a_cut():
-    frames = []
-    for t in range(24):
-        frame = np.empty((H, W, 3), np.uint8)
-        frame[:] = (185, 185, 185) if t < 12 else (60, 90, 160)
-        cv2.circle(frame, (20 + 4 * t, 100), 10, (255, 140, 0), -1)
-        frames.append(frame)
-    _, events = events_of(frames)
+    _, events = events_of(_plain_shots((185, 185, 185), (60, 90, 160)))
     assert ("object_permanence", "shot_cut", 12) in events, events
 
 
 def test_a_lightness_cut_between_two_plain_greys_is_still_a_cut():
     # Review (session 28): averaged over L, a and b, a cut from grey 150 to grey 170 (about
     # 7 L, nothing else moving) stayed under PLAIN_KEPT and was taken for the same picture.
-    frames = []
-    for t in range(24):
-        frame = np.empty((H, W, 3), np.uint8)
-        frame[:] = 150 if t < 12 else 170
-        cv2.circle(frame, (20 + 4 * t, 100), 10, (255, 140, 0), -1)
-        frames.append(frame)
-    _, events = events_of(frames)
+    _, events = events_of(_plain_shots(150, 170))
     assert ("object_permanence", "shot_cut", 12) in events, events
 
 
