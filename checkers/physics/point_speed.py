@@ -267,8 +267,9 @@ class PointSpeeds:
                 continue
             # Points that read the part still while its whole mask travels are the
             # backdrop's, seen through the box (a gradient or a texture behind the object).
-            mask_b = median0(xy[before] - xy[np.array(before) - 1])
-            mask_a = median0(xy[after] - xy[np.array(after) - 1])
+            steps_b = xy[before] - xy[np.array(before) - 1]
+            steps_a = xy[after] - xy[np.array(after) - 1]
+            mask_b, mask_a = median0(steps_b), median0(steps_a)
             if any(
                 np.hypot(*mask) > bar and np.hypot(*pts) < 0.5 * np.hypot(*mask)
                 for mask, pts in ((mask_b, vb), (mask_a, va))
@@ -277,9 +278,9 @@ class PointSpeeds:
             # The part's outline must show the change too (gravity's steady change removed
             # as from the points): the points read texture, and texture moving inside a part
             # whose outline does not follow is not the whole object speeding up (MASK_SHARE).
-            mask_dv = median0(
-                np.array([xy[i] - xy[i - 1] - accel * (i - k) for i in after])
-            ) - median0(np.array([xy[i] - xy[i - 1] - accel * (i - k) for i in before]))
+            mask_dv = median0(steps_a - np.outer(np.array(after) - k, accel)) - median0(
+                steps_b - np.outer(np.array(before) - k, accel)
+            )
             if float(np.dot(mask_dv, dv)) / step < MASK_SHARE * step:
                 continue
             # The change is here, not at a boundary up to `span` away that the wide windows
