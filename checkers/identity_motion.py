@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from checkers.arrivals import arriving
 from checkers.hue_turn import hue_bar
 from checkers.outline_change import outline_step
 from checkers.resize_gates import resize_stands, seen_through
@@ -142,6 +143,14 @@ class MotionLooks:
         the fitted step of log area), or None."""
         open_view = [p for p in seen if not p.at_edge and not p.near]
         step = _fit(open_view, _log_areas(open_view), fps)
+        if step is None:
+            return None
+        # A part found (again) while still coming into view: its size once in (arrivals.py).
+        away = arriving([p.frame for p in dating], open_view, step, k)
+        if away:
+            open_view = [p for p in open_view if p.frame not in away]
+            dating = [p for p in dating if p.frame not in away]
+            step = _fit(open_view, _log_areas(open_view), fps)
         if step is None or step.residual > SIZE_RESIDUAL * k:
             return None
         amount = float(abs(step.after - step.before)[0])
