@@ -70,11 +70,15 @@ def _continues(old: Track, first: Point, clean) -> bool:
     return 1 / AREA_RATIO <= ratio <= AREA_RATIO
 
 
-def _readable(reliable: dict[int, bool]):
+def _readable(reliable: dict[int, bool], edge: bool = False):
+    """A sighting whose look can be read: on a reliable frame, not beside, cut as one with
+    or in front of another part (but those in `hidden`), and not at the frame's edge unless
+    `edge`."""
+
     def readable(p: Point, hidden: set) -> bool:
         return (
             p.det is not None
-            and not (p.at_edge or p.near or p.merged)
+            and not ((p.at_edge and not edge) or p.near or p.merged)
             and set(p.hides) <= hidden
             and reliable.get(p.frame, False)
         )
@@ -105,7 +109,11 @@ def motion_switches(tracks: dict[int, Track], fps: float, reliable: dict[int, bo
     def trusted(track: Track) -> bool:
         return track.from_background_model and track.solid
 
-    readable = _readable(reliable)
+    # Sightings at the frame's edge too: the chroma of a part's middle is its own while the
+    # border cuts its rim, and a trusted part is whole on most of them: an object sliding or
+    # resting on a floor at the frame's bottom touches it on every frame (TUNE held9191 146,
+    # d3131 67: the old look seen only there). The plain path's mean color is not.
+    readable = _readable(reliable, edge=True)
     out = []
     for old, new, frame in joined(tracks, fps, readable, trusted):
         before = [chroma(old.id, p.frame) for p in old.seen if readable(p, set())]
