@@ -35,7 +35,7 @@ import numpy as np
 from checkers.arrivals import arriving
 from checkers.hue_turn import hue_bar
 from checkers.outline_change import outline_step
-from checkers.resize_gates import resize_stands, seen_through
+from checkers.resize_gates import kept_color, resize_stands, seen_through
 from checkers.shape_motion import SHAPE_STEP, shape_step
 from checkers.step_fit import DATING_WINDOW, Step, fit_step, pooled_fit
 from checkers.tracking import Point, Track
@@ -125,10 +125,14 @@ class MotionLooks:
         # A part in front of a hidden object may have taken in its rim: its area says
         # nothing then, but its middle is still its own (wild dev: one more drift found).
         hue = self._hue(track.id, seen, fps, k)
+
+        def chroma(frame: int):
+            return self._chroma.get((track.id, frame))
+
         size = _standing(self._size([p for p in seen if not p.hides], fps, k, dating=seen),
-                         track, fps, others)  # fmt: skip
+                         track, fps, others, chroma)  # fmt: skip
         if size is None:
-            size = _standing(_size_behind(seen, fps, k), track, fps, others)
+            size = _standing(_size_behind(seen, fps, k), track, fps, others, chroma)
         open_view = [p for p in seen if not p.at_edge and not p.near and not p.hides]
         shape = _shape(open_view, fps, k)
         outline = _outline(open_view, fps, k)
@@ -216,14 +220,17 @@ def _followed(seen: list[Point], step: Step, fps: float) -> bool:
     return seen_through(frames, old[-1], first_new, fps)
 
 
-def _standing(found, track: Track, fps: float, others) -> MotionChange | None:
+def _standing(found, track: Track, fps: float, others, chroma) -> MotionChange | None:
     """The resize of `found` ((change, old sightings, first new one, step) or None) if it
-    passes resize_gates' reading of the track."""
+    passes resize_gates' reading of the track and kept its color; `chroma(frame)` is the
+    middle's (a, b) of the track's sighting there, or None."""
     if found is None:
         return None
     change, old, new, step = found
     need = hold_frames(fps)
-    return change if resize_stands(track, old, new, step, fps, others, need) else None
+    if not resize_stands(track, old, new, step, fps, others, need):
+        return None
+    return change if kept_color(track, old[-1].frame, new.frame, need, chroma) else None
 
 
 def _shape(open_view: list[Point], fps: float, k: float) -> MotionChange | None:
