@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from checkers.identity_motion import HOLD_SECONDS  # the new look must stay this long
+from checkers.identity_motion import DULL_CHROMA, HOLD_SECONDS  # the new look must stay this long
 from checkers.tracking import Point, Track
 from checkers.tracking.looks import hue_shift
 
@@ -104,7 +104,8 @@ def motion_switches(tracks: dict[int, Track], fps: float, reliable: dict[int, bo
     """(ended, begun, frame, hue shift) for each pair of trusted background-model parts
     `joined` finds. `chroma(track_id, frame)` is the (a, b) of a sighting's middle, or None;
     the shift is the new chroma's distance off the old one's hue line (looks.hue_shift),
-    so a part that only comes into shadow or light does not switch."""
+    so a part that only comes into shadow or light does not switch; from a dull old look,
+    the whole distance where that is larger."""
 
     def trusted(track: Track) -> bool:
         return track.from_background_model and track.solid
@@ -122,6 +123,11 @@ def motion_switches(tracks: dict[int, Track], fps: float, reliable: dict[int, bo
         after = [c for c in after if c is not None][:SIGHTINGS]
         if len(before) < SIGHTINGS or len(after) < SIGHTINGS:
             continue
-        shift = hue_shift(np.median(before, axis=0), np.median(after, axis=0))
+        old_look, new_look = np.median(before, axis=0), np.median(after, axis=0)
+        shift = hue_shift(old_look, new_look)
+        # From a dull old look its hue line says little: the whole distance counts too, as
+        # for a drift (identity_motion.DULL_CHROMA; a switch is followed through by its join).
+        if float(np.linalg.norm(old_look)) < DULL_CHROMA:
+            shift = max(shift, float(np.linalg.norm(new_look - old_look)))
         out.append((old, new, frame, float(shift)))
     return out
