@@ -31,29 +31,55 @@ SIGHTINGS = 3  # clean sightings each side whose median look is compared
 
 
 def joined(
-    tracks: dict[int, Track], fps: float, clean, judged=lambda t: t.look_judged
+    tracks: dict[int, Track], fps: float, clean, judged=lambda t: t.look_judged, refound=False
 ) -> list[tuple[Track, Track, int]]:
     """(ended, begun, frame) for each `judged` track that ends where another judged one
     begins the next frame. `clean(point, hidden)` says a sighting's look can be read,
     `hidden` being the ids of missing tracks the part may cover (the new part covers where
-    the tracker still predicts the ended track)."""
-    ends: dict[int, list[Track]] = {}
+    the tracker still predicts the ended track). With `refound`, a track also ends before
+    each stretch it went unseen and was found again after (the ended track is then its
+    sightings up to there)."""
+    ends: dict[int, list[tuple[Track, float]]] = {}  # frame -> (track, when seen again)
     for track in tracks.values():
         if judged(track) and track.seen:
-            ends.setdefault(track.seen[-1].frame, []).append(track)
+            for end, again in _stretches(track, refound):
+                ends.setdefault(end.frame, []).append((_until(track, end), again))
     pairs = []
     for new in tracks.values():
         first = new.points[0]
         if first.det is None or first.how != "new" or not judged(new):
             continue
-        for old in ends.get(first.frame - 1, []):
-            held = [p for p in new.seen if clean(p, {old.id})]
+        for old, again in ends.get(first.frame - 1, []):
+            # The new look holds while the ended track is unseen.
+            held = [p for p in new.seen if clean(p, {old.id}) and p.frame < again]
             if len(held) < SIGHTINGS or held[-1].frame - first.frame < HOLD_SECONDS * fps:
                 continue
             if old.id != new.id and clean(first, {old.id}) and _continues(old, first, clean):
                 pairs.append((old, new, first.frame))
                 break
     return pairs
+
+
+def _stretches(track: Track, refound: bool) -> list[tuple[Point, float]]:
+    """(last sighting, frame of the next one or inf) where the track's sightings stop: its
+    end, and with `refound` each sighting followed by frames without one."""
+    seen = track.seen
+    out = [(seen[-1], float("inf"))]
+    if refound:
+        out += [
+            (a, float(b.frame))
+            for a, b in zip(seen, seen[1:], strict=False)
+            if b.frame > a.frame + 1
+        ]
+    return out
+
+
+def _until(track: Track, end: Point) -> Track:
+    """The track as it stood at its sighting `end` (itself where that is its last)."""
+    if end is track.seen[-1]:
+        return track
+    points = [p for p in track.points if p.frame <= end.frame]
+    return Track(track.id, points, track.parent, track.origin, units=track.units)
 
 
 def _continues(old: Track, first: Point, clean) -> bool:
@@ -116,7 +142,10 @@ def motion_switches(tracks: dict[int, Track], fps: float, reliable: dict[int, bo
     # d3131 67: the old look seen only there). The plain path's mean color is not.
     readable = _readable(reliable, edge=True)
     out = []
-    for old, new, frame in joined(tracks, fps, readable, trusted):
+    # A trusted part's track may be found again later, on the same object in its new color
+    # after the new track ends, or on another (spent wild 1618 12, 4181 37: the tracks went
+    # on 0.4-1 s after the switch): it ended at the switch all the same.
+    for old, new, frame in joined(tracks, fps, readable, trusted, refound=True):
         before = [chroma(old.id, p.frame) for p in old.seen if readable(p, set())]
         after = [chroma(new.id, p.frame) for p in new.seen if readable(p, {old.id})]
         before = [c for c in before if c is not None][-SIGHTINGS:]

@@ -9,7 +9,9 @@ next frame:
   nothing); a part that only comes into shadow there is no switch;
 - from a dull old look (chroma under DULL_CHROMA) to a saturated one whose hue lies near
   the dull one's line: the whole distance counts (TUNE d3131 67, 31 off the line, 65 in
-  all); the same dull part only brightened is no switch.
+  all); the same dull part only brightened is no switch;
+- whose track is found again later (spent wild 1618 12, 4181 37): it ended at the switch
+  all the same; found again while the new look is still to hold, it is no end.
 """
 
 from __future__ import annotations
@@ -69,3 +71,29 @@ def test_a_switch_from_a_dull_look_counts_its_whole_distance(trusted, after, swi
     reliable = dict.fromkeys(range(30), True)
     (found,) = motion_switches({1: old, 2: new}, FPS, reliable, chroma)
     assert (found[3] > HUE_SHIFT) == switched, found
+
+
+def _refound(again: int) -> Track:
+    """Seen 0-14, unseen, found again from frame `again` to 35 (elsewhere)."""
+    track = _track(1, range(0, 15), 20.0, False)
+    later = _track(1, range(again, 36), 150.0, False)
+    for p in later.points:
+        p.how = "motion"
+    track.points += later.points
+    return track
+
+
+@pytest.mark.parametrize(("again", "joined"), [(26, True), (17, False)])
+def test_a_track_found_again_later_ended_at_the_switch(trusted, again, joined):
+    old, new = _refound(again), _track(2, range(15, 30), 50.0, False)
+
+    def chroma(tid, frame):
+        return RED_AB if tid == 1 else BLUE_AB
+
+    reliable = dict.fromkeys(range(36), True)
+    found = motion_switches({1: old, 2: new}, FPS, reliable, chroma)
+    assert bool(found) == joined, found
+    if joined:
+        (ended, begun, frame, shift) = found[0]
+        assert (ended.id, begun, frame) == (1, new, 15) and shift > HUE_SHIFT, found
+        assert ended.seen[-1].frame == 14
