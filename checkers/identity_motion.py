@@ -230,7 +230,9 @@ def _standing(found, track: Track, fps: float, others, chroma) -> MotionChange |
     need = hold_frames(fps)
     if not resize_stands(track, old, new, step, fps, others, need):
         return None
-    return change if kept_color(track, old[-1].frame, new.frame, need, chroma) else None
+    if old and not kept_color(track, old[-1].frame, new.frame, need, chroma):
+        return None
+    return change
 
 
 def _shape(open_view: list[Point], fps: float, k: float) -> MotionChange | None:

@@ -39,17 +39,18 @@ def joined(
     the tracker still predicts the ended track). With `refound`, a track also ends before
     each stretch it went unseen and was found again after (the ended track is then its
     sightings up to there)."""
-    ends: dict[int, list[tuple[Track, float]]] = {}  # frame -> (track, when seen again)
+    ends: dict[int, list[tuple[Track, Point, float]]] = {}  # frame -> (track, end, next seen)
     for track in tracks.values():
         if judged(track) and track.seen:
             for end, again in _stretches(track, refound):
-                ends.setdefault(end.frame, []).append((_until(track, end), again))
+                ends.setdefault(end.frame, []).append((track, end, again))
     pairs = []
     for new in tracks.values():
         first = new.points[0]
         if first.det is None or first.how != "new" or not judged(new):
             continue
-        for old, again in ends.get(first.frame - 1, []):
+        for track, end, again in ends.get(first.frame - 1, []):
+            old = _until(track, end)
             # The new look holds while the ended track is unseen.
             held = [p for p in new.seen if clean(p, {old.id}) and p.frame < again]
             if len(held) < SIGHTINGS or held[-1].frame - first.frame < HOLD_SECONDS * fps:
