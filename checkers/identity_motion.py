@@ -32,9 +32,10 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from checkers.arrivals import arriving
 from checkers.hue_turn import hue_bar
 from checkers.outline_change import outline_step
-from checkers.resize_gates import resize_stands, seen_through
+from checkers.resize_gates import kept_color, resize_stands, seen_through
 from checkers.shape_motion import SHAPE_STEP, shape_step
 from checkers.step_fit import DATING_WINDOW, Step, fit_step, pooled_fit
 from checkers.tracking import Point, Track
@@ -124,10 +125,14 @@ class MotionLooks:
         # A part in front of a hidden object may have taken in its rim: its area says
         # nothing then, but its middle is still its own (wild dev: one more drift found).
         hue = self._hue(track.id, seen, fps, k)
+
+        def chroma(frame: int):
+            return self._chroma.get((track.id, frame))
+
         size = _standing(self._size([p for p in seen if not p.hides], fps, k, dating=seen),
-                         track, fps, others)  # fmt: skip
+                         track, fps, others, chroma)  # fmt: skip
         if size is None:
-            size = _standing(_size_behind(seen, fps, k), track, fps, others)
+            size = _standing(_size_behind(seen, fps, k), track, fps, others, chroma)
         open_view = [p for p in seen if not p.at_edge and not p.near and not p.hides]
         shape = _shape(open_view, fps, k)
         outline = _outline(open_view, fps, k)
@@ -142,6 +147,14 @@ class MotionLooks:
         the fitted step of log area), or None."""
         open_view = [p for p in seen if not p.at_edge and not p.near]
         step = _fit(open_view, _log_areas(open_view), fps)
+        if step is None:
+            return None
+        # A part found (again) while still coming into view: its size once in (arrivals.py).
+        away = arriving([p.frame for p in dating], open_view, step, k)
+        if away:
+            open_view = [p for p in open_view if p.frame not in away]
+            dating = [p for p in dating if p.frame not in away]
+            step = _fit(open_view, _log_areas(open_view), fps)
         if step is None or step.residual > SIZE_RESIDUAL * k:
             return None
         amount = float(abs(step.after - step.before)[0])
@@ -207,14 +220,19 @@ def _followed(seen: list[Point], step: Step, fps: float) -> bool:
     return seen_through(frames, old[-1], first_new, fps)
 
 
-def _standing(found, track: Track, fps: float, others) -> MotionChange | None:
+def _standing(found, track: Track, fps: float, others, chroma) -> MotionChange | None:
     """The resize of `found` ((change, old sightings, first new one, step) or None) if it
-    passes resize_gates' reading of the track."""
+    passes resize_gates' reading of the track and kept its color; `chroma(frame)` is the
+    middle's (a, b) of the track's sighting there, or None."""
     if found is None:
         return None
     change, old, new, step = found
     need = hold_frames(fps)
-    return change if resize_stands(track, old, new, step, fps, others, need) else None
+    if not resize_stands(track, old, new, step, fps, others, need):
+        return None
+    if old and not kept_color(track, old[-1].frame, new.frame, need, chroma):
+        return None
+    return change
 
 
 def _shape(open_view: list[Point], fps: float, k: float) -> MotionChange | None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from checkers.identity_motion import HOLD_SECONDS  # the new look must stay this long
+from checkers.identity_motion import DULL_CHROMA, HOLD_SECONDS  # the new look must stay this long
 from checkers.tracking import Point, Track
 from checkers.tracking.looks import hue_shift
 
@@ -31,29 +31,56 @@ SIGHTINGS = 3  # clean sightings each side whose median look is compared
 
 
 def joined(
-    tracks: dict[int, Track], fps: float, clean, judged=lambda t: t.look_judged
+    tracks: dict[int, Track], fps: float, clean, judged=lambda t: t.look_judged, refound=False
 ) -> list[tuple[Track, Track, int]]:
     """(ended, begun, frame) for each `judged` track that ends where another judged one
     begins the next frame. `clean(point, hidden)` says a sighting's look can be read,
     `hidden` being the ids of missing tracks the part may cover (the new part covers where
-    the tracker still predicts the ended track)."""
-    ends: dict[int, list[Track]] = {}
+    the tracker still predicts the ended track). With `refound`, a track also ends before
+    each stretch it went unseen and was found again after (the ended track is then its
+    sightings up to there)."""
+    ends: dict[int, list[tuple[Track, Point, float]]] = {}  # frame -> (track, end, next seen)
     for track in tracks.values():
         if judged(track) and track.seen:
-            ends.setdefault(track.seen[-1].frame, []).append(track)
+            for end, again in _stretches(track, refound):
+                ends.setdefault(end.frame, []).append((track, end, again))
     pairs = []
     for new in tracks.values():
         first = new.points[0]
         if first.det is None or first.how != "new" or not judged(new):
             continue
-        for old in ends.get(first.frame - 1, []):
-            held = [p for p in new.seen if clean(p, {old.id})]
+        for track, end, again in ends.get(first.frame - 1, []):
+            old = _until(track, end)
+            # The new look holds while the ended track is unseen.
+            held = [p for p in new.seen if clean(p, {old.id}) and p.frame < again]
             if len(held) < SIGHTINGS or held[-1].frame - first.frame < HOLD_SECONDS * fps:
                 continue
             if old.id != new.id and clean(first, {old.id}) and _continues(old, first, clean):
                 pairs.append((old, new, first.frame))
                 break
     return pairs
+
+
+def _stretches(track: Track, refound: bool) -> list[tuple[Point, float]]:
+    """(last sighting, frame of the next one or inf) where the track's sightings stop: its
+    end, and with `refound` each sighting followed by frames without one."""
+    seen = track.seen
+    out = [(seen[-1], float("inf"))]
+    if refound:
+        out += [
+            (a, float(b.frame))
+            for a, b in zip(seen, seen[1:], strict=False)
+            if b.frame > a.frame + 1
+        ]
+    return out
+
+
+def _until(track: Track, end: Point) -> Track:
+    """The track as it stood at its sighting `end` (itself where that is its last)."""
+    if end is track.seen[-1]:
+        return track
+    points = [p for p in track.points if p.frame <= end.frame]
+    return Track(track.id, points, track.parent, track.origin, units=track.units)
 
 
 def _continues(old: Track, first: Point, clean) -> bool:
@@ -70,11 +97,15 @@ def _continues(old: Track, first: Point, clean) -> bool:
     return 1 / AREA_RATIO <= ratio <= AREA_RATIO
 
 
-def _readable(reliable: dict[int, bool]):
+def _readable(reliable: dict[int, bool], edge: bool = False):
+    """A sighting whose look can be read: on a reliable frame, not beside, cut as one with
+    or in front of another part (but those in `hidden`), and not at the frame's edge unless
+    `edge`."""
+
     def readable(p: Point, hidden: set) -> bool:
         return (
             p.det is not None
-            and not (p.at_edge or p.near or p.merged)
+            and not ((p.at_edge and not edge) or p.near or p.merged)
             and set(p.hides) <= hidden
             and reliable.get(p.frame, False)
         )
@@ -100,20 +131,33 @@ def motion_switches(tracks: dict[int, Track], fps: float, reliable: dict[int, bo
     """(ended, begun, frame, hue shift) for each pair of trusted background-model parts
     `joined` finds. `chroma(track_id, frame)` is the (a, b) of a sighting's middle, or None;
     the shift is the new chroma's distance off the old one's hue line (looks.hue_shift),
-    so a part that only comes into shadow or light does not switch."""
+    so a part that only comes into shadow or light does not switch; from a dull old look,
+    the whole distance where that is larger."""
 
     def trusted(track: Track) -> bool:
         return track.from_background_model and track.solid
 
-    readable = _readable(reliable)
+    # Sightings at the frame's edge too: the chroma of a part's middle is its own while the
+    # border cuts its rim, and a trusted part is whole on most of them: an object sliding or
+    # resting on a floor at the frame's bottom touches it on every frame (TUNE held9191 146,
+    # d3131 67: the old look seen only there). The plain path's mean color is not.
+    readable = _readable(reliable, edge=True)
     out = []
-    for old, new, frame in joined(tracks, fps, readable, trusted):
+    # A trusted part's track may be found again later, on the same object in its new color
+    # after the new track ends, or on another (spent wild 1618 12, 4181 37: the tracks went
+    # on 0.4-1 s after the switch): it ended at the switch all the same.
+    for old, new, frame in joined(tracks, fps, readable, trusted, refound=True):
         before = [chroma(old.id, p.frame) for p in old.seen if readable(p, set())]
         after = [chroma(new.id, p.frame) for p in new.seen if readable(p, {old.id})]
         before = [c for c in before if c is not None][-SIGHTINGS:]
         after = [c for c in after if c is not None][:SIGHTINGS]
         if len(before) < SIGHTINGS or len(after) < SIGHTINGS:
             continue
-        shift = hue_shift(np.median(before, axis=0), np.median(after, axis=0))
+        old_look, new_look = np.median(before, axis=0), np.median(after, axis=0)
+        shift = hue_shift(old_look, new_look)
+        # From a dull old look its hue line says little: the whole distance counts too, as
+        # for a drift (identity_motion.DULL_CHROMA; a switch is followed through by its join).
+        if float(np.linalg.norm(old_look)) < DULL_CHROMA:
+            shift = max(shift, float(np.linalg.norm(new_look - old_look)))
         out.append((old, new, frame, float(shift)))
     return out

@@ -22,7 +22,9 @@ itself (held-out wild 9595: three of its four clean size events):
 - most of the step came at once: between two neighbouring sightings in front of or beside
   other parts (which the open-view fit does not read) the area jumped by most of the step,
   as a cut does when two objects come apart or one is taken in (TUNE dev1515 25: a collided
-  pair's cut lost 0.74 of its area from one frame to the next at 24 fps).
+  pair's cut lost 0.74 of its area from one frame to the next at 24 fps);
+- the middle changed color with the size: the track followed another object for one of its
+  sizes (TUNE held9191 114: a gray part, then its green object found again, smaller).
 """
 
 from __future__ import annotations
@@ -57,6 +59,30 @@ JUMP_SECONDS = 0.1
 # TUNE's size finds at d7b92dd carry at most 0.39 of theirs in one 8-10 fps frame, 0.28 at
 # 12-30 fps; session 25 saw one carry 0.71 in an 8 fps frame, the collided pair 0.74.
 ONE_FRAME_SHARE = 0.8
+
+
+# Lab units between the median middle chroma (looks.core_chroma) of the track's last
+# sightings of the old size and its first of the new: a resized object keeps its color, a
+# track that followed another object for one of its sizes does not. TUNE's 18 motion-path
+# resizes found at c492fce (held9191 99 with them) move 0-5.1 (median 2); the clean size
+# event of held9191 114 (a track that followed a gray part, then found its green object
+# again, smaller) 16.1.
+COLOR_KEPT = 10.0
+
+
+def kept_color(track: Track, last_old: int, first_new: int, need: int, chroma) -> bool:
+    """The middle of the track's part shows one color on its last `need` sightings up to
+    frame `last_old` and its first `need` from `first_new`: their median (a, b) lie within
+    COLOR_KEPT. Sightings beside, in front of other parts or at the edge count (the middle
+    is the part's own there), not those cut as one with another; no evidence either way
+    where a side has no chroma. `chroma(frame)`: the (a, b) of the sighting there, or None."""
+    seen = [p for p in track.points if p.det is not None and not p.merged]
+    old = [c for p in seen if p.frame <= last_old and (c := chroma(p.frame)) is not None]
+    new = [c for p in seen if p.frame >= first_new and (c := chroma(p.frame)) is not None]
+    if not old or not new:
+        return True
+    moved = np.median(new[:need], axis=0) - np.median(old[-need:], axis=0)
+    return float(np.linalg.norm(moved)) <= COLOR_KEPT
 
 
 def followed(track: Track, last_old: int, first_new: int, fps: float) -> bool:
