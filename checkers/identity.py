@@ -33,6 +33,7 @@ from checkers.perception.faces import FaceTracks
 from checkers.plain_resize import above_jitter, holds, scales_alike
 from checkers.recolor import Recolors
 from checkers.scene_events import IDENTITY_BURSTS, SceneLog, burst_events, face_events
+from checkers.source_morph import source_morphs
 from checkers.stats import robust_sigma
 from checkers.step_fit import bends, onset  # noqa: F401 - onset: this module's API
 from checkers.tracking import (
@@ -139,6 +140,9 @@ class IdentityChecker(Checker):
         self._scene = SceneLog()
         self._motion = MotionLooks()  # looks of background-model parts (identity_motion.py)
         self._recolors = Recolors()  # new parts on a picture that only changed color
+        # The decoded frames, for outlines read at the source resolution after the analysis
+        # (source_morph.SourcePictures; set by the runner; None: not read).
+        self.source = None
 
     def begin(self, scale: float, fps: float, short_side: int = TUNED_SHORT_SIDE) -> None:
         super().begin(scale, fps, short_side)
@@ -197,6 +201,7 @@ class IdentityChecker(Checker):
         series = {}
         clean = clean_scene(self._reliable)
         events = []
+        unchanged = []  # background-model tracks no change of look was found on
         for track in self._tracks.values():
             # A part that touches others most of the time is not judged, not even its hue
             # (session 16: judging its hue found 2 more wild dev drifts, but raised colour
@@ -210,6 +215,8 @@ class IdentityChecker(Checker):
                 )
                 if change is not None:
                     events.append(self._motion_event(track, change))
+                elif self.source is not None:
+                    unchanged.append((track, self._motion.open_view(track, self._reliable)))
                 continue
             ref = _reference(track) if clean and track.look_judged else None
             if ref is None:
@@ -220,6 +227,11 @@ class IdentityChecker(Checker):
                 for p, change in zip(pts, changes, strict=True):
                     change["perceptual"] = self._distances.get((track.id, p.frame), 0.0)
             series[track.id] = (pts, changes)
+        if unchanged:
+            # Their outline read again at the source resolution (source_morph.py).
+            short_side, fps = self.units.short_side, self.units.fps
+            for track, change in source_morphs(unchanged, self.source, short_side, fps, self.k):
+                events.append(self._motion_event(track, change))
         # Frame-to-frame jitter of each descriptor across the clip sets its noise level.
         noise = {}
         floors = dict(FLOORS, perceptual=PERCEPTUAL_FLOOR) if self.perceptual else FLOORS
