@@ -230,7 +230,8 @@ class IdentityChecker(Checker):
         if unchanged:
             # Their outline read again at the source resolution (source_morph.py).
             short_side, fps = self.units.short_side, self.units.fps
-            for track, change in source_morphs(unchanged, self.source, short_side, fps, self.k):
+            found = source_morphs(unchanged, self.source, short_side, fps, self.k, self._tracks)
+            for track, change in found:
                 events.append(self._motion_event(track, change))
         # Frame-to-frame jitter of each descriptor across the clip sets its noise level.
         noise = {}

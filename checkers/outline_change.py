@@ -92,6 +92,12 @@ class Reading:
     sides: np.ndarray  # (n, 2) log width and height of the box it was read in
     floor: float = SPREAD_STEP  # the least step, in the number's units
     cap: float = COMPACT_SPREAD  # a level above it is no compact outline
+    areas: np.ndarray | None = None  # (n,) log area of the cut it was read on (None: det's)
+
+    def log_areas(self, seen: list[Point], which: list[int]) -> np.ndarray:
+        if self.areas is not None:
+            return self.areas[which]
+        return np.log(np.maximum([seen[i].det.area for i in which], 1.0))
 
 
 def outline_step(seen: list[Point], fps: float, k: float) -> OutlineStep | None:
@@ -162,12 +168,12 @@ def _judged(seen, reading, part, t0: float, t1: float, fps: float, k: float):
         return None
     if not _kept_to_end(seen, values, t1, float(np.median(new)), amount, fps):
         return None
-    old_area = np.log(np.maximum([seen[i].det.area for i in before], 1.0))
+    old_area = reading.log_areas(seen, before)
     if float(np.median(np.abs(old_area - np.median(old_area)))) > OLD_AREA_SPREAD:
         return None
     if not _box_kept(reading.sides[before], reading.sides[after]):
         return None
-    onset = min(t0, _area_onset(seen, values, part, before, noise))
+    onset = min(t0, _area_onset(seen, reading, part, before, noise))
     start = next(seen[i] for i in part if seen[i].frame > onset)
     return OutlineStep(amount, threshold, start, seen[after[0]])
 
@@ -189,14 +195,13 @@ def _box_kept(before: np.ndarray, after: np.ndarray) -> bool:
     return float(np.abs(change).max()) <= EXTENT_KEPT
 
 
-def _area_onset(seen, values, part, before, noise: float) -> float:
+def _area_onset(seen, reading, part, before, noise: float) -> float:
     """Where the outline and the area it covers, fitted together (each in its own jitter),
     start to change: a blend between two outlines moves the area first and the spread of
     the outline later (TUNE: a ball turning into a square over 25 frames, its spread
     fitted 5 frames late)."""
     frames = np.array([seen[i].frame for i in part], dtype=float)
-    area = np.log(np.maximum([seen[i].det.area for i in part], 1.0))
-    old_area = np.log(np.maximum([seen[i].det.area for i in before], 1.0))
+    area, old_area = reading.log_areas(seen, part), reading.log_areas(seen, before)
     area_noise = max(robust_sigma(np.diff(old_area)) / np.sqrt(2.0), 0.01)
-    joint = np.column_stack([values[part] / noise, area / area_noise])
+    joint = np.column_stack([reading.values[part] / noise, area / area_noise])
     return pooled_fit(frames, joint).t0

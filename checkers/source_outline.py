@@ -43,7 +43,7 @@ NUMBERS = ("spread", "box_fill", "solidity")
 
 
 def source_look(image: np.ndarray, bbox, scale: float) -> np.ndarray | None:
-    """(spread, box_fill, solidity, log width, log height of its box) of the part whose
+    """(spread, box_fill, solidity, log width and height of its box, log area) of the part whose
     analysis-pixel box is `bbox`, read on `image`, the decoded frame (RGB uint8) `scale`
     times the analysis size; None when the part cannot be cut out of its surround there."""
     x, y, w, h = (float(v) * scale for v in bbox)
@@ -98,8 +98,9 @@ def source_look(image: np.ndarray, bbox, scale: float) -> np.ndarray | None:
     perimeter = cv2.arcLength(contour, True)
     solidity = min(1.0, area / (hull + 0.5 * perimeter))
     box_fill = area / float(bw * bh)
-    sides = np.log([bw / shrink, bh / shrink])  # decoded px, whatever the crop's scale
-    return np.array([spread(radial_profile(mask)), box_fill, solidity, *sides], np.float32)
+    # decoded px, whatever the crop's scale
+    sizes = np.log([bw / shrink, bh / shrink, area / shrink**2])
+    return np.array([spread(radial_profile(mask)), box_fill, solidity, *sizes], np.float32)
 
 
 def _centers(pixels: np.ndarray, k: int) -> np.ndarray:
