@@ -108,3 +108,30 @@ def test_the_source_look_tells_the_outlines_apart():
     assert fill[0] > 0.9 and fill[1] < 0.6, fill  # a square fills its upright box
     assert solidity[2] < 0.85 < solidity[0], solidity  # the star is not convex
     assert abs(spread[0] - spread[1]) < 0.05, spread  # a diamond is a square turned
+
+
+def _points(areas) -> list:
+    from types import SimpleNamespace
+
+    from checkers.tracking import Point
+
+    return [
+        Point(f, f / FPS, 0.0, 0.0, SimpleNamespace(area=a, bbox=(0, 0, 10, 10)), "motion", False)
+        for f, a in enumerate(areas)
+    ]
+
+
+def test_a_source_cut_that_lost_its_object_on_its_own_is_no_morph():
+    from checkers.outline_change import OutlineStep
+    from checkers.source_morph import _crowded, _cuts_agree
+
+    read = _points([100.0] * 20)
+    step = OutlineStep(0.3, 0.12, read[8], read[10])
+    # The source cut covers its analysis cut's area before and after: both saw the change.
+    assert _cuts_agree(read, np.full(20, -0.1), step)
+    # The source cut shrank to half while the analysis cut kept its area (TUNE clean: a
+    # textured ball over a backdrop blob of its colors).
+    assert not _cuts_agree(read, np.r_[np.full(9, -0.1), np.full(11, -0.7)], step)
+    # Another part within the crop's margin: not read; one well away: read.
+    assert _crowded((50, 50, 10, 10), 1, [(1, (50, 50, 10, 10)), (2, (64, 50, 10, 10))])
+    assert not _crowded((50, 50, 10, 10), 1, [(2, (80, 50, 10, 10))])
