@@ -43,14 +43,20 @@ def _cache_one(job: tuple[str, str]) -> str:
     return replay_common.cache_one(*job, "checkers.identity:IdentityChecker", IDENTITY, NOT_KEPT)
 
 
-def replayed(held: dict):
-    """The identity CheckResult of one cached clip, decided by the code on PYTHONPATH."""
+def replayed(held: dict, clip: Path | None = None):
+    """The identity CheckResult of one cached clip, decided by the code on PYTHONPATH;
+    `clip`, the video, is decoded again where finalize reads outlines at the source."""
     from checkers.cadence import renumbered
     from checkers.identity import IdentityChecker
 
     checker = IdentityChecker.__new__(IdentityChecker)
     checker.__dict__.update(pickle.loads(held["state"]))
     checker.features, checker._faces = None, None
+    if clip is not None:
+        from checkers.source_morph import SourcePictures
+        from checkers.video import probe
+
+        checker.source = SourcePictures(probe(clip), held["first_shown"])
     result = checker.finalize()
     return renumbered(result, held["first_shown"]) if held["first_shown"] else result
 
@@ -63,7 +69,7 @@ def score(corpus: Path, cached: Path, others: list[str], tolerance: int) -> dict
     results = {}
     for record in labels:
         clip = record["clip"]
-        identity = replayed(pickle.loads((cached / f"{clip}.pkl").read_bytes()))
+        identity = replayed(pickle.loads((cached / f"{clip}.pkl").read_bytes()), corpus / clip)
         full = replay_common.others(others, clip, loaded) if others else None
         # Identity is judged first in the runner: no other check explains its events away,
         # and those it explained are not in the other checks' files (left as they are).

@@ -16,7 +16,8 @@ per frame for content without clean objects.
 
 Tracks of the background model (any backdrop) are judged apart, on the looks that survive
 shading and a loose cut: the hue of their middle, their open-view size and how their outline
-fills its box (identity_motion.py, shape_motion.py).
+fills its box (identity_motion.py, shape_motion.py); a small part on which none changed has
+its outline read again on the decoded frames, at the source resolution (source_morph.py).
 """
 
 from __future__ import annotations
@@ -28,11 +29,20 @@ from checkers.chroma_step import chroma_steps, step_events
 from checkers.drift_chain import chained_drifts, successions
 from checkers.identity_jumps import recolor_events, switch_events
 from checkers.identity_motion import HUE_SHIFT, MotionChange, MotionLooks
+from checkers.identity_reference import (
+    REFERENCE_POINTS,
+    clean_sighting,
+    look_changes,
+    raw_look,
+    reference_look,
+    sighting_at,
+)
 from checkers.look_switch import motion_switches, switches
 from checkers.perception.faces import FaceTracks
 from checkers.plain_resize import above_jitter, holds, scales_alike
 from checkers.recolor import Recolors
 from checkers.scene_events import IDENTITY_BURSTS, SceneLog, burst_events, face_events
+from checkers.source_morph import source_morphs
 from checkers.stats import robust_sigma
 from checkers.step_fit import bends, onset  # noqa: F401 - onset: this module's API
 from checkers.tracking import (
@@ -45,10 +55,8 @@ from checkers.tracking import (
 )
 from checkers.units import TUNED_SHORT_SIDE
 
-REFERENCE_POINTS = 3
 # Floors per descriptor, in its own units: Lab distance, |log area ratio|, shape numbers.
 FLOORS = {"color": 9.0, "size": 0.2, "shape": 0.12}
-MIN_SHAPE_AREA = 60.0  # analysis px; below this, shape numbers are mostly pixelation
 KINDS = {
     "color": "color_drift",
     "size": "size_change",
@@ -65,10 +73,6 @@ DATING_BEFORE = 24
 DATING_AFTER = 4
 
 
-def _clean(p: Point) -> bool:
-    return p.det is not None and not p.at_edge and not p.near and not p.merged and not p.hides
-
-
 def _last_beside(track: Track) -> int | None:
     """The last frame the track's part is in view beside another part (touching it, or cut
     as one with it), or None."""
@@ -78,43 +82,6 @@ def _last_beside(track: Track) -> int | None:
         if p.det is not None and not p.at_edge and (p.near or p.merged)
     ]
     return max(frames, default=None)
-
-
-def _reference(track: Track) -> dict[str, np.ndarray] | None:
-    clean = [p.det for p in track.points if _clean(p)][:REFERENCE_POINTS]
-    if len(clean) < REFERENCE_POINTS:
-        return None
-    return {
-        "color": np.median([d.lab for d in clean], axis=0),
-        "size": np.median([np.log(d.area) for d in clean]),
-        "shape": np.median([d.shape for d in clean], axis=0),
-        "area": np.median([d.area for d in clean]),
-    }
-
-
-def _raw(det, key: str) -> np.ndarray:
-    """The descriptor itself (not its distance to the reference), for dating a change."""
-    if key == "size":
-        return np.array([np.sqrt(det.area)])
-    return np.asarray(det.lab if key == "color" else det.shape, dtype=float)
-
-
-def _sighting(track: Track, frame: int) -> Point | None:
-    for p in reversed(track.points):
-        if p.frame <= frame:
-            return p if p.frame == frame else None
-    return None
-
-
-def _changes(ref, det) -> dict[str, float]:
-    shape = float(np.abs(det.shape - ref["shape"]).max())
-    if min(det.area, ref["area"]) < MIN_SHAPE_AREA:
-        shape = 0.0
-    return {
-        "color": float(np.linalg.norm(det.lab - ref["color"])),
-        "size": float(abs(np.log(det.area) - ref["size"])),
-        "shape": shape,
-    }
 
 
 class IdentityChecker(Checker):
@@ -139,6 +106,9 @@ class IdentityChecker(Checker):
         self._scene = SceneLog()
         self._motion = MotionLooks()  # looks of background-model parts (identity_motion.py)
         self._recolors = Recolors()  # new parts on a picture that only changed color
+        # The decoded frames, for outlines read at the source resolution after the analysis
+        # (source_morph.SourcePictures; set by the runner; None: not read).
+        self.source = None
 
     def begin(self, scale: float, fps: float, short_side: int = TUNED_SHORT_SIDE) -> None:
         super().begin(scale, fps, short_side)
@@ -163,12 +133,12 @@ class IdentityChecker(Checker):
                     born.append((tid, tracks.detections[j]))
             ref = self._refs.get(tid)
             if ref is None:
-                ref = _reference(track)
+                ref = reference_look(track)
                 if ref is None:
                     continue
                 self._refs[tid] = ref
-            if _clean(track.points[-1]):
-                change = _changes(ref, tracks.detections[j])
+            if clean_sighting(track.points[-1]):
+                change = look_changes(ref, tracks.detections[j])
                 color, size = max(color, change["color"]), max(size, change["size"])
                 if self.perceptual is not None:
                     self._perceive(tid, index, frame.image, tracks.detections[j])
@@ -197,6 +167,7 @@ class IdentityChecker(Checker):
         series = {}
         clean = clean_scene(self._reliable)
         events = []
+        unchanged = []  # background-model tracks no change of look was found on
         for track in self._tracks.values():
             # A part that touches others most of the time is not judged, not even its hue
             # (session 16: judging its hue found 2 more wild dev drifts, but raised colour
@@ -210,16 +181,26 @@ class IdentityChecker(Checker):
                 )
                 if change is not None:
                     events.append(self._motion_event(track, change))
+                elif self.source is not None:
+                    unchanged.append((track, self._motion.open_view(track, self._reliable)))
                 continue
-            ref = _reference(track) if clean and track.look_judged else None
+            ref = reference_look(track) if clean and track.look_judged else None
             if ref is None:
                 continue
-            pts = [p for p in track.points if _clean(p) and self._reliable.get(p.frame, False)]
-            changes = [_changes(ref, p.det) for p in pts]
+            pts = [
+                p for p in track.points if clean_sighting(p) and self._reliable.get(p.frame, False)
+            ]
+            changes = [look_changes(ref, p.det) for p in pts]
             if self.perceptual is not None:
                 for p, change in zip(pts, changes, strict=True):
                     change["perceptual"] = self._distances.get((track.id, p.frame), 0.0)
             series[track.id] = (pts, changes)
+        if unchanged:
+            # Their outline read again at the source resolution (source_morph.py).
+            short_side, fps = self.units.short_side, self.units.fps
+            found = source_morphs(unchanged, self.source, short_side, fps, self.k, self._tracks)
+            for track, change in found:
+                events.append(self._motion_event(track, change))
         # Frame-to-frame jitter of each descriptor across the clip sets its noise level.
         noise = {}
         floors = dict(FLOORS, perceptual=PERCEPTUAL_FLOOR) if self.perceptual else FLOORS
@@ -334,7 +315,7 @@ class IdentityChecker(Checker):
         (plain_resize.py); compared with the sightings the reference was taken on."""
         # Signed, about the reference the change was confirmed against: a cut that jitters
         # about its size passes the bar growing and shrinking.
-        first = [p for p in track.points if _clean(p)][:REFERENCE_POINTS]
+        first = [p for p in track.points if clean_sighting(p)][:REFERENCE_POINTS]
         ref = float(np.median([np.log(p.det.area) for p in first]))
         signed = [float(np.log(p.det.area) - ref) for p in pts]
         if not holds(pts, signed, i, threshold, self.units.fps):
@@ -355,7 +336,7 @@ class IdentityChecker(Checker):
             values = [[self._distances.get((track.id, p.frame), 0.0)] for p in seen]
         else:
             seen = self._dating(track)
-            values = [_raw(p.det, key) for p in seen]
+            values = [raw_look(p.det, key) for p in seen]
         at = pts[i].frame
         near = [k for k, p in enumerate(seen) if at - DATING_BEFORE <= p.frame <= at + DATING_AFTER]
         seen, values = [seen[k] for k in near], [values[k] for k in near]
@@ -394,7 +375,7 @@ class IdentityChecker(Checker):
 
     def _apart(self, p: Point, other: int) -> bool:
         """Beside another part without touching it (touching parts may hide each other)."""
-        q = _sighting(self._tracks[other], p.frame)
+        q = sighting_at(self._tracks[other], p.frame)
         return (
             q is not None and q.det is not None and box_gap(p.det.bbox, q.det.bbox) > CONTACT_MARGIN
         )

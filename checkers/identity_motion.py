@@ -114,14 +114,7 @@ class MotionLooks:
     def change(self, track: Track, reliable, fps: float, k: float, others=None):
         """The first change of look of `track` (a MotionChange), or None. `others`: every
         track by id, to see whether a part that grew took in one it hid (resize_gates)."""
-        seen = [
-            p
-            for p in track.points
-            if p.det is not None
-            and not p.merged
-            and reliable.get(p.frame, False)
-            and (track.id, p.frame) in self._chroma
-        ]
+        seen = self._seen(track, reliable)
         # A part in front of a hidden object may have taken in its rim: its area says
         # nothing then, but its middle is still its own (wild dev: one more drift found).
         hue = self._hue(track.id, seen, fps, k)
@@ -133,11 +126,25 @@ class MotionLooks:
                          track, fps, others, chroma)  # fmt: skip
         if size is None:
             size = _standing(_size_behind(seen, fps, k), track, fps, others, chroma)
-        open_view = [p for p in seen if not p.at_edge and not p.near and not p.hides]
+        open_view = _open(seen)
         shape = _shape(open_view, fps, k)
         outline = _outline(open_view, fps, k)
         found = [c for c in (hue, size, shape, outline) if c is not None]
         return min(found, key=lambda c: c.start.frame) if found else None
+
+    def open_view(self, track: Track, reliable) -> list[Point]:
+        """The sightings of `track` its outline is judged on (`change`'s shape and outline)."""
+        return _open(self._seen(track, reliable))
+
+    def _seen(self, track: Track, reliable) -> list[Point]:
+        return [
+            p
+            for p in track.points
+            if p.det is not None
+            and not p.merged
+            and reliable.get(p.frame, False)
+            and (track.id, p.frame) in self._chroma
+        ]
 
     def _hue(self, tid: int, seen: list[Point], fps: float, k: float):
         return hue_change(seen, [self._chroma[(tid, p.frame)] for p in seen], fps, k)
@@ -233,6 +240,11 @@ def _standing(found, track: Track, fps: float, others, chroma) -> MotionChange |
     if old and not kept_color(track, old[-1].frame, new.frame, need, chroma):
         return None
     return change
+
+
+def _open(seen: list[Point]) -> list[Point]:
+    """Sightings clear of the frame's edge, of other parts and of what they hide."""
+    return [p for p in seen if not p.at_edge and not p.near and not p.hides]
 
 
 def _shape(open_view: list[Point], fps: float, k: float) -> MotionChange | None:

@@ -84,22 +84,47 @@ class OutlineStep:
     end: Point  # first sighting of the new outline
 
 
+@dataclass
+class Reading:
+    """One number of a track's outline, per sighting, and how it is judged."""
+
+    values: np.ndarray  # (n,) the number on each sighting
+    sides: np.ndarray  # (n, 2) log width and height of the box it was read in
+    floor: float = SPREAD_STEP  # the least step, in the number's units
+    cap: float = COMPACT_SPREAD  # a level above it is no compact outline
+    areas: np.ndarray | None = None  # (n,) log area of the cut it was read on (None: det's)
+
+    def log_areas(self, seen: list[Point], which: list[int]) -> np.ndarray:
+        if self.areas is not None:
+            return self.areas[which]
+        return np.log(np.maximum([seen[i].det.area for i in which], 1.0))
+
+
 def outline_step(seen: list[Point], fps: float, k: float) -> OutlineStep | None:
     """The earliest held change of outline among open-view sightings `seen`, or None."""
     seen = [p for p in seen if p.det.outline is not None]
     if len(seen) < MIN_SIGHTINGS:
         return None
     values = np.array([spread(p.det.outline) for p in seen])
-    return _search(seen, values, list(range(len(seen))), fps, k, SEARCHES)
+    sides = np.log(np.maximum([p.det.bbox[2:] for p in seen], 1.0))
+    return held_step(seen, Reading(values, sides), fps, k)
 
 
-def _search(seen, values, part, fps, k, depth) -> OutlineStep | None:
+def held_step(seen: list[Point], reading: Reading, fps: float, k: float) -> OutlineStep | None:
+    """The earliest held change of the number `reading` reads on sightings `seen`, or None
+    (the gates of the radial spread's change, with the reading's own floor and cap)."""
+    if len(seen) < MIN_SIGHTINGS:
+        return None
+    return _search(seen, reading, list(range(len(seen))), fps, k, SEARCHES)
+
+
+def _search(seen, reading, part, fps, k, depth) -> OutlineStep | None:
     """The first judged change within the sightings `part` (indices into `seen`)."""
     if len(part) < MIN_SIGHTINGS:
         return None
     frames = np.array([seen[i].frame for i in part], dtype=float)
-    step = pooled_fit(frames, values[part])
-    found = _judged(seen, values, part, step.t0, step.t1, fps, k)
+    step = pooled_fit(frames, reading.values[part])
+    found = _judged(seen, reading, part, step.t0, step.t1, fps, k)
     if found is not None or depth == 0:
         return found
     # Another change than a judgeable one took the fit: look either side of it.
@@ -107,14 +132,15 @@ def _search(seen, values, part, fps, k, depth) -> OutlineStep | None:
         [i for i in part if seen[i].frame <= step.t0],
         [i for i in part if seen[i].frame >= step.t1],
     ):
-        found = _search(seen, values, side, fps, k, depth - 1)
+        found = _search(seen, reading, side, fps, k, depth - 1)
         if found is not None:
             return found
     return None
 
 
-def _judged(seen, values, part, t0: float, t1: float, fps: float, k: float):
+def _judged(seen, reading, part, t0: float, t1: float, fps: float, k: float):
     """The change fitted from frame t0 to t1 within `part`, if it is judged one."""
+    values = reading.values
     before = [i for i in part if seen[i].frame <= t0]
     # The new outline is read on every later sighting of the track within the window.
     after = [i for i, p in enumerate(seen) if t1 <= p.frame <= t1 + HOLD_WINDOW_SECONDS * fps]
@@ -126,11 +152,11 @@ def _judged(seen, values, part, t0: float, t1: float, fps: float, k: float):
     if not MIN_CHANGE_SECONDS <= took <= MAX_CHANGE_SECONDS:
         return None
     old, new = values[before], values[after]
-    if max(np.median(old), np.median(new)) > COMPACT_SPREAD:
+    if max(np.median(old), np.median(new)) > reading.cap:
         return None
     amount = float(abs(np.median(new) - np.median(old)))
     noise = max(robust_sigma(np.diff(old)) / np.sqrt(2.0), 0.01)
-    threshold = max(SPREAD_STEP, NOISE_STEPS * noise) * k
+    threshold = max(reading.floor, NOISE_STEPS * noise) * k
     if amount <= threshold:
         return None
     for level in (old, new):
@@ -142,12 +168,12 @@ def _judged(seen, values, part, t0: float, t1: float, fps: float, k: float):
         return None
     if not _kept_to_end(seen, values, t1, float(np.median(new)), amount, fps):
         return None
-    old_area = np.log(np.maximum([seen[i].det.area for i in before], 1.0))
+    old_area = reading.log_areas(seen, before)
     if float(np.median(np.abs(old_area - np.median(old_area)))) > OLD_AREA_SPREAD:
         return None
-    if not _box_kept([seen[i] for i in before], [seen[i] for i in after]):
+    if not _box_kept(reading.sides[before], reading.sides[after]):
         return None
-    onset = min(t0, _area_onset(seen, values, part, before, noise))
+    onset = min(t0, _area_onset(seen, reading, part, before, noise))
     start = next(seen[i] for i in part if seen[i].frame > onset)
     return OutlineStep(amount, threshold, start, seen[after[0]])
 
@@ -163,22 +189,19 @@ def _kept_to_end(seen, values, t1: float, new: float, amount: float, fps: float)
     return abs(float(np.median(last)) - new) <= LEVEL_SPREAD * amount
 
 
-def _box_kept(before: list[Point], after: list[Point]) -> bool:
-    sides = [
-        np.median([np.log(np.maximum(p.det.bbox[2:], 1)) for p in ps], axis=0)
-        for ps in (before, after)
-    ]
-    return float(np.abs(sides[1] - sides[0]).max()) <= EXTENT_KEPT
+def _box_kept(before: np.ndarray, after: np.ndarray) -> bool:
+    """The box's median log width and height (rows of `before`, `after`) kept."""
+    change = np.median(after, axis=0) - np.median(before, axis=0)
+    return float(np.abs(change).max()) <= EXTENT_KEPT
 
 
-def _area_onset(seen, values, part, before, noise: float) -> float:
+def _area_onset(seen, reading, part, before, noise: float) -> float:
     """Where the outline and the area it covers, fitted together (each in its own jitter),
     start to change: a blend between two outlines moves the area first and the spread of
     the outline later (TUNE: a ball turning into a square over 25 frames, its spread
     fitted 5 frames late)."""
     frames = np.array([seen[i].frame for i in part], dtype=float)
-    area = np.log(np.maximum([seen[i].det.area for i in part], 1.0))
-    old_area = np.log(np.maximum([seen[i].det.area for i in before], 1.0))
+    area, old_area = reading.log_areas(seen, part), reading.log_areas(seen, before)
     area_noise = max(robust_sigma(np.diff(old_area)) / np.sqrt(2.0), 0.01)
-    joint = np.column_stack([values[part] / noise, area / area_noise])
+    joint = np.column_stack([reading.values[part] / noise, area / area_noise])
     return pooled_fit(frames, joint).t0

@@ -35,6 +35,7 @@ from checkers.perception.on_demand import OnDemandScene
 from checkers.perception.scene import ScenePerception
 from checkers.permanence import PermanenceChecker
 from checkers.physics import PhysicsChecker
+from checkers.source_morph import SourcePictures
 from checkers.tracking import FrameObservation, Tracker, clean_scene, could_end_clean
 from checkers.video import DEFAULT_SHORT_SIDE, Frame, VideoInfo, analysis_size, frames, probe
 
@@ -309,6 +310,8 @@ def _analyse(
         raise CheckError(_too_short(info, decoded, len(first_shown)))
     for checker in checkers:
         checker.scene_ended(late)
+        if isinstance(checker, IdentityChecker):  # small parts' outlines read at the source
+            checker.source = SourcePictures(info, first_shown)
     results = explained([checker.finalize() for checker in checkers])
     if pictures.repeats:
         results = [renumbered(r, first_shown) for r in results]

@@ -265,3 +265,31 @@ def _stopped_message(info: VideoInfo, index: int, error: Exception) -> str:
         f"{info.path}: decoding stopped at frame {index}{declared} "
         f"(the stream is damaged: {reason}); re-encode or re-download the clip"
     )
+
+
+def source_frames(info: VideoInfo, wanted) -> Iterator[tuple[int, np.ndarray]]:
+    """(index, full-size upright RGB frame) for the decoded frames numbered in `wanted`, in
+    order; stops after the last one, or quietly where the stream breaks. For the few frames
+    a checker reads at the source resolution after the analysis (source_outline.py): only
+    those are converted, every frame before the last is still decoded."""
+    import av
+
+    wanted = set(wanted)
+    if not wanted:
+        return
+    last = max(wanted)
+    quarter_turns = (info.rotation // 90) % 4
+    try:
+        with av.open(info.path) as container:
+            stream = container.streams.video[0]
+            stream.thread_type = "AUTO"
+            for index, decoded in enumerate(container.decode(stream)):
+                if index in wanted:
+                    image = decoded.to_ndarray(format="rgb24")
+                    if quarter_turns:
+                        image = np.ascontiguousarray(np.rot90(image, quarter_turns))
+                    yield index, image
+                if index >= last:
+                    return
+    except Exception as error:  # noqa: BLE001 - a broken stream was reported by the analysis
+        log.info("source frames of %s stopped (%s)", info.path, error)
