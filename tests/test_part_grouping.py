@@ -158,3 +158,21 @@ def test_a_join_once_earned_holds_while_one_part_wavers():
     assert earned, [len(d) for d in seen]
     for t in range(earned[0], len(seen)):
         assert len(seen[t]) == 1, (t, [(d.bbox, d.area) for d in seen[t]])
+
+
+def test_a_join_holds_across_a_frame_that_shows_the_object_whole():
+    # The background model's cut changes from frame to frame: on frame 9 the band is seen
+    # (the object is one part), on frame 10 it is cut in two again. The join is not earned
+    # afresh there (that would cut the object for EARN seconds): the place stays joined.
+    frames = []
+    for t in range(16):
+        frame = wall()
+        two_tone(frame, 40 + 5 * t, 60)
+        if t == 9:
+            frame[75:85, 40 + 5 * t : 76 + 5 * t] = (210, 40, 40)
+        frames.append(frame)
+    seen = steps(frames)
+    earned = [t for t, dets in enumerate(seen) if len(dets) == 1]
+    assert earned and earned[0] < 9, [len(d) for d in seen]
+    for t in range(earned[0], len(seen)):
+        assert len(seen[t]) == 1, (t, [(d.bbox, d.area) for d in seen[t]])
