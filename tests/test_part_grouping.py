@@ -176,3 +176,19 @@ def test_a_join_holds_across_a_frame_that_shows_the_object_whole():
     assert earned and earned[0] < 9, [len(d) for d in seen]
     for t in range(earned[0], len(seen)):
         assert len(seen[t]) == 1, (t, [(d.bbox, d.area) for d in seen[t]])
+
+
+def test_an_object_seen_whole_then_cut_in_two_is_joined_at_once():
+    # One part for nine frames (its band differs from the wall), then the band matches the
+    # wall and the model cuts it in two parts that share one motion: they were one object
+    # already, so the join needs no EARN run (dev1515 clip 101: a false split otherwise).
+    frames = []
+    for t in range(14):
+        frame = wall()
+        two_tone(frame, 40 + 5 * t, 60)
+        if t < 9:
+            frame[75:85, 40 + 5 * t : 76 + 5 * t] = (200, 200, 60)
+        frames.append(frame)
+    seen = steps(frames)
+    for t in range(9, 14):
+        assert len(seen[t]) == 1, (t, [(d.bbox, d.area) for d in seen[t]])

@@ -8,13 +8,14 @@ motion: each part's shift since the last frame (its pixels matched in the last f
 camera carried it, searched near the part only) agrees within a share of their speed.
 
 A join is earned and then kept (session 29). Deciding afresh on every frame made joins
-switch on and off (76 switches on the cockatoo real clip), and each switch moves the summed
-area, box and centroid the tracker reads: a square cut in two pieces joined on one frame of
-spent wild 4181 clip 6, and cut again on the next, failed that clean clip with a
-shape_change. So a pair that agrees is joined only once parts at that place have agreed for
-EARN seconds running (the place carried by their shift and the camera, so the parts may be
-cut differently from frame to frame); a joined group then stays joined while its parts keep
-one motion within a looser share, or their motion is unknown, or they stand still.
+switch on and off (49 switches between cut and joined on the cockatoo real clip), and each
+switch moves the summed area, box and centroid the tracker reads (wild TUNE clips with a
+false split or energy_gain when an object cut in pieces was joined on a frame or two). So a pair that agrees is joined only once it has earned it: parts at that place
+have agreed for EARN seconds running (the place carried by their shift and the camera, so the
+parts may be cut differently from frame to frame), or the pair was one lone part a frame ago
+(the parts were one object already). A joined group then stays joined while its parts keep
+one motion within a looser share (or FLOW_NOISE pixels), or their motion is unknown, or they
+stand still, or the model shows them as one part again.
 
 What stays apart:
 - parts that move apart or toward each other (a split's halves, two objects meeting,
@@ -148,6 +149,12 @@ class PartGrouper:
         for i in keep:
             groups.setdefault(_root(parent, i), []).append(i)
         found = list(groups.values())
+        self._remember(found, boxes, flows, now_agreed, agreed, joined)
+        return found
+
+    def _remember(self, found, boxes, flows, now_agreed, agreed, joined) -> None:
+        """Keep this frame's places for the next: its agreeing pairs, joined groups and lone
+        parts, and the last frame's places its lone parts carry on."""
         self._agreed = now_agreed
         self._joined = []
         for g in found:
@@ -168,7 +175,6 @@ class PartGrouper:
             part = _same_place(box, lone)
             if part is not None:
                 self._joined.append((part, shift))
-        return found
 
     def _motion(self, a, b, size) -> str:
         """How two parts' flows relate: "one" motion, "near" one (within AGREE_KEPT), both
