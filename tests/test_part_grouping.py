@@ -176,32 +176,3 @@ def test_a_join_holds_across_a_frame_that_shows_the_object_whole():
     assert earned and earned[0] < 9, [len(d) for d in seen]
     for t in range(earned[0], len(seen)):
         assert len(seen[t]) == 1, (t, [(d.bbox, d.area) for d in seen[t]])
-
-
-def test_an_object_seen_whole_then_cut_in_two_is_joined_at_once():
-    # One part for nine frames (its band differs from the wall), then the band matches the
-    # wall and the model cuts it in two parts that share one motion: they were one object
-    # already, so the join needs no EARN run (dev1515 clip 101: a false split otherwise).
-    frames = []
-    for t in range(14):
-        frame = wall()
-        two_tone(frame, 40 + 5 * t, 60)
-        if t < 9:
-            frame[75:85, 40 + 5 * t : 76 + 5 * t] = (200, 200, 60)
-        frames.append(frame)
-    seen = steps(frames)
-    for t in range(9, 14):
-        assert len(seen[t]) == 1, (t, [(d.bbox, d.area) for d in seen[t]])
-
-
-def test_a_slow_pair_within_the_flow_noise_is_near_one_motion():
-    # Spent wild 4181 clip 6: a square in two pieces moving 1.5 px a frame read flows 0.8 px
-    # apart (0.53 of the speed). Sub-pixel matches of small parts are no finer than about a
-    # pixel, so a held join keeps them ("near"); a faster pair that far apart parts.
-    from checkers.perception.grouping import PartGrouper
-
-    grouper = PartGrouper(20.0, 180)
-    slow = grouper._motion(np.array([0.72, -1.31]), np.array([1.36, -0.82]), 9.9)
-    assert slow == "near"
-    fast = grouper._motion(np.array([4.0, 0.0]), np.array([6.5, 0.0]), 9.9)
-    assert fast == "apart"

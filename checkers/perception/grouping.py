@@ -9,13 +9,13 @@ camera carried it, searched near the part only) agrees within a share of their s
 
 A join is earned and then kept (session 29). Deciding afresh on every frame made joins
 switch on and off (49 switches between cut and joined on the cockatoo real clip), and each
-switch moves the summed area, box and centroid the tracker reads (wild TUNE clips with a
-false split or energy_gain when an object cut in pieces was joined on a frame or two). So a pair that agrees is joined only once it has earned it: parts at that place
-have agreed for EARN seconds running (the place carried by their shift and the camera, so the
-parts may be cut differently from frame to frame), or the pair was one lone part a frame ago
-(the parts were one object already). A joined group then stays joined while its parts keep
-one motion within a looser share (or FLOW_NOISE pixels), or their motion is unknown, or they
-stand still, or the model shows them as one part again.
+switch moves the summed area, box and centroid the tracker reads: a square the model cut in
+two pieces, joined on one frame of spent wild 4181 clip 6 and cut again on the next, failed
+that clean clip with a shape_change. So a pair that agrees is joined only once it has earned
+it: parts at that place have agreed for EARN seconds running (the place carried by their
+shift and the camera, so the parts may be cut differently from frame to frame). A joined
+group then stays joined while its parts keep one motion within a looser share, or their
+motion is unknown, or they stand still, or the model shows them as one part again.
 
 What stays apart:
 - parts that move apart or toward each other (a split's halves, two objects meeting,
@@ -48,9 +48,6 @@ AGREE = 0.2
 # A joined group's parts stay joined while their flows differ by under this share (a
 # hysteresis band above AGREE: a shaded body's pieces read a little differently each frame).
 AGREE_KEPT = 0.35
-# Flows are read to about this many pixels (a sub-pixel template match on small parts): a
-# joined group's parts differing by less are held together however slowly they move.
-FLOW_NOISE = 1.0
 # Parts at one place must agree for this long, running, before they are joined (seconds; at
 # least two frames): one coincident frame joins nothing.
 EARN = 0.1
@@ -95,10 +92,9 @@ class PartGrouper:
         # pairs, and boxes (with shifts) of its joined groups.
         self._agreed: list[tuple[tuple, np.ndarray, int]] = []
         self._joined: list[tuple[tuple, np.ndarray]] = []
-        self._lone: list[tuple] = []  # boxes of the last frame's lone parts
 
     def reset(self) -> None:
-        self._agreed, self._joined, self._lone = [], [], []
+        self._agreed, self._joined = [], []
 
     def group(self, labels, stats, keep, gray, still, camera=None) -> list[list[int]]:
         """`keep`: the part labels to judge; `gray` this frame, `still` the previous frame
@@ -133,12 +129,8 @@ class PartGrouper:
             if verdict == "one":
                 run = 1 + max((n for box, _, n in agreed if _holds(box, centres)), default=0)
                 shift = (flows[i] + flows[j]) / 2.0
-                union = _union_box([boxes[i], boxes[j]])
-                now_agreed.append((union, shift, run))
-                # One part a frame ago, cut in two sharing one motion now: the parts were one
-                # object already.
-                whole = _same_place(union, [_carry(b, shift, camera) for b in self._lone])
-                join = run >= self.need or held or whole is not None
+                now_agreed.append((_union_box([boxes[i], boxes[j]]), shift, run))
+                join = run >= self.need or held
             else:
                 # Held: still, close, unknown or near one motion. A split's halves or two
                 # objects parting differ by far more than AGREE_KEPT.
@@ -166,7 +158,6 @@ class PartGrouper:
         # one place (the cut changes from frame to frame): it keeps its join, or its run of
         # agreement (not counted up: a lone part shows no motion shared).
         lone = [boxes[g[0]] for g in found if len(g) == 1]
-        self._lone = lone
         for box, shift, run in agreed:
             part = _same_place(box, lone)
             if part is not None and not any(_overlap(part, b) >= KEPT for b, _, _ in now_agreed):
@@ -188,7 +179,7 @@ class PartGrouper:
             return "still"
         if apart < AGREE * speed:
             return "one"
-        return "near" if apart < max(AGREE_KEPT * speed, FLOW_NOISE) else "apart"
+        return "near" if apart < AGREE_KEPT * speed else "apart"
 
     def _flow(self, labels, box, k, gray, still) -> np.ndarray | None:
         """Part `k`'s motion since the last frame (px, x and y, camera-compensated): where
