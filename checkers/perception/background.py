@@ -260,7 +260,7 @@ class MotionBackground:
         if keep and not warming:  # the smoothed frame's Lab is read by parts alone
             lab = to_lab(cv2.GaussianBlur(rgb, (3, 3), 0))
             # Parts that move together are one object (grouping.py).
-            groups = self._grouper.group(labels, stats, keep, gray, still, motion)
+            groups = self._grouper.group(labels, stats, keep, gray, still)
             for group in groups:
                 detections.append(describe_group(group, labels, stats, lab, field))
         else:
