@@ -102,11 +102,13 @@ def camera_bent(points: list[Point]) -> bool:
     return camera * bend > 0 and abs(camera) > CAMERA_SHARE * abs(bend)
 
 
-def vouched(track: Track, kind: str, frame: int, run: int = 0) -> bool:
+def vouched(track: Track, kind: str, frame: int, run: int = 0, cut_read: bool = True) -> bool:
     """Does a motion part's path vouch for an event of `kind` dated at `frame`?
 
     `run`: for gravity reversing, the frames its reversed acceleration was measured over
-    (from `frame` on)."""
+    (from `frame` on). `cut_read`: whether the event was read from the fitted sightings'
+    cut, so that the mask must be steady across them (a swing's energy is not: its medians
+    over the whole arc skip merged sightings; the camera test still applies)."""
     if kind not in PATH_KINDS:
         return True
     seen = track.seen
@@ -121,7 +123,11 @@ def vouched(track: Track, kind: str, frame: int, run: int = 0) -> bool:
     while hi < min(len(seen), k + SIDE) and seen[hi].frame == seen[hi - 1].frame + 1:
         hi += 1
     window = seen[lo:hi]
-    if kind != "teleport" and not steady(window, STEADY_ARC if kind in ARC_KINDS else STEADY):
+    if (
+        cut_read
+        and kind != "teleport"
+        and not steady(window, STEADY_ARC if kind in ARC_KINDS else STEADY)
+    ):
         return False
     if kind in ("teleport", "speed_jump") and k - lo >= 2 and hi - k >= 2:
         return not camera_made(window, k - lo, kind == "teleport")
