@@ -310,7 +310,9 @@ def _analyse(
         raise CheckError(_too_short(info, decoded, len(first_shown)))
     for checker in checkers:
         checker.scene_ended(late)
-        if isinstance(checker, IdentityChecker):  # small parts' outlines read at the source
+        # Small parts' outlines are read again at the source, from the clip's file only:
+        # frames handed in memory have no source to read (review, session 29).
+        if isinstance(checker, IdentityChecker) and info.backend != "memory":
             checker.source = SourcePictures(info, first_shown)
     results = explained([checker.finalize() for checker in checkers])
     if pictures.repeats:

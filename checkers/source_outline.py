@@ -32,7 +32,7 @@ CORE = 0.35
 # The surround's colors are read beyond the box grown by this share of its sides.
 RING = 0.25
 OBJECT_COLORS, SURROUND_COLORS = 2, 3  # k-means centers: shading, and a textured surround
-SAMPLES = 256  # pixels each k-means reads at most (evenly spaced)
+SAMPLES = 256  # pixels each k-means reads, about (evenly spaced: 256 to 511)
 # A part larger than this across (decoded px) is read on a crop scaled down to it: the
 # world's outlines differ by 0.2 or more in their numbers at 20 px; the cost grows with it.
 PART_PX = 48.0

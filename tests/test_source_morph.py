@@ -135,3 +135,61 @@ def test_a_source_cut_that_lost_its_object_on_its_own_is_no_morph():
     # Another part within the crop's margin: not read; one well away: read.
     assert _crowded((50, 50, 10, 10), 1, [(1, (50, 50, 10, 10)), (2, (64, 50, 10, 10))])
     assert not _crowded((50, 50, 10, 10), 1, [(2, (80, 50, 10, 10))])
+
+
+class _Looks:
+    """A SourcePictures stand-in: each sighting's source look given by frame."""
+
+    scale = 3.0
+
+    def __init__(self, by_frame):
+        self.by_frame = by_frame
+
+    def looks(self, wanted):
+        return {(t, f): self.by_frame(f) for f, pairs in wanted.items() for t, _ in pairs}
+
+
+def _candidate(frames: int = 40):
+    from types import SimpleNamespace
+
+    from checkers.tracking import Point
+
+    det = SimpleNamespace(area=100.0, bbox=(50, 50, 10, 10))
+    seen = [Point(f, f / FPS, 55.0, 55.0, det, "motion", False) for f in range(frames)]
+    return SimpleNamespace(id=1, points=seen), seen
+
+
+@pytest.mark.parametrize("spread", [0.3, 1.5])
+def test_box_fill_is_read_only_on_a_compact_outline(spread):
+    # The box fill turns from a square's 1.0 to a diamond's 0.5 from frame 20. On a compact
+    # outline that is a morph; on a part whose source spread is no object's (a sliver of
+    # scenery, review of session 29: gen-clips videorepa_mn_hunyuan_2, spread 1.0-2.3) it is
+    # none (1b019d8: a shape_change either way).
+    from checkers.source_morph import source_morphs
+
+    def look(f):
+        fill = 1.0 - 0.5 * _morph(f)
+        return np.array([spread, fill, 0.95, 30.0, 30.0, np.log(900.0)])
+
+    found = source_morphs([_candidate()], _Looks(look), 180.0, FPS, 1.0)
+    if spread < 0.8:
+        assert [abs(c.start.frame - START) <= 2 for _, c in found] == [True], found
+    else:
+        assert found == []
+
+
+def test_frames_in_memory_are_judged_alike_whatever_name_they_carry(tmp_path):
+    # check_frames has no source to read: the file its name points to is not its frames.
+    # (1b019d8 read crops from a file named so: a shape_change at 21 with the name, none
+    # without it.) In-memory frames are judged at the analysis size only.
+    from checkers.runner import check_frames
+
+    path = tmp_path / "clip.mp4"
+    morph = _frames(DIAMOND, SQUARE, _morph)
+    write_mp4(path, morph, FPS)
+
+    def events(**name):
+        report = check_frames(list(morph), FPS, checks=("identity_drift",), **name)
+        return [(e.kind, e.frame) for e in report.checks["identity_drift"].events]
+
+    assert events(name=str(path)) == events()
