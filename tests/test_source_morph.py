@@ -18,6 +18,7 @@ from test_background_model import texture
 from checkers.runner import check_clip
 from checkers.source_outline import source_look
 from vidgen.world.corpus import write_mp4
+from vidgen.world.render import OUTLINES
 
 SIZE, FPS, FRAMES = 480, 16.0, 48
 START, SPAN = 20, 8  # the morph begins at frame 20 and takes 8 frames (0.5 s)
@@ -31,27 +32,7 @@ def _on_rays(radius_of) -> np.ndarray:
     return np.stack([r * np.cos(_ANGLES), r * np.sin(_ANGLES)], axis=1)
 
 
-def _polygon_radius(vertices):
-    """The radius of the convex polygon `vertices` along the ray at angle a."""
-
-    def radius(a):
-        dx, dy = np.cos(a), np.sin(a)
-        best = np.inf
-        for (x0, y0), (x1, y1) in zip(vertices, vertices[1:] + vertices[:1], strict=True):
-            ex, ey = x1 - x0, y1 - y0
-            den = dx * ey - dy * ex
-            if abs(den) < 1e-12:
-                continue
-            s, u = (x0 * ey - y0 * ex) / den, (x0 * dy - y0 * dx) / den
-            if s > 0 and -1e-9 <= u <= 1 + 1e-9:
-                best = min(best, s)
-        return best
-
-    return radius
-
-
-SQUARE = _on_rays(_polygon_radius([(-1, -1), (1, -1), (1, 1), (-1, 1)]))
-DIAMOND = _on_rays(_polygon_radius([(0, -1), (1, 0), (0, 1), (-1, 0)]))
+SQUARE, DIAMOND = OUTLINES["square"], OUTLINES["diamond"]  # as the world draws them
 # Six points, pointed top and bottom: radius 1 at the tips, 0.5 between.
 STAR = _on_rays(lambda a: 0.5 + 0.5 * abs(np.cos(3 * (a + np.pi / 2))) ** 3)
 
