@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from checkers.identity_motion import DULL_CHROMA, HOLD_SECONDS  # the new look must stay this long
+# HOLD_SECONDS: the new look must stay this long; DULL_CHROMA: an old look this dull has no hue
+from checkers.identity_motion import DULL_CHROMA, HOLD_SECONDS
 from checkers.tracking import Point, Track
 from checkers.tracking.looks import hue_shift
 

@@ -135,7 +135,8 @@ def check_clip(
             source = _reported(source, info.frames, progress)
         _analyse(report, info, source, checks, sensitivity, perceptual, features, observer,
                  overlap, replay=lambda: frames(copy.copy(info), backend, threads),
-                 perception=perception)  # fmt: skip
+                 perception=perception,
+                 at_source=lambda shown: SourcePictures(info, shown, threads))  # fmt: skip
     except CheckError as error:
         report.verdict, report.error = "error", str(error)
     except Exception as error:  # a bug must not stop a batch; say so and go on
@@ -202,9 +203,12 @@ def _analyse(
     overlap=True,
     replay=None,
     perception=None,
+    at_source=None,
 ) -> None:
     """`replay()`: the clip's frames decoded again from the first (None: frames that cannot
-    be, so the scene perception runs in full from the start; see perception/on_demand.py)."""
+    be, so the scene perception runs in full from the start; see perception/on_demand.py).
+    `at_source(first_shown)`: the decoded frames again at full size, for identity's small
+    outlines (source_morph.SourcePictures; None: frames handed in memory have no source)."""
     report.width, report.height, report.fps = info.width, info.height, round(info.fps, 4)
     keep_freed_memory()  # frame-sized temporaries are reused, not faulted in afresh
     checkers = make_checkers(checks, sensitivity, perceptual, features)
@@ -310,10 +314,8 @@ def _analyse(
         raise CheckError(_too_short(info, decoded, len(first_shown)))
     for checker in checkers:
         checker.scene_ended(late)
-        # Small parts' outlines are read again at the source, from the clip's file only:
-        # frames handed in memory have no source to read (review, session 29).
-        if isinstance(checker, IdentityChecker) and info.backend != "memory":
-            checker.source = SourcePictures(info, first_shown)
+        if isinstance(checker, IdentityChecker) and at_source is not None:
+            checker.source = at_source(first_shown)  # small parts' outlines, read again
     results = explained([checker.finalize() for checker in checkers])
     if pictures.repeats:
         results = [renumbered(r, first_shown) for r in results]

@@ -56,11 +56,18 @@ CAPS = {"spread": COMPACT_SPREAD, "box_fill": np.inf, "solidity": np.inf}
 class SourcePictures:
     """The decoded frames behind the analysis pictures, read again at full size on demand."""
 
-    def __init__(self, info: VideoInfo, first_shown: list[tuple[int, float]] | None = None):
+    def __init__(
+        self, info: VideoInfo, first_shown: list[tuple[int, float]] | None = None, threads: int = 0
+    ):
         self.info = info
         # picture -> the decoded frame that first showed it (None: every frame a picture)
         self.decoded = None if first_shown is None else [index for index, _ in first_shown]
-        self.scale = info.width / info.analysis_width  # decoded px per analysis px
+        self.threads = threads  # decoder threads, as the analysis was given (0: PyAV's choice)
+
+    @property
+    def scale(self) -> float:
+        """Decoded px per analysis px."""
+        return self.info.scale
 
     def looks(
         self, wanted: dict[int, list[tuple[int, tuple]]]
@@ -70,7 +77,7 @@ class SourcePictures:
         decoded = self.decoded
         by_frame = {p if decoded is None else decoded[p]: p for p in wanted}
         out = {}
-        for index, image in source_frames(self.info, by_frame):
+        for index, image in source_frames(self.info, by_frame, self.threads):
             picture = by_frame[index]
             for track, bbox in wanted[picture]:
                 look = source_look(image, bbox, self.scale)

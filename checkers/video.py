@@ -219,11 +219,7 @@ def _iter_pyav(info: VideoInfo, threads: int, skip: int = 0) -> Iterator[Frame]:
     scaler = VideoReformatter()
     try:
         with av.open(info.path) as container:
-            stream = container.streams.video[0]
-            stream.thread_type = "AUTO"
-            if threads:
-                stream.codec_context.thread_count = threads
-            for decoded in container.decode(stream):
+            for decoded in container.decode(_pyav_stream(container, threads)):
                 stamp = decoded.time if decoded.time is not None else index / (info.fps or 1)
                 t0 = stamp if t0 is None else t0
                 if index < skip:
@@ -232,9 +228,7 @@ def _iter_pyav(info: VideoInfo, threads: int, skip: int = 0) -> Iterator[Frame]:
                 image = scaler.reformat(
                     decoded, format="rgb24", width=sw, height=sh, interpolation="AREA"
                 ).to_ndarray()
-                if quarter_turns:
-                    image = np.ascontiguousarray(np.rot90(image, quarter_turns))
-                yield Frame(index, float(stamp - t0), _fit(image, info))
+                yield Frame(index, float(stamp - t0), _fit(_upright(image, quarter_turns), info))
                 index += 1
     except DecodeStopped:
         raise
@@ -242,6 +236,20 @@ def _iter_pyav(info: VideoInfo, threads: int, skip: int = 0) -> Iterator[Frame]:
         if index == 0:
             raise UnreadableVideo(f"{info.path}: no frame could be decoded ({error})") from error
         raise DecodeStopped(_stopped_message(info, index, error), index) from error
+
+
+def _pyav_stream(container, threads: int):
+    """The container's video stream, decoded on `threads` threads (0: PyAV's choice)."""
+    stream = container.streams.video[0]
+    stream.thread_type = "AUTO"
+    if threads:
+        stream.codec_context.thread_count = threads
+    return stream
+
+
+def _upright(image: np.ndarray, quarter_turns: int) -> np.ndarray:
+    """`image` turned as the container's rotation says (PyAV decodes it stored)."""
+    return np.ascontiguousarray(np.rot90(image, quarter_turns)) if quarter_turns else image
 
 
 def _fit(image: np.ndarray, info: VideoInfo) -> np.ndarray:
@@ -267,11 +275,12 @@ def _stopped_message(info: VideoInfo, index: int, error: Exception) -> str:
     )
 
 
-def source_frames(info: VideoInfo, wanted) -> Iterator[tuple[int, np.ndarray]]:
+def source_frames(info: VideoInfo, wanted, threads: int = 0) -> Iterator[tuple[int, np.ndarray]]:
     """(index, full-size upright RGB frame) for the decoded frames numbered in `wanted`, in
     order; stops after the last one, or quietly where the stream breaks. For the few frames
     a checker reads at the source resolution after the analysis (source_outline.py): only
-    those are converted, every frame before the last is still decoded."""
+    those are converted, every frame before the last is still decoded, on `threads` threads
+    as the analysis decoded (0: PyAV's choice)."""
     import av
 
     wanted = set(wanted)
@@ -281,14 +290,10 @@ def source_frames(info: VideoInfo, wanted) -> Iterator[tuple[int, np.ndarray]]:
     quarter_turns = (info.rotation // 90) % 4
     try:
         with av.open(info.path) as container:
-            stream = container.streams.video[0]
-            stream.thread_type = "AUTO"
+            stream = _pyav_stream(container, threads)
             for index, decoded in enumerate(container.decode(stream)):
                 if index in wanted:
-                    image = decoded.to_ndarray(format="rgb24")
-                    if quarter_turns:
-                        image = np.ascontiguousarray(np.rot90(image, quarter_turns))
-                    yield index, image
+                    yield index, _upright(decoded.to_ndarray(format="rgb24"), quarter_turns)
                 if index >= last:
                     return
     except Exception as error:  # noqa: BLE001 - a broken stream was reported by the analysis

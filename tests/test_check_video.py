@@ -72,3 +72,19 @@ def test_truncated_file_is_unreadable_or_stops(tmp_path):
 def test_decode_stopped_carries_the_frame(tmp_path):
     error = DecodeStopped("x: decoding stopped at frame 7", 7)
     assert error.frame == 7 and error.exit_code == 2
+
+
+@pytest.mark.parametrize("threads", [0, 1])
+def test_source_frames_are_the_analysis_frames_at_full_size(tmp_path, threads):
+    # The frames identity reads small outlines on again (video.source_frames) are the ones
+    # the analysis saw, numbered alike, at the decoded size, on the decoder threads the
+    # analysis was given (session 29 review: the threads were not passed).
+    clip = write_vfr(tmp_path / "c.mp4", [i * 33 for i in range(12)], size=(640, 480))
+    info = probe(clip)
+    analysed = {f.index: f.image for f in frames(info, backend="pyav")}
+    got = dict(video.source_frames(info, {2, 7}, threads))
+    assert sorted(got) == [2, 7]
+    for index, image in got.items():
+        assert image.shape == (480, 640, 3)
+        small = image[:: 480 // analysed[index].shape[0], :: 640 // analysed[index].shape[1]]
+        assert abs(float(small.mean()) - float(analysed[index].mean())) < 3.0
