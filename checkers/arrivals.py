@@ -9,9 +9,8 @@ old level down and leave a residual that refuses the resize as "an area that wan
 (TUNE held9191 99: found again after 1 s behind a wall, rms 0.20 about the fit with its
 first three sightings, 0.06 without; spent wild 4181 100 and 1618 129, 214, 222 the same).
 Such sightings show how much of the object was in view, not its size, so they are left out
-of the fit: from
-each arrival, the sightings before the fitted change that lie below the old level by more
-than the cut's own noise could put them.
+of the fit: from each arrival, the sightings before the fitted change that lie below the old
+level by more than the cut's own noise could put them.
 """
 
 from __future__ import annotations
