@@ -16,7 +16,7 @@ from test_physics_wild import RED, SIDE, det
 from test_physics_wild import run as run_wild
 
 
-def run(frames, hows=None, merged=(), behind=()) -> list[tuple[str, int]]:
+def run(frames, hows=None, merged=(), behind=(), emerged=()) -> list[tuple[str, int]]:
     """test_physics_wild.run with each track's first sighting made "new" (as the tracker
     begins a track) unless `hows` says otherwise."""
     first = {}
@@ -25,7 +25,8 @@ def run(frames, hows=None, merged=(), behind=()) -> list[tuple[str, int]]:
             if d is not None and tid not in first:
                 first[tid] = i
     begun = {(tid, i): "new" for tid, i in first.items()}
-    return run_wild(frames, hows={**begun, **(hows or {})}, merged=merged, behind=behind)
+    hows = {**begun, **(hows or {})}
+    return run_wild(frames, hows=hows, merged=merged, behind=behind, emerged=emerged)
 
 
 def left_behind(jump: float, remnant: float, lost: bool = False) -> list[dict]:

@@ -33,7 +33,15 @@ def det(x, y, w=SIDE, h=SIDE, lab=RED, source="motion", spread=5.0) -> Detection
 
 
 def run(
-    frames, image=None, reliable=None, touch=False, partial=None, hows=None, merged=(), behind=()
+    frames,
+    image=None,
+    reliable=None,
+    touch=False,
+    partial=None,
+    hows=None,
+    merged=(),
+    behind=(),
+    emerged=(),
 ) -> list[tuple[str, int]]:
     """Physics events (kind, frame) of a clip given per frame as {track id: Detection or
     None (lost)}; `image(i)` draws frame i (a flat gray one by default); `touch`: parts
@@ -41,7 +49,8 @@ def run(
     frame i's sightings are marked merged (partly hidden, as tracking/occlusion.py marks a
     part smaller than its object). The tracker's other marks by hand: `hows`: {(track,
     frame): how it made that point} ("motion" otherwise); `merged`: (track, frame) marked
-    partly hidden; `behind`: (track, frame) lost where another part may hide it."""
+    partly hidden; `behind`: (track, frame) lost where another part may hide it; `emerged`:
+    (track, frame) marked out of the background model's own picture."""
     units = Units(float(min(W, H)), FPS)
     tracks: dict[int, Track] = {}
     checker = PhysicsChecker()
@@ -60,6 +69,7 @@ def run(
             how = (hows or {}).get((tid, i), "motion")
             track.points.append(Point(i, i / FPS, d.cx, d.cy, d, how, edge))
             track.points[-1].merged = (partial is not None and partial(i)) or (tid, i) in merged
+            track.points[-1].emerged = (tid, i) in emerged
             assigned[len(dets)] = tid
             dets.append(d)
         if touch:

@@ -31,6 +31,7 @@ from checkers.base import Event
 from checkers.physics.judged import LARGEST, largest_side
 from checkers.physics.jumps import TELEPORT_SHARE, TELEPORT_SIZES
 from checkers.physics.pendulum import swinging
+from checkers.physics.rest_jumps import rest_jumps
 from checkers.tracking import Point, Track
 from checkers.tracking.confidence import TRUSTED
 from checkers.tracking.looks import color_distance
@@ -142,6 +143,12 @@ class Relocations:
                 event = self._landed(track, self._ends(track, gap, left_only=True), starts, gap)
                 if event is not None:
                     events.append(event)
+        # A resting object the model held as backdrop from the start has no track at all.
+        for landed, p, off, bar in rest_jumps(
+            self._tracks.values(), self._cuts, self._reliable, self.units, self.k
+        ):
+            events.append(self._event("teleport", p, landed, off / bar - 0.5,
+                                      f"jumped {off * self.scale:.0f} px from rest"))  # fmt: skip
         return events
 
     def _landed(self, track: Track, ends, starts: list[Track], gap: int) -> Event | None:

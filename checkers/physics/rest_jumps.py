@@ -1,0 +1,73 @@
+"""A resting object that teleports while the background model holds it as backdrop.
+
+An object at rest since the shot began is part of the model's picture, so it has no track
+to lose (relocations.py judges a teleport from a lost track's end). When it jumps, the model
+sees two changes in one frame: where it stood, the frame shows the backdrop the model does
+not hold; where it landed, the frame shows an object the model does not hold. Two parts are
+born in that frame, neither ever travels, and they are one object apart in area and far
+apart in place. (The part at the old place is the backdrop: it is not the object's color,
+and the model soon learns it, so it may last a single frame.)
+
+Spent wild seed 3779 (clips 0 and 186) and TUNE dev1515 clip 110, session 30: every missed
+teleport of a resting object showed that pair, 1.7-4.0 object sizes apart, areas within
+1.17x. On the TUNE clean clips and both spent seeds' clean clips no such pair had a landed
+part: pairs of still parts born together there (an object's ghost crumbling, the model
+relearning a patch) were out of the model's own picture (`emerged`) and mostly gone within
+a frame or two.
+"""
+
+from __future__ import annotations
+
+import math
+
+from checkers.physics.jumps import TELEPORT_SHARE, TELEPORT_SIZES
+from checkers.tracking import Point, Track
+from checkers.tracking.confidence import STILL, travel
+
+LANDED = 3  # sightings the part where it landed needs (as relocations.LANDED)
+AREA = 2.0  # largest ratio of the two parts' areas (as relocations.AREA)
+
+
+def _born_still(track: Track) -> Point | None:
+    """The first sighting of a background-model part born in open view that never travels,
+    else None."""
+    seen = track.seen
+    if not seen or track.points[0].det is None or track.points[0].how != "new":
+        return None
+    first = seen[0]
+    if first.det.source != "motion" or first.at_edge or first.merged or travel(seen) >= STILL:
+        return None
+    return first
+
+
+def rest_jumps(tracks, cuts: set[int], reliable: dict[int, bool], units, k: float):
+    """(landed track, its first sighting, how far it landed, the bar) for each resting
+    object's teleport: a still part not out of the model's picture, seen `LANDED` times,
+    born in the frame another still part of about its area is born far from it."""
+    born: dict[int, list[tuple[Track, Point]]] = {}
+    for track in tracks:
+        first = _born_still(track)
+        if first is not None:
+            born.setdefault(first.frame, []).append((track, first))
+    found = []
+    for frame, parts in sorted(born.items()):
+        # Born in the model's first frame (or a cut's) is no news: nothing was there before.
+        if frame in cuts or not (reliable.get(frame) and reliable.get(frame - 1)):
+            continue
+        if len(parts) < 2:
+            continue
+        # The landed part is new to the model; the surest one (most sightings) first.
+        landed = [(t, p) for t, p in parts if not p.emerged and len(t.seen) >= LANDED]
+        for track, p in sorted(landed, key=lambda tp: -len(tp[0].seen)):
+            bar = max(TELEPORT_SIZES * p.det.size, units.length(TELEPORT_SHARE)) * k
+            offs = [
+                math.hypot(q.x - p.x, q.y - p.y)
+                for other, q in parts
+                if other is not track
+                and max(p.det.area, q.det.area) <= AREA * max(1.0, min(p.det.area, q.det.area))
+            ]
+            offs = [off for off in offs if off > bar]
+            if offs:
+                found.append((track, p, max(offs), bar))
+                break  # one teleport a frame
+    return found
