@@ -8,12 +8,13 @@ born in that frame, neither ever travels, and they are one object apart in area 
 apart in place. (The part at the old place is the backdrop: it is not the object's color,
 and the model soon learns it, so it may last a single frame.)
 
-Spent wild seed 3779 (clips 0 and 186) and TUNE dev1515 clip 110, session 30: every missed
-teleport of a resting object showed that pair, 1.7-4.0 object sizes apart, areas within
-1.17x. On the TUNE clean clips and both spent seeds' clean clips no such pair had a landed
-part: pairs of still parts born together there (an object's ghost crumbling, the model
-relearning a patch) were out of the model's own picture (`emerged`) and mostly gone within
-a frame or two.
+Session 30: three of the four missed teleports of a resting object on TUNE and the spent
+wild seeds 3779 and 2357 showed that pair (3779 clips 0 and 186, dev1515 clip 110), 1.7-4.0
+object sizes apart, areas within 1.17x; the fourth (2357 clip 288) landed as a part that
+drifts and is half the size of its old place's. On the clean clips of TUNE (328) and of both
+seeds (282) no such pair had a landed part: the pairs of still parts born together there
+(the model relearning patches of its picture) were all out of the model's own picture
+(`emerged`) and lasted 1-6 sightings.
 """
 
 from __future__ import annotations
