@@ -46,14 +46,29 @@ def source_look(image: np.ndarray, bbox, scale: float) -> np.ndarray | None:
     """(spread, box_fill, solidity, log width and height of its box, log area) of the part whose
     analysis-pixel box is `bbox`, read on `image`, the decoded frame (RGB uint8) `scale`
     times the analysis size; None when the part cannot be cut out of its surround there."""
+    box = crop_box(bbox, scale, image.shape[1], image.shape[0])
+    if box is None:
+        return None
+    x0, y0, x1, y1 = box
+    return crop_look(image[y0:y1, x0:x1], box, bbox, scale)
+
+
+def crop_box(bbox, scale: float, width: int, height: int) -> tuple[int, int, int, int] | None:
+    """The crop (x0, y0, x1, y1) of a `width` x `height` decoded frame that `crop_look` reads
+    for the part whose analysis-pixel box is `bbox`; None when too little of it is inside."""
     x, y, w, h = (float(v) * scale for v in bbox)
     pad = MARGIN * max(w, h) + 2.0
-    H, W = image.shape[:2]
     x0, y0 = int(max(0, np.floor(x - pad))), int(max(0, np.floor(y - pad)))
-    x1, y1 = int(min(W, np.ceil(x + w + pad))), int(min(H, np.ceil(y + h + pad)))
+    x1, y1 = int(min(width, np.ceil(x + w + pad))), int(min(height, np.ceil(y + h + pad)))
     if x1 - x0 < 8 or y1 - y0 < 8:
         return None
-    crop = image[y0:y1, x0:x1]
+    return x0, y0, x1, y1
+
+
+def crop_look(crop: np.ndarray, box, bbox, scale: float) -> np.ndarray | None:
+    """`source_look` read on `crop`, the decoded frame's pixels inside `box` (crop_box)."""
+    x, y, w, h = (float(v) * scale for v in bbox)
+    x0, y0, x1, y1 = box
     # A larger part is read at PART_PX across: its outline needs no more, and the cost of
     # the crop grows with its pixels.
     shrink = min(1.0, PART_PX / max(w, h))
