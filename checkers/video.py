@@ -316,13 +316,22 @@ def source_crops(
 def _rgb_crops(decoded, boxes: Sequence[Box], quarter_turns: int) -> list[np.ndarray]:
     """Each box of the upright frame `decoded` (an av.VideoFrame) in RGB."""
     width, height = decoded.width, decoded.height
-    whole = quarter_turns or decoded.format.name not in _CROPPED_ALONE
     # Each crop is widened to whole 2x2 blocks: a crop of an odd height converts on another
     # path whose RGB differs by 1-3 levels (measured), so an odd frame's edge goes whole.
     blocks = [(x0 & ~1, y0 & ~1, x1 + (x1 & 1), y1 + (y1 & 1)) for x0, y0, x1, y1 in boxes]
-    if whole or any(x1 > width or y1 > height for _, _, x1, y1 in blocks):
-        image = _upright(decoded.to_ndarray(format="rgb24"), quarter_turns)
-        return [image[y0:y1, x0:x1] for x0, y0, x1, y1 in boxes]
+    alone = not quarter_turns and decoded.format.name in _CROPPED_ALONE
+    if alone and all(x1 <= width and y1 <= height for _, _, x1, y1 in blocks):
+        try:
+            return _block_crops(decoded, boxes, blocks)
+        except Exception as error:  # noqa: BLE001 - the whole frame gives the same pixels
+            log.info("crops of frame %s converted whole (%s)", decoded.pts, error)
+    image = _upright(decoded.to_ndarray(format="rgb24"), quarter_turns)
+    return [image[y0:y1, x0:x1] for x0, y0, x1, y1 in boxes]
+
+
+def _block_crops(decoded, boxes: Sequence[Box], blocks: Sequence[Box]) -> list[np.ndarray]:
+    """Each box cut out of `decoded`'s planes as the whole 2x2 blocks `blocks`, each
+    converted on its own, then trimmed to the box."""
     import av
 
     planes = [np.frombuffer(p, np.uint8).reshape(p.height, p.line_size) for p in decoded.planes]

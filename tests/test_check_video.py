@@ -111,6 +111,21 @@ def test_source_crops_are_the_whole_frames_pixels(tmp_path, threads):
             assert np.array_equal(crop, whole[index][y0:y1, x0:x1])
 
 
+def test_source_crops_fall_back_to_the_whole_frame(tmp_path, monkeypatch):
+    # Should cutting the planes fail (an unexpected frame layout), the crops are still read,
+    # from the whole frame converted: the reads never stop over it.
+    clip = write_colored(tmp_path / "c.mp4", 4, size=(96, 64))
+    with av.open(str(clip)) as container:
+        whole = [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
+
+    def broken(*args):
+        raise ValueError("no planes")
+
+    monkeypatch.setattr(video, "_block_crops", broken)
+    got = dict(video.source_crops(probe(clip), {2: [(5, 3, 40, 30)]}))
+    assert np.array_equal(got[2][0], whole[2][3:30, 5:40])
+
+
 def test_source_crops_of_other_pixel_formats_are_cut_from_the_whole_frame(tmp_path):
     # 4:4:4 and other layouts are converted whole and sliced (no chroma blocks to keep).
     clip = tmp_path / "c444.mp4"
