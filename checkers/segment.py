@@ -193,12 +193,21 @@ def _coverage(i, labels, box, lab, field, color) -> tuple[float, float, float]:
     x0, y0, x1, y1 = max(0, x - PAD), max(0, y - PAD), min(W, x + w + PAD), min(H, y + h + PAD)
     sub = labels[y0:y1, x0:x1]
     bg = field[y0:y1, x0:x1]
-    toward = color[None, None, :] - bg  # (h, w, 3)
-    norm = np.maximum((toward * toward).sum(axis=2), 1.0)
-    share = ((lab[y0:y1, x0:x1] - bg) * toward).sum(axis=2) / norm
-    share = np.clip(share, 0.0, 1.0)
-    share[(sub != i) & (sub != 0)] = 0.0  # pixels of other parts are not ours
-    share[sub == i] = 1.0
+    here = lab[y0:y1, x0:x1]
+    # The projection of (pixel - background) on (color - background), over the latter's
+    # squared length. Summed channel by channel in the order numpy's sum over the last axis
+    # takes (the same float32 sums, bit for bit on 912 parts of gen-clips and wild frames),
+    # at half the cost of reducing an axis of three.
+    dot = norm = None
+    for k in range(3):
+        toward = color[k] - bg[..., k]
+        along = (here[..., k] - bg[..., k]) * toward
+        dot = along if dot is None else dot + along
+        norm = toward * toward if norm is None else norm + toward * toward
+    share = np.clip(dot / np.maximum(norm, 1.0), 0.0, 1.0)
+    mine = sub == i
+    share[~mine & (sub != 0)] = 0.0  # pixels of other parts are not ours
+    share[mine] = 1.0
     total = float(share.sum())
     # Broadcast rows and columns (np.mgrid's values without building its two full grids).
     ys, xs = np.arange(y0, y1)[:, None], np.arange(x0, x1)[None, :]

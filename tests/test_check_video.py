@@ -74,17 +74,70 @@ def test_decode_stopped_carries_the_frame(tmp_path):
     assert error.frame == 7 and error.exit_code == 2
 
 
+def write_colored(path, count, size=(640, 480)):
+    """A clip of smooth colour gradients and blocks that move (chroma varies everywhere)."""
+    w, h = size
+    ys, xs = np.mgrid[0:h, 0:w]
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=30)
+        stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
+        for i in range(count):
+            image = np.stack([(xs + 7 * i) % 256, (ys * 2 + 3 * i) % 256, (xs + ys) % 256], -1)
+            image[100 + i : 180 + i, 200:290] = (220, 40, 60)
+            frame = av.VideoFrame.from_ndarray(image.astype(np.uint8), format="rgb24")
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode())
+    return path
+
+
 @pytest.mark.parametrize("threads", [0, 1])
-def test_source_frames_are_the_analysis_frames_at_full_size(tmp_path, threads):
-    # The frames identity reads small outlines on again (video.source_frames) are the ones
-    # the analysis saw, numbered alike, at the decoded size, on the decoder threads the
-    # analysis was given (session 29 review: the threads were not passed).
-    clip = write_vfr(tmp_path / "c.mp4", [i * 33 for i in range(12)], size=(640, 480))
+def test_source_crops_are_the_whole_frames_pixels(tmp_path, threads):
+    # The crops identity reads small outlines on again (video.source_crops) are converted
+    # alone, yet hold the very RGB of the whole frame converted and sliced, on frames
+    # numbered as the analysis numbered them, on the decoder threads the analysis was given
+    # (session 29 review). Odd starts, ends and heights included: a crop of an odd height
+    # converts on another path, 1-3 levels off (session 30).
+    clip = write_colored(tmp_path / "c.mp4", 12)
     info = probe(clip)
-    analysed = {f.index: f.image for f in frames(info, backend="pyav")}
-    got = dict(video.source_frames(info, {2, 7}, threads))
+    with av.open(str(clip)) as container:
+        whole = [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
+    boxes = [(0, 0, 640, 480), (201, 99, 290, 181), (3, 7, 12, 16), (630, 470, 640, 480),
+             (17, 0, 60, 9), (100, 101, 163, 150)]  # fmt: skip
+    wanted = {2: boxes, 7: boxes[1:3]}
+    got = dict(video.source_crops(info, wanted, threads))
     assert sorted(got) == [2, 7]
-    for index, image in got.items():
-        assert image.shape == (480, 640, 3)
-        small = image[:: 480 // analysed[index].shape[0], :: 640 // analysed[index].shape[1]]
-        assert abs(float(small.mean()) - float(analysed[index].mean())) < 3.0
+    for index, crops in got.items():
+        for (x0, y0, x1, y1), crop in zip(wanted[index], crops, strict=True):
+            assert np.array_equal(crop, whole[index][y0:y1, x0:x1])
+
+
+def test_source_crops_fall_back_to_the_whole_frame(tmp_path, monkeypatch):
+    # Should cutting the planes fail (an unexpected frame layout), the crops are still read,
+    # from the whole frame converted: the reads never stop over it.
+    clip = write_colored(tmp_path / "c.mp4", 4, size=(96, 64))
+    with av.open(str(clip)) as container:
+        whole = [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
+
+    def broken(*args):
+        raise ValueError("no planes")
+
+    monkeypatch.setattr(video, "_block_crops", broken)
+    got = dict(video.source_crops(probe(clip), {2: [(5, 3, 40, 30)]}))
+    assert np.array_equal(got[2][0], whole[2][3:30, 5:40])
+
+
+def test_source_crops_of_other_pixel_formats_are_cut_from_the_whole_frame(tmp_path):
+    # 4:4:4 and other layouts are converted whole and sliced (no chroma blocks to keep).
+    clip = tmp_path / "c444.mp4"
+    with av.open(str(clip), "w") as container:
+        stream = container.add_stream("libx264", rate=30)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv444p"
+        rng = np.random.default_rng(0)
+        for _ in range(3):
+            image = rng.integers(0, 256, (48, 64, 3), dtype=np.uint8)
+            container.mux(stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")))
+        container.mux(stream.encode())
+    with av.open(str(clip)) as container:
+        whole = [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
+    got = dict(video.source_crops(probe(clip), {1: [(3, 5, 20, 30)]}))
+    assert np.array_equal(got[1][0], whole[1][5:30, 3:20])
