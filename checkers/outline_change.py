@@ -100,11 +100,14 @@ class Reading:
     floor: float = SPREAD_STEP  # the least step, in the number's units
     cap: float = COMPACT_SPREAD  # a level above it is no compact outline
     areas: np.ndarray | None = None  # (n,) log area of the cut it was read on (None: det's)
+    cut_short: tuple[int, ...] = ()  # frames of the sightings left out as cut short
 
-    def kept(self, keep: np.ndarray) -> Reading:
-        """The reading on the sightings `keep` (a boolean mask) only."""
+    def kept(self, keep: np.ndarray, cut_short: tuple[int, ...]) -> Reading:
+        """The reading on the sightings `keep` (a boolean mask) only; the others' frames
+        `cut_short`."""
         areas = None if self.areas is None else self.areas[keep]
-        return Reading(self.values[keep], self.sides[keep], self.floor, self.cap, areas)
+        values, sides = self.values[keep], self.sides[keep]
+        return Reading(values, sides, self.floor, self.cap, areas, cut_short)
 
     def log_areas(self, seen: list[Point], which: list[int]) -> np.ndarray:
         if self.areas is not None:
@@ -127,8 +130,9 @@ def held_step(seen: list[Point], reading: Reading, fps: float, k: float) -> Outl
     (the gates of the radial spread's change, with the reading's own floor and cap)."""
     whole = _whole(reading.sides)
     if not whole.all():
+        cut_short = tuple(p.frame for p, keep in zip(seen, whole, strict=True) if not keep)
         seen = [p for p, keep in zip(seen, whole, strict=True) if keep]
-        reading = reading.kept(whole)
+        reading = reading.kept(whole, cut_short)
     if len(seen) < MIN_SIGHTINGS:
         return None
     return _search(seen, reading, list(range(len(seen))), fps, k, SEARCHES)
@@ -172,6 +176,12 @@ def _judged(seen, reading, part, t0: float, t1: float, fps: float, k: float):
         return None
     took = (seen[after[0]].frame - seen[before[-1]].frame) / fps
     if not MIN_CHANGE_SECONDS <= took <= MAX_CHANGE_SECONDS:
+        return None
+    # The change and the new outline are seen whole: a part cut short while its outline
+    # changed, or just after, was going behind something or breaking (TUNE clean: a square's
+    # cut breaking up as it slid behind scenery, another's across a stretch half hidden).
+    last = seen[after[-1]].frame
+    if any(seen[before[-1]].frame < f <= last for f in reading.cut_short):
         return None
     old, new = values[before], values[after]
     if max(np.median(old), np.median(new)) > reading.cap:
