@@ -14,6 +14,11 @@ shrinking onto its object is not yet its outline). A
 diamond turning into a square keeps its profile (it is the same outline, turned) and is not
 seen here.
 
+Sightings whose box is cut well short of the track's usual one (partly hidden behind an
+occluder or by the frame's edge) are left out of the fits, and a change with such a sighting
+between the old level and the end of the new one's hold window was not seen whole and is not
+judged.
+
 The step is the best "steady, ramp, steady" fit of the series; when that fit is another
 change than a judgeable one (it starts before the old outline was seen long enough, or is
 not held before the track ends), the sightings on either side of it are searched again:
