@@ -1,16 +1,18 @@
 """Shape morphs of small parts, read on their outline at the source resolution.
 
 outline_change.py reads a part's outline on its analysis-size cut, where the wild world's
-objects are 10-20 px across: a star, a square and a diamond read alike there (session 28:
-most of the 21 missed TUNE morphs). A part that small, on a clip decoded at least MIN_SCALE
-times the analysis size, is read again after the analysis on the decoded frames
-(source_outline.py): its spread, the share of its upright box it fills, and its solidity,
-each judged by outline_change's gates (a steady old level, a held new one, a change of the
-track's own jitter and of a floor, the box kept, read on the crop's box). Two gates of its
-own: a crop that takes in another part is not read, and the source cut must cover the same
-share of the analysis cut's area after the change as before (a cut that failed at the source
-alone changes its outline, not the object). Only tracks on which no other change of look was
-found are read, all in one decode of the clip up to the last sighting wanted.
+objects are 10-20 px across: a star, a square and a diamond read alike there (session 28: most
+of the 21 missed TUNE morphs). A part that small is read again after the analysis on the
+decoded frames (source_outline.py): its spread, the share of its upright box it fills, and its
+solidity, each judged by outline_change's gates (a steady old level, a held new one, a change
+of the track's own jitter and of a floor, the box kept, read on the crop's box). A clip
+decoded near the analysis size is read too: the source shows no more pixels there, but box
+fill and solidity, which the analysis read lacks (wild fresh4711 clip 81, 350x202: a triangle
+into a square, box fill 0.64 then 0.89). Two gates of its own: a crop that takes in another
+part is not read, and the source cut must cover the same share of the analysis cut's area
+after the change as before (a cut that failed at the source alone changes its outline, not the
+object). Only tracks on which no other change of look was found are read, all in one decode of
+the clip up to the last sighting wanted.
 
 Measured on wild TUNE (fresh4711 clip 174, a diamond into a square at 8 fps): box fill
 0.52-0.54 before and 0.97-1.0 after at the source, against 0.63-0.70 and 0.99-1.07 on the
@@ -40,9 +42,6 @@ from checkers.source_outline import MARGIN, crop_box, crop_look
 from checkers.tracking import Point, Track
 from checkers.video import VideoInfo, source_crops
 
-# Decoded pixels per analysis pixel below which the source shows little more than the
-# analysis frame does.
-MIN_SCALE = 1.5
 # The part's larger box side, as a share of the analysis short side, above which its
 # analysis cut already reads its outline (and a crop would cost more).
 SMALL = 0.2
@@ -106,8 +105,6 @@ def source_morphs(
     """The candidates (a track and its open-view sightings) whose outline at the source
     changes and holds, each with its change (the earliest of its numbers'). `tracks`: every
     track by id; a sighting whose crop takes in another's part is not read."""
-    if source.scale < MIN_SCALE:
-        return []
     chosen = [
         (t, seen)
         for t, seen in candidates

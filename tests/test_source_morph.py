@@ -174,3 +174,19 @@ def test_frames_in_memory_are_judged_alike_whatever_name_they_carry(tmp_path):
         return [(e.kind, e.frame) for e in report.checks["identity_drift"].events]
 
     assert events(name=str(path)) == events()
+
+
+def _small(frames: np.ndarray, side: int = 240) -> np.ndarray:
+    """The clip decoded at side x side: 1.33 times the analysis size."""
+    return np.stack([cv2.resize(f, (side, side), interpolation=cv2.INTER_AREA) for f in frames])
+
+
+def test_a_clip_decoded_near_the_analysis_size_is_read_at_the_source_too(tmp_path):
+    # The diamond 18 px across, its source little larger than its analysis cut: the radial
+    # profile cannot tell a diamond from the square it turns into, the source's box fill can
+    # (main: no event; the source read ran only on clips decoded at 1.5 times the analysis size
+    # or more).
+    events = _events(tmp_path, _small(_frames(DIAMOND, SQUARE, _morph)))
+    assert [kind for kind, _ in events] == ["shape_change"], events
+    assert abs(events[0][1] - START) <= 2, events
+    assert _events(tmp_path, _small(_frames(DIAMOND, SQUARE, lambda t: 0.0))) == []
