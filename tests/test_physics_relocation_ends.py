@@ -16,7 +16,9 @@ from test_physics_wild import RED, SIDE, det
 from test_physics_wild import run as run_wild
 
 
-def run(frames, hows=None, merged=(), behind=(), emerged=()) -> list[tuple[str, int]]:
+def run(
+    frames, hows=None, merged=(), behind=(), emerged=(), reliable=None
+) -> list[tuple[str, int]]:
     """test_physics_wild.run with each track's first sighting made "new" (as the tracker
     begins a track) unless `hows` says otherwise."""
     first = {}
@@ -26,7 +28,9 @@ def run(frames, hows=None, merged=(), behind=(), emerged=()) -> list[tuple[str, 
                 first[tid] = i
     begun = {(tid, i): "new" for tid, i in first.items()}
     hows = {**begun, **(hows or {})}
-    return run_wild(frames, hows=hows, merged=merged, behind=behind, emerged=emerged)
+    return run_wild(
+        frames, hows=hows, merged=merged, behind=behind, emerged=emerged, reliable=reliable
+    )
 
 
 def left_behind(jump: float, remnant: float, lost: bool = False) -> list[dict]:

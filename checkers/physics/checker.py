@@ -99,7 +99,8 @@ class PhysicsChecker(
         tracks = [t for t in tracks if self._mostly_reliable(t)]
         # Tracks of the background model, found once (the property walks a whole track).
         self._motion_ids = {t.id for t in self._tracks.values() if t.from_background_model}
-        if not clip_judged(self._reliable, bool(self._motion_ids)):
+        self._clip_judged = clip_judged(self._reliable, bool(self._motion_ids))
+        if not self._clip_judged:
             tracks = []
         breaks = {t.id: [self._breaks(seg) for seg in segments(t)] for t in tracks}
         sigma_p = gap_noise([seg for per in breaks.values() for seg in per], 1)

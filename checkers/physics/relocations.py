@@ -143,9 +143,11 @@ class Relocations:
                 event = self._landed(track, self._ends(track, gap, left_only=True), starts, gap)
                 if event is not None:
                     events.append(event)
-        # A resting object the model held as backdrop from the start has no track at all.
+        # A resting object the model held as backdrop from the start has no track at all
+        # (only on clips whose frames let physics judge at all, as every other judgement).
+        resting = self._tracks.values() if self._clip_judged else []
         for landed, p, off, bar in rest_jumps(
-            self._tracks.values(), self._cuts, self._reliable, self.units, self.k
+            resting, self._cuts, self._reliable, self.units, self.k
         ):
             events.append(self._event("teleport", p, landed, off / bar - 0.5,
                                       f"jumped {off * self.scale:.0f} px from rest"))  # fmt: skip
