@@ -79,7 +79,7 @@ OLD_AREA_SPREAD = 0.15
 COMPACT_SPREAD = 0.8
 # |log| of a sighting's box width or height under the track's median: a box cut this far
 # short is a part partly hidden (sliding behind an occluder, crossing the frame's edge), whose
-# outline and area are the cut's, not the object's; it is left out of the fits (held-out wild
+# outline and area are the cut's, not the object's; it is left out of the fits (spent wild
 # 2357 clip 205: a square's box 0.4-1.7 under its usual behind an occluder, so the outline
 # and area fits dated its later morph where the box grew back, 16 frames early). A morph
 # keeps the box within EXTENT_KEPT.
