@@ -44,6 +44,14 @@ JUMP_SIZES = 0.6  # object sizes: a position gap past this bends the speed fits 
 # world jumps 0.2-0.32 of the frame's width).
 TELEPORT_SIZES = 1.2
 TELEPORT_SHARE = 0.15
+
+
+def teleport_distance(size: float, units) -> float:
+    """How far off its path (analysis px, before sensitivity) an object of `size` must land
+    to have teleported."""
+    return max(TELEPORT_SIZES * size, units.length(TELEPORT_SHARE))
+
+
 SPEED_JITTER = 1.2  # analysis px/frame: a velocity fitted over a few sightings wobbles so
 SPEED_FLOOR = 0.107  # short sides/s: the smallest change of speed worth reporting
 ACCEL_NOISE = 0.25  # px/frame^2: a steadier acceleration than this is taken as none
@@ -182,7 +190,7 @@ class Jumps:
     def _jumps(self, track, seg, seg_breaks, sigma_p, sigma_v) -> list[Event]:
         size = float(np.median([p.det.size for p in seg]))
         jump_p = max(TELEPORT_FLOOR, JUMP_SIZES * size, 8.0 * sigma_p) * self.k
-        far = max(TELEPORT_SIZES * size, self.units.length(TELEPORT_SHARE))
+        far = teleport_distance(size, self.units)
         bar_p = max(jump_p, far * self.k)
         events = []
         xy = np.array([(p.x, p.y) for p in seg])

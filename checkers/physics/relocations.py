@@ -29,7 +29,7 @@ import numpy as np
 
 from checkers.base import Event
 from checkers.physics.judged import LARGEST, largest_side
-from checkers.physics.jumps import TELEPORT_SHARE, TELEPORT_SIZES
+from checkers.physics.jumps import teleport_distance
 from checkers.physics.pendulum import swinging
 from checkers.physics.rest_jumps import rest_jumps
 from checkers.tracking import Point, Track
@@ -105,6 +105,11 @@ def _remnant(p: Point, before: list[Point]) -> bool:
     return not p.at_edge and (p.merged or p.det.area < REMNANT * usual)
 
 
+def _one_area(a, b) -> bool:
+    """Are two parts' areas within AREA of each other (one object's two cuts)?"""
+    return max(a.area, b.area) <= AREA * max(1.0, min(a.area, b.area))
+
+
 def _clear(p: Point) -> bool:
     """A sighting whose place and look are the object's own: in view and not merged."""
     return not (p.at_edge or p.merged)
@@ -147,11 +152,22 @@ class Relocations:
         # (only on clips whose frames let physics judge at all, as every other judgement).
         resting = self._tracks.values() if self._clip_judged else []
         for landed, p, off, bar in rest_jumps(
-            resting, self._cuts, self._reliable, self.units, self.k
+            resting, self._cuts, self._reliable, self._landing, self._teleport_bar
         ):
             events.append(self._event("teleport", p, landed, off / bar - 0.5,
                                       f"jumped {off * self.scale:.0f} px from rest"))  # fmt: skip
         return events
+
+    def _landing(self, track: Track) -> bool:
+        """Could `track` be where an object landed: seen `LANDED` times, object-sized?"""
+        return len(track.seen) >= LANDED and self._object_sized(track)
+
+    def _teleport_bar(self, landed: Point, left: Point) -> float | None:
+        """How far apart an object's part `landed` and the part `left` at its old place must
+        be for a teleport; None when their areas are not one object's (AREA)."""
+        if not _one_area(landed.det, left.det):
+            return None
+        return teleport_distance(landed.det.size, self.units) * self.k
 
     def _landed(self, track: Track, ends, starts: list[Track], gap: int) -> Event | None:
         """The surest relocation of `track` into one of the parts that `starts` after one
@@ -174,9 +190,13 @@ class Relocations:
         an object at rest, judged as `judged` does apart from never having moved."""
         if track.id not in self._ghosts or len(track.seen) < LANDED:
             return False
-        if not self._mostly_reliable(track) or largest_side(track) > self.units.length(LARGEST):
+        if not self._object_sized(track):
             return False
         return replace(track.confidence(), moved=1.0).value >= TRUSTED
+
+    def _object_sized(self, track: Track) -> bool:
+        """Seen mostly on reliable frames and no larger than an object (judged.LARGEST)."""
+        return self._mostly_reliable(track) and largest_side(track) <= self.units.length(LARGEST)
 
     @staticmethod
     def _losses(track: Track, gap: int):
@@ -243,14 +263,14 @@ class Relocations:
         # it landed, those two frames earlier 0.2).
         if all(_unlike(p, after[0]) for p in before):
             return None
-        if max(last.area, first.area) > AREA * max(1.0, min(last.area, first.area)):
+        if not _one_area(last, first):
             return None
         if track.id not in self._bends:
             self._bends[track.id] = swinging(track)
         px, py = _predicted(before, after[0].frame, bends=self._bends[track.id])
         off = math.hypot(after[0].x - px, after[0].y - py)
         size = float(np.median([p.det.size for p in before]))
-        bar = max(TELEPORT_SIZES * size, self.units.length(TELEPORT_SHARE)) * self.k
+        bar = teleport_distance(size, self.units) * self.k
         jitter = self.units.length(JITTER)
         if off <= bar or _bounced(before, after, (px, py), bar, jitter):
             return None

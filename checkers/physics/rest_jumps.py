@@ -20,15 +20,12 @@ seeds (282) no such pair had a landed part: the pairs of still parts born togeth
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
-from checkers.physics.judged import LARGEST, largest_side
-from checkers.physics.jumps import TELEPORT_SHARE, TELEPORT_SIZES
 from checkers.tracking import Point, Track
 from checkers.tracking.confidence import STILL, travel
 from checkers.tracking.looks import color_distance
 
-LANDED = 3  # sightings the part where it landed needs (as relocations.LANDED)
-AREA = 2.0  # largest ratio of the two parts' areas (as relocations.AREA)
 # The old place shows backdrop, not the object: the two parts' colors differ by more than
 # this (color_distance, SAME_COLOR units; relocations.COLOR). Two lights switched on, or two
 # like patches the model relearns together, are one color. The four finds on TUNE, the spent
@@ -48,11 +45,18 @@ def _born_still(track: Track) -> Point | None:
     return first
 
 
-def rest_jumps(tracks, cuts: set[int], reliable: dict[int, bool], units, k: float):
+def rest_jumps(
+    tracks,
+    cuts: set[int],
+    reliable: dict[int, bool],
+    landing: Callable[[Track], bool],
+    teleport_bar: Callable[[Point, Point], float | None],
+):
     """(landed track, its first sighting, how far it landed, the bar) for each resting
-    object's teleport: a still part not out of the model's picture, seen `LANDED` times on
-    mostly reliable frames and no larger than an object (judged.LARGEST), born in the frame
-    another still part of about its area and another color is born far from it."""
+    object's teleport: a still part not out of the model's picture that could be where an
+    object landed (`landing`, relocations': seen long enough, object-sized), born in the
+    frame another still part of another color is born further from it than
+    `teleport_bar(landed, other)` (None: not one object's two places)."""
     born: dict[int, list[tuple[Track, Point]]] = {}
     for track in tracks:
         first = _born_still(track)
@@ -66,25 +70,15 @@ def rest_jumps(tracks, cuts: set[int], reliable: dict[int, bool], units, k: floa
         if len(parts) < 2:
             continue
         # The landed part is new to the model; the surest one (most sightings) first.
-        landed = [
-            (t, p)
-            for t, p in parts
-            if not p.emerged
-            and len(t.seen) >= LANDED
-            and sum(reliable.get(q.frame, False) for q in t.seen) >= 0.8 * len(t.seen)
-            and largest_side(t) <= units.length(LARGEST)
-        ]
+        landed = [(t, p) for t, p in parts if not p.emerged and landing(t)]
         for track, p in sorted(landed, key=lambda tp: -len(tp[0].seen)):
-            bar = max(TELEPORT_SIZES * p.det.size, units.length(TELEPORT_SHARE)) * k
-            offs = [
-                math.hypot(q.x - p.x, q.y - p.y)
-                for other, q in parts
-                if other is not track
-                and max(p.det.area, q.det.area) <= AREA * max(1.0, min(p.det.area, q.det.area))
-                and color_distance(p.det, q.det) > UNLIKE
-            ]
-            offs = [off for off in offs if off > bar]
-            if offs:
-                found.append((track, p, max(offs), bar))
+            jumps = []  # (how far, bar) to each part that could be its old place
+            for other, q in parts:
+                bar = None if other is track else teleport_bar(p, q)
+                off = math.hypot(q.x - p.x, q.y - p.y)
+                if bar is not None and color_distance(p.det, q.det) > UNLIKE and off > bar:
+                    jumps.append((off, bar))
+            if jumps:
+                found.append((track, p, *max(jumps)))
                 break  # one teleport a frame
     return found
