@@ -10,6 +10,8 @@ import numpy as np
 from checkers.base import Event
 from checkers.kinematics import bounce_points
 from checkers.physics.gravity import GRAVITY_FLOOR
+from checkers.physics.handoffs import handoffs
+from checkers.tracking import Track
 
 HEIGHT_SLACK = 2.0  # analysis px a rise may exceed 110% of the fall (edges snap to pixels)
 # A fast rise after a bounce is often where the tracker loses the object for a frame or two
@@ -73,6 +75,25 @@ class Bounces:
                 events.append(self._event("energy_gain", seg[bounces[first] + 1], track, h_after / max(1.0, h_before) - 1,
                                           f"bounced higher than it fell ({h_after * self.scale:.0f} px vs "
                                           f"{h_before * self.scale:.0f} px)"))  # fmt: skip
+        return events
+
+    def _handed_bounces(self, tracks: list[Track]) -> list[Event]:
+        """Bounces the tracker split between a falling track and a rising one (handoffs.py),
+        read on the two runs joined, as the rising track's. Only the bounce at the join is
+        new: what each run holds was read on it already. A ball that gains energy gains it
+        at every bounce, and at 8 fps each may be handed to a new track: one event for the
+        chain of tracks, at its first gain (as `dedupe` keeps one a track)."""
+        events = []
+        reported: set[int] = set()  # tracks whose chain of handoffs has its event
+        for fall, rise, old, new in handoffs(tracks, self.units):
+            if old.id in reported:
+                reported.add(new.id)
+                continue
+            joined = Track(new.id, points=fall + new.points, units=new.units)
+            found = [e for e in self._bounces(joined, fall + rise) if e.frame >= fall[-1].frame]
+            if found:
+                reported.add(new.id)
+            events += found
         return events
 
     @staticmethod

@@ -148,11 +148,14 @@ class PhysicsChecker(
         events: list[Event] = []
         self._by_points: set[tuple[int, int]] = set()  # speed jumps read from points
         self._by_energy: set[tuple[int, int]] = set()  # ... and from a swing's energy
+        free_tracks = []
         for track in tracks:
             # A pendulum's string pulls it up and changes its speed all along its swing: no
             # free flight to judge, only its jumps off its path.
             arc = arc_residual(track)
             free = not fits_arc(arc, LOOSE_FIT)
+            if free:
+                free_tracks.append(track)
             for seg, seg_breaks in zip(segments(track), breaks[track.id], strict=True):
                 jumps = self._jumps(track, seg, seg_breaks, sigma_p, sigma_v)
                 events += [e for e in jumps if free or e.kind == "teleport"]
@@ -170,6 +173,8 @@ class PhysicsChecker(
             events += self._through_floor(track)
             if not self._floor:
                 events += self._sinking(track)
+        # A bounce the tracker split between a falling track and a rising one (handoffs.py).
+        events += self._handed_bounces(free_tracks)
         # Parts of the background model are one part while two objects touch: passing through
         # shows as that part overlapping them, or each coming out on the other's side.
         events += self._through_objects([t for t in tracks if not t.from_background_model])
