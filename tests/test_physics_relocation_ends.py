@@ -12,7 +12,7 @@ the tracker's marks (how a track began, a sighting partly hidden) set by hand.
 from __future__ import annotations
 
 import numpy as np
-from test_physics_wild import RED, SIDE, det
+from test_physics_wild import BLUE, RED, SIDE, det
 from test_physics_wild import run as run_wild
 
 
@@ -147,3 +147,30 @@ def test_an_object_that_comes_back_from_behind_did_not_teleport():
     # Fails before the review's mend: a teleport at 13 for either start.
     assert behind_while_another_starts("split") == []
     assert behind_while_another_starts("new") == []
+
+
+def landed_blurred(jump: float, first_lab=None) -> list[dict]:
+    """An object slides right until frame 12; a new part starts `jump` px off its path at
+    frame 13, its first cut of `first_lab` (the backdrop where it landed taken in), then of
+    the object's own color."""
+    frames = []
+    for i in range(30):
+        x = 40.0 + 4.0 * i
+        if i < 13:
+            frames.append({0: det(x, 60.0)})
+        else:
+            lab = first_lab if i == 13 and first_lab is not None else RED
+            frames.append({1: det(x + jump, 60.0, lab=lab)})
+    return frames
+
+
+def test_a_landing_is_matched_by_the_look_after_its_first_cut():
+    # Fails before session 31: the first cut's color is past the look bar from the object's
+    # (spent wild 9431 clip 104: 2.2 units, its next three cuts under 0.1).
+    blurred = RED + np.array([16.0, -12.0, 17.0])
+    assert ("teleport", 13) in run(landed_blurred(jump=-70.0, first_lab=blurred))
+    assert "teleport" not in [k for k, _ in run(landed_blurred(jump=0.0, first_lab=blurred))]
+    # Another object's color all along is no landing of this one.
+    other = landed_blurred(jump=-70.0)
+    other = [{1: det(p[1].cx, p[1].cy, lab=BLUE)} if 1 in p else p for p in other]
+    assert "teleport" not in [k for k, _ in run(other)]

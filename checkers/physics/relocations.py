@@ -260,8 +260,11 @@ class Relocations:
         # The object's look is the nearest of the sightings its path is predicted from: the
         # last cut before a loss may take in the ghost the object leaves, or blur (TUNE,
         # session 26: dev1515 clip 182, a swinging bob's last cut 1.5 color units from where
-        # it landed, those two frames earlier 0.2).
-        if all(_unlike(p, after[0]) for p in before):
+        # it landed, those two frames earlier 0.2). So may the first cut where it lands, of
+        # the backdrop there (spent wild 9431 clip 104: 2.2-2.3 units from the sightings
+        # before the loss, the next three 0.02-0.1): the landing's look is the nearest of
+        # its first sightings.
+        if all(_unlike(p, q) for p in before for q in after):
             return None
         if not _one_area(last, first):
             return None
