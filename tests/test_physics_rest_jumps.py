@@ -74,3 +74,13 @@ def test_a_clip_physics_does_not_judge_gets_no_rest_teleport():
     # Most frames unreliable: clip_judged refuses the clip, as for every other judgement.
     reliable = lambda i: 8 <= i < 20  # noqa: E731 - the helper takes a callable
     assert run(jumped_from_rest(landed_at=160.0), reliable=reliable) == []
+
+
+def test_an_old_place_the_frame_before_showed_is_no_teleport():
+    # Fails before session 31 (spent wild 8761 clip 269): an object arriving in open view
+    # while the model relearns a patch elsewhere that the frame before showed as it is.
+    frames = jumped_from_rest(landed_at=160.0)
+    assert run(frames, emerged={(1, JUMP): ("seen_before",)}) == []
+    # A ghost, the model's picture of an object gone, is the old place all the same.
+    ghost = {(1, JUMP): ("seen_before", "ghost")}
+    assert run(frames, emerged=ghost) == [("teleport", JUMP)]

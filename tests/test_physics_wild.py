@@ -50,7 +50,7 @@ def run(
     part smaller than its object). The tracker's other marks by hand: `hows`: {(track,
     frame): how it made that point} ("motion" otherwise); `merged`: (track, frame) marked
     partly hidden; `behind`: (track, frame) lost where another part may hide it; `emerged`:
-    (track, frame) marked out of the background model's own picture."""
+    (track, frame) marked out of the background model's own picture (a dict: with why)."""
     units = Units(float(min(W, H)), FPS)
     tracks: dict[int, Track] = {}
     checker = PhysicsChecker()
@@ -70,6 +70,8 @@ def run(
             track.points.append(Point(i, i / FPS, d.cx, d.cy, d, how, edge))
             track.points[-1].merged = (partial is not None and partial(i)) or (tid, i) in merged
             track.points[-1].emerged = (tid, i) in emerged
+            if isinstance(emerged, dict):  # (track, frame) -> why it was called emerged
+                track.points[-1].emerged_why = emerged.get((tid, i), ())
             assigned[len(dets)] = tid
             dets.append(d)
         if touch:

@@ -45,6 +45,18 @@ def _born_still(track: Track) -> Point | None:
     return first
 
 
+def _left(q: Point) -> bool:
+    """Could part `q` be the place an object left? The frame before must not have shown
+    what the frame shows there now (tracker: `seen_before`): there the model relearns a
+    patch of its picture while nothing in view changed (spent wild 8761 clip 269, an object
+    arriving in open view as such a patch is born elsewhere). A ghost, the model's picture of
+    an object gone from there, is the old place whatever that test says: over a plain
+    backdrop a small old place is matched by the frame before's backdrop beside it (TUNE
+    dev1515 clip 110)."""
+    why = q.emerged_why
+    return "seen_before" not in why or "ghost" in why
+
+
 def rest_jumps(
     tracks,
     cuts: set[int],
@@ -76,7 +88,12 @@ def rest_jumps(
             for other, q in parts:
                 bar = None if other is track else teleport_bar(p, q)
                 off = math.hypot(q.x - p.x, q.y - p.y)
-                if bar is not None and color_distance(p.det, q.det) > UNLIKE and off > bar:
+                if (
+                    bar is not None
+                    and color_distance(p.det, q.det) > UNLIKE
+                    and off > bar
+                    and _left(q)
+                ):
                     jumps.append((off, bar))
             if jumps:
                 found.append((track, p, *max(jumps)))
