@@ -79,6 +79,14 @@ SPEED_FITTED = 3
 # the object's, so its speed change is no evidence either (a real jump at the border is
 # missed; the border's own sightings were excused before).
 OUTLINE_SHARE = 0.5
+# A position jump nearby bends a speed jump's fits too, so a speed jump is read only where
+# the fits around it meet in place. But the speed change itself parts them: fitted either
+# side of the boundary and compared half a frame step from each sighting, two lines whose
+# slopes differ by dv meet there only if the change fell mid-step, and are up to half of dv
+# apart if it fell at a sighting. At 8-10 fps a jump to three times a fast slide's speed
+# parts them by more than JUMP_SIZES of a small object (spent wild 6043 clip 164: a
+# triangle of 20 analysis px from 13 to 33 px a frame at 10 fps, every boundary refused).
+CHANGE_GAP = 0.5
 ALONG = 0.85  # cosine: a speed jump keeps the way it had (within 32 degrees)
 
 
@@ -221,7 +229,7 @@ class Jumps:
             elif (
                 quiet
                 and (fitted >= SPEED_FITTED or not track.from_background_model)
-                and max(b.gap_p for b in near) <= jump_p  # a jump nearby bends these fits too
+                and max(b.gap_p for b in near) <= jump_p + CHANGE_GAP * dv  # see CHANGE_GAP
                 and dv > bar_v
                 and dv >= max(b.gap_v for b in near)
                 and whole >= OUTLINE_SHARE
