@@ -29,6 +29,7 @@ from checkers.look_ahead import look_ahead, raising
 from checkers.malloc import keep_freed_memory
 from checkers.overlap import FrameStages
 from checkers.perception.background import background_model_enabled
+from checkers.perception.camera_ahead import fitted_ahead
 from checkers.perception.clean_plate import plate_frames
 from checkers.perception.model_ahead import segmented_ahead
 from checkers.perception.on_demand import OnDemandScene
@@ -265,7 +266,8 @@ def _analyse(
         # i - 1 before the tracker moves on to frame i, as when run in turn.
         held, unreliable = None, 0
         try:
-            pending_pictures = iter(pictures)
+            # The background model's camera steps are fitted as the pictures are decoded.
+            pending_pictures = fitted_ahead(pictures, tracker, overlap)
             # The tracker looks at the leading pictures before judging the first (a clean
             # plate for the background model); they are then judged as usual.
             ahead, error = look_ahead(pending_pictures, tracker, plate_frames(pictures.fps))

@@ -38,7 +38,9 @@ import cv2
 import numpy as np
 
 from checkers.base import CheckError
+from checkers.perception.camera_ahead import CameraAhead
 from checkers.perception.camera_fit import camera_similarity
+from checkers.perception.clean_plate import camera_steps
 from checkers.perception.grouping import PartGrouper, describe_group
 from checkers.perception.photometric import fit_photometric
 from checkers.segment import (
@@ -135,6 +137,8 @@ class MotionBackground:
         # Frames fed ahead of `update` (model_ahead.py): each with its step in the making.
         self._pool = None
         self._fed: deque[tuple[np.ndarray, Future]] = deque()
+        # The camera steps fitted as the pictures were decoded (camera_ahead.py), if they are.
+        self._camera: CameraAhead | None = None
         # (age, primed) as of the last step `update` handed out: a model running ahead has
         # moved on, and the caller must see the state its step came from.
         self._shown = (0, False)
@@ -146,6 +150,19 @@ class MotionBackground:
         (clean_plate.camera_steps), used instead of fitting it again."""
         self._plate = plate
         self._steps = deque(steps)
+
+    def fit_ahead(self, camera: CameraAhead) -> None:
+        """Take each picture's camera step from `camera`, which is given every picture this
+        model will segment, in order, before it is segmented (camera_ahead.py)."""
+        self._camera = camera
+
+    def leading_steps(self, images: list[np.ndarray]) -> list[np.ndarray]:
+        """The camera steps between the leading pictures `images` (the first this model will
+        segment) up to the first cut, as clean_plate.camera_steps fits them: those fitted
+        ahead when they are."""
+        if self._camera is None:
+            return camera_steps(images)
+        return self._camera.leading(len(images))
 
     def run_on(self, pool) -> None:
         """Segment the frames given to `feed` on `pool` (an executor of one thread)."""
@@ -180,7 +197,10 @@ class MotionBackground:
         return self._shown[1]
 
     def _segment(self, rgb: np.ndarray) -> tuple[BackgroundStep, tuple[int, bool]]:
-        gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+        if self._camera is not None:
+            gray, ahead = self._camera.take(rgb)
+        else:
+            gray, ahead = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), None
         cur = rgb.astype(np.float32)
         h, w = gray.shape
         camera_ok = True
@@ -188,8 +208,12 @@ class MotionBackground:
         if self._model is None:
             self._restart(cur)
         else:
+            # The plate's steps, the step fitted ahead and the one fitted now are the same
+            # fit of the same two pictures.
             fitted = self._steps.popleft() if self._steps else None
-            motion = fitted if fitted is not None else camera_similarity(self._gray, gray)
+            if fitted is None:
+                fitted = ahead.result() if ahead is not None else camera_similarity(previous, gray)
+            motion = fitted
             if motion is None:
                 self._restart(cur)
                 camera_ok = False
