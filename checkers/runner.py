@@ -137,7 +137,7 @@ def check_clip(
         _analyse(report, info, source, checks, sensitivity, perceptual, features, observer,
                  overlap, replay=lambda: frames(copy.copy(info), backend, threads),
                  perception=perception,
-                 at_source=lambda shown: SourcePictures(info, shown, threads))  # fmt: skip
+                 at_source=lambda shown: SourcePictures(info, shown, threads, overlap))  # fmt: skip
     except CheckError as error:
         report.verdict, report.error = "error", str(error)
     except Exception as error:  # a bug must not stop a batch; say so and go on
