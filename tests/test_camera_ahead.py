@@ -1,5 +1,6 @@
 """The background model's camera steps fitted ahead, on threads of their own
-(perception/camera_ahead.py), and the source reads' next frame decoded ahead (overlap.py).
+(perception/camera_ahead.py), the source reads' next frame decoded ahead (overlap.py), and
+identity's finalize beside the other checkers' (runner.py).
 
 Either only moves work to other threads: the model must be carried and segment exactly as
 when it fits each step itself, the clean plate must get the steps it would fit, and a check
@@ -8,6 +9,7 @@ with its stages on threads must decide as one run in turn (main: the modules do 
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import cv2
@@ -17,12 +19,12 @@ from test_check_overlap import _same_rows
 from test_model_ahead import pictures, plate_of, shown, summary
 from test_source_morph import DIAMOND, FPS, SQUARE, _frames, _morph
 
-from checkers.base import DecodeStopped
+from checkers.base import Checker, CheckResult, DecodeStopped
 from checkers.overlap import one_ahead
 from checkers.perception.background import MotionBackground
 from checkers.perception.camera_ahead import CameraAhead, fitted_ahead
 from checkers.perception.clean_plate import camera_steps
-from checkers.runner import check_clip
+from checkers.runner import _finalized, check_clip
 from vidgen.world.corpus import write_mp4
 
 
@@ -132,3 +134,26 @@ def test_a_textured_clip_is_judged_alike_on_threads_and_in_turn(tmp_path):
     assert [e.kind for e in together.events] == ["shape_change"]
     assert [e.as_dict() for e in together.events] == [e.as_dict() for e in in_turn.events]
     assert _same_rows(together.rows, in_turn.rows)
+
+
+class _Named(Checker):
+    metrics = ()
+
+    def __init__(self, name):
+        self.name = name
+
+    def process(self, index, frame, tracks) -> dict[str, float]:
+        return {}
+
+    def finalize(self) -> CheckResult:
+        return CheckResult(self.name, threading.current_thread().name, 1.0)
+
+
+def test_the_first_checkers_finalize_runs_beside_the_others_and_results_keep_their_order():
+    checkers = [_Named("a"), _Named("b"), _Named("c")]
+    results = _finalized(checkers, threads=True)
+    assert [r.name for r in results] == ["a", "b", "c"]
+    assert results[0].verdict.startswith("checkers-finalize")
+    assert results[1].verdict == results[2].verdict == threading.current_thread().name
+    in_turn = _finalized(checkers, threads=False)
+    assert {r.verdict for r in in_turn} == {threading.current_thread().name}
