@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 import pytest
 from test_check_overlap import _same_rows
+from test_exact_speedups24 import _track
 from test_model_ahead import pictures, plate_of, shown, summary
 from test_source_morph import DIAMOND, FPS, SQUARE, _frames, _morph
 
@@ -25,6 +26,7 @@ from checkers.perception.background import MotionBackground
 from checkers.perception.camera_ahead import CameraAhead, fitted_ahead
 from checkers.perception.clean_plate import camera_steps
 from checkers.runner import _finalized, check_clip
+from checkers.tracking import Point
 from vidgen.world.corpus import write_mp4
 
 
@@ -157,3 +159,18 @@ def test_the_first_checkers_finalize_runs_beside_the_others_and_results_keep_the
     assert results[1].verdict == results[2].verdict == threading.current_thread().name
     in_turn = _finalized(checkers, threads=False)
     assert {r.verdict for r in in_turn} == {threading.current_thread().name}
+
+
+def test_a_frozen_track_lists_its_sightings_once_so_that_readers_only_read():
+    """finalize may read a track from two threads: a kept list of sightings that is still
+    behind the points would be extended by both, listing points twice (main: freeze leaves
+    the list as last read, here one sighting behind)."""
+    track = _track(1)
+    seen = track.seen  # read mid-clip ...
+    track.points.append(
+        Point(len(track.points), 9.0, 1.0, 1.0, track.points[0].det, "motion", False)
+    )
+    track.freeze()  # ... then the clip's last sighting, and the clip ends
+    points, count, kept = track._sightings_of
+    assert points is track.points and count == len(track.points)
+    assert kept == [p for p in track.points if p.det is not None] and len(kept) == len(seen) + 1
