@@ -152,14 +152,11 @@ class MotionBackground:
         self._steps = deque(steps)
 
     def fit_ahead(self, camera: CameraAhead) -> None:
-        """Take each picture's camera step from `camera`, which is given every picture this
-        model will segment, in order, before it is segmented (camera_ahead.py)."""
+        """Take each picture's camera step from `camera` (given every picture, in order)."""
         self._camera = camera
 
     def leading_steps(self, images: list[np.ndarray]) -> list[np.ndarray]:
-        """The camera steps between the leading pictures `images` (the first this model will
-        segment) up to the first cut, as clean_plate.camera_steps fits them: those fitted
-        ahead when they are."""
+        """clean_plate.camera_steps of the leading pictures, fitted ahead when they are."""
         if self._camera is None:
             return camera_steps(images)
         return self._camera.leading(len(images))
@@ -208,12 +205,9 @@ class MotionBackground:
         if self._model is None:
             self._restart(cur)
         else:
-            # The plate's steps, the step fitted ahead and the one fitted now are the same
-            # fit of the same two pictures.
-            fitted = self._steps.popleft() if self._steps else None
-            if fitted is None:
-                fitted = ahead.result() if ahead is not None else camera_similarity(previous, gray)
-            motion = fitted
+            motion = self._steps.popleft() if self._steps else None
+            if motion is None:  # the plate's step, the one fitted ahead, or fitted now: alike
+                motion = ahead.result() if ahead is not None else camera_similarity(previous, gray)
             if motion is None:
                 self._restart(cur)
                 camera_ok = False
