@@ -18,7 +18,9 @@ waits, so the frames held stay few however long the clip.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TypeVar
 
 import cv2
 
@@ -26,6 +28,8 @@ from checkers.base import Checker
 from checkers.video import Frame
 
 WATCH_LAG = 24
+T = TypeVar("T")
+_END = object()
 
 
 class FrameStages:
@@ -98,3 +102,14 @@ class _Inline:
 
     def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
         pass
+
+
+def one_ahead(items: Iterator[T]) -> Iterator[T]:
+    """`items` in order, each next one made on a thread of its own while the caller works on
+    the one before (the same items: only when each is made changes). For a producer whose
+    time goes to code that releases the GIL, such as a decoder."""
+    with ThreadPoolExecutor(1, thread_name_prefix="checkers-ahead") as pool:
+        pending = pool.submit(next, items, _END)
+        while (item := pending.result()) is not _END:
+            pending = pool.submit(next, items, _END)
+            yield item

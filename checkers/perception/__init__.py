@@ -9,6 +9,7 @@
     grouping.py     the background model's parts that lie close and move together, joined
                     into one detection (a shaded body and its highlight are one object)
     model_ahead.py  runs the background model one picture ahead of the tracker, on a thread
+    camera_ahead.py fits the model's camera steps as the pictures are decoded, on threads
     seen_before.py  whether the frame before already showed a new part, a little off (an
                     object learnt into the model that started to move in place)
     cuts.py         shot cuts: the scene is lost and its colors or layout are replaced

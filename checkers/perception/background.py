@@ -38,7 +38,9 @@ import cv2
 import numpy as np
 
 from checkers.base import CheckError
+from checkers.perception.camera_ahead import CameraAhead
 from checkers.perception.camera_fit import camera_similarity
+from checkers.perception.clean_plate import camera_steps
 from checkers.perception.grouping import PartGrouper, describe_group
 from checkers.perception.photometric import fit_photometric
 from checkers.segment import (
@@ -135,6 +137,8 @@ class MotionBackground:
         # Frames fed ahead of `update` (model_ahead.py): each with its step in the making.
         self._pool = None
         self._fed: deque[tuple[np.ndarray, Future]] = deque()
+        # The camera steps fitted as the pictures were decoded (camera_ahead.py), if they are.
+        self._camera: CameraAhead | None = None
         # (age, primed) as of the last step `update` handed out: a model running ahead has
         # moved on, and the caller must see the state its step came from.
         self._shown = (0, False)
@@ -146,6 +150,16 @@ class MotionBackground:
         (clean_plate.camera_steps), used instead of fitting it again."""
         self._plate = plate
         self._steps = deque(steps)
+
+    def fit_ahead(self, camera: CameraAhead) -> None:
+        """Take each picture's camera step from `camera` (given every picture, in order)."""
+        self._camera = camera
+
+    def leading_steps(self, images: list[np.ndarray]) -> list[np.ndarray]:
+        """clean_plate.camera_steps of the leading pictures, fitted ahead when they are."""
+        if self._camera is None:
+            return camera_steps(images)
+        return self._camera.leading(len(images))
 
     def run_on(self, pool) -> None:
         """Segment the frames given to `feed` on `pool` (an executor of one thread)."""
@@ -180,7 +194,10 @@ class MotionBackground:
         return self._shown[1]
 
     def _segment(self, rgb: np.ndarray) -> tuple[BackgroundStep, tuple[int, bool]]:
-        gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+        if self._camera is not None:
+            gray, ahead = self._camera.take(rgb)
+        else:
+            gray, ahead = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), None
         cur = rgb.astype(np.float32)
         h, w = gray.shape
         camera_ok = True
@@ -188,8 +205,9 @@ class MotionBackground:
         if self._model is None:
             self._restart(cur)
         else:
-            fitted = self._steps.popleft() if self._steps else None
-            motion = fitted if fitted is not None else camera_similarity(self._gray, gray)
+            motion = self._steps.popleft() if self._steps else None
+            if motion is None:  # the plate's step, the one fitted ahead, or fitted now: alike
+                motion = ahead.result() if ahead is not None else camera_similarity(previous, gray)
             if motion is None:
                 self._restart(cur)
                 camera_ok = False

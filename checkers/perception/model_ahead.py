@@ -4,8 +4,9 @@ With the model on, the tracker's thread is a check's longest stage: the model (b
 takes about half of it, the tracks and the checkers the rest, while the scene and the face
 tracks run beside it (checkers/overlap.py). The model reads the frames alone, never the
 tracks, so the next picture's step can be computed while the tracker and the checkers work
-on this one: the runner's pictures come one behind the decoder, and each picture the tracker
-will segment is fed to the model as soon as it is decoded.
+on this one: the runner's pictures come one behind those fed here, and each picture the tracker
+will segment is fed to the model as soon as it arrives (the decoder runs one picture further
+ahead, so that its camera step is being fitted before the model needs it: camera_ahead.py).
 
 Nothing is decided differently: the model still segments every picture once, in order, on
 one thread, and the tracker gets each step, with the model's age and start as of that step

@@ -20,7 +20,7 @@ import numpy as np
 
 from checkers.flow import FlowMeter
 from checkers.perception.background import MotionBackground, background_model_enabled
-from checkers.perception.clean_plate import camera_steps, clean_plate
+from checkers.perception.clean_plate import clean_plate
 from checkers.perception.seen_before import seen_before
 from checkers.segment import Detection, Segmentation, segment
 from checkers.tracking.assignment import assign
@@ -175,7 +175,7 @@ class Tracker:
         if not images or not self._use_background or self.tracks:
             return
         if self.choose_path(images[0]) and self._background.age == 0:
-            steps = camera_steps(images)
+            steps = self._background.leading_steps(images)
             plate = clean_plate(images, steps)
             if plate is not None:
                 self._background.start_from(plate, steps)

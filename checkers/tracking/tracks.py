@@ -85,8 +85,12 @@ class Track:
     _sightings_of = None
 
     def freeze(self) -> None:
-        """The track is complete: `solid` and `confidence` may be kept from now on."""
+        """The track is complete: `solid` and `confidence` may be kept from now on. Its
+        sightings are listed once more here, so that reading them never extends the kept
+        list again: the checkers' finalize may read a track from two threads at once
+        (runner._finalized), and two threads extending one list would list points twice."""
         self._frozen, self._kept = True, {}
+        self._sightings()
 
     def __getstate__(self) -> dict:
         # Pickled (the replays' caches) unfrozen, without what was kept: the code that
