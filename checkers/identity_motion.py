@@ -39,6 +39,7 @@ from checkers.resize_gates import kept_color, resize_stands, seen_through
 from checkers.shape_motion import SHAPE_STEP, shape_step
 from checkers.step_fit import DATING_WINDOW, Step, fit_step, pooled_fit
 from checkers.tracking import Point, Track
+from checkers.tracking.boxes import scaled_alike
 from checkers.tracking.looks import core_chroma, hue_shift
 from checkers.units import frames_in
 
@@ -54,7 +55,6 @@ HUE_SHIFT = 40.0
 # track seen once at chroma 12 and found again a second later on a saturated part).
 DULL_CHROMA = 20.0
 SIZE_STEP = 0.7  # |log area ratio| (size ratio 1.42); the world resizes by 0.45-0.6 or 1.6-2.0
-BOTH_WAYS = 0.5  # the smaller of the box's width and height changes, as a share of the larger
 SIZE_RESIDUAL = 0.15  # rms log area about the fitted step that still reads as one resize
 # A change of look fitted quicker than this is a cut that merged, split or was taken over by
 # another object; the world's gradual changes take 0.4 s or more.
@@ -299,15 +299,9 @@ def _size_behind(seen: list[Point], fps: float, k: float):
 
 
 def both_ways(before: list[Point], after: list[Point]) -> bool:
-    """The part's box grew or shrank in width and height alike, as a resized object's does.
-    A part cut by scenery it slides behind, or dragging a shadow, changes along one side
-    (wild dev: width and height changed by ratios of 0.25-0.3 there, 0.75-1.0 on resizes)."""
-    sides = [
-        np.median([np.log(np.maximum(p.det.bbox[2:], 1)) for p in ps], axis=0)
-        for ps in (before, after)
-    ]
-    dw, dh = sides[1] - sides[0]
-    return dw * dh > 0 and min(abs(dw), abs(dh)) >= BOTH_WAYS * max(abs(dw), abs(dh))
+    """The part's box grew or shrank in width and height alike, as a resized object's does
+    (tracking.boxes.scaled_alike)."""
+    return scaled_alike([p.det.bbox for p in before], [p.det.bbox for p in after])
 
 
 def _log_areas(seen: list[Point]) -> np.ndarray:
