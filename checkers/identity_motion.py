@@ -66,6 +66,12 @@ MIN_SIGHTINGS = 5
 # behind scenery or out of the frame shrinks for a sighting or two and is then lost, and that
 # was the commonest clean-clip identity event (seed 5353: 2 of 4 behind a wall, 1 at the edge).
 SIZE_HOLD = None
+# ... unless the part left the frame right after: seen after its last open-view sighting
+# only at the frame's edge, its new size held as long as it could be seen in full; two
+# sightings of it then (spent wild 8761 124, 9431 259, TUNE fresh4711 101: 3-5 sightings,
+# under HOLD_SECONDS at 24-30 fps, between the change and the border). An object sliding
+# behind scenery is lost, not seen at the edge.
+EXIT_HOLD = 2
 
 
 @dataclass(frozen=True)
@@ -165,7 +171,8 @@ class MotionLooks:
         if step is None or step.residual > SIZE_RESIDUAL * k:
             return None
         amount = float(abs(step.after - step.before)[0])
-        change = _judged("size", open_view, step, amount, SIZE_STEP * k, fps, hold=SIZE_HOLD)
+        hold = EXIT_HOLD if _exits(open_view, dating) else SIZE_HOLD
+        change = _judged("size", open_view, step, amount, SIZE_STEP * k, fps, hold=hold)
         # The size before the change must have been seen: a part growing from its first
         # sightings is an object coming into view (out from behind something, or out of
         # the model's own picture), not one that grows.
@@ -240,6 +247,12 @@ def _standing(found, track: Track, fps: float, others, chroma) -> MotionChange |
     if old and not kept_color(track, old[-1].frame, new.frame, need, chroma):
         return None
     return change
+
+
+def _exits(open_view: list[Point], dating: list[Point]) -> bool:
+    """After its last open-view sighting the part was seen only at the frame's edge: it left."""
+    later = [p for p in dating if p.frame > open_view[-1].frame]
+    return bool(later) and all(p.at_edge for p in later)
 
 
 def _open(seen: list[Point]) -> list[Point]:
