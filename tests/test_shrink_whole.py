@@ -50,3 +50,14 @@ def test_a_shrink_beside_another_part_is_partly_hidden():
     assert shrank_whole(obj.seen, 400.0)
     obj.points[-2].near = [3]  # another part touches it: it may be in front
     assert not shrank_whole(obj.seen, 400.0)
+
+
+def test_a_still_part_shrinking_alike_is_being_learnt_into_the_backdrop():
+    # A part that stands still while it shrinks on all sides is the model learning it
+    # (gen-clips videorepa_supp_cogvideox_06): its last sightings stay marked.
+    sizes = [(20, 20)] * 8 + [(s, s) for s in (18, 16, 14, 13, 12)]
+    obj = track([(80.0, 90.0)] * len(sizes), sizes)
+    frame = Frame(len(sizes), len(sizes) / UNITS.fps, np.zeros((H, W, 3), np.uint8))
+    point, _ = missing_point(obj, frame, [], lambda x, y: (x, y), (W, H), UNITS, None)
+    assert point.behind
+    assert [p.merged for p in obj.points] == [False] * 8 + [True] * 5
