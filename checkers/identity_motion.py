@@ -39,6 +39,7 @@ from checkers.resize_gates import kept_color, resize_stands, seen_through
 from checkers.shape_motion import SHAPE_STEP, shape_step
 from checkers.step_fit import DATING_WINDOW, Step, fit_step, pooled_fit
 from checkers.tracking import Point, Track
+from checkers.tracking.boxes import scaled_alike
 from checkers.tracking.looks import core_chroma, hue_shift
 from checkers.units import frames_in
 
@@ -54,7 +55,6 @@ HUE_SHIFT = 40.0
 # track seen once at chroma 12 and found again a second later on a saturated part).
 DULL_CHROMA = 20.0
 SIZE_STEP = 0.7  # |log area ratio| (size ratio 1.42); the world resizes by 0.45-0.6 or 1.6-2.0
-BOTH_WAYS = 0.5  # the smaller of the box's width and height changes, as a share of the larger
 SIZE_RESIDUAL = 0.15  # rms log area about the fitted step that still reads as one resize
 # A change of look fitted quicker than this is a cut that merged, split or was taken over by
 # another object; the world's gradual changes take 0.4 s or more.
@@ -66,6 +66,12 @@ MIN_SIGHTINGS = 5
 # behind scenery or out of the frame shrinks for a sighting or two and is then lost, and that
 # was the commonest clean-clip identity event (seed 5353: 2 of 4 behind a wall, 1 at the edge).
 SIZE_HOLD = None
+# ... unless the part left the frame right after: seen after its last open-view sighting
+# only at the frame's edge, its new size held as long as it could be seen in full; two
+# sightings of it then (spent wild 8761 124, 9431 259, TUNE fresh4711 101: 3-5 sightings,
+# under HOLD_SECONDS at 24-30 fps, between the change and the border). An object sliding
+# behind scenery is lost, not seen at the edge.
+EXIT_HOLD = 2
 
 
 @dataclass(frozen=True)
@@ -165,7 +171,8 @@ class MotionLooks:
         if step is None or step.residual > SIZE_RESIDUAL * k:
             return None
         amount = float(abs(step.after - step.before)[0])
-        change = _judged("size", open_view, step, amount, SIZE_STEP * k, fps, hold=SIZE_HOLD)
+        hold = EXIT_HOLD if _exits(open_view, dating) else SIZE_HOLD
+        change = _judged("size", open_view, step, amount, SIZE_STEP * k, fps, hold=hold)
         # The size before the change must have been seen: a part growing from its first
         # sightings is an object coming into view (out from behind something, or out of
         # the model's own picture), not one that grows.
@@ -242,6 +249,12 @@ def _standing(found, track: Track, fps: float, others, chroma) -> MotionChange |
     return change
 
 
+def _exits(open_view: list[Point], dating: list[Point]) -> bool:
+    """After its last open-view sighting the part was seen only at the frame's edge: it left."""
+    later = [p for p in dating if p.frame > open_view[-1].frame]
+    return bool(later) and all(p.at_edge for p in later)
+
+
 def _open(seen: list[Point]) -> list[Point]:
     """Sightings clear of the frame's edge, of other parts and of what they hide."""
     return [p for p in seen if not p.at_edge and not p.near and not p.hides]
@@ -299,15 +312,9 @@ def _size_behind(seen: list[Point], fps: float, k: float):
 
 
 def both_ways(before: list[Point], after: list[Point]) -> bool:
-    """The part's box grew or shrank in width and height alike, as a resized object's does.
-    A part cut by scenery it slides behind, or dragging a shadow, changes along one side
-    (wild dev: width and height changed by ratios of 0.25-0.3 there, 0.75-1.0 on resizes)."""
-    sides = [
-        np.median([np.log(np.maximum(p.det.bbox[2:], 1)) for p in ps], axis=0)
-        for ps in (before, after)
-    ]
-    dw, dh = sides[1] - sides[0]
-    return dw * dh > 0 and min(abs(dw), abs(dh)) >= BOTH_WAYS * max(abs(dw), abs(dh))
+    """The part's box grew or shrank in width and height alike, as a resized object's does
+    (tracking.boxes.scaled_alike)."""
+    return scaled_alike([p.det.bbox for p in before], [p.det.bbox for p in after])
 
 
 def _log_areas(seen: list[Point]) -> np.ndarray:

@@ -29,17 +29,24 @@ REACH_SIZES = 0.5
 # its size; a different object would rarely match it, its place and its path at once).
 AREA_RATIO = 1.4
 SIGHTINGS = 3  # clean sightings each side whose median look is compared
+# Frames between the ended track's last sighting and the new one's first: the frame of the
+# switch itself may be caught mid-way (an exposure spanning it: a blend of both colors, too
+# far from either for the tracker) and cut as a part of its own, or not at all (spent wild
+# 8761 clip 261, 9431 clip 184: a one-sighting track between the two). chroma_step's
+# MAX_SPAN allows the same frame.
+BETWEEN = 1
 
 
 def joined(
     tracks: dict[int, Track], fps: float, clean, judged=lambda t: t.look_judged, refound=False
-) -> list[tuple[Track, Track, int]]:
-    """(ended, begun, frame) for each `judged` track that ends where another judged one
-    begins the next frame. `clean(point, hidden)` says a sighting's look can be read,
-    `hidden` being the ids of missing tracks the part may cover (the new part covers where
-    the tracker still predicts the ended track). With `refound`, a track also ends before
-    each stretch it went unseen and was found again after (the ended track is then its
-    sightings up to there)."""
+) -> list[tuple[Track, Track, int, set]]:
+    """(ended, begun, frame, gone) for each `judged` track that ends where another judged
+    one begins the next frame (or BETWEEN frames later). `clean(point, hidden)` says a
+    sighting's look can be read, `hidden` being the ids of missing tracks the part may cover:
+    the new part covers where the tracker still predicts the ended track, and any part seen
+    only between the two (the switch caught mid-way); `gone` holds their ids. With
+    `refound`, a track also ends before each stretch it went unseen and was found again
+    after (the ended track is then its sightings up to there)."""
     ends: dict[int, list[tuple[Track, Point, float]]] = {}  # frame -> (track, end, next seen)
     for track in tracks.values():
         if judged(track) and track.seen:
@@ -50,16 +57,27 @@ def joined(
         first = new.points[0]
         if first.det is None or first.how != "new" or not judged(new):
             continue
-        for track, end, again in ends.get(first.frame - 1, []):
+        ended = [e for gap in range(1, BETWEEN + 2) for e in ends.get(first.frame - gap, [])]
+        for track, end, again in ended:
             old = _until(track, end)
+            gone = {old.id} | _between(tracks, end.frame, first.frame)
             # The new look holds while the ended track is unseen.
-            held = [p for p in new.seen if clean(p, {old.id}) and p.frame < again]
+            held = [p for p in new.seen if clean(p, gone) and p.frame < again]
             if len(held) < SIGHTINGS or held[-1].frame - first.frame < HOLD_SECONDS * fps:
                 continue
-            if old.id != new.id and clean(first, {old.id}) and _continues(old, first, clean):
-                pairs.append((old, new, first.frame))
+            if old.id != new.id and clean(first, gone) and _continues(old, first, clean):
+                pairs.append((old, new, first.frame, gone))
                 break
     return pairs
+
+
+def _between(tracks: dict[int, Track], end: int, begin: int) -> set[int]:
+    """Ids of the tracks seen only after frame `end` and before frame `begin`."""
+    return {
+        t.id
+        for t in tracks.values()
+        if t.seen and end < t.seen[0].frame and t.seen[-1].frame < begin
+    }
 
 
 def _stretches(track: Track, refound: bool) -> list[tuple[Point, float]]:
@@ -90,7 +108,9 @@ def _continues(old: Track, first: Point, clean) -> bool:
         return False
     last, before = seen[-1], seen[-2]
     steps = max(1, last.frame - before.frame)
-    lead = np.array([last.x, last.y]) + (np.array([last.x, last.y]) - [before.x, before.y]) / steps
+    ahead = first.frame - last.frame  # 1, or more past a frame caught mid-switch
+    velocity = (np.array([last.x, last.y]) - [before.x, before.y]) / steps
+    lead = np.array([last.x, last.y]) + ahead * velocity
     size = float(np.sqrt(last.det.area))
     if np.hypot(*(lead - [first.x, first.y])) > REACH_SIZES * size:
         return False
@@ -120,9 +140,9 @@ def switches(tracks: dict[int, Track], fps: float, reliable: dict[int, bool]):
     reliable."""
     readable = _readable(reliable)
     out = []
-    for old, new, frame in joined(tracks, fps, readable):
+    for old, new, frame, gone in joined(tracks, fps, readable):
         before = [p.det.lab for p in old.seen if readable(p, set())][-SIGHTINGS:]
-        after = [p.det.lab for p in new.seen if readable(p, {old.id})][:SIGHTINGS]
+        after = [p.det.lab for p in new.seen if readable(p, gone)][:SIGHTINGS]
         distance = np.linalg.norm(np.median(after, axis=0) - np.median(before, axis=0))
         out.append((old, new, frame, float(distance)))
     return out
@@ -147,9 +167,9 @@ def motion_switches(tracks: dict[int, Track], fps: float, reliable: dict[int, bo
     # A trusted part's track may be found again later, on the same object in its new color
     # after the new track ends, or on another (spent wild 1618 12, 4181 37: the tracks went
     # on 0.4-1 s after the switch): it ended at the switch all the same.
-    for old, new, frame in joined(tracks, fps, readable, trusted, refound=True):
+    for old, new, frame, gone in joined(tracks, fps, readable, trusted, refound=True):
         before = [chroma(old.id, p.frame) for p in old.seen if readable(p, set())]
-        after = [chroma(new.id, p.frame) for p in new.seen if readable(p, {old.id})]
+        after = [chroma(new.id, p.frame) for p in new.seen if readable(p, gone)]
         before = [c for c in before if c is not None][-SIGHTINGS:]
         after = [c for c in after if c is not None][:SIGHTINGS]
         if len(before) < SIGHTINGS or len(after) < SIGHTINGS:

@@ -90,3 +90,25 @@ def test_a_hue_switched_in_one_frame_is_an_identity_event_there():
 def test_a_ball_darkened_in_one_frame_is_no_event():
     # Into a hard shadow at once: the color halves along its own hue line.
     assert identity_events(scene(color=lambda t: 0.5 * RED if t >= START else RED)) == []
+
+
+def leaving(radius) -> list[np.ndarray]:
+    """The ball of `scene` at 6 px a frame, touching the frame's right border from frame 33
+    (3 frames after its change ends) and gone from it at 41."""
+    backdrop = texture(5)
+    frames = []
+    for t in range(FRAMES):
+        view = cv2.warpPerspective(backdrop, camera(t), (W, H), flags=cv2.INTER_LINEAR)
+        frames.append(ball(view, 99 + 6.0 * t, 95 + 0.3 * t, radius(t), RED))
+    return frames
+
+
+def test_a_size_change_held_until_the_object_leaves_the_frame_is_an_event():
+    # Its new size is seen in open view for 3 frames (under HOLD_SECONDS, 4 at 16 fps), then
+    # only at the border as it leaves: it held as long as it could be seen (spent wild 8761
+    # 124, 9431 259, TUNE fresh4711 101).
+    events = identity_events(leaving(lambda t: 14.0 + 8.0 * ramp(t)))
+    assert [kind for kind, _ in events] == ["size_change"], events
+    assert abs(events[0][1] - START) <= 2, events
+    # The same ball leaving at its own size changes nothing.
+    assert identity_events(leaving(lambda t: 14.0)) == []

@@ -97,3 +97,26 @@ def test_a_track_found_again_later_ended_at_the_switch(trusted, again, joined):
         (ended, begun, frame, shift) = found[0]
         assert (ended.id, begun, frame) == (1, new, 15) and shift > HUE_SHIFT, found
         assert ended.seen[-1].frame == 14
+
+
+@pytest.mark.parametrize(("start", "joined"), [(16, True), (17, False)])
+def test_a_switch_caught_mid_way_for_a_frame_is_joined_past_it(trusted, start, joined):
+    # The frame of the switch shows a blend of both colors, cut as a one-sighting part of
+    # its own (spent wild 8761 clip 261, 9431 clip 184): the new track begins a frame later
+    # where the old one's path leads. Two frames later is no longer the same switch.
+    old = _track(1, range(0, 15), 20.0, False)
+    blend = _track(2, range(15, 16), 50.0, False)
+    new = _track(3, range(start, 31), 20.0 + 2.0 * start, False)
+    # The new part covers where the tracker still predicts both lost tracks.
+    new.points[0].hides = [1, 2]
+    for p in new.points[1:4]:
+        p.hides = [2]
+
+    def chroma(tid, frame):
+        return {1: RED_AB, 2: 0.5 * (RED_AB + BLUE_AB)}.get(tid, BLUE_AB)
+
+    reliable = dict.fromkeys(range(31), True)
+    found = motion_switches({1: old, 2: blend, 3: new}, FPS, reliable, chroma)
+    assert [(o.id, n.id, f) for o, n, f, _ in found] == ([(1, 3, start)] if joined else [])
+    if joined:
+        assert found[0][3] > HUE_SHIFT

@@ -9,6 +9,9 @@ import numpy as np
 
 # Box gap (analysis px) still counted as touching: edge cutting trims ~2 px off each part.
 CONTACT_MARGIN = 4.0
+# The smaller of a box's width and height changes, as a share of the larger, for a part that
+# was scaled as a whole (identity_motion's resizes, occlusion's shrinks).
+BOTH_WAYS = 0.5
 
 
 def box_gap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
@@ -31,3 +34,16 @@ def covered(box, cover, grow: int = 3) -> float:
     if x1 <= x0 or y1 <= y0:
         return 0 / max(1, bw * bh)
     return (x1 - x0) * (y1 - y0) / max(1, bw * bh)
+
+
+def scaled_alike(before: list, after: list) -> bool:
+    """Boxes `after` grew or shrank from boxes `before` in width and height alike (their
+    median log sides), as a resized object's box does. A part cut by scenery it slides
+    behind, or dragging a shadow, changes along one side (wild dev: width and height changed
+    by ratios of 0.25-0.3 there, 0.75-1.0 on resizes)."""
+    sides = [
+        np.median([np.log(np.maximum(box[2:], 1)) for box in boxes], axis=0)
+        for boxes in (before, after)
+    ]
+    dw, dh = sides[1] - sides[0]
+    return dw * dh > 0 and min(abs(dw), abs(dh)) >= BOTH_WAYS * max(abs(dw), abs(dh))

@@ -12,7 +12,7 @@ import numpy as np
 from checkers.segment import Detection
 from checkers.tracking.boxes import covered
 from checkers.tracking.looks import SAME_COLOR
-from checkers.tracking.occlusion import REMNANT, mark_partial, remnant
+from checkers.tracking.occlusion import REMNANT, mark_partial, remnant, shrank_whole
 from checkers.tracking.tracks import Point, Track
 from checkers.units import Units
 from checkers.video import Frame
@@ -98,7 +98,9 @@ def missing_point(
             typical = _median([p.det.area for p in recent])
             if last.area < HIDING_SHRINK * typical or remnant(residue, box) >= REMNANT:
                 behind = True
-                if track.missing == 0:
+                # An object that shrank as a whole before it was lost was seen whole:
+                # its look is its own (a resize), whatever hid it then.
+                if track.missing == 0 and not shrank_whole(recent, typical):
                     mark_partial(recent[::-1], typical)
     point = Point(
         frame.index, frame.time, pred[0], pred[1], None, "missing", at_edge, behind=behind

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from checkers.tracking.boxes import scaled_alike
+from checkers.tracking.confidence import STILL, travel
+
 # Motion parts only. Scenery is backdrop to the background model, so an object sliding
 # behind a wall or a post shrinks with nothing beside it: lost below this share of the area
 # it was recently seen with, it went behind something. A vanish takes the whole object at once.
@@ -47,3 +50,28 @@ def mark_partial(points, whole: float) -> None:
         if p.det is None or p.det.area >= WHOLE * whole:
             break
         p.merged = True
+
+
+def shrank_whole(recent, whole: float) -> bool:
+    """The run of last sightings in `recent` (oldest first) smaller than the whole object
+    (`whole`, its area) is the object itself grown smaller, not its part left in view: each
+    was cut in open view (not at the frame's edge, not beside another part) and its box
+    shrank from the whole-size sightings before the run in width and height alike, while
+    the part moved (STILL: half its size or more). Scenery an object slides behind cuts it
+    along one side (a post its width, a table's edge its height); a resize scales both
+    (spent wild seeds: shrinking objects lost at the clip's end or edge had their whole
+    shrink marked partly hidden, so identity never read it). A part standing still shrinks
+    alike on all sides as the model learns it into the backdrop (gen-clips
+    videorepa_supp_cogvideox_06: a person bent over a mop, 0.2 of its size in 8 frames)."""
+    seen = [p for p in recent if p.det is not None]
+    run = []
+    for p in reversed(seen):
+        if p.det.area >= WHOLE * whole:
+            break
+        run.append(p)
+    before = [p for p in seen[: len(seen) - len(run)] if not (p.near or p.at_edge)]
+    if not run or not before or any(p.near or p.at_edge for p in run):
+        return False
+    return scaled_alike([p.det.bbox for p in before], [p.det.bbox for p in run]) and (
+        travel(run) >= STILL
+    )
