@@ -70,8 +70,9 @@ SIZE_HOLD = None
 # only at the frame's edge, its new size held as long as it could be seen in full; two
 # sightings of it then (spent wild 8761 124, 9431 259, TUNE fresh4711 101: 3-5 sightings,
 # under HOLD_SECONDS at 24-30 fps, between the change and the border). An object sliding
-# behind scenery is lost, not seen at the edge.
-EXIT_HOLD = 2
+# behind scenery is lost, not seen at the edge. In seconds, at least two sightings: two at
+# 8-30 fps, more at higher rates.
+EXIT_HOLD_SECONDS = 0.08
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,9 @@ class MotionLooks:
         if step is None or step.residual > SIZE_RESIDUAL * k:
             return None
         amount = float(abs(step.after - step.before)[0])
-        hold = EXIT_HOLD if _exits(open_view, dating) else SIZE_HOLD
+        hold = (
+            frames_in(EXIT_HOLD_SECONDS, fps, least=2) if _exits(open_view, dating) else SIZE_HOLD
+        )
         change = _judged("size", open_view, step, amount, SIZE_STEP * k, fps, hold=hold)
         # The size before the change must have been seen: a part growing from its first
         # sightings is an object coming into view (out from behind something, or out of

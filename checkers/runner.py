@@ -332,9 +332,9 @@ def _analyse(
 
 
 def _finalized(checkers: list[Checker], threads: bool) -> list[CheckResult]:
-    """Each checker's `finalize`, in order. With threads, the first (identity drift, whose
-    source reads decode the clip again: the longest, 0.1-0.3 s on wild and gen-clips clips)
-    runs on a thread of its own beside the others, which nothing else then keeps busy.
+    """Each checker's `finalize`, in order. With threads, the first listed (by default
+    identity drift, whose source reads decode the clip again: the longest, 0.1-0.3 s on wild
+    and gen-clips clips) runs on a thread of its own beside the others.
     Each reads the frozen tracks and its own state alone, so when they run changes nothing."""
     if not threads or len(checkers) < 2:
         return [checker.finalize() for checker in checkers]
