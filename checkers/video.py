@@ -145,6 +145,9 @@ def frames(info: VideoInfo, backend: str | None = None, threads: int = 0) -> Ite
             try:
                 yield from _iter_decord(info, reader)
                 return
+            except _DecordMisread:
+                # Before any frame was given: PyAV reads the whole clip instead.
+                log.info("decord misreads %s's frames; using PyAV", info.path)
             except DecodeStopped as error:
                 # decord's threaded decoder gives up frames before the damage; PyAV decodes
                 # up to it. Resume there so the report says where the stream really breaks.
@@ -156,6 +159,10 @@ def frames(info: VideoInfo, backend: str | None = None, threads: int = 0) -> Ite
                 return
     info.backend = "pyav"
     yield from _iter_pyav(info, threads)
+
+
+class _DecordMisread(Exception):
+    """decord's first frame is not an RGB picture of the clip's size."""
 
 
 def _open_decord(info: VideoInfo, threads: int):
@@ -191,6 +198,10 @@ def _iter_decord(info: VideoInfo, reader) -> Iterator[Frame]:
         except Exception as error:  # decord.DECORDError mid-stream
             raise DecodeStopped(_stopped_message(info, index, error), index) from error
         image = array.asnumpy()
+        if index == 0 and (image.ndim != 3 or image.shape[2] != 3):
+            # decord lays tiny frames (16 px wide) out with their rows' padding: 6 values a
+            # pixel where there are 3. Nothing was given yet, so PyAV can take over.
+            raise _DecordMisread
         if starts is not None and index < len(starts):
             stamp = float(starts[index])
         else:

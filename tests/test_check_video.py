@@ -141,3 +141,18 @@ def test_source_crops_of_other_pixel_formats_are_cut_from_the_whole_frame(tmp_pa
         whole = [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
     got = dict(video.source_crops(probe(clip), {1: [(3, 5, 20, 30)]}))
     assert np.array_equal(got[1][0], whole[1][5:30, 3:20])
+
+
+def test_tiny_frames_are_read_as_rgb_pictures(tmp_path):
+    """decord lays a 16 px wide frame out with its rows' padding (6 values a pixel); the
+    default path then reads the clip with PyAV, and a check of it is no internal error
+    (failed on the code before: cvtColor of 6 channels)."""
+    from checkers.runner import check_clip
+
+    path = write_vfr(tmp_path / "tiny.mp4", [i * 125 for i in range(12)], size=(16, 16))
+    info = probe(str(path))
+    pictures = list(frames(info))
+    assert len(pictures) == 12
+    assert all(f.image.shape == (16, 16, 3) for f in pictures)
+    report = check_clip(str(path))
+    assert report.error is None, report.error
