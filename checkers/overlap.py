@@ -18,13 +18,13 @@ waits, so the frames held stay few however long the clip.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
 import cv2
 
-from checkers.base import Checker
+from checkers.base import Checker, DecodeStopped
 from checkers.video import Frame
 
 WATCH_LAG = 24
@@ -113,3 +113,27 @@ def one_ahead(items: Iterator[T]) -> Iterator[T]:
         while (item := pending.result()) is not _END:
             pending = pool.submit(next, items, _END)
             yield item
+
+
+def held_back(
+    items: Iterable[T], arrived: Callable[[T], None], ending: Callable[[], None] = lambda: None
+) -> Iterator[T]:
+    """`items` in order, each yielded once the next has arrived and been handed to `arrived`
+    (work on a thread that should run ahead of the caller's); `ending` runs before the last
+    is yielded. Where decoding stops, the items decoded before the damage are yielded first;
+    the error then ends the clip where it did."""
+    held: T | None = None
+    try:
+        for item in items:
+            arrived(item)
+            if held is not None:
+                yield held
+            held = item
+    except DecodeStopped:
+        if held is not None:
+            ending()
+            yield held
+        raise
+    if held is not None:
+        ending()
+        yield held

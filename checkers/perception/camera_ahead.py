@@ -27,8 +27,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import cv2
 import numpy as np
 
-from checkers.base import DecodeStopped
 from checkers.cadence import Shown
+from checkers.overlap import held_back
 from checkers.perception.camera_fit import camera_similarity
 
 FITTERS = 2  # threads that fit steps: the look-ahead's steps are fitted two at a time
@@ -95,25 +95,12 @@ def fitted_ahead(pictures: Iterable[Shown], tracker, threads: bool = True) -> It
                     camera.add(rgb)
             waiting = None
 
-        held: Shown | None = None
-        try:
-            for shown in pictures:
-                settle()
-                if not shown.repeat:
-                    if camera is not None:
-                        camera.add(shown.frame.image)
-                    elif waiting is not None:
-                        waiting.append(shown.frame.image)
-                if held is not None:
-                    yield held
-                held = shown
-        except DecodeStopped:
-            # The pictures decoded before the damage are judged first; the error then ends
-            # the clip where it did.
-            if held is not None:
-                settle()
-                yield held
-            raise
-        if held is not None:
+        def arrived(shown: Shown) -> None:
             settle()
-            yield held
+            if not shown.repeat:
+                if camera is not None:
+                    camera.add(shown.frame.image)
+                elif waiting is not None:
+                    waiting.append(shown.frame.image)
+
+        yield from held_back(pictures, arrived, ending=settle)

@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
-from checkers.base import DecodeStopped
 from checkers.cadence import Shown
+from checkers.overlap import held_back
 from checkers.perception.background import MotionBackground
 
 
@@ -32,21 +32,11 @@ def segmented_ahead(
     if model is None or not threads:
         yield from pictures
         return
+
+    def arrived(shown: Shown) -> None:
+        if not shown.repeat:
+            model.feed(shown.frame.image)
+
     with ThreadPoolExecutor(1, thread_name_prefix="checkers-model") as pool:
         model.run_on(pool)
-        held: Shown | None = None
-        try:
-            for shown in pictures:
-                if not shown.repeat:
-                    model.feed(shown.frame.image)
-                if held is not None:
-                    yield held
-                held = shown
-        except DecodeStopped:
-            # The pictures decoded before the damage are judged first, as without the model
-            # ahead; the error then ends the clip where it did.
-            if held is not None:
-                yield held
-            raise
-        if held is not None:
-            yield held
+        yield from held_back(pictures, arrived)
