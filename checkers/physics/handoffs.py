@@ -20,7 +20,7 @@ import math
 import numpy as np
 
 from checkers.kinematics import MOVING, MOVING_JITTER, segments
-from checkers.physics.relocations import COLOR, _one_area
+from checkers.physics.relocations import COLOR, one_area
 from checkers.tracking import Point, Track
 from checkers.tracking.looks import color_distance
 
@@ -71,7 +71,7 @@ def handoffs(tracks: list[Track], units) -> list[tuple[list[Point], list[Point],
             if away > HANDOFF_SIZES * size:
                 continue
             a, b = _look(fall[::-1][:LOOK]), _look(rise[:LOOK])
-            if color_distance(a.det, b.det) > COLOR or not _one_area(a.det, b.det):
+            if color_distance(a.det, b.det) > COLOR or not one_area(a.det, b.det):
                 continue
             if best is None or away < best[0]:
                 best = (away, rise, new)

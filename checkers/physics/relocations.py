@@ -105,7 +105,7 @@ def _remnant(p: Point, before: list[Point]) -> bool:
     return not p.at_edge and (p.merged or p.det.area < REMNANT * usual)
 
 
-def _one_area(a, b) -> bool:
+def one_area(a, b) -> bool:
     """Are two parts' areas within AREA of each other (one object's two cuts)?"""
     return max(a.area, b.area) <= AREA * max(1.0, min(a.area, b.area))
 
@@ -165,7 +165,7 @@ class Relocations:
     def _teleport_bar(self, landed: Point, left: Point) -> float | None:
         """How far apart an object's part `landed` and the part `left` at its old place must
         be for a teleport; None when their areas are not one object's (AREA)."""
-        if not _one_area(landed.det, left.det):
+        if not one_area(landed.det, left.det):
             return None
         return teleport_distance(landed.det.size, self.units) * self.k
 
@@ -266,7 +266,7 @@ class Relocations:
         # its first sightings.
         if all(_unlike(p, q) for p in before for q in after):
             return None
-        if not _one_area(last, first):
+        if not one_area(last, first):
             return None
         if track.id not in self._bends:
             self._bends[track.id] = swinging(track)
