@@ -28,7 +28,7 @@ from checkers.base import Checker, CheckResult, Event, score_from_events
 from checkers.chroma_step import chroma_steps, step_events
 from checkers.drift_chain import chained_drifts, successions
 from checkers.identity_jumps import recolor_events, switch_events
-from checkers.identity_motion import HUE_SHIFT, MotionChange, MotionLooks
+from checkers.identity_motion import HUE_SHIFT, MotionChange, MotionLooks, overlap
 from checkers.identity_reference import (
     REFERENCE_POINTS,
     clean_sighting,
@@ -168,6 +168,7 @@ class IdentityChecker(Checker):
         clean = clean_scene(self._reliable)
         events = []
         unchanged = []  # background-model tracks no change of look was found on
+        resized = {}  # track id -> its resize, unless the source finds it a morph
         for track in self._tracks.values():
             # A part that touches others most of the time is not judged, not even its hue
             # (session 16: judging its hue found 2 more wild dev drifts, but raised colour
@@ -179,10 +180,13 @@ class IdentityChecker(Checker):
                 change = self._motion.change(
                     track, self._reliable, self.units.fps, self.k, self._tracks
                 )
-                if change is not None:
+                if change is not None and (change.key != "size" or self.source is None):
                     events.append(self._motion_event(track, change))
                 elif self.source is not None:
+                    # A resize may be a morph whose outline only the source reads (`overlap`).
                     unchanged.append((track, self._motion.open_view(track, self._reliable)))
+                    if change is not None:
+                        resized[track.id] = change
                 continue
             ref = reference_look(track) if clean and track.look_judged else None
             if ref is None:
@@ -200,7 +204,12 @@ class IdentityChecker(Checker):
             short_side, fps = self.units.short_side, self.units.fps
             found = source_morphs(unchanged, self.source, short_side, fps, self.k, self._tracks)
             for track, change in found:
-                events.append(self._motion_event(track, change))
+                size = resized.get(track.id)
+                if size is None or overlap(size, change):
+                    events.append(self._motion_event(track, change))
+                    resized.pop(track.id, None)
+        for tid, change in resized.items():
+            events.append(self._motion_event(self._tracks[tid], change))
         # Frame-to-frame jitter of each descriptor across the clip sets its noise level.
         noise = {}
         floors = dict(FLOORS, perceptual=PERCEPTUAL_FLOOR) if self.perceptual else FLOORS

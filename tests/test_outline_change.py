@@ -179,3 +179,63 @@ def test_an_outline_that_changed_while_the_part_was_partly_hidden_is_not_judged(
 
     track = _track(lambda f: float(np.clip((f - 18) / 4, 0.0, 1.0)), sightings=56, shown=shown)
     assert _change(track) is None
+
+
+def _at_edge_from(track: Track, frame: int) -> Track:
+    for p in track.points:
+        p.at_edge = p.frame >= frame
+    return track
+
+
+def test_a_morph_held_only_while_the_part_touches_the_edge_whole_is_a_shape_change():
+    # The square turns into a ball over frames 16-26 and touches the frame's border from
+    # frame 24 on, its box still whole (an object resting against the border, or about to
+    # leave: spent wild 7331 clip 260, 2357 clips 124 and 299). Main leaves every sighting
+    # at the edge out, so the new outline is never held in open view: no event.
+    track = _track(lambda f: float(np.clip((f - MORPH_AT) / 10, 0.0, 1.0)), sightings=34)
+    change = _change(_at_edge_from(track, 24))
+    assert change is not None and change.key == "shape", change
+    assert abs(change.start.frame - MORPH_AT) <= 2, change
+
+
+def test_a_part_the_border_cuts_as_it_leaves_is_no_shape_change():
+    # The square, unchanged, touches the border from frame 24 and is cut by it a tenth of its
+    # width more each frame: those sightings' outlines are the border's, not the object's.
+    def shown(f):
+        return 1.0 - 0.1 * max(0, f - 23)
+
+    track = _track(lambda f: 0.0, sightings=32, shown=shown)
+    assert _change(_at_edge_from(track, 24)) is None
+
+
+def _growing_track(blend, grow) -> Track:
+    """A part whose outline blends by `blend(f)` while its area and box grow by `grow(f)`
+    (area factor; the box's sides by its power 0.15): a morph into an outline that fills
+    more of a slightly larger box."""
+    rng = np.random.default_rng(5)
+    points = []
+    for f in range(SIGHTINGS):
+        mask = _outline_mask(blend(f), 0.0)
+        side = int(round(25 * grow(f) ** 0.15))
+        area = float(mask.sum()) * grow(f) * (1.0 + 0.03 * rng.standard_normal())
+        loose = np.array([0.72, 0.9, 0.74]) + 0.04 * rng.standard_normal(3)
+        det = Detection(100.0, 60.0, (88, 48, side, side), area, np.zeros(3), 1.0,
+                        np.zeros(64), loose, False, "motion")  # fmt: skip
+        det.outline = radial_profile(mask)
+        points.append(Point(f, f / FPS, 100.0, 60.0, det, "motion", False))
+    return Track(1, points)
+
+
+def test_a_morph_whose_area_grew_with_it_is_dated_on_its_outline():
+    # The outline turns from a square into a ball over frames 16-26 while the cut's area
+    # grows by e (its box by 0.15 of log), the growth begun 4 frames earlier (spent wild 7331
+    # clip 196: a triangle into a square, the resize dated 3 frames before the morph, the
+    # outline 2 frames). Main reports the resize, dated at frame 11.
+    change = _change(
+        _growing_track(
+            lambda f: float(np.clip((f - MORPH_AT) / 10, 0.0, 1.0)),
+            lambda f: float(np.exp(np.clip((f - MORPH_AT + 4) / 14, 0.0, 1.0))),
+        )
+    )
+    assert change is not None and change.key == "shape", change
+    assert abs(change.start.frame - MORPH_AT) <= 2, change
