@@ -95,7 +95,7 @@ def run_clip(args) -> dict:
     w, h = info.analysis_width, info.analysis_height
     truth = true_steps(label, (w, h))
     grays = [cv2.cvtColor(f.image, cv2.COLOR_RGB2GRAY) for f in frames(info)]
-    fitted = [np.eye(3)] + [camera_similarity(a, b) for a, b in zip(grays, grays[1:])]
+    fitted = [np.eye(3)] + [camera_similarity(a, b) for a, b in zip(grays, grays[1:], strict=False)]
     if any(f is None for f in fitted) or len(fitted) != len(truth):
         return {"clip": label["clip"], "kind": kind_of(label), "cut": True}
     steps = []
