@@ -32,14 +32,6 @@ FAINT = 0.001  # quality level (share of the strongest corner's) of a faint corn
 CELL = 0.25  # short sides: the patches over which the corners are spread
 PER_CELL = 4  # corners each patch contributes at most to the fit
 MISALIGNED = 24  # gray levels: a pixel this far off counts as misaligned, however far
-# The judge between fits (_misalignment): frames softened by a Gaussian of this sigma (analysis
-# pixels: it answers the resampling of one pixel, not a size in the scene), and each pixel's
-# difference clipped at this many gray levels. Chosen on the camera's ground truth
-# (benchmarks/camera_truth.py, 40 clean clips each of spent wild 5279 and 7331): mean step
-# error 0.31 -> 0.25 and 0.37 -> 0.32 px, steps taken as still while the camera moved
-# 344 -> 176 and 349 -> 192 (a clip of 24: 0.27 and 0.33 px; sigma 0.7 and 1.5 alike).
-JUDGE_BLUR = 1.0
-JUDGE_CLIP = 8
 # The strong corners' bar (camera_fit._corners) from one search: the edge's Shi-Tomasi measure
 # recomputed on strips this deep (pixels: the measure's own reach, not a size of the frame)
 # agrees with the whole frame's to float rounding (relative 1e-6 on TUNE and gen-clips frames),
@@ -98,9 +90,9 @@ def camera_similarity(prev: np.ndarray, cur: np.ndarray) -> np.ndarray | None:
     # clearly better, and the scene is kept only if at most the share objects may cover is
     # misaligned under it: a cut misaligns most of the frame.
     candidates = [_STILL, *_spread_fit(spread_points, short)]
-    costs = _misalignment(prev, cur, candidates)
-    best = 1 if len(costs) > 1 and costs[1] < BETTER * costs[0] else 0
     diffs, keep = _differences(prev, cur, candidates)
+    costs = [float(d[keep].mean()) if keep.any() else 0.0 for d in diffs]
+    best = 1 if len(costs) > 1 and costs[1] < BETTER * costs[0] else 0
     misaligned = float((diffs[best][keep] >= MISALIGNED).mean()) if keep.any() else 0.0
     return candidates[best] if misaligned < MAX_FOREGROUND else None
 
@@ -197,31 +189,10 @@ _HALF_INV = np.linalg.inv(_HALF)  # (exactly diag(2, 2, 1)), once rather than ev
 
 
 def _misalignment(prev, cur, motions: list[np.ndarray]) -> list[float]:
-    """How far `cur` is from `prev` carried by each motion: the mean gray difference over the
-    pixels every motion keeps in view, each pixel's clipped at JUDGE_CLIP.
-
-    Read at the analysis size, both frames softened by JUDGE_BLUR first. A camera that moves
-    a fraction of a pixel a frame (a slow pan or zoom, a steady hand) must win over no motion
-    here, and two things stood against it (benchmarks/camera_truth.py, session 32): at half
-    size its step is half as large again, and carrying a frame resamples it, which blurs it,
-    while no motion leaves it sharp, so texture and noise made the carried frame differ more
-    than the unmoved one did. Softening both frames first makes the resampling's own blur
-    small beside it. The clip keeps an object's own motion, which no camera explains, from
-    outweighing the backdrop's many small differences.
-    """
-    h, w = cur.shape
-    soft_prev = cv2.GaussianBlur(prev.astype(np.float32), (0, 0), JUDGE_BLUR)
-    soft_cur = cv2.GaussianBlur(cur.astype(np.float32), (0, 0), JUDGE_BLUR)
-    seen = np.ones((h, w), np.uint8)
-    diffs = []
-    for motion in motions:
-        if np.array_equal(motion, np.eye(3)):
-            moved = soft_prev
-        else:
-            moved = cv2.warpPerspective(soft_prev, motion, (w, h), flags=cv2.INTER_LINEAR)
-            seen &= cv2.warpPerspective(np.ones_like(seen), motion, (w, h), flags=cv2.INTER_NEAREST)
-        diffs.append(np.minimum(cv2.absdiff(soft_cur, moved), JUDGE_CLIP))
-    keep = seen.astype(bool)
+    """Mean gray difference (clipped: an object's own motion counts no more than a patch of
+    backdrop) between `cur` and `prev` carried by each motion, at half size, over the
+    pixels every motion keeps in view."""
+    diffs, keep = _differences(prev, cur, motions)
     if not keep.any():
         return [0.0] * len(motions)
     return [float(d[keep].mean()) for d in diffs]
@@ -229,7 +200,7 @@ def _misalignment(prev, cur, motions: list[np.ndarray]) -> list[float]:
 
 def _differences(prev, cur, motions: list[np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
     """The clipped gray differences between `cur` and `prev` carried by each motion, at half
-    size, and the pixels every motion keeps in view: what the lost-scene test counts."""
+    size, and the pixels every motion keeps in view."""
     small_prev = cv2.resize(prev, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
     small_cur = cv2.resize(cur, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
     h, w = small_cur.shape
