@@ -28,7 +28,7 @@ from checkers.base import Checker, CheckResult, Event, score_from_events
 from checkers.chroma_step import chroma_steps, step_events
 from checkers.drift_chain import chained_drifts, successions
 from checkers.identity_jumps import recolor_events, switch_events
-from checkers.identity_motion import HUE_SHIFT, MotionChange, MotionLooks, overlap
+from checkers.identity_motion import HUE_SHIFT, MotionChange, MotionLooks, same_morph
 from checkers.identity_reference import (
     REFERENCE_POINTS,
     clean_sighting,
@@ -167,7 +167,7 @@ class IdentityChecker(Checker):
         series = {}
         clean = clean_scene(self._reliable)
         events = []
-        unchanged = []  # background-model tracks no change of look was found on
+        unchanged = []  # background-model tracks no change of look (or only a resize) was found on
         resized = {}  # track id -> its resize, unless the source finds it a morph
         for track in self._tracks.values():
             # A part that touches others most of the time is not judged, not even its hue
@@ -205,7 +205,7 @@ class IdentityChecker(Checker):
             found = source_morphs(unchanged, self.source, short_side, fps, self.k, self._tracks)
             for track, change in found:
                 size = resized.get(track.id)
-                if size is None or overlap(size, change):
+                if size is None or same_morph(size, change):
                     events.append(self._motion_event(track, change))
                     resized.pop(track.id, None)
         for tid, change in resized.items():

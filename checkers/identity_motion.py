@@ -73,11 +73,13 @@ SIZE_HOLD = None
 # behind scenery is lost, not seen at the edge. In seconds, at least two sightings: two at
 # 8-30 fps, more at higher rates.
 EXIT_HOLD_SECONDS = 0.08
-# |log| of a box's width or height under the track's usual one (in open view) within which a
-# sighting touching the frame's edge is still whole: about the cut's own wobble of its box
-# (spent wild seeds, 320 trusted tracks: median |log| side about its median 0.04, 90th
-# percentile 0.09); a part the border cuts loses more of it as it goes.
+# |log| of a box's width or height off its last clear sightings' within which a sighting
+# touching the frame's edge is still whole: about the cut's own wobble of its box (spent wild
+# seeds, 320 trusted tracks: median |log| side about its median 0.04, 90th percentile 0.09);
+# a part the border cuts loses more of it as it goes. The reference is the median of the
+# EDGE_REFERENCE clear sightings just before (a median needs three; fewer say nothing).
 EDGE_WHOLE = 0.1
+EDGE_REFERENCE = 3
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,7 @@ class MotionLooks:
         open_view = _open(seen)
         shape = _shape(open_view, fps, k)
         outline = _outline(open_view, fps, k)
-        if size is not None and any(overlap(size, c) for c in (shape, outline) if c):
+        if size is not None and any(same_morph(size, c) for c in (shape, outline) if c):
             size = None  # the outline's change, which the area followed (`overlap`)
         found = [c for c in (hue, size, shape, outline) if c is not None]
         return min(found, key=lambda c: c.start.frame) if found else None
@@ -265,7 +267,7 @@ def _exits(open_view: list[Point], dating: list[Point]) -> bool:
     return bool(later) and all(p.at_edge for p in later)
 
 
-def overlap(size: MotionChange, shape: MotionChange) -> bool:
+def same_morph(size: MotionChange, shape: MotionChange) -> bool:
     """A resize and a change of outline of one part at the same time are one morph: the
     outline (its radial profile, its box fill and solidity) reads alike at any scale, so a
     resize leaves it; a new outline in the same box covers more or less of it, so the area
@@ -283,18 +285,32 @@ def _open(seen: list[Point]) -> list[Point]:
     clear = [p for p in apart if not p.at_edge]
     if len(clear) == len(apart) or not clear:
         return clear
-    usual = np.median([np.log(np.maximum(p.det.bbox[2:], 1.0)) for p in clear], axis=0)
-    return [p for p in apart if not p.at_edge or _whole_at_edge(p, usual)]
+    kept, before = [], []  # `before`: log box sides of the clear sightings so far
+    for p in apart:
+        if not p.at_edge:
+            kept.append(p)
+            before.append(_log_box(p))
+        elif len(before) >= EDGE_REFERENCE and _whole_at_edge(p, before[-EDGE_REFERENCE:]):
+            kept.append(p)
+    return kept
 
 
-def _whole_at_edge(p: Point, usual: np.ndarray) -> bool:
-    """A part touching the frame's edge whose box is as wide and as tall as its usual one
-    (`usual`: median log width and height in open view) is wholly inside the frame: the edge
-    cut nothing of its outline yet. An object resting against the border or about to leave
-    shows its outline there; one that went on changing there held its new outline only in
-    those sightings (spent wild 7331 clip 260, 2357 clips 124 and 299: a ball or a diamond into a square
-    whose last sightings touch the border, full width)."""
-    return bool(np.all(np.log(np.maximum(p.det.bbox[2:], 1.0)) >= usual - EDGE_WHOLE))
+def _log_box(p: Point) -> np.ndarray:
+    return np.log(np.maximum(p.det.bbox[2:], 1.0))
+
+
+def _whole_at_edge(p: Point, before: list[np.ndarray]) -> bool:
+    """A part touching the frame's edge whose box is as wide and as tall as in its last
+    clear sightings (`before`: their log widths and heights), no more and no less, is wholly
+    inside the frame: the edge cut nothing of its outline yet. An object resting against the
+    border or about to leave shows its outline there; one that went on changing there held
+    its new outline only in those sightings (spent wild 7331 clip 260, 2357 clips 124 and 299:
+    a ball or a diamond into a square whose last sightings touch the border, full width).
+    The reference is the sightings just before, not the track's usual box: an object that
+    grew on its way to the border (coming closer) and is then cut by it has a box as large
+    as its usual one (session 32's review: a ball grown 0.2 log, cut 17%, read as a morph)."""
+    reference = np.median(before, axis=0)
+    return bool(np.all(np.abs(_log_box(p) - reference) <= EDGE_WHOLE))
 
 
 def _shape(open_view: list[Point], fps: float, k: float) -> MotionChange | None:

@@ -11,8 +11,9 @@ fill and solidity, which the analysis read lacks (wild fresh4711 clip 81, 350x20
 into a square, box fill 0.64 then 0.89). Two gates of its own: a crop that takes in another
 part is not read, and the source cut must cover the same share of the analysis cut's area
 after the change as before (a cut that failed at the source alone changes its outline, not the
-object). Only tracks on which no other change of look was found are read, all in one decode of
-the clip up to the last sighting wanted.
+object). Only tracks on which no other change of look was found, or only a resize (a morph
+that changed the area too: its outline then dates it), are read, all in one decode of the
+clip up to the last sighting wanted.
 
 Measured on wild TUNE (fresh4711 clip 174, a diamond into a square at 8 fps): box fill
 0.52-0.54 before and 0.97-1.0 after at the source, against 0.63-0.70 and 0.99-1.07 on the

@@ -239,3 +239,34 @@ def test_a_morph_whose_area_grew_with_it_is_dated_on_its_outline():
     )
     assert change is not None and change.key == "shape", change
     assert abs(change.start.frame - MORPH_AT) <= 2, change
+
+
+def _grown_then_cut(grow: float, cut: float, clear: int = 30, edge: int = 16) -> Track:
+    """A ball whose box grows by `grow` (log) over `clear` open-view sightings (coming
+    closer), then rests against the border, which cuts `cut` of its width over 6 frames."""
+    rng = np.random.default_rng(3)
+    points = []
+    for f in range(clear + edge):
+        mask = _outline_mask(1.0, 0.0, radius=12.0 * np.exp(grow * min(f, clear - 1) / (clear - 1)))
+        xs, ys = np.where(mask.any(0))[0], np.where(mask.any(1))[0]
+        at_edge = f >= clear
+        if at_edge:
+            lost = int(round(cut * min(1.0, (f - clear + 1) / 6) * (xs[-1] - xs[0] + 1)))
+            mask[:, : xs[0] + lost] = 0
+            xs = np.where(mask.any(0))[0]
+        box = (0 if at_edge else 10, 48, int(xs[-1] - xs[0] + 1), int(ys[-1] - ys[0] + 1))
+        area = float(mask.sum()) * (1.0 + 0.03 * rng.standard_normal())
+        loose = np.array([0.72, 0.9, 0.74]) + 0.04 * rng.standard_normal(3)
+        det = Detection(100.0, 60.0, box, area, np.zeros(3), 1.0, np.zeros(64), loose,
+                        at_edge, "motion")  # fmt: skip
+        det.outline = radial_profile(mask)
+        points.append(Point(f, f / FPS, 100.0, 60.0, det, "motion", at_edge))
+    return Track(1, points)
+
+
+def test_a_part_that_grew_and_is_then_cut_by_the_border_is_no_shape_change():
+    # Session 32's review of ident32: its box at the border, 17% cut, is as large as the
+    # track's usual (median) one after it grew 0.2 log, so the edge gate read the cut outline
+    # as the object's (a shape change dated where the growth began). The reference is now the
+    # sightings just before the border.
+    assert _change(_grown_then_cut(0.2, 0.17)) is None
