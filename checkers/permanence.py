@@ -24,7 +24,7 @@ import numpy as np
 from checkers.base import Checker, CheckResult, Event, score_from_events
 from checkers.permanence_back import found_again
 from checkers.permanence_births import born_of_another, point_at
-from checkers.permanence_parting import drew_out_at, grew_from_one, parted_pairs
+from checkers.permanence_parting import grew_from_one, parted_pairs
 from checkers.permanence_restart import emerged
 from checkers.permanence_stretch import stretched_split
 from checkers.permanence_witness import LossWitness
@@ -291,12 +291,7 @@ class PermanenceChecker(Checker):
             if others:
                 return None
             event = self._event("split", first, first, track, len(seen), obj=track.parent)
-            # Dated from the parent's width where it shows the copy drawing out of it,
-            # else from its mass (or the tracker's date, when earlier).
-            onset = drew_out_at(self._tracks[track.parent], track, self.units)
-            if onset is None:
-                onset = min(event.frame, track.origin, self._grew_at(track, first))
-            event.frame = onset
+            event.frame = min(event.frame, track.origin, self._grew_at(track, first))
             return event
         if first.how == "new" and not first.near:
             if _grew_in(track) or born_of_another(

@@ -44,11 +44,6 @@ GROWING = 1.2
 DRAWING = 0.15
 DRAWING_SIGHTINGS = 2
 PARTING = 0.3
-# A piece's own extent is read over its first FIT seconds apart (at least FIT_SIGHTINGS);
-# the blob is wider than one piece by more than JITTER analysis px at either end of its box.
-FIT = 0.2
-FIT_SIGHTINGS = 3
-JITTER = 1.0
 
 
 def parted_pairs(
@@ -160,38 +155,3 @@ def _drawing_apart(blob: Track, other: Track, frame: int, units: Units) -> bool:
         return False
     seconds = (span[-1] - span[0]) / units.fps
     return d[-1] - d[0] >= PARTING * size * seconds and d[-1] > d[0]
-
-
-def drew_out_at(blob: Track, piece: Track, units: Units) -> int | None:
-    """The frame a split's copy began to draw out of the object: the first of the blob's
-    sightings, back from the piece's first one, wider than one piece along the line the
-    two part on. None when the blob is not seen in each frame back to one piece's width,
-    is at the frame's edge, or was wider for more than GROWING seconds.
-
-    The tracker dates a split from the first sighting of the parent past its usual area
-    (tracking/splits.py), and the mass rules from the first past ONSET of the object's own:
-    an object still coming out from behind scenery, or seen a little larger as it turns or
-    shades, passes those frames before the copy draws out of it (wild 7331 clip 105 and
-    6421 clip 170: 3-6 frames early), and a blob whose usual area was read too large passes
-    them late (5279 clip 113). Its width along the parting line is what the copy changes:
-    one piece's until the copy draws out, one more for each frame after."""
-    first = piece.seen[0]
-    mine = {p.frame: p for p in blob.seen}
-    start = mine.get(first.frame)
-    if start is None:
-        return None
-    dx, dy = first.det.cx - start.det.cx, first.det.cy - start.det.cy
-    axis = 0 if abs(dx) >= abs(dy) else 1
-    window = units.frames(FIT, least=FIT_SIGHTINGS)
-    own = float(np.median([p.det.bbox[2 + axis] for p in piece.seen[:window]]))
-    onset = None
-    frame = first.frame - 1
-    while frame in mine and first.frame - frame <= units.frames(GROWING):
-        p = mine[frame]
-        if p.at_edge:
-            return None
-        if p.det.bbox[2 + axis] <= own + 2 * JITTER:
-            return onset
-        onset = frame
-        frame -= 1
-    return None
