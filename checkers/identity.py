@@ -183,7 +183,7 @@ class IdentityChecker(Checker):
                 if change is not None and (change.key != "size" or self.source is None):
                     events.append(self._motion_event(track, change))
                 elif self.source is not None:
-                    # A resize may be a morph whose outline only the source reads (`overlap`).
+                    # A resize may be a morph whose outline only the source reads (`same_morph`).
                     unchanged.append((track, self._motion.open_view(track, self._reliable)))
                     if change is not None:
                         resized[track.id] = change

@@ -144,7 +144,7 @@ class MotionLooks:
         shape = _shape(open_view, fps, k)
         outline = _outline(open_view, fps, k)
         if size is not None and any(same_morph(size, c) for c in (shape, outline) if c):
-            size = None  # the outline's change, which the area followed (`overlap`)
+            size = None  # the outline's change, which the area followed (`same_morph`)
         found = [c for c in (hue, size, shape, outline) if c is not None]
         return min(found, key=lambda c: c.start.frame) if found else None
 
