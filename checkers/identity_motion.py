@@ -73,13 +73,6 @@ SIZE_HOLD = None
 # behind scenery is lost, not seen at the edge. In seconds, at least two sightings: two at
 # 8-30 fps, more at higher rates.
 EXIT_HOLD_SECONDS = 0.08
-# |log| of a box's width or height off its last clear sightings' within which a sighting
-# touching the frame's edge is still whole: about the cut's own wobble of its box (spent wild
-# seeds, 320 trusted tracks: median |log| side about its median 0.04, 90th percentile 0.09);
-# a part the border cuts loses more of it as it goes. The reference is the median of the
-# EDGE_REFERENCE clear sightings just before (a median needs three; fewer say nothing).
-EDGE_WHOLE = 0.1
-EDGE_REFERENCE = 3
 
 
 @dataclass(frozen=True)
@@ -279,38 +272,8 @@ def same_morph(size: MotionChange, shape: MotionChange) -> bool:
 
 
 def _open(seen: list[Point]) -> list[Point]:
-    """Sightings clear of the frame's edge, of other parts and of what they hide; a sighting
-    that touches the edge counts when its box is whole (`_whole_at_edge`)."""
-    apart = [p for p in seen if not p.near and not p.hides]
-    clear = [p for p in apart if not p.at_edge]
-    if len(clear) == len(apart) or not clear:
-        return clear
-    kept, before = [], []  # `before`: log box sides of the clear sightings so far
-    for p in apart:
-        if not p.at_edge:
-            kept.append(p)
-            before.append(_log_box(p))
-        elif len(before) >= EDGE_REFERENCE and _whole_at_edge(p, before[-EDGE_REFERENCE:]):
-            kept.append(p)
-    return kept
-
-
-def _log_box(p: Point) -> np.ndarray:
-    return np.log(np.maximum(p.det.bbox[2:], 1.0))
-
-
-def _whole_at_edge(p: Point, before: list[np.ndarray]) -> bool:
-    """A part touching the frame's edge whose box is as wide and as tall as in its last
-    clear sightings (`before`: their log widths and heights), no more and no less, is wholly
-    inside the frame: the edge cut nothing of its outline yet. An object resting against the
-    border or about to leave shows its outline there; one that went on changing there held
-    its new outline only in those sightings (spent wild 7331 clip 260, 2357 clips 124 and 299:
-    a ball or a diamond into a square whose last sightings touch the border, full width).
-    The reference is the sightings just before, not the track's usual box: an object that
-    grew on its way to the border (coming closer) and is then cut by it has a box as large
-    as its usual one (session 32's review: a ball grown 0.2 log, cut 17%, read as a morph)."""
-    reference = np.median(before, axis=0)
-    return bool(np.all(np.abs(_log_box(p) - reference) <= EDGE_WHOLE))
+    """Sightings clear of the frame's edge, of other parts and of what they hide."""
+    return [p for p in seen if not p.at_edge and not p.near and not p.hides]
 
 
 def _shape(open_view: list[Point], fps: float, k: float) -> MotionChange | None:
