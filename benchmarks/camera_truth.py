@@ -87,15 +87,25 @@ def kind_of(label: dict) -> str:
 
 
 def run_clip(args) -> dict:
-    path, label = args
+    path, label, single_steps = args
     from checkers.perception.camera_fit import camera_similarity
+    from checkers.perception.camera_lag import LaggedPictures, camera_step, lag_pictures
     from checkers.video import frames, probe
 
     info = probe(path)
     w, h = info.analysis_width, info.analysis_height
     truth = true_steps(label, (w, h))
     grays = [cv2.cvtColor(f.image, cv2.COLOR_RGB2GRAY) for f in frames(info)]
-    fitted = [np.eye(3)] + [camera_similarity(a, b) for a, b in zip(grays, grays[1:], strict=False)]
+    if single_steps:
+        fitted = [np.eye(3)] + [
+            camera_similarity(a, b) for a, b in zip(grays, grays[1:], strict=False)
+        ]
+    else:  # as the background model fits them (camera_ahead.py)
+        fitted, recent = [np.eye(3)], LaggedPictures(lag_pictures(info.fps))
+        recent.add(grays[0])
+        for a, b in zip(grays, grays[1:], strict=False):
+            fitted.append(camera_step(a, b, recent.back()))
+            recent.add(b)
     if any(f is None for f in fitted) or len(fitted) != len(truth):
         return {"clip": label["clip"], "kind": kind_of(label), "cut": True}
     steps = []
@@ -119,13 +129,15 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--clean-only", action="store_true")
+    parser.add_argument("--single-steps", action="store_true",
+                        help="judge each step alone, without the span (camera_lag.py)")  # fmt: skip
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     labels = [json.loads(line) for line in (args.corpus / "labels.jsonl").read_text().splitlines()]
     if args.clean_only:
         labels = [lab for lab in labels if not lab["violations"]]
     labels = labels[: args.limit or None]
-    jobs = [(str(args.corpus / lab["clip"]), lab) for lab in labels]
+    jobs = [(str(args.corpus / lab["clip"]), lab, args.single_steps) for lab in labels]
     with ProcessPoolExecutor(args.workers) as pool:
         results = list(pool.map(run_clip, jobs))
     by_kind = defaultdict(list)

@@ -37,7 +37,7 @@ def test_a_model_carried_by_steps_fitted_ahead_segments_as_one_fitting_them():
     expected = [summary(in_turn.update(image), in_turn) for image in images]
 
     with ThreadPoolExecutor(2) as pool:
-        camera = CameraAhead(pool)
+        camera = CameraAhead(pool, in_turn.camera_lag)
         ahead = MotionBackground(16.0, *images[0].shape[1::-1])
         ahead.fit_ahead(camera)
         for image in images:
@@ -45,7 +45,10 @@ def test_a_model_carried_by_steps_fitted_ahead_segments_as_one_fitting_them():
         # The plate's steps: up to the cut, as camera_steps fits them.
         leading = ahead.leading_steps(images)
         assert len(leading) == 13
-        assert all(np.array_equal(a, b) for a, b in zip(leading, camera_steps(images), strict=True))
+        assert all(
+            np.array_equal(a, b)
+            for a, b in zip(leading, camera_steps(images, ahead.camera_lag), strict=True)
+        )
         ahead.start_from(plate_of(images), leading)
         got = [summary(ahead.update(image), ahead) for image in images]
     assert got == expected
@@ -54,7 +57,7 @@ def test_a_model_carried_by_steps_fitted_ahead_segments_as_one_fitting_them():
 def test_steps_fitted_for_other_frames_are_refused():
     images = pictures()[:3]
     with ThreadPoolExecutor(1) as pool:
-        camera = CameraAhead(pool)
+        camera = CameraAhead(pool, 2)
         model = MotionBackground(16.0, *images[0].shape[1::-1])
         model.fit_ahead(camera)
         camera.add(images[0])

@@ -39,7 +39,7 @@ import numpy as np
 
 from checkers.base import CheckError
 from checkers.perception.camera_ahead import CameraAhead
-from checkers.perception.camera_fit import camera_similarity
+from checkers.perception.camera_lag import LaggedPictures, camera_step, lag_pictures
 from checkers.perception.clean_plate import camera_steps
 from checkers.perception.grouping import PartGrouper, describe_group
 from checkers.perception.photometric import fit_photometric
@@ -124,6 +124,8 @@ class MotionBackground:
         ring = max(3, round(OUTLINE * short) * 2 + 1)
         self._ring = np.ones((ring, ring), np.uint8)
         self._grouper = PartGrouper(fps, min(width, height))
+        self.camera_lag = lag_pictures(fps)  # pictures each camera step is judged over
+        self._recent = LaggedPictures(self.camera_lag)  # for steps fitted here
         self._model: np.ndarray | None = None  # float32 RGB, current frame's pixels
         self._gray: np.ndarray | None = None
         self._foreground: np.ndarray | None = None
@@ -158,7 +160,7 @@ class MotionBackground:
     def leading_steps(self, images: list[np.ndarray]) -> list[np.ndarray]:
         """clean_plate.camera_steps of the leading pictures, fitted ahead when they are."""
         if self._camera is None:
-            return camera_steps(images)
+            return camera_steps(images, self.camera_lag)
         return self._camera.leading(len(images))
 
     def run_on(self, pool) -> None:
@@ -207,13 +209,17 @@ class MotionBackground:
         else:
             motion = self._steps.popleft() if self._steps else None
             if motion is None:  # the plate's step, the one fitted ahead, or fitted now: alike
-                motion = ahead.result() if ahead is not None else camera_similarity(previous, gray)
+                if ahead is not None:
+                    motion = ahead.result()
+                else:
+                    motion = camera_step(previous, gray, self._recent.back())
             if motion is None:
                 self._restart(cur)
                 camera_ok = False
             else:
                 self._carry(motion, cur)
         self._gray = gray
+        self._recent.add(gray)
         self._age += 1
 
         model = self._model

@@ -1,7 +1,7 @@
 """The camera steps the background model is carried by, fitted as the pictures are decoded.
 
-The camera fit (camera_fit.camera_similarity: corners followed both ways with LK, then the
-fits weighed on the pixels) costs about 4 ms a step at the analysis size, a quarter of the
+The camera fit (camera_lag.camera_step: corners followed both ways with LK, then the fits
+weighed on the pixels, knowing whether the camera moved over a third of a second) costs about 4 ms a step at the analysis size, a quarter of the
 model's time on gen-clips. Run inside the model it lengthens the model's thread, a check's
 longest (model_ahead.py), and the look-ahead fits the first 1.5 s of steps for the clean
 plate (clean_plate.py) on the runner's thread alone, before any picture is judged, while
@@ -29,7 +29,7 @@ import numpy as np
 
 from checkers.cadence import Shown
 from checkers.overlap import held_back
-from checkers.perception.camera_fit import camera_similarity
+from checkers.perception.camera_lag import LaggedPictures, camera_step
 
 FITTERS = 2  # threads that fit steps: the look-ahead's steps are fitted two at a time
 
@@ -38,9 +38,10 @@ class CameraAhead:
     """The camera steps between pictures given in order with `add` (from one thread), fitted
     on `pool`, taken in the same order by the model (`take`, from another)."""
 
-    def __init__(self, pool):
+    def __init__(self, pool, lag: int):
         self._pool = pool
         self._previous: np.ndarray | None = None  # the last picture added, gray
+        self._recent = LaggedPictures(lag)  # each step is judged over a span (camera_lag.py)
         # Each picture added and not yet taken: it, gray, and the step from the picture
         # before it (None for the first).
         self._pending: deque[tuple[np.ndarray, np.ndarray, Future | None]] = deque()
@@ -48,7 +49,10 @@ class CameraAhead:
     def add(self, rgb: np.ndarray) -> None:
         gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
         previous, self._previous = self._previous, gray
-        step = None if previous is None else self._pool.submit(camera_similarity, previous, gray)
+        step = None
+        if previous is not None:
+            step = self._pool.submit(camera_step, previous, gray, self._recent.back())
+        self._recent.add(gray)
         self._pending.append((rgb, gray, step))
 
     def take(self, rgb: np.ndarray) -> tuple[np.ndarray, Future | None]:
@@ -89,7 +93,7 @@ def fitted_ahead(pictures: Iterable[Shown], tracker, threads: bool = True) -> It
                 return  # settled already, or no path chosen yet
             model = tracker.background
             if model is not None:
-                camera = CameraAhead(pool)
+                camera = CameraAhead(pool, model.camera_lag)
                 model.fit_ahead(camera)
                 for rgb in waiting:
                     camera.add(rgb)

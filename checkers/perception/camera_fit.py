@@ -43,13 +43,24 @@ BETTER = 0.9  # another fit replaces the strong corners' when it leaves this sha
 # of the frame objects may cover (background.py's bound on clean frames); more pixels than that misaligned by
 # MISALIGNED gray levels under the camera's best motion is a new scene.
 MAX_FOREGROUND = 0.25
+# Where the camera stood still over a longer span (camera_lag.py), a step fit that moves the
+# frame by less than this (short sides) is noise or an object's pull, not the camera.
+STILL_STEP = 0.004
 
 
-def camera_similarity(prev: np.ndarray, cur: np.ndarray) -> np.ndarray | None:
+def camera_similarity(
+    prev: np.ndarray, cur: np.ndarray, moving: bool | None = None
+) -> np.ndarray | None:
     """The camera's motion from `prev` to `cur` (uint8 gray) as a 3x3 similarity (shift,
     zoom, roll), or None when the scene was lost (a shot cut): when the strong corners are
     not followed, the scene is lost only where no still or spread fit aligns all but the
     share objects may cover.
+
+    `moving`: whether the camera moved over a longer span around this step (camera_lag.py),
+    when that is known. The pixels of one step cannot tell a slow pan or a faint drift from
+    no motion (a fitted motion is resampled and blurred, no motion is not), so where the
+    span moved no motion is not a candidate, and where it stood still a fit that moves the
+    frame by less than STILL_STEP is taken as none.
 
     Corners are followed as in camera.py (Shi-Tomasi, LK with a forward-backward check), but
     the fit is a similarity, not a homography: the model is carried by every step's fit in
@@ -57,10 +68,18 @@ def camera_similarity(prev: np.ndarray, cur: np.ndarray) -> np.ndarray | None:
     textured region, skew the rest of the frame a little more each step. A frame with too
     few corners to follow (a plain backdrop) is taken as a still camera.
     """
+    return camera_fit(prev, cur, moving)[0]
+
+
+def camera_fit(
+    prev: np.ndarray, cur: np.ndarray, moving: bool | None = None
+) -> tuple[np.ndarray | None, bool]:
+    """camera_similarity's motion, and whether it was judged at all: False where the frame
+    had too few corners to follow (a plain backdrop), and no motion was taken by default."""
     short = float(min(prev.shape))
     faint, strong = _corners(prev, short)
     if strong < MIN_POINTS:
-        return np.eye(3)
+        return np.eye(3), False
     # The strong corners and those spread over the frame share many: each is followed once
     # (LK follows every corner on its own, so a corner's track does not depend on the rest).
     spread = _spread(faint, prev.shape, short)
@@ -80,7 +99,8 @@ def camera_similarity(prev: np.ndarray, cur: np.ndarray) -> np.ndarray | None:
         if fit is not None and inliers is not None and inliers.mean() * kept.mean() >= LOST_SCENE:
             fitted = np.vstack([fit, [0.0, 0.0, 1.0]])
     if fitted is not None:
-        return _backdrop_fit(prev, cur, fitted, spread_points, short)
+        chosen = _backdrop_fit(prev, cur, fitted, spread_points, short, moving)
+        return (_STILL if moving is False and _moves_less(chosen, prev.shape) else chosen), True
     # On a plain backdrop the strong corners are the objects': an object that vanished or
     # turned took its corners along while the backdrop's were followed (wild TUNE: 7 of 10
     # missed vanishes restarted the model on the vanish frame). On a noise backdrop they are
@@ -92,9 +112,12 @@ def camera_similarity(prev: np.ndarray, cur: np.ndarray) -> np.ndarray | None:
     candidates = [_STILL, *_spread_fit(spread_points, short)]
     diffs, keep = _differences(prev, cur, candidates)
     costs = [float(d[keep].mean()) if keep.any() else 0.0 for d in diffs]
-    best = 1 if len(costs) > 1 and costs[1] < BETTER * costs[0] else 0
+    spread_better = len(costs) > 1 and costs[1] < BETTER * costs[0]
+    best = 1 if len(costs) > 1 and (spread_better or moving) else 0
+    if best == 1 and moving is False and _moves_less(candidates[1], prev.shape):
+        best = 0
     misaligned = float((diffs[best][keep] >= MISALIGNED).mean()) if keep.any() else 0.0
-    return candidates[best] if misaligned < MAX_FOREGROUND else None
+    return (candidates[best] if misaligned < MAX_FOREGROUND else None), True
 
 
 _STILL = np.eye(3)
@@ -153,7 +176,9 @@ def _follow(prev, cur, points: np.ndarray, short: float) -> tuple[np.ndarray, np
     return ahead, good
 
 
-def _backdrop_fit(prev, cur, fitted: np.ndarray, spread: tuple, short: float) -> np.ndarray:
+def _backdrop_fit(
+    prev, cur, fitted: np.ndarray, spread: tuple, short: float, moving: bool | None = None
+) -> np.ndarray:
     """The camera's motion that best aligns the whole frame: the strong corners' fit
     (`fitted`), a fit to corners spread evenly over the frame (`spread`: them, where they
     went, which were followed), or no motion.
@@ -167,9 +192,24 @@ def _backdrop_fit(prev, cur, fitted: np.ndarray, spread: tuple, short: float) ->
     """
     candidates = [fitted, np.eye(3), *_spread_fit(spread, short)]
     costs = _misalignment(prev, cur, candidates)
+    if moving:  # the span moved: no motion is not a candidate (camera_lag.py)
+        costs[1] = math.inf
     # The strong corners' fit stands unless another aligns the frame clearly better.
     best = int(np.argmin(costs))
     return candidates[best] if costs[best] < BETTER * costs[0] else fitted
+
+
+def _moves_less(motion: np.ndarray, shape: tuple[int, int]) -> bool:
+    """Whether `motion` carries every corner of a frame of `shape` by less than STILL_STEP."""
+    return corner_shift(motion, shape) < STILL_STEP * min(shape)
+
+
+def corner_shift(motion: np.ndarray, shape: tuple[int, int]) -> float:
+    """The farthest `motion` (3x3) carries any of the four corners of a frame of `shape`, px."""
+    h, w = shape
+    corners = np.array([[0, 0, 1], [w, 0, 1], [0, h, 1], [w, h, 1]], float).T
+    moved = motion @ corners
+    return float(np.abs(moved[:2] / moved[2] - corners[:2]).max())
 
 
 def _spread_fit(spread: tuple, short: float) -> list[np.ndarray]:

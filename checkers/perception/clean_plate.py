@@ -19,7 +19,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from checkers.perception.camera_fit import camera_similarity
+from checkers.perception.camera_lag import MIN_LAG, LaggedPictures, camera_step
 
 PLATE_SECONDS = 1.5  # how far ahead the plate looks
 PLATE_FRAMES = 12  # at most this many frames, spread over that time (the median's cost)
@@ -31,31 +31,34 @@ def plate_frames(fps: float) -> int:
     return max(MIN_FRAMES, round(PLATE_SECONDS * fps))
 
 
-def camera_steps(images: list[np.ndarray]) -> list[np.ndarray]:
-    """The camera's motion from each leading frame to the next (`camera_similarity`, 3x3),
-    up to the first shot cut. The background model takes them over for its first frames
-    (`MotionBackground.start_from`), so each is fitted once."""
+def camera_steps(images: list[np.ndarray], lag: int) -> list[np.ndarray]:
+    """The camera's motion from each leading frame to the next (camera_lag.camera_step over
+    spans of `lag` pictures, 3x3), up to the first shot cut. The background model takes them
+    over for its first frames (`MotionBackground.start_from`), so each is fitted once."""
     steps = []
     previous = cv2.cvtColor(images[0], cv2.COLOR_RGB2GRAY)
+    recent = LaggedPictures(lag)
+    recent.add(previous)
     for image in images[1:]:
         gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
-        motion = camera_similarity(previous, gray)
+        motion = camera_step(previous, gray, recent.back())
         if motion is None:  # a cut: the rest is another scene
             break
         steps.append(motion)
+        recent.add(gray)
         previous = gray
     return steps
 
 
 def clean_plate(
-    images: list[np.ndarray], steps: list[np.ndarray] | None = None
+    images: list[np.ndarray], steps: list[np.ndarray] | None = None, lag: int = MIN_LAG
 ) -> np.ndarray | None:
     """The first frame's backdrop (float32 RGB, its pixels) from `images` (uint8 RGB, the
-    clip's leading frames in order; `steps` their `camera_steps` when already fitted), or
-    None when too few frames share its scene."""
+    clip's leading frames in order; `steps` their `camera_steps` when already fitted, else
+    fitted here over spans of `lag` pictures), or None when too few frames share its scene."""
     if len(images) < MIN_FRAMES:
         return None
-    steps = camera_steps(images) if steps is None else steps
+    steps = camera_steps(images, lag) if steps is None else steps
     h, w = images[0].shape[:2]
     step = max(1, len(images) // PLATE_FRAMES)
     to_first = np.eye(3)  # maps the first frame's pixels to the current frame's
