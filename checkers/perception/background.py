@@ -8,8 +8,10 @@ stands in front of it. What the current frame shows that the remembered backdrop
 foreground, so any texture the camera has already seen is background.
 
 Per frame:
-1. camera step (LK + USAC homography); the background is warped along, newly revealed
-   border is taken from the frame; a lost scene (shot cut) resets the model;
+1. camera step (a similarity from corners followed with LK, camera_fit.py, judged knowing
+   whether the camera moved over a third of a second, camera_lag.py); the background is
+   warped along, newly revealed border is taken from the frame; a lost scene (shot cut)
+   resets the model;
 2. exposure and white balance: per-channel gain and offset fitted on background pixels
    (photometric.py) and applied to the model, so a drift is not foreground;
 3. distance: how far each pixel lies outside the 3x3 envelope of the model (min..max per
@@ -17,8 +19,9 @@ Per frame:
 4. parts closer than a small share of the frame are closed into one (a shaded ball's
    highlight and body share one silhouette); parts a little further apart that move as one
    are joined into one detection too (grouping.py);
-5. ghosts: a part whose outline shows strong edges in the model but none in the frame is
-   the backdrop an object has just left, not an object: the model takes the frame there;
+5. ghosts (ghosts.py): a part whose outline shows strong edges in the model but none in the
+   frame is the backdrop an object has just left, not an object: the model takes the frame
+   there;
 6. the model learns the frame where it is background; foreground is never learnt, so an
    object that comes to rest stays an object.
 
@@ -41,6 +44,7 @@ from checkers.base import CheckError
 from checkers.perception.camera_ahead import CameraAhead
 from checkers.perception.camera_lag import LaggedPictures, camera_step, lag_pictures
 from checkers.perception.clean_plate import camera_steps
+from checkers.perception.ghosts import GhostTest, ghost_view
 from checkers.perception.grouping import PartGrouper, describe_group
 from checkers.perception.photometric import fit_photometric
 from checkers.segment import (
@@ -54,7 +58,6 @@ from checkers.segment import (
 # Sizes as shares of the frame's short side, so the analysis size is free.
 MIN_OBJECT = 0.035  # side of the smallest object: smaller parts are compression or texture
 JOIN = 0.025  # parts closer than this are one object (a shaded ball's body and highlight)
-OUTLINE = 0.012  # width of the ring on which a part's outline is compared with the model
 # Times in seconds, converted once with the clip's frame rate.
 LEARN_SECONDS = 0.6  # time constant with which the model takes in the backdrop it sees
 FOREGROUND_SECONDS = 6.0  # ... and foreground, so that no misregistration stays for good
@@ -62,11 +65,6 @@ WARM_SECONDS = 0.25  # after a start or a cut the model has seen too little to j
 # Lab units.
 MIN_DISTANCE = 11.0  # below this outside the model's envelope a pixel is backdrop
 NOISE_FACTOR = 4.0  # ... or below this many times the frame's typical envelope distance
-# A part's outline in the frame has under this share of the model's edge strength there:
-# the model shows an edge the frame does not, so the part is where an object used to be.
-GHOST_EDGES = 0.55
-GHOST_STILL = 12  # gray levels of change since the previous frame that count as motion
-GHOST_MOVING = 0.2  # a ghost has under this share of its pixels changing (compression noise)
 # Frames where these bounds are exceeded show no clean objects (clutter, a swarm of parts,
 # a scene change the camera fit missed): object-level reasoning does not apply.
 MAX_FOREGROUND = 0.25
@@ -121,8 +119,7 @@ class MotionBackground:
         self.min_area = max(6.0, (MIN_OBJECT * short) ** 2)
         join = max(3, round(JOIN * short)) | 1
         self._join = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (join, join))
-        ring = max(3, round(OUTLINE * short) * 2 + 1)
-        self._ring = np.ones((ring, ring), np.uint8)
+        self._ghosts = GhostTest(short)
         self._grouper = PartGrouper(fps, min(width, height))
         self.camera_lag = lag_pictures(fps)  # pictures each camera step is judged over
         self._recent = LaggedPictures(self.camera_lag)  # for steps fitted here
@@ -251,8 +248,8 @@ class MotionBackground:
                 continue
             if view is None:
                 still = _carried(previous, motion)
-                view = _ghost_view(gray, model_u8, still)
-            if self._is_ghost(labels, i, stats[i], *view):
+                view = ghost_view(gray, model_u8, still)
+            if self._ghosts.is_ghost(labels, i, stats[i], *view):
                 # The backdrop an object left: the frame shows it, so the model takes it.
                 part = labels == i
                 model[part] = cur[part]
@@ -332,27 +329,6 @@ class MotionBackground:
             fg = cv2.warpPerspective(fg, homography, (w, h), flags=cv2.INTER_NEAREST)
             self._foreground = fg.astype(bool) & known
 
-    def _is_ghost(self, labels, i, stat, cur_edges, model_edges, change) -> bool:
-        """The model shows an outline the frame lacks, and nothing moves there now: the
-        backdrop an object left. An object moving over its own old place (a part that is
-        object and ghost at once) changes from frame to frame, and is never taken into the
-        model whole."""
-        x, y, w, h, _ = (int(v) for v in stat)
-        r = self._ring.shape[0]
-        H, W = labels.shape
-        x0, y0, x1, y1 = max(0, x - r), max(0, y - r), min(W, x + w + r), min(H, y + h + r)
-        part = (labels[y0:y1, x0:x1] == i).astype(np.uint8)
-        ring = (cv2.dilate(part, self._ring) - cv2.erode(part, self._ring)).astype(bool)
-        if not ring.any():
-            return False
-        in_frame = float(cur_edges[y0:y1, x0:x1][ring].mean())
-        in_model = float(model_edges[y0:y1, x0:x1][ring].mean())
-        if in_frame >= GHOST_EDGES * in_model:
-            return False
-        inside = part.astype(bool)
-        moving = float((change[y0:y1, x0:x1][inside] > GHOST_STILL).mean())
-        return moving < GHOST_MOVING
-
 
 def _learn(model: np.ndarray, cur: np.ndarray, foreground: np.ndarray, rates) -> np.ndarray:
     """model + rate * (cur - model), each pixel's rate (float32) by whether it is foreground.
@@ -387,20 +363,6 @@ def _carried(previous, motion) -> np.ndarray | None:
         return None
     h, w = previous.shape
     return cv2.warpPerspective(previous, motion, (w, h), flags=cv2.INTER_LINEAR)
-
-
-def _ghost_view(gray, model_u8, still) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The frame's and the model's edge strength, and the gray change since the previous
-    frame as this camera sees it (what changed moves; none after a start or a lost scene)."""
-    h, w = gray.shape
-    change = np.zeros((h, w), np.uint8) if still is None else cv2.absdiff(gray, still)
-    return _edges(gray), _edges(cv2.cvtColor(model_u8, cv2.COLOR_RGB2GRAY)), change
-
-
-def _edges(gray: np.ndarray) -> np.ndarray:
-    gx = cv2.Sobel(gray, cv2.CV_32F, 1, 0, ksize=3)
-    gy = cv2.Sobel(gray, cv2.CV_32F, 0, 1, ksize=3)
-    return cv2.magnitude(gx, gy)
 
 
 def _u8(rgb: np.ndarray) -> np.ndarray:

@@ -64,9 +64,9 @@ class LaggedPictures:
         self._recent: deque[np.ndarray] = deque(maxlen=lag)
 
     def back(self) -> np.ndarray | None:
-        """The picture `lag` pictures before the next one (the first, while fewer were
-        given), or None while fewer than MIN_LAG were."""
-        return self._recent[0] if len(self._recent) >= MIN_LAG else None
+        """The picture `lag` pictures before the next one, or None while fewer were given: a
+        shorter span moves less, and a slow pan would read as still over it."""
+        return self._recent[0] if len(self._recent) == self._lag else None
 
     def add(self, gray: np.ndarray) -> None:
         self._recent.append(gray)
