@@ -190,3 +190,17 @@ def test_a_clip_decoded_near_the_analysis_size_is_read_at_the_source_too(tmp_pat
     assert [kind for kind, _ in events] == ["shape_change"], events
     assert abs(events[0][1] - START) <= 2, events
     assert _events(tmp_path, _small(_frames(DIAMOND, SQUARE, lambda t: 0.0))) == []
+
+
+def test_a_small_part_resized_whole_is_a_size_change_after_its_source_read(tmp_path):
+    # A resize of a part small enough for the source read (source_morph.py) is read at the
+    # source too, in case it is a morph whose outline only the source sees (identity.py
+    # `same_morph`). The diamond keeps its outline while it grows to 5/3 of its size over
+    # SPAN frames, so the source finds no morph and the resize stands, dated where it began.
+    def half(t):
+        return 18.0 + 12.0 * float(np.clip((t - START) / SPAN, 0.0, 1.0))
+
+    grown = _frames(DIAMOND, DIAMOND, lambda t: 0.0, half=half)
+    events = _events(tmp_path, grown)
+    assert [kind for kind, _ in events] == ["size_change"], events
+    assert abs(events[0][1] - START) <= 2, events
