@@ -21,7 +21,7 @@ def rolling(t: int) -> tuple[float, float]:
 
 def test_the_plate_shows_the_backdrop_where_a_moving_object_began():
     images = clip(plate_frames(FPS), rolling)
-    plate = clean_plate(images)
+    plate = clean_plate(images, fps=FPS)
     backdrop = cv2.warpPerspective(texture(3), camera(0), (W, H), flags=cv2.INTER_LINEAR)
     x, y = rolling(0)
     inside = np.s_[int(y - R / 2) : int(y + R / 2), int(x - R / 2) : int(x + R / 2)]
@@ -37,7 +37,7 @@ def test_the_plate_shows_the_backdrop_where_a_moving_object_began():
 def test_a_model_started_from_the_plate_sees_the_first_frames_object_whole():
     images = clip(plate_frames(FPS), rolling)
     primed, plain = MotionBackground(FPS, W, H), MotionBackground(FPS, W, H)
-    primed.start_from(clean_plate(images))
+    primed.start_from(clean_plate(images, fps=FPS))
     for t in range(3):
         step, plain_step = primed.update(images[t]), plain.update(images[t])
     dets = step.segmentation.detections
@@ -60,10 +60,10 @@ def test_the_tracker_follows_a_first_frame_object_from_the_first_frame_when_prim
 
 def test_no_plate_from_too_few_frames_or_a_cut():
     images = clip(2, rolling)
-    assert clean_plate(images) is None
+    assert clean_plate(images, fps=FPS) is None
     other = [shaded_disc(np.full((H, W, 3), 90, np.uint8), 100, 90, R)] * 4
     # A cut after the first frame leaves it alone: no plate to build.
-    assert clean_plate(images[:1] + other) is None
+    assert clean_plate(images[:1] + other, fps=FPS) is None
 
 
 def test_the_nan_aware_median_is_taken_only_where_a_view_has_a_gap(monkeypatch):
@@ -78,8 +78,8 @@ def test_the_nan_aware_median_is_taken_only_where_a_view_has_a_gap(monkeypatch):
 
     with monkeypatch.context() as m:  # the reference: every pixel NaN-aware
         m.setattr(np, "median", lambda a, axis=None: nanmedian(a, axis=axis))
-        reference = clean_plate(images)
+        reference = clean_plate(images, fps=FPS)
     monkeypatch.setattr(np, "nanmedian", spy)
-    plate = clean_plate(images)
+    plate = clean_plate(images, fps=FPS)
     assert plate.dtype == np.float32 and np.array_equal(plate, reference)
     assert len(seen) == 1 and 0 < seen[0] < 0.2 * len(images) * plate.size, seen

@@ -71,15 +71,21 @@ def camera_similarity(
     return camera_fit(prev, cur, moving)[0]
 
 
+# How camera_fit reached its motion: the frame had too few corners to follow (no motion was
+# taken by default); its strong corners were not followed (an object that left took them
+# along, or sensor noise: no motion stands unless the spread corners align clearly better);
+# or the strong corners were followed and fitted.
+PLAIN, LOST, FOLLOWED = "plain", "lost", "followed"
+
+
 def camera_fit(
     prev: np.ndarray, cur: np.ndarray, moving: bool | None = None
-) -> tuple[np.ndarray | None, bool]:
-    """camera_similarity's motion, and whether it was judged at all: False where the frame
-    had too few corners to follow (a plain backdrop), and no motion was taken by default."""
+) -> tuple[np.ndarray | None, str]:
+    """camera_similarity's motion, and how it was reached (PLAIN, LOST or FOLLOWED)."""
     short = float(min(prev.shape))
     faint, strong = _corners(prev, short)
     if strong < MIN_POINTS:
-        return np.eye(3), False
+        return np.eye(3), PLAIN
     # The strong corners and those spread over the frame share many: each is followed once
     # (LK follows every corner on its own, so a corner's track does not depend on the rest).
     spread = _spread(faint, prev.shape, short)
@@ -100,7 +106,7 @@ def camera_fit(
             fitted = np.vstack([fit, [0.0, 0.0, 1.0]])
     if fitted is not None:
         chosen = _backdrop_fit(prev, cur, fitted, spread_points, short, moving)
-        return (_STILL if moving is False and _moves_less(chosen, prev.shape) else chosen), True
+        return (STILL if moving is False and _moves_less(chosen, prev.shape) else chosen), FOLLOWED
     # On a plain backdrop the strong corners are the objects': an object that vanished or
     # turned took its corners along while the backdrop's were followed (wild TUNE: 7 of 10
     # missed vanishes restarted the model on the vanish frame). On a noise backdrop they are
@@ -109,18 +115,27 @@ def camera_fit(
     # frame). Either way no motion stands unless the spread corners' fit aligns the frame
     # clearly better, and the scene is kept only if at most the share objects may cover is
     # misaligned under it: a cut misaligns most of the frame.
-    candidates = [_STILL, *_spread_fit(spread_points, short)]
+    candidates = [STILL, *_spread_fit(spread_points, short)]
     diffs, keep = _differences(prev, cur, candidates)
     costs = [float(d[keep].mean()) if keep.any() else 0.0 for d in diffs]
     spread_better = len(costs) > 1 and costs[1] < BETTER * costs[0]
     best = 1 if len(costs) > 1 and (spread_better or moving) else 0
     if best == 1 and moving is False and _moves_less(candidates[1], prev.shape):
         best = 0
-    misaligned = float((diffs[best][keep] >= MISALIGNED).mean()) if keep.any() else 0.0
-    return (candidates[best] if misaligned < MAX_FOREGROUND else None), True
+    misaligned = _misaligned_share(diffs[best], keep)
+    if best == 1 and not spread_better and misaligned >= MAX_FOREGROUND:
+        # Taken only because the span moved (camera_lag.py), the spread fit must not lose a
+        # scene that no motion keeps: that would restart the model as at a cut.
+        best, misaligned = 0, _misaligned_share(diffs[0], keep)
+    return (candidates[best] if misaligned < MAX_FOREGROUND else None), LOST
 
 
-_STILL = np.eye(3)
+def _misaligned_share(diff: np.ndarray, keep: np.ndarray) -> float:
+    """The share of the pixels in view (`keep`) misaligned by MISALIGNED gray levels."""
+    return float((diff[keep] >= MISALIGNED).mean()) if keep.any() else 0.0
+
+
+STILL = np.eye(3)
 
 
 def _corners(prev: np.ndarray, short: float) -> tuple[np.ndarray, int]:

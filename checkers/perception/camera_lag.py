@@ -22,7 +22,15 @@ from collections import deque
 
 import numpy as np
 
-from checkers.perception.camera_fit import STILL_STEP, camera_fit, camera_similarity, corner_shift
+from checkers.perception.camera_fit import (
+    FOLLOWED,
+    PLAIN,
+    STILL,
+    STILL_STEP,
+    camera_fit,
+    camera_similarity,
+    corner_shift,
+)
 
 LAG_SECONDS = 0.33  # the span each step is judged over
 MIN_LAG = 2  # pictures: a span of one is the step itself
@@ -40,14 +48,22 @@ def lag_pictures(fps: float) -> int:
 def span_moved(back: np.ndarray | None, cur: np.ndarray) -> bool | None:
     """Whether the camera moved from `back` (gray, the picture a span before, or None when
     there is none) to `cur`: True, False, or None when the span cannot say (no picture, a
-    scene lost between them, a fit too small to call motion)."""
+    scene lost between them, too few corners, a fit between the two bars).
+
+    A still span counts only where its strong corners were followed: where they were not (an
+    object that left within the span took them along), no motion is the fit's default, not a
+    finding, and would hold the model still behind a pan just after a vanish."""
     if back is None:
         return None
-    motion, judged = camera_fit(back, cur)
-    if motion is None or not judged:  # a cut, or too few corners to tell
+    motion, how = camera_fit(back, cur)
+    if motion is None or how == PLAIN:
         return None
     shift = corner_shift(motion, cur.shape) / min(cur.shape)
-    return True if shift > SPAN_MOVED else False if shift < STILL_STEP else None
+    if shift > SPAN_MOVED:
+        return True
+    if shift < STILL_STEP and how == FOLLOWED:
+        return False
+    return None
 
 
 def camera_step(prev: np.ndarray, cur: np.ndarray, back: np.ndarray | None) -> np.ndarray | None:
@@ -56,7 +72,8 @@ def camera_step(prev: np.ndarray, cur: np.ndarray, back: np.ndarray | None) -> n
 
     The span can only change a step the pixels took as no motion, or as one under
     STILL_STEP (camera_similarity's `moving`), so it is fitted for those steps alone: the
-    span's fit costs as much as the step's (a tenth of a check's time on gen-clips)."""
+    span's fit costs as much as the step's (a tenth of a check's time on gen-clips). A step
+    whose scene was lost stays lost, whatever the span says: a cut is a cut."""
     alone = camera_similarity(prev, cur)
     if alone is None or corner_shift(alone, cur.shape) >= STILL_STEP * min(cur.shape):
         return alone  # a lost scene, or a motion the span would keep
@@ -64,11 +81,10 @@ def camera_step(prev: np.ndarray, cur: np.ndarray, back: np.ndarray | None) -> n
     if moving is None:
         return alone
     if not moving:
-        return _STILL
-    return alone if not np.array_equal(alone, _STILL) else camera_similarity(prev, cur, True)
-
-
-_STILL = np.eye(3)
+        return STILL
+    if np.array_equal(alone, STILL):
+        return camera_similarity(prev, cur, True)  # the no-motion candidate is out
+    return alone  # a small motion: the span keeps it
 
 
 class LaggedPictures:

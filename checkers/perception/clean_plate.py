@@ -19,7 +19,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from checkers.perception.camera_lag import MIN_LAG, LaggedPictures, camera_step
+from checkers.perception.camera_lag import LaggedPictures, camera_step, lag_pictures
 
 PLATE_SECONDS = 1.5  # how far ahead the plate looks
 PLATE_FRAMES = 12  # at most this many frames, spread over that time (the median's cost)
@@ -51,14 +51,17 @@ def camera_steps(images: list[np.ndarray], lag: int) -> list[np.ndarray]:
 
 
 def clean_plate(
-    images: list[np.ndarray], steps: list[np.ndarray] | None = None, lag: int = MIN_LAG
+    images: list[np.ndarray], steps: list[np.ndarray] | None = None, fps: float | None = None
 ) -> np.ndarray | None:
     """The first frame's backdrop (float32 RGB, its pixels) from `images` (uint8 RGB, the
-    clip's leading frames in order; `steps` their `camera_steps` when already fitted, else
-    fitted here over spans of `lag` pictures), or None when too few frames share its scene."""
+    clip's leading frames in order, `fps` pictures a second; `steps` their `camera_steps`
+    when already fitted), or None when too few frames share its scene."""
     if len(images) < MIN_FRAMES:
         return None
-    steps = camera_steps(images, lag) if steps is None else steps
+    if steps is None:
+        if fps is None:
+            raise ValueError("clean_plate needs the camera steps, or the fps to fit them at")
+        steps = camera_steps(images, lag_pictures(fps))
     h, w = images[0].shape[:2]
     step = max(1, len(images) // PLATE_FRAMES)
     to_first = np.eye(3)  # maps the first frame's pixels to the current frame's
