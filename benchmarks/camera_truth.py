@@ -89,23 +89,21 @@ def kind_of(label: dict) -> str:
 def run_clip(args) -> dict:
     path, label, single_steps = args
     from checkers.perception.camera_fit import camera_similarity
-    from checkers.perception.camera_lag import LaggedPictures, camera_step, lag_pictures
+    from checkers.perception.camera_lag import lag_pictures
+    from checkers.perception.clean_plate import camera_steps
     from checkers.video import frames, probe
 
     info = probe(path)
     w, h = info.analysis_width, info.analysis_height
     truth = true_steps(label, (w, h))
-    grays = [cv2.cvtColor(f.image, cv2.COLOR_RGB2GRAY) for f in frames(info)]
+    images = [f.image for f in frames(info)]
+    grays = [cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) for image in images]
     if single_steps:
         fitted = [np.eye(3)] + [
             camera_similarity(a, b) for a, b in zip(grays, grays[1:], strict=False)
         ]
-    else:  # as the background model fits them (camera_ahead.py)
-        fitted, recent = [np.eye(3)], LaggedPictures(lag_pictures(info.fps))
-        recent.add(grays[0])
-        for a, b in zip(grays, grays[1:], strict=False):
-            fitted.append(camera_step(a, b, recent.back()))
-            recent.add(b)
+    else:  # as the background model fits them (up to a cut: the clip then counts as cut)
+        fitted = [np.eye(3)] + camera_steps(images, lag_pictures(info.fps))
     if any(f is None for f in fitted) or len(fitted) != len(truth):
         return {"clip": label["clip"], "kind": kind_of(label), "cut": True}
     steps = []

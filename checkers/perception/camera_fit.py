@@ -11,6 +11,7 @@ is the camera's.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import cv2
 import numpy as np
@@ -49,18 +50,19 @@ STILL_STEP = 0.004
 
 
 def camera_similarity(
-    prev: np.ndarray, cur: np.ndarray, moving: bool | None = None
+    prev: np.ndarray, cur: np.ndarray, span: Span | None = None
 ) -> np.ndarray | None:
     """The camera's motion from `prev` to `cur` (uint8 gray) as a 3x3 similarity (shift,
     zoom, roll), or None when the scene was lost (a shot cut): when the strong corners are
     not followed, the scene is lost only where no still or spread fit aligns all but the
     share objects may cover.
 
-    `moving`: whether the camera moved over a longer span around this step (camera_lag.py),
-    when that is known. The pixels of one step cannot tell a slow pan or a faint drift from
-    no motion (a fitted motion is resampled and blurred, no motion is not), so where the
-    span moved no motion is not a candidate, and where it stood still a fit that moves the
-    frame by less than STILL_STEP is taken as none.
+    `span`: asked, only where the step took no motion or one under STILL_STEP, whether the
+    camera moved over a longer span ending here (camera_lag.py): True, False or None (it
+    cannot say). The pixels of one step cannot tell a slow pan or a faint drift from no
+    motion (a fitted motion is resampled and blurred, no motion is not), so where the span
+    moved no motion is not a candidate, and where it stood still a fit under STILL_STEP is
+    taken as none. A lost scene stays lost whatever the span says: a cut is a cut.
 
     Corners are followed as in camera.py (Shi-Tomasi, LK with a forward-backward check), but
     the fit is a similarity, not a homography: the model is carried by every step's fit in
@@ -68,7 +70,7 @@ def camera_similarity(
     textured region, skew the rest of the frame a little more each step. A frame with too
     few corners to follow (a plain backdrop) is taken as a still camera.
     """
-    return camera_fit(prev, cur, moving)[0]
+    return camera_fit(prev, cur, span)[0]
 
 
 # How camera_fit reached its motion: the frame had too few corners to follow (no motion was
@@ -78,8 +80,12 @@ def camera_similarity(
 PLAIN, LOST, FOLLOWED = "plain", "lost", "followed"
 
 
+# Whether the camera moved over a longer span: True, False, or None when the span cannot say.
+Span = Callable[[], "bool | None"]
+
+
 def camera_fit(
-    prev: np.ndarray, cur: np.ndarray, moving: bool | None = None
+    prev: np.ndarray, cur: np.ndarray, span: Span | None = None
 ) -> tuple[np.ndarray | None, str]:
     """camera_similarity's motion, and how it was reached (PLAIN, LOST or FOLLOWED)."""
     short = float(min(prev.shape))
@@ -105,8 +111,14 @@ def camera_fit(
         if fit is not None and inliers is not None and inliers.mean() * kept.mean() >= LOST_SCENE:
             fitted = np.vstack([fit, [0.0, 0.0, 1.0]])
     if fitted is not None:
-        chosen = _backdrop_fit(prev, cur, fitted, spread_points, short, moving)
-        return (STILL if moving is False and _moves_less(chosen, prev.shape) else chosen), FOLLOWED
+        candidates = [fitted, STILL, *_spread_fit(spread_points, short)]
+        costs = _misalignment(prev, cur, candidates)
+        chosen = _backdrop_fit(candidates, costs)
+
+        def moving_fit() -> np.ndarray:
+            return _backdrop_fit(candidates, costs, moving=True)
+
+        return _judged_over_span(chosen, span, prev.shape, moving_fit), FOLLOWED
     # On a plain backdrop the strong corners are the objects': an object that vanished or
     # turned took its corners along while the backdrop's were followed (wild TUNE: 7 of 10
     # missed vanishes restarted the model on the vanish frame). On a noise backdrop they are
@@ -119,15 +131,37 @@ def camera_fit(
     diffs, keep = _differences(prev, cur, candidates)
     costs = [float(d[keep].mean()) if keep.any() else 0.0 for d in diffs]
     spread_better = len(costs) > 1 and costs[1] < BETTER * costs[0]
-    best = 1 if len(costs) > 1 and (spread_better or moving) else 0
-    if best == 1 and moving is False and _moves_less(candidates[1], prev.shape):
-        best = 0
-    misaligned = _misaligned_share(diffs[best], keep)
-    if best == 1 and not spread_better and misaligned >= MAX_FOREGROUND:
-        # Taken only because the span moved (camera_lag.py), the spread fit must not lose a
-        # scene that no motion keeps: that would restart the model as at a cut.
-        best, misaligned = 0, _misaligned_share(diffs[0], keep)
-    return (candidates[best] if misaligned < MAX_FOREGROUND else None), LOST
+
+    def lost_fit(moving: bool) -> np.ndarray | None:
+        best = 1 if len(costs) > 1 and (spread_better or moving) else 0
+        misaligned = _misaligned_share(diffs[best], keep)
+        if best == 1 and not spread_better and misaligned >= MAX_FOREGROUND:
+            # Taken only because the span moved, the spread fit must not lose a scene that
+            # no motion keeps: that would restart the model as at a cut.
+            best, misaligned = 0, _misaligned_share(diffs[0], keep)
+        return candidates[best] if misaligned < MAX_FOREGROUND else None
+
+    chosen = lost_fit(moving=False)
+    if chosen is None:
+        return None, LOST
+    return _judged_over_span(chosen, span, prev.shape, lambda: lost_fit(moving=True)), LOST
+
+
+def _judged_over_span(
+    chosen: np.ndarray, span: Span | None, shape, moving_fit
+) -> np.ndarray | None:
+    """`chosen`, the step the pixels chose, judged with the span where it can change it: a
+    still span turns a step under STILL_STEP into none, and a moving one replaces no motion
+    with `moving_fit()`, the choice without the no-motion candidate. The span is fitted only
+    here, for those steps: its fit costs as much as the step's."""
+    if span is None or not _moves_less(chosen, shape):
+        return chosen
+    moving = span()
+    if moving is None:
+        return chosen
+    if not moving:
+        return STILL
+    return moving_fit() if np.array_equal(chosen, STILL) else chosen
 
 
 def _misaligned_share(diff: np.ndarray, keep: np.ndarray) -> float:
@@ -191,9 +225,7 @@ def _follow(prev, cur, points: np.ndarray, short: float) -> tuple[np.ndarray, np
     return ahead, good
 
 
-def _backdrop_fit(
-    prev, cur, fitted: np.ndarray, spread: tuple, short: float, moving: bool | None = None
-) -> np.ndarray:
+def _backdrop_fit(candidates: list, costs: list[float], moving: bool = False) -> np.ndarray:
     """The camera's motion that best aligns the whole frame: the strong corners' fit
     (`fitted`), a fit to corners spread evenly over the frame (`spread`: them, where they
     went, which were followed), or no motion.
@@ -203,15 +235,15 @@ def _backdrop_fit(
     objects held them as backdrop; on a plain one, two objects sliding apart read as a
     zoom). Corners spread over the frame give each patch a bounded say, and the pixels
     decide between the fits: the backdrop covers most of the frame, so the fit that aligns
-    most of it is the camera's.
+    most of it is the camera's. `candidates`: the strong corners' fit, no motion, and the
+    spread corners' fit if any; `costs`: their misalignment; `moving`: the span moved, and
+    no motion is not a candidate.
     """
-    candidates = [fitted, np.eye(3), *_spread_fit(spread, short)]
-    costs = _misalignment(prev, cur, candidates)
-    if moving:  # the span moved: no motion is not a candidate (camera_lag.py)
-        costs[1] = math.inf
+    if moving:
+        costs = [c if i != 1 else math.inf for i, c in enumerate(costs)]
     # The strong corners' fit stands unless another aligns the frame clearly better.
     best = int(np.argmin(costs))
-    return candidates[best] if costs[best] < BETTER * costs[0] else fitted
+    return candidates[best] if costs[best] < BETTER * costs[0] else candidates[0]
 
 
 def _moves_less(motion: np.ndarray, shape: tuple[int, int]) -> bool:

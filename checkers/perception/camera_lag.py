@@ -10,7 +10,7 @@ spans on tripod clips drifted by over a pixel from noise fits accepted one step 
 
 Over a third of a second a slow pan has moved the frame by several pixels and noise has not
 piled up, so the same fit and judge between the frame and the one that long before it tell
-the two apart. Each step is then fitted knowing that verdict (camera_similarity's `moving`).
+the two apart. Each step is then judged with that verdict (camera_similarity's `span`).
 The verdict is a function of the pictures alone, as each step is, so the steps are still
 fitted ahead (camera_ahead.py) and the same pictures give the same steps on every path.
 """
@@ -25,7 +25,6 @@ import numpy as np
 from checkers.perception.camera_fit import (
     FOLLOWED,
     PLAIN,
-    STILL,
     STILL_STEP,
     camera_fit,
     camera_similarity,
@@ -68,23 +67,9 @@ def span_moved(back: np.ndarray | None, cur: np.ndarray) -> bool | None:
 
 def camera_step(prev: np.ndarray, cur: np.ndarray, back: np.ndarray | None) -> np.ndarray | None:
     """The camera's step from `prev` to `cur` (gray), judged knowing whether the camera moved
-    from `back` (the picture a span before `cur`) to `cur`.
-
-    The span can only change a step the pixels took as no motion, or as one under
-    STILL_STEP (camera_similarity's `moving`), so it is fitted for those steps alone: the
-    span's fit costs as much as the step's (a tenth of a check's time on gen-clips). A step
-    whose scene was lost stays lost, whatever the span says: a cut is a cut."""
-    alone = camera_similarity(prev, cur)
-    if alone is None or corner_shift(alone, cur.shape) >= STILL_STEP * min(cur.shape):
-        return alone  # a lost scene, or a motion the span would keep
-    moving = span_moved(back, cur)
-    if moving is None:
-        return alone
-    if not moving:
-        return STILL
-    if np.array_equal(alone, STILL):
-        return camera_similarity(prev, cur, True)  # the no-motion candidate is out
-    return alone  # a small motion: the span keeps it
+    from `back` (the picture a span before `cur`) to `cur`: the span is fitted only where it
+    can change the step (camera_similarity's `span`)."""
+    return camera_similarity(prev, cur, lambda: span_moved(back, cur))
 
 
 class LaggedPictures:
