@@ -68,6 +68,13 @@ ONSET = 1.05  # the split is dated from the first sighting grown past this share
 STEP = 0.6
 STEP_SECONDS = 1 / 12
 KEPT = 0.7  # share of the object's area either piece holds whole (a third cut off by a rim)
+# Lab units between the blob's median look over the stretch and the object's own just before
+# it. Two copies of the object have its colors; a blob drawn out by something else mixes in
+# that thing's: the model's ghost of a slow square on a striped or checkered backdrop (wild
+# clean 7193 clip 290, 6719 clip 120: 17.1 and 11.6), a bouncing octagon's shadow and a
+# pendulum's string (4613 clips 97 and 222: 5.8 and 6.2), against 0.5-2.6 on the nine stretch
+# splits found on four wild seeds (8642, 6719, 7193, 4613; session 34).
+LOOK_KEPT = 4.0
 
 
 def stretched_split(track: Track, reliable: dict[int, bool], tracks: dict[int, Track]):
@@ -96,6 +103,7 @@ def stretched_split(track: Track, reliable: dict[int, bool], tracks: dict[int, T
             and _drawn_out(seen, onset, run, usual, units)
             and _mass_kept(seen, run, usual[0], units)
             and not left_behind(seen, onset, run[-1], units)
+            and _look_kept(seen, onset, run, units)
         ):
             return onset, run[-1]
         i += max(1, len(run))
@@ -158,6 +166,20 @@ def _stretch_run(seen: list[Point], i: int, usual, reliable) -> list[Point]:
         axis = along
         run.append(p)
     return run
+
+
+def _look_kept(seen: list[Point], onset: Point, run: list[Point], units) -> bool:
+    """The stretched blob looks like the object did just before (LOOK_KEPT): what drew it out
+    is a copy of the object, not the backdrop's ghost, a shadow or a string. True when no
+    clear sighting before the onset gives the object's own look."""
+    i = next(k for k, p in enumerate(seen) if p is onset)
+    reach = units.frames(BASELINE, least=BASELINE_SIGHTINGS)
+    before = [p for p in seen[max(0, i - reach) : i] if not (p.near or p.at_edge)]
+    if not before:
+        return True
+    own = np.median([p.det.lab for p in before], axis=0)
+    stretched = np.median([p.det.lab for p in run], axis=0)
+    return float(np.linalg.norm(stretched - own)) <= LOOK_KEPT
 
 
 def _parted(onset: Point, run: list[Point], usual, units) -> bool:

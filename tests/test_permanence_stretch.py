@@ -5,6 +5,7 @@ nor are two objects that slide together into one blob."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from test_background_model import H, W, shaded_disc, texture
 from test_track_confidence import UNITS, det
@@ -75,6 +76,21 @@ def stretch_boxes():
 def test_a_blob_stretching_along_one_axis_to_twice_the_mass_is_a_split():
     track = built(stretch_boxes())
     found = stretched_split(track, {i: True for i in range(40)}, {0: track})
+    assert found is not None and abs(found[0].frame - 16) <= 2
+
+
+def test_a_blob_drawn_out_by_something_of_another_look_is_not_a_split():
+    # The same stretch, but what draws the blob out looks unlike the object: its median Lab
+    # moves 8 units from the object's (a shadow, the backdrop's ghost of a slow object, a
+    # string). Two copies of the object keep its look: within a few units, still a split.
+    reliable = {i: True for i in range(40)}
+    track = built(stretch_boxes())
+    for p in track.points[16:]:
+        p.det.lab = np.array([-8.0, 0.0, 0.0])
+    assert stretched_split(track, reliable, {0: track}) is None
+    for p in track.points[16:]:
+        p.det.lab = np.array([2.0, 1.5, -1.0])
+    found = stretched_split(track, reliable, {0: track})
     assert found is not None and abs(found[0].frame - 16) <= 2
 
 
