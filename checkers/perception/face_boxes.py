@@ -33,6 +33,15 @@ def steady_box(last, found) -> tuple[int, int, int, int]:
     return min(near, key=lambda f: link_cost(last, f)) if near else tuple(last)
 
 
+def reframed(calm, box) -> bool:
+    """Whether a face boxed at `box` is framed otherwise than at its calm look's box `calm`:
+    another size, or the same size moved but still on the same face (`linked`). Either moves
+    dlib's landmarks (FaceTracks reads a suspect look at both and keeps the nearer)."""
+    if not same_size(calm, box):
+        return True
+    return tuple(calm) != tuple(box) and linked(calm, box)
+
+
 def same_size(a, b) -> bool:
     return 1 / SAME_SIZE <= math.sqrt((a[2] * a[3]) / max(1, b[2] * b[3])) <= SAME_SIZE
 

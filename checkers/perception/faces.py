@@ -37,6 +37,7 @@ from checkers.perception.face_boxes import (
     box_between,
     linked,
     nearest_track,
+    reframed,
     same_size,
     steady_box,
 )
@@ -217,10 +218,11 @@ class FaceTracks:
             self._read_at_known_framing(track, sighting, rgb)
         if self._suspect(track, sighting.vector):
             calm = self._last_calm(track)
-            if calm is not None and not same_size(calm.box, sighting.box):
-                # A weak candidate may frame part of the face (nose to chin) and its
-                # landmarks, hence its vector, are then another face's: read the face at
-                # the calm box too and keep the nearer reading. Another person is far at both.
+            if calm is not None and reframed(calm.box, sighting.box):
+                # A weak candidate may frame part of the face (nose to chin), and on a small
+                # face a box one pixel off moves dlib's landmarks: either way the vector is
+                # then another face's. Read the face at the calm box too and keep the nearer
+                # reading. Another person is far at both.
                 self._keep_nearer_reading(track, sighting, rgb, calm.box)
             # A rise under way is embedded frame by frame, so it can be dated; once past the
             # bar a face is sampled sparsely again.
