@@ -34,6 +34,7 @@ import numpy as np
 
 from checkers.arrivals import arriving
 from checkers.hue_turn import hue_bar
+from checkers.instant_resize import made_at_once
 from checkers.outline_change import outline_step
 from checkers.resize_gates import kept_color, resize_stands, seen_through
 from checkers.shape_motion import SHAPE_STEP, shape_step
@@ -178,6 +179,12 @@ class MotionLooks:
             frames_in(EXIT_HOLD_SECONDS, fps, least=2) if _exits(open_view, dating) else SIZE_HOLD
         )
         change = _judged("size", open_view, step, amount, SIZE_STEP * k, fps, hold=hold)
+        at_once = None
+        if change is None:
+            # Or made between two frames by the same whole object (instant_resize.py).
+            at_once = made_at_once(open_view, step, amount, SIZE_STEP * k, fps)
+            if at_once is not None:
+                change = MotionChange("size", at_once, at_once, amount, SIZE_STEP * k)
         # The size before the change must have been seen: a part growing from its first
         # sightings is an object coming into view (out from behind something, or out of
         # the model's own picture), not one that grows.
@@ -196,8 +203,8 @@ class MotionLooks:
         last = min(near.index(change.end), first + DATING_WINDOW)
         window = near[max(0, first - DATING_WINDOW) : last + 1]
         sign = float((step.after - step.before)[0])
-        if len(window) < MIN_SIGHTINGS:
-            return change, before, change.end, sign
+        if len(window) < MIN_SIGHTINGS or at_once is not None:
+            return change, before, change.end, sign, at_once is not None
         t0 = fit_step(np.array([p.frame for p in window]), _log_areas(window)).t0
         start = next(p for p in window if p.frame > t0)
         return (
@@ -205,6 +212,7 @@ class MotionLooks:
             before,
             change.end,
             sign,
+            False,
         )
 
 
@@ -240,14 +248,15 @@ def _followed(seen: list[Point], step: Step, fps: float) -> bool:
 
 
 def _standing(found, track: Track, fps: float, others, chroma) -> MotionChange | None:
-    """The resize of `found` ((change, old sightings, first new one, step) or None) if it
+    """The resize of `found` ((change, old sightings, first new one, step, made at once) or
+    None) if it
     passes resize_gates' reading of the track and kept its color; `chroma(frame)` is the
     middle's (a, b) of the track's sighting there, or None."""
     if found is None:
         return None
-    change, old, new, step = found
+    change, old, new, step, at_once = found
     need = hold_frames(fps)
-    if not resize_stands(track, old, new, step, fps, others, need):
+    if not resize_stands(track, old, new, step, fps, others, need, at_once):
         return None
     if old and not kept_color(track, old[-1].frame, new.frame, need, chroma):
         return None
@@ -324,7 +333,7 @@ def _size_behind(seen: list[Point], fps: float, k: float):
     fitted = step.before[0] + ramp * (step.after[0] - step.before[0])
     if np.sqrt(np.mean((_log_areas(open_view)[:, 0] - fitted) ** 2)) > SIZE_RESIDUAL * k:
         return None
-    return change, before, change.end, float((step.after - step.before)[0])
+    return change, before, change.end, float((step.after - step.before)[0]), False
 
 
 def both_ways(before: list[Point], after: list[Point]) -> bool:

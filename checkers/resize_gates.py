@@ -164,11 +164,12 @@ def jumped(track: Track, last_old: int, first_new: int, step: float, fps: float)
 
 
 def resize_stands(track: Track, old: list[Point], new: Point, step: float, fps: float,
-                  others: dict[int, Track] | None, need: int = 2) -> bool:  # fmt: skip
+                  others: dict[int, Track] | None, need: int = 2,
+                  at_once: bool = False) -> bool:  # fmt: skip
     """All five: followed through the change, no neighbour taken in (growth), no jump, a
     level before, seen again (`need` old sightings) since last lost. `old` are the open-view
     sightings of the old size, `new` the first of the new one, `step` the fitted change of
-    log area."""
+    log area. A resize `at_once` (instant_resize.py) is a jump by nature, read there."""
     if not old:
         return True
     last_old = old[-1].frame
@@ -176,6 +177,6 @@ def resize_stands(track: Track, old: list[Point], new: Point, step: float, fps: 
         return False
     if step > 0 and others is not None and took_in(track, last_old, new.frame, others):
         return False
-    if jumped(track, last_old, new.frame, step, fps):
+    if not at_once and jumped(track, last_old, new.frame, step, fps):
         return False
     return old_level(old, step) and seen_again(track, old, fps, need)
