@@ -123,6 +123,8 @@ class IdentityChecker(Checker):
         self._tracks = tracks.tracks
         self._reliable[index] = tracks.reliable
         self._scene.add(tracks.scene)
+        if tracks.zoom != 1.0:
+            self._motion.zooms[index] = tracks.zoom
         color = size = 0.0
         born = []
         for j, tid in tracks.assigned.items():

@@ -13,7 +13,8 @@ What stays put on a rigid object, and is judged here instead:
 Each series is fitted once with "steady, then changing, then steady" (step_fit.py); there is
 no early reference to compare with, so an object first seen just as it starts to change is
 judged too. A change counts when its size passes the bar, it took at least
-MIN_CHANGE_SECONDS (an instant jump of a cut is a merge, a split or a track taken over), and
+MIN_CHANGE_SECONDS (an instant jump of a cut is a merge, a split or a track taken over; a
+resize made at once by the whole object, its outline kept, is read by instant_resize.py), and
 the new look held for HOLD_SECONDS. A resize must also have been seen before it began (a part
 growing from its first sightings is coming into view), fit the series (an area that wanders
 is a cut following shadows), and scale the box's width and height alike; and the track
@@ -58,7 +59,8 @@ DULL_CHROMA = 20.0
 SIZE_STEP = 0.7  # |log area ratio| (size ratio 1.42); the world resizes by 0.45-0.6 or 1.6-2.0
 SIZE_RESIDUAL = 0.15  # rms log area about the fitted step that still reads as one resize
 # A change of look fitted quicker than this is a cut that merged, split or was taken over by
-# another object; the world's gradual changes take 0.4 s or more.
+# another object; the world's gradual changes take 0.4 s or more. (A resize made at once by
+# the whole object, outline kept, is read apart: instant_resize.py.)
 MIN_CHANGE_SECONDS = 0.3
 HOLD_SECONDS = 0.25
 MIN_SIGHTINGS = 5
@@ -105,6 +107,7 @@ class MotionLooks:
     def __init__(self) -> None:
         self._chroma: dict[tuple[int, int], np.ndarray] = {}  # (track, frame) -> (a, b)
         self._scene: dict[int, np.ndarray] = {}  # frame -> the whole frame's median (a, b)
+        self.zooms: dict[int, float] = {}  # frame -> the camera's change of scale into it
 
     def add(self, track: int, frame: int, image: np.ndarray, det) -> None:
         self._chroma[(track, frame)] = core_chroma(image, det)
@@ -161,7 +164,7 @@ class MotionLooks:
 
     def _size(self, seen: list[Point], fps: float, k: float, dating: list[Point]):
         """(the resize, the open-view sightings of the old size, the first of the new one,
-        the fitted step of log area), or None."""
+        the sign of its change of log area, whether it was made at once), or None."""
         open_view = [p for p in seen if not p.at_edge and not p.near]
         step = _fit(open_view, _log_areas(open_view), fps)
         if step is None:
@@ -174,17 +177,16 @@ class MotionLooks:
             step = _fit(open_view, _log_areas(open_view), fps)
         if step is None or step.residual > SIZE_RESIDUAL * k:
             return None
+        # Made between two frames by the same whole object (instant_resize.py): read first,
+        # as a pooled fit may stretch a one-frame step past MIN_CHANGE_SECONDS at low rates.
+        at_once = _at_once(open_view, step, SIZE_STEP * k, fps, getattr(self, "zooms", {}))
+        if at_once is not None:
+            return at_once
         amount = float(abs(step.after - step.before)[0])
         hold = (
             frames_in(EXIT_HOLD_SECONDS, fps, least=2) if _exits(open_view, dating) else SIZE_HOLD
         )
         change = _judged("size", open_view, step, amount, SIZE_STEP * k, fps, hold=hold)
-        at_once = None
-        if change is None:
-            # Or made between two frames by the same whole object (instant_resize.py).
-            at_once = made_at_once(open_view, step, amount, SIZE_STEP * k, fps)
-            if at_once is not None:
-                change = MotionChange("size", at_once, at_once, amount, SIZE_STEP * k)
         # The size before the change must have been seen: a part growing from its first
         # sightings is an object coming into view (out from behind something, or out of
         # the model's own picture), not one that grows.
@@ -203,8 +205,8 @@ class MotionLooks:
         last = min(near.index(change.end), first + DATING_WINDOW)
         window = near[max(0, first - DATING_WINDOW) : last + 1]
         sign = float((step.after - step.before)[0])
-        if len(window) < MIN_SIGHTINGS or at_once is not None:
-            return change, before, change.end, sign, at_once is not None
+        if len(window) < MIN_SIGHTINGS:
+            return change, before, change.end, sign, False
         t0 = fit_step(np.array([p.frame for p in window]), _log_areas(window)).t0
         start = next(p for p in window if p.frame > t0)
         return (
@@ -214,6 +216,21 @@ class MotionLooks:
             sign,
             False,
         )
+
+
+def _at_once(open_view: list[Point], step: Step, bar: float, fps: float, zooms):
+    """`MotionLooks._size`'s answer for a resize made between two frames (instant_resize.py),
+    or None: the old size must have been seen and the box changed both ways."""
+    found = made_at_once(open_view, step, bar, fps, zooms)
+    if found is None:
+        return None
+    first, amount = found
+    before = [p for p in open_view if p.frame < first.frame]
+    after = [p for p in open_view if p.frame >= first.frame]
+    if len(before) < hold_frames(fps) or not both_ways(before[-len(after) :], after[: len(before)]):
+        return None
+    sign = float(np.median(_log_areas(after)) - np.median(_log_areas(before)))
+    return MotionChange("size", first, first, amount, bar), before, first, sign, True
 
 
 def hold_frames(fps: float) -> int:
@@ -248,10 +265,9 @@ def _followed(seen: list[Point], step: Step, fps: float) -> bool:
 
 
 def _standing(found, track: Track, fps: float, others, chroma) -> MotionChange | None:
-    """The resize of `found` ((change, old sightings, first new one, step, made at once) or
-    None) if it
-    passes resize_gates' reading of the track and kept its color; `chroma(frame)` is the
-    middle's (a, b) of the track's sighting there, or None."""
+    """The resize of `found` ((change, old sightings, first new one, sign of the step, made
+    at once) or None) if it passes resize_gates' reading of the track and kept its color;
+    `chroma(frame)` is the middle's (a, b) of the track's sighting there, or None."""
     if found is None:
         return None
     change, old, new, step, at_once = found

@@ -26,7 +26,7 @@ from checkers.permanence_back import found_again
 from checkers.permanence_births import born_of_another, point_at
 from checkers.permanence_parting import grew_from_one, parted_pairs
 from checkers.permanence_restart import emerged
-from checkers.permanence_stretch import stretched_split
+from checkers.permanence_stretch import frame_lightness, stretched_split
 from checkers.permanence_witness import LossWitness
 from checkers.scene_events import PERMANENCE_BURSTS, SceneLog, burst_events, cut_events
 from checkers.tracking import FrameObservation, Point, Track, clean_scene
@@ -73,6 +73,7 @@ class PermanenceChecker(Checker):
         self._size = (0, 0)  # analysis frame (width, height)
         self._scene = SceneLog()
         self._witness = LossWitness()
+        self._lightness: dict[int, float] = {}  # frame -> its mean L (permanence_stretch.py)
 
     def process(self, index, frame, tracks: FrameObservation) -> dict[str, float]:
         self._tracks = tracks.tracks
@@ -83,6 +84,7 @@ class PermanenceChecker(Checker):
         self._last = index
         self._size = (frame.image.shape[1], frame.image.shape[0])
         self._witness.update(index, frame.image, tracks.tracks, self.units)
+        self._lightness[index] = frame_lightness(frame.image)
         live = [t for t in tracks.tracks.values() if t.points and t.points[-1].frame == index]
         seen = sum(1 for t in live if t.points[-1].det is not None)
         open_view = sum(
@@ -221,7 +223,10 @@ class PermanenceChecker(Checker):
     def _stretched(self, track: Track) -> Event | None:
         """A split whose pieces stay one blob (permanence_stretch.py), on the background
         model's parts; the plain path reads splits off color (tracking/splits.py)."""
-        found = track.from_background_model and stretched_split(track, self._reliable, self._tracks)
+        lightness = getattr(self, "_lightness", {})  # not in states cached before session 34
+        found = track.from_background_model and stretched_split(
+            track, self._reliable, self._tracks, lightness
+        )
         if not found:
             return None
         onset, last = found

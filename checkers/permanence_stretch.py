@@ -33,6 +33,7 @@ from __future__ import annotations
 import numpy as np
 
 from checkers.permanence_behind import left_behind
+from checkers.segment import to_lab
 from checkers.tracking import Point, Track
 from checkers.tracking.boxes import box_gap
 from checkers.tracking.confidence import START_SECONDS
@@ -69,17 +70,28 @@ STEP = 0.6
 STEP_SECONDS = 1 / 12
 KEPT = 0.7  # share of the object's area either piece holds whole (a third cut off by a rim)
 # Lab units between the blob's median look over the stretch and the object's own just before
-# it. Two copies of the object have its colors; a blob drawn out by something else mixes in
-# that thing's: the model's ghost of a slow square on a striped or checkered backdrop (wild
-# clean 7193 clip 290, 6719 clip 120: 17.1 and 11.6), a bouncing octagon's shadow and a
-# pendulum's string (4613 clips 97 and 222: 5.8 and 6.2), against 0.5-2.6 on the nine stretch
-# splits found on four wild seeds (8642, 6719, 7193, 4613; session 34).
+# it, as the frame's exposure then shows it (`exposed`). Two copies of the object have its
+# colors; a blob drawn out by something else mixes in that thing's: the model's ghost of a
+# slow square on a striped or checkered backdrop (wild clean 7193 clip 290, 6719 clip 120:
+# 17.1 and 11.6), a bouncing octagon's shadow and a pendulum's string (4613 clips 97 and 222:
+# 5.8 and 6.2), against 0.5-2.6 on the nine stretch splits found on four wild seeds (8642,
+# 6719, 7193, 4613; session 34).
 LOOK_KEPT = 4.0
+LIGHTNESS_STRIDE = 8  # analysis px between the pixels read for a frame's mean lightness
 
 
-def stretched_split(track: Track, reliable: dict[int, bool], tracks: dict[int, Track]):
+def frame_lightness(image: np.ndarray) -> float:
+    """The mean CIE L (0-100) of an RGB analysis frame, read every LIGHTNESS_STRIDE px."""
+    return float(
+        to_lab(np.ascontiguousarray(image[::LIGHTNESS_STRIDE, ::LIGHTNESS_STRIDE]))[..., 0].mean()
+    )
+
+
+def stretched_split(
+    track: Track, reliable: dict[int, bool], tracks: dict[int, Track], lightness=None
+):
     """(onset sighting, last stretched sighting) of a split whose two pieces stay one blob,
-    or None."""
+    or None. `lightness`: frame -> `frame_lightness`, where it was read."""
     units = track.clip_units()
     seen = track.seen
     base_n = units.frames(BASELINE, least=BASELINE_SIGHTINGS)
@@ -103,7 +115,7 @@ def stretched_split(track: Track, reliable: dict[int, bool], tracks: dict[int, T
             and _drawn_out(seen, onset, run, usual, units)
             and _mass_kept(seen, run, usual[0], units)
             and not left_behind(seen, onset, run[-1], units)
-            and _look_kept(seen, onset, run, units)
+            and _look_kept(seen, onset, run, units, lightness or {})
         ):
             return onset, run[-1]
         i += max(1, len(run))
@@ -168,7 +180,7 @@ def _stretch_run(seen: list[Point], i: int, usual, reliable) -> list[Point]:
     return run
 
 
-def _look_kept(seen: list[Point], onset: Point, run: list[Point], units) -> bool:
+def _look_kept(seen: list[Point], onset: Point, run: list[Point], units, lightness) -> bool:
     """The stretched blob looks like the object did just before (LOOK_KEPT): what drew it out
     is a copy of the object, not the backdrop's ghost, a shadow or a string. True when no
     clear sighting before the onset gives the object's own look."""
@@ -178,8 +190,22 @@ def _look_kept(seen: list[Point], onset: Point, run: list[Point], units) -> bool
     if not before:
         return True
     own = np.median([p.det.lab for p in before], axis=0)
+    own = exposed(own, [p.frame for p in before], [p.frame for p in run], lightness)
     stretched = np.median([p.det.lab for p in run], axis=0)
     return float(np.linalg.norm(stretched - own)) <= LOOK_KEPT
+
+
+def exposed(look: np.ndarray, then: list[int], now: list[int], lightness) -> np.ndarray:
+    """A Lab `look` read on frames `then`, as the exposure of frames `now` shows it. A gain on
+    the light scales L + 16 and a, b by its cube root (CIE Lab), as it scales the frame's mean
+    L + 16: an exposure drift or AI flicker between the baseline and the stretch is not a
+    change of look. Unchanged where the frames' lightness was not read."""
+    before = [lightness[f] for f in then if f in lightness]
+    after = [lightness[f] for f in now if f in lightness]
+    if not before or not after:
+        return look
+    gain = (float(np.median(after)) + 16.0) / max(float(np.median(before)) + 16.0, 1e-6)
+    return np.array([(look[0] + 16.0) * gain - 16.0, look[1] * gain, look[2] * gain])
 
 
 def _parted(onset: Point, run: list[Point], usual, units) -> bool:

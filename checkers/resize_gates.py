@@ -1,9 +1,10 @@
 """What a background-model part's fitted resize must show beyond its step to be one.
 
 identity_motion.py fits "steady, then changing, then steady" to a part's open-view log area
-and asks that the step be large, slow, held, seen before and made in width and height alike.
-Three more ways a cut's area steps while the object keeps its size, each read on the track
-itself (held-out wild 9595: three of its four clean size events):
+and asks that the step be large, slow, held, seen before and made in width and height alike
+(or, made at once, that instant_resize.py find the whole object at both sizes). Six more ways
+a cut's area steps while the object keeps its size, each read on the track itself (held-out
+wild 9595: three of its four clean size events):
 
 - the part was not followed through the change: the track was lost for a while between the
   old size and the new one and found again, and the cut it was found on is another (an
@@ -22,7 +23,8 @@ itself (held-out wild 9595: three of its four clean size events):
 - most of the step came at once: between two neighbouring sightings in front of or beside
   other parts (which the open-view fit does not read) the area jumped by most of the step,
   as a cut does when two objects come apart or one is taken in (TUNE dev1515 25: a collided
-  pair's cut lost 0.74 of its area from one frame to the next at 24 fps);
+  pair's cut lost 0.74 of its area from one frame to the next at 24 fps); a resize made at
+  once by the whole object (instant_resize.py) skips this gate;
 - the middle changed color with the size: the track followed another object for one of its
   sizes (TUNE held9191 114: a gray part, then its green object found again, smaller).
 """

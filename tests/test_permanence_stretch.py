@@ -79,6 +79,23 @@ def test_a_blob_stretching_along_one_axis_to_twice_the_mass_is_a_split():
     assert found is not None and abs(found[0].frame - 16) <= 2
 
 
+def test_a_copy_drawing_out_while_the_exposure_rises_is_still_a_split():
+    # The frame brightens from mean L 50 to 60 as the copy draws out (an exposure drift, AI
+    # flicker): the blob's Lab moves about 10 units with it. Read against the frame's own
+    # change (permanence_stretch.exposed), the look is kept.
+    reliable = {i: True for i in range(40)}
+    track = built(stretch_boxes())
+    gain = (60.0 + 16.0) / (50.0 + 16.0)
+    for p in track.points:
+        p.det.lab = np.array([50.0, 20.0, 10.0])
+    for p in track.points[16:]:
+        p.det.lab = np.array([66.0 * gain - 16.0, 20.0 * gain, 10.0 * gain])
+    lightness = {i: 50.0 if i < 16 else 60.0 for i in range(40)}
+    assert stretched_split(track, reliable, {0: track}) is None  # raw Lab: 10.5 units apart
+    found = stretched_split(track, reliable, {0: track}, lightness)
+    assert found is not None and abs(found[0].frame - 16) <= 2
+
+
 def test_a_blob_drawn_out_by_something_of_another_look_is_not_a_split():
     # The same stretch, but what draws the blob out looks unlike the object: its median Lab
     # moves 8 units from the object's (a shadow, the backdrop's ghost of a slow object, a

@@ -37,7 +37,7 @@ from checkers.perception.face_boxes import (
     box_between,
     linked,
     nearest_track,
-    reframed,
+    nudged,
     same_size,
     steady_box,
 )
@@ -218,12 +218,15 @@ class FaceTracks:
             self._read_at_known_framing(track, sighting, rgb)
         if self._suspect(track, sighting.vector):
             calm = self._last_calm(track)
-            if calm is not None and reframed(calm.box, sighting.box):
-                # A weak candidate may frame part of the face (nose to chin), and on a small
-                # face a box one pixel off moves dlib's landmarks: either way the vector is
-                # then another face's. Read the face at the calm box too and keep the nearer
-                # reading. Another person is far at both.
+            if calm is not None and not same_size(calm.box, sighting.box):
+                # A weak candidate may frame part of the face (nose to chin) and its
+                # landmarks, hence its vector, are then another face's: read the face at
+                # the calm box too and keep the nearer reading. Another person is far at both.
                 self._keep_nearer_reading(track, sighting, rgb, calm.box)
+            elif calm is not None and nudged(calm.box, sighting.box):
+                # On a small face a box a pixel or two off moves dlib's landmarks as much:
+                # the nearer of the two readings, at the box where the face is now found.
+                self._keep_nearer_reading(track, sighting, rgb, calm.box, keep_box=True)
             # A rise under way is embedded frame by frame, so it can be dated; once past the
             # bar a face is sampled sparsely again.
             if self._suspect(track, sighting.vector) and not self._past(track, track.last.vector):
@@ -264,14 +267,18 @@ class FaceTracks:
         box = (int(round(x + (w - lw) / 2)), int(round(y + (h - lh) / 2)), lw, lh)
         self._keep_nearer_reading(track, sighting, rgb, box)
 
-    def _keep_nearer_reading(self, track: FaceTrack, sighting: FaceSighting, rgb, box) -> None:
+    def _keep_nearer_reading(
+        self, track: FaceTrack, sighting: FaceSighting, rgb, box, keep_box: bool = False
+    ) -> None:
         """Read the face again at `box` and keep whichever reading is nearer the track's
         references (the same person may read far at a poor framing; another person reads
-        far at both)."""
+        far at both); with `keep_box`, the sighting keeps the box it was found at."""
         again = self.embedder.embed(rgb, [box])[0]
         both = np.stack([sighting.vector, again])
         if int(np.argmin(track.calibration.distances(both))) == 1:
-            sighting.box, sighting.vector = tuple(box), again
+            sighting.vector = again
+            if not keep_box:
+                sighting.box = tuple(box)
 
     def _suspect(self, track: FaceTrack, vector: np.ndarray) -> bool:
         if track.calibration is None:

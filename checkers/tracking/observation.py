@@ -30,3 +30,6 @@ class FrameObservation:
     frame_similarity_prev: float
     floor_y: int | None = None  # row of a ground line across the frame, if one is seen
     scene: SceneStep | None = None  # the scene-level perception of this frame (any footage)
+    # The camera's change of scale since the previous frame (its fitted step's zoom; 1 on the
+    # plain path or where no camera was fitted): an object resized at once by it is the camera.
+    zoom: float = 1.0

@@ -110,7 +110,14 @@ class Tracker:
             flow.similarity_first,
             flow.similarity_prev,
             seg.floor_y,
+            zoom=self._zoom(),
         )
+
+    def _zoom(self) -> float:
+        """The camera's change of scale over this frame's step (FrameObservation.zoom)."""
+        if self._mode != "motion" or self._camera is None:
+            return 1.0
+        return float(np.sqrt(abs(np.linalg.det(self._camera[:2, :2]))))
 
     def _segment(self, frame: Frame) -> tuple[Segmentation, bool]:
         """The frame's parts, and whether object-level reasoning applies to them.
