@@ -23,7 +23,7 @@ import numpy as np
 
 from checkers.base import Checker, CheckResult, Event, score_from_events
 from checkers.permanence_back import found_again
-from checkers.permanence_births import born_of_another, came_from_behind, point_at
+from checkers.permanence_births import born_of_another, point_at
 from checkers.permanence_parting import grew_from_one, parted_pairs
 from checkers.permanence_restart import emerged
 from checkers.permanence_stretch import frame_lightness, stretched_split
@@ -298,7 +298,7 @@ class PermanenceChecker(Checker):
             event = self._event("split", first, first, track, len(seen), obj=track.parent)
             event.frame = min(event.frame, track.origin, self._grew_at(track, first))
             return event
-        if first.how == "new" and (not first.near or not came_from_behind(track, self._tracks)):
+        if first.how == "new" and not first.near:
             if _grew_in(track) or born_of_another(
                 track, self._tracks, self._size, self.units, self._judged, self._established
             ):

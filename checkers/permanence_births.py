@@ -18,16 +18,12 @@ from collections.abc import Callable
 import numpy as np
 
 from checkers.tracking import Point, Track
-from checkers.tracking.boxes import covered
 from checkers.tracking.looks import color_distance
 from checkers.units import Units
 
 # Share of a new part's area that other parts' boxes held the frame before: a re-cut.
 RECUT_SHARE = 0.5
 CUT_EDGE = 3  # analysis px a box is grown by there (as boxes.covered grows a cover)
-# Share of a new part's box that a part it touches must have held the frame before for the
-# new part to have come out from behind it (came_from_behind).
-BEHIND_SHARE = 0.2
 # Area ratio within which a new part and a trusted track lost as it was born are one object,
 # and their color_distance (physics/relocations.py judges a jump alike).
 JUMPED_SIZE = 2.0
@@ -115,23 +111,6 @@ def occupied_before(track: Track, tracks: dict[int, Track]) -> bool:
         ox, oy, ow, oh = ox - CUT_EDGE, oy - CUT_EDGE, ow + 2 * CUT_EDGE, oh + 2 * CUT_EDGE
         held[max(0, oy - y) : max(0, oy + oh - y), max(0, ox - x) : max(0, ox + ow - x)] = True
     return held.sum() >= RECUT_SHARE * first.det.area
-
-
-def came_from_behind(track: Track, tracks: dict[int, Track]) -> bool:
-    """Could the part, born touching others, have come out from behind one of them? One
-    of them held BEHIND_SHARE of its box the frame before (an object emerging past another's
-    edge; a shading piece cut off inside its object's box), or was not seen then (no telling).
-    A part born whole beside others whose boxes never held its place came from nowhere as
-    much as one born in the open (wild 4613 clip 175: a resting square appearing beside a
-    ball, their boxes 10 px apart the frame before)."""
-    first = track.points[0]
-    for n in first.near:
-        was = point_at(tracks[n], first.frame - 1) if n in tracks else None
-        if was is None or was.det is None:
-            return True
-        if covered(first.det.bbox, was.det.bbox, CUT_EDGE) >= BEHIND_SHARE:
-            return True
-    return False
 
 
 def jumped_here(track: Track, tracks: dict[int, Track], judged: Callable[[Track], bool]) -> bool:

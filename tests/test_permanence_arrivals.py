@@ -78,25 +78,3 @@ def test_a_part_touched_as_it_arrives_is_not_judged_on_its_own():
 def test_a_part_lost_soon_after_it_arrived_is_not_judged_on_its_own():
     # Seen 0.25 s of its first 0.5 s: apart only while it was seen.
     assert brushed(first_touch=BORN + 12, lost=range(BORN + 4, BORN + 12)) == []
-
-
-def born_touching(neighbour_x: float) -> list[tuple[str, int]]:
-    """A resting part (20 x 20 px, at x = 150) born at BORN touching a resting neighbour of
-    another look whose box the frame before was at `neighbour_x` (20 x 20, 90 px down)."""
-    still = [(neighbour_x, 100.0)] * N
-    other = built(still, [(20, 20)] * N, 0)
-    new = built([(150.0, 100.0)] * (N - BORN), [(20, 20)] * (N - BORN), 1, BORN)
-    new.points[0].near.append(0)
-    return permanence_events({0: other, 1: new}, N)
-
-
-def test_a_part_born_whole_beside_one_that_never_held_its_place_appeared():
-    # The neighbour's box (x 162-182, grown by 3 px) reaches 1 px into the new part's: the
-    # new part cannot have been behind it (wild 4613 clip 175: a square appearing by a ball).
-    assert born_touching(172.0) == [("appear", BORN)]
-
-
-def test_a_part_born_where_the_part_it_touches_stood_came_out_from_behind_it():
-    # The neighbour's box held 0.4 of the new part's box the frame before (too little for one
-    # blob cut anew, occupied_before): the new part came out from behind it.
-    assert born_touching(165.0) == []
