@@ -179,7 +179,7 @@ class MotionLooks:
             return None
         # Made between two frames by the same whole object (instant_resize.py): read first,
         # as a pooled fit may stretch a one-frame step past MIN_CHANGE_SECONDS at low rates.
-        at_once = _at_once(open_view, step, SIZE_STEP * k, fps, getattr(self, "zooms", {}))
+        at_once = _at_once(open_view, step, SIZE_STEP * k, fps, self.zooms)
         if at_once is not None:
             return at_once
         amount = float(abs(step.after - step.before)[0])

@@ -223,9 +223,8 @@ class PermanenceChecker(Checker):
     def _stretched(self, track: Track) -> Event | None:
         """A split whose pieces stay one blob (permanence_stretch.py), on the background
         model's parts; the plain path reads splits off color (tracking/splits.py)."""
-        lightness = getattr(self, "_lightness", {})  # not in states cached before session 34
         found = track.from_background_model and stretched_split(
-            track, self._reliable, self._tracks, lightness
+            track, self._reliable, self._tracks, self._lightness
         )
         if not found:
             return None

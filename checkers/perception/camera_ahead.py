@@ -5,7 +5,8 @@ weighed on the pixels, knowing whether the camera moved over a third of a second
 about 4 ms a step at the analysis size, a quarter of the model's time on gen-clips. Run
 inside the model it lengthens the model's thread, a check's longest (model_ahead.py), and
 the look-ahead fits the first 1.5 s of steps for the clean plate (clean_plate.py) on the
-runner's thread alone, before any picture is judged, while the other stages wait (on wild fresh4711 clip 48, 44 steps: a quarter of the whole check).
+runner's thread alone, before any picture is judged, while the other stages wait (on wild
+fresh4711 clip 48, 44 steps: a quarter of the whole check).
 
 A step reads its two pictures alone, never the model, so each is fitted here as soon as its
 picture is decoded, on threads of their own (two at a time: during the look-ahead nothing
