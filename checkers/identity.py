@@ -45,6 +45,7 @@ from checkers.scene_events import IDENTITY_BURSTS, SceneLog, burst_events, face_
 from checkers.source_morph import source_morphs
 from checkers.stats import robust_sigma
 from checkers.step_fit import bends, onset  # noqa: F401 - onset: this module's API
+from checkers.switch_in_place import in_place_switches
 from checkers.tracking import (
     CONTACT_MARGIN,
     FrameObservation,
@@ -242,6 +243,10 @@ class IdentityChecker(Checker):
         hue_shift_bar = HUE_SHIFT * self.k
         found = motion_switches(self._tracks, self.units.fps, self._reliable, self._motion.chroma)
         events += switch_events(self, found, hue_shift_bar, {e.object for e in events})
+        # Or a new part born over the place another held the frame before (switch_in_place.py).
+        motion = (self._tracks, self._reliable, self._motion.chroma, self.units.fps, self.k)
+        placed = in_place_switches(*motion)
+        events += switch_events(self, placed, hue_shift_bar, {e.object for e in events})
         # Pairs chroma_steps judges at their join: look_switch's, and drift_chain's where the
         # path's lead misses the new part (a switch at a bounce).
         pairs = [(old, new) for old, new, _, _ in found]
@@ -253,7 +258,6 @@ class IdentityChecker(Checker):
         )
         events += recolor_events(self, found, {e.object for e in events})
         # Or a trusted part's middle stepped to a new hue in one frame (chroma_step.py).
-        motion = (self._tracks, self._reliable, self._motion.chroma, self.units.fps, self.k)
         found = chroma_steps(*motion, pairs, self._motion.scene)
         events += step_events(self, found, {e.object for e in events})
         found = chained_drifts(*motion, {e.object for e in events})

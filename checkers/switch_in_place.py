@@ -1,0 +1,175 @@
+"""A part born over the place another part held the frame before, in another hue.
+
+look_switch.py joins an ended track to one begun where the old path leads, of its size,
+both seen in open view. On wild clips those gates miss many plain switches (three spent
+seeds, session 35: 21 of 48 color switches found nothing), because the object is cut
+differently in each color: the background model cuts a color close to the backdrop's
+smaller, or in two pieces, so the area jumps by 1.3-1.8x at the switch; the old part's
+last sightings touch a piece of itself or its shadow; a falling object's last open
+sightings lie frames back, where the path's lead misses.
+
+Here the place itself is the evidence. A new background-model part that behaves as one
+object is moved back along its own first motion to the frame before (or the one before
+that, when the switch frame was caught mid-way); a part seen there that it covers, whose
+track does not go on beside it, and whose steady middle lies far off the new part's hue
+line is the same object in its old color. What keeps occlusion and re-cuts out:
+- the old part's track stops being seen for as long as the new look must hold (a part
+  passing behind another is found again once it is out);
+- no part seen the frame before near that place showed the new color already (the new
+  part is not something that was there all along, re-cut);
+- the new color is not one the old part showed before (a part cut as one with another
+  object returns to its own color as they come apart: chroma_step.py);
+- both colors are steady over their sightings (chroma_step.STEADY).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from checkers.chroma_step import STEADY
+from checkers.identity_motion import DULL_CHROMA, HOLD_SECONDS
+from checkers.look_switch import SIGHTINGS
+from checkers.tracking import Point, Track
+from checkers.tracking.boxes import box_gap, covered
+from checkers.tracking.confidence import MIN_SECONDS, TRUSTED
+from checkers.tracking.looks import hue_shift
+from checkers.units import frames_in
+
+# Frames back from the new part's first sighting where the old part may be last seen: the
+# frame before, or two when the frame between was caught mid-switch (look_switch.BETWEEN).
+MAX_GAP = 2
+# Share of the old part's box the new part's (moved back) must cover, and of the new part's
+# box the old one's must: an object cut smaller in its old color lies inside the new cut.
+COVERED = 0.7
+COVERS = 0.3
+# Lab units within which a part seen near the place the frame before already showed the
+# new color (it was there; this is a re-cut), half the distance a switch must move.
+SAME_COLOR = 20.0
+
+
+def in_place_switches(tracks: dict[int, Track], reliable, chroma, fps: float, k: float):
+    """(old, new, frame, hue shift) for each new background-model part born over a part of
+    another color the frame before. `chroma(track_id, frame)` is a sighting's middle (a, b)
+    or None; the shift is judged by the caller against its bar."""
+    hold = frames_in(HOLD_SECONDS, fps, least=SIGHTINGS)
+    by_frame: dict[int, list[tuple[Track, Point]]] = {}
+    for track in tracks.values():
+        if track.from_background_model:
+            for p in track.seen:
+                by_frame.setdefault(p.frame, []).append((track, p))
+    out = []
+    for new in tracks.values():
+        first = new.points[0]
+        if not _behaves(new) or first.det is None or first.how != "new":
+            continue
+        # The first sighting may be caught mid-switch (an exposure spanning it, a blend of
+        # both colors): the new look is read on the ones after it (chroma_step alike).
+        seen = [p for p in new.seen[1:] if p.frame <= first.frame + hold]
+        after = _looks(new, chroma, reliable, seen)[:SIGHTINGS]
+        if len(after) < SIGHTINGS:
+            continue
+        new_look = np.median(after, axis=0)
+        if not _steady(after, new_look, k):
+            continue
+        found = _old_part(new, first, new_look, by_frame, chroma, reliable, fps, k)
+        if found is not None:
+            old, shift = found
+            out.append((old, new, first.frame, shift))
+    return out
+
+
+def _behaves(track: Track) -> bool:
+    """A background-model part that behaves as one object on its own; touching others is
+    allowed (an object cut in its new color beside a piece of its old cut)."""
+    return track.from_background_model and track.confidence().behaves >= TRUSTED
+
+
+def _old_part(new, first, new_look, by_frame, chroma, reliable, fps, k):
+    """(old track, hue shift) of the part the new one was the frame before, or None."""
+    hold = frames_in(HOLD_SECONDS, fps, least=SIGHTINGS)
+    velocity = _velocity(new)
+    for gap in range(1, MAX_GAP + 1):
+        x, y, w, h = first.det.bbox
+        back = (x - velocity[0] * gap, y - velocity[1] * gap, w, h)
+        there = [(t, p) for t, p in by_frame.get(first.frame - gap, []) if t is not new]
+        near = [(t, p) for t, p in there if _overlaps(back, p.det.bbox)]
+        if not near:
+            continue
+        # Something there already showed the new color: the new part was there, re-cut.
+        for t, p in there:
+            c = chroma(t.id, p.frame)
+            if c is not None and _close(back, p.det.bbox) and _dist(c, new_look) < SAME_COLOR * k:
+                return None
+        best = None
+        for old, p in near:
+            # A fragment seen for less than MIN_SECONDS is no object (tracking/confidence.py):
+            # a patch of texture the model flagged a moment before an object appeared there
+            # (spent wild 6997 clip 295: 0.25 s; the true switches' old parts 0.3-2.3 s).
+            if (p.frame - old.seen[0].frame + 1) / fps < MIN_SECONDS:
+                continue
+            before = _looks(old, chroma, reliable, [q for q in old.seen if q.frame <= p.frame])
+            if len(before) < SIGHTINGS:
+                continue
+            old_look = np.median(before[-SIGHTINGS:], axis=0)
+            if not _steady(before[-SIGHTINGS:], old_look, k):
+                continue
+            if _goes_on(old, old_look, first.frame, hold, chroma):
+                continue  # the old object is still there: the new part is another
+            if not all(_dist(c, old_look) < _dist(c, new_look) for c in before):
+                continue  # the part showed the new color before
+            shift = hue_shift(old_look, new_look)
+            if float(np.linalg.norm(old_look)) < DULL_CHROMA:
+                shift = max(shift, _dist(old_look, new_look))
+            if best is None or shift > best[1]:
+                best = (old, float(shift))
+        if best is not None:
+            return best
+    return None
+
+
+def _goes_on(old: Track, old_look: np.ndarray, frame: int, hold: int, chroma) -> bool:
+    """The old track is seen in its old color while the new look must hold. Sightings in
+    another color are another part it was handed to (the tracker links by place and motion
+    too), which says nothing of the old object."""
+    for q in old.seen:
+        if frame <= q.frame <= frame + hold:
+            c = chroma(old.id, q.frame)
+            if c is None or _dist(c, old_look) < SAME_COLOR:
+                return True
+    return False
+
+
+def _looks(track: Track, chroma, reliable, points: list[Point]) -> list[np.ndarray]:
+    """The middle chroma of `points` read on reliable frames, not cut as one with another."""
+    looks = []
+    for p in points:
+        c = chroma(track.id, p.frame) if reliable.get(p.frame, False) and not p.merged else None
+        if c is not None:
+            looks.append(np.asarray(c, dtype=float))
+    return looks
+
+
+def _velocity(track: Track) -> np.ndarray:
+    """The part's motion a frame over its first two sightings (zero with one)."""
+    seen = track.seen
+    if len(seen) < 2:
+        return np.zeros(2)
+    a, b = seen[0], seen[1]
+    return np.array([b.x - a.x, b.y - a.y]) / max(1, b.frame - a.frame)
+
+
+def _overlaps(back, box) -> bool:
+    """The old box lies mostly inside the new one moved back, and is no sliver of it."""
+    return covered(box, back, grow=0) >= COVERED and covered(back, box, grow=0) >= COVERS
+
+
+def _close(back, box) -> bool:
+    return box_gap(back, box) == 0.0
+
+
+def _steady(looks, middle: np.ndarray, k: float) -> bool:
+    return all(_dist(c, middle) <= STEADY * k for c in looks)
+
+
+def _dist(a, b) -> float:
+    return float(np.linalg.norm(np.asarray(a, dtype=float) - np.asarray(b, dtype=float)))
