@@ -113,7 +113,7 @@ def _old_part(new, first, new_look, by_frame, chroma, reliable, fps, k):
             old_look = np.median(before[-SIGHTINGS:], axis=0)
             if not _steady(before[-SIGHTINGS:], old_look, k):
                 continue
-            if _goes_on(old, old_look, first.frame, hold, chroma):
+            if _goes_on(old, old_look, first.frame, hold, chroma, k):
                 continue  # the old object is still there: the new part is another
             if not all(_dist(c, old_look) < _dist(c, new_look) for c in before):
                 continue  # the part showed the new color before
@@ -127,14 +127,14 @@ def _old_part(new, first, new_look, by_frame, chroma, reliable, fps, k):
     return None
 
 
-def _goes_on(old: Track, old_look: np.ndarray, frame: int, hold: int, chroma) -> bool:
+def _goes_on(old: Track, old_look: np.ndarray, frame: int, hold: int, chroma, k: float) -> bool:
     """The old track is seen in its old color while the new look must hold. Sightings in
     another color are another part it was handed to (the tracker links by place and motion
     too), which says nothing of the old object."""
     for q in old.seen:
         if frame <= q.frame <= frame + hold:
             c = chroma(old.id, q.frame)
-            if c is None or _dist(c, old_look) < SAME_COLOR:
+            if c is None or _dist(c, old_look) < SAME_COLOR * k:
                 return True
     return False
 
@@ -150,12 +150,13 @@ def _looks(track: Track, chroma, reliable, points: list[Point]) -> list[np.ndarr
 
 
 def _velocity(track: Track) -> np.ndarray:
-    """The part's motion a frame over its first two sightings (zero with one)."""
+    """The part's motion in the picture a frame over its first two sightings (zero with
+    one): the boxes are in picture coordinates, not the scene's (Point.x, y)."""
     seen = track.seen
     if len(seen) < 2:
         return np.zeros(2)
-    a, b = seen[0], seen[1]
-    return np.array([b.x - a.x, b.y - a.y]) / max(1, b.frame - a.frame)
+    a, b = seen[0].det, seen[1].det
+    return np.array([b.cx - a.cx, b.cy - a.cy]) / max(1, seen[1].frame - seen[0].frame)
 
 
 def _overlaps(back, box) -> bool:
