@@ -65,6 +65,18 @@ def test_a_size_change_is_an_identity_event_where_it_began():
     assert abs(events[0][1] - START) <= 2, events
 
 
+def test_a_slow_shrink_is_dated_within_a_frame_of_its_start():
+    # The radius falls steadily by half over 20 frames (1.25 s): its log area falls slowly
+    # first, which a bend fitted on the log area dated two frames late; the length is a
+    # straight ramp.
+    span = 20
+    events = identity_events(
+        scene(radius=lambda t: 22.0 - 11.0 * min(1.0, max(0.0, (t - START) / span)))
+    )
+    assert [kind for kind, _ in events] == ["size_change"], events
+    assert abs(events[0][1] - START) <= 1, events
+
+
 @pytest.mark.parametrize(
     ("before", "after", "far"),
     [
