@@ -247,6 +247,8 @@ class IdentityChecker(Checker):
         motion = (self._tracks, self._reliable, self._motion.chroma, self.units.fps, self.k)
         placed = in_place_switches(*motion)
         events += switch_events(self, placed, hue_shift_bar, {e.object for e in events})
+        # Their old parts are judged too: the old track may go on in the new color.
+        switched = {old.id for old, _, _, shift in placed if shift > hue_shift_bar}
         # Pairs chroma_steps judges at their join: look_switch's, and drift_chain's where the
         # path's lead misses the new part (a switch at a bounce).
         pairs = [(old, new) for old, new, _, _ in found]
@@ -256,11 +258,11 @@ class IdentityChecker(Checker):
         found = self._recolors.found(
             self._tracks, self._motion.chroma, self.units.fps, hue_shift_bar, self.k
         )
-        events += recolor_events(self, found, {e.object for e in events})
+        events += recolor_events(self, found, {e.object for e in events} | switched)
         # Or a trusted part's middle stepped to a new hue in one frame (chroma_step.py).
         found = chroma_steps(*motion, pairs, self._motion.scene)
-        events += step_events(self, found, {e.object for e in events})
-        found = chained_drifts(*motion, {e.object for e in events})
+        events += step_events(self, found, {e.object for e in events} | switched)
+        found = chained_drifts(*motion, {e.object for e in events} | switched)
         events += [self._motion_event(new, c) for _, new, c in found]  # split drifts
         if not clean:
             # No clean objects to track: look changes found by the scene perception.

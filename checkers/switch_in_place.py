@@ -42,9 +42,16 @@ MAX_GAP = 2
 # box the old one's must: an object cut smaller in its old color lies inside the new cut.
 COVERED = 0.7
 COVERS = 0.3
+# The new part's area within this factor of the old one's, either way: a switch changes the
+# cut (1.0-1.84x on the spent wild seeds), a patch of a many-colored object growing into the
+# whole object changes it more.
+AREA_FACTOR = 2.5
 # Lab units within which a part seen near the place the frame before already showed the
 # new color (it was there; this is a re-cut), half the distance a switch must move.
 SAME_COLOR = 20.0
+# Seconds after the switch within which the old object seen again in its old color makes it
+# another object that was hidden or passed behind, not this one changed.
+REFOUND_SECONDS = 2.0
 
 
 def in_place_switches(tracks: dict[int, Track], reliable, chroma, fps: float, k: float):
@@ -60,18 +67,19 @@ def in_place_switches(tracks: dict[int, Track], reliable, chroma, fps: float, k:
     out = []
     for new in tracks.values():
         first = new.points[0]
-        if not _behaves(new) or first.det is None or first.how != "new":
+        if first.det is None or first.how != "new" or not _behaves(new):
             continue
         # The first sighting may be caught mid-switch (an exposure spanning it, a blend of
-        # both colors): the new look is read on the ones after it (chroma_step alike).
+        # both colors): the new look is read on the ones after it (chroma_step alike), and
+        # must hold, steady, for HOLD_SECONDS (look_switch alike).
         seen = [p for p in new.seen[1:] if p.frame <= first.frame + hold]
-        after = _looks(new, chroma, reliable, seen)[:SIGHTINGS]
-        if len(after) < SIGHTINGS:
+        after = _looks(new, chroma, reliable, seen)
+        if len(after) < SIGHTINGS or seen[-1].frame - first.frame < HOLD_SECONDS * fps:
             continue
         new_look = np.median(after, axis=0)
         if not _steady(after, new_look, k):
             continue
-        found = _old_part(new, first, new_look, by_frame, chroma, reliable, fps, k)
+        found = _old_part(new, first, new_look, by_frame, chroma, reliable, (fps, hold, k))
         if found is not None:
             old, shift = found
             out.append((old, new, first.frame, shift))
@@ -84,24 +92,26 @@ def _behaves(track: Track) -> bool:
     return track.from_background_model and track.confidence().behaves >= TRUSTED
 
 
-def _old_part(new, first, new_look, by_frame, chroma, reliable, fps, k):
-    """(old track, hue shift) of the part the new one was the frame before, or None."""
-    hold = frames_in(HOLD_SECONDS, fps, least=SIGHTINGS)
+def _old_part(new, first, new_look, by_frame, chroma, reliable, clip):
+    """(old track, hue shift) of the part the new one was the frame before, or None.
+    `clip`: (fps, the sightings a new look must hold, the sensitivity factor)."""
+    fps, hold, k = clip
     velocity = _velocity(new)
+    x, y, w, h = first.det.bbox
     for gap in range(1, MAX_GAP + 1):
-        x, y, w, h = first.det.bbox
         back = (x - velocity[0] * gap, y - velocity[1] * gap, w, h)
+        # Something at the place already showed the new color on this frame (or on the one
+        # after, read at the gap before): the new part was there, re-cut.
+        if _shown_there(by_frame.get(first.frame - gap, []), back, new, new_look, chroma, k):
+            return None
         there = [(t, p) for t, p in by_frame.get(first.frame - gap, []) if t is not new]
-        near = [(t, p) for t, p in there if _overlaps(back, p.det.bbox)]
-        if not near:
-            continue
-        # Something there already showed the new color: the new part was there, re-cut.
-        for t, p in there:
-            c = chroma(t.id, p.frame)
-            if c is not None and _close(back, p.det.bbox) and _dist(c, new_look) < SAME_COLOR * k:
-                return None
         best = None
-        for old, p in near:
+        for old, p in there:
+            if not _overlaps(back, p.det.bbox):
+                continue
+            ratio = first.det.area / max(p.det.area, 1.0)
+            if not 1 / AREA_FACTOR <= ratio <= AREA_FACTOR:
+                continue
             # A fragment seen for less than MIN_SECONDS is no object (tracking/confidence.py):
             # a patch of texture the model flagged a moment before an object appeared there
             # (spent wild 6997 clip 295: 0.25 s; the true switches' old parts 0.3-2.3 s).
@@ -113,7 +123,7 @@ def _old_part(new, first, new_look, by_frame, chroma, reliable, fps, k):
             old_look = np.median(before[-SIGHTINGS:], axis=0)
             if not _steady(before[-SIGHTINGS:], old_look, k):
                 continue
-            if _goes_on(old, old_look, first.frame, hold, chroma, k):
+            if _goes_on(old, old_look, first.frame, hold, fps, chroma, k):
                 continue  # the old object is still there: the new part is another
             if not all(_dist(c, old_look) < _dist(c, new_look) for c in before):
                 continue  # the part showed the new color before
@@ -127,15 +137,30 @@ def _old_part(new, first, new_look, by_frame, chroma, reliable, fps, k):
     return None
 
 
-def _goes_on(old: Track, old_look: np.ndarray, frame: int, hold: int, chroma, k: float) -> bool:
-    """The old track is seen in its old color while the new look must hold. Sightings in
-    another color are another part it was handed to (the tracker links by place and motion
-    too), which says nothing of the old object."""
+def _shown_there(parts, back, new, new_look, chroma, k: float) -> bool:
+    """One of `parts` (track, sighting) touching the box `back` showed the new color."""
+    for t, p in parts:
+        c = chroma(t.id, p.frame)
+        touching = t is not new and c is not None and box_gap(back, p.det.bbox) == 0.0
+        if touching and _dist(c, new_look) < SAME_COLOR * k:
+            return True
+    return False
+
+
+def _goes_on(old: Track, old_look, frame: int, hold: int, fps: float, chroma, k: float) -> bool:
+    """The old object is seen in its old color after the switch: while the new look must
+    hold, anywhere (it is still there beside the new part); within REFOUND_SECONDS, where it
+    is found again (it was hidden, or passed behind the new part). Sightings in another color
+    are another part the track was handed to (the tracker links by place and motion too),
+    which says nothing of the old object."""
     for q in old.seen:
-        if frame <= q.frame <= frame + hold:
-            c = chroma(old.id, q.frame)
-            if c is None or _dist(c, old_look) < SAME_COLOR * k:
-                return True
+        if q.frame < frame or q.frame > frame + max(hold, REFOUND_SECONDS * fps):
+            continue
+        c = chroma(old.id, q.frame)
+        if q.frame <= frame + hold and c is None:
+            return True
+        if c is not None and _dist(c, old_look) < SAME_COLOR * k:
+            return True
     return False
 
 
@@ -162,10 +187,6 @@ def _velocity(track: Track) -> np.ndarray:
 def _overlaps(back, box) -> bool:
     """The old box lies mostly inside the new one moved back, and is no sliver of it."""
     return covered(box, back, grow=0) >= COVERED and covered(back, box, grow=0) >= COVERS
-
-
-def _close(back, box) -> bool:
-    return box_gap(back, box) == 0.0
 
 
 def _steady(looks, middle: np.ndarray, k: float) -> bool:
