@@ -149,17 +149,20 @@ def _shown_there(parts, back, new, new_look, chroma, k: float) -> bool:
 
 def _goes_on(old: Track, old_look, frame: int, hold: int, fps: float, chroma, k: float) -> bool:
     """The old object is seen in its old color after the switch: while the new look must
-    hold, anywhere (it is still there beside the new part); within REFOUND_SECONDS, where it
-    is found again (it was hidden, or passed behind the new part). Sightings in another color
-    are another part the track was handed to (the tracker links by place and motion too),
-    which says nothing of the old object."""
+    hold, anywhere (it is still there beside the new part); later, within REFOUND_SECONDS,
+    found again alone (it was hidden, or passed behind the new part). Sightings in another
+    color are another part the track was handed to (the tracker links by place and motion
+    too), which says nothing of the old object; so are later ones cut as one blob with another
+    part, whose middle is not the object's own (fresh wild 3389 clip 229, looked at after it
+    was scored: a dull gray old look, and the track handed 1.1 s on to a merged gray blob)."""
     for q in old.seen:
         if q.frame < frame or q.frame > frame + max(hold, REFOUND_SECONDS * fps):
             continue
         c = chroma(old.id, q.frame)
         if q.frame <= frame + hold and c is None:
             return True
-        if c is not None and _dist(c, old_look) < SAME_COLOR * k:
+        later_blob = q.frame > frame + hold and q.merged
+        if c is not None and not later_blob and _dist(c, old_look) < SAME_COLOR * k:
             return True
     return False
 

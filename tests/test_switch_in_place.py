@@ -137,3 +137,14 @@ def test_a_fragment_seen_a_moment_before_an_object_appears_there_is_no_old_self(
     # A patch the model flagged for 0.25 s (under MIN_SECONDS) where an object then appears.
     old, new = _track(1, range(SWITCH - 4, SWITCH), 16), _track(2, range(SWITCH, 40), 24)
     assert _found([old, new], _colors(GREEN_AB, RED_AB)) == []
+
+
+def test_the_old_track_handed_later_to_a_blob_cut_with_another_part_still_switched():
+    # 3389 clip 229: a dull gray old look, its track handed 1.1 s on to a merged gray blob,
+    # whose middle is not the object's own.
+    old = _track(1, [*range(0, SWITCH), *range(SWITCH + 18, 40)], 16)
+    for p in old.points:
+        p.merged = p.frame > SWITCH
+    new = _track(2, range(SWITCH, 40), 24)
+    found = _found([old, new], _colors(GREEN_AB, RED_AB))
+    assert [(o.id, n.id, f) for o, n, f, _ in found] == [(1, 2, SWITCH)], found
