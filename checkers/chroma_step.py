@@ -128,13 +128,13 @@ def _step(points: list[Point], values: np.ndarray, need: int, k: float, shown, s
             continue
         # Steady either side: a color that wanders into another over frames (the middle of
         # a cut sliding onto another surface) is no switch.
-        if not (_steady(before, old, k) and _steady(after, new, k)):
+        if not (steady(before, old, k) and steady(after, new, k)):
             continue
         # A new color, not one the part showed before: a part cut as one with another
         # object for a while returns to its own color as they come apart (spent wild 5757
         # clip 5: a ball's part took in a passing square's color for four frames).
         earlier = shown[1][shown[0] < frames[i - need]]
-        if len(earlier) and not _holds(earlier, old, new):
+        if len(earlier) and not nearer_all(earlier, old, new):
             continue
         areas = [
             np.median([p.det.area for p in side])
@@ -159,7 +159,7 @@ def _tint_step(scene, before, after) -> np.ndarray:
     return np.median(sides[1], axis=0) - np.median(sides[0], axis=0)
 
 
-def _steady(values: np.ndarray, middle: np.ndarray, k: float) -> bool:
+def steady(values: np.ndarray, middle: np.ndarray, k: float) -> bool:
     return bool(np.all(np.linalg.norm(values - middle, axis=1) <= STEADY * k))
 
 
@@ -190,7 +190,7 @@ def step_events(checker, found: list[ChromaStep], judged: set) -> list[Event]:
     return events
 
 
-def _holds(values: np.ndarray, own: np.ndarray, other: np.ndarray) -> bool:
+def nearer_all(values: np.ndarray, own: np.ndarray, other: np.ndarray) -> bool:
     """Every color in `values` nearer `own` than `other`."""
     near = np.linalg.norm(values - own, axis=1)
     return bool(np.all(near < np.linalg.norm(values - other, axis=1)))

@@ -174,11 +174,17 @@ def motion_switches(tracks: dict[int, Track], fps: float, reliable: dict[int, bo
         after = [c for c in after if c is not None][:SIGHTINGS]
         if len(before) < SIGHTINGS or len(after) < SIGHTINGS:
             continue
-        old_look, new_look = np.median(before, axis=0), np.median(after, axis=0)
-        shift = hue_shift(old_look, new_look)
-        # From a dull old look its hue line says little: the whole distance counts too, as
-        # for a drift (identity_motion.DULL_CHROMA; a switch is followed through by its join).
-        if float(np.linalg.norm(old_look)) < DULL_CHROMA:
-            shift = max(shift, float(np.linalg.norm(new_look - old_look)))
-        out.append((old, new, frame, float(shift)))
+        shift = switch_shift(np.median(before, axis=0), np.median(after, axis=0))
+        out.append((old, new, frame, shift))
     return out
+
+
+def switch_shift(old_look: np.ndarray, new_look: np.ndarray) -> float:
+    """How far a switch moved a part's middle chroma: off the old look's hue line
+    (looks.hue_shift); from a dull old look, whose hue line says little, the whole distance
+    counts too, as for a drift (identity_motion.DULL_CHROMA; a switch is followed through by
+    its join)."""
+    shift = hue_shift(old_look, new_look)
+    if float(np.linalg.norm(old_look)) < DULL_CHROMA:
+        shift = max(shift, float(np.linalg.norm(new_look - old_look)))
+    return float(shift)

@@ -13,9 +13,11 @@ object is moved back along its own first motion to the frame before (or the one 
 that, when the switch frame was caught mid-way); a part seen there that it covers, whose
 track does not go on beside it, and whose steady middle lies far off the new part's hue
 line is the same object in its old color. What keeps occlusion and re-cuts out:
-- the old part's track stops being seen for as long as the new look must hold (a part
-  passing behind another is found again once it is out);
-- no part seen the frame before near that place showed the new color already (the new
+- the old part is not seen in its old color while the new look must hold, nor found again
+  alone in it within REFOUND_SECONDS (a part passing behind another is found once it is out);
+- the old part was seen for MIN_SECONDS (no fragment), and its area and the new part's lie
+  within AREA_FACTOR (the cut changes with the color, not into another object);
+- no part seen near that place on the frames between showed the new color already (the new
   part is not something that was there all along, re-cut);
 - the new color is not one the old part showed before (a part cut as one with another
   object returns to its own color as they come apart: chroma_step.py);
@@ -26,13 +28,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from checkers.chroma_step import STEADY
-from checkers.identity_motion import DULL_CHROMA, HOLD_SECONDS
-from checkers.look_switch import SIGHTINGS
+from checkers.chroma_step import nearer_all, steady
+from checkers.identity_motion import HOLD_SECONDS
+from checkers.look_switch import SIGHTINGS, switch_shift
 from checkers.tracking import Point, Track
 from checkers.tracking.boxes import box_gap, covered
 from checkers.tracking.confidence import MIN_SECONDS, TRUSTED
-from checkers.tracking.looks import hue_shift
 from checkers.units import frames_in
 
 # Frames back from the new part's first sighting where the old part may be last seen: the
@@ -77,7 +78,7 @@ def in_place_switches(tracks: dict[int, Track], reliable, chroma, fps: float, k:
         if len(after) < SIGHTINGS or seen[-1].frame - first.frame < HOLD_SECONDS * fps:
             continue
         new_look = np.median(after, axis=0)
-        if not _steady(after, new_look, k):
+        if not steady(np.array(after), new_look, k):
             continue
         found = _old_part(new, first, new_look, by_frame, chroma, reliable, (fps, hold, k))
         if found is not None:
@@ -121,17 +122,15 @@ def _old_part(new, first, new_look, by_frame, chroma, reliable, clip):
             if len(before) < SIGHTINGS:
                 continue
             old_look = np.median(before[-SIGHTINGS:], axis=0)
-            if not _steady(before[-SIGHTINGS:], old_look, k):
+            if not steady(np.array(before[-SIGHTINGS:]), old_look, k):
                 continue
             if _goes_on(old, old_look, first.frame, hold, fps, chroma, k):
                 continue  # the old object is still there: the new part is another
-            if not all(_dist(c, old_look) < _dist(c, new_look) for c in before):
+            if not nearer_all(np.array(before), old_look, new_look):
                 continue  # the part showed the new color before
-            shift = hue_shift(old_look, new_look)
-            if float(np.linalg.norm(old_look)) < DULL_CHROMA:
-                shift = max(shift, _dist(old_look, new_look))
+            shift = switch_shift(old_look, new_look)
             if best is None or shift > best[1]:
-                best = (old, float(shift))
+                best = (old, shift)
         if best is not None:
             return best
     return None
@@ -190,10 +189,6 @@ def _velocity(track: Track) -> np.ndarray:
 def _overlaps(back, box) -> bool:
     """The old box lies mostly inside the new one moved back, and is no sliver of it."""
     return covered(box, back, grow=0) >= COVERED and covered(back, box, grow=0) >= COVERS
-
-
-def _steady(looks, middle: np.ndarray, k: float) -> bool:
-    return all(_dist(c, middle) <= STEADY * k for c in looks)
 
 
 def _dist(a, b) -> float:
