@@ -43,6 +43,22 @@ def touching_anything(p: Point) -> bool:
     return bool(p.near) or p.at_edge or p.merged
 
 
+def cut_whole(p: Point) -> bool:
+    """Is the sighting's cut the whole object's, so its centroid the object's? Not where the
+    frame's edge cuts it off or it is merged with (or partly hidden by) another part."""
+    return not (p.at_edge or p.merged)
+
+
+def whole_sides(seg: list[Point], lo: int, k: int, hi: int) -> tuple[list[int], list[int]]:
+    """The sightings of seg[lo:k] and seg[k:hi] (indices) a motion is fitted on: those cut
+    whole (`cut_whole`), or all of a side where fewer than two are."""
+    sides = []
+    for span in (range(lo, k), range(k, hi)):
+        whole = [i for i in span if cut_whole(seg[i])]
+        sides.append(whole if len(whole) >= 2 else list(span))
+    return sides[0], sides[1]
+
+
 def usual_area(track: Track) -> float:
     """The object's whole area: the median over sightings touching nothing."""
     areas = [p.det.area for p in track.seen if not touching_anything(p)]
