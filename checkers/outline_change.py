@@ -5,10 +5,9 @@ cut moves nearly as much as a morph does. The radial profile (outline.py) reads 
 outline: its spread is about 0.05-0.1 for a ball or an octagon, 0.1-0.15 for a hexagon, 0.3
 for a square and 0.5-0.65 for a triangle, on cuts of 10-30 px across, and turning the
 object leaves it alone. A change counts when the spread moves from one steady level to
-another and stays: the level before is read over at least BEFORE_SECONDS (or briefly, when
-the new one was read that long: step_fit.old_level_seen), the new one over HOLD_SECONDS, and
-the step must pass both a floor and the track's own sighting-to-sighting jitter (calibrated
-per track, as a cut following shading jitters more). The new
+another and stays: the level before is read over at least BEFORE_SECONDS, the new one over
+HOLD_SECONDS, and the step must pass both a floor and the track's own sighting-to-sighting
+jitter before it (calibrated per track, as a cut following shading jitters more). The new
 outline is still there at the track's end (a cut that takes in a shadow or a neighbour for
 a while returns to the old one), and the old one was steady in area too (a cut still
 shrinking onto its object is not yet its outline). A
@@ -34,7 +33,7 @@ import numpy as np
 
 from checkers.outline import spread
 from checkers.stats import robust_sigma
-from checkers.step_fit import old_level_seen, pooled_fit
+from checkers.step_fit import pooled_fit
 from checkers.tracking import Point
 from checkers.units import frames_in
 
@@ -176,7 +175,7 @@ def _judged(seen, reading, part, t0: float, t1: float, fps: float, k: float):
     before = [i for i in part if seen[i].frame <= t0]
     # The new outline is read on every later sighting of the track within the window.
     after = [i for i, p in enumerate(seen) if t1 <= p.frame <= t1 + HOLD_WINDOW_SECONDS * fps]
-    if not old_level_seen(len(before), len(after), fps, BEFORE_SECONDS):
+    if len(before) < frames_in(BEFORE_SECONDS, fps, least=3):
         return None
     if len(after) < frames_in(HOLD_SECONDS, fps, least=3):
         return None
@@ -194,8 +193,6 @@ def _judged(seen, reading, part, t0: float, t1: float, fps: float, k: float):
         return None
     amount = float(abs(np.median(new) - np.median(old)))
     noise = max(robust_sigma(np.diff(old)) / np.sqrt(2.0), 0.01)
-    if len(before) < frames_in(BEFORE_SECONDS, fps, least=3):
-        noise = max(noise, robust_sigma(np.diff(new)) / np.sqrt(2.0))  # a short old level
     threshold = max(reading.floor, NOISE_STEPS * noise) * k
     if amount <= threshold:
         return None

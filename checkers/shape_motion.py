@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from checkers.stats import robust_sigma
-from checkers.step_fit import Step, old_level_seen, pooled_fit
+from checkers.step_fit import Step, pooled_fit
 from checkers.tracking import Point
 from checkers.units import frames_in
 
@@ -40,9 +40,7 @@ EXTENT_KEPT = 0.25
 AREA_FOLLOWS = (0.5, 3.0)
 MIN_CHANGE_SECONDS = 0.3  # a faster change of outline is a cut that merged or split
 HOLD_SECONDS = 0.25  # the new outline is seen this long
-# The old outline was seen this long, to read the jitter off it (or briefly, with the new
-# one seen this long: step_fit.old_level_seen).
-BEFORE_SECONDS = 0.4
+BEFORE_SECONDS = 0.4  # the old outline was seen this long, to read the jitter off it
 MIN_SIGHTINGS = 8
 
 
@@ -58,15 +56,13 @@ def shape_step(seen: list[Point], fps: float, k: float):
     step = pooled_fit(frames, values)
     before = [i for i, p in enumerate(seen) if p.frame <= step.t0]
     after = [i for i, p in enumerate(seen) if p.frame >= step.t1]
-    if not old_level_seen(len(before), len(after), fps, BEFORE_SECONDS):
+    if len(before) < frames_in(BEFORE_SECONDS, fps, least=3):
         return None
     if len(after) < frames_in(HOLD_SECONDS, fps, least=2):
         return None
     if (step.t1 - step.t0) / fps < MIN_CHANGE_SECONDS:
         return None
     noise = jitter(values[before])
-    if len(before) < frames_in(BEFORE_SECONDS, fps, least=3):
-        noise = np.maximum(noise, jitter(values[after]))  # a short old level (step_fit)
     delta = np.abs(step.after - step.before)  # (3,)
     moved = int(np.argmax(delta / noise))
     amount = float(delta[moved])

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from checkers.units import frames_in
-
 # Frames between candidate bends: fine for the first bend (the date), coarser for the
 # second (where the change ends matters less).
 ONSET_STEP = 0.25
@@ -139,11 +137,6 @@ def fit_step(frames: np.ndarray, values: np.ndarray) -> Step:
 MAX_FIT_POINTS = 40
 DATING_WINDOW = 24  # sightings either side of a pooled onset that date it exactly
 MIN_DATING = 5  # sightings the exact dating needs, else the pooled onset stands
-# An old level seen this briefly is still judged when the new one was seen as long as the old
-# one must be: an object changes soon after it came into view (out from behind scenery, in
-# across the frame's edge: spent wild 5903 clip 277, 6997 clips 40 and 202, 0.15-0.33 s of
-# the old outline and 0.5 s or more of the new). Its jitter is then read on both levels.
-SHORT_LEVEL_SECONDS = 0.2
 
 
 def pooled_fit(frames: np.ndarray, values: np.ndarray) -> Step:
@@ -165,12 +158,3 @@ def pooled_fit(frames: np.ndarray, values: np.ndarray) -> Step:
         return pooled
     local = fit_step(frames[near], values[near])
     return Step(local.t0, max(local.t1, pooled.t1), pooled.before, pooled.after, pooled.residual)
-
-
-def old_level_seen(before: int, after: int, fps: float, seconds: float, least: int = 3) -> bool:
-    """Whether `before` sightings of a step's old level are enough to judge it: `seconds` of
-    them, or SHORT_LEVEL_SECONDS where the `after` sightings of its new level span `seconds`."""
-    enough = frames_in(seconds, fps, least)
-    return before >= enough or (
-        after >= enough and before >= frames_in(SHORT_LEVEL_SECONDS, fps, least)
-    )

@@ -242,18 +242,3 @@ def test_a_part_that_grew_and_is_then_cut_by_the_border_is_no_shape_change():
     # gate, since reverted, compared the box at the border with the track's usual one; after
     # a growth of 0.2 log a box 17% cut matched it, and the cut outline read as a morph).
     assert _change(_grown_then_cut(0.2, 0.17)) is None
-
-
-def test_a_morph_soon_after_the_part_came_into_view_is_a_shape_change_where_it_began():
-    # The square is seen for 4 sightings (0.27 s, under BEFORE_SECONDS) before it turns into
-    # a ball over frames 4-14, and the ball is then seen for 1.7 s: an object that changes
-    # soon after it came out from behind scenery (spent wild 6997 clip 202). Main: none.
-    change = _change(_track(lambda f: float(np.clip((f - 4) / 10, 0.0, 1.0))))
-    assert change is not None and change.key == "shape", change
-    assert abs(change.start.frame - 4) <= 2, change
-
-
-def test_a_brief_old_outline_needs_a_long_new_one():
-    # The same brief square, but the ball is seen for 0.33 s only (5 sightings) before the
-    # track ends: a short level on each side is no established look that changed.
-    assert _change(_track(lambda f: float(np.clip((f - 4) / 10, 0.0, 1.0)), sightings=18)) is None

@@ -9,7 +9,11 @@ test_physics_wild.py.
 
 from __future__ import annotations
 
-from test_physics_wild import RED, SIDE, det, kinds, run
+from test_physics_wild import FPS, RED, SIDE, det, kinds, run
+
+from checkers.kinematics import whole_sides
+from checkers.physics import PhysicsChecker
+from checkers.tracking import Point
 
 FLOOR = 150.0
 
@@ -66,3 +70,32 @@ def test_a_merged_sighting_makes_no_speed_jump_of_a_steady_slide():
     assert run(sliding(1.0, merged_at=16), merged={(0, 16)}) == []
     # Not marked merged, the same cut is fitted, and the mask's steadiness test refuses it.
     assert "speed_jump" not in kinds(run(sliding(2.7, merged_at=16)))
+
+
+def _sightings(cut: dict[int, str]) -> list[Point]:
+    """Eight sightings of a slider; `cut`: frame -> "edge" or "merged"."""
+    points = []
+    for f in range(8):
+        p = Point(f, f / FPS, 40.0 + 4 * f, 90.0, det(40.0 + 4 * f, 90.0), "motion",
+                  cut.get(f) == "edge")  # fmt: skip
+        p.merged = cut.get(f) == "merged"
+        points.append(p)
+    return points
+
+
+def test_a_jumps_fits_leave_out_sightings_cut_by_the_edge_or_merged():
+    seg = _sightings({1: "edge", 6: "merged"})
+    assert whole_sides(seg, 0, 4, 8) == ([0, 2, 3], [4, 5, 7])
+    # With fewer than two whole sightings a side keeps them all (a line needs two points);
+    # the jump's `fitted` then counts its whole ones only (physics/jumps.py).
+    seg = _sightings({5: "edge", 6: "merged", 7: "merged"})
+    assert whole_sides(seg, 0, 4, 8) == ([0, 1, 2, 3], [4, 5, 6, 7])
+
+
+def test_a_side_fitted_on_cut_sightings_counts_only_its_whole_ones():
+    checker = PhysicsChecker()
+    checker.begin(1.0, FPS, 180)
+    seg = _sightings({5: "edge", 6: "merged", 7: "merged"})
+    at_four = next(b for b in checker._breaks(seg) if b.k == 4)
+    assert at_four.fitted == 1  # f4 alone is whole after the boundary: too few to read
+    assert next(b for b in checker._breaks(_sightings({})) if b.k == 4).fitted == 4

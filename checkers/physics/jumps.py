@@ -25,6 +25,7 @@ from checkers.base import Event
 from checkers.kinematics import (
     SIDE,
     bounce_points,
+    cut_whole,
     floor_contact,
     outline_share,
     side_fit,
@@ -69,16 +70,16 @@ SUSTAIN_SPAN = 6
 # more after it; a pendulum turning at the end of a track, read from its last two
 # sightings, was a clean clip's false one). A plain part's flat-colored cut is exact: a hop
 # between two bounces at 8 fps leaves it two sightings a side (tests/test_check_world_physics).
-# Each side's fit takes at most SIDE sightings, so this gate acts only within two sightings
-# of a segment's end or of a bounce.
+# Each side's fit takes at most SIDE sightings, and only those cut whole
+# (kinematics.whole_sides), so this gate acts within two sightings of a segment's end or of a
+# bounce, and where the frame's edge or another part cuts a side's sightings.
 SPEED_FITTED = 3
 # A speed jump moves the whole object: both opposite edges of the part's box must show at
 # least this share of its centroid's change (kinematics.outline_share). Clean wild clips
 # (session 20): parts coming out from behind a wall or parting from the model's ghost of
-# their first place showed 0.0-0.35 of it. A box the frame border clips inside the fits
-# holds one edge still as well, and no jump is read there: a clipped part's centroid is not
-# the object's, so its speed change is no evidence either (a real jump at the border is
-# missed; the border's own sightings were excused before).
+# their first place showed 0.0-0.35 of it. A box the frame border clips holds one edge still
+# as well: such sightings, whose centroid is not the object's, are left out of the fits and
+# of this share (kinematics.whole_sides), and a jump at the boundary with one is not read.
 OUTLINE_SHARE = 0.5
 # A position jump nearby bends a speed jump's fits too, so a speed jump is read only where
 # the fits around it meet in place. But the speed change itself parts them: fitted either
@@ -200,7 +201,9 @@ class Jumps:
             )
             sb, sa = float(np.hypot(*vb)), float(np.hypot(*va))
             along = float(np.dot(va, vb)) / max(1e-9, sa * sb)
-            fitted = min(len(before), len(after))
+            # Sightings cut whole on the shorter side: a side fitted on cut ones (fewer than
+            # two whole) counts only its whole ones, so it never passes for more.
+            fitted = min(sum(cut_whole(seg[i]) for i in side) for side in (before, after))
             out.append(Break(k, gap_p, gap_v, speed, contact, fitted, whole, along))
         return out
 

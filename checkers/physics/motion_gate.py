@@ -128,7 +128,9 @@ def vouched(track: Track, kind: str, frame: int, run: int = 0, cut_read: bool = 
     # mask's test too, where it would refuse the event for a cut nobody read.
     tested = [p for p in window if not p.merged] if kind in ARC_KINDS else window
     if kind == "speed_jump":
-        # A speed jump's fits leave out sightings not cut whole (kinematics.whole_sides).
+        # A flight's speed jump is fitted without sightings not cut whole
+        # (kinematics.whole_sides); for one read from a swing's energy or from points
+        # (`cut_read` False, or vouched before) this test is not applied.
         before, after = whole_sides(window, 0, k - lo, len(window))
         tested = [window[i] for i in before + after]
     if (
