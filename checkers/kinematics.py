@@ -44,8 +44,9 @@ def touching_anything(p: Point) -> bool:
 
 
 def cut_whole(p: Point) -> bool:
-    """Is the sighting's cut the whole object's, so its centroid the object's? Not where the
-    frame's edge cuts it off or it is merged with (or partly hidden by) another part."""
+    """Is the sighting's cut the whole object's, so its place and look the object's own? Not
+    where the frame's edge cuts it off or it is merged with (or partly hidden by) another
+    part."""
     return not (p.at_edge or p.merged)
 
 

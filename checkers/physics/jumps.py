@@ -217,7 +217,7 @@ class Jumps:
         for k, dp, dv, speed, contact, fitted, whole, along in seg_breaks:
             # Touching another object can change a velocity, never a position: contact
             # excuses speed jumps only.
-            if any(p.at_edge or p.merged for p in seg[max(0, k - 1) : k + 1]):
+            if not all(cut_whole(p) for p in seg[max(0, k - 1) : k + 1]):
                 continue
             quiet = self._quiet(seg, k - 2, k + 2, track.id)
             bar_v = (

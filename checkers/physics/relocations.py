@@ -28,6 +28,7 @@ from dataclasses import replace
 import numpy as np
 
 from checkers.base import Event
+from checkers.kinematics import cut_whole
 from checkers.physics.judged import LARGEST, largest_side
 from checkers.physics.jumps import teleport_distance
 from checkers.physics.pendulum import swinging
@@ -108,11 +109,6 @@ def _remnant(p: Point, before: list[Point]) -> bool:
 def one_area(a, b) -> bool:
     """Are two parts' areas within AREA of each other (one object's two cuts)?"""
     return max(a.area, b.area) <= AREA * max(1.0, min(a.area, b.area))
-
-
-def _clear(p: Point) -> bool:
-    """A sighting whose place and look are the object's own: in view and not merged."""
-    return not (p.at_edge or p.merged)
 
 
 class Relocations:
@@ -237,7 +233,7 @@ class Relocations:
                 i > 0
                 and seen[i - 1].frame == p.frame - 1
                 and _remnant(p, seen[max(0, i - FIT) : i])
-                and (left or not any(_clear(q) for q in seen[i + 1 :]))
+                and (left or not any(cut_whole(q) for q in seen[i + 1 :]))
             ):
                 # The object's end is the sighting before, followed by the remnant in open
                 # view; the track's prediction past the remnant may then overlap it and read
@@ -251,7 +247,7 @@ class Relocations:
         if (
             len(before) < 2
             or len(after) < LANDED
-            or not all(_clear(p) for p in (before[-1], after[0]))
+            or not all(cut_whole(p) for p in (before[-1], after[0]))
         ):
             return None
         last, first = before[-1].det, after[0].det
