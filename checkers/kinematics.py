@@ -50,16 +50,6 @@ def cut_whole(p: Point) -> bool:
     return not (p.at_edge or p.merged)
 
 
-def whole_sides(seg: list[Point], lo: int, k: int, hi: int) -> tuple[list[int], list[int]]:
-    """The sightings of seg[lo:k] and seg[k:hi] (indices) a motion is fitted on: those cut
-    whole (`cut_whole`), or all of a side where fewer than two are."""
-    sides = []
-    for span in (range(lo, k), range(k, hi)):
-        whole = [i for i in span if cut_whole(seg[i])]
-        sides.append(whole if len(whole) >= 2 else list(span))
-    return sides[0], sides[1]
-
-
 def usual_area(track: Track) -> float:
     """The object's whole area: the median over sightings touching nothing."""
     areas = [p.det.area for p in track.seen if not touching_anything(p)]

@@ -9,11 +9,7 @@ test_physics_wild.py.
 
 from __future__ import annotations
 
-from test_physics_wild import FPS, RED, SIDE, det, kinds, run
-
-from checkers.kinematics import whole_sides
-from checkers.physics import PhysicsChecker
-from checkers.tracking import Point
+from test_physics_wild import RED, SIDE, det, kinds, run
 
 FLOOR = 150.0
 
@@ -58,44 +54,15 @@ def sliding(factor: float, merged_at: int | None = None) -> list[dict]:
     return frames
 
 
-def test_a_speed_jump_is_read_without_a_merged_sighting_its_fits_leave_out():
+def test_a_speed_jump_is_read_on_a_slide_and_refused_across_a_merged_sighting():
     assert run(sliding(2.7)) == [("speed_jump", 13)]
-    # A merged sighting inside the fits after the jump: main fitted its centroid and refused
-    # the jump for its cut (spent wild 6997 clip 269, 3389 clip 190: a sighting cut by the
-    # frame's edge or merged within the fits). It is neither fitted nor tested now.
-    assert run(sliding(2.7, merged_at=16), merged={(0, 16)}) == [("speed_jump", 13)]
+    # A merged sighting inside the fits after the jump: the fits read its centroid, so the
+    # motion gate refuses the jump for its cut. (Session 36 fitted without such sightings:
+    # +2 -1 on spent seeds, and on fresh wild 5012 a labeled teleport lost; reverted.)
+    assert run(sliding(2.7, merged_at=16), merged={(0, 16)}) == []
 
 
 def test_a_merged_sighting_makes_no_speed_jump_of_a_steady_slide():
     assert run(sliding(1.0, merged_at=16), merged={(0, 16)}) == []
     # Not marked merged, the same cut is fitted, and the mask's steadiness test refuses it.
     assert "speed_jump" not in kinds(run(sliding(2.7, merged_at=16)))
-
-
-def _sightings(cut: dict[int, str]) -> list[Point]:
-    """Eight sightings of a slider; `cut`: frame -> "edge" or "merged"."""
-    points = []
-    for f in range(8):
-        p = Point(f, f / FPS, 40.0 + 4 * f, 90.0, det(40.0 + 4 * f, 90.0), "motion",
-                  cut.get(f) == "edge")  # fmt: skip
-        p.merged = cut.get(f) == "merged"
-        points.append(p)
-    return points
-
-
-def test_a_jumps_fits_leave_out_sightings_cut_by_the_edge_or_merged():
-    seg = _sightings({1: "edge", 6: "merged"})
-    assert whole_sides(seg, 0, 4, 8) == ([0, 2, 3], [4, 5, 7])
-    # With fewer than two whole sightings a side keeps them all (a line needs two points);
-    # the jump's `fitted` then counts its whole ones only (physics/jumps.py).
-    seg = _sightings({5: "edge", 6: "merged", 7: "merged"})
-    assert whole_sides(seg, 0, 4, 8) == ([0, 1, 2, 3], [4, 5, 6, 7])
-
-
-def test_a_side_fitted_on_cut_sightings_counts_only_its_whole_ones():
-    checker = PhysicsChecker()
-    checker.begin(1.0, FPS, 180)
-    seg = _sightings({5: "edge", 6: "merged", 7: "merged"})
-    at_four = next(b for b in checker._breaks(seg) if b.k == 4)
-    assert at_four.fitted == 1  # f4 alone is whole after the boundary: too few to read
-    assert next(b for b in checker._breaks(_sightings({})) if b.k == 4).fitted == 4

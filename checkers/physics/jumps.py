@@ -32,7 +32,6 @@ from checkers.kinematics import (
     sustained_change,
     swept_box,
     trimmed_mean,
-    whole_sides,
 )
 from checkers.tracking import CONTACT_MARGIN, Point, box_gap
 
@@ -70,16 +69,16 @@ SUSTAIN_SPAN = 6
 # more after it; a pendulum turning at the end of a track, read from its last two
 # sightings, was a clean clip's false one). A plain part's flat-colored cut is exact: a hop
 # between two bounces at 8 fps leaves it two sightings a side (tests/test_check_world_physics).
-# Each side's fit takes at most SIDE sightings, and only those cut whole
-# (kinematics.whole_sides), so this gate acts within two sightings of a segment's end or of a
-# bounce, and where the frame's edge or another part cuts a side's sightings.
+# Each side's fit takes at most SIDE sightings, so this gate acts only within two sightings
+# of a segment's end or of a bounce.
 SPEED_FITTED = 3
 # A speed jump moves the whole object: both opposite edges of the part's box must show at
 # least this share of its centroid's change (kinematics.outline_share). Clean wild clips
 # (session 20): parts coming out from behind a wall or parting from the model's ghost of
-# their first place showed 0.0-0.35 of it. A box the frame border clips holds one edge still
-# as well: such sightings, whose centroid is not the object's, are left out of the fits and
-# of this share (kinematics.whole_sides), and a jump at the boundary with one is not read.
+# their first place showed 0.0-0.35 of it. A box the frame border clips inside the fits
+# holds one edge still as well, and no jump is read there: a clipped part's centroid is not
+# the object's, so its speed change is no evidence either (a real jump at the border is
+# missed; the border's own sightings were excused before).
 OUTLINE_SHARE = 0.5
 # A position jump nearby bends a speed jump's fits too, so a speed jump is read only where
 # the fits around it meet in place. But the speed change itself parts them: fitted either
@@ -175,13 +174,8 @@ class Jumps:
             local = d2[start : max(start, arc_hi - 2)]
             accel = trimmed_mean(local) if len(local) >= 3 else seg_accel.copy()
             accel[np.abs(accel) < ACCEL_NOISE] = 0.0
-            # A sighting cut by the frame's edge or merged with another part has a centroid
-            # that is not the object's: each side is fitted without it (spent wild 6997 clip
-            # 269, 3389 clip 190: a jump's fits bent by one such sighting, then refused for
-            # its cut by the motion gate, which reads the same sightings).
-            before, after = whole_sides(seg, lo, k, hi)
-            pb, vb = side_fit(xy[before], frames[before], accel, t0)
-            pa, va = side_fit(xy[after], frames[after], accel, t0)
+            pb, vb = side_fit(xy[lo:k], frames[lo:k], accel, t0)
+            pa, va = side_fit(xy[k:hi], frames[k:hi], accel, t0)
             speed = float(max(np.hypot(*vb), np.hypot(*va)))
             dv = va - vb
             # Falling onto the ground, or hopping on it: vertical changes near the lowest level.
@@ -195,15 +189,10 @@ class Jumps:
             )
             contact = floor_contact(vb, va, units) or grounded or sliding
             gap_p, gap_v = float(np.hypot(*(pa - pb))), float(np.hypot(*dv))
-            both = before + after
-            whole = outline_share(
-                corners[both], frames[both], 0, len(before), len(both), accel, t0, dv
-            )
+            whole = outline_share(corners, frames, lo, k, hi, accel, t0, dv)
             sb, sa = float(np.hypot(*vb)), float(np.hypot(*va))
             along = float(np.dot(va, vb)) / max(1e-9, sa * sb)
-            # Sightings cut whole on the shorter side: a side fitted on cut ones (fewer than
-            # two whole) counts only its whole ones, so it never passes for more.
-            fitted = min(sum(cut_whole(seg[i]) for i in side) for side in (before, after))
+            fitted = min(k - lo, hi - k)
             out.append(Break(k, gap_p, gap_v, speed, contact, fitted, whole, along))
         return out
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from checkers.kinematics import SIDE, whole_sides
+from checkers.kinematics import SIDE
 from checkers.tracking import Point, Track
 
 # Ratio (largest / smallest) of area, width and height over the sightings around a change
@@ -127,12 +127,6 @@ def vouched(track: Track, kind: str, frame: int, run: int = 0, cut_read: bool = 
     # `_unreliable` with heights): a merged one is left out of the reading, so out of the
     # mask's test too, where it would refuse the event for a cut nobody read.
     tested = [p for p in window if not p.merged] if kind in ARC_KINDS else window
-    if kind == "speed_jump":
-        # A flight's speed jump is fitted without sightings not cut whole
-        # (kinematics.whole_sides); for one read from a swing's energy or from points
-        # (`cut_read` False, or vouched before) this test is not applied.
-        before, after = whole_sides(window, 0, k - lo, len(window))
-        tested = [window[i] for i in before + after]
     if (
         cut_read
         and kind != "teleport"
