@@ -44,6 +44,13 @@ import click
     "256-1280 px wide, 8-30 fps unless --size, --fps, --frames fix them).",
 )
 @click.option(
+    "--kinds",
+    default=None,
+    help="Comma-separated violation kinds the violated clips draw from, e.g. "
+    "shape_morph,speed_jump: a corpus aimed at a few checks [default: every kind of the "
+    "profile].",
+)
+@click.option(
     "--backgrounds",
     multiple=True,
     help="wild: a folder of clips or images whose still frames serve as photographic "
@@ -74,6 +81,7 @@ def world(
     violation_rate: float | None,
     profile: str,
     scene_file: Path | None,
+    kinds: str | None,
     backgrounds: tuple[str, ...],
     overwrite: bool,
     quiet: bool,
@@ -93,6 +101,7 @@ def world(
       vidgen world --n 1000 --out train/ --profile simple --size 64x64 --fps 8 --frames 17
       vidgen world --scene corpus/labels.jsonl --out small/ --size 208x120
       vidgen world --n 300 --out wild/ --profile wild --seed 4242
+      vidgen world --n 300 --out morphs/ --profile wild --kinds shape_morph,size_change
     """
     from vidgen.errors import UsageError
     from vidgen.world.corpus import CorpusSpec, load_scenes, parse_size, write_corpus
@@ -114,6 +123,7 @@ def world(
         profile=profile,
         vary=vary,
         backgrounds=tuple(backgrounds) or None,
+        kinds=None if kinds is None else tuple(k.strip() for k in kinds.split(",") if k.strip()),
     )
 
     made = [0]

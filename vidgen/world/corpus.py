@@ -24,6 +24,7 @@ from vidgen.world.clip import check_render_args, render_clip
 from vidgen.world.generate import MAX_ASPECT, MAX_DURATION, MIN_ASPECT, PROFILES, random_scene
 from vidgen.world.scene import Scene
 from vidgen.world.spec import scene_from_dict
+from vidgen.world.violations import applicable_kinds
 
 LABELS_NAME = "labels.jsonl"
 MAX_COUNT = 1_000_000
@@ -47,6 +48,7 @@ class CorpusSpec:
     profile: str = "full"
     vary: tuple[str, ...] = ()  # wild: which of VARIABLE to draw per clip (the rest is fixed)
     backgrounds: tuple[str, ...] | None = None  # wild: folders of stills (None: the default)
+    kinds: tuple[str, ...] | None = None  # the violation kinds drawn (None: the profile's all)
 
     def __post_init__(self) -> None:
         if self.violation_rate is None:
@@ -81,6 +83,16 @@ class CorpusSpec:
         unknown = sorted(set(self.vary) - set(VARIABLE))
         if unknown:
             raise UsageError(f"vary: unknown {unknown[0]!r}; use any of {', '.join(VARIABLE)}")
+        if self.kinds is not None:
+            if not random_scenes:
+                raise UsageError("--kinds picks the violations of random scenes: drop --scene")
+            fit = applicable_kinds(self.profile)
+            unfit = [k for k in self.kinds if k not in fit] if self.kinds else ["(none)"]
+            if unfit:
+                raise UsageError(
+                    f"--kinds: {unfit[0]!r} is no violation of --profile {self.profile}; "
+                    f"use any of {', '.join(fit)}"
+                )
         if not random_scenes:
             return  # given scenes render at any size and length check_render_args allows
         aspect = self.width / self.height
@@ -147,7 +159,7 @@ def make_item(
             size=None if "size" in spec.vary else (spec.width, spec.height),
             fps=None if "fps" in spec.vary else spec.fps,
             frames=None if "frames" in spec.vary else spec.frames,
-            photos=photos, scene=None if scenes is None else scenes[index],
+            photos=photos, scene=None if scenes is None else scenes[index], kinds=spec.kinds,
         )  # fmt: skip
     if scenes is not None:
         scene = scenes[index]
@@ -161,6 +173,7 @@ def make_item(
         violation_rate=spec.violation_rate,
         aspect=spec.width / spec.height,
         duration=spec.duration,
+        kinds=spec.kinds,
     )
     return render_clip(
         scene, width=spec.width, height=spec.height, frames=spec.frames, fps=spec.fps

@@ -67,12 +67,15 @@ def random_scene(
     aspect: float | None = None,
     duration: float | None = None,
     violation: str | None = None,
+    kinds: tuple[str, ...] | None = None,
 ) -> Scene:
     """A random scene of `profile`; with probability `violation_rate` it carries one violation.
 
     aspect and duration default to the profile's (1.0 and 2 s for simple; 832/480 and 3 s for
     full); pass the render's width/height and (frames - 1) / fps to lay a scene out for them.
     `violation` forces one violation of that kind (see VIOLATION_KINDS) whatever the rate.
+    `kinds`: the kinds a violated scene draws from (None: every kind the profile has), for a
+    corpus aimed at a few checks; the same draws as without it when it names them all.
     """
     if profile not in PROFILES:
         raise UsageError(f"unknown profile {profile!r}: use one of {', '.join(PROFILES)}")
@@ -82,6 +85,13 @@ def random_scene(
         raise UsageError(
             f"violation {violation!r} does not fit profile {profile!r}: use one of "
             f"{', '.join(applicable_kinds(profile))}"
+        )
+    pool = applicable_kinds(profile) if kinds is None else tuple(kinds)
+    unfit = [k for k in pool if k not in applicable_kinds(profile)]
+    if unfit or not pool:
+        raise UsageError(
+            f"violation kind {unfit[0] if unfit else '(none)'!r} does not fit profile "
+            f"{profile!r}: use any of {', '.join(applicable_kinds(profile))}"
         )
     wild = profile == "wild"
     d_aspect, d_duration = DEFAULTS["full" if wild else profile]
@@ -97,7 +107,7 @@ def random_scene(
         )
     seed = int(rng.integers(2**31))
     violated = bool(rng.random() < violation_rate)
-    kinds = applicable_kinds(profile) if violated else ()
+    kinds = pool if violated else ()
     if violation is not None:
         kinds = (violation,)
     kind = pick(rng, kinds) if kinds else None

@@ -54,8 +54,10 @@ def make_wild_item(
     frames: int | None = None,
     photos: list[Path] | None = None,
     scene: Scene | None = None,
+    kinds: tuple[str, ...] | None = None,
 ) -> Clip:
-    """The index-th wild clip of a corpus; size, fps and frames left None are drawn per clip."""
+    """The index-th wild clip of a corpus; size, fps and frames left None are drawn per clip;
+    `kinds`: the violation kinds it may carry (None: all of them, see random_scene)."""
     fmt = random_format(np.random.default_rng([seed, index, 1]), size=size, fps=fps, frames=frames)
     if scene is None:
         scene = random_scene(
@@ -64,6 +66,7 @@ def make_wild_item(
             violation_rate=violation_rate,
             aspect=fmt.width / fmt.height,
             duration=max((fmt.frames - 1) / fmt.fps, 0.5),
+            kinds=kinds,
         )
     style = random_style(np.random.default_rng([seed, index, 2]), scene, photos or [])
     clip = render_clip(
