@@ -137,10 +137,12 @@ def world(
     try:
         summary = write_corpus(spec, out, overwrite=overwrite, progress=progress, scenes=scenes)
     except BaseException:
-        begun = (out / SETTINGS_NAME).exists() and next(out.glob("clip_*.mp4"), None)
+        # Only a run that made clips says so: one refused before its first (other settings
+        # than the unfinished corpus there) has nothing to add to its error.
+        begun = made[0] and (out / SETTINGS_NAME).exists() and next(out.glob("clip_*.mp4"), None)
         if begun:  # the run had made clips: they stay
             again = "again without --overwrite" if overwrite else "again"
-            kept = f"{made[0]} clips" if made[0] else "the clips made"
+            kept = f"{made[0]} clips"
             click.echo(
                 f"world: stopped with {kept} kept in {out}: run the same command {again} "
                 "to finish the corpus",

@@ -21,10 +21,16 @@ import numpy as np
 from vidgen.errors import UsageError
 from vidgen.world import corpus_resume
 from vidgen.world.clip import check_render_args, render_clip
-from vidgen.world.generate import MAX_ASPECT, MAX_DURATION, MIN_ASPECT, PROFILES, random_scene
+from vidgen.world.generate import (
+    MAX_ASPECT,
+    MAX_DURATION,
+    MIN_ASPECT,
+    PROFILES,
+    kinds_pool,
+    random_scene,
+)
 from vidgen.world.scene import Scene
 from vidgen.world.spec import scene_from_dict
-from vidgen.world.violations import applicable_kinds
 
 LABELS_NAME = "labels.jsonl"
 MAX_COUNT = 1_000_000
@@ -86,12 +92,11 @@ class CorpusSpec:
         if self.kinds is not None:
             if not random_scenes:
                 raise UsageError("--kinds picks the violations of random scenes: drop --scene")
-            fit = applicable_kinds(self.profile)
-            unfit = [k for k in self.kinds if k not in fit] if self.kinds else ["(none)"]
-            if unfit:
+            kinds_pool(self.profile, self.kinds, None)  # one line on a kind it cannot draw
+            if self.violation_rate == 0:
                 raise UsageError(
-                    f"--kinds: {unfit[0]!r} is no violation of --profile {self.profile}; "
-                    f"use any of {', '.join(fit)}"
+                    f"--kinds names the violations of violated clips, but --violation-rate is "
+                    f"0 (--profile {self.profile}): pass --violation-rate above 0, or drop --kinds"
                 )
         if not random_scenes:
             return  # given scenes render at any size and length check_render_args allows

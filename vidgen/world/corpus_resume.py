@@ -43,7 +43,8 @@ def written_so_far(out: Path, partial: Path, record: dict) -> list[str]:
     except (OSError, ValueError):
         earlier = None
     if earlier != record:
-        differing = sorted(k for k in record if not earlier or earlier.get(k) != record[k])
+        keys = set(record) | set(earlier or {})
+        differing = sorted(k for k in keys if not earlier or earlier.get(k) != record.get(k))
         raise UsageError(
             f"--out {out} holds an unfinished corpus made with other settings "
             f"({', '.join(differing) or 'unreadable'}): rerun that command to finish it, "

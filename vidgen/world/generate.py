@@ -86,13 +86,7 @@ def random_scene(
             f"violation {violation!r} does not fit profile {profile!r}: use one of "
             f"{', '.join(applicable_kinds(profile))}"
         )
-    pool = applicable_kinds(profile) if kinds is None else tuple(kinds)
-    unfit = [k for k in pool if k not in applicable_kinds(profile)]
-    if unfit or not pool:
-        raise UsageError(
-            f"violation kind {unfit[0] if unfit else '(none)'!r} does not fit profile "
-            f"{profile!r}: use any of {', '.join(applicable_kinds(profile))}"
-        )
+    pool = kinds_pool(profile, kinds, violation)
     wild = profile == "wild"
     d_aspect, d_duration = DEFAULTS["full" if wild else profile]
     aspect = d_aspect if aspect is None else float(aspect)
@@ -123,7 +117,37 @@ def random_scene(
         scene = _lay_out(rng, wild_rng, profile, aspect, duration, other, (other,), seed)
     if scene is not None:
         return scene
+    if kinds is not None and pool != applicable_kinds(profile):
+        # Named kinds alone may not fit the format at all (a vanish in a 1 s clip).
+        raise UsageError(
+            f"--kinds {','.join(pool)}: a {duration:g} s scene {aspect:.3g} times as wide as "
+            "high could not be laid out with any of them: name more kinds, or make the clips "
+            "longer (--frames)"
+        )
     raise RuntimeError("could not lay out a scene; this is a bug, please report it")
+
+
+def kinds_pool(profile: str, kinds, violation: str | None) -> tuple[str, ...]:
+    """The kinds a violated scene of `profile` draws from: `kinds` (checked), or all."""
+    fit = applicable_kinds(profile)
+    if kinds is None:
+        return fit
+    pool = (kinds,) if isinstance(kinds, str) else tuple(kinds)
+    if not pool:
+        raise UsageError(f"--kinds names no kind: give one or more of {', '.join(fit)}")
+    for kind in pool:
+        if kind not in fit:
+            homes = [p for p in PROFILES if kind in applicable_kinds(p)]
+            elsewhere = f" (--profile {' or '.join(homes)} has it)" if homes else ""
+            raise UsageError(
+                f"--kinds: {kind!r} is no violation of --profile {profile}{elsewhere}; use any "
+                f"of {', '.join(fit)}"
+            )
+    if len(set(pool)) < len(pool):
+        raise UsageError(f"--kinds {','.join(pool)} names a kind twice: name each once")
+    if violation is not None and violation not in pool:
+        raise UsageError(f"violation {violation!r} is not among the kinds {', '.join(pool)}")
+    return pool
 
 
 def _lay_out(
