@@ -25,8 +25,8 @@ def settings_record(spec, scenes: list | None) -> dict:
     record = {
         k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(spec).items()
     }
-    if record.get("kinds", ()) is None:
-        del record["kinds"]  # the settings of a corpus of every kind, as before --kinds was
+    if record.get("kinds") is None:
+        record.pop("kinds", None)  # a corpus of every kind: its settings as before --kinds was
     if scenes is not None:
         record["scenes_sha256"] = hashlib.sha256(repr(scenes).encode()).hexdigest()
     return record

@@ -101,23 +101,23 @@ def random_scene(
         )
     seed = int(rng.integers(2**31))
     violated = bool(rng.random() < violation_rate)
-    kinds = pool if violated else ()
+    drawn = pool if violated else ()
     if violation is not None:
-        kinds = (violation,)
-    kind = pick(rng, kinds) if kinds else None
+        drawn = (violation,)
+    kind = pick(rng, drawn) if drawn else None
     # the wild motions draw from a generator of their own: the full draws stay the full's
     wild_rng = np.random.default_rng([seed, WILD_STREAM]) if wild else None
-    scene = _lay_out(rng, wild_rng, profile, aspect, duration, kind, kinds, seed)
+    scene = _lay_out(rng, wild_rng, profile, aspect, duration, kind, drawn, seed)
     # Some layouts (a square 3 s frame for a crossing pair, seed 2626's clip 221) almost never
     # suit the drawn kind: rather than fail a corpus part-way, try the other kinds in turn.
     # Only reached after 400 failed tries, so every scene that was laid out before is unchanged.
-    others = [k for k in kinds if k != kind]
+    others = [k for k in drawn if k != kind]
     while scene is None and others:
         other = others.pop(0)
         scene = _lay_out(rng, wild_rng, profile, aspect, duration, other, (other,), seed)
     if scene is not None:
         return scene
-    if kinds is not None and pool != applicable_kinds(profile):
+    if pool != applicable_kinds(profile):
         # Named kinds alone may not fit the format at all (a vanish in a 1 s clip).
         raise UsageError(
             f"--kinds {','.join(pool)}: a {duration:g} s scene {aspect:.3g} times as wide as "
