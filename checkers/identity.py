@@ -39,9 +39,16 @@ from checkers.identity_reference import (
 )
 from checkers.look_switch import motion_switches, switches
 from checkers.perception.faces import FaceTracks
+from checkers.perception.recolor_flow import RecolorFlow
 from checkers.plain_resize import above_jitter, holds, scales_alike
 from checkers.recolor import Recolors
-from checkers.scene_events import IDENTITY_BURSTS, SceneLog, burst_events, face_events
+from checkers.scene_events import (
+    IDENTITY_BURSTS,
+    SceneLog,
+    burst_events,
+    face_events,
+    recolor_flow_events,
+)
 from checkers.source_morph import source_morphs
 from checkers.stats import robust_sigma
 from checkers.step_fit import bends, onset  # noqa: F401 - onset: this module's API
@@ -107,16 +114,19 @@ class IdentityChecker(Checker):
         self._scene = SceneLog()
         self._motion = MotionLooks()  # looks of background-model parts (identity_motion.py)
         self._recolors = Recolors()  # new parts on a picture that only changed color
+        self._recolor_flow: RecolorFlow | None = None  # regions recolored along the flow
         # The decoded frames, for outlines read at the source resolution after the analysis
         # (source_morph.SourcePictures; set by the runner; None: not read).
         self.source = None
 
     def begin(self, scale: float, fps: float, short_side: int = TUNED_SHORT_SIDE) -> None:
         super().begin(scale, fps, short_side)
+        self._recolor_flow = RecolorFlow(self.k)
         if self.features is not None and self.features.faces is not None:
             self._faces = FaceTracks(self.features.faces, fps, scale)
 
     def watch(self, index, frame) -> None:
+        self._recolor_flow.update(index, frame.time, frame.image)
         if self._faces is not None:
             self._faces.update(index, frame.time, frame.image)
 
@@ -269,6 +279,10 @@ class IdentityChecker(Checker):
             events += burst_events(self.name, self._scene, IDENTITY_BURSTS, self.box)
         if self._faces is not None:
             events += face_events(self.name, self._faces.changes(self.k), self.box)
+        found = self._recolor_flow.found()
+        events += recolor_flow_events(
+            self.name, found, self._scene, self.box, self.units.fps, events
+        )
         events.sort(key=lambda e: e.frame)
         verdict = "fail" if events else "pass"
         extra = {

@@ -19,6 +19,9 @@ from checkers.perception.scene import SceneStep
 PERMANENCE_BURSTS = {"appear": "appear_in_place", "vanish": "vanish_in_place"}
 IDENTITY_BURSTS = {"change": "look_change"}
 BURST_SEVERITY_SCALE = 4.0  # a burst's score at which its severity reaches 1
+RECOLOR_MERGE_S = 0.25  # seconds within which an overlapping recolor is the same change
+RECOLOR_NEAR_FRAMES = 2  # an event of the check this close, overlapping, already says it
+RECOLOR_SEVERITY_STEP = 40.0  # Lab units of chroma step at which severity reaches 1
 
 
 @dataclass
@@ -96,3 +99,46 @@ def face_events(check: str, changes, box) -> list:
         )
         for c in changes
     ]
+
+
+def recolor_flow_events(check: str, recolors, log: SceneLog, box, fps: float, taken) -> list:
+    """Regions that changed color in one frame along the flow (perception/recolor_flow.py),
+    once each: a region found again within RECOLOR_MERGE_S where it overlaps is the same
+    change, and one at a shot cut or where the check already has an event (`taken`: Events,
+    displayed boxes) within RECOLOR_NEAR_FRAMES is not reported again."""
+    cuts = [frame for frame, _ in log.cuts]
+    out: list[Event] = []
+    for r in recolors:
+        bbox = box(r.bbox)
+        if any(abs(r.frame - c) <= 1 for c in cuts):
+            continue
+        if any(_near(e, r.frame, bbox, RECOLOR_NEAR_FRAMES) for e in taken):
+            continue
+        if any(_near(e, r.frame, bbox, RECOLOR_MERGE_S * fps) for e in out):
+            continue
+        out.append(
+            Event(
+                check=check,
+                kind="color_jump",
+                frame=r.frame,
+                end_frame=r.frame,
+                time=r.time,
+                object=None,
+                severity=min(1.0, r.step / RECOLOR_SEVERITY_STEP),
+                bbox=bbox,
+                message=f"a region changed color in one frame while it moved as before: "
+                f"chroma stepped by {r.step:.0f} Lab units over {100 * r.share:.1f}% of the "
+                f"frame, its brightness pattern carried across (correlation {r.pattern:.3f})",
+            )
+        )
+    return out
+
+
+def _near(event: Event, frame: int, bbox, frames: float) -> bool:
+    if abs(event.frame - frame) > frames:
+        return False
+    if event.bbox is None or bbox is None:
+        return True
+    ax, ay, aw, ah = event.bbox
+    bx, by, bw, bh = bbox
+    return ax < bx + bw and bx < ax + aw and ay < by + bh and by < ay + ah

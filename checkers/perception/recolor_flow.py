@@ -1,0 +1,193 @@
+"""Surfaces that change color in one frame while the motion carries their brightness across.
+
+Object tracks see a color switch only where a part can be cut out and followed (recolor.py,
+look_switch.py, chroma_step.py); on real footage most surfaces never become such a part.
+This stage needs no segmentation. Dense flow carries the previous frame onto this one; what
+the flow cannot explain in the chroma (Lab a*b*) is a color change, and a color change that
+is a failure has two marks real footage rarely makes together:
+
+- the brightness pattern came along exactly: inside the region, the HSV value (the largest
+  channel) of the frame correlates with the previous frame's carried by the flow. An object
+  turning, a hand passing, a new surface coming into view or flow that lost the motion (fast
+  moves, blur) changes the pattern too; a hue turned in place keeps it (the edit keeps the
+  value exactly; an AI clip's dress that flips color keeps its folds), and so does its level
+  (a blurred object the flow lost can keep a correlated pattern at another level);
+- it is a step: the same region's chroma matched the flow the frame before and matches it
+  again the frame after (a flicker or a place the flow keeps failing on steps every frame).
+
+The flow is checked forward and backward, and a region must sit mostly where the two agree.
+The whole frame's chroma offset (a white-balance change) is taken out first. Thresholds are
+shares of the frame and Lab units, so the analysis size is free; the work runs on a copy of
+WORK_SHORT_SIDE pixels. Tuned on edited-real s126 (real footage with hue edits, 60 unedited
+clips) and looked at on s127 and ../shared/gen-clips (BENCHMARKS.md, session 38).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+WORK_SHORT_SIDE = 180  # pixels: edits of 8% of the short side are still 14 px across
+CHROMA_STEP = 10.0  # Lab a*b* units a pixel's color must move beyond what the flow explains
+# A region counts from this share of the frame (about 0.08 short sides square at 16:9): the
+# edited-real hue edits cover 0.4-1% of the frame; real footage's unexplained slivers less.
+MIN_SHARE = 0.004
+# Correlation of the region's brightness pattern with the previous frame's carried by the
+# flow (edited-real s126: hue switches 0.96-0.996; unedited footage's chroma mismatches
+# 0.90-0.96, from blur, turning surfaces and hands).
+SAME_PATTERN = 0.95
+PATTERN_LEVELS = 1.0  # value spread (0-255) under which a region has no pattern to compare
+# And the brightness itself came along: the region's mean |value - carried value|, 0-255
+# (edited-real hue switches 1.4-9.7; a blurred pan the flow lost in unedited s127 er_0085,
+# 65, although its pattern still correlated 0.97).
+BRIGHTNESS_KEPT = 16.0
+# At most this share of the region may step the frame before or after (a one-frame step).
+STEPS_AROUND = 0.5
+RELIABLE_SHARE = 0.5  # the share of the region where forward and backward flow agree
+# Forward-backward disagreement a pixel's flow may have: a floor plus a share of its motion,
+# in shares of the short side (0.5 px plus 10% at 180 px).
+FLOW_AGREE = 0.5 / 180
+FLOW_AGREE_SHARE = 0.1
+# Pixel-scale clean-ups, as shares of the short side (3 and 5 px at 180).
+OPEN_SIDE = 3 / 180
+PATTERN_MARGIN = 5 / 180
+
+
+@dataclass(frozen=True)
+class Recolor:
+    frame: int
+    time: float
+    bbox: tuple[int, int, int, int]  # x, y, w, h in the analysis frame's pixels
+    step: float  # mean chroma step over the region, Lab units
+    share: float  # the region's share of the frame
+    pattern: float  # brightness-pattern correlation across the step
+
+
+@dataclass
+class _Candidate:
+    recolor: Recolor
+    mask: np.ndarray  # bool, work size
+
+
+class RecolorFlow:
+    """Feed every analysis frame in order (`update`); `found()` after the last."""
+
+    def __init__(self, sensitivity: float = 1.0):
+        self.k = sensitivity
+        self._dis = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_FAST)
+        self._prev: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._prev_steps: np.ndarray | None = None  # bool map of the last frame's steps
+        self._pending: list[_Candidate] = []
+        self._found: list[Recolor] = []
+        self._factor = 1.0
+
+    def update(self, index: int, time: float, rgb: np.ndarray) -> None:
+        short = min(rgb.shape[:2])
+        self._factor = min(1.0, WORK_SHORT_SIDE / short)
+        if self._factor < 1.0:
+            size = (round(rgb.shape[1] * self._factor), round(rgb.shape[0] * self._factor))
+            rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+        # The flow follows the value, not the gray: a recolor keeps the value (a red dress
+        # turned blue keeps its largest channel; its gray drops to a third), so the flow
+        # still follows the surface across the change it is asked about.
+        brightness = rgb.max(axis=2)
+        chroma = cv2.cvtColor(rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2LAB)[..., 1:]
+        value = brightness.astype(np.float32)
+        prev, self._prev = self._prev, (brightness, chroma, value)
+        if prev is None or min(brightness.shape) < 16:
+            self._prev_steps = None
+            return
+        steps, step_size, carried_value, reliable = self._steps(prev, brightness, chroma)
+        # Last frame's candidates: kept if this frame does not step again where they did.
+        for cand in self._pending:
+            if float(steps[cand.mask].mean()) <= STEPS_AROUND:
+                self._found.append(cand.recolor)
+        self._pending = self._candidates(
+            index, time, steps, step_size, value, carried_value, reliable
+        )
+        self._prev_steps = steps
+
+    def found(self) -> list[Recolor]:
+        """The recolors found, in frame order (a candidate on the last frame has no frame
+        after it to disagree and stands)."""
+        out = self._found + [c.recolor for c in self._pending]
+        return sorted(out, key=lambda r: r.frame)
+
+    def _steps(self, prev, brightness, chroma):
+        prev_brightness, prev_chroma, prev_value = prev
+        short = min(brightness.shape)
+        back = self._dis.calc(brightness, prev_brightness, None)  # this frame -> the one before
+        ahead = self._dis.calc(prev_brightness, brightness, None)
+        grid = _grid(brightness.shape)
+        to_prev = grid + back
+        # Forward flow read where each pixel came from: it should lead back to the pixel.
+        return_trip = back + cv2.remap(ahead, to_prev[..., 0], to_prev[..., 1], cv2.INTER_LINEAR)
+        reliable = np.hypot(return_trip[..., 0], return_trip[..., 1]) < (
+            FLOW_AGREE * short + FLOW_AGREE_SHARE * np.hypot(back[..., 0], back[..., 1])
+        )
+        carried = cv2.remap(
+            prev_chroma, to_prev[..., 0], to_prev[..., 1], cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_REPLICATE,
+        )  # fmt: skip
+        carried_value = cv2.remap(
+            prev_value, to_prev[..., 0], to_prev[..., 1], cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_REPLICATE,
+        )  # fmt: skip
+        diff = chroma - carried
+        diff -= np.median(diff.reshape(-1, 2), axis=0)  # a white-balance change of the frame
+        step_size = np.hypot(diff[..., 0], diff[..., 1])
+        steps = step_size > CHROMA_STEP * self.k
+        return steps, step_size, carried_value, reliable
+
+    def _candidates(self, index, time, steps, step_size, value, carried_value, reliable):
+        short = min(steps.shape)
+        opened = cv2.morphologyEx(steps.astype(np.uint8), cv2.MORPH_OPEN, _square(OPEN_SIDE, short))
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(opened)
+        area = steps.size
+        margin = _square(PATTERN_MARGIN, short)
+        out = []
+        for i in range(1, count):
+            share = stats[i, cv2.CC_STAT_AREA] / area
+            if share < MIN_SHARE:
+                continue
+            region = labels == i
+            if float(reliable[region].mean()) < RELIABLE_SHARE:
+                continue
+            if (
+                self._prev_steps is not None
+                and float(self._prev_steps[region].mean()) > STEPS_AROUND
+            ):
+                continue
+            near = cv2.dilate(region.astype(np.uint8), margin).astype(bool)
+            pattern = _correlation(value[near], carried_value[near])
+            if not pattern >= SAME_PATTERN:
+                continue
+            if float(np.abs(value[region] - carried_value[region]).mean()) > BRIGHTNESS_KEPT:
+                continue
+            x, y, w, h = (int(v) for v in stats[i, :4])
+            f = self._factor
+            bbox = (round(x / f), round(y / f), round(w / f), round(h / f))
+            step = float(step_size[region].mean())
+            out.append(_Candidate(Recolor(index, time, bbox, step, share, pattern), region))
+        return out
+
+
+def _grid(shape: tuple[int, int]) -> np.ndarray:
+    h, w = shape
+    xs, ys = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+    return np.dstack([xs, ys])
+
+
+def _square(share: float, short: int) -> np.ndarray:
+    side = max(1, round(share * short))
+    return np.ones((side, side), np.uint8)
+
+
+def _correlation(a: np.ndarray, b: np.ndarray) -> float:
+    """Gain- and offset-free correlation of two value samples; NaN where either is flat."""
+    sa, sb = float(a.std()), float(b.std())
+    if sa <= PATTERN_LEVELS or sb <= PATTERN_LEVELS:
+        return float("nan")
+    return float(((a - a.mean()) * (b - b.mean())).mean() / (sa * sb))

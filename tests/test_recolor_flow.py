@@ -1,0 +1,117 @@
+"""Regions recolored in one frame along the flow (checkers/perception/recolor_flow.py).
+
+A textured patch sliding over a textured backdrop has its hue turned at one frame: a
+recolor at that frame, over the patch, at any analysis size. The same patch unchanged,
+darkened by half, under a whole-frame exposure step, or a cut to another picture: none.
+The check feeds the stage every picture and reports its finds as color_jump events.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from checkers.base import Event
+from checkers.perception.recolor_flow import Recolor, RecolorFlow
+from checkers.runner import check_frames
+from checkers.scene_events import SceneLog, recolor_flow_events
+
+H, W, FRAMES, AT, SIDE = 180, 320, 24, 12, 50
+
+
+def _patch(hue_turn: int) -> np.ndarray:
+    rng = np.random.default_rng(3)
+    detail = cv2.GaussianBlur(rng.integers(0, 255, (SIDE, SIDE)).astype(np.uint8), (0, 0), 2)
+    detail = cv2.normalize(detail, None, 0, 255, cv2.NORM_MINMAX).astype(np.int32)
+    hsv = np.dstack(
+        [
+            np.full((SIDE, SIDE), (10 + hue_turn) % 180),
+            np.full((SIDE, SIDE), 90),
+            40 + detail * 215 // 255,
+        ]
+    ).astype(np.uint8)
+    return cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)
+
+
+def clip(change: str | None, scale: int = 1) -> list[np.ndarray]:
+    rng = np.random.default_rng(4)
+    backdrop = rng.integers(60, 200, (H, W, 3)).astype(np.uint8)
+    backdrop = cv2.GaussianBlur(backdrop, (0, 0), 3)
+    other = cv2.GaussianBlur(rng.integers(0, 255, (H, W, 3)).astype(np.uint8), (0, 0), 5)
+    disc = np.zeros((SIDE, SIDE), bool)
+    cv2.circle(disc.view(np.uint8), (SIDE // 2, SIDE // 2), SIDE // 2 - 2, 1, -1)
+    before, turned = _patch(0), _patch(50)  # 100 degrees round the hue circle
+    frames = []
+    for t in range(FRAMES):
+        late = t >= AT
+        frame = (other if change == "cut" and late else backdrop).copy()
+        look = turned if change == "hue" and late else before
+        if change == "dark" and late:
+            look = (before * 0.5).astype(np.uint8)
+        x, y = 40 + 2 * t, 60 + t  # a steady slide
+        frame[y : y + SIDE, x : x + SIDE][disc] = look[disc]
+        if change == "exposure" and late:
+            frame = (frame * 0.6).astype(np.uint8)
+        if scale != 1:
+            frame = cv2.resize(frame, (W * scale, H * scale), interpolation=cv2.INTER_LINEAR)
+        frames.append(frame)
+    return frames
+
+
+def found(frames) -> list[Recolor]:
+    meter = RecolorFlow()
+    for i, frame in enumerate(frames):
+        meter.update(i, i / 16, frame)
+    return meter.found()
+
+
+def _overlaps(a, b) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+@pytest.mark.parametrize("scale", [1, 2])
+def test_a_sliding_patch_recolored_in_one_frame_is_found_at_the_frame(scale):
+    out = found(clip("hue", scale))
+    assert [r.frame for r in out] == [AT]
+    patch = tuple(v * scale for v in (40 + 2 * AT, 60 + AT, SIDE, SIDE))
+    assert _overlaps(out[0].bbox, patch)
+    assert out[0].pattern >= 0.95
+
+
+@pytest.mark.parametrize("change", [None, "dark", "exposure", "cut"])
+def test_no_recolor_where_only_brightness_or_the_picture_changed(change):
+    assert found(clip(change)) == []
+
+
+def test_the_identity_check_feeds_every_frame_and_reports_the_finds(monkeypatch):
+    """The check hands the stage every picture and reports what it found (the clip's own
+    recolor is also found by the object tracks on this backdrop, so the finds are set)."""
+    fed, update = [], RecolorFlow.update
+
+    def feed(self, index, time, rgb):
+        fed.append(index)
+        update(self, index, time, rgb)
+
+    placed = Recolor(15, 15 / 16, (250, 20, 30, 30), 30.0, 0.01, 0.99)
+    monkeypatch.setattr(RecolorFlow, "update", feed)
+    monkeypatch.setattr(RecolorFlow, "found", lambda self: [placed])
+    report = check_frames(clip(None), fps=16, checks=("identity_drift",))
+    assert fed == list(range(FRAMES))
+    events = [e for e in report.events if e.frame == 15]
+    assert len(events) == 1 and events[0].bbox == [250, 20, 30, 30]
+    assert events[0].message.startswith("a region changed color in one frame")
+    assert report.verdict == "fail"
+
+
+def _recolor(frame: int, bbox=(10, 10, 20, 20)) -> Recolor:
+    return Recolor(frame, frame / 16, bbox, 30.0, 0.01, 0.99)
+
+
+def test_events_once_per_change_and_none_at_a_cut_or_beside_an_event():
+    log = SceneLog(cuts=[(30, 30 / 16)])
+    found = [_recolor(5), _recolor(7), _recolor(7, (200, 100, 20, 20)), _recolor(30), _recolor(60)]
+    taken = [Event("identity_drift", "color_drift", 61, 61, 61 / 16, 1, 0.5, [15, 15, 5, 5], "")]
+    events = recolor_flow_events("identity_drift", found, log, lambda b: list(b), 16.0, taken)
+    assert [(e.frame, e.bbox[0]) for e in events] == [(5, 10), (7, 200)]
+    assert all(e.kind == "color_jump" and e.object is None for e in events)
