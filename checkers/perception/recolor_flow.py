@@ -24,6 +24,7 @@ clips) and looked at on s127 and ../shared/gen-clips (BENCHMARKS.md, session 38)
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import cv2
@@ -77,7 +78,8 @@ class RecolorFlow:
     def __init__(self, sensitivity: float = 1.0):
         self.k = sensitivity
         self._dis = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_FAST)
-        self._prev: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._prev: tuple[np.ndarray, np.ndarray] | None = None  # brightness, looks
+        self._back = self._to_prev = None  # this frame's flow to the one before
         self._prev_steps: np.ndarray | None = None  # bool map of the last frame's steps
         self._pending: list[_Candidate] = []
         self._found: list[Recolor] = []
@@ -89,23 +91,26 @@ class RecolorFlow:
         if self._factor < 1.0:
             size = (round(rgb.shape[1] * self._factor), round(rgb.shape[0] * self._factor))
             rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
-        # The flow follows the value, not the gray: a recolor keeps the value (a red dress
-        # turned blue keeps its largest channel; its gray drops to a third), so the flow
-        # still follows the surface across the change it is asked about.
-        brightness = rgb.max(axis=2)
-        chroma = cv2.cvtColor(rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2LAB)[..., 1:]
-        value = brightness.astype(np.float32)
-        prev, self._prev = self._prev, (brightness, chroma, value)
+        # The flow follows the value (the largest channel), not the gray: a recolor keeps
+        # the value (a red dress turned blue keeps it; its gray drops to a third), so the
+        # flow still follows the surface across the change it is asked about.
+        red, green, blue = cv2.split(rgb)
+        brightness = cv2.max(cv2.max(red, green), blue)
+        # 8-bit Lab keeps a* and b* in Lab units (offset by 128, which the differences drop).
+        lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)
+        looks = np.dstack([lab[..., 1], lab[..., 2], brightness]).astype(np.float32)
+        prev, self._prev = self._prev, (brightness, looks)
         if prev is None or min(brightness.shape) < 16:
             self._prev_steps = None
             return
-        steps, step_size, carried_value, reliable = self._steps(prev, brightness, chroma)
+        steps, step_size, carried_value = self._steps(prev, brightness, looks)
         # Last frame's candidates: kept if this frame does not step again where they did.
         for cand in self._pending:
             if float(steps[cand.mask].mean()) <= STEPS_AROUND:
                 self._found.append(cand.recolor)
+        value = looks[..., 2]
         self._pending = self._candidates(
-            index, time, steps, step_size, value, carried_value, reliable
+            index, time, steps, step_size, value, carried_value, (prev[0], brightness)
         )
         self._prev_steps = steps
 
@@ -115,44 +120,49 @@ class RecolorFlow:
         out = self._found + [c.recolor for c in self._pending]
         return sorted(out, key=lambda r: r.frame)
 
-    def _steps(self, prev, brightness, chroma):
-        prev_brightness, prev_chroma, prev_value = prev
-        short = min(brightness.shape)
-        back = self._dis.calc(brightness, prev_brightness, None)  # this frame -> the one before
-        ahead = self._dis.calc(prev_brightness, brightness, None)
-        grid = _grid(brightness.shape)
-        to_prev = grid + back
-        # Forward flow read where each pixel came from: it should lead back to the pixel.
-        return_trip = back + cv2.remap(ahead, to_prev[..., 0], to_prev[..., 1], cv2.INTER_LINEAR)
-        reliable = np.hypot(return_trip[..., 0], return_trip[..., 1]) < (
-            FLOW_AGREE * short + FLOW_AGREE_SHARE * np.hypot(back[..., 0], back[..., 1])
-        )
+    def _steps(self, prev, brightness, looks):
+        prev_brightness, prev_looks = prev
+        self._back = self._dis.calc(brightness, prev_brightness, None)  # to the frame before
+        self._to_prev = _grid(brightness.shape) + self._back
         carried = cv2.remap(
-            prev_chroma, to_prev[..., 0], to_prev[..., 1], cv2.INTER_LINEAR,
+            prev_looks, self._to_prev[..., 0], self._to_prev[..., 1], cv2.INTER_LINEAR,
             borderMode=cv2.BORDER_REPLICATE,
         )  # fmt: skip
-        carried_value = cv2.remap(
-            prev_value, to_prev[..., 0], to_prev[..., 1], cv2.INTER_LINEAR,
-            borderMode=cv2.BORDER_REPLICATE,
-        )  # fmt: skip
-        diff = chroma - carried
-        diff -= np.median(diff.reshape(-1, 2), axis=0)  # a white-balance change of the frame
-        step_size = np.hypot(diff[..., 0], diff[..., 1])
+        diff = looks[..., :2] - carried[..., :2]
+        # A white-balance change of the whole frame (its median, read on every 4th pixel).
+        diff -= np.median(diff[::4, ::4].reshape(-1, 2), axis=0)
+        step_size = cv2.magnitude(
+            np.ascontiguousarray(diff[..., 0]), np.ascontiguousarray(diff[..., 1])
+        )
         steps = step_size > CHROMA_STEP * self.k
-        return steps, step_size, carried_value, reliable
+        return steps, step_size, carried[..., 2]
 
-    def _candidates(self, index, time, steps, step_size, value, carried_value, reliable):
+    def _reliable(self, pair) -> np.ndarray:
+        """Where the forward flow, read where each pixel came from, leads back to it (only
+        asked on frames with a candidate: the second flow is most of the stage's time)."""
+        prev_brightness, brightness = pair
+        back, to_prev = self._back, self._to_prev
+        ahead = self._dis.calc(prev_brightness, brightness, None)
+        return_trip = back + cv2.remap(ahead, to_prev[..., 0], to_prev[..., 1], cv2.INTER_LINEAR)
+        short = min(brightness.shape)
+        return cv2.magnitude(return_trip[..., 0], return_trip[..., 1]) < (
+            FLOW_AGREE * short + FLOW_AGREE_SHARE * cv2.magnitude(back[..., 0], back[..., 1])
+        )
+
+    def _candidates(self, index, time, steps, step_size, value, carried_value, pair):
         short = min(steps.shape)
         opened = cv2.morphologyEx(steps.astype(np.uint8), cv2.MORPH_OPEN, _square(OPEN_SIDE, short))
         count, labels, stats, _ = cv2.connectedComponentsWithStats(opened)
         area = steps.size
         margin = _square(PATTERN_MARGIN, short)
-        out = []
+        out, reliable = [], None
         for i in range(1, count):
             share = stats[i, cv2.CC_STAT_AREA] / area
             if share < MIN_SHARE:
                 continue
             region = labels == i
+            if reliable is None:
+                reliable = self._reliable(pair)
             if float(reliable[region].mean()) < RELIABLE_SHARE:
                 continue
             if (
@@ -174,6 +184,7 @@ class RecolorFlow:
         return out
 
 
+@functools.lru_cache(maxsize=4)
 def _grid(shape: tuple[int, int]) -> np.ndarray:
     h, w = shape
     xs, ys = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
