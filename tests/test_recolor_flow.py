@@ -2,7 +2,8 @@
 
 A textured patch sliding over a textured backdrop has its hue turned at one frame: a
 recolor at that frame, over the patch, at any analysis size. The same patch unchanged,
-darkened by half, under a whole-frame exposure step, or a cut to another picture: none.
+darkened by half, under a whole-frame exposure step, or a cut to another picture: none; nor
+the recolor itself where the region moves faster a frame than the blur bar.
 The check feeds the stage every picture and reports its finds as color_jump events.
 """
 
@@ -13,6 +14,7 @@ import numpy as np
 import pytest
 
 from checkers.base import Event
+from checkers.perception import recolor_flow
 from checkers.perception.recolor_flow import Recolor, RecolorFlow
 from checkers.runner import check_frames
 from checkers.scene_events import SceneLog, recolor_flow_events
@@ -82,6 +84,15 @@ def test_a_sliding_patch_recolored_in_one_frame_is_found_at_the_frame(scale):
 @pytest.mark.parametrize("change", [None, "dark", "exposure", "cut"])
 def test_no_recolor_where_only_brightness_or_the_picture_changed(change):
     assert found(clip(change)) == []
+
+
+def test_a_region_moving_past_the_per_frame_bar_is_not_judged(monkeypatch):
+    """The patch slides 2.2 px a frame (0.012 short sides): judged under a bar 1.5 times that, not
+    under a bar of half its speed, at either analysis size (the bar is in short sides)."""
+    monkeypatch.setattr(recolor_flow, "FAST_MOTION", 0.006)
+    assert found(clip("hue")) == [] and found(clip("hue", 2)) == []
+    monkeypatch.setattr(recolor_flow, "FAST_MOTION", 0.018)
+    assert [r.frame for r in found(clip("hue"))] == [AT]
 
 
 def test_the_identity_check_feeds_every_frame_and_reports_the_finds(monkeypatch):

@@ -47,6 +47,12 @@ BRIGHTNESS_KEPT = 16.0
 # At most this share of the region may step the frame before or after (a one-frame step).
 STEPS_AROUND = 0.5
 RELIABLE_SHARE = 0.5  # the share of the region where forward and backward flow agree
+# A region moving this far in one frame (short sides) is not judged: motion blur mixes its
+# colors with what it passes, and the flow follows it poorly (fresh edited-real 9418 and
+# 4666: a hand swung at the camera, 0.15, gave the only chroma steps on unedited footage;
+# the edits found there and on s126/s127 moved 0.0002-0.044). A per-frame bar, as blur and
+# flow error grow with the step between frames, not with the speed per second.
+FAST_MOTION = 0.08
 # Forward-backward disagreement a pixel's flow may have: a floor plus a share of its motion,
 # in shares of the short side (0.5 px plus 10% at 180 px).
 FLOW_AGREE = 0.5 / 180
@@ -161,6 +167,9 @@ class RecolorFlow:
             if share < MIN_SHARE:
                 continue
             region = labels == i
+            speed = cv2.magnitude(self._back[..., 0], self._back[..., 1])[region].mean()
+            if float(speed) > FAST_MOTION * short:
+                continue
             if reliable is None:
                 reliable = self._reliable(pair)
             if float(reliable[region].mean()) < RELIABLE_SHARE:
