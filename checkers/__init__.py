@@ -7,7 +7,8 @@ One clip, in the order its frames flow (runner.py runs them):
 
     video.py, cadence.py      decode (decord or PyAV) at the analysis size; repeated pictures
     look_ahead.py             the leading pictures, for the background model's clean plate
-    perception/               camera, cuts, exposure, the background model, scene bursts, faces
+    perception/               camera, cuts, exposure, the background model, scene bursts,
+                              faces, recolors along the flow
     segment.py, tracking/     parts of each frame, and object tracks with a confidence each
     features/                 appearance vectors (classical, MobileNetV2, DINOv2, faces)
     identity.py               identity_drift (identity_motion.py: on the background model's parts)

@@ -17,6 +17,8 @@
     change.py       unexplained change: what neither camera, exposure nor motion (DIS) explains
     bursts.py       bursts of unexplained change in a calm place, with nothing moving next to it
     lasting.py      the appearance embedder's confirmation that a burst changed the place's look
+    recolor_flow.py regions whose color steps in one frame while dense flow carries their
+                    brightness across (identity's watcher, beside the tracker)
     faces.py        face tracks and their identity, calibrated on each face's early looks
     face_dating.py  where a face track's identity change began
     face_boxes.py   which face box continues which track, and its box between detections
