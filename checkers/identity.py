@@ -32,6 +32,7 @@ from checkers.identity_motion import HUE_SHIFT, MotionChange, MotionLooks, same_
 from checkers.identity_reference import (
     REFERENCE_POINTS,
     clean_sighting,
+    last_beside,
     look_changes,
     raw_look,
     reference_look,
@@ -47,7 +48,7 @@ from checkers.scene_events import (
     SceneLog,
     burst_events,
     face_events,
-    recolor_flow_events,
+    flow_recolors,
 )
 from checkers.source_morph import source_morphs
 from checkers.stats import robust_sigma
@@ -81,17 +82,6 @@ DATING_BEFORE = 24
 DATING_AFTER = 4
 
 
-def _last_beside(track: Track) -> int | None:
-    """The last frame the track's part is in view beside another part (touching it, or cut
-    as one with it), or None."""
-    frames = [
-        p.frame
-        for p in track.points
-        if p.det is not None and not p.at_edge and (p.near or p.merged)
-    ]
-    return max(frames, default=None)
-
-
 class IdentityChecker(Checker):
     name = "identity_drift"
     metrics = (
@@ -114,14 +104,13 @@ class IdentityChecker(Checker):
         self._scene = SceneLog()
         self._motion = MotionLooks()  # looks of background-model parts (identity_motion.py)
         self._recolors = Recolors()  # new parts on a picture that only changed color
-        self._recolor_flow: RecolorFlow | None = None  # regions recolored along the flow
+        self._recolor_flow = RecolorFlow(self.k)  # regions recolored along the flow
         # The decoded frames, for outlines read at the source resolution after the analysis
         # (source_morph.SourcePictures; set by the runner; None: not read).
         self.source = None
 
     def begin(self, scale: float, fps: float, short_side: int = TUNED_SHORT_SIDE) -> None:
         super().begin(scale, fps, short_side)
-        self._recolor_flow = RecolorFlow(self.k)
         if self.features is not None and self.features.faces is not None:
             self._faces = FaceTracks(self.features.faces, fps, scale)
 
@@ -279,10 +268,8 @@ class IdentityChecker(Checker):
             events += burst_events(self.name, self._scene, IDENTITY_BURSTS, self.box)
         if self._faces is not None:
             events += face_events(self.name, self._faces.changes(self.k), self.box)
-        found = self._recolor_flow.found()
-        events += recolor_flow_events(
-            self.name, found, self._scene, self.box, self.units.fps, events
-        )
+        found = self._recolor_flow.found()  # regions recolored along the flow
+        events += flow_recolors(self.name, found, self._scene, self.box, self.units.fps, events)
         events.sort(key=lambda e: e.frame)
         verdict = "fail" if events else "pass"
         extra = {
@@ -310,7 +297,7 @@ class IdentityChecker(Checker):
     def _first_change(self, track, pts, changes, key, threshold) -> Event | None:
         values = [c[key] for c in changes]
         over = [v > threshold for v in values]
-        beside = _last_beside(track)
+        beside = last_beside(track)
         for i in range(len(values)):
             # Stay past the threshold: two of the next three sightings (or all that are left).
             window = over[i : i + 3]

@@ -50,3 +50,14 @@ def look_changes(ref, det) -> dict[str, float]:
         "size": float(abs(np.log(det.area) - ref["size"])),
         "shape": shape,
     }
+
+
+def last_beside(track: Track) -> int | None:
+    """The last frame the track's part is in view beside another part (touching it, or cut
+    as one with it), or None."""
+    frames = [
+        p.frame
+        for p in track.points
+        if p.det is not None and not p.at_edge and (p.near or p.merged)
+    ]
+    return max(frames, default=None)

@@ -101,7 +101,7 @@ def face_events(check: str, changes, box) -> list:
     ]
 
 
-def recolor_flow_events(check: str, recolors, log: SceneLog, box, fps: float, taken) -> list:
+def flow_recolors(check: str, recolors, log: SceneLog, box, fps: float, taken) -> list:
     """Regions that changed color in one frame along the flow (perception/recolor_flow.py),
     once each: a region found again within RECOLOR_MERGE_S where it overlaps is the same
     change, and one at a shot cut or where the check already has an event (`taken`: Events,

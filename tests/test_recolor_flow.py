@@ -17,7 +17,7 @@ from checkers.base import Event
 from checkers.perception import recolor_flow
 from checkers.perception.recolor_flow import Recolor, RecolorFlow
 from checkers.runner import check_frames
-from checkers.scene_events import SceneLog, recolor_flow_events
+from checkers.scene_events import SceneLog, flow_recolors
 
 H, W, FRAMES, AT, SIDE = 180, 320, 24, 12, 50
 
@@ -123,6 +123,6 @@ def test_events_once_per_change_and_none_at_a_cut_or_beside_an_event():
     log = SceneLog(cuts=[(30, 30 / 16)])
     found = [_recolor(5), _recolor(7), _recolor(7, (200, 100, 20, 20)), _recolor(30), _recolor(60)]
     taken = [Event("identity_drift", "color_drift", 61, 61, 61 / 16, 1, 0.5, [15, 15, 5, 5], "")]
-    events = recolor_flow_events("identity_drift", found, log, lambda b: list(b), 16.0, taken)
+    events = flow_recolors("identity_drift", found, log, lambda b: list(b), 16.0, taken)
     assert [(e.frame, e.bbox[0]) for e in events] == [(5, 10), (7, 200)]
     assert all(e.kind == "color_jump" and e.object is None for e in events)

@@ -120,6 +120,18 @@ class RecolorFlow:
         )
         self._prev_steps = steps
 
+    def __getstate__(self) -> dict:
+        """What a finished stage keeps when pickled (benchmarks/identity_replay.py caches a
+        checked clip's identity state): its finds, without the flow object and the frames."""
+        state = dict(self.__dict__, _dis=None, _prev=None, _prev_steps=None)
+        state.update(_back=None, _to_prev=None, _pending=[])
+        state["_found"] = self.found()
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._dis = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_FAST)
+
     def found(self) -> list[Recolor]:
         """The recolors found, in frame order (a candidate on the last frame has no frame
         after it to disagree and stands)."""
