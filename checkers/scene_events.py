@@ -3,7 +3,9 @@
 The checkers collect what checkers/perception/scene.py saw (cuts, bursts of unexplained
 change) while the clip streams; these helpers turn it into events in the checkers' common
 form. Object-level reasoning (checkers/tracking/) stays in charge on clean backdrops, where
-it is far more precise; there these are not used, so the two never report one thing twice.
+it is far more precise; there the bursts are not used, so the two never report one thing
+twice. The flow's recolors (perception/recolor_flow.py) are read on every clip, and give way
+to an identity event already overlapping them (flow_recolors).
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ PERMANENCE_BURSTS = {"appear": "appear_in_place", "vanish": "vanish_in_place"}
 IDENTITY_BURSTS = {"change": "look_change"}
 BURST_SEVERITY_SCALE = 4.0  # a burst's score at which its severity reaches 1
 RECOLOR_MERGE_S = 0.25  # seconds within which an overlapping recolor is the same change
-RECOLOR_NEAR_FRAMES = 2  # an event of the check this close, overlapping, already says it
+# An event of the check starting this close, overlapping, already says it. In frames, as the
+# recolor is a one-frame step: the other checks date such a step within a frame or two.
+RECOLOR_NEAR_FRAMES = 2
 RECOLOR_SEVERITY_STEP = 40.0  # Lab units of chroma step at which severity reaches 1
 
 
@@ -110,7 +114,7 @@ def flow_recolors(check: str, recolors, log: SceneLog, box, fps: float, taken) -
     out: list[Event] = []
     for r in recolors:
         bbox = box(r.bbox)
-        if any(abs(r.frame - c) <= 1 for c in cuts):
+        if any(abs(r.frame - c) <= 1 for c in cuts):  # the cut's frame pair, either side
             continue
         if any(_near(e, r.frame, bbox, RECOLOR_NEAR_FRAMES) for e in taken):
             continue
@@ -135,6 +139,8 @@ def flow_recolors(check: str, recolors, log: SceneLog, box, fps: float, taken) -
 
 
 def _near(event: Event, frame: int, bbox, frames: float) -> bool:
+    """The event starts within `frames` of `frame` and its box overlaps `bbox` (an event
+    without a box overlaps any)."""
     if abs(event.frame - frame) > frames:
         return False
     if event.bbox is None or bbox is None:

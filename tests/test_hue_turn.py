@@ -4,7 +4,8 @@ A textured poster on a panned wall, tinted a dull red (chroma about 25), recolor
 frame: turned 100 degrees to a dull green it is a color event there (read against the
 picture half a second before: recolor.py's drift), though it lies only about 30 Lab units off
 its old hue line (under identity's 40); warmed 30 degrees toward orange, or turned on a
-nearly gray poster, it is none.
+nearly gray poster, hue_turn finds none (the flow's recolor stage, a separate judgement, does
+report those two: BENCHMARKS.md, "Regions recolored in one frame along the flow").
 """
 
 from __future__ import annotations

@@ -9,6 +9,8 @@ The check feeds the stage every picture and reports its finds as color_jump even
 
 from __future__ import annotations
 
+import pickle
+
 import cv2
 import numpy as np
 import pytest
@@ -96,8 +98,9 @@ def test_a_region_moving_past_the_per_frame_bar_is_not_judged(monkeypatch):
 
 
 def test_the_identity_check_feeds_every_frame_and_reports_the_finds(monkeypatch):
-    """The check hands the stage every picture and reports what it found (the clip's own
-    recolor is also found by the object tracks on this backdrop, so the finds are set)."""
+    """The check hands the stage every picture and reports what it found (the finds are set
+    by hand on a clip without a recolor: on this backdrop the object tracks would also find
+    a real one, and the stage's event gives way to theirs)."""
     fed, update = [], RecolorFlow.update
 
     def feed(self, index, time, rgb):
@@ -113,6 +116,24 @@ def test_the_identity_check_feeds_every_frame_and_reports_the_finds(monkeypatch)
     assert len(events) == 1 and events[0].bbox == [250, 20, 30, 30]
     assert events[0].message.startswith("a region changed color in one frame")
     assert report.verdict == "fail"
+
+
+def test_a_one_frame_flicker_is_no_recolor():
+    """Turned at AT and back at AT + 1: the frame after steps again where the region did."""
+    frames, back = clip("hue"), clip(None)
+    frames[AT + 1 :] = back[AT + 1 :]
+    assert found(frames) == []
+
+
+def test_a_pickled_stage_keeps_its_finds_and_works_again():
+    meter = RecolorFlow()
+    frames = clip("hue")
+    for i, frame in enumerate(frames):
+        meter.update(i, i / 16, frame)
+    again = pickle.loads(pickle.dumps(meter))
+    assert [r.frame for r in again.found()] == [AT]
+    for i, frame in enumerate(frames):  # its flow object is made afresh
+        again.update(len(frames) + i, (len(frames) + i) / 16, frame)
 
 
 def _recolor(frame: int, bbox=(10, 10, 20, 20)) -> Recolor:

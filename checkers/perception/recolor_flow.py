@@ -111,6 +111,8 @@ class RecolorFlow:
             return
         steps, step_size, carried_value = self._steps(prev, brightness, looks)
         # Last frame's candidates: kept if this frame does not step again where they did.
+        # The masks are read where the region was, not moved along the flow: at the speeds
+        # judged (under FAST_MOTION) most of a region overlaps itself from frame to frame.
         for cand in self._pending:
             if float(steps[cand.mask].mean()) <= STEPS_AROUND:
                 self._found.append(cand.recolor)
@@ -173,14 +175,15 @@ class RecolorFlow:
         count, labels, stats, _ = cv2.connectedComponentsWithStats(opened)
         area = steps.size
         margin = _square(PATTERN_MARGIN, short)
-        out, reliable = [], None
+        out, reliable, speeds = [], None, None
         for i in range(1, count):
             share = stats[i, cv2.CC_STAT_AREA] / area
             if share < MIN_SHARE:
                 continue
             region = labels == i
-            speed = cv2.magnitude(self._back[..., 0], self._back[..., 1])[region].mean()
-            if float(speed) > FAST_MOTION * short:
+            if speeds is None:
+                speeds = cv2.magnitude(self._back[..., 0], self._back[..., 1])
+            if float(speeds[region].mean()) > FAST_MOTION * short:
                 continue
             if reliable is None:
                 reliable = self._reliable(pair)
