@@ -189,10 +189,8 @@ class RecolorFlow:
                 reliable = self._reliable(pair)
             if float(reliable[region].mean()) < RELIABLE_SHARE:
                 continue
-            if (
-                self._prev_steps is not None
-                and float(self._prev_steps[region].mean()) > STEPS_AROUND
-            ):
+            # A step needs a frame before it that matched: the second picture has none.
+            if self._prev_steps is None or float(self._prev_steps[region].mean()) > STEPS_AROUND:
                 continue
             near = cv2.dilate(region.astype(np.uint8), margin).astype(bool)
             pattern = _correlation(value[near], carried_value[near])
