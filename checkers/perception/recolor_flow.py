@@ -116,10 +116,13 @@ class RecolorFlow:
         for cand in self._pending:
             if float(steps[cand.mask].mean()) <= STEPS_AROUND:
                 self._found.append(cand.recolor)
-        value = looks[..., 2]
-        self._pending = self._candidates(
-            index, time, steps, step_size, value, carried_value, (prev[0], brightness)
-        )
+        # A step needs a frame before it that matched: the second picture has none.
+        self._pending = []
+        if self._prev_steps is not None:
+            value, pair = looks[..., 2], (prev[0], brightness)
+            self._pending = self._candidates(
+                index, time, steps, step_size, value, carried_value, pair
+            )
         self._prev_steps = steps
 
     def __getstate__(self) -> dict:
@@ -181,6 +184,9 @@ class RecolorFlow:
             if share < MIN_SHARE:
                 continue
             region = labels == i
+            # The frame before matched here: the cheap tests before the forward flow.
+            if float(self._prev_steps[region].mean()) > STEPS_AROUND:
+                continue
             if speeds is None:
                 speeds = cv2.magnitude(self._back[..., 0], self._back[..., 1])
             if float(speeds[region].mean()) > FAST_MOTION * short:
@@ -188,9 +194,6 @@ class RecolorFlow:
             if reliable is None:
                 reliable = self._reliable(pair)
             if float(reliable[region].mean()) < RELIABLE_SHARE:
-                continue
-            # A step needs a frame before it that matched: the second picture has none.
-            if self._prev_steps is None or float(self._prev_steps[region].mean()) > STEPS_AROUND:
                 continue
             near = cv2.dilate(region.astype(np.uint8), margin).astype(bool)
             pattern = _correlation(value[near], carried_value[near])
