@@ -4,7 +4,9 @@ A textured patch sliding over a textured backdrop has its hue turned at one fram
 recolor at that frame, over the patch, at any analysis size. The same patch unchanged,
 darkened by half, under a whole-frame exposure step, or a cut to another picture: none; nor
 the recolor itself where the region moves faster a frame than the blur bar.
-The check feeds the stage every picture and reports its finds as color_jump events.
+The recolor to a color that a patch beside it already had is left alone (what the flow
+lost brings along a color that was there). The check feeds the stage every picture and
+reports its finds as color_jump events.
 """
 
 from __future__ import annotations
@@ -55,12 +57,23 @@ def clip(change: str | None, scale: int = 1) -> list[np.ndarray]:
             look = (before * 0.5).astype(np.uint8)
         x, y = 40 + 2 * t, 60 + t  # a steady slide
         frame[y : y + SIDE, x : x + SIDE][disc] = look[disc]
+        if change == "hue_beside":  # the new look, still, 10 px right of the patch's place
+            frame[72 : 72 + SIDE, 124 : 124 + SIDE][disc] = turned[disc]
+            if late:
+                frame[y : y + SIDE, x : x + SIDE][disc] = turned[disc]
         if change == "exposure" and late:
             frame = (frame * 0.6).astype(np.uint8)
         if scale != 1:
             frame = cv2.resize(frame, (W * scale, H * scale), interpolation=cv2.INTER_LINEAR)
         frames.append(frame)
     return frames
+
+
+def test_a_recolor_to_the_look_beside_it_is_left_alone(monkeypatch):
+    assert found(clip("hue_beside")) == []
+    # the control: the same clip is a recolor to the stage without the color-beside gate
+    monkeypatch.setattr(recolor_flow, "NEAR_SHARE", 1.01)
+    assert [r.frame for r in found(clip("hue_beside"))] == [AT]
 
 
 def found(frames) -> list[Recolor]:

@@ -13,7 +13,11 @@ is a failure has two marks real footage rarely makes together:
   value exactly; an AI clip's dress that flips color keeps its folds), and so does its level
   (a blurred object the flow lost can keep a correlated pattern at another level);
 - it is a step: the same region's chroma matched the flow the frame before and matches it
-  again the frame after (a flicker or a place the flow keeps failing on steps every frame).
+  again the frame after (a flicker or a place the flow keeps failing on steps every frame);
+- the new color is new: a hue turned in place makes a color that was not beside the region
+  the frame before, while something the flow lost (an object coming out from behind an
+  occluder, or falling in faster than the flow followed, a pattern scrolling in hue alone)
+  brings along a color that was already there.
 
 The flow is checked forward and backward, and a region must sit mostly where the two agree.
 The whole frame's chroma offset (a white-balance change) is taken out first. Thresholds are
@@ -57,6 +61,15 @@ FAST_MOTION = 0.08
 # in shares of the short side (0.5 px plus 10% at 180 px).
 FLOW_AGREE = 0.5 / 180
 FLOW_AGREE_SHARE = 0.1
+# The new color was already beside the region the frame before when this share of its pixels
+# find their new a*b* there, within NEAR_REACH short sides and to within a NEAR_BIN bin
+# (3-6 Lab units). Development finds (edited-real s126 s127 s9418 h4666 s659 h1671, wild
+# 5968 1663 7193 6719): hue edits and color switches 0.01-0.27, hue drifts up to 0.68;
+# false finds 0.96-1.0 but for two (0.38, 0.52). The reach is about how far something moves
+# in one frame before FAST_MOTION stops the judging.
+NEAR_SHARE = 0.9
+NEAR_REACH = 0.1
+NEAR_BIN = 3.0
 # Pixel-scale clean-ups, as shares of the short side (3 and 5 px at 180).
 OPEN_SIDE = 3 / 180
 PATTERN_MARGIN = 5 / 180
@@ -85,6 +98,7 @@ class RecolorFlow:
         self.k = sensitivity
         self._dis = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_FAST)
         self._prev: tuple[np.ndarray, np.ndarray] | None = None  # brightness, looks
+        self._prev_looks: np.ndarray | None = None  # the frame before's, while judging this one
         self._back = self._to_prev = None  # this frame's flow to the one before
         self._prev_steps: np.ndarray | None = None  # bool map of the last frame's steps
         self._pending: list[_Candidate] = []
@@ -106,6 +120,7 @@ class RecolorFlow:
         lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)
         looks = np.dstack([lab[..., 1], lab[..., 2], brightness]).astype(np.float32)
         prev, self._prev = self._prev, (brightness, looks)
+        self._prev_looks = None if prev is None else prev[1]
         if prev is None or min(brightness.shape) < 16:
             self._prev_steps = None
             return
@@ -128,7 +143,7 @@ class RecolorFlow:
     def __getstate__(self) -> dict:
         """What a finished stage keeps when pickled (benchmarks/identity_replay.py caches a
         checked clip's identity state): its finds, without the flow object and the frames."""
-        state = dict(self.__dict__, _dis=None, _prev=None, _prev_steps=None)
+        state = dict(self.__dict__, _dis=None, _prev=None, _prev_steps=None, _prev_looks=None)
         state.update(_back=None, _to_prev=None, _pending=[])
         state["_found"] = self.found()
         return state
@@ -201,6 +216,8 @@ class RecolorFlow:
                 continue
             if float(np.abs(value[region] - carried_value[region]).mean()) > BRIGHTNESS_KEPT:
                 continue
+            if _was_beside(region, self._prev[1], self._prev_looks) >= NEAR_SHARE:
+                continue
             x, y, w, h = (int(v) for v in stats[i, :4])
             f = self._factor
             bbox = (round(x / f), round(y / f), round(w / f), round(h / f))
@@ -214,6 +231,23 @@ def _grid(shape: tuple[int, int]) -> np.ndarray:
     h, w = shape
     xs, ys = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
     return np.dstack([xs, ys])
+
+
+def _was_beside(region: np.ndarray, looks: np.ndarray, prev_looks: np.ndarray) -> float:
+    """The share of the region's pixels whose a*b* now was present in the frame before within
+    NEAR_REACH short sides of the region (a color histogram of that window, each bin widened
+    by one on every side, looked up at each pixel's new color)."""
+    reach = round(NEAR_REACH * min(region.shape))
+    ys, xs = np.nonzero(region)
+    y0, x0 = max(int(ys.min()) - reach, 0), max(int(xs.min()) - reach, 0)
+    window = prev_looks[y0 : int(ys.max()) + reach + 1, x0 : int(xs.max()) + reach + 1, :2]
+    bins = int(256 // NEAR_BIN) + 1
+    before = (window.reshape(-1, 2) / NEAR_BIN).astype(np.intp)
+    present = np.zeros((bins, bins), np.uint8)
+    present[before[:, 0], before[:, 1]] = 1
+    present = cv2.dilate(present, np.ones((3, 3), np.uint8))
+    now = (looks[..., :2][region] / NEAR_BIN).astype(np.intp)
+    return float(present[now[:, 0], now[:, 1]].mean())
 
 
 def _square(share: float, short: int) -> np.ndarray:
