@@ -23,7 +23,8 @@ The flow is checked forward and backward, and a region must sit mostly where the
 The whole frame's chroma offset (a white-balance change) is taken out first. Thresholds are
 shares of the frame and Lab units, so the analysis size is free; the work runs on a copy of
 WORK_SHORT_SIDE pixels. Tuned on edited-real s126 (real footage with hue edits, 60 unedited
-clips) and looked at on s127 and ../shared/gen-clips (BENCHMARKS.md, session 38).
+clips) and looked at on s127 and ../shared/gen-clips (BENCHMARKS.md, session 38); the
+color-beside test on the finds of six edited-real and four wild corpora (session 39).
 """
 
 from __future__ import annotations
