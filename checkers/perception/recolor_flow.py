@@ -103,7 +103,6 @@ class RecolorFlow:
         self.k = sensitivity
         self._dis = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_FAST)
         self._prev: tuple[np.ndarray, np.ndarray] | None = None  # brightness, looks
-        self._prev_looks: np.ndarray | None = None  # the frame before's, while judging this one
         self._back = self._to_prev = None  # this frame's flow to the one before
         self._prev_steps: np.ndarray | None = None  # bool map of the last frame's steps
         self._pending: list[_Candidate] = []
@@ -125,7 +124,6 @@ class RecolorFlow:
         lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)
         looks = np.dstack([lab[..., 1], lab[..., 2], brightness]).astype(np.float32)
         prev, self._prev = self._prev, (brightness, looks)
-        self._prev_looks = None if prev is None else prev[1]
         if prev is None or min(brightness.shape) < 16:
             self._prev_steps = None
             return
@@ -139,16 +137,16 @@ class RecolorFlow:
         # A step needs a frame before it that matched: the second picture has none.
         self._pending = []
         if self._prev_steps is not None:
-            value, pair = looks[..., 2], (prev[0], brightness)
+            now = (brightness, looks)
             self._pending = self._candidates(
-                index, time, steps, step_size, value, carried_value, pair
+                index, time, steps, step_size, carried_value, prev, now
             )
         self._prev_steps = steps
 
     def __getstate__(self) -> dict:
         """What a finished stage keeps when pickled (benchmarks/identity_replay.py caches a
         checked clip's identity state): its finds, without the flow object and the frames."""
-        state = dict(self.__dict__, _dis=None, _prev=None, _prev_steps=None, _prev_looks=None)
+        state = dict(self.__dict__, _dis=None, _prev=None, _prev_steps=None)
         state.update(_back=None, _to_prev=None, _pending=[])
         state["_found"] = self.found()
         return state
@@ -192,7 +190,10 @@ class RecolorFlow:
             FLOW_AGREE * short + FLOW_AGREE_SHARE * cv2.magnitude(back[..., 0], back[..., 1])
         )
 
-    def _candidates(self, index, time, steps, step_size, value, carried_value, pair):
+    def _candidates(self, index, time, steps, step_size, carried_value, prev, now):
+        """This frame's regions that pass every test; `prev` and `now` are the frames'
+        (brightness, looks)."""
+        value, pair = now[1][..., 2], (prev[0], now[0])
         short = min(steps.shape)
         opened = cv2.morphologyEx(steps.astype(np.uint8), cv2.MORPH_OPEN, _square(OPEN_SIDE, short))
         count, labels, stats, _ = cv2.connectedComponentsWithStats(opened)
@@ -221,7 +222,7 @@ class RecolorFlow:
                 continue
             if float(np.abs(value[region] - carried_value[region]).mean()) > BRIGHTNESS_KEPT:
                 continue
-            if _was_beside(region, self._prev[1], self._prev_looks) >= NEAR_SHARE:
+            if _was_beside(region, now[1], prev[1]) >= NEAR_SHARE:
                 continue
             x, y, w, h = (int(v) for v in stats[i, :4])
             f = self._factor
