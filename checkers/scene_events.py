@@ -4,8 +4,8 @@ The checkers collect what checkers/perception/scene.py saw (cuts, bursts of unex
 change) while the clip streams; these helpers turn it into events in the checkers' common
 form. Object-level reasoning (checkers/tracking/) stays in charge on clean backdrops, where
 it is far more precise; there the bursts are not used, so the two never report one thing
-twice. The flow's recolors (perception/recolor_flow.py) are read on every clip, and give way
-to an identity event already overlapping them (flow_recolors).
+twice. The flow's recolors and jumps (perception/recolor_flow.py, jump_flow.py) are read on every
+clip, and give way to an event of their check already overlapping them (fresh_finds).
 """
 
 from __future__ import annotations
@@ -21,11 +21,12 @@ from checkers.perception.scene import SceneStep
 PERMANENCE_BURSTS = {"appear": "appear_in_place", "vanish": "vanish_in_place"}
 IDENTITY_BURSTS = {"change": "look_change"}
 BURST_SEVERITY_SCALE = 4.0  # a burst's score at which its severity reaches 1
-RECOLOR_MERGE_S = 0.25  # seconds within which an overlapping recolor is the same change
+FLOW_MERGE_S = 0.25  # seconds within which an overlapping flow find is the same change
 # An event of the check starting this close, overlapping, already says it. In frames, as the
-# recolor is a one-frame step: the other checks date such a step within a frame or two.
-RECOLOR_NEAR_FRAMES = 2
+# flow finds are one-frame steps: the other checks date such a step within a frame or two.
+FLOW_NEAR_FRAMES = 2
 RECOLOR_SEVERITY_STEP = 40.0  # Lab units of chroma step at which severity reaches 1
+JUMP_SEVERITY_SIZES = 3.0  # sizes jumped at which a flow jump's severity reaches 1
 
 
 @dataclass
@@ -107,44 +108,72 @@ def face_events(check: str, changes, box) -> list:
 
 def flow_recolors(check: str, recolors, log: SceneLog, box, fps: float, taken) -> list:
     """Regions that changed color in one frame along the flow (perception/recolor_flow.py),
-    once each: a region found again within RECOLOR_MERGE_S where it overlaps is the same
-    change, and one at a shot cut or where the check already has an event (`taken`: Events,
-    displayed boxes) within RECOLOR_NEAR_FRAMES is not reported again."""
+    once each (`fresh_finds`)."""
     cuts = [frame for frame, _ in log.cuts]
-    out: list[Event] = []
-    for r in recolors:
-        bbox = box(r.bbox)
-        if any(abs(r.frame - c) <= 1 for c in cuts):  # the cut's frame pair, either side
-            continue
-        if any(_near(e, r.frame, bbox, RECOLOR_NEAR_FRAMES) for e in taken):
-            continue
-        if any(_near(e, r.frame, bbox, RECOLOR_MERGE_S * fps) for e in out):
-            continue
-        out.append(
-            Event(
-                check=check,
-                kind="color_jump",
-                frame=r.frame,
-                end_frame=r.frame,
-                time=r.time,
-                object=None,
-                severity=min(1.0, r.step / RECOLOR_SEVERITY_STEP),
-                bbox=bbox,
-                message=f"a region changed color in one frame while it moved as before: "
-                f"chroma stepped by {r.step:.0f} Lab units over {100 * r.share:.1f}% of the "
-                f"frame, its brightness pattern carried across (correlation {r.pattern:.3f})",
-            )
+    return [
+        Event(
+            check=check,
+            kind="color_jump",
+            frame=r.frame,
+            end_frame=r.frame,
+            time=r.time,
+            object=None,
+            severity=min(1.0, r.step / RECOLOR_SEVERITY_STEP),
+            bbox=bbox,
+            message=f"a region changed color in one frame while it moved as before: "
+            f"chroma stepped by {r.step:.0f} Lab units over {100 * r.share:.1f}% of the "
+            f"frame, its brightness pattern carried across (correlation {r.pattern:.3f})",
         )
-    return out
+        for r, bbox in fresh_finds(recolors, cuts, box, fps, taken)
+    ]
 
 
-def _near(event: Event, frame: int, bbox, frames: float) -> bool:
-    """The event starts within `frames` of `frame` and its box overlaps `bbox` (an event
-    without a box overlaps any)."""
-    if abs(event.frame - frame) > frames:
+def flow_jumps(check: str, jumps, cuts, box, fps: float, taken) -> list:
+    """Content that left one place and appeared far off in one frame
+    (perception/jump_flow.py), once each (`fresh_finds`); `cuts`: shot cut frames."""
+    return [
+        Event(
+            check=check,
+            kind="teleport",
+            frame=j.frame,
+            end_frame=j.frame,
+            time=j.time,
+            object=None,
+            severity=min(1.0, j.sizes / JUMP_SEVERITY_SIZES),
+            bbox=bbox,
+            message=f"something jumped {j.sizes:.1f} of its sizes in one frame: the picture "
+            f"at {list(box(j.origin))} is found again here (correlation {j.match:.2f}), where "
+            f"it was not the frame before, and neither place was moving",
+        )
+        for j, bbox in fresh_finds(jumps, cuts, box, fps, taken)
+    ]
+
+
+def fresh_finds(finds, cuts, box, fps: float, taken):
+    """The flow stages' finds worth an event, with their displayed boxes: not at a shot cut
+    (`cuts`: frames), not where the check already has an event (`taken`: Events) within
+    FLOW_NEAR_FRAMES, and a find again within FLOW_MERGE_S where it overlaps one kept is the
+    same change."""
+    kept: list[tuple[int, list[int] | None]] = []
+    for find in finds:
+        bbox = box(find.bbox)
+        if any(abs(find.frame - c) <= 1 for c in cuts):  # the cut's frame pair, either side
+            continue
+        if any(_near(e.frame, e.bbox, find.frame, bbox, FLOW_NEAR_FRAMES) for e in taken):
+            continue
+        if any(_near(*k, find.frame, bbox, FLOW_MERGE_S * fps) for k in kept):
+            continue
+        kept.append((find.frame, bbox))
+        yield find, bbox
+
+
+def _near(start: int, box_, frame: int, bbox, frames: float) -> bool:
+    """A finding that starts at `start` with box `box_` starts within `frames` of `frame`
+    and overlaps `bbox` (a finding without a box overlaps any)."""
+    if abs(start - frame) > frames:
         return False
-    if event.bbox is None or bbox is None:
+    if box_ is None or bbox is None:
         return True
-    ax, ay, aw, ah = event.bbox
+    ax, ay, aw, ah = box_
     bx, by, bw, bh = bbox
     return ax < bx + bw and bx < ax + aw and ay < by + bh and by < ay + ah

@@ -19,6 +19,8 @@
     lasting.py      the appearance embedder's confirmation that a burst changed the place's look
     recolor_flow.py regions whose color steps in one frame while dense flow carries their
                     brightness across (identity's watcher, beside the tracker)
+    jump_flow.py    content that left one place and appeared far off in one frame, with
+                    neither place moving (physics' watcher, beside the tracker)
     faces.py        face tracks and their identity, calibrated on each face's early looks
     face_dating.py  where a face track's identity change began
     face_boxes.py   which face box continues which track, and its box between detections

@@ -16,6 +16,7 @@ import numpy as np
 
 from checkers.base import Checker, CheckResult, Event, score_from_events
 from checkers.kinematics import SIDE, gap_noise, segments, usual_area
+from checkers.perception.jump_flow import JumpFlow
 from checkers.physics.bounces import Bounces
 from checkers.physics.crossings import Crossings
 from checkers.physics.dedupe import dedupe, explained_by_reversals
@@ -33,6 +34,7 @@ from checkers.physics.point_speed import PointSpeeds
 from checkers.physics.relocations import Relocations
 from checkers.physics.sightings import Sightings
 from checkers.physics.through_objects import ThroughObjects
+from checkers.scene_events import flow_jumps
 from checkers.tracking import FrameObservation, Point, Track
 from checkers.tracking.confidence import STILL as STILL_PART
 from checkers.tracking.confidence import travel
@@ -71,6 +73,10 @@ class PhysicsChecker(
         self._size: tuple[int, int] | None = None  # the analysis frame's height and width
         self._cuts: set[int] = set()  # shot cuts: object_permanence reports them
         self._lines: dict[int, list[Line]] = {}  # background-model clips: floor edge candidates
+        self._jump_flow = JumpFlow()  # content that jumped in one frame, beside the tracker
+
+    def watch(self, index, frame) -> None:
+        self._jump_flow.update(index, frame.time, frame.image)
 
     def process(self, index, frame, tracks: FrameObservation) -> dict[str, float]:
         self._tracks = tracks.tracks
@@ -188,6 +194,9 @@ class PhysicsChecker(
         events += self._flow_spikes()
         ordered = sorted(events, key=lambda e: (e.frame, -e.severity))
         events = dedupe(explained_by_reversals(ordered, self.units), self.units)
+        found, fps = self._jump_flow.found(), self.units.fps
+        events += flow_jumps(self.name, found, self._cuts, self.box, fps, events)
+        events.sort(key=lambda e: e.frame)
         verdict = "fail" if events else "pass"
         return CheckResult(
             self.name, verdict, score_from_events(events), events, thresholds=self._thresholds
