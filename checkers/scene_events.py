@@ -111,18 +111,15 @@ def flow_recolors(check: str, recolors, log: SceneLog, box, fps: float, taken) -
     once each (`fresh_finds`)."""
     cuts = [frame for frame, _ in log.cuts]
     return [
-        Event(
-            check=check,
-            kind="color_jump",
-            frame=r.frame,
-            end_frame=r.frame,
-            time=r.time,
-            object=None,
-            severity=min(1.0, r.step / RECOLOR_SEVERITY_STEP),
-            bbox=bbox,
-            message=f"a region changed color in one frame while it moved as before: "
-            f"chroma stepped by {r.step:.0f} Lab units over {100 * r.share:.1f}% of the "
-            f"frame, its brightness pattern carried across (correlation {r.pattern:.3f})",
+        _one_frame(
+            check,
+            "color_jump",
+            r,
+            r.step / RECOLOR_SEVERITY_STEP,
+            bbox,
+            f"a region changed color in one frame while it moved as before: chroma stepped "
+            f"by {r.step:.0f} Lab units over {100 * r.share:.1f}% of the frame, its "
+            f"brightness pattern carried across (correlation {r.pattern:.3f})",
         )
         for r, bbox in fresh_finds(recolors, cuts, box, fps, taken)
     ]
@@ -132,21 +129,24 @@ def flow_jumps(check: str, jumps, cuts, box, fps: float, taken) -> list:
     """Content that left one place and appeared far off in one frame
     (perception/jump_flow.py), once each (`fresh_finds`); `cuts`: shot cut frames."""
     return [
-        Event(
-            check=check,
-            kind="teleport",
-            frame=j.frame,
-            end_frame=j.frame,
-            time=j.time,
-            object=None,
-            severity=min(1.0, j.sizes / JUMP_SEVERITY_SIZES),
-            bbox=bbox,
-            message=f"something jumped {j.sizes:.1f} of its sizes in one frame: the picture "
-            f"at {list(box(j.origin))} is found again here (correlation {j.match:.2f}), where "
-            f"it was not the frame before, and neither place was moving",
+        _one_frame(
+            check,
+            "teleport",
+            j,
+            j.sizes / JUMP_SEVERITY_SIZES,
+            bbox,
+            f"something jumped {j.sizes:.1f} of its sizes in one frame: the picture at "
+            f"{list(box(j.origin))} is found here (correlation {j.match:.2f}), a place that "
+            f"changed only now and stays, while the place it left had not been changing",
         )
         for j, bbox in fresh_finds(jumps, cuts, box, fps, taken)
     ]
+
+
+def _one_frame(check: str, kind: str, find, severity: float, bbox, message: str) -> Event:
+    """A flow stage's find (a one-frame step) as an event with no object number."""
+    return Event(check=check, kind=kind, frame=find.frame, end_frame=find.frame, time=find.time,
+                 object=None, severity=min(1.0, severity), bbox=bbox, message=message)  # fmt: skip
 
 
 def fresh_finds(finds, cuts, box, fps: float, taken):
