@@ -5,7 +5,7 @@ recolor at that frame, over the patch, at any analysis size. The same patch unch
 darkened by half, under a whole-frame exposure step, or a cut to another picture: none; nor
 the recolor itself where the region moves faster a frame than the blur bar.
 The recolor to a color that a patch beside it already had is left alone (what the flow
-lost brings along a color that was there). The check feeds the stage every picture and
+lost brings along a color that was there), and so is a recolored strip a few pixels across. The check feeds the stage every picture and
 reports its finds as color_jump events.
 """
 
@@ -74,6 +74,22 @@ def test_a_recolor_to_the_look_beside_it_is_left_alone(monkeypatch):
     # the control: the same clip is a recolor to the stage without the color-beside gate
     monkeypatch.setattr(recolor_flow, "NEAR_SHARE", 1.01)
     assert [r.frame for r in found(clip("hue_beside"))] == [AT]
+
+
+def test_a_recolored_strip_a_few_pixels_across_is_left_alone(monkeypatch):
+    """A strip 6 px across (0.033 short sides) recolored like the patch: an edge the flow
+    lost, to the stage; the same strip is a recolor with the thickness bar off (the control),
+    and the 50 px patch is one with the bar at 0.05 short sides."""
+    strip = clip("hue")
+    for t, frame in enumerate(clip("hue")):  # the patch cut down to a strip across its middle
+        x, y = 40 + 2 * t, 60 + t
+        keep = frame[y : y + SIDE, x + 22 : x + 28].copy()
+        frame[y : y + SIDE, x : x + SIDE] = clip(None)[t][y : y + SIDE, x : x + SIDE]
+        frame[y : y + SIDE, x + 22 : x + 28] = keep
+        strip[t] = frame
+    assert found(strip) == []
+    monkeypatch.setattr(recolor_flow, "MIN_THICKNESS", 0.0)
+    assert [r.frame for r in found(strip)] == [AT]
 
 
 def found(frames) -> list[Recolor]:
