@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from checkers.perception.pixel_grid import pixel_grid
+
 MIN_CAMERA_SHIFT = 0.1  # px at half size; below this the median flow is noise, not a pan
 TEXTURE_GRADIENT = 24.0  # Sobel units (~6 gray levels per pixel): enough texture to track
 MIN_TEXTURED = 0.03  # share of textured background pixels needed to measure a pan
@@ -33,7 +35,6 @@ class FlowMeter:
         self._prev_gray: np.ndarray | None = None
         self._first_hist: np.ndarray | None = None
         self._prev_hist: np.ndarray | None = None
-        self._grid: np.ndarray | None = None
 
     def update(
         self, rgb: np.ndarray, background: np.ndarray | None = None, shift: bool = True
@@ -82,14 +83,10 @@ class FlowMeter:
         return (-2.0 * median).astype(float)
 
     def _warp_error(self, gray: np.ndarray, flow: np.ndarray) -> float:
-        h, w = gray.shape
-        if self._grid is None or self._grid.shape[:2] != (h, w):
-            xs, ys = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
-            self._grid = np.dstack([xs, ys])
         # Pull each current pixel from where the flow says it came from in the previous frame.
         # DIS gives prev->current flow; using it at the current pixel is the usual
         # first-order approximation of the backward flow.
-        source = self._grid - flow
+        source = pixel_grid(gray.shape) - flow
         # The (h, w, 2) map whole: OpenCV reads the x and y planes from it as it would from
         # two maps (the same pixels), without copying out two strided planes first.
         warped = cv2.remap(

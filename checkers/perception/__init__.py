@@ -28,6 +28,8 @@
                     to the checkers
     on_demand.py    runs scene.py at the cost a clip needs: bursts only where a check reads them
 
+pixel_grid.py holds the pixel coordinates every flow stage adds a flow to (one per size).
+
 Object-level perception lives beside it: checkers/segment.py (foreground parts on a plain
 backdrop, the shapes world and studio shots), checkers/tracking/ (object tracks over the
 parts of either segmentation, with a confidence per track), checkers/flow.py (frame-level

@@ -22,6 +22,7 @@ import numpy as np
 
 from checkers.perception.camera import CameraStep, CameraTracker
 from checkers.perception.photometric import NEUTRAL, Photometric, fit_photometric
+from checkers.perception.pixel_grid import pixel_grid
 from checkers.segment import lab_distance, to_lab
 
 # Lab units of unexplained change that count whatever the clip's noise (compression and
@@ -87,7 +88,6 @@ class ChangeMeter:
         # sliding fast over texture); at the scene size it costs about 2 ms a call.
         self._dis = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)
         self._prev_rgb: np.ndarray | None = None
-        self._grid: np.ndarray | None = None
         self._keep_map = keep_map
         self._regions = regions
 
@@ -111,7 +111,7 @@ class ChangeMeter:
         warped_gray = cv2.cvtColor(warped, cv2.COLOR_RGB2GRAY)
         forward = self._dis.calc(warped_gray, gray, None)  # (h, w, 2) warped prev -> current
         backward = self._dis.calc(gray, warped_gray, None)
-        grid = self._pixel_grid(h, w)
+        grid = pixel_grid((h, w))
         # Pull each current pixel from where the residual flow says it came from.
         source = grid + backward
         back_again = cv2.remap(forward, source[..., 0], source[..., 1], cv2.INTER_LINEAR)
@@ -147,12 +147,6 @@ class ChangeMeter:
             occluded if self._keep_map else None,
             lab_now,
         )
-
-    def _pixel_grid(self, h: int, w: int) -> np.ndarray:
-        if self._grid is None or self._grid.shape[:2] != (h, w):
-            xs, ys = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
-            self._grid = np.dstack([xs, ys])
-        return self._grid
 
 
 def _length(vectors: np.ndarray) -> np.ndarray:

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from checkers.perception.pixel_grid import pixel_grid
+
 WORK_SHORT_SIDE = 180  # pixels: patches of 8% of the short side are still 14 px across
 CHANGE_STEP = 20.0  # 8-bit Lab units a pixel's color moves beyond what the flow explains
 MIN_SHARE = 0.003  # a place counts from this share of the frame
@@ -73,7 +75,6 @@ class JumpFlow:
         self._prev_steps: np.ndarray | None = None  # bool map of the last frame's steps
         self._pending: list[_Candidate] = []
         self._found: list[Jump] = []
-        self._grid: np.ndarray | None = None
 
     def update(self, index: int, time: float, rgb: np.ndarray) -> None:
         factor = min(1.0, WORK_SHORT_SIDE / min(rgb.shape[:2]))
@@ -87,7 +88,7 @@ class JumpFlow:
             self._prev_steps = None
             return
         back = self._dis.calc(gray, prev[0], None)  # this frame's flow to the one before
-        source = self._pixel_grid(gray.shape) + back
+        source = pixel_grid(gray.shape) + back
         carried = cv2.remap(
             prev[1], source[..., 0], source[..., 1], cv2.INTER_LINEAR,
             borderMode=cv2.BORDER_REPLICATE,
@@ -110,7 +111,7 @@ class JumpFlow:
     def __getstate__(self) -> dict:
         """What a finished stage keeps when pickled: its finds, without the flow object and
         the frames."""
-        state = dict(self.__dict__, _dis=None, _prev=None, _prev_steps=None, _grid=None)
+        state = dict(self.__dict__, _dis=None, _prev=None, _prev_steps=None)
         state.update(_pending=[], _found=self.found())
         return state
 
@@ -146,13 +147,6 @@ class JumpFlow:
                         float(match), sizes)  # fmt: skip
             out.append(_Candidate(jump, ((x, y, w, h), there)))
         return out
-
-    def _pixel_grid(self, shape: tuple[int, int]) -> np.ndarray:
-        if self._grid is None or self._grid.shape[:2] != shape:
-            xs, ys = np.meshgrid(np.arange(shape[1], dtype=np.float32),
-                                 np.arange(shape[0], dtype=np.float32))  # fmt: skip
-            self._grid = np.dstack([xs, ys])
-        return self._grid
 
 
 def _share(mask: np.ndarray, box) -> float:

@@ -29,11 +29,12 @@ color-beside test on the finds of six edited-real and four wild corpora (session
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
+
+from checkers.perception.pixel_grid import pixel_grid
 
 WORK_SHORT_SIDE = 180  # pixels: edits of 8% of the short side are still 14 px across
 CHROMA_STEP = 10.0  # Lab a*b* units a pixel's color must move beyond what the flow explains
@@ -170,7 +171,7 @@ class RecolorFlow:
     def _steps(self, prev, brightness, looks):
         prev_brightness, prev_looks = prev
         self._back = self._dis.calc(brightness, prev_brightness, None)  # to the frame before
-        self._to_prev = _grid(brightness.shape) + self._back
+        self._to_prev = pixel_grid(brightness.shape) + self._back
         carried = cv2.remap(
             prev_looks, self._to_prev[..., 0], self._to_prev[..., 1], cv2.INTER_LINEAR,
             borderMode=cv2.BORDER_REPLICATE,
@@ -238,13 +239,6 @@ class RecolorFlow:
             step = float(step_size[region].mean())
             out.append(_Candidate(Recolor(index, time, bbox, step, share, pattern), region))
         return out
-
-
-@functools.lru_cache(maxsize=4)
-def _grid(shape: tuple[int, int]) -> np.ndarray:
-    h, w = shape
-    xs, ys = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
-    return np.dstack([xs, ys])
 
 
 def _was_beside(region: np.ndarray, looks: np.ndarray, prev_looks: np.ndarray) -> float:
