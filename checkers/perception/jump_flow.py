@@ -8,9 +8,8 @@ A place that stepped is a jump's start when:
 
 - it is a step: it matched the flow the frame before (STEPS_BEFORE);
 - what it showed the frame before is found again now, whole (MATCH, normalized
-  cross-correlation of its gray picture over the pixels that stepped, so the backdrop in its
-  box's corners, which stays behind, is not asked to move with it) and far off (JUMP_SIZES
-  of its own size): more than a frame's motion the flow would have followed;
+  cross-correlation of its gray picture) and far off (JUMP_SIZES of its own size): more
+  than a frame's motion the flow would have followed;
 - where it is found, that place stepped too (ARRIVED) after matching the flow the frame
   before: the picture arrived there (a look-alike that was there all along did not step);
 - the jump does not go on the way the place moved the frame before (UNEXPLAINED): content
@@ -41,7 +40,7 @@ MIN_SHARE = 0.003  # a place counts from this share of the frame
 MIN_SIDE = 5 / 180  # ... and this many short sides across both ways (a template to match)
 MIN_TEXTURE = 6.0  # gray levels of spread a place needs for its picture to be matched
 STEPS_BEFORE = 0.3  # at most this share of the place stepped the frame before
-MATCH = 0.8  # its picture (stepped pixels) found again at this correlation or more
+MATCH = 0.8  # its picture found again at this normalized cross-correlation or more
 JUMP_SIZES = 1.5  # ... at least this many of its sizes (its box's longer side) away
 ARRIVED = 0.3  # at least this share of the new place stepped now
 ARRIVED_BEFORE = 0.1  # ... and at most this share of it the frame before
@@ -147,12 +146,7 @@ class JumpFlow:
             picture = prev_gray[y : y + h, x : x + w]
             if float(picture.std()) < MIN_TEXTURE:
                 continue
-            # Only the pixels that stepped: content pasted onto another backdrop matched under
-            # the bar with its box's corners (session 40: 13 of 27 development teleports).
-            stepped = (labels[y : y + h, x : x + w] == i).astype(np.uint8)
-            scores = cv2.matchTemplate(gray, picture, cv2.TM_CCOEFF_NORMED, mask=stepped)
-            # A window where the masked picture has no spread gives no number: no match there.
-            scores = np.nan_to_num(scores, nan=-1.0, posinf=-1.0, neginf=-1.0)
+            scores = cv2.matchTemplate(gray, picture, cv2.TM_CCOEFF_NORMED)
             _, match, _, (nx, ny) = cv2.minMaxLoc(scores)
             sizes = float(np.hypot(nx - x, ny - y)) / max(w, h)
             if match < MATCH or sizes < JUMP_SIZES:
