@@ -32,7 +32,7 @@ def assign(cost: np.ndarray, unmatched: float) -> list[tuple[int, int]]:
 def _solver():
     """scipy's linear_sum_assignment, loaded from its own compiled module (`_lsap`, which
     needs numpy alone). Importing it through scipy.optimize also imports scipy.linalg and
-    the rest of that package: 0.37 s of a check's start-up, paid on 58 of gen-clips' 63
+    the rest of that package: about 0.35 s of CPU at start-up, paid on 58 of gen-clips' 63
     clips, where tracks compete on some frame (BENCHMARKS.md, session 41). The same
     function either way (scipy.optimize re-exports it); anything unexpected in scipy's
     layout falls back to the package import."""
