@@ -38,7 +38,7 @@ def test_the_solver_is_scipys_own_function():
 
 
 def test_competing_tracks_do_not_import_scipy_optimize():
-    """The solver comes from scipy's compiled module alone: scipy.optimize's import was 0.37 s
+    """The solver comes from scipy's compiled module alone: scipy.optimize's import was 0.35 s
     of a check's start-up."""
     import subprocess
     import sys
