@@ -37,7 +37,7 @@ from checkers.arrivals import arriving
 from checkers.hue_turn import hue_bar
 from checkers.instant_resize import made_at_once
 from checkers.outline_change import outline_step
-from checkers.resize_gates import kept_color, resize_stands, seen_through
+from checkers.resize_gates import kept_color, kept_size, resize_stands, seen_through
 from checkers.shape_motion import SHAPE_STEP, shape_step
 from checkers.step_fit import DATING_WINDOW, Step, fit_step, pooled_fit
 from checkers.tracking import Point, Track
@@ -129,6 +129,8 @@ class MotionLooks:
         # A part in front of a hidden object may have taken in its rim: its area says
         # nothing then, but its middle is still its own (wild dev: one more drift found).
         hue = self._hue(track.id, seen, fps, k)
+        if hue is not None and not kept_size(seen, hue.start.frame, hue.end.frame):
+            hue = None  # the track went on on another, smaller object (resize_gates)
 
         def chroma(frame: int):
             return self._chroma.get((track.id, frame))
@@ -189,9 +191,10 @@ class MotionLooks:
         change = _judged("size", open_view, step, amount, SIZE_STEP * k, fps, hold=hold)
         # The size before the change must have been seen: a part growing from its first
         # sightings is an object coming into view (out from behind something, or out of
-        # the model's own picture), not one that grows.
+        # the model's own picture), not one that grows (a shrink: `old_sightings`).
         before = [p for p in open_view if p.frame <= step.t0]
-        if change is None or len(before) < hold_frames(fps):
+        sign = float((step.after - step.before)[0])
+        if change is None or len(before) < old_sightings(sign, len(before), fps):
             return None
         after = [p for p in open_view if p.frame >= step.t1]
         if not both_ways(before[-len(after) :], after[: len(before)]):
@@ -204,7 +207,6 @@ class MotionLooks:
         first = sum(1 for p in near if p.frame < change.start.frame)
         last = min(near.index(change.end), first + DATING_WINDOW)
         window = near[max(0, first - DATING_WINDOW) : last + 1]
-        sign = float((step.after - step.before)[0])
         if len(window) < MIN_SIGHTINGS:
             return change, before, change.end, sign, False
         # The bend is fitted on the part's linear size (a length), where it is judged on the
@@ -236,6 +238,13 @@ def _at_once(open_view: list[Point], step: Step, bar: float, fps: float, zooms):
         return None
     sign = float(np.median(_log_areas(after)) - np.median(_log_areas(before)))
     return MotionChange("size", first, first, amount, bar), before, first, sign, True
+
+
+def old_sightings(sign: float, seen: int, fps: float) -> int:
+    """Open-view sightings of the old size a resize needs (`seen` were made): HOLD_SECONDS
+    for a growth; for a shrink (coming into view never shrinks a part) two or more (wild
+    8049 clip 125, 6233 clip 157: shrank 0.15-0.2 s after they came into view)."""
+    return hold_frames(fps) if sign > 0 else min(hold_frames(fps), max(2, seen))
 
 
 def hold_frames(fps: float) -> int:
@@ -276,7 +285,7 @@ def _standing(found, track: Track, fps: float, others, chroma) -> MotionChange |
     if found is None:
         return None
     change, old, new, step, at_once = found
-    need = hold_frames(fps)
+    need = old_sightings(step, len(old), fps)
     if not resize_stands(track, old, new, step, fps, others, need, at_once):
         return None
     if old and not kept_color(track, old[-1].frame, new.frame, need, chroma):

@@ -27,6 +27,8 @@ wild 9595: three of its four clean size events):
   once by the whole object (instant_resize.py) skips this gate;
 - the middle changed color with the size: the track followed another object for one of its
   sizes (TUNE held9191 114: a gray part, then its green object found again, smaller).
+Its mirror for a change of hue (`kept_size`): the part that shows the new color is not a
+much smaller one, which would be another object the track was found again on.
 """
 
 from __future__ import annotations
@@ -85,6 +87,26 @@ def kept_color(track: Track, last_old: int, first_new: int, need: int, chroma) -
         return True
     moved = np.median(new[:need], axis=0) - np.median(old[-need:], axis=0)
     return float(np.linalg.norm(moved)) <= COLOR_KEPT
+
+
+# A recolor's mirror of COLOR_KEPT: the share of the old look's area under which the part
+# that shows the new look is another, smaller object the track was found again on (clean
+# wild 8049 clip 292: a floor band's track, lost 0.23 s, found on a cube, 0.16 of its area).
+# Only a shrink counts: a recolor can make a faint cut whole (true drifts on spent wild
+# seeds grew to 3.7 and 6.5 times their old area where the old color blended with the
+# backdrop); their shrinks went to 0.55 at most.
+AREA_KEPT = 0.25
+
+
+def kept_size(seen: list[Point], began: int, first_new: int, need: int = 3) -> bool:
+    """The part showing the new look from frame `first_new` on is not a much smaller one:
+    the median area of its first `need` sightings `seen` from there is at least AREA_KEPT
+    of that of the last `need` before the change `began`."""
+    old = [p.det.area for p in seen if p.frame < began][-need:]
+    new = [p.det.area for p in seen if p.frame >= first_new][:need]
+    if not old or not new:
+        return True
+    return float(np.median(new)) >= AREA_KEPT * float(np.median(old))
 
 
 def followed(track: Track, last_old: int, first_new: int, fps: float) -> bool:
