@@ -107,3 +107,24 @@ def test_texture_speeding_up_inside_an_outline_that_does_not_follow_is_no_speed_
     # clip 128 (an object coming out from behind a post, the post's edge among its points)
     # were clean clips' speed jumps read from points alone.
     assert judge_window(2.0, 6.0) == []
+
+
+def _path(ys) -> list[Point]:
+    return [
+        Point(f, f / FPS, 40.0 + 2.0 * f, float(y), det(30.0 + 2.0 * f, SIDE), "motion", False)
+        for f, y in enumerate(ys)
+    ]
+
+
+def test_one_arc_through_an_apex_shows_no_kink_and_a_speed_jump_does():
+    from checkers.physics.point_speed import _arc_kink
+
+    # Spent wild 1955 clip 262: a bounced triangle over its apex, 1.3 px/frame^2 of fall;
+    # its points under-read the slow frames there and read a speed jump the path does not.
+    t = np.arange(12.0)
+    arc = _path(80.0 - 6.0 * t + 0.65 * t * t)
+    assert np.abs(_arc_kink(arc, 0, 12, 6)).max() < 0.05
+    # The same arc with 12 px/frame more from frame 6 on: a kink of the whole step.
+    jump = 80.0 - 6.0 * t + 0.65 * t * t + 12.0 * np.maximum(t - 5, 0.0)
+    kink = _arc_kink(_path(jump), 0, 12, 6)
+    assert abs(kink[1] - 12.0) < 0.05 and abs(kink[0]) < 0.05, kink

@@ -170,6 +170,24 @@ def _steady_change(vel: list, before: list[int], after: list[int]) -> np.ndarray
     return np.array([0.0, fall if abs(fall) >= ACCEL_NOISE else 0.0])
 
 
+def _arc_kink(seg: list[Point], lo: int, hi: int, k: int) -> np.ndarray | None:
+    """The change of velocity at sighting k of the part's path over sightings lo..hi-1, in
+    px/frame, fitted jointly with one steady vertical change (gravity) on both sides: each
+    axis as a + b t (+ c t^2 / 2 vertically) + d max(0, t - t[k-1]), least squares; None
+    with too few sightings to fit."""
+    run = seg[lo:hi]
+    if len(run) < 5 or not lo < k < hi:
+        return None
+    t = np.array([p.frame for p in run], dtype=float) - seg[k - 1].frame
+    kink = np.maximum(t, 0.0)
+    out = []
+    for axis, values in enumerate((np.array([p.x for p in run]), np.array([p.y for p in run]))):
+        columns = [np.ones_like(t), t, kink] + ([0.5 * t * t] if axis == 1 else [])
+        solution = np.linalg.lstsq(np.column_stack(columns), values, rcond=None)[0]
+        out.append(solution[2])
+    return np.array(out)
+
+
 class PointSpeeds:
     def _follow_points(self, index: int, gray: np.ndarray, observation) -> None:
         """Follow last frame's background-model parts' points into this frame; keep the
@@ -282,6 +300,13 @@ class PointSpeeds:
                 steps_b - np.outer(np.array(before) - k, accel)
             )
             if float(np.dot(mask_dv, dv)) / step < MASK_SHARE * step:
+                continue
+            # ... and so must the part's path read as one arc with its own steady fall: where
+            # the points under-read a slow stretch (an apex, their backdrop share agreeing
+            # on "still"), their steady change, and the outline's step net of it, come out
+            # too small; the path itself then lies on one parabola (MASK_SHARE again).
+            arc_dv = _arc_kink(seg, lo, hi, k)
+            if arc_dv is not None and float(np.dot(arc_dv, dv)) / step < MASK_SHARE * step:
                 continue
             # The change is here, not at a boundary up to `span` away that the wide windows
             # also reach (a bounce or a collision there): the nearest steps either side
