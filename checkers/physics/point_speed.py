@@ -17,7 +17,9 @@ removed) differ by more than the floors of jumps.py and by more than NOISE_K tim
 points' own scatter on either side, and so do the nearest steps (the change is at this
 boundary). Contact, collisions, bounces, the ground, the camera fit, pendulums and the frame
 edge still excuse it as in jumps.py; the mask's steadiness does not, since the points do not
-read the mask's edge. Only background-model parts are read (a plain part's flat cut is
+read the mask's edge. The part's path must show the change too, fitted as one arc with its
+own steady fall and a kink at the boundary (`_arc_kink`): over a slow stretch the points
+under-read the motion, and their steady change with it. Only background-model parts are read (a plain part's flat cut is
 exact), only past the model's first pictures, and only gains along the way: an obstacle the
 tracker cannot see stops, turns or reverses a mover, it does not speed it up along its path.
 
