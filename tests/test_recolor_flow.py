@@ -6,8 +6,7 @@ darkened by half, under a whole-frame exposure step, or a cut to another picture
 the recolor itself where the region moves faster a frame than the blur bar.
 The recolor to a color that a patch beside it already had is left alone (what the flow
 lost brings along a color that was there), and so is a recolored strip a few pixels across.
-The check feeds the stage every picture and
-reports its finds as color_jump events.
+The check feeds the stage every picture and reports its finds as color_jump events.
 """
 
 from __future__ import annotations
